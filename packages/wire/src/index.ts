@@ -1,0 +1,1 @@
+export { DecodeError, IllegalParameterError, isTlsError, TlsError } from './errors.js';
