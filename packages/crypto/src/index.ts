@@ -1,1 +1,4 @@
+export { HASH_LENGTH } from './hash.js';
+export { createNobleProvider, type NobleProviderOptions, nobleProvider } from './noble.js';
 export type * from './provider.js';
+export { type RandomSource, secureRandomBytes } from './random.js';

@@ -35,7 +35,11 @@ export interface AeadKey {
    */
   seal(nonce: Uint8Array, additionalData: Uint8Array, plaintext: Uint8Array): Promise<Uint8Array>;
   /** Returns the plaintext, or `null` when the tag does not verify. Never throws for bad input. */
-  open(nonce: Uint8Array, additionalData: Uint8Array, ciphertext: Uint8Array): Promise<Uint8Array | null>;
+  open(
+    nonce: Uint8Array,
+    additionalData: Uint8Array,
+    ciphertext: Uint8Array,
+  ): Promise<Uint8Array | null>;
 }
 
 /**
@@ -123,7 +127,12 @@ export interface CryptoProvider {
   /** Accepts PKCS#8 DER, or PEM text of PKCS#8, SEC1 ('EC PRIVATE KEY') or PKCS#1 ('RSA PRIVATE KEY'). */
   importPrivateKey(key: Uint8Array | string): Promise<PrivateKey>;
   /** Resolves false for a signature that does not verify or does not parse (never throws for peer input). */
-  verify(scheme: number, key: PublicKey, message: Uint8Array, signature: Uint8Array): Promise<boolean>;
+  verify(
+    scheme: number,
+    key: PublicKey,
+    message: Uint8Array,
+    signature: Uint8Array,
+  ): Promise<boolean>;
   sign(scheme: number, key: PrivateKey, message: Uint8Array): Promise<Uint8Array>;
   /** The schemes this private key can produce, most preferred first. */
   signatureSchemesFor(key: PrivateKey): readonly number[];
