@@ -1,3 +1,4 @@
+import { importNobleAeadKey } from './aead.js';
 import { createHash, hash, hkdfExpand, hkdfExtract, hmac } from './hash.js';
 import type { CryptoProvider } from './provider.js';
 import { type RandomSource, secureRandomBytes } from './random.js';
@@ -32,7 +33,7 @@ export function createNobleProvider(options: NobleProviderOptions = {}): CryptoP
     hmac,
     hkdfExtract,
     hkdfExpand,
-    importAeadKey: async () => notYet('importAeadKey'),
+    importAeadKey: async (algorithm, key) => importNobleAeadKey(algorithm, key),
     keyExchange: () => undefined,
     supportedGroups: [],
     supportedSignatureSchemes: [],

@@ -1,0 +1,70 @@
+import { gcm } from '@noble/ciphers/aes.js';
+import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
+import type { AeadKey, AeadName } from './provider.js';
+
+/** AEAD parameters of TLS (RFC 8446 5.3, RFC 5288, RFC 7905): 12-byte nonces, 16-byte tags. */
+export const AEAD_KEY_LENGTH: Readonly<Record<AeadName, number>> = {
+  'AES-128-GCM': 16,
+  'AES-256-GCM': 32,
+  'CHACHA20-POLY1305': 32,
+};
+export const AEAD_NONCE_LENGTH = 12;
+export const AEAD_TAG_LENGTH = 16;
+
+type NobleAead = (
+  key: Uint8Array,
+  nonce: Uint8Array,
+  aad: Uint8Array,
+) => {
+  encrypt(plaintext: Uint8Array): Uint8Array;
+  decrypt(ciphertext: Uint8Array): Uint8Array;
+};
+
+function nobleAead(algorithm: AeadName): NobleAead {
+  return algorithm === 'CHACHA20-POLY1305' ? chacha20poly1305 : gcm;
+}
+
+/** Checks a key length for an algorithm; a wrong length is a caller bug, not peer input. */
+export function checkAeadKey(algorithm: AeadName, key: Uint8Array): void {
+  const want = Object.hasOwn(AEAD_KEY_LENGTH, algorithm) ? AEAD_KEY_LENGTH[algorithm] : undefined;
+  if (want === undefined) {
+    throw new TypeError(
+      `unsupported AEAD ${JSON.stringify(algorithm)}: expected ${Object.keys(AEAD_KEY_LENGTH).join(', ')}`,
+    );
+  }
+  if (!(key instanceof Uint8Array) || key.length !== want) {
+    throw new RangeError(`${algorithm} key must be ${want} bytes, got ${key?.length}`);
+  }
+}
+
+/** A nonce comes from the record layer (IV xor sequence number); a wrong length is a caller bug. */
+export function checkNonce(nonce: Uint8Array): void {
+  if (!(nonce instanceof Uint8Array) || nonce.length !== AEAD_NONCE_LENGTH) {
+    throw new RangeError(`AEAD nonce must be ${AEAD_NONCE_LENGTH} bytes, got ${nonce?.length}`);
+  }
+}
+
+/** Binds a noble AEAD to a key. */
+export function importNobleAeadKey(algorithm: AeadName, key: Uint8Array): AeadKey {
+  checkAeadKey(algorithm, key);
+  const cipher = nobleAead(algorithm);
+  // Our own copy: the caller may reuse or wipe its buffer.
+  const k = key.slice();
+  return {
+    algorithm,
+    async seal(nonce, additionalData, plaintext) {
+      checkNonce(nonce);
+      return cipher(k, nonce, additionalData).encrypt(plaintext);
+    },
+    async open(nonce, additionalData, ciphertext) {
+      checkNonce(nonce);
+      // Too short to hold a tag: peer bytes, so the answer is "does not verify", not an exception.
+      if (ciphertext.length < AEAD_TAG_LENGTH) return null;
+      try {
+        return cipher(k, nonce, additionalData).decrypt(ciphertext);
+      } catch {
+        return null;
+      }
+    },
+  };
+}
