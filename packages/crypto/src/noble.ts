@@ -1,4 +1,5 @@
 import { importNobleAeadKey } from './aead.js';
+import { nobleGroups } from './groups.js';
 import { createHash, hash, hkdfExpand, hkdfExtract, hmac } from './hash.js';
 import type { CryptoProvider } from './provider.js';
 import { type RandomSource, secureRandomBytes } from './random.js';
@@ -25,6 +26,7 @@ function notYet(what: string): never {
  */
 export function createNobleProvider(options: NobleProviderOptions = {}): CryptoProvider {
   const randomBytes = options.randomBytes ?? secureRandomBytes;
+  const groups = nobleGroups(randomBytes);
   return {
     name: 'noble',
     randomBytes,
@@ -34,8 +36,8 @@ export function createNobleProvider(options: NobleProviderOptions = {}): CryptoP
     hkdfExtract,
     hkdfExpand,
     importAeadKey: async (algorithm, key) => importNobleAeadKey(algorithm, key),
-    keyExchange: () => undefined,
-    supportedGroups: [],
+    keyExchange: (group) => groups.find((g) => g.group === group),
+    supportedGroups: groups.map((g) => g.group),
     supportedSignatureSchemes: [],
     importPublicKey: async () => notYet('importPublicKey'),
     importPrivateKey: async () => notYet('importPrivateKey'),

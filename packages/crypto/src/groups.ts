@@ -1,0 +1,208 @@
+import { x25519 } from '@noble/curves/ed25519.js';
+import { p256, p384 } from '@noble/curves/nist.js';
+import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
+import { IllegalParameterError } from '@tlskit/wire';
+import type { KeyExchangeGroup, KeyShare, KeyShareResponse } from './provider.js';
+import type { RandomSource } from './random.js';
+
+/** NamedGroup code points (RFC 8446 4.2.7, RFC 7919, draft-ietf-tls-ecdhe-mlkem). */
+export const NamedGroupCode = {
+  secp256r1: 0x0017,
+  secp384r1: 0x0018,
+  secp521r1: 0x0019,
+  x25519: 0x001d,
+  x448: 0x001e,
+  X25519MLKEM768: 0x11ec,
+} as const;
+
+const X25519_LENGTH = 32;
+const MLKEM768_EK_LENGTH = 1184;
+const MLKEM768_CT_LENGTH = 1088;
+// A bound on rejection sampling of an EC scalar: a CSPRNG draws an out-of-range P-256 scalar
+// with probability ~2^-32, so 64 failures in a row mean the source is broken.
+const MAX_SCALAR_DRAWS = 64;
+
+function illegal(message: string, cause?: unknown): IllegalParameterError {
+  return new IllegalParameterError(message, cause === undefined ? undefined : { cause });
+}
+
+function isAllZero(bytes: Uint8Array): boolean {
+  let acc = 0;
+  for (const b of bytes) acc |= b;
+  return acc === 0;
+}
+
+/** X25519 (RFC 7748) with the all-zero check of RFC 8446 7.4.2. */
+function x25519Shared(privateKey: Uint8Array, peer: Uint8Array, label: string): Uint8Array {
+  if (peer.length !== X25519_LENGTH) {
+    throw illegal(`${label} share must be ${X25519_LENGTH} bytes, got ${peer.length}`);
+  }
+  let shared: Uint8Array;
+  try {
+    shared = x25519.getSharedSecret(privateKey, peer);
+  } catch (e) {
+    throw illegal(`${label} share is a low-order point (all-zero shared secret)`, e);
+  }
+  // RFC 8446 7.4.2 / RFC 7748 6.1: an all-zero result means a low-order peer point.
+  if (isAllZero(shared)) throw illegal(`${label} share gives an all-zero shared secret`);
+  return shared;
+}
+
+function x25519KeyPair(random: RandomSource): { privateKey: Uint8Array; publicKey: Uint8Array } {
+  // The scalar is the random bytes themselves (clamped inside X25519), so a replayed random
+  // source reproduces RFC 8448's shares exactly.
+  const privateKey = random(X25519_LENGTH);
+  return { privateKey, publicKey: x25519.getPublicKey(privateKey) };
+}
+
+/** A Diffie-Hellman style group: a key pair generator and the DH function. */
+interface DhGroupSpec {
+  readonly group: number;
+  readonly name: string;
+  keyPair(random: RandomSource): { privateKey: Uint8Array; publicKey: Uint8Array };
+  shared(privateKey: Uint8Array, peer: Uint8Array): Uint8Array;
+}
+
+function dhGroup(spec: DhGroupSpec, random: RandomSource): KeyExchangeGroup {
+  return {
+    group: spec.group,
+    name: spec.name,
+    async generate(): Promise<KeyShare> {
+      const { privateKey, publicKey } = spec.keyPair(random);
+      return {
+        group: spec.group,
+        publicKey,
+        complete: async (peerShare) => spec.shared(privateKey, peerShare),
+      };
+    },
+    async respond(peerShare): Promise<KeyShareResponse> {
+      const { privateKey, publicKey } = spec.keyPair(random);
+      return { publicKey, sharedSecret: spec.shared(privateKey, peerShare) };
+    },
+  };
+}
+
+const x25519Spec: DhGroupSpec = {
+  group: NamedGroupCode.x25519,
+  name: 'x25519',
+  keyPair: x25519KeyPair,
+  shared: (privateKey, peer) => x25519Shared(privateKey, peer, 'x25519'),
+};
+
+type NistCurve = typeof p256;
+
+/**
+ * secp256r1 / secp384r1 (RFC 8446 4.2.8.2): shares are uncompressed points only
+ * (0x04 || X || Y); the shared secret is the X coordinate of the product.
+ */
+function nistSpec(group: number, name: string, curve: NistCurve): DhGroupSpec {
+  const scalarLength = curve.lengths.secretKey ?? 32;
+  const pointLength = 1 + 2 * scalarLength;
+  return {
+    group,
+    name,
+    keyPair(random) {
+      // Rejection sampling keeps the scalar equal to the drawn bytes, so an injected source
+      // fully determines the key; a reduction mod n would not.
+      for (let i = 0; i < MAX_SCALAR_DRAWS; i++) {
+        const privateKey = random(scalarLength);
+        if (curve.utils.isValidSecretKey(privateKey)) {
+          return { privateKey, publicKey: curve.getPublicKey(privateKey, false) };
+        }
+      }
+      throw new Error(
+        `${name}: the random source gave ${MAX_SCALAR_DRAWS} invalid scalars in a row`,
+      );
+    },
+    shared(privateKey, peer) {
+      if (peer.length !== pointLength || peer[0] !== 0x04) {
+        // RFC 8446 4.2.8.2: compressed and other point formats are not allowed.
+        throw illegal(`${name} share must be an uncompressed point of ${pointLength} bytes`);
+      }
+      try {
+        // fromBytes checks that the point is on the curve; the identity has no 0x04 encoding.
+        curve.Point.fromBytes(peer).assertValidity();
+        return curve.getSharedSecret(privateKey, peer, true).subarray(1);
+      } catch (e) {
+        throw illegal(`${name} share is not a point on the curve`, e);
+      }
+    },
+  };
+}
+
+/**
+ * X25519MLKEM768 (draft-ietf-tls-ecdhe-mlkem): client share = ML-KEM-768 encapsulation key ||
+ * X25519 public key; server share = ML-KEM ciphertext || X25519 public key; shared secret =
+ * ML-KEM shared secret || X25519 shared secret (concatenated, not hashed).
+ */
+function x25519MlKem768(random: RandomSource): KeyExchangeGroup {
+  const group = NamedGroupCode.X25519MLKEM768;
+  const name = 'X25519MLKEM768';
+  return {
+    group,
+    name,
+    async generate(): Promise<KeyShare> {
+      const { publicKey: ek, secretKey: dk } = ml_kem768.keygen(random(64));
+      const x = x25519KeyPair(random);
+      return {
+        group,
+        publicKey: concat(ek, x.publicKey),
+        async complete(peerShare) {
+          if (peerShare.length !== MLKEM768_CT_LENGTH + X25519_LENGTH) {
+            throw illegal(
+              `${name} server share must be ${MLKEM768_CT_LENGTH + X25519_LENGTH} bytes, got ${peerShare.length}`,
+            );
+          }
+          const xShared = x25519Shared(x.privateKey, peerShare.subarray(MLKEM768_CT_LENGTH), name);
+          let kemShared: Uint8Array;
+          try {
+            // ML-KEM decapsulation uses implicit rejection: a bad ciphertext of the right
+            // length yields a pseudorandom secret, so the handshake fails at Finished.
+            kemShared = ml_kem768.decapsulate(peerShare.subarray(0, MLKEM768_CT_LENGTH), dk);
+          } catch (e) {
+            throw illegal(`${name} ciphertext does not decapsulate`, e);
+          }
+          return concat(kemShared, xShared);
+        },
+      };
+    },
+    async respond(peerShare): Promise<KeyShareResponse> {
+      if (peerShare.length !== MLKEM768_EK_LENGTH + X25519_LENGTH) {
+        throw illegal(
+          `${name} client share must be ${MLKEM768_EK_LENGTH + X25519_LENGTH} bytes, got ${peerShare.length}`,
+        );
+      }
+      const ek = peerShare.subarray(0, MLKEM768_EK_LENGTH);
+      let kem: { cipherText: Uint8Array; sharedSecret: Uint8Array };
+      try {
+        // FIPS 203 7.2: encapsulation checks the key's coefficients are reduced mod q.
+        kem = ml_kem768.encapsulate(ek, random(32));
+      } catch (e) {
+        throw illegal(`${name} encapsulation key is malformed`, e);
+      }
+      const x = x25519KeyPair(random);
+      const xShared = x25519Shared(x.privateKey, peerShare.subarray(MLKEM768_EK_LENGTH), name);
+      return {
+        publicKey: concat(kem.cipherText, x.publicKey),
+        sharedSecret: concat(kem.sharedSecret, xShared),
+      };
+    },
+  };
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/** The key exchange groups of the noble provider, most preferred first. */
+export function nobleGroups(random: RandomSource): readonly KeyExchangeGroup[] {
+  return [
+    x25519MlKem768(random),
+    dhGroup(x25519Spec, random),
+    dhGroup(nistSpec(NamedGroupCode.secp256r1, 'secp256r1', p256), random),
+    dhGroup(nistSpec(NamedGroupCode.secp384r1, 'secp384r1', p384 as NistCurve), random),
+  ];
+}
