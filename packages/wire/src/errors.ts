@@ -39,3 +39,41 @@ export class IllegalParameterError extends TlsError {
 export function isTlsError(error: unknown): error is TlsError {
   return error instanceof TlsError;
 }
+
+/**
+ * A message the caller asked to encode breaks a length bound or a field range: a bug in the
+ * caller, not the peer. Alert `internal_error` (80) if it ever reaches the engine.
+ */
+export class EncodeError extends TlsError {
+  override name = 'EncodeError';
+  constructor(message: string, options?: ErrorOptions) {
+    super('ERR_ENCODE', 80, message, options);
+  }
+}
+
+/** A message or record that is not expected where it appears: alert `unexpected_message` (10). */
+export class UnexpectedMessageError extends TlsError {
+  override name = 'UnexpectedMessageError';
+  constructor(message: string, options?: ErrorOptions) {
+    super('ERR_UNEXPECTED_MESSAGE', 10, message, options);
+  }
+}
+
+/**
+ * RFC 8446 section 4.2: an extension response the peer was never offered, or (RFC 5246
+ * section 7.4.1.4) an unknown extension in a server message: alert `unsupported_extension` (110).
+ */
+export class UnsupportedExtensionError extends TlsError {
+  override name = 'UnsupportedExtensionError';
+  constructor(message: string, options?: ErrorOptions) {
+    super('ERR_UNSUPPORTED_EXTENSION', 110, message, options);
+  }
+}
+
+/** A record longer than the protocol allows (RFC 8446 section 5.1): alert `record_overflow` (22). */
+export class RecordOverflowError extends TlsError {
+  override name = 'RecordOverflowError';
+  constructor(message: string, options?: ErrorOptions) {
+    super('ERR_RECORD_OVERFLOW', 22, message, options);
+  }
+}

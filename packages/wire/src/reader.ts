@@ -1,0 +1,122 @@
+import { DecodeError } from './errors.js';
+
+/**
+ * A strict cursor over received bytes (RFC 8446 section 3, the presentation language).
+ *
+ * Every read names the field it reads, so a failure says what was malformed. Vectors return
+ * `subarray` views into the input: no payload is copied, and decoding stays linear in the input.
+ * Every failure is a {@link DecodeError} (alert decode_error); reading can never throw a
+ * RangeError, because each read checks the remaining length first.
+ */
+export class Reader {
+  readonly #bytes: Uint8Array;
+  #offset = 0;
+
+  constructor(bytes: Uint8Array) {
+    this.#bytes = bytes;
+  }
+
+  /** Bytes not yet read. */
+  get remaining(): number {
+    return this.#bytes.length - this.#offset;
+  }
+
+  /** Bytes read so far (the offset into the input). */
+  get offset(): number {
+    return this.#offset;
+  }
+
+  #take(length: number, field: string): Uint8Array {
+    if (length > this.remaining) {
+      throw new DecodeError(`${field}: needs ${length} bytes, only ${this.remaining} remain`);
+    }
+    const view = this.#bytes.subarray(this.#offset, this.#offset + length);
+    this.#offset += length;
+    return view;
+  }
+
+  u8(field: string): number {
+    return this.#take(1, field)[0]!;
+  }
+
+  u16(field: string): number {
+    const b = this.#take(2, field);
+    return (b[0]! << 8) | b[1]!;
+  }
+
+  u24(field: string): number {
+    const b = this.#take(3, field);
+    return (b[0]! << 16) | (b[1]! << 8) | b[2]!;
+  }
+
+  u32(field: string): number {
+    const b = this.#take(4, field);
+    return ((b[0]! << 24) >>> 0) + ((b[1]! << 16) | (b[2]! << 8) | b[3]!);
+  }
+
+  /** Exactly `length` bytes, as a view. */
+  bytes(length: number, field: string): Uint8Array {
+    return this.#take(length, field);
+  }
+
+  /** Everything that is left, as a view (for bodies that run to the end, e.g. Finished). */
+  rest(): Uint8Array {
+    return this.#take(this.remaining, 'rest');
+  }
+
+  /** `opaque field<min..max>` with a 1-byte length. */
+  vector8(field: string, min: number, max: number): Uint8Array {
+    return this.#vector(this.u8(`${field} length`), field, min, max);
+  }
+
+  /** `opaque field<min..max>` with a 2-byte length. */
+  vector16(field: string, min: number, max: number): Uint8Array {
+    return this.#vector(this.u16(`${field} length`), field, min, max);
+  }
+
+  /** `opaque field<min..max>` with a 3-byte length. */
+  vector24(field: string, min: number, max: number): Uint8Array {
+    return this.#vector(this.u24(`${field} length`), field, min, max);
+  }
+
+  #vector(length: number, field: string, min: number, max: number): Uint8Array {
+    if (length < min || length > max) {
+      throw new DecodeError(`${field}: length ${length} outside <${min}..${max}>`);
+    }
+    return this.#take(length, field);
+  }
+
+  /** A reader over the next `length` bytes; this reader moves past them. */
+  sub(length: number, field: string): Reader {
+    return new Reader(this.#take(length, field));
+  }
+
+  /** Throws unless every byte has been read: trailing data is a decode_error. */
+  end(field: string): void {
+    if (this.remaining !== 0) {
+      throw new DecodeError(`${field}: ${this.remaining} unexpected trailing bytes`);
+    }
+  }
+
+  /**
+   * Runs `read` until the input is exhausted, collecting the items, then requires that nothing
+   * is left. Each call must consume at least one byte, which bounds the loop by the input length.
+   */
+  all<T>(field: string, read: (reader: Reader) => T): T[] {
+    const items: T[] = [];
+    while (this.remaining > 0) {
+      const before = this.#offset;
+      items.push(read(this));
+      if (this.#offset === before) throw new DecodeError(`${field}: item consumed no bytes`);
+    }
+    return items;
+  }
+}
+
+/** Decodes `bytes` with `read` and rejects trailing bytes. */
+export function decodeAll<T>(bytes: Uint8Array, field: string, read: (reader: Reader) => T): T {
+  const reader = new Reader(bytes);
+  const value = read(reader);
+  reader.end(field);
+  return value;
+}
