@@ -1,3 +1,4 @@
+export { allowedExtensions, checkExtensionsAllowed } from './allowed.js';
 export { equalBytes, fromHex, hex } from './bytes.js';
 export {
   DecodeError,
@@ -10,6 +11,28 @@ export {
   UnsupportedExtensionError,
 } from './errors.js';
 export type * from './extension-types.js';
+export {
+  decodeExtensionBody,
+  decodeExtensions,
+  type ExtensionByType,
+  encodeExtensions,
+  encodePskBinders,
+  findExtension,
+  readExtensions,
+  writeExtensionBody,
+  writeExtensions,
+} from './extensions.js';
+export {
+  type DecodedHandshake,
+  decodeHandshake,
+  decodeHandshakeBody,
+  decodeHandshakeHeader,
+  encodeHandshake,
+  encodeServerEcdhParams,
+  HANDSHAKE_HEADER_LENGTH,
+  type HandshakeHeader,
+  splitHandshakeMessages,
+} from './handshake.js';
 export type * from './messages.js';
 export {
   DOWNGRADE_TLS11,
@@ -17,5 +40,18 @@ export {
   HELLO_RETRY_REQUEST_RANDOM,
 } from './messages.js';
 export { decodeAll, Reader } from './reader.js';
+export {
+  type Alert,
+  CHANGE_CIPHER_SPEC,
+  decodeAlert,
+  decodeChangeCipherSpec,
+  decodeRecordHeader,
+  encodeAlert,
+  encodeRecordHeader,
+  MAX_PLAINTEXT_LENGTH,
+  MAX_RECORD_LENGTH,
+  RECORD_HEADER_LENGTH,
+  type RecordHeader,
+} from './record.js';
 export * from './registries.js';
 export { encodeWith, Writer } from './writer.js';

@@ -86,6 +86,16 @@ export class Reader {
     return this.#take(length, field);
   }
 
+  /** `uint16 field<min..max>` (a list of 16-bit code points) with a 2-byte byte-length prefix. */
+  u16List(field: string, min: number, max: number): number[] {
+    return uint16s(this.vector16(field, min, max), field);
+  }
+
+  /** `uint16 field<min..max>` with a 1-byte byte-length prefix (supported_versions). */
+  u16List8(field: string, min: number, max: number): number[] {
+    return uint16s(this.vector8(field, min, max), field);
+  }
+
   /** A reader over the next `length` bytes; this reader moves past them. */
   sub(length: number, field: string): Reader {
     return new Reader(this.#take(length, field));
@@ -119,4 +129,11 @@ export function decodeAll<T>(bytes: Uint8Array, field: string, read: (reader: Re
   const value = read(reader);
   reader.end(field);
   return value;
+}
+
+function uint16s(bytes: Uint8Array, field: string): number[] {
+  if (bytes.length % 2 !== 0) throw new DecodeError(`${field}: odd length ${bytes.length}`);
+  const out: number[] = [];
+  for (let i = 0; i < bytes.length; i += 2) out.push((bytes[i]! << 8) | bytes[i + 1]!);
+  return out;
 }

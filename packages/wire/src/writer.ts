@@ -35,7 +35,8 @@ export class Writer {
 
   u8(value: number, field = 'uint8'): this {
     this.#check(value, 8, field);
-    this.#buf[this.#reserve(1)] = value;
+    const at = this.#reserve(1);
+    this.#buf[at] = value;
     return this;
   }
 
@@ -67,7 +68,9 @@ export class Writer {
   }
 
   bytes(data: Uint8Array): this {
-    this.#buf.set(data, this.#reserve(data.length));
+    // Reserve first: #reserve may replace #buf, so it must not be read before the call.
+    const at = this.#reserve(data.length);
+    this.#buf.set(data, at);
     return this;
   }
 
