@@ -1,5 +1,20 @@
+/**
+ * @tlskit/crypto: the CryptoProvider contract, the default provider on @noble/* (plus WebCrypto
+ * for RSA), and TLS cipher suites, named groups and signature schemes as data.
+ *
+ * @packageDocumentation
+ */
 export { AEAD_KEY_LENGTH, AEAD_NONCE_LENGTH, AEAD_TAG_LENGTH } from './aead.js';
+export { NamedGroupCode } from './groups.js';
 export { HASH_LENGTH } from './hash.js';
+export { UnsupportedKeyError } from './keys.js';
 export { createNobleProvider, type NobleProviderOptions, nobleProvider } from './noble.js';
 export type * from './provider.js';
 export { type RandomSource, secureRandomBytes } from './random.js';
+export {
+  type CurveName,
+  SIGNATURE_SCHEMES,
+  type SignatureAlgorithm,
+  type SignatureSchemeInfo,
+  signatureSchemeInfo,
+} from './signatureSchemes.js';

@@ -203,3 +203,41 @@ describe('key exchange', () => {
     await expect(p.keyExchange(X25519)!.generate()).rejects.toThrow(/replay/);
   });
 });
+
+describe.each([
+  ['ecdh_secp256r1_test.json', P256, 32],
+  ['ecdh_secp384r1_test.json', P384, 48],
+] as const)('Wycheproof %s', (file, group, size) => {
+  const tests = wycheproof(file).testGroups.flatMap((g) => g.tests);
+  it(`agrees on every valid case and rejects every invalid one (${tests.length} cases)`, async () => {
+    const acceptable = { accepted: [] as string[], rejected: 0 };
+    for (const t of tests) {
+      // The peer key comes as an SPKI: importPublicKey is the strict parser under test; after it
+      // succeeds the uncompressed point is the SPKI's last 1 + 2 * size bytes.
+      const outcome = await (async () => {
+        const spki = hex(t.public as string);
+        await nobleProvider.importPublicKey(spki);
+        const raw = hex(t.private as string);
+        const priv = new Uint8Array(size);
+        const trimmed = raw.subarray(Math.max(0, raw.length - size));
+        priv.set(trimmed, size - trimmed.length);
+        const share = await replaying(priv).keyExchange(group)!.generate();
+        return toHex(await share.complete(spki.subarray(spki.length - 1 - 2 * size)));
+      })().catch((e: unknown) => e);
+      if (t.result === 'valid') {
+        expect(outcome, `tcId ${t.tcId} ${t.comment}`).toBe(t.shared);
+      } else if (t.result === 'invalid') {
+        expect(isTlsError(outcome), `tcId ${t.tcId} ${t.comment}`).toBe(true);
+      } else if (typeof outcome === 'string') {
+        expect(outcome).toBe(t.shared);
+        acceptable.accepted.push(t.flags.join(','));
+      } else {
+        expect(isTlsError(outcome), `tcId ${t.tcId} ${String(outcome)}`).toBe(true);
+        acceptable.rejected++;
+      }
+    }
+    // Recorded in the README: all 230 acceptable cases (BER-isms in the SPKI, compressed
+    // points, explicit curve parameters) are rejected by the strict SPKI parser.
+    expect(acceptable).toEqual({ accepted: [], rejected: 230 });
+  });
+});
