@@ -1,0 +1,142 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  interopCerts,
+  opensslClientExchange,
+  startOpensslClient,
+  startOpensslServer,
+  stopAllPeers,
+} from '../src/index.js';
+
+afterEach(stopAllPeers);
+
+const certs = interopCerts();
+const scratch = mkdtempSync(join(tmpdir(), 'tlskit-interop-test-'));
+
+describe('openssl s_client against openssl s_server', () => {
+  it('completes a TLS 1.3 handshake and echoes data', async () => {
+    const server = await startOpensslServer({ credential: certs.server.ecdsaP256, mode: 'echo' });
+    const { summary } = await opensslClientExchange({
+      port: server.port,
+      ca: certs.ca.cert,
+      verifyHostname: 'tlskit.test',
+      send: 'ping over tls 1.3\n',
+      expect: 'ping over tls 1.3',
+    });
+    expect(summary).toMatchObject({
+      established: true,
+      protocol: 'TLSv1.3',
+      group: 'x25519',
+      verifyCode: 0,
+      resumed: false,
+      peerSignatureType: 'ECDSA',
+    });
+  });
+
+  it('completes a TLS 1.2 ECDHE-RSA handshake with the suite and group asked for', async () => {
+    const server = await startOpensslServer({
+      credential: certs.server.rsa2048,
+      version: 'TLSv1.2',
+      mode: 'echo',
+    });
+    const { summary } = await opensslClientExchange({
+      port: server.port,
+      ca: certs.ca.cert,
+      ciphers: ['ECDHE-RSA-AES256-GCM-SHA384'],
+      groups: ['secp384r1'],
+      send: 'ping over tls 1.2\n',
+      expect: 'ping over tls 1.2',
+    });
+    expect(summary).toMatchObject({
+      established: true,
+      protocol: 'TLSv1.2',
+      cipher: 'ECDHE-RSA-AES256-GCM-SHA384',
+      group: 'secp384r1',
+      verifyCode: 0,
+    });
+  });
+
+  it('reports a HelloRetryRequest when the server wants a group the client did not share', async () => {
+    const server = await startOpensslServer({
+      credential: certs.server.ecdsaP384,
+      groups: ['secp384r1'],
+      mode: 'echo',
+    });
+    const { summary } = await opensslClientExchange({
+      port: server.port,
+      ca: certs.ca.cert,
+      groups: ['x25519', 'secp384r1'],
+      trace: true,
+    });
+    expect(summary).toMatchObject({
+      established: true,
+      helloRetryRequest: true,
+      group: 'secp384r1',
+    });
+  });
+
+  it('resumes a TLS 1.3 session from a saved ticket', async () => {
+    const server = await startOpensslServer({ credential: certs.server.ed25519, mode: 'echo' });
+    const session = join(scratch, 'tls13.session');
+    const first = await opensslClientExchange({
+      port: server.port,
+      ca: certs.ca.cert,
+      sessOut: session,
+      send: 'wait for the tickets\n',
+      expect: 'wait for the tickets',
+      tickets: 2,
+    });
+    expect(first.summary).toMatchObject({ established: true, resumed: false, ticketsReceived: 2 });
+    const second = await opensslClientExchange({
+      port: server.port,
+      ca: certs.ca.cert,
+      sessIn: session,
+    });
+    expect(second.summary).toMatchObject({ established: true, resumed: true });
+  });
+
+  it('negotiates ALPN and authenticates the client when the server requires it', async () => {
+    const server = await startOpensslServer({
+      credential: certs.server.rsaPss,
+      alpn: ['h2', 'http/1.1'],
+      clientAuth: { ca: certs.clientCa.cert, required: true },
+      mode: 'stdio',
+    });
+    const client = await startOpensslClient({
+      port: server.port,
+      ca: certs.ca.cert,
+      alpn: ['http/1.1'],
+      credential: certs.client.ecdsa,
+    });
+    expect(client.summary()).toMatchObject({ established: true, alpn: 'http/1.1' });
+    client.send('from the client\n');
+    await server.waitForOutput('from the client');
+    await server.waitForOutput(/subject=.*client\.tlskit\.test/);
+    await client.close();
+  });
+
+  it('refuses a server certificate from an unknown CA with alert unknown_ca', async () => {
+    const server = await startOpensslServer({ credential: certs.server.untrusted, mode: 'echo' });
+    const { summary } = await opensslClientExchange({ port: server.port, ca: certs.ca.cert });
+    expect(summary.established).toBe(false);
+    expect(summary.verifyCode).not.toBe(0);
+    await server.waitForOutput(/SSL alert number 48/);
+    expect(server.receivedAlert()).toBe(48);
+  });
+
+  it('sends and receives a KeyUpdate through the stdin commands', async () => {
+    const server = await startOpensslServer({ credential: certs.server.ecdsaP256, trace: true });
+    const client = await startOpensslClient({
+      port: server.port,
+      ca: certs.ca.cert,
+      commands: true,
+    });
+    client.keyUpdate(true);
+    await server.waitForOutput(/KeyUpdate, Length=1\s+update_requested \(1\)/);
+    client.send('after the update\n');
+    await server.waitForOutput('after the update');
+    await client.close();
+  });
+});
