@@ -1,0 +1,38 @@
+import { TlsError } from '@tlskit/wire';
+
+/**
+ * Record-layer failures not already in @tlskit/wire (which has RecordOverflowError,
+ * UnexpectedMessageError and DecodeError). Each is a {@link TlsError}: the `code` is stable and the
+ * `alert` is the AlertDescription the engine sends before closing (RFC 8446 section 6.2).
+ */
+
+/**
+ * A protected record does not authenticate: alert `bad_record_mac` (20). The message is the same
+ * for every cause on purpose (RFC 8446 section 5.2: "deprotection failed"), so that nothing about
+ * the failure leaks to whoever reads logs or error strings.
+ */
+export class BadRecordMacError extends TlsError {
+  override name = 'BadRecordMacError';
+  constructor(options?: ErrorOptions) {
+    super('ERR_BAD_RECORD_MAC', 20, 'record deprotection failed', options);
+  }
+}
+
+/**
+ * A sequence number would wrap (RFC 8446 section 5.3: rekey or terminate): alert
+ * `internal_error` (80). Raised on the sending side when the caller did not rekey in time.
+ */
+export class SequenceExhaustedError extends TlsError {
+  override name = 'SequenceExhaustedError';
+  constructor(message: string, options?: ErrorOptions) {
+    super('ERR_SEQUENCE_EXHAUSTED', 80, message, options);
+  }
+}
+
+/** A handshake message is longer than the reader's configured maximum: alert `illegal_parameter` (47). */
+export class HandshakeMessageTooLargeError extends TlsError {
+  override name = 'HandshakeMessageTooLargeError';
+  constructor(message: string, options?: ErrorOptions) {
+    super('ERR_HANDSHAKE_MESSAGE_TOO_LARGE', 47, message, options);
+  }
+}

@@ -1,0 +1,277 @@
+import {
+  ContentType,
+  DecodeError,
+  RecordOverflowError,
+  UnexpectedMessageError,
+} from '@tlskit/wire';
+import { RecordDeframer } from './deframer.js';
+import { BadRecordMacError } from './errors.js';
+import { HandshakeReassembler } from './handshake-reassembler.js';
+import { checkRecordSizeLimit, maxPlaintextLength } from './limits.js';
+import { PlaintextProtection, type RecordProtection } from './protection.js';
+
+/** What {@link RecordReader.read} yields: one message of one content type. */
+export type RecordEvent =
+  /** One whole handshake message, header included (a view when it came in one record). */
+  | { readonly type: 'handshake'; readonly message: Uint8Array }
+  /** One alert (RFC 8446 section 6: a record of type alert holds exactly one). */
+  | { readonly type: 'alert'; readonly level: number; readonly description: number }
+  /** A non-empty application_data fragment. */
+  | { readonly type: 'applicationData'; readonly data: Uint8Array }
+  /** A TLS 1.2 ChangeCipherSpec: the engine installs the next read protection now. */
+  | { readonly type: 'changeCipherSpec' };
+
+/** Options of {@link RecordReader}. */
+export interface RecordReaderOptions {
+  /** The protection to start with; default plaintext. */
+  readonly protection?: RecordProtection;
+  /** Largest handshake message body accepted; default 65536. */
+  readonly maxHandshakeMessageLength?: number;
+  /** The record_size_limit we advertised (RFC 8449); applies to protected records only. */
+  readonly recordSizeLimit?: number;
+  /**
+   * Records in a row that yield nothing (empty application data, ignored ChangeCipherSpec) before
+   * the peer is considered abusive; default 32, as in common implementations.
+   */
+  readonly maxConsecutiveEmptyRecords?: number;
+}
+
+/**
+ * The receiving half of the record layer, sans-IO: `feed` bytes as they arrive (split anywhere),
+ * then `read` messages until it returns undefined.
+ *
+ * `read` deprotects at most one record at a time and the next only when asked, so that the
+ * engine can install a new key (`setProtection`) between two messages of the same flight.
+ * Concurrent `read` calls are queued and run one after another; once a read fails, every later
+ * read fails with the same error (the connection is dead; the error's `alert` says what to send).
+ *
+ * Rules enforced (RFC 8446 section 5 unless noted): record and plaintext limits ->
+ * `record_overflow`; deprotection failure -> `bad_record_mac`; undefined content types,
+ * unprotected application data, a handshake message interleaved with another record type or
+ * spanning a key change, a zero-length handshake record, an all-zero TLSInnerPlaintext, a
+ * ChangeCipherSpec outside the compatibility window -> `unexpected_message`; an alert record
+ * that is not exactly two bytes -> `decode_error`.
+ */
+export class RecordReader {
+  readonly #deframer = new RecordDeframer();
+  readonly #handshake: HandshakeReassembler;
+  readonly #maxEmpty: number;
+  #protection: RecordProtection;
+  #recordSizeLimit: number | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
+  #failure: unknown;
+  #emptyRecords = 0;
+  #discardBudget = 0;
+
+  /**
+   * TLS 1.3 middlebox compatibility (RFC 8446 section 5 and appendix D.4): while true, an
+   * unprotected ChangeCipherSpec record holding the single byte 0x01 is dropped. The engine sets
+   * it after the first ClientHello and clears it when the peer's Finished arrives. While false, a
+   * ChangeCipherSpec under plaintext protection is returned as an event (TLS 1.2), and under any
+   * other protection is `unexpected_message`.
+   */
+  ignoreChangeCipherSpec = false;
+
+  constructor(options: RecordReaderOptions = {}) {
+    this.#protection = options.protection ?? new PlaintextProtection();
+    this.#handshake = new HandshakeReassembler(
+      options.maxHandshakeMessageLength === undefined
+        ? {}
+        : { maxMessageLength: options.maxHandshakeMessageLength },
+    );
+    this.#maxEmpty = options.maxConsecutiveEmptyRecords ?? 32;
+    if (options.recordSizeLimit !== undefined) this.recordSizeLimit = options.recordSizeLimit;
+  }
+
+  /** The current read protection. */
+  get protection(): RecordProtection {
+    return this.#protection;
+  }
+
+  /** The record_size_limit we advertised (RFC 8449), or undefined when none was negotiated. */
+  get recordSizeLimit(): number | undefined {
+    return this.#recordSizeLimit;
+  }
+
+  set recordSizeLimit(limit: number | undefined) {
+    this.#recordSizeLimit = limit === undefined ? undefined : checkRecordSizeLimit(limit, 1);
+  }
+
+  /** Bytes fed and not yet consumed as records (a partial record, or records not read yet). */
+  get bufferedLength(): number {
+    return this.#deframer.bufferedLength;
+  }
+
+  /** True while part of a handshake message is buffered (the peer owes the rest). */
+  get hasPendingHandshake(): boolean {
+    return this.#handshake.hasPendingData;
+  }
+
+  /** Appends bytes received from the peer. Kept by reference: do not modify them afterwards. */
+  feed(chunk: Uint8Array): void {
+    this.#deframer.push(chunk);
+  }
+
+  /**
+   * Installs the protection for the following records (a key change). Call it between two `read`s,
+   * right after the message that triggers the change. Throws `unexpected_message` when handshake
+   * bytes are still buffered: a message must not span a key change, and the message that
+   * precedes one must end its record (RFC 8446 section 5.1).
+   */
+  setProtection(protection: RecordProtection): void {
+    if (this.#handshake.hasPendingData) {
+      throw this.#fail(
+        new UnexpectedMessageError(
+          'handshake data is not aligned with a record boundary at a key change',
+        ),
+      );
+    }
+    this.#protection = protection;
+    this.#discardBudget = 0;
+  }
+
+  /**
+   * A server that rejected 0-RTT skips records it cannot deprotect, up to `maxBytes` of payload
+   * in total, until one deprotects (RFC 8446 section 4.2.10). Reset by `setProtection`.
+   */
+  discardUndecryptableRecords(maxBytes: number): void {
+    this.#discardBudget = maxBytes;
+  }
+
+  /**
+   * The next message, or undefined when more bytes are needed. Rejects with a TlsError whose
+   * `alert` the engine sends before closing.
+   */
+  read(): Promise<RecordEvent | undefined> {
+    const result = this.#queue.then(() => {
+      if (this.#failure !== undefined) throw this.#failure;
+      return this.#readOne();
+    });
+    this.#queue = result.catch(() => undefined);
+    return result;
+  }
+
+  #fail(error: unknown): unknown {
+    this.#failure ??= error;
+    return error;
+  }
+
+  async #readOne(): Promise<RecordEvent | undefined> {
+    try {
+      // Each turn consumes a record; the loop ends by returning, by needing bytes, or by the
+      // empty-record limit, so it is bounded by the input.
+      for (;;) {
+        const message = this.#handshake.next();
+        if (message !== undefined) {
+          this.#emptyRecords = 0;
+          return { type: 'handshake', message };
+        }
+        const event = await this.#nextRecord();
+        if (event === null) return undefined;
+        if (event !== undefined) {
+          this.#emptyRecords = 0;
+          return event;
+        }
+      }
+    } catch (error) {
+      throw this.#fail(error);
+    }
+  }
+
+  /** Processes one record: null when none is complete, undefined when it yields no event. */
+  async #nextRecord(): Promise<RecordEvent | undefined | null> {
+    const protection = this.#protection;
+    const raw = this.#deframer.next(protection.maxPayloadLength);
+    if (raw === undefined) return null;
+
+    if (raw.contentType === ContentType.changeCipherSpec)
+      return this.#changeCipherSpec(raw.payload);
+    if (protection.kind === 'plaintext') {
+      if (raw.contentType === ContentType.applicationData) {
+        throw new UnexpectedMessageError('application_data record before keys are in place');
+      }
+    } else {
+      if (protection.kind === 'tls13' && raw.contentType !== ContentType.applicationData) {
+        throw new UnexpectedMessageError(
+          `unprotected record of content type ${raw.contentType} after TLS 1.3 keys are in place`,
+        );
+      }
+      const limit = this.#recordSizeLimit ?? maxPlaintextLength + protection.innerOverhead;
+      if (raw.payload.length - protection.payloadOverhead > limit) {
+        throw new RecordOverflowError(
+          `protected record carries ${raw.payload.length - protection.payloadOverhead} bytes of plaintext, more than the limit of ${limit}`,
+        );
+      }
+    }
+
+    let opened: Awaited<ReturnType<RecordProtection['open']>>;
+    try {
+      opened = await protection.open(raw.header, raw.payload);
+    } catch (error) {
+      if (error instanceof BadRecordMacError && this.#discardBudget >= raw.payload.length) {
+        this.#discardBudget -= raw.payload.length;
+        return undefined;
+      }
+      throw error;
+    }
+    this.#discardBudget = 0;
+    const { contentType, fragment } = opened;
+    if (fragment.length > maxPlaintextLength) {
+      throw new RecordOverflowError(`record plaintext of ${fragment.length} bytes exceeds 2^14`);
+    }
+    if (contentType !== ContentType.handshake && this.#handshake.hasPendingData) {
+      throw new UnexpectedMessageError(
+        `record of content type ${contentType} interleaved with a fragmented handshake message`,
+      );
+    }
+    switch (contentType) {
+      case ContentType.handshake:
+        if (fragment.length === 0) {
+          throw new UnexpectedMessageError('zero-length handshake record');
+        }
+        this.#handshake.push(fragment);
+        return undefined;
+      case ContentType.alert:
+        if (fragment.length !== 2) {
+          throw new DecodeError(`alert record of ${fragment.length} bytes; an alert is exactly 2`);
+        }
+        return { type: 'alert', level: fragment[0] ?? 0, description: fragment[1] ?? 0 };
+      case ContentType.applicationData:
+        if (fragment.length === 0) return this.#empty();
+        return { type: 'applicationData', data: fragment };
+      default:
+        // Inside TLS 1.3 protection: change_cipher_spec or an unknown inner type (RFC 8446 5).
+        throw new UnexpectedMessageError(`protected record of content type ${contentType}`);
+    }
+  }
+
+  #changeCipherSpec(payload: Uint8Array): RecordEvent | undefined {
+    const wellFormed = payload.length === 1 && payload[0] === 1;
+    if (this.#handshake.hasPendingData) {
+      throw new UnexpectedMessageError(
+        'change_cipher_spec interleaved with a fragmented handshake message',
+      );
+    }
+    if (this.ignoreChangeCipherSpec) {
+      // RFC 8446 section 5: exactly one byte 0x01 is dropped; any other value is fatal.
+      if (!wellFormed)
+        throw new UnexpectedMessageError('change_cipher_spec record other than 0x01');
+      return this.#empty();
+    }
+    if (this.#protection.kind !== 'plaintext') {
+      throw new UnexpectedMessageError('change_cipher_spec after keys are in place');
+    }
+    if (!wellFormed)
+      throw new DecodeError('change_cipher_spec record other than the single byte 0x01');
+    return { type: 'changeCipherSpec' };
+  }
+
+  /** Counts a record that yields nothing; too many in a row is a peer wasting our CPU. */
+  #empty(): undefined {
+    this.#emptyRecords++;
+    if (this.#emptyRecords > this.#maxEmpty) {
+      throw new UnexpectedMessageError(`more than ${this.#maxEmpty} empty records in a row`);
+    }
+    return undefined;
+  }
+}

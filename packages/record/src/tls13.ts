@@ -1,0 +1,78 @@
+import type { AeadKey, AeadName, CryptoProvider } from '@tlskit/crypto';
+import { ContentType, UnexpectedMessageError } from '@tlskit/wire';
+import { BadRecordMacError } from './errors.js';
+import { aeadTagLength, maxTls13CiphertextLength, recordHeaderLength } from './limits.js';
+import { type AeadProtectionOptions, AeadRecordProtection } from './aead-protection.js';
+import { type OpenedRecord, type RecordProtection, writeRecordHeader } from './protection.js';
+import { nextNonce } from './sequence.js';
+
+/**
+ * TLS 1.3 record protection (RFC 8446 section 5.2-5.3) under one traffic key and IV.
+ *
+ * Outgoing: TLSInnerPlaintext = content || type || zeros, sealed with nonce = IV xor seq and the
+ * record header (type 23, version 0x0303, length) as additional data. Incoming: the same in
+ * reverse; the real content type is the last non-zero byte of the inner plaintext.
+ */
+export class Tls13RecordProtection extends AeadRecordProtection implements RecordProtection {
+  readonly kind = 'tls13' as const;
+  readonly recordVersion = 0x0303;
+  readonly maxPayloadLength = maxTls13CiphertextLength;
+  readonly innerOverhead = 1;
+  readonly payloadOverhead = aeadTagLength;
+
+  /** @param iv the 12-byte traffic IV (RFC 8446 section 7.3: `[sender]_write_iv`). */
+  constructor(aead: AeadKey, iv: Uint8Array, options: AeadProtectionOptions = {}) {
+    if (iv.length !== 12) {
+      throw new RangeError(`TLS 1.3 traffic IV must be 12 bytes, got ${iv.length}`);
+    }
+    super(aead, iv, options);
+  }
+
+  /** Imports `key` into `provider` and binds it with `iv`. */
+  static async create(
+    provider: CryptoProvider,
+    algorithm: AeadName,
+    key: Uint8Array,
+    iv: Uint8Array,
+    options: AeadProtectionOptions = {},
+  ): Promise<Tls13RecordProtection> {
+    return new Tls13RecordProtection(await provider.importAeadKey(algorithm, key), iv, options);
+  }
+
+  async seal(
+    contentType: ContentType,
+    fragment: Uint8Array,
+    paddingLength = 0,
+  ): Promise<Uint8Array> {
+    // Reserve the nonce before the first await: sequence numbers follow call order.
+    const nonce = nextNonce(this.iv, this.sequence);
+    const innerLength = fragment.length + 1 + paddingLength;
+    const payloadLength = innerLength + aeadTagLength;
+    // One buffer for the whole record. The inner plaintext is built where the ciphertext will go
+    // (the AEAD needs it contiguous); the padding is already zero.
+    const record = new Uint8Array(recordHeaderLength + payloadLength);
+    writeRecordHeader(record, ContentType.applicationData, this.recordVersion, payloadLength);
+    const header = record.subarray(0, recordHeaderLength);
+    const inner = record.subarray(recordHeaderLength, recordHeaderLength + innerLength);
+    inner.set(fragment);
+    inner[fragment.length] = contentType;
+    const sealed = await this.aead.seal(nonce, header, inner);
+    record.set(sealed, recordHeaderLength);
+    return record;
+  }
+
+  async open(header: Uint8Array, payload: Uint8Array): Promise<OpenedRecord> {
+    const nonce = nextNonce(this.iv, this.sequence);
+    // Shorter than a tag plus the content type byte cannot authenticate (RFC 8446 section 5.2).
+    if (payload.length < aeadTagLength + 1) throw new BadRecordMacError();
+    const inner = await this.aead.open(nonce, header, payload);
+    if (inner === null) throw new BadRecordMacError();
+    // RFC 8446 section 5.4: the content type is the last non-zero byte; none at all is fatal.
+    let end = inner.length - 1;
+    while (end >= 0 && inner[end] === 0) end--;
+    if (end < 0) {
+      throw new UnexpectedMessageError('TLSInnerPlaintext has no non-zero content type byte');
+    }
+    return { contentType: inner[end] as ContentType, fragment: inner.subarray(0, end) };
+  }
+}
