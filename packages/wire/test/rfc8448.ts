@@ -13,7 +13,7 @@ const VEC = fileURLToPath(
   new URL('../../../../shared/vectors/rfc8448/transcripts.vec', import.meta.url),
 );
 
-/** Every `Record_*` / `Message_*` line of the RFC 8448 transcripts (botan's tls_13_rfc8448 data). */
+/** Every `Record_*` / `Message_*` line (some hex values contain stray spaces, which are ignored) of the RFC 8448 transcripts (botan's tls_13_rfc8448 data). */
 export function loadRfc8448(): VecEntry[] {
   const entries: VecEntry[] = [];
   let section = '';
@@ -23,7 +23,7 @@ export function loadRfc8448(): VecEntry[] {
       section = header[1]!;
       continue;
     }
-    const kv = /^([A-Za-z0-9_]+) = ([0-9a-fA-F]+)$/.exec(line.trim());
+    const kv = /^([A-Za-z0-9_]+)\s*=\s*([0-9a-fA-F\s]+)$/.exec(line.trim());
     if (kv && /^(Record|Message)_/.test(kv[1]!))
       entries.push({ section, key: kv[1]!, bytes: fromHex(kv[2]!) });
   }
