@@ -1,19 +1,9 @@
 import { x25519 } from '@noble/curves/ed25519.js';
-import { p256, p384 } from '@noble/curves/nist.js';
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
-import { IllegalParameterError } from '@tlskit/wire';
+import { IllegalParameterError, NamedGroup } from '@tlskit/wire';
+import { NIST_CURVES } from './keys.js';
 import type { KeyExchangeGroup, KeyShare, KeyShareResponse } from './provider.js';
 import type { RandomSource } from './random.js';
-
-/** NamedGroup code points (RFC 8446 4.2.7, RFC 7919, draft-ietf-tls-ecdhe-mlkem). */
-export const NamedGroupCode = {
-  secp256r1: 0x0017,
-  secp384r1: 0x0018,
-  secp521r1: 0x0019,
-  x25519: 0x001d,
-  x448: 0x001e,
-  X25519MLKEM768: 0x11ec,
-} as const;
 
 const X25519_LENGTH = 32;
 const MLKEM768_EK_LENGTH = 1184;
@@ -83,19 +73,17 @@ function dhGroup(spec: DhGroupSpec, random: RandomSource): KeyExchangeGroup {
 }
 
 const x25519Spec: DhGroupSpec = {
-  group: NamedGroupCode.x25519,
+  group: NamedGroup.x25519,
   name: 'x25519',
   keyPair: x25519KeyPair,
   shared: (privateKey, peer) => x25519Shared(privateKey, peer, 'x25519'),
 };
 
-type NistCurve = typeof p256;
-
 /**
  * secp256r1 / secp384r1 (RFC 8446 4.2.8.2): shares are uncompressed points only
  * (0x04 || X || Y); the shared secret is the X coordinate of the product.
  */
-function nistSpec(group: number, name: string, curve: NistCurve): DhGroupSpec {
+function nistSpec(group: number, name: string, curve: (typeof NIST_CURVES)['P-256']): DhGroupSpec {
   const scalarLength = curve.lengths.secretKey ?? 32;
   const pointLength = 1 + 2 * scalarLength;
   return {
@@ -136,7 +124,7 @@ function nistSpec(group: number, name: string, curve: NistCurve): DhGroupSpec {
  * ML-KEM shared secret || X25519 shared secret (concatenated, not hashed).
  */
 function x25519MlKem768(random: RandomSource): KeyExchangeGroup {
-  const group = NamedGroupCode.X25519MLKEM768;
+  const group = NamedGroup.X25519MLKEM768;
   const name = 'X25519MLKEM768';
   return {
     group,
@@ -197,12 +185,12 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
-/** The key exchange groups of the noble provider, most preferred first. */
+/** The key exchange groups of the noble provider, in the order of NAMED_GROUPS. */
 export function nobleGroups(random: RandomSource): readonly KeyExchangeGroup[] {
   return [
     x25519MlKem768(random),
     dhGroup(x25519Spec, random),
-    dhGroup(nistSpec(NamedGroupCode.secp256r1, 'secp256r1', p256), random),
-    dhGroup(nistSpec(NamedGroupCode.secp384r1, 'secp384r1', p384 as NistCurve), random),
+    dhGroup(nistSpec(NamedGroup.secp256r1, 'secp256r1', NIST_CURVES['P-256']), random),
+    dhGroup(nistSpec(NamedGroup.secp384r1, 'secp384r1', NIST_CURVES['P-384']), random),
   ];
 }

@@ -5,9 +5,10 @@
  * @packageDocumentation
  */
 export { AEAD_KEY_LENGTH, AEAD_NONCE_LENGTH, AEAD_TAG_LENGTH } from './aead.js';
-export { NamedGroupCode } from './groups.js';
+export { CIPHER_SUITES, type CipherSuiteInfo, cipherSuiteInfo } from './cipherSuites.js';
 export { HASH_LENGTH } from './hash.js';
 export { UnsupportedKeyError } from './keys.js';
+export { NAMED_GROUPS, type NamedGroupInfo, namedGroupInfo } from './namedGroups.js';
 export { createNobleProvider, type NobleProviderOptions, nobleProvider } from './noble.js';
 export type * from './provider.js';
 export { type RandomSource, secureRandomBytes } from './random.js';

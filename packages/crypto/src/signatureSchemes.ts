@@ -1,3 +1,4 @@
+import { SignatureScheme as S } from '@tlskit/wire';
 import type { HashName, KeyType } from './provider.js';
 
 /** An elliptic curve a signature key can be on. */
@@ -25,52 +26,51 @@ export interface SignatureSchemeInfo {
   readonly legacy: boolean;
 }
 
+const KEY_TYPE: Readonly<Record<SignatureAlgorithm, KeyType>> = {
+  ecdsa: 'ec',
+  ed25519: 'ed25519',
+  'rsa-pss-rsae': 'rsa',
+  'rsa-pss-pss': 'rsa-pss',
+  'rsa-pkcs1': 'rsa',
+};
+
 function scheme(
-  code: number,
-  name: string,
+  name: keyof typeof S,
   algorithm: SignatureAlgorithm,
-  keyType: KeyType,
-  hash: HashName | undefined,
-  extra: { curve?: CurveName; tls13?: boolean; legacy?: boolean } = {},
+  hash?: HashName,
+  curve?: CurveName,
 ): SignatureSchemeInfo {
+  const legacy = hash === 'SHA-1';
   return {
-    code,
+    code: S[name],
     name,
     algorithm,
-    keyType,
+    keyType: KEY_TYPE[algorithm],
     ...(hash === undefined ? {} : { hash }),
-    ...(extra.curve === undefined ? {} : { curve: extra.curve }),
-    tls13: extra.tls13 ?? false,
-    legacy: extra.legacy ?? false,
+    ...(curve === undefined ? {} : { curve }),
+    // RFC 8446 4.2.3: PKCS#1 v1.5 only in certificates, SHA-1 not at all.
+    tls13: algorithm !== 'rsa-pkcs1' && !legacy,
+    legacy,
   };
 }
 
 /** Every signature scheme the noble provider knows, most preferred first. */
 export const SIGNATURE_SCHEMES: readonly SignatureSchemeInfo[] = [
-  scheme(0x0403, 'ecdsa_secp256r1_sha256', 'ecdsa', 'ec', 'SHA-256', {
-    curve: 'P-256',
-    tls13: true,
-  }),
-  scheme(0x0503, 'ecdsa_secp384r1_sha384', 'ecdsa', 'ec', 'SHA-384', {
-    curve: 'P-384',
-    tls13: true,
-  }),
-  scheme(0x0603, 'ecdsa_secp521r1_sha512', 'ecdsa', 'ec', 'SHA-512', {
-    curve: 'P-521',
-    tls13: true,
-  }),
-  scheme(0x0807, 'ed25519', 'ed25519', 'ed25519', undefined, { tls13: true }),
-  scheme(0x0804, 'rsa_pss_rsae_sha256', 'rsa-pss-rsae', 'rsa', 'SHA-256', { tls13: true }),
-  scheme(0x0805, 'rsa_pss_rsae_sha384', 'rsa-pss-rsae', 'rsa', 'SHA-384', { tls13: true }),
-  scheme(0x0806, 'rsa_pss_rsae_sha512', 'rsa-pss-rsae', 'rsa', 'SHA-512', { tls13: true }),
-  scheme(0x0809, 'rsa_pss_pss_sha256', 'rsa-pss-pss', 'rsa-pss', 'SHA-256', { tls13: true }),
-  scheme(0x080a, 'rsa_pss_pss_sha384', 'rsa-pss-pss', 'rsa-pss', 'SHA-384', { tls13: true }),
-  scheme(0x080b, 'rsa_pss_pss_sha512', 'rsa-pss-pss', 'rsa-pss', 'SHA-512', { tls13: true }),
-  scheme(0x0401, 'rsa_pkcs1_sha256', 'rsa-pkcs1', 'rsa', 'SHA-256'),
-  scheme(0x0501, 'rsa_pkcs1_sha384', 'rsa-pkcs1', 'rsa', 'SHA-384'),
-  scheme(0x0601, 'rsa_pkcs1_sha512', 'rsa-pkcs1', 'rsa', 'SHA-512'),
-  scheme(0x0203, 'ecdsa_sha1', 'ecdsa', 'ec', 'SHA-1', { legacy: true }),
-  scheme(0x0201, 'rsa_pkcs1_sha1', 'rsa-pkcs1', 'rsa', 'SHA-1', { legacy: true }),
+  scheme('ecdsa_secp256r1_sha256', 'ecdsa', 'SHA-256', 'P-256'),
+  scheme('ecdsa_secp384r1_sha384', 'ecdsa', 'SHA-384', 'P-384'),
+  scheme('ecdsa_secp521r1_sha512', 'ecdsa', 'SHA-512', 'P-521'),
+  scheme('ed25519', 'ed25519'),
+  scheme('rsa_pss_rsae_sha256', 'rsa-pss-rsae', 'SHA-256'),
+  scheme('rsa_pss_rsae_sha384', 'rsa-pss-rsae', 'SHA-384'),
+  scheme('rsa_pss_rsae_sha512', 'rsa-pss-rsae', 'SHA-512'),
+  scheme('rsa_pss_pss_sha256', 'rsa-pss-pss', 'SHA-256'),
+  scheme('rsa_pss_pss_sha384', 'rsa-pss-pss', 'SHA-384'),
+  scheme('rsa_pss_pss_sha512', 'rsa-pss-pss', 'SHA-512'),
+  scheme('rsa_pkcs1_sha256', 'rsa-pkcs1', 'SHA-256'),
+  scheme('rsa_pkcs1_sha384', 'rsa-pkcs1', 'SHA-384'),
+  scheme('rsa_pkcs1_sha512', 'rsa-pkcs1', 'SHA-512'),
+  scheme('ecdsa_sha1', 'ecdsa', 'SHA-1'),
+  scheme('rsa_pkcs1_sha1', 'rsa-pkcs1', 'SHA-1'),
 ];
 
 const BY_CODE = new Map(SIGNATURE_SCHEMES.map((s) => [s.code, s]));

@@ -1,4 +1,5 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
+import { SignatureScheme as S } from '@tlskit/wire';
 import { decodeEcdsaSignature, encodeEcdsaSignature } from './der.js';
 import { HASH_LENGTH, hash } from './hash.js';
 import { type DecodedPrivateKey, type DecodedPublicKey, decodeSpki, NIST_CURVES } from './keys.js';
@@ -155,9 +156,20 @@ export async function signWith(
   return new Uint8Array(await subtle().sign(rsaParams(s), ck, message as Uint8Array<ArrayBuffer>));
 }
 
-const RSAE_SCHEMES = [0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601];
-const PSS_SCHEMES = [0x0809, 0x080a, 0x080b];
-const EC_SCHEMES = { 'P-256': 0x0403, 'P-384': 0x0503, 'P-521': 0x0603 } as const;
+const RSAE_SCHEMES = [
+  S.rsa_pss_rsae_sha256,
+  S.rsa_pss_rsae_sha384,
+  S.rsa_pss_rsae_sha512,
+  S.rsa_pkcs1_sha256,
+  S.rsa_pkcs1_sha384,
+  S.rsa_pkcs1_sha512,
+];
+const PSS_SCHEMES = [S.rsa_pss_pss_sha256, S.rsa_pss_pss_sha384, S.rsa_pss_pss_sha512];
+const EC_SCHEMES = {
+  'P-256': S.ecdsa_secp256r1_sha256,
+  'P-384': S.ecdsa_secp384r1_sha384,
+  'P-521': S.ecdsa_secp521r1_sha512,
+} as const;
 
 /** The schemes a private key can sign with, most preferred first (PSS before PKCS#1 v1.5). */
 export function schemesForKey(k: DecodedPrivateKey): readonly number[] {
@@ -166,7 +178,7 @@ export function schemesForKey(k: DecodedPrivateKey): readonly number[] {
       // RFC 8446 4.2.3: in TLS 1.3 the ECDSA scheme names the curve, so one scheme per curve.
       return [EC_SCHEMES[k.curve]];
     case 'ed25519':
-      return [0x0807];
+      return [S.ed25519];
     case 'rsa':
       return RSAE_SCHEMES;
     case 'rsa-pss':

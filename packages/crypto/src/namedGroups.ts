@@ -1,0 +1,55 @@
+import { NamedGroup } from '@tlskit/wire';
+
+/** A key exchange group tlskit implements, as data. */
+export interface NamedGroupInfo {
+  /** The NamedGroup code point. */
+  readonly code: NamedGroup;
+  /** IANA name. */
+  readonly name: string;
+  /** `ecdhe`: a Diffie-Hellman curve; `hybrid`: ML-KEM-768 combined with X25519. */
+  readonly kind: 'ecdhe' | 'hybrid';
+  /** Bytes of the share the initiator (1.3 client, 1.2 server) sends. */
+  readonly initiatorShareLength: number;
+  /** Bytes of the share the responder (1.3 server, 1.2 client) sends. */
+  readonly responderShareLength: number;
+  readonly sharedSecretLength: number;
+  /** Usable for TLS 1.2 ECDHE (RFC 8422); the hybrid is TLS 1.3 only. */
+  readonly tls12: boolean;
+}
+
+/** The groups of the noble provider, most preferred first (post-quantum hybrid first). */
+export const NAMED_GROUPS: readonly NamedGroupInfo[] = [
+  {
+    code: NamedGroup.X25519MLKEM768,
+    name: 'X25519MLKEM768',
+    kind: 'hybrid',
+    // draft-ietf-tls-ecdhe-mlkem: ML-KEM-768 ek (1184) || X25519 (32); ct (1088) || X25519 (32).
+    initiatorShareLength: 1216,
+    responderShareLength: 1120,
+    sharedSecretLength: 64,
+    tls12: false,
+  },
+  ecdhe(NamedGroup.x25519, 'x25519', 32, 32),
+  // RFC 8446 4.2.8.2: uncompressed points, 1 + 2 * field size.
+  ecdhe(NamedGroup.secp256r1, 'secp256r1', 65, 32),
+  ecdhe(NamedGroup.secp384r1, 'secp384r1', 97, 48),
+];
+
+function ecdhe(code: NamedGroup, name: string, share: number, secret: number): NamedGroupInfo {
+  return {
+    code,
+    name,
+    kind: 'ecdhe',
+    initiatorShareLength: share,
+    responderShareLength: share,
+    sharedSecretLength: secret,
+    tls12: true,
+  };
+}
+
+const BY_CODE = new Map<number, NamedGroupInfo>(NAMED_GROUPS.map((g) => [g.code, g]));
+
+/** The group for a code point, or undefined when tlskit does not implement it. */
+export function namedGroupInfo(code: number): NamedGroupInfo | undefined {
+  return BY_CODE.get(code);
+}

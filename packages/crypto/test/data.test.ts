@@ -1,0 +1,112 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import {
+  CIPHER_SUITES,
+  cipherSuiteInfo,
+  NAMED_GROUPS,
+  namedGroupInfo,
+  nobleProvider,
+  SIGNATURE_SCHEMES,
+  signatureSchemeInfo,
+} from '../src/index.js';
+
+/** `openssl ciphers -stdname -V` lines, keyed by IANA name: the independent registry. */
+function opensslSuites(): Map<
+  string,
+  { code: number; openssl: string; version: string; enc: string; au: string }
+> {
+  const out = execFileSync('openssl', ['ciphers', '-stdname', '-V', 'ALL:@SECLEVEL=0'], {
+    encoding: 'utf8',
+  });
+  const map = new Map();
+  for (const line of out.split('\n')) {
+    const m = /0x(\w\w),0x(\w\w) - (\S+)\s+- (\S+)\s+(\S+) Kx=\S+\s+Au=(\S+)\s+Enc=(\S+)/.exec(
+      line,
+    );
+    if (m === null) continue;
+    map.set(m[3], {
+      code: Number.parseInt(`${m[1]}${m[2]}`, 16),
+      openssl: m[4],
+      version: m[5],
+      au: m[6],
+      enc: m[7],
+    });
+  }
+  return map;
+}
+
+describe('cipher suites', () => {
+  const reference = opensslSuites();
+
+  it.each(CIPHER_SUITES.map((s) => [s.name, s] as const))('%s matches OpenSSL', (_name, s) => {
+    const ref = reference.get(s.name);
+    expect(ref, `${s.name} not known to OpenSSL`).toBeDefined();
+    expect(s.code).toBe(ref?.code);
+    expect(s.openssl).toBe(ref?.openssl);
+    expect(s.version).toBe(ref?.version === 'TLSv1.3' ? 'TLS1.3' : 'TLS1.2');
+    const enc = {
+      'AES-128-GCM': 'AESGCM(128)',
+      'AES-256-GCM': 'AESGCM(256)',
+      'CHACHA20-POLY1305': 'CHACHA20/POLY1305(256)',
+    };
+    expect(ref?.enc).toBe(enc[s.aead]);
+    expect(s.keyLength * 8).toBe(Number(/\((\d+)\)/.exec(ref?.enc ?? '')?.[1]));
+    if (s.version === 'TLS1.2') expect(ref?.au).toBe(s.auth === 'ecdsa' ? 'ECDSA' : 'RSA');
+    // The hash is the one the IANA name ends with.
+    expect(s.name.endsWith(s.hash.replace('-', ''))).toBe(true);
+  });
+
+  it('has the three TLS 1.3 suites and the six TLS 1.2 ECDHE AEAD suites, nothing else', () => {
+    expect(CIPHER_SUITES.filter((s) => s.version === 'TLS1.3')).toHaveLength(3);
+    expect(CIPHER_SUITES.filter((s) => s.version === 'TLS1.2')).toHaveLength(6);
+    expect(CIPHER_SUITES.every((s) => s.name.includes('GCM') || s.name.includes('CHACHA20'))).toBe(
+      true,
+    );
+  });
+
+  it('gives TLS 1.2 GCM a 4-byte fixed IV and an 8-byte explicit nonce (RFC 5288 3)', () => {
+    for (const s of CIPHER_SUITES) {
+      const gcm12 = s.version === 'TLS1.2' && s.aead !== 'CHACHA20-POLY1305';
+      expect([s.ivLength, s.explicitNonceLength]).toEqual(gcm12 ? [4, 8] : [12, 0]);
+    }
+    expect(cipherSuiteInfo(0x1301)?.name).toBe('TLS_AES_128_GCM_SHA256');
+    expect(cipherSuiteInfo(0x002f)).toBeUndefined(); // TLS_RSA_WITH_AES_128_CBC_SHA: never.
+  });
+});
+
+describe('named groups', () => {
+  it('lists exactly the groups the provider implements, in its preference order', () => {
+    expect(NAMED_GROUPS.map((g) => g.code)).toEqual([...nobleProvider.supportedGroups]);
+    expect(namedGroupInfo(0x11ec)?.name).toBe('X25519MLKEM768');
+    expect(namedGroupInfo(0x0100)).toBeUndefined();
+  });
+
+  it.each(NAMED_GROUPS.map((g) => [g.name, g] as const))(
+    '%s shares have the documented lengths',
+    async (_n, g) => {
+      const kx = nobleProvider.keyExchange(g.code)!;
+      const share = await kx.generate();
+      expect(share.publicKey.length).toBe(g.initiatorShareLength);
+      const answer = await kx.respond(share.publicKey);
+      expect(answer.publicKey.length).toBe(g.responderShareLength);
+      expect(answer.sharedSecret.length).toBe(g.sharedSecretLength);
+      expect(kx.name).toBe(g.name);
+    },
+  );
+});
+
+describe('signature schemes', () => {
+  it('marks PKCS#1 v1.5 and SHA-1 as not allowed in TLS 1.3 (RFC 8446 4.2.3)', () => {
+    for (const s of SIGNATURE_SCHEMES) {
+      expect(s.tls13, s.name).toBe(s.algorithm !== 'rsa-pkcs1' && s.hash !== 'SHA-1');
+    }
+    expect(signatureSchemeInfo(0x0807)).toMatchObject({ name: 'ed25519', keyType: 'ed25519' });
+    expect(signatureSchemeInfo(0x0809)).toMatchObject({ keyType: 'rsa-pss', hash: 'SHA-256' });
+  });
+
+  it('advertises every non-legacy scheme and no SHA-1 one', () => {
+    expect([...nobleProvider.supportedSignatureSchemes]).toEqual(
+      SIGNATURE_SCHEMES.filter((s) => !s.legacy).map((s) => s.code),
+    );
+  });
+});
