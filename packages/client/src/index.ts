@@ -1,1 +1,26 @@
-export {};
+/**
+ * @tlskit/client: `connect()`, a TLS client over Node.js sockets modelled on `node:tls.connect`,
+ * and (from `@tlskit/client/streams`) the same client over WHATWG streams.
+ *
+ * @packageDocumentation
+ */
+export { type ConnectOptions, connect } from './connect.js';
+export {
+  type CertificateMaterial,
+  loadCertificate,
+  loadCertificates,
+  loadTrustAnchors,
+  type PemInput,
+} from './credentials.js';
+export { cipherSuiteCode, groupCode } from './code-points.js';
+export {
+  type CheckServerIdentity,
+  createPeerVerifier,
+  type PeerVerifierOptions,
+} from './peer-verifier.js';
+export {
+  type CipherNameAndProtocol,
+  type PeerCertificate,
+  TLSSocket,
+  type TLSSocketHooks,
+} from './tls-socket.js';

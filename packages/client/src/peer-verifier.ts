@@ -1,0 +1,70 @@
+/**
+ * The certificate verifier the facades hand to the engine: `@tlskit/x509` path validation plus
+ * node:tls's `rejectUnauthorized` / `checkServerIdentity` semantics.
+ */
+import type { CryptoProvider } from '@tlskit/crypto';
+import type { CertificateVerifier } from '@tlskit/handshake';
+import { TlsError } from '@tlskit/wire';
+import { type Certificate, TrustStore, verifyChain } from '@tlskit/x509';
+
+/** node:tls's hook: return an Error to reject the server, undefined to accept. */
+export type CheckServerIdentity = (hostname: string, certificate: Certificate) => Error | undefined;
+
+/** Options of {@link createPeerVerifier}. */
+export interface PeerVerifierOptions {
+  readonly provider: CryptoProvider;
+  /** Trust anchors (DER). Without them the verifier uses `defaultTrustStore()`. */
+  readonly ca: readonly Uint8Array[] | undefined;
+  /** Fallback anchors when `ca` is absent (the Node facade passes the Mozilla set). */
+  readonly defaultTrustStore?: () => TrustStore;
+  /** When false, failures are reported, not fatal. */
+  readonly rejectUnauthorized: boolean;
+  /** Replaces the RFC 9525 host name check (client side only). */
+  readonly checkServerIdentity?: CheckServerIdentity | undefined;
+  /** Receives the failure when `rejectUnauthorized` is false. */
+  readonly report?: (error: Error) => void;
+}
+
+/**
+ * Builds a {@link CertificateVerifier}: the chain must lead to an anchor with the right extended
+ * key usage (serverAuth for servers, clientAuth for clients) at the engine's clock, and a
+ * server's leaf must match the SNI name.
+ */
+export function createPeerVerifier(options: PeerVerifierOptions): CertificateVerifier {
+  let store: TrustStore | undefined;
+  const trustStore = (): TrustStore => {
+    store ??=
+      options.ca !== undefined
+        ? new TrustStore(options.ca)
+        : (options.defaultTrustStore?.() ?? new TrustStore());
+    return store;
+  };
+  return async (chain, context) => {
+    const [leaf, ...intermediates] = chain;
+    try {
+      if (leaf === undefined)
+        throw new TlsError('ERR_CERT_MISSING', 42, 'the peer sent no certificate');
+      const custom = context.peer === 'server' ? options.checkServerIdentity : undefined;
+      const hostname =
+        context.peer === 'server' && custom === undefined ? context.serverName : undefined;
+      const verified = await verifyChain({
+        leaf,
+        intermediates,
+        trustStore: trustStore(),
+        provider: options.provider,
+        time: context.now,
+        purpose: context.peer === 'server' ? 'serverAuth' : 'clientAuth',
+        ...(hostname === undefined ? {} : { hostname }),
+      });
+      if (custom !== undefined && context.serverName !== undefined) {
+        const error = custom(context.serverName, verified.leaf);
+        if (error !== undefined) {
+          throw new TlsError('ERR_CERT_HOSTNAME_MISMATCH', 42, error.message, { cause: error });
+        }
+      }
+    } catch (error) {
+      if (options.rejectUnauthorized) throw error;
+      options.report?.(error instanceof Error ? error : new Error(String(error)));
+    }
+  };
+}

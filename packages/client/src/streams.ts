@@ -1,0 +1,151 @@
+/**
+ * The tlskit client over a pair of WHATWG streams: for browsers, Deno, Bun, workers and
+ * TLS-over-WebSocket tunnels. No Node.js import on this path (a test checks it).
+ */
+import { type CryptoProvider, nobleProvider } from '@tlskit/crypto';
+import {
+  type ClientOptions,
+  type Connection,
+  createClient,
+  type HandshakeInfo,
+  type Session,
+} from '@tlskit/handshake';
+import { cipherSuiteCode, groupCode } from './code-points.js';
+import { loadCertificate, loadTrustAnchors, type PemInput } from './credentials.js';
+import { createPeerVerifier } from './peer-verifier.js';
+
+/** A byte transport as two WHATWG streams (e.g. from a WebSocket or `Deno.connect`). */
+export interface StreamPair {
+  readonly readable: ReadableStream<Uint8Array>;
+  readonly writable: WritableStream<Uint8Array>;
+}
+
+/** Options of {@link connectStreams}; names follow {@link ConnectOptions} of the Node facade. */
+export interface StreamsConnectOptions {
+  /** SNI and the name checked against the certificate. */
+  readonly servername?: string;
+  /** Trust anchors, PEM or DER. Required: there is no system store on this path. */
+  readonly ca: PemInput | PemInput[];
+  readonly cert?: PemInput | PemInput[];
+  readonly key?: PemInput;
+  readonly ALPNProtocols?: string[];
+  readonly minVersion?: ClientOptions['minVersion'];
+  readonly maxVersion?: ClientOptions['maxVersion'];
+  readonly session?: Session;
+  readonly groups?: (string | number)[];
+  readonly cipherSuites?: (string | number)[];
+  readonly provider?: CryptoProvider;
+  /** Extra engine options (trace hooks, clock). */
+  readonly engine?: Partial<ClientOptions>;
+}
+
+/** An established TLS connection as WHATWG streams of application data. */
+export interface TlsStreams extends StreamPair {
+  /** Negotiated parameters. */
+  readonly info: HandshakeInfo;
+  /** The engine underneath (key updates, exporters, events). */
+  readonly connection: Connection;
+}
+
+/**
+ * Runs the handshake over `transport` and resolves with the protected streams. Rejects with the
+ * `TlsError` that ended the handshake.
+ */
+export async function connectStreams(
+  transport: StreamPair,
+  options: StreamsConnectOptions,
+): Promise<TlsStreams> {
+  const provider = options.provider ?? nobleProvider;
+  const certificate =
+    options.cert !== undefined && options.key !== undefined
+      ? await loadCertificate(provider, options.cert, options.key)
+      : undefined;
+  const connection = createClient({
+    provider,
+    ...(options.servername === undefined ? {} : { serverName: options.servername }),
+    ...(options.minVersion === undefined ? {} : { minVersion: options.minVersion }),
+    ...(options.maxVersion === undefined ? {} : { maxVersion: options.maxVersion }),
+    ...(options.ALPNProtocols === undefined ? {} : { alpnProtocols: options.ALPNProtocols }),
+    ...(certificate === undefined ? {} : { certificate }),
+    ...(options.session === undefined ? {} : { session: options.session }),
+    ...(options.groups === undefined ? {} : { groups: options.groups.map(groupCode) }),
+    ...(options.cipherSuites === undefined
+      ? {}
+      : { cipherSuites: options.cipherSuites.map(cipherSuiteCode) }),
+    verifyCertificate: createPeerVerifier({
+      provider,
+      ca: loadTrustAnchors(options.ca),
+      rejectUnauthorized: true,
+    }),
+    ...options.engine,
+  });
+
+  const writer = transport.writable.getWriter();
+  // One chain for every engine step, so records leave in order whatever the crypto does.
+  let queue: Promise<void> = Promise.resolve();
+  const run = (step: () => Promise<void> | void): Promise<void> => {
+    const next = queue.then(async () => {
+      await step();
+      for (const record of connection.takeOutput()) await writer.write(record);
+    });
+    queue = next.catch(() => {});
+    return next;
+  };
+
+  let dataController!: ReadableStreamDefaultController<Uint8Array>;
+  const readable = new ReadableStream<Uint8Array>({
+    start(controller) {
+      dataController = controller;
+    },
+  });
+  connection.on('data', (bytes) => dataController.enqueue(bytes));
+  connection.on('end', () => dataController.close());
+
+  const established = new Promise<HandshakeInfo>((resolve, reject) => {
+    connection.on('handshake', resolve);
+    connection.on('close', ({ error }) => {
+      if (error !== undefined) {
+        reject(error);
+        try {
+          dataController.error(error);
+        } catch {
+          // already closed
+        }
+      }
+      run(() => writer.close()).catch(() => {});
+    });
+  });
+
+  // Pump the transport into the engine until it ends.
+  const pump = async (): Promise<void> => {
+    const reader = transport.readable.getReader();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      await run(() => connection.receive(value));
+      if (connection.state === 'closed') break;
+    }
+    if (connection.state !== 'closed') {
+      try {
+        dataController.close();
+      } catch {
+        // already closed by close_notify
+      }
+    }
+  };
+  pump().catch((error: unknown) => {
+    try {
+      dataController.error(error);
+    } catch {
+      // already errored
+    }
+  });
+
+  await run(() => connection.start());
+  const info = await established;
+  const writable = new WritableStream<Uint8Array>({
+    write: (chunk) => run(() => connection.write(chunk)),
+    close: () => run(() => connection.close()),
+  });
+  return { readable, writable, info, connection };
+}

@@ -1,0 +1,357 @@
+/**
+ * `TLSSocket`: a Node.js Duplex that moves bytes between a sans-IO engine from
+ * `@tlskit/handshake` and a transport stream (a `net.Socket`, or any Duplex). The server facade
+ * uses the same class for each accepted connection, as `node:tls` does.
+ */
+import { X509Certificate } from 'node:crypto';
+import type { Socket } from 'node:net';
+import { Duplex } from 'node:stream';
+import type { Connection, HandshakeInfo, Session } from '@tlskit/handshake';
+import { openSslCipherName } from './cipher-names.js';
+
+/** What `getPeerCertificate()` returns, shaped like `node:tls`'s `PeerCertificate`. */
+export interface PeerCertificate {
+  subject: Record<string, string>;
+  issuer: Record<string, string>;
+  subjectaltname: string | undefined;
+  valid_from: string;
+  valid_to: string;
+  serialNumber: string;
+  fingerprint256: string;
+  raw: Buffer;
+  /** With `getPeerCertificate(true)`: the issuer's certificate (the last one points at itself). */
+  issuerCertificate?: PeerCertificate;
+}
+
+/** What `getCipher()` returns, as in `node:tls`. */
+export interface CipherNameAndProtocol {
+  /** OpenSSL name, e.g. `TLS_AES_128_GCM_SHA256` or `ECDHE-RSA-AES128-GCM-SHA256`. */
+  name: string;
+  /** IANA name. */
+  standardName: string;
+  version: string;
+}
+
+/** Hooks the facades pass in; both optional. */
+export interface TLSSocketHooks {
+  /** Called once the handshake is done and the peer chain was judged. */
+  onSecure?(socket: TLSSocket): void;
+  /** Emitted `session` event payload for the client. */
+  onSession?(socket: TLSSocket, session: Session): void;
+}
+
+function view(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function distinguishedName(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const at = line.indexOf('=');
+    if (at > 0) out[line.slice(0, at)] = line.slice(at + 1);
+  }
+  return out;
+}
+
+function describeCertificate(der: Uint8Array): PeerCertificate {
+  const cert = new X509Certificate(der);
+  return {
+    subject: distinguishedName(cert.subject),
+    issuer: distinguishedName(cert.issuer),
+    subjectaltname: cert.subjectAltName,
+    valid_from: cert.validFrom,
+    valid_to: cert.validTo,
+    serialNumber: cert.serialNumber,
+    fingerprint256: cert.fingerprint256,
+    raw: Buffer.from(der),
+  };
+}
+
+/**
+ * A TLS connection as a Node.js Duplex stream. Writes before the handshake completes are held
+ * until it does; `end()` sends close_notify and then ends the transport's write side.
+ */
+export class TLSSocket extends Duplex {
+  /** Always true: lets code written for `node:tls` recognise the socket. */
+  readonly encrypted = true;
+  /** True when the peer chain verified (or `rejectUnauthorized` is false and it did anyway). */
+  authorized = false;
+  /** Why the peer chain did not verify, when `rejectUnauthorized` is false. */
+  authorizationError: Error | undefined;
+  /** Negotiated ALPN protocol, or false. */
+  alpnProtocol: string | false = false;
+  /** SNI name (client: sent; server: received). */
+  servername: string | false = false;
+
+  readonly #transport: Duplex;
+  readonly #hooks: TLSSocketHooks;
+  #engine: Connection | undefined;
+  /** Every engine call is chained here, so records leave in order whatever crypto does. */
+  #queue: Promise<void>;
+  #handshake: HandshakeInfo | undefined;
+  #session: Session | undefined;
+  #secure: Promise<void>;
+  #resolveSecure!: () => void;
+  #rejectSecure!: (error: Error) => void;
+
+  constructor(transport: Duplex, engine: Promise<Connection>, hooks: TLSSocketHooks = {}) {
+    super({ allowHalfOpen: true });
+    this.#transport = transport;
+    this.#hooks = hooks;
+    this.#secure = new Promise<void>((resolve, reject) => {
+      this.#resolveSecure = resolve;
+      this.#rejectSecure = reject;
+    });
+    // Writes wait for this; a failed handshake surfaces through 'error', not as an unhandled rejection.
+    this.#secure.catch(() => {});
+    this.#queue = engine.then(
+      (connection) => this.#attach(connection),
+      (error: unknown) => {
+        this.destroy(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+    transport.on('data', (chunk: Buffer) => this.#receive(chunk));
+    transport.on('end', () => this.#onTransportEnd());
+    transport.on('error', (error) => this.destroy(error));
+    transport.on('close', () => {
+      if (!this.destroyed) this.destroy();
+    });
+  }
+
+  #attach(engine: Connection): void {
+    if (this.destroyed) return;
+    this.#engine = engine;
+    engine.on('handshake', (info) => {
+      this.#handshake = info;
+      this.alpnProtocol = info.alpn ?? false;
+      if (info.serverName !== undefined) this.servername = info.serverName;
+      if (this.authorizationError === undefined) this.authorized = info.peerVerified;
+      this.#hooks.onSecure?.(this);
+      this.#resolveSecure();
+    });
+    engine.on('data', (data) => {
+      if (!this.push(view(data))) this.#transport.pause();
+    });
+    engine.on('end', () => this.push(null));
+    engine.on('session', (session) => {
+      this.#session = session;
+      this.#hooks.onSession?.(this, session);
+    });
+    engine.on('keylog', (line) => this.emit('keylog', Buffer.from(`${line}\n`)));
+    engine.on('close', ({ error }) => {
+      this.#flush();
+      if (error !== undefined) {
+        this.#rejectSecure(error);
+        this.destroy(error);
+      } else {
+        this.#transport.end();
+      }
+    });
+    engine.start();
+    this.#flush();
+  }
+
+  /** Sends what the engine produced. Buffers are views: no copy on the way out. */
+  #flush(): void {
+    const engine = this.#engine;
+    if (engine === undefined || this.#transport.destroyed) return;
+    for (const record of engine.takeOutput()) this.#transport.write(view(record));
+  }
+
+  #run(step: (engine: Connection) => Promise<void> | void): Promise<void> {
+    const next = this.#queue.then(async () => {
+      const engine = this.#engine;
+      if (engine === undefined || this.destroyed) return;
+      await step(engine);
+      this.#flush();
+    });
+    this.#queue = next.catch(() => {});
+    return next;
+  }
+
+  #receive(chunk: Buffer): void {
+    this.#run((engine) =>
+      engine.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)),
+    ).catch((error: unknown) =>
+      this.destroy(error instanceof Error ? error : new Error(String(error))),
+    );
+  }
+
+  #onTransportEnd(): void {
+    // The transport closed its read side. Let pending input finish first; if the peer did not
+    // send close_notify the stream still ends (as node:tls does), truncation is the app's call.
+    this.#run((engine) => {
+      if (engine.state !== 'closed') this.push(null);
+    }).catch(() => {});
+  }
+
+  override _read(): void {
+    if (this.#transport.isPaused()) this.#transport.resume();
+  }
+
+  override _write(
+    chunk: Buffer,
+    _encoding: BufferEncoding,
+    callback: (error?: Error | null) => void,
+  ): void {
+    this.#secure
+      .then(() =>
+        this.#run((engine) =>
+          engine.write(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)),
+        ),
+      )
+      .then(() => callback(), callback);
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.#run(async (engine) => {
+      if (engine.state !== 'closed') await engine.close();
+    })
+      .then(() => {
+        this.#transport.end();
+        callback();
+      })
+      .catch(callback);
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.#rejectSecure(error ?? new Error('socket destroyed before the handshake completed'));
+    this.#transport.destroy();
+    callback(error);
+  }
+
+  /** Resolves when the handshake is complete; rejects if it fails. */
+  get secureConnected(): Promise<void> {
+    return this.#secure;
+  }
+
+  /** The sans-IO engine underneath (for key updates, traces and research). */
+  get engine(): Connection | undefined {
+    return this.#engine;
+  }
+
+  /** Negotiated parameters, once connected. */
+  get handshakeInfo(): HandshakeInfo | undefined {
+    return this.#handshake;
+  }
+
+  /** 'TLSv1.3' or 'TLSv1.2' once connected, else null (as node:tls). */
+  getProtocol(): string | null {
+    return this.#handshake?.version ?? null;
+  }
+
+  /** The negotiated cipher suite, as node:tls reports it. */
+  getCipher(): CipherNameAndProtocol | undefined {
+    const info = this.#handshake;
+    if (info === undefined) return undefined;
+    return {
+      name: openSslCipherName(info.cipherSuite),
+      standardName: info.cipherSuite,
+      version: info.version,
+    };
+  }
+
+  /** The negotiated key exchange group, e.g. `{ type: 'ECDH', name: 'x25519' }` (node: getEphemeralKeyInfo). */
+  getEphemeralKeyInfo(): { type: string; name: string } | Record<string, never> {
+    const group = this.#handshake?.group;
+    return group === undefined ? {} : { type: 'ECDH', name: group };
+  }
+
+  /** The peer's leaf certificate (with `detailed`, linked to its issuers), or an empty object. */
+  getPeerCertificate(detailed = false): PeerCertificate | Record<string, never> {
+    const chain = this.#handshake?.peerCertificates ?? [];
+    const [leaf] = chain;
+    if (leaf === undefined) return {};
+    const described = chain.map(describeCertificate);
+    if (detailed) {
+      described.forEach((cert, i) => {
+        cert.issuerCertificate = described[i + 1] ?? cert;
+      });
+    }
+    return described[0]!;
+  }
+
+  /** The peer chain as DER, leaf first. */
+  getPeerCertificateChain(): Uint8Array[] {
+    return [...(this.#handshake?.peerCertificates ?? [])];
+  }
+
+  /** The latest resumable session (client), to pass back as `connect({ session })`. */
+  getSession(): Session | undefined {
+    return this.#session;
+  }
+
+  /** True when this connection resumed an earlier session. */
+  isSessionReused(): boolean {
+    return this.#handshake?.resumed ?? false;
+  }
+
+  /** RFC 5705 / RFC 8446 7.5 keying material exporter, with node:tls's argument order. */
+  exportKeyingMaterial(length: number, label: string, context?: Buffer | Uint8Array): Buffer {
+    if (this.#engine === undefined || this.#handshake === undefined) {
+      throw new Error('exportKeyingMaterial: the handshake has not completed yet');
+    }
+    return view(this.#engine.exportKeyingMaterial(label, context, length));
+  }
+
+  /** Sends a KeyUpdate (TLS 1.3); `requestPeer` asks the peer to update its keys too. */
+  keyUpdate(requestPeer = false): Promise<void> {
+    return this.#run((engine) => engine.keyUpdate(requestPeer));
+  }
+
+  // Socket-like pass-throughs that node:http and agents call on the socket they get.
+  setNoDelay(noDelay?: boolean): this {
+    (this.#transport as Partial<Socket>).setNoDelay?.(noDelay);
+    return this;
+  }
+
+  setKeepAlive(enable?: boolean, initialDelay?: number): this {
+    (this.#transport as Partial<Socket>).setKeepAlive?.(enable, initialDelay);
+    return this;
+  }
+
+  setTimeout(timeout: number, callback?: () => void): this {
+    const transport = this.#transport as Partial<Socket>;
+    if (transport.setTimeout) {
+      transport.setTimeout(timeout);
+      transport.removeAllListeners?.('timeout');
+      if (timeout > 0) transport.on?.('timeout', () => this.emit('timeout'));
+    }
+    if (callback) this.once('timeout', callback);
+    return this;
+  }
+
+  ref(): this {
+    (this.#transport as Partial<Socket>).ref?.();
+    return this;
+  }
+
+  unref(): this {
+    (this.#transport as Partial<Socket>).unref?.();
+    return this;
+  }
+
+  address(): ReturnType<Socket['address']> | Record<string, never> {
+    return (this.#transport as Partial<Socket>).address?.() ?? {};
+  }
+
+  get remoteAddress(): string | undefined {
+    return (this.#transport as Partial<Socket>).remoteAddress;
+  }
+
+  get remotePort(): number | undefined {
+    return (this.#transport as Partial<Socket>).remotePort;
+  }
+
+  get remoteFamily(): string | undefined {
+    return (this.#transport as Partial<Socket>).remoteFamily;
+  }
+
+  get localAddress(): string | undefined {
+    return (this.#transport as Partial<Socket>).localAddress;
+  }
+
+  get localPort(): number | undefined {
+    return (this.#transport as Partial<Socket>).localPort;
+  }
+}
