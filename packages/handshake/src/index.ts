@@ -1,1 +1,26 @@
-export {};
+export { alertName, type Connection, type ConnectionState } from './engine.js';
+export { createClient, createServer, pump } from './connection.js';
+export type {
+  AlertEvent,
+  CloseEvent,
+  ConnectionEventName,
+  ConnectionEvents,
+  Direction,
+  HandshakeInfo,
+  MessageTrace,
+  Session,
+} from './events.js';
+export { ConnectionStateError, PeerAlertError } from './errors.js';
+export {
+  type CertificateEntry,
+  type CertificateVerifier,
+  type ClientAuthPolicy,
+  type ClientOptions,
+  type CommonOptions,
+  OptionsError,
+  type ServerOptions,
+  type TicketKey,
+  type TicketSealer,
+  type TlsVersion,
+  type VerifyContext,
+} from './options.js';

@@ -1,0 +1,184 @@
+/**
+ * The public entry points: createClient and createServer, which check options once and build
+ * the role's engine around its first typestate.
+ */
+import { CipherSuite, ProtocolVersion, SignatureScheme } from '@tlskit/wire';
+import { type ClientConfig, startClient } from './client13.js';
+import { type Connection, Engine } from './engine.js';
+import {
+  type CertificateVerifier,
+  type ClientOptions,
+  checkCommonOptions,
+  type CommonOptions,
+  OptionsError,
+  type ServerOptions,
+} from './options.js';
+import { isTls13SignatureScheme } from './proofs.js';
+import { type ServerConfig, startServer } from './server13.js';
+import { defaultSuites13, suite13 } from './suites.js';
+import { checkTicketKeys, ticketKeySealer } from './tickets.js';
+import { defaultVerifier } from './x509-verifier.js';
+import type { ChainPolicy } from './verify.js';
+
+function resolveSuites(o: CommonOptions): number[] {
+  const suites = (o.cipherSuites ?? defaultSuites13).filter((s) => suite13(s) !== undefined);
+  if (suites.length === 0)
+    throw new OptionsError('cipherSuites has no TLS 1.3 suite tlskit implements');
+  return suites;
+}
+
+function resolveGroups(o: CommonOptions): number[] {
+  const groups = [...(o.groups ?? o.provider.supportedGroups)];
+  if (!groups.some((g) => o.provider.keyExchange(g) !== undefined)) {
+    throw new OptionsError('groups has no group the provider implements');
+  }
+  return groups;
+}
+
+function resolveSchemes(o: CommonOptions): number[] {
+  const schemes = [
+    ...(o.signatureSchemes ?? o.provider.supportedSignatureSchemes.filter(isTls13SignatureScheme)),
+  ];
+  if (schemes.length === 0) throw new OptionsError('signatureSchemes is empty');
+  return schemes;
+}
+
+function resolveChain(o: CommonOptions, skip: boolean): ChainPolicy {
+  let verifier: CertificateVerifier | undefined = o.verifyCertificate;
+  if (verifier === undefined && o.ca !== undefined) verifier = defaultVerifier(o.provider, o.ca);
+  return { verifier, skip };
+}
+
+class ClientEngine extends Engine {
+  readonly role = 'client' as const;
+  readonly #config: ClientConfig;
+  #started = false;
+
+  constructor(config: ClientConfig) {
+    const o = config.options;
+    // RFC 8446 5.1: the first ClientHello may carry record version 0x0301 for old middleboxes.
+    super(o.provider, o.now ?? Date.now, ProtocolVersion.TLSv1_0);
+    this.#config = config;
+  }
+
+  start(): Promise<void> {
+    if (this.#started) throw new OptionsError('start() was already called');
+    this.#started = true;
+    return this.serialize(async () => {
+      this.setState(await startClient(this, this.#config));
+    });
+  }
+}
+
+class ServerEngine extends Engine {
+  readonly role = 'server' as const;
+  constructor(config: ServerConfig) {
+    const o = config.options;
+    super(o.provider, o.now ?? Date.now, ProtocolVersion.TLSv1_2);
+    this.setState(startServer(this, config));
+  }
+
+  start(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/**
+ * Creates a TLS 1.3 client engine. Call `start()` to queue the ClientHello.
+ * @throws OptionsError for bad options.
+ */
+export function createClient(options: ClientOptions): Connection {
+  checkCommonOptions(options);
+  const groups = resolveGroups(options);
+  const usable = groups.filter((g) => options.provider.keyExchange(g) !== undefined);
+  let keyShareGroups = options.keyShareGroups ?? [usable[0]!];
+  // A hybrid first choice is paired with a classic share, so servers without it avoid a retry.
+  if (options.keyShareGroups === undefined && usable[0] === 0x11ec && usable.includes(0x001d)) {
+    keyShareGroups = [0x11ec, 0x001d];
+  }
+  for (const g of keyShareGroups) {
+    if (!groups.includes(g) || options.provider.keyExchange(g) === undefined) {
+      throw new OptionsError(
+        `keyShareGroups: group ${g} is not in groups or not implemented by the provider`,
+      );
+    }
+  }
+  const skip = options.dangerouslySkipCertificateVerification === true;
+  const config: ClientConfig = {
+    options,
+    suites: resolveSuites(options),
+    groups,
+    keyShareGroups,
+    signatureSchemes: resolveSchemes(options),
+    signatureSchemesCert: options.signatureSchemesCert,
+    alpn: options.alpnProtocols ?? [],
+    chain: resolveChain(options, skip),
+    offerTls12: false,
+  };
+  if (!skip && config.chain.verifier === undefined) {
+    throw new OptionsError(
+      'set options.ca or options.verifyCertificate (or dangerouslySkipCertificateVerification)',
+    );
+  }
+  return new ClientEngine(config);
+}
+
+/**
+ * Creates a TLS 1.3 server engine; it waits for a ClientHello.
+ * @throws OptionsError for bad options.
+ */
+export function createServer(options: ServerOptions): Connection {
+  checkCommonOptions(options);
+  if (!Array.isArray(options.certificates) || options.certificates.length === 0) {
+    throw new OptionsError('options.certificates needs at least one { chain, key }');
+  }
+  for (const c of options.certificates) {
+    if (c.chain.length === 0) throw new OptionsError('a certificate entry has an empty chain');
+  }
+  const lifetime = options.ticketLifetime ?? 7200;
+  if (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > 604_800) {
+    throw new OptionsError('ticketLifetime must be 1..604800 seconds (RFC 8446 4.6.1)');
+  }
+  const keys = options.ticketKeys;
+  let sealer = options.ticketSealer;
+  if (sealer === undefined && keys !== undefined) {
+    const read = typeof keys === 'function' ? keys : () => keys;
+    checkTicketKeys(read());
+    sealer = ticketKeySealer(options.provider, read);
+  }
+  const clientAuth = options.clientAuth ?? 'none';
+  const chain = resolveChain(options, false);
+  if (clientAuth !== 'none' && chain.verifier === undefined) {
+    throw new OptionsError('clientAuth needs options.ca or options.verifyCertificate');
+  }
+  const config: ServerConfig = {
+    options,
+    suites: resolveSuites(options),
+    groups: resolveGroups(options),
+    signatureSchemes: resolveSchemes(options),
+    alpn: options.alpnProtocols ?? [],
+    chain,
+    sealer,
+    ticketCount: options.ticketCount ?? 1,
+    ticketLifetime: lifetime,
+    recordSizeLimit: options.recordSizeLimit ?? 16_385,
+    allowTls12: false,
+  };
+  return new ServerEngine(config);
+}
+
+/**
+ * Moves output between two in-memory connections until neither has anything to send (tests,
+ * demos, and the README example). Bounded: at most `maxRounds` exchanges.
+ */
+export async function pump(a: Connection, b: Connection, maxRounds = 64): Promise<void> {
+  for (let i = 0; i < maxRounds; i++) {
+    const fromA = a.takeOutput();
+    const fromB = b.takeOutput();
+    if (fromA.length === 0 && fromB.length === 0) return;
+    for (const chunk of fromA) await b.receive(chunk);
+    for (const chunk of fromB) await a.receive(chunk);
+  }
+}
+
+export { CipherSuite, SignatureScheme };

@@ -1,0 +1,538 @@
+/**
+ * The connection engine shared by client and server: record framing and protection, handshake
+ * message reassembly, alerts, application data, close. The protocol logic lives in the typestate
+ * states (client13.ts, server13.ts); this file moves bytes and keys between them and the caller.
+ */
+import type { CryptoProvider } from '@tlskit/crypto';
+import {
+  HandshakeReassembler,
+  PlaintextProtection,
+  RecordDeframer,
+  type RecordProtection,
+  Tls13RecordProtection,
+} from '@tlskit/record';
+import {
+  AlertDescription,
+  AlertLevel,
+  ContentType,
+  DecodeError,
+  HandshakeType,
+  hex,
+  isTlsError,
+  nameOf,
+  TlsError,
+} from '@tlskit/wire';
+import { frameHandshake, type HandshakeMessage } from './codec.js';
+import { ConnectionStateError, internalError, PeerAlertError, unexpected } from './errors.js';
+import { Emitter, type HandshakeInfo, type Session } from './events.js';
+import { expandLabel, exportKeyingMaterial } from './secrets.js';
+import type { Suite13 } from './suites.js';
+import { traceFields } from './trace.js';
+
+/** One step of the handshake typestate: it handles the next message and returns the next state. */
+export interface State {
+  /** For diagnostics: `ExpectServerHello`, `ExpectFinished`, ... */
+  readonly name: string;
+  handle(message: HandshakeMessage): Promise<State>;
+}
+
+/** Secrets of an established TLS 1.3 connection. */
+export interface Established13 {
+  readonly suite: Suite13;
+  readonly exporterSecret: Uint8Array;
+}
+
+/** Coarse state for facades. */
+export type ConnectionState = 'handshaking' | 'connected' | 'closed';
+
+/** Largest number of records one `receive` call processes before yielding to the caller's loop. */
+const maxRecordsPerCall = 1 << 20;
+/** RFC 8446 5.1: 2^14 bytes of plaintext per record. */
+const maxFragment = 16_384;
+
+/**
+ * The public connection API both engines implement. See README.md for the contract.
+ */
+export interface Connection {
+  readonly role: 'client' | 'server';
+  readonly state: ConnectionState;
+  readonly handshakeInfo: HandshakeInfo | undefined;
+  start(): Promise<void>;
+  receive(bytes: Uint8Array): Promise<void>;
+  takeOutput(): Uint8Array[];
+  write(data: Uint8Array): Promise<void>;
+  close(): Promise<void>;
+  keyUpdate(requestPeer: boolean): Promise<void>;
+  exportKeyingMaterial(label: string, context: Uint8Array | undefined, length: number): Uint8Array;
+  getPeerCertificates(): readonly Uint8Array[];
+  on: Emitter['on'];
+  off: Emitter['off'];
+}
+
+/**
+ * The machinery under both roles. States talk to it through the protected methods; callers
+ * through {@link Connection}.
+ */
+export abstract class Engine extends Emitter implements Connection {
+  abstract readonly role: 'client' | 'server';
+  readonly provider: CryptoProvider;
+  readonly now: () => number;
+
+  #state: State | undefined;
+  #closed = false;
+  #readClosed = false;
+  #writeClosed = false;
+  #handshakeDone = false;
+  #info: HandshakeInfo | undefined;
+  #established: Established13 | undefined;
+  #queue: Promise<void> = Promise.resolve();
+  #output: Uint8Array[] = [];
+  #pendingHandshake: Uint8Array[] = [];
+  readonly #deframer = new RecordDeframer();
+  readonly #reassembler = new HandshakeReassembler();
+  #read: RecordProtection = new PlaintextProtection();
+  #write: RecordProtection;
+  #readSecret: Uint8Array | undefined;
+  #writeSecret: Uint8Array | undefined;
+  #writeSuite: Suite13 | undefined;
+  #readSuite: Suite13 | undefined;
+  /** Peer's record_size_limit (RFC 8449), as a plaintext fragment limit. */
+  #sendLimit = maxFragment;
+  /** Bytes of undecryptable early data still to skip (server that rejected 0-RTT, RFC 8446 4.2.10). */
+  #earlyDataSkip = 0;
+  /** Whether change_cipher_spec records may still be dropped (RFC 8446 section 5). */
+  #ccsAllowed = false;
+  #clientRandom: Uint8Array = new Uint8Array(32);
+
+  protected constructor(provider: CryptoProvider, now: () => number, initialRecordVersion: number) {
+    super();
+    this.provider = provider;
+    this.now = now;
+    this.#write = new PlaintextProtection({ recordVersion: initialRecordVersion });
+  }
+
+  // ---- public API ----------------------------------------------------------------------
+
+  get state(): ConnectionState {
+    if (this.#closed) return 'closed';
+    return this.#handshakeDone ? 'connected' : 'handshaking';
+  }
+
+  get handshakeInfo(): HandshakeInfo | undefined {
+    return this.#info;
+  }
+
+  abstract start(): Promise<void>;
+
+  receive(bytes: Uint8Array): Promise<void> {
+    const copy = bytes.slice();
+    return this.serialize(async () => {
+      if (this.#closed) return;
+      this.#deframer.push(copy);
+      await this.#drain();
+    });
+  }
+
+  takeOutput(): Uint8Array[] {
+    const out = this.#output;
+    this.#output = [];
+    return out;
+  }
+
+  write(data: Uint8Array): Promise<void> {
+    const copy = data.slice();
+    return this.serialize(async () => {
+      if (this.#closed || this.#writeClosed) {
+        throw new ConnectionStateError('ERR_CLOSED', 'write after close');
+      }
+      if (!this.#handshakeDone) {
+        throw new ConnectionStateError('ERR_NOT_CONNECTED', 'write before the handshake completed');
+      }
+      await this.#sendRecords(ContentType.applicationData, copy);
+    });
+  }
+
+  close(): Promise<void> {
+    return this.serialize(async () => {
+      if (this.#closed || this.#writeClosed) return;
+      await this.#sendAlert(AlertLevel.warning, AlertDescription.closeNotify);
+      this.#writeClosed = true;
+      // RFC 8446 6.1: before the handshake completes there is nothing to half-close.
+      if (this.#readClosed || !this.#handshakeDone) this.#finish(undefined);
+    });
+  }
+
+  keyUpdate(requestPeer: boolean): Promise<void> {
+    return this.serialize(async () => {
+      if (!this.#handshakeDone || this.#established === undefined) {
+        throw new ConnectionStateError(
+          'ERR_NOT_CONNECTED',
+          'keyUpdate before the handshake completed',
+        );
+      }
+      if (this.#closed || this.#writeClosed)
+        throw new ConnectionStateError('ERR_CLOSED', 'keyUpdate after close');
+      await this.sendKeyUpdate(requestPeer);
+    });
+  }
+
+  exportKeyingMaterial(label: string, context: Uint8Array | undefined, length: number): Uint8Array {
+    const est = this.#established;
+    if (est === undefined) {
+      throw new ConnectionStateError(
+        'ERR_NOT_CONNECTED',
+        'exporter before the handshake completed',
+      );
+    }
+    if (!Number.isInteger(length) || length < 0 || length > 255 * est.suite.hashLength) {
+      throw new RangeError(`exporter length must be 0..${255 * est.suite.hashLength}`);
+    }
+    return exportKeyingMaterial(
+      this.provider,
+      est.suite.hash,
+      est.exporterSecret,
+      label,
+      context ?? new Uint8Array(0),
+      length,
+    );
+  }
+
+  getPeerCertificates(): readonly Uint8Array[] {
+    return this.#info?.peerCertificates ?? [];
+  }
+
+  // ---- services for the states ---------------------------------------------------------
+
+  /** Runs `task` after every earlier task; a TlsError from it closes the connection with its alert. */
+  protected serialize(task: () => Promise<void>): Promise<void> {
+    const run = async (): Promise<void> => {
+      try {
+        await task();
+      } catch (error) {
+        if (error instanceof ConnectionStateError) throw error;
+        await this.fail(error);
+      }
+      await this.#flushHandshake();
+    };
+    const next = this.#queue.then(run, run);
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Sets the first state (called by the role's `start`). */
+  protected setState(state: State): void {
+    this.#state = state;
+  }
+
+  /** Records the client random for key log lines. */
+  setClientRandom(random: Uint8Array): void {
+    this.#clientRandom = random;
+  }
+
+  /** Allows dropping compatibility change_cipher_spec records (until the peer's Finished). */
+  allowChangeCipherSpec(allowed: boolean): void {
+    this.#ccsAllowed = allowed;
+  }
+
+  /** Server: the client's early data was rejected; skip up to `bytes` of records that fail to open. */
+  skipEarlyData(bytes: number): void {
+    this.#earlyDataSkip = bytes;
+  }
+
+  /** Frames and queues a handshake message under the current write key, and traces it. */
+  async sendHandshake(type: number, body: Uint8Array): Promise<HandshakeMessage> {
+    const message = frameHandshake(type, body);
+    this.#trace('sent', message);
+    this.#pendingHandshake.push(message.raw);
+    return message;
+  }
+
+  /** RFC 8446 D.4: a change_cipher_spec record (plaintext, single byte 1). */
+  async sendChangeCipherSpec(): Promise<void> {
+    await this.#flushHandshake();
+    this.#output.push(Uint8Array.of(ContentType.changeCipherSpec, 3, 3, 0, 1, 1));
+    if (this.listens('message')) {
+      this.emit('message', {
+        direction: 'sent',
+        type: 'change_cipher_spec',
+        length: 1,
+        fields: {},
+        bytes: Uint8Array.of(1),
+      });
+    }
+  }
+
+  /** Switches the key we encrypt with (RFC 8446 7.3), flushing what was queued under the old one. */
+  async setWriteKey(suite: Suite13, secret: Uint8Array): Promise<void> {
+    await this.#flushHandshake();
+    this.#write = await this.#protection(suite, secret);
+    this.#writeSecret = secret;
+    this.#writeSuite = suite;
+  }
+
+  /** Switches the key we decrypt with. RFC 8446 5.1: a key change must fall on a message boundary. */
+  async setReadKey(suite: Suite13, secret: Uint8Array): Promise<void> {
+    if (this.#reassembler.hasPendingData) {
+      throw unexpected('handshake data before a key change was not a whole message');
+    }
+    this.#read = await this.#protection(suite, secret);
+    this.#readSecret = secret;
+    this.#readSuite = suite;
+  }
+
+  async #protection(suite: Suite13, secret: Uint8Array): Promise<RecordProtection> {
+    const p = this.provider;
+    const key = expandLabel(p, suite.hash, secret, 'key', new Uint8Array(0), suite.keyLength);
+    const iv = expandLabel(p, suite.hash, secret, 'iv', new Uint8Array(0), 12);
+    return Tls13RecordProtection.create(p, suite.aead, key, iv);
+  }
+
+  /** RFC 8449: the peer accepts at most `limit` bytes of TLSInnerPlaintext per record. */
+  setPeerRecordSizeLimit(limit: number): void {
+    // In TLS 1.3 the limit counts the content type byte (RFC 8449 section 4).
+    this.#sendLimit = Math.min(maxFragment, limit - 1);
+  }
+
+  /** Emits a key log line when someone listens (NSS SSLKEYLOGFILE format). */
+  keylog(label: string, secret: Uint8Array): void {
+    if (this.listens('keylog'))
+      this.emit('keylog', `${label} ${hex(this.#clientRandom)} ${hex(secret)}`);
+  }
+
+  /** The handshake is complete: application data may flow. */
+  established(info: HandshakeInfo, secrets: Established13): void {
+    this.#info = info;
+    this.#established = secrets;
+    this.#handshakeDone = true;
+    this.#ccsAllowed = false;
+    this.emit('handshake', info);
+  }
+
+  /** Reports a new client session. */
+  emitSession(session: Session): void {
+    this.emit('session', session);
+  }
+
+  /** RFC 8446 4.6.3: send KeyUpdate and move our write key forward. */
+  async sendKeyUpdate(requestPeer: boolean): Promise<void> {
+    const suite = this.#writeSuite;
+    const secret = this.#writeSecret;
+    if (suite === undefined || secret === undefined) throw internalError('no write key to update');
+    await this.sendHandshake(HandshakeType.keyUpdate, Uint8Array.of(requestPeer ? 1 : 0));
+    const next = expandLabel(
+      this.provider,
+      suite.hash,
+      secret,
+      'traffic upd',
+      new Uint8Array(0),
+      suite.hashLength,
+    );
+    await this.setWriteKey(suite, next);
+  }
+
+  /** RFC 8446 4.6.3: the peer updated its key; move our read key forward. */
+  async updateReadKey(): Promise<void> {
+    const suite = this.#readSuite;
+    const secret = this.#readSecret;
+    if (suite === undefined || secret === undefined) throw internalError('no read key to update');
+    const next = expandLabel(
+      this.provider,
+      suite.hash,
+      secret,
+      'traffic upd',
+      new Uint8Array(0),
+      suite.hashLength,
+    );
+    await this.setReadKey(suite, next);
+  }
+
+  /** Whether we already sent close_notify (then a requested KeyUpdate is not answered). */
+  get writeClosed(): boolean {
+    return this.#writeClosed;
+  }
+
+  /**
+   * Ends the connection because of `error`: sends its alert (unless the peer ended it with one),
+   * reports it, and stops.
+   */
+  protected async fail(error: unknown): Promise<void> {
+    if (this.#closed) return;
+    const tlsError = isTlsError(error)
+      ? error
+      : internalError(
+          `internal error: ${error instanceof Error ? error.message : String(error)}`,
+          error,
+        );
+    if (!(tlsError instanceof PeerAlertError) && !this.#writeClosed) {
+      // Discard handshake messages not yet sent: the alert replaces them.
+      this.#pendingHandshake = [];
+      try {
+        await this.#sendAlert(AlertLevel.fatal, tlsError.alert);
+      } catch {
+        // Sealing the alert failed (e.g. the sequence number is exhausted): close without it.
+      }
+    }
+    this.#finish(tlsError);
+  }
+
+  #finish(error: TlsError | undefined): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#writeClosed = true;
+    this.#readClosed = true;
+    this.emit('close', { error });
+  }
+
+  // ---- input ---------------------------------------------------------------------------
+
+  async #drain(): Promise<void> {
+    for (let i = 0; i < maxRecordsPerCall && !this.#closed; i++) {
+      const record = this.#deframer.next(this.#read.maxPayloadLength);
+      if (record === undefined) return;
+      await this.#handleRecord(record.contentType, record.header, record.payload);
+    }
+  }
+
+  async #handleRecord(outerType: number, header: Uint8Array, payload: Uint8Array): Promise<void> {
+    if (outerType === ContentType.changeCipherSpec) {
+      // RFC 8446 5: a single 0x01 byte, unencrypted, only during the handshake, is dropped.
+      if (!this.#ccsAllowed || payload.length !== 1 || payload[0] !== 1) {
+        throw unexpected('change_cipher_spec outside the handshake or with a bad body');
+      }
+      return;
+    }
+    const protectedRead = this.#read.kind !== 'plaintext';
+    if (protectedRead && outerType !== ContentType.applicationData) {
+      // RFC 8446 5.2: once keys are in use every record is application_data on the outside.
+      // An unencrypted alert here is a peer that could not use our keys; report it as one.
+      if (outerType === ContentType.alert) {
+        this.#handleAlert(payload);
+        return;
+      }
+      throw unexpected(`plaintext record of type ${outerType} after keys were established`);
+    }
+    if (!protectedRead && outerType === ContentType.applicationData) {
+      if (this.#earlyDataSkip > 0) return this.#skipEarly(payload.length);
+      throw unexpected('application_data record before keys were established');
+    }
+    let opened: { contentType: number; fragment: Uint8Array };
+    try {
+      opened = await this.#read.open(header, payload);
+    } catch (error) {
+      if (this.#earlyDataSkip > 0) return this.#skipEarly(payload.length);
+      throw error;
+    }
+    this.#earlyDataSkip = 0;
+    switch (opened.contentType) {
+      case ContentType.handshake:
+        return this.#handleHandshake(opened.fragment);
+      case ContentType.alert:
+        return this.#handleAlert(opened.fragment);
+      case ContentType.applicationData:
+        if (!this.#handshakeDone || this.#reassembler.hasPendingData) {
+          throw unexpected('application data before the handshake completed');
+        }
+        // RFC 8446 6.1: data after close_notify is ignored.
+        if (!this.#readClosed) this.emit('data', opened.fragment.slice());
+        return;
+      default:
+        throw unexpected(`record content type ${opened.contentType} not allowed here`);
+    }
+  }
+
+  #skipEarly(length: number): void {
+    this.#earlyDataSkip -= length;
+    if (this.#earlyDataSkip < 0) throw unexpected('more early data than max_early_data_size');
+  }
+
+  async #handleHandshake(fragment: Uint8Array): Promise<void> {
+    // RFC 8446 5.1: zero-length handshake fragments are forbidden.
+    if (fragment.length === 0) throw unexpected('zero-length handshake record');
+    if (this.#readClosed) throw unexpected('handshake message after close_notify');
+    this.#reassembler.push(fragment.slice());
+    for (let i = 0; i < maxRecordsPerCall && !this.#closed; i++) {
+      const raw = this.#reassembler.next();
+      if (raw === undefined) return;
+      const message = { type: raw[0]!, body: raw.subarray(4), raw };
+      this.#trace('received', message);
+      const state = this.#state;
+      if (state === undefined) throw unexpected('handshake message before start()');
+      this.#state = await state.handle(message);
+    }
+  }
+
+  #handleAlert(fragment: Uint8Array): void {
+    // RFC 8446 5.1: alerts are never fragmented nor coalesced: exactly two bytes.
+    if (fragment.length !== 2) throw new DecodeError(`alert record of ${fragment.length} bytes`);
+    const level = fragment[0]!;
+    const description = fragment[1]!;
+    const name = alertName(description);
+    this.emit('alert', { direction: 'received', level, description, name });
+    if (description === AlertDescription.closeNotify) {
+      this.#readClosed = true;
+      this.emit('end');
+      if (this.#writeClosed || !this.#handshakeDone) this.#finish(undefined);
+      return;
+    }
+    // RFC 8446 6.1: user_canceled is followed by close_notify; every other alert is fatal in 1.3.
+    if (description === AlertDescription.userCanceled) return;
+    this.#finish(new PeerAlertError(description, name));
+  }
+
+  // ---- output --------------------------------------------------------------------------
+
+  async #flushHandshake(): Promise<void> {
+    if (this.#pendingHandshake.length === 0) return;
+    const parts = this.#pendingHandshake;
+    this.#pendingHandshake = [];
+    const total = parts.reduce((n, p) => n + p.length, 0);
+    const joined = new Uint8Array(total);
+    let at = 0;
+    for (const p of parts) {
+      joined.set(p, at);
+      at += p.length;
+    }
+    await this.#sendRecords(ContentType.handshake, joined);
+  }
+
+  async #sendRecords(type: number, data: Uint8Array): Promise<void> {
+    const limit = this.#write.kind === 'plaintext' ? maxFragment : this.#sendLimit;
+    if (data.length === 0) {
+      this.#output.push(await this.#write.seal(type as ContentType, data));
+      return;
+    }
+    const sealed: Promise<Uint8Array>[] = [];
+    for (let at = 0; at < data.length; at += limit) {
+      sealed.push(this.#write.seal(type as ContentType, data.subarray(at, at + limit)));
+    }
+    for (const record of await Promise.all(sealed)) this.#output.push(record);
+  }
+
+  async #sendAlert(level: number, description: number): Promise<void> {
+    await this.#flushHandshake();
+    await this.#sendRecords(ContentType.alert, Uint8Array.of(level, description));
+    this.emit('alert', { direction: 'sent', level, description, name: alertName(description) });
+  }
+
+  #trace(direction: 'sent' | 'received', message: HandshakeMessage): void {
+    if (!this.listens('message')) return;
+    let fields: Record<string, unknown>;
+    try {
+      fields = traceFields(message);
+    } catch (error) {
+      fields = { error: error instanceof TlsError ? error.message : 'undecodable' };
+    }
+    this.emit('message', {
+      direction,
+      type: nameOf(HandshakeType, message.type),
+      length: message.raw.length,
+      fields,
+      bytes: message.raw,
+    });
+  }
+}
+
+/** The RFC name of an alert description, e.g. `handshake_failure`. */
+export function alertName(description: number): string {
+  return nameOf(AlertDescription, description);
+}

@@ -1,0 +1,162 @@
+/**
+ * Events a connection engine reports. The engine is sans-IO: it never calls back into a
+ * transport, it only reports what happened, and the facade decides what to do with it.
+ */
+
+/** Negotiated parameters, reported once by the `handshake` event and kept on the connection. */
+export interface HandshakeInfo {
+  /** 'TLSv1.3' or 'TLSv1.2'. */
+  readonly version: 'TLSv1.3' | 'TLSv1.2';
+  /** IANA name of the cipher suite, e.g. `TLS_AES_128_GCM_SHA256`. */
+  readonly cipherSuite: string;
+  /** CipherSuite code point. */
+  readonly cipherSuiteCode: number;
+  /** IANA name of the key exchange group, e.g. `x25519`; undefined for a PSK-only handshake. */
+  readonly group: string | undefined;
+  /** NamedGroup code point, or undefined. */
+  readonly groupCode: number | undefined;
+  /** SignatureScheme the peer signed with, when it authenticated with a certificate. */
+  readonly peerSignatureScheme: number | undefined;
+  /** Negotiated ALPN protocol, or undefined when none was negotiated. */
+  readonly alpn: string | undefined;
+  /** server_name the client sent (server side) or asked for (client side). */
+  readonly serverName: string | undefined;
+  /** DER certificates the peer presented, leaf first (empty if none). */
+  readonly peerCertificates: readonly Uint8Array[];
+  /** True when the handshake resumed a session (PSK). */
+  readonly resumed: boolean;
+  /** True when a HelloRetryRequest was sent (server) or received (client). */
+  readonly helloRetryRequest: boolean;
+  /** True when the peer's chain was verified (false only when verification was turned off). */
+  readonly peerVerified: boolean;
+}
+
+/**
+ * A resumable session, as the client stores it (RFC 8446 section 4.6.1). Opaque to the
+ * application: persist it with {@link encodeSession}/{@link decodeSession} or keep the object,
+ * and hand it back in `ClientOptions.session`.
+ */
+export interface Session {
+  readonly version: 'TLSv1.3';
+  readonly serverName: string | undefined;
+  readonly cipherSuite: number;
+  /** The ticket as the server sent it. */
+  readonly ticket: Uint8Array;
+  /** The resumption PSK derived for this ticket (secret: keep it confidential). */
+  readonly psk: Uint8Array;
+  /** Milliseconds since the epoch when the ticket was received. */
+  readonly receivedAt: number;
+  /** ticket_lifetime in seconds (at most 604800, RFC 8446 section 4.6.1). */
+  readonly lifetime: number;
+  /** ticket_age_add from the NewSessionTicket. */
+  readonly ageAdd: number;
+  /** ALPN of the original connection. */
+  readonly alpn: string | undefined;
+  /** The peer chain of the original connection, leaf first. */
+  readonly peerCertificates: readonly Uint8Array[];
+  /** max_early_data_size from the ticket (0: no early data). */
+  readonly maxEarlyData: number;
+}
+
+/** Direction of a traced handshake message. */
+export type Direction = 'sent' | 'received';
+
+/** One handshake message, reported by the `message` event (the CLI's trace uses it). */
+export interface MessageTrace {
+  readonly direction: Direction;
+  /** HandshakeType name, e.g. `client_hello`, or `change_cipher_spec` / `alert`. */
+  readonly type: string;
+  /** Length of the encoded message in bytes (with its 4-byte header for handshake messages). */
+  readonly length: number;
+  /** Decoded fields worth showing (code points named where known). Never contains secrets. */
+  readonly fields: Readonly<Record<string, unknown>>;
+  /** The encoded message. */
+  readonly bytes: Uint8Array;
+}
+
+/** An alert, sent or received. */
+export interface AlertEvent {
+  readonly direction: Direction;
+  /** 1 = warning, 2 = fatal. */
+  readonly level: number;
+  /** AlertDescription code point. */
+  readonly description: number;
+  /** Its RFC name, e.g. `handshake_failure`. */
+  readonly name: string;
+}
+
+/** Why a connection closed. */
+export interface CloseEvent {
+  /** The error that ended the connection, or undefined after an orderly close_notify exchange. */
+  readonly error: Error | undefined;
+}
+
+/** The events of a connection and the listener signature of each. */
+export interface ConnectionEvents {
+  /** The handshake completed: application data may flow. */
+  handshake: (info: HandshakeInfo) => void;
+  /** Application data from the peer. */
+  data: (data: Uint8Array) => void;
+  /** An alert was sent or received (close_notify included). */
+  alert: (alert: AlertEvent) => void;
+  /** The peer sent close_notify: it will send no more data (half-close); we may still write. */
+  end: () => void;
+  /** The connection is finished: no more input is processed, no more output is produced. */
+  close: (event: CloseEvent) => void;
+  /** A new resumable session (client: a NewSessionTicket arrived). */
+  session: (session: Session) => void;
+  /** One NSS key log line (SSLKEYLOGFILE format), without the newline. */
+  keylog: (line: string) => void;
+  /** A handshake message sent or received, with its decoded fields. */
+  message: (trace: MessageTrace) => void;
+}
+
+/** Event name of a connection. */
+export type ConnectionEventName = keyof ConnectionEvents;
+
+/**
+ * A minimal typed event emitter: no `node:events`, so the engine runs in browsers and workers.
+ * A listener that throws does not break the engine; the error is rethrown asynchronously.
+ */
+export class Emitter {
+  readonly #listeners = new Map<ConnectionEventName, Set<(...args: never[]) => void>>();
+
+  /** Adds a listener; returns a function that removes it. */
+  on<K extends ConnectionEventName>(event: K, listener: ConnectionEvents[K]): () => void {
+    let set = this.#listeners.get(event);
+    if (set === undefined) {
+      set = new Set();
+      this.#listeners.set(event, set);
+    }
+    set.add(listener as (...args: never[]) => void);
+    return () => this.off(event, listener);
+  }
+
+  /** Removes a listener added with {@link Emitter.on}. */
+  off<K extends ConnectionEventName>(event: K, listener: ConnectionEvents[K]): void {
+    this.#listeners.get(event)?.delete(listener as (...args: never[]) => void);
+  }
+
+  /** Returns true when at least one listener is registered for `event`. */
+  listens(event: ConnectionEventName): boolean {
+    return (this.#listeners.get(event)?.size ?? 0) > 0;
+  }
+
+  protected emit<K extends ConnectionEventName>(
+    event: K,
+    ...args: Parameters<ConnectionEvents[K]>
+  ): void {
+    const set = this.#listeners.get(event);
+    if (set === undefined) return;
+    for (const listener of [...set]) {
+      try {
+        (listener as (...a: Parameters<ConnectionEvents[K]>) => void)(...args);
+      } catch (error) {
+        // A bug in a listener must not corrupt protocol state; surface it out of band.
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * Proof tokens (the rustls pattern, STYLE.md): a check returns a branded value that only the
+ * check can create, and the next handshake state takes it as a constructor argument, so a
+ * state that skipped a check cannot be built.
+ */
+import type { CryptoProvider, PublicKey } from '@tlskit/crypto';
+import { SignatureScheme } from '@tlskit/wire';
+import { decryptError, illegalParameter } from './errors.js';
+import { constantTimeEqual, finishedMac } from './secrets.js';
+import type { Suite13 } from './suites.js';
+
+declare const signatureBrand: unique symbol;
+declare const finishedBrand: unique symbol;
+declare const chainBrand: unique symbol;
+
+/** The peer's CertificateVerify signature verified over the transcript. */
+export type SignatureVerified = { readonly [signatureBrand]: true; readonly scheme: number };
+/** The peer's Finished verified. */
+export type FinishedVerified = { readonly [finishedBrand]: true };
+/** The peer's certificate chain was accepted (or verification was explicitly turned off). */
+export type ChainAccepted = { readonly [chainBrand]: true; readonly verified: boolean };
+
+/** Mints a ChainAccepted; only verify.ts calls it. */
+export function chainAccepted(verified: boolean): ChainAccepted {
+  return { verified } as ChainAccepted;
+}
+
+const contextServer = 'TLS 1.3, server CertificateVerify';
+const contextClient = 'TLS 1.3, client CertificateVerify';
+
+/** RFC 8446 4.4.3: 64 spaces, the context string, a zero byte, the transcript hash. */
+export function certificateVerifyContent(
+  side: 'server' | 'client',
+  transcriptHash: Uint8Array,
+): Uint8Array {
+  const label = new TextEncoder().encode(side === 'server' ? contextServer : contextClient);
+  const out = new Uint8Array(64 + label.length + 1 + transcriptHash.length);
+  out.fill(0x20, 0, 64);
+  out.set(label, 64);
+  out.set(transcriptHash, 64 + label.length + 1);
+  return out;
+}
+
+/** RFC 8446 4.4.3: schemes that may appear in a TLS 1.3 CertificateVerify. */
+export function isTls13SignatureScheme(scheme: number): boolean {
+  switch (scheme) {
+    case SignatureScheme.ecdsa_secp256r1_sha256:
+    case SignatureScheme.ecdsa_secp384r1_sha384:
+    case SignatureScheme.ecdsa_secp521r1_sha512:
+    case SignatureScheme.rsa_pss_rsae_sha256:
+    case SignatureScheme.rsa_pss_rsae_sha384:
+    case SignatureScheme.rsa_pss_rsae_sha512:
+    case SignatureScheme.rsa_pss_pss_sha256:
+    case SignatureScheme.rsa_pss_pss_sha384:
+    case SignatureScheme.rsa_pss_pss_sha512:
+    case SignatureScheme.ed25519:
+    case SignatureScheme.ed448:
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Whether `key` can make or check a TLS 1.3 signature with `scheme` (4.2.3: ECDSA names its curve). */
+export function schemeFitsKey(scheme: number, key: { type: string; curve?: string }): boolean {
+  switch (scheme) {
+    case SignatureScheme.ecdsa_secp256r1_sha256:
+      return key.type === 'ec' && key.curve === 'P-256';
+    case SignatureScheme.ecdsa_secp384r1_sha384:
+      return key.type === 'ec' && key.curve === 'P-384';
+    case SignatureScheme.ecdsa_secp521r1_sha512:
+      return key.type === 'ec' && key.curve === 'P-521';
+    case SignatureScheme.rsa_pss_rsae_sha256:
+    case SignatureScheme.rsa_pss_rsae_sha384:
+    case SignatureScheme.rsa_pss_rsae_sha512:
+      return key.type === 'rsa';
+    case SignatureScheme.rsa_pss_pss_sha256:
+    case SignatureScheme.rsa_pss_pss_sha384:
+    case SignatureScheme.rsa_pss_pss_sha512:
+      return key.type === 'rsa-pss';
+    case SignatureScheme.ed25519:
+      return key.type === 'ed25519';
+    default:
+      return false;
+  }
+}
+
+/**
+ * Verifies a peer's CertificateVerify. The scheme must be one we offered and fit the key;
+ * a signature that does not verify is decrypt_error (RFC 8446 4.4.3).
+ */
+export async function verifyCertificateVerify(
+  provider: CryptoProvider,
+  side: 'server' | 'client',
+  offered: readonly number[],
+  key: PublicKey,
+  scheme: number,
+  signature: Uint8Array,
+  transcriptHash: Uint8Array,
+): Promise<SignatureVerified> {
+  if (!offered.includes(scheme) || !isTls13SignatureScheme(scheme)) {
+    throw illegalParameter(`CertificateVerify: scheme 0x${scheme.toString(16)} was not offered`);
+  }
+  if (!schemeFitsKey(scheme, key)) {
+    throw illegalParameter(
+      `CertificateVerify: scheme 0x${scheme.toString(16)} does not fit the ${key.type} key`,
+    );
+  }
+  const content = certificateVerifyContent(side, transcriptHash);
+  const ok = await provider.verify(scheme, key, content, signature);
+  if (!ok) throw decryptError('CertificateVerify signature does not verify');
+  return { scheme } as SignatureVerified;
+}
+
+/** Verifies a peer's Finished (RFC 8446 4.4.4) in constant time. */
+export function verifyFinished(
+  provider: CryptoProvider,
+  suite: Suite13,
+  baseKey: Uint8Array,
+  transcriptHash: Uint8Array,
+  verifyData: Uint8Array,
+): FinishedVerified {
+  const expected = finishedMac(provider, suite.hash, baseKey, transcriptHash);
+  if (!constantTimeEqual(expected, verifyData))
+    throw decryptError('Finished verify_data does not match');
+  return {} as FinishedVerified;
+}

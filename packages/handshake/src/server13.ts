@@ -1,0 +1,717 @@
+/**
+ * The TLS 1.3 server as typestate (RFC 8446 section 2): ExpectClientHello, then (after a
+ * HelloRetryRequest) ExpectClientHello2, ExpectClientCertificate, ExpectClientCertificateVerify,
+ * ExpectClientFinished, ServerConnected.
+ */
+import type { PublicKey } from '@tlskit/crypto';
+import {
+  equalBytes,
+  ExtensionType,
+  HandshakeType,
+  HELLO_RETRY_REQUEST_RANDOM,
+  NamedGroup,
+  nameOf,
+  ProtocolVersion,
+  PskKeyExchangeMode,
+} from '@tlskit/wire';
+import { chooseScheme } from './client13.js';
+import {
+  type ClientHello,
+  decodeAlpn,
+  decodeCertificate,
+  decodeCertificateVerify,
+  decodeClientHello,
+  decodeClientKeyShares,
+  decodeClientVersions,
+  decodeCookie,
+  decodeKeyUpdate,
+  decodeOfferedPsks,
+  decodePskModes,
+  decodeRecordSizeLimit,
+  decodeServerName,
+  decodeU16List,
+  encodeAlpn,
+  encodeCertificate,
+  encodeCertificateRequest,
+  encodeCertificateVerify,
+  encodeCookie,
+  encodeExtensionsBody,
+  encodeNewSessionTicket,
+  encodeServerHello,
+  encodeServerKeyShare,
+  encodeU16,
+  encodeU16List,
+  type Extension,
+  findExtension,
+  type HandshakeMessage,
+  type KeyShareEntry,
+} from './codec.js';
+import type { Engine, State } from './engine.js';
+import {
+  certificateRequired,
+  decryptError,
+  handshakeFailure,
+  illegalParameter,
+  missingExtension,
+  noApplicationProtocol,
+  protocolVersion,
+  unexpected,
+} from './errors.js';
+import type { CertificateEntry, ServerOptions, TicketSealer } from './options.js';
+import {
+  type ChainAccepted,
+  certificateVerifyContent,
+  type FinishedVerified,
+  isTls13SignatureScheme,
+  verifyCertificateVerify,
+  verifyFinished,
+} from './proofs.js';
+import { deriveSecret, earlySecret, expandLabel, finishedMac, nextStage } from './secrets.js';
+import { type Suite13, suite13 } from './suites.js';
+import { decodeTicketState, encodeTicketState, type TicketState } from './tickets.js';
+import { Transcript } from './transcript.js';
+import { acceptChain, type ChainPolicy, leafPublicKey } from './verify.js';
+
+/** Server settings resolved once from the options. */
+export interface ServerConfig {
+  readonly options: ServerOptions;
+  readonly suites: readonly number[];
+  readonly groups: readonly number[];
+  readonly signatureSchemes: readonly number[];
+  readonly alpn: readonly string[];
+  readonly chain: ChainPolicy;
+  readonly sealer: TicketSealer | undefined;
+  readonly ticketCount: number;
+  readonly ticketLifetime: number;
+  readonly recordSizeLimit: number;
+  readonly allowTls12: boolean;
+}
+
+/** RFC 8446 4.1.2: the extensions a ClientHello2 may change relative to ClientHello1. */
+const retryMayChange: readonly number[] = [
+  ExtensionType.keyShare,
+  ExtensionType.earlyData,
+  ExtensionType.cookie,
+  ExtensionType.preSharedKey,
+  ExtensionType.padding,
+];
+
+/** What the first ClientHello decided, carried into ClientHello2 after a HelloRetryRequest. */
+interface RetryContext {
+  readonly suite: Suite13;
+  readonly group: number;
+  readonly cookie: Uint8Array | undefined;
+  readonly first: ClientHello;
+  readonly transcript: Transcript;
+}
+
+/** The first state of a server. */
+export function startServer(engine: Engine, config: ServerConfig): State {
+  return new ExpectClientHello(engine, config, undefined);
+}
+
+class ExpectClientHello implements State {
+  readonly name: string;
+  constructor(
+    private readonly engine: Engine,
+    private readonly config: ServerConfig,
+    private readonly retry: RetryContext | undefined,
+  ) {
+    this.name = retry === undefined ? 'ExpectClientHello' : 'ExpectClientHello2';
+  }
+
+  async handle(m: HandshakeMessage): Promise<State> {
+    if (m.type !== HandshakeType.clientHello)
+      throw unexpected(`expected ClientHello, got ${m.type}`);
+    const ch = decodeClientHello(m.body);
+    const { engine, config, retry } = this;
+    engine.setClientRandom(ch.random);
+    const sv = findExtension(ch.extensions, ExtensionType.supportedVersions);
+    const versions = sv === undefined ? [] : decodeClientVersions(sv);
+    if (!versions.includes(ProtocolVersion.TLSv1_3)) {
+      throw protocolVersion('client does not offer TLS 1.3');
+    }
+    // RFC 8446 4.1.2: TLS 1.3 ClientHellos carry exactly the null compression method.
+    if (ch.legacyCompressionMethods.length !== 1 || ch.legacyCompressionMethods[0] !== 0) {
+      throw illegalParameter('legacy_compression_methods must be exactly [0]');
+    }
+    // RFC 8446 4.2.11: pre_shared_key must be the last extension.
+    const pskIndex = ch.extensions.findIndex((e) => e.type === ExtensionType.preSharedKey);
+    if (pskIndex !== -1 && pskIndex !== ch.extensions.length - 1) {
+      throw illegalParameter('pre_shared_key is not the last extension');
+    }
+    if (retry !== undefined) checkRetryHello(retry.first, ch);
+
+    const suite = retry?.suite ?? chooseSuite(config, ch.cipherSuites);
+    const groupsData = findExtension(ch.extensions, ExtensionType.supportedGroups);
+    const sharesData = findExtension(ch.extensions, ExtensionType.keyShare);
+    if (groupsData === undefined) throw missingExtension('ClientHello has no supported_groups');
+    if (sharesData === undefined) throw missingExtension('ClientHello has no key_share');
+    const clientGroups = decodeU16List(groupsData, 'supported_groups');
+    const shares = decodeClientKeyShares(sharesData);
+    for (const s of shares) {
+      if (!clientGroups.includes(s.group))
+        throw illegalParameter('key_share group not in supported_groups');
+    }
+    const modesData = findExtension(ch.extensions, ExtensionType.pskKeyExchangeModes);
+    const modes = modesData === undefined ? [] : decodePskModes(modesData);
+
+    // Cookie (RFC 8446 4.2.2): what we sent must come back unchanged.
+    const cookieData = findExtension(ch.extensions, ExtensionType.cookie);
+    if (retry?.cookie !== undefined) {
+      if (cookieData === undefined || !equalBytes(decodeCookie(cookieData), retry.cookie)) {
+        throw illegalParameter('ClientHello2 cookie does not match the HelloRetryRequest');
+      }
+    } else if (cookieData !== undefined) {
+      throw illegalParameter('cookie we did not send');
+    }
+
+    const transcript = retry?.transcript ?? new Transcript(engine.provider);
+    transcript.start(suite.hash);
+
+    let share: KeyShareEntry | undefined;
+    let group: number;
+    if (retry !== undefined) {
+      group = retry.group;
+      // RFC 8446 4.2.8: ClientHello2 carries exactly one share, for the group we asked for.
+      if (shares.length !== 1 || shares[0]!.group !== group) {
+        throw illegalParameter(
+          'ClientHello2 key_share is not the one group the HelloRetryRequest named',
+        );
+      }
+      share = shares[0];
+    } else {
+      const choice = chooseGroup(engine, config, clientGroups, shares);
+      group = choice.group;
+      share = choice.share;
+    }
+    if (share === undefined) {
+      return this.#helloRetry(m, ch, suite, group, transcript);
+    }
+    return negotiate(engine, config, ch, m, suite, share, modes, transcript, retry !== undefined);
+  }
+
+  /** RFC 8446 4.1.4: ask for a share of `group` (and, if configured, echo a cookie). */
+  async #helloRetry(
+    m: HandshakeMessage,
+    ch: ClientHello,
+    suite: Suite13,
+    group: number,
+    transcript: Transcript,
+  ): Promise<State> {
+    const { engine, config } = this;
+    transcript.update(m.raw);
+    transcript.replaceWithMessageHash();
+    const ext: Extension[] = [{ type: ExtensionType.keyShare, data: encodeU16(group) }];
+    let cookie: Uint8Array | undefined;
+    if (config.options.helloRetryCookie === true) {
+      // The cookie binds ClientHello1: an HMAC of its hash under a per-connection random key.
+      const key = engine.provider.randomBytes(32);
+      cookie = engine.provider.hmac(suite.hash, key, transcript.digest());
+      ext.push({ type: ExtensionType.cookie, data: encodeCookie(cookie) });
+    }
+    ext.push({ type: ExtensionType.supportedVersions, data: encodeU16(ProtocolVersion.TLSv1_3) });
+    const hrr = await engine.sendHandshake(
+      HandshakeType.serverHello,
+      encodeServerHello({
+        legacyVersion: ProtocolVersion.TLSv1_2,
+        random: HELLO_RETRY_REQUEST_RANDOM,
+        legacySessionIdEcho: ch.legacySessionId,
+        cipherSuite: suite.code,
+        legacyCompressionMethod: 0,
+        extensions: ext,
+      }),
+    );
+    transcript.update(hrr.raw);
+    // RFC 8446 D.4: in compatibility mode the server sends change_cipher_spec after its first message.
+    if (ch.legacySessionId.length > 0) await engine.sendChangeCipherSpec();
+    engine.allowChangeCipherSpec(true);
+    // RFC 8446 4.2.10: early data offered in ClientHello1 is rejected by the retry.
+    if (findExtension(ch.extensions, ExtensionType.earlyData) !== undefined)
+      engine.skipEarlyData(1 << 16);
+    return new ExpectClientHello(engine, config, { suite, group, cookie, first: ch, transcript });
+  }
+}
+
+/** RFC 8446 4.1.2: ClientHello2 must repeat ClientHello1 except for the listed extensions. */
+function checkRetryHello(first: ClientHello, second: ClientHello): void {
+  const same =
+    equalBytes(first.random, second.random) &&
+    equalBytes(first.legacySessionId, second.legacySessionId) &&
+    first.cipherSuites.length === second.cipherSuites.length &&
+    first.cipherSuites.every((s, i) => second.cipherSuites[i] === s);
+  const strip = (list: readonly Extension[]) =>
+    list.filter((e) => !retryMayChange.includes(e.type));
+  const a = strip(first.extensions);
+  const b = strip(second.extensions);
+  const sameExt =
+    a.length === b.length &&
+    a.every((e, i) => e.type === b[i]!.type && equalBytes(e.data, b[i]!.data));
+  if (!same || !sameExt)
+    throw illegalParameter('ClientHello2 differs from ClientHello1 beyond what a retry allows');
+}
+
+function chooseSuite(config: ServerConfig, offered: readonly number[]): Suite13 {
+  for (const code of config.suites) {
+    if (offered.includes(code)) {
+      const s = suite13(code);
+      if (s !== undefined) return s;
+    }
+  }
+  throw handshakeFailure('no cipher suite in common');
+}
+
+/** Our most preferred group the client supports; its share if the client sent one. */
+function chooseGroup(
+  engine: Engine,
+  config: ServerConfig,
+  clientGroups: readonly number[],
+  shares: readonly KeyShareEntry[],
+): { group: number; share: KeyShareEntry | undefined } {
+  const usable = config.groups.filter(
+    (g) => clientGroups.includes(g) && engine.provider.keyExchange(g) !== undefined,
+  );
+  // Prefer a group the client already sent a share for: it saves a round trip.
+  for (const g of usable) {
+    const share = shares.find((s) => s.group === g);
+    if (share !== undefined) return { group: g, share };
+  }
+  const first = usable[0];
+  if (first === undefined) throw handshakeFailure('no key exchange group in common');
+  return { group: first, share: undefined };
+}
+
+/** A ticket that opened and passed its checks. */
+interface AcceptedPsk {
+  readonly index: number;
+  readonly state: TicketState;
+  readonly earlySecret: Uint8Array;
+}
+
+async function acceptPsk(
+  engine: Engine,
+  config: ServerConfig,
+  ch: ClientHello,
+  m: HandshakeMessage,
+  suite: Suite13,
+  modes: readonly number[],
+  transcript: Transcript,
+  serverName: string | undefined,
+): Promise<AcceptedPsk | undefined> {
+  const data = findExtension(ch.extensions, ExtensionType.preSharedKey);
+  if (data === undefined) return undefined;
+  // RFC 8446 4.2.9: a PSK offer without psk_key_exchange_modes is illegal.
+  if (findExtension(ch.extensions, ExtensionType.pskKeyExchangeModes) === undefined) {
+    throw missingExtension('pre_shared_key without psk_key_exchange_modes');
+  }
+  const offer = decodeOfferedPsks(data);
+  if (config.sealer === undefined || config.options.resumption === false) return undefined;
+  if (!modes.includes(PskKeyExchangeMode.psk_dhe_ke)) return undefined;
+  const p = engine.provider;
+  const now = engine.now();
+  const limit = Math.min(offer.identities.length, 8);
+  for (let index = 0; index < limit; index++) {
+    const id = offer.identities[index]!;
+    const opened = await config.sealer.open(id.identity);
+    const state = opened === undefined ? undefined : decodeTicketState(opened);
+    if (state === undefined) continue;
+    const ticketSuite = suite13(state.cipherSuite);
+    if (ticketSuite === undefined || ticketSuite.hash !== suite.hash) continue;
+    // RFC 8446 4.6.1: no use beyond the lifetime; the client's view of the age must agree roughly.
+    const age = now - state.issuedAt;
+    if (age < 0 || age > state.lifetime * 1000) continue;
+    const clientAge = (id.obfuscatedAge - state.ageAdd) >>> 0;
+    if (Math.abs(clientAge - age) > 60_000) continue;
+    if (state.serverName !== (serverName ?? '')) continue;
+    // RFC 8446 4.2.11.2: the binder covers the ClientHello up to the binders list.
+    const truncated = m.raw.subarray(0, m.raw.length - offer.bindersLength);
+    const early = earlySecret(p, suite.hash, state.psk);
+    const binderKey = deriveSecret(
+      p,
+      suite.hash,
+      early,
+      'res binder',
+      p.hash(suite.hash, new Uint8Array(0)),
+    );
+    const expected = finishedMac(p, suite.hash, binderKey, transcript.digestWith(truncated));
+    const binder = offer.binders[index]!;
+    if (binder.length !== expected.length || !equalBytes(binder, expected)) {
+      throw decryptError('PSK binder does not verify');
+    }
+    return { index, state, earlySecret: early };
+  }
+  return undefined;
+}
+
+function chooseCertificate(
+  engine: Engine,
+  config: ServerConfig,
+  serverName: string | undefined,
+  schemes: readonly number[],
+): { entry: CertificateEntry; scheme: number } {
+  const candidates = config.options.certificates;
+  const byName = (e: CertificateEntry): number => {
+    if (e.serverNames === undefined) return 1;
+    if (serverName === undefined) return 0;
+    return e.serverNames.some((n) => hostMatches(n, serverName)) ? 2 : 0;
+  };
+  const ranked = [...candidates].filter((e) => byName(e) > 0).sort((a, b) => byName(b) - byName(a));
+  const pool = ranked.length > 0 ? ranked : candidates;
+  for (const entry of pool) {
+    const scheme = chooseScheme(engine.provider, entry, schemes);
+    if (scheme !== undefined) return { entry, scheme };
+  }
+  throw handshakeFailure('no certificate matches the client signature_algorithms');
+}
+
+function hostMatches(pattern: string, name: string): boolean {
+  const p = pattern.toLowerCase();
+  const n = name.toLowerCase();
+  if (p.startsWith('*.')) {
+    const dot = n.indexOf('.');
+    return dot > 0 && n.slice(dot + 1) === p.slice(2);
+  }
+  return p === n;
+}
+
+function chooseAlpn(config: ServerConfig, ch: ClientHello): string | undefined {
+  const data = findExtension(ch.extensions, ExtensionType.applicationLayerProtocolNegotiation);
+  if (data === undefined || config.alpn.length === 0) return undefined;
+  const offered = decodeAlpn(data);
+  const chosen = config.alpn.find((a) => offered.includes(a));
+  // RFC 7301 3.2: no overlap is fatal.
+  if (chosen === undefined) throw noApplicationProtocol('no ALPN protocol in common');
+  return chosen;
+}
+
+/** Everything after the key share is settled: ServerHello, the server flight, the next state. */
+async function negotiate(
+  engine: Engine,
+  config: ServerConfig,
+  ch: ClientHello,
+  m: HandshakeMessage,
+  suite: Suite13,
+  share: KeyShareEntry,
+  modes: readonly number[],
+  transcript: Transcript,
+  helloRetry: boolean,
+): Promise<State> {
+  const p = engine.provider;
+  const sniData = findExtension(ch.extensions, ExtensionType.serverName);
+  const serverName = sniData === undefined ? undefined : decodeServerName(sniData);
+  const alpn = chooseAlpn(config, ch);
+  // Binders are checked against the transcript before this ClientHello is added to it.
+  const psk = await acceptPsk(engine, config, ch, m, suite, modes, transcript, serverName);
+  transcript.update(m.raw);
+  const saData = findExtension(ch.extensions, ExtensionType.signatureAlgorithms);
+  let cert: { entry: CertificateEntry; scheme: number } | undefined;
+  if (psk === undefined) {
+    if (saData === undefined) throw missingExtension('ClientHello has no signature_algorithms');
+    cert = chooseCertificate(
+      engine,
+      config,
+      serverName,
+      decodeU16List(saData, 'signature_algorithms'),
+    );
+  }
+  const limitData = findExtension(ch.extensions, ExtensionType.recordSizeLimit);
+  if (limitData !== undefined) engine.setPeerRecordSizeLimit(decodeRecordSizeLimit(limitData));
+
+  const random = p.randomBytes(32);
+  const kx = p.keyExchange(share.group);
+  if (kx === undefined) throw handshakeFailure('no key exchange for the chosen group');
+  const response = await kx.respond(share.keyExchange);
+  const shExt: Extension[] = [];
+  if (psk !== undefined)
+    shExt.push({ type: ExtensionType.preSharedKey, data: encodeU16(psk.index) });
+  shExt.push({
+    type: ExtensionType.keyShare,
+    data: encodeServerKeyShare({ group: share.group, keyExchange: response.publicKey }),
+  });
+  shExt.push({ type: ExtensionType.supportedVersions, data: encodeU16(ProtocolVersion.TLSv1_3) });
+  const sh = await engine.sendHandshake(
+    HandshakeType.serverHello,
+    encodeServerHello({
+      legacyVersion: ProtocolVersion.TLSv1_2,
+      random,
+      legacySessionIdEcho: ch.legacySessionId,
+      cipherSuite: suite.code,
+      legacyCompressionMethod: 0,
+      extensions: shExt,
+    }),
+  );
+  transcript.update(sh.raw);
+  const early = psk?.earlySecret ?? earlySecret(p, suite.hash, undefined);
+  const handshakeSecret = nextStage(p, suite.hash, early, response.sharedSecret);
+  const th = transcript.digest();
+  const clientHs = deriveSecret(p, suite.hash, handshakeSecret, 'c hs traffic', th);
+  const serverHs = deriveSecret(p, suite.hash, handshakeSecret, 's hs traffic', th);
+  engine.keylog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', clientHs);
+  engine.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', serverHs);
+  if (ch.legacySessionId.length > 0 && !helloRetry) await engine.sendChangeCipherSpec();
+  await engine.setWriteKey(suite, serverHs);
+  await engine.setReadKey(suite, clientHs);
+  engine.allowChangeCipherSpec(true);
+  if (findExtension(ch.extensions, ExtensionType.earlyData) !== undefined)
+    engine.skipEarlyData(1 << 16);
+
+  // EncryptedExtensions (RFC 8446 4.3.1).
+  const ee: Extension[] = [
+    { type: ExtensionType.supportedGroups, data: encodeU16List(config.groups) },
+  ];
+  if (limitData !== undefined) {
+    ee.push({ type: ExtensionType.recordSizeLimit, data: encodeU16(config.recordSizeLimit) });
+  }
+  if (serverName !== undefined)
+    ee.push({ type: ExtensionType.serverName, data: new Uint8Array(0) });
+  if (alpn !== undefined)
+    ee.push({ type: ExtensionType.applicationLayerProtocolNegotiation, data: encodeAlpn([alpn]) });
+  const eeMsg = await engine.sendHandshake(
+    HandshakeType.encryptedExtensions,
+    encodeExtensionsBody(ee),
+  );
+  transcript.update(eeMsg.raw);
+
+  const policy = config.options.clientAuth ?? 'none';
+  const askClient = cert !== undefined && policy !== 'none';
+  if (askClient) {
+    const crExt: Extension[] = [
+      { type: ExtensionType.signatureAlgorithms, data: encodeU16List(config.signatureSchemes) },
+    ];
+    const cr = await engine.sendHandshake(
+      HandshakeType.certificateRequest,
+      encodeCertificateRequest({ context: new Uint8Array(0), extensions: crExt }),
+    );
+    transcript.update(cr.raw);
+  }
+  if (cert !== undefined) {
+    const certMsg = await engine.sendHandshake(
+      HandshakeType.certificate,
+      encodeCertificate(new Uint8Array(0), cert.entry.chain),
+    );
+    transcript.update(certMsg.raw);
+    const content = certificateVerifyContent('server', transcript.digest());
+    const signature = await p.sign(cert.scheme, cert.entry.key, content);
+    const cv = await engine.sendHandshake(
+      HandshakeType.certificateVerify,
+      encodeCertificateVerify({ scheme: cert.scheme, signature }),
+    );
+    transcript.update(cv.raw);
+  }
+  const fin = await engine.sendHandshake(
+    HandshakeType.finished,
+    finishedMac(p, suite.hash, serverHs, transcript.digest()),
+  );
+  transcript.update(fin.raw);
+  const master = nextStage(p, suite.hash, handshakeSecret, undefined);
+  const th2 = transcript.digest();
+  const clientAp = deriveSecret(p, suite.hash, master, 'c ap traffic', th2);
+  const serverAp = deriveSecret(p, suite.hash, master, 's ap traffic', th2);
+  const exporter = deriveSecret(p, suite.hash, master, 'exp master', th2);
+  engine.keylog('CLIENT_TRAFFIC_SECRET_0', clientAp);
+  engine.keylog('SERVER_TRAFFIC_SECRET_0', serverAp);
+  engine.keylog('EXPORTER_SECRET', exporter);
+  await engine.setWriteKey(suite, serverAp);
+
+  const flight: ServerFlight = {
+    engine,
+    config,
+    suite,
+    transcript,
+    master,
+    clientHs,
+    clientAp,
+    exporter,
+    group: share.group,
+    alpn,
+    serverName,
+    resumed: psk !== undefined,
+    helloRetry,
+  };
+  if (askClient) return new ExpectClientCertificate(flight, policy === 'require');
+  return new ExpectClientFinished(flight, { chain: [], verified: false, scheme: undefined });
+}
+
+/** What the server flight established, for the states that wait for the client's reply. */
+interface ServerFlight {
+  readonly engine: Engine;
+  readonly config: ServerConfig;
+  readonly suite: Suite13;
+  readonly transcript: Transcript;
+  readonly master: Uint8Array;
+  readonly clientHs: Uint8Array;
+  readonly clientAp: Uint8Array;
+  readonly exporter: Uint8Array;
+  readonly group: number;
+  readonly alpn: string | undefined;
+  readonly serverName: string | undefined;
+  readonly resumed: boolean;
+  readonly helloRetry: boolean;
+}
+
+/** The client's authentication, as proven by the states before Finished. */
+interface ClientAuth {
+  readonly chain: readonly Uint8Array[];
+  readonly verified: boolean;
+  readonly scheme: number | undefined;
+}
+
+class ExpectClientCertificate implements State {
+  readonly name = 'ExpectClientCertificate';
+  constructor(
+    private readonly flight: ServerFlight,
+    private readonly required: boolean,
+  ) {}
+
+  async handle(m: HandshakeMessage): Promise<State> {
+    if (m.type !== HandshakeType.certificate)
+      throw unexpected(`expected Certificate, got ${m.type}`);
+    const cert = decodeCertificate(m.body);
+    if (cert.context.length !== 0)
+      throw illegalParameter('client Certificate context does not match the request');
+    const { engine, config, transcript } = this.flight;
+    transcript.update(m.raw);
+    if (cert.entries.length === 0) {
+      // RFC 8446 4.4.2.4: without a certificate, the server may go on or abort with certificate_required.
+      if (this.required) throw certificateRequired('the server requires a client certificate');
+      return new ExpectClientFinished(this.flight, {
+        chain: [],
+        verified: false,
+        scheme: undefined,
+      });
+    }
+    const chain = cert.entries.map((e) => e.data.slice());
+    const accepted = await acceptChain(config.chain, chain, {
+      serverName: this.flight.serverName,
+      now: engine.now(),
+      peer: 'client',
+    });
+    const key = await leafPublicKey(engine.provider, chain[0]!);
+    return new ExpectClientCertificateVerify(this.flight, chain, accepted, key);
+  }
+}
+
+class ExpectClientCertificateVerify implements State {
+  readonly name = 'ExpectClientCertificateVerify';
+  constructor(
+    private readonly flight: ServerFlight,
+    private readonly chain: readonly Uint8Array[],
+    private readonly accepted: ChainAccepted,
+    private readonly key: PublicKey,
+  ) {}
+
+  async handle(m: HandshakeMessage): Promise<State> {
+    if (m.type !== HandshakeType.certificateVerify)
+      throw unexpected(`expected CertificateVerify, got ${m.type}`);
+    const cv = decodeCertificateVerify(m.body);
+    const { engine, config, transcript } = this.flight;
+    const proof = await verifyCertificateVerify(
+      engine.provider,
+      'client',
+      config.signatureSchemes.filter(isTls13SignatureScheme),
+      this.key,
+      cv.scheme,
+      cv.signature,
+      transcript.digest(),
+    );
+    transcript.update(m.raw);
+    return new ExpectClientFinished(this.flight, {
+      chain: this.chain,
+      verified: this.accepted.verified,
+      scheme: proof.scheme,
+    });
+  }
+}
+
+class ExpectClientFinished implements State {
+  readonly name = 'ExpectClientFinished';
+  constructor(
+    private readonly flight: ServerFlight,
+    private readonly auth: ClientAuth,
+  ) {}
+
+  async handle(m: HandshakeMessage): Promise<State> {
+    if (m.type !== HandshakeType.finished) throw unexpected(`expected Finished, got ${m.type}`);
+    const f = this.flight;
+    const { engine, transcript, suite } = f;
+    const p = engine.provider;
+    const _verified: FinishedVerified = verifyFinished(
+      p,
+      suite,
+      f.clientHs,
+      transcript.digest(),
+      m.body,
+    );
+    transcript.update(m.raw);
+    await engine.setReadKey(suite, f.clientAp);
+    engine.allowChangeCipherSpec(false);
+    const resumption = deriveSecret(p, suite.hash, f.master, 'res master', transcript.digest());
+    engine.established(
+      {
+        version: 'TLSv1.3',
+        cipherSuite: suite.name,
+        cipherSuiteCode: suite.code,
+        group: nameOf(NamedGroup, f.group),
+        groupCode: f.group,
+        peerSignatureScheme: this.auth.scheme,
+        alpn: f.alpn,
+        serverName: f.serverName,
+        peerCertificates: this.auth.chain,
+        resumed: f.resumed,
+        helloRetryRequest: f.helloRetry,
+        peerVerified: this.auth.verified,
+      },
+      { suite, exporterSecret: f.exporter },
+    );
+    await issueTickets(f, resumption);
+    return new ServerConnected(engine);
+  }
+}
+
+/** RFC 8446 4.6.1: NewSessionTicket messages after the handshake. */
+async function issueTickets(f: ServerFlight, resumptionSecret: Uint8Array): Promise<void> {
+  const { engine, config, suite } = f;
+  const sealer = config.sealer;
+  if (sealer === undefined || config.options.resumption === false) return;
+  const p = engine.provider;
+  for (let i = 0; i < config.ticketCount; i++) {
+    const nonce = Uint8Array.of(i >> 8, i & 0xff);
+    const ageAdd = new DataView(p.randomBytes(4).buffer).getUint32(0);
+    const psk = expandLabel(p, suite.hash, resumptionSecret, 'resumption', nonce, suite.hashLength);
+    const state: TicketState = {
+      cipherSuite: suite.code,
+      psk,
+      issuedAt: engine.now(),
+      lifetime: config.ticketLifetime,
+      ageAdd,
+      alpn: f.alpn ?? '',
+      serverName: f.serverName ?? '',
+    };
+    const ticket = await sealer.seal(encodeTicketState(state));
+    await engine.sendHandshake(
+      HandshakeType.newSessionTicket,
+      encodeNewSessionTicket({
+        lifetime: config.ticketLifetime,
+        ageAdd,
+        nonce,
+        ticket,
+        extensions: [],
+      }),
+    );
+  }
+}
+
+/** After the handshake the server handles KeyUpdate; anything else is unexpected. */
+class ServerConnected implements State {
+  readonly name = 'ServerConnected';
+  constructor(private readonly engine: Engine) {}
+
+  async handle(m: HandshakeMessage): Promise<State> {
+    if (m.type !== HandshakeType.keyUpdate)
+      throw unexpected(`unexpected handshake message ${m.type} after the handshake`);
+    const requested = decodeKeyUpdate(m.body);
+    await this.engine.updateReadKey();
+    if (requested && !this.engine.writeClosed) await this.engine.sendKeyUpdate(false);
+    return this;
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Peer certificate checks: the chain (through the caller's verifier or the default one over
+ * `@tlskit/x509`) and the leaf's public key for CertificateVerify.
+ */
+import type { CryptoProvider, PublicKey } from '@tlskit/crypto';
+import { AlertDescription, TlsError } from '@tlskit/wire';
+import { parseCertificate } from '@tlskit/x509';
+import { badCertificate } from './errors.js';
+import type { CertificateVerifier, VerifyContext } from './options.js';
+import { type ChainAccepted, chainAccepted } from './proofs.js';
+
+/** How a side checks its peer's chain, decided once from the options. */
+export interface ChainPolicy {
+  readonly verifier: CertificateVerifier | undefined;
+  /** True only when the caller turned verification off by name. */
+  readonly skip: boolean;
+}
+
+/** Runs the chain policy; resolves with the proof token, rejects with a certificate TlsError. */
+export async function acceptChain(
+  policy: ChainPolicy,
+  chain: readonly Uint8Array[],
+  context: VerifyContext,
+): Promise<ChainAccepted> {
+  if (chain.length === 0) throw badCertificate('empty certificate chain');
+  if (policy.skip) return chainAccepted(false);
+  if (policy.verifier === undefined) {
+    throw new TlsError(
+      'ERR_CERT_UNKNOWN_ISSUER',
+      AlertDescription.unknownCa,
+      'no trust anchors configured (set options.ca or options.verifyCertificate)',
+    );
+  }
+  try {
+    await policy.verifier(chain, context);
+  } catch (error) {
+    if (error instanceof TlsError) throw error;
+    throw new TlsError(
+      'ERR_CERT_REJECTED',
+      AlertDescription.badCertificate,
+      'certificate verifier rejected the chain',
+      {
+        cause: error,
+      },
+    );
+  }
+  return chainAccepted(true);
+}
+
+/** Imports the leaf's public key; a certificate we cannot parse is bad_certificate. */
+export async function leafPublicKey(
+  provider: CryptoProvider,
+  leaf: Uint8Array,
+): Promise<PublicKey> {
+  let spki: Uint8Array;
+  try {
+    spki = parseCertificate(leaf).publicKey.der;
+  } catch (error) {
+    if (error instanceof TlsError) throw error;
+    throw badCertificate('leaf certificate does not parse');
+  }
+  try {
+    return await provider.importPublicKey(spki);
+  } catch {
+    throw new TlsError(
+      'ERR_UNSUPPORTED_CERTIFICATE',
+      AlertDescription.unsupportedCertificate,
+      'leaf public key type is not supported',
+    );
+  }
+}
