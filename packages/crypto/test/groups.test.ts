@@ -1,26 +1,13 @@
 import { isTlsError } from '@tlskit/wire';
 import { describe, expect, it } from 'vitest';
-import { createNobleProvider, nobleProvider } from '../src/index.js';
+import { nobleProvider } from '../src/index.js';
+import { replaying } from './replay.js';
 import { hex, toHex, wycheproof } from './vectors.js';
 
 const X25519 = 0x001d;
 const P256 = 0x0017;
 const P384 = 0x0018;
 const HYBRID = 0x11ec;
-
-/** A provider whose random source returns the given chunks in order, then fails loudly. */
-export function replaying(...chunks: Uint8Array[]) {
-  const queue = [...chunks];
-  return createNobleProvider({
-    randomBytes: (n) => {
-      const next = queue.shift();
-      if (next === undefined || next.length !== n) {
-        throw new Error(`replay: asked for ${n} bytes, have ${next?.length ?? 'none'}`);
-      }
-      return next;
-    },
-  });
-}
 
 async function expectIllegalParameter(p: Promise<unknown>): Promise<void> {
   const error = await p.then(
