@@ -28,7 +28,7 @@ export {
   type RecordProtection,
 } from './protection.js';
 export { type RecordEvent, RecordReader, type RecordReaderOptions } from './reader.js';
-export { nextNonce, SequenceNumber } from './sequence.js';
+export { nonceFor, SequenceNumber } from './sequence.js';
 export { Tls12RecordProtection } from './tls12.js';
 export { Tls13RecordProtection } from './tls13.js';
 export { RecordWriter, type RecordWriterOptions } from './writer.js';

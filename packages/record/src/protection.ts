@@ -13,9 +13,11 @@ export interface OpenedRecord {
  * change (handshake to application keys, KeyUpdate, the 1.2 ChangeCipherSpec) is a new
  * RecordProtection, so sequence numbers restart at zero with every key.
  *
- * Ordering contract: `seal` and `open` reserve their sequence number synchronously, in call
- * order, before the first `await`; the returned promises may then settle in any order. Whoever
- * calls them (RecordWriter, RecordReader) delivers results in call order.
+ * Ordering contract: `seal` reserves its sequence number synchronously, in call order, before
+ * its first `await`; the returned promises may then settle in any order, and RecordWriter
+ * delivers the records in call order. `open` consumes a sequence number only when the record
+ * deprotects (so that skipped 0-RTT records cost none), hence opens must not overlap:
+ * RecordReader runs them one at a time.
  */
 export interface RecordProtection {
   /** Which record format this produces and accepts. */

@@ -27,11 +27,11 @@ export class SequenceNumber {
   }
 
   /**
-   * Reserves the current value for one record: writes it big-endian into `out` at `offset`
-   * (8 bytes) and advances. Sequence numbers never wrap (RFC 8446 section 5.3): once 2^64 - 1 has
-   * been used, every further call throws {@link SequenceExhaustedError}.
+   * Writes the current value big-endian into `out` at `offset` (8 bytes) without advancing.
+   * Sequence numbers never wrap (RFC 8446 section 5.3): once 2^64 - 1 has been used, this throws
+   * {@link SequenceExhaustedError}.
    */
-  take(out: Uint8Array, offset: number): void {
+  write(out: Uint8Array, offset: number): void {
     if (this.#exhausted) {
       throw new SequenceExhaustedError('record sequence number would wrap; rekey or close');
     }
@@ -45,25 +45,32 @@ export class SequenceNumber {
     out[offset + 5] = (low >>> 16) & 0xff;
     out[offset + 6] = (low >>> 8) & 0xff;
     out[offset + 7] = low & 0xff;
-    if (low === two32 - 1) {
-      if (high === two32 - 1) this.#exhausted = true;
-      else {
-        this.#high = high + 1;
-        this.#low = 0;
-      }
-    } else {
-      this.#low = low + 1;
-    }
+  }
+
+  /** Moves past the current value (which has been used for a record). */
+  advance(): void {
+    if (this.#low !== two32 - 1) this.#low++;
+    else if (this.#high !== two32 - 1) {
+      this.#high++;
+      this.#low = 0;
+    } else this.#exhausted = true;
+  }
+
+  /** Reserves the current value for one record: {@link write}, then {@link advance}. */
+  take(out: Uint8Array, offset: number): void {
+    this.write(out, offset);
+    this.advance();
   }
 }
 
 /**
  * The per-record nonce of RFC 8446 section 5.3 (also RFC 7905 for TLS 1.2 ChaCha20-Poly1305):
- * the 64-bit sequence number, left-padded to the IV length, XORed with the static IV.
+ * the 64-bit sequence number, left-padded to the IV length, XORed with the static IV. Does not
+ * advance the sequence number.
  */
-export function nextNonce(iv: Uint8Array, sequence: SequenceNumber): Uint8Array {
+export function nonceFor(iv: Uint8Array, sequence: SequenceNumber): Uint8Array {
   const nonce = new Uint8Array(iv.length);
-  sequence.take(nonce, iv.length - 8);
+  sequence.write(nonce, iv.length - 8);
   for (let i = 0; i < iv.length; i++) nonce[i] = (nonce[i] ?? 0) ^ (iv[i] ?? 0);
   return nonce;
 }

@@ -58,6 +58,8 @@ export class Tls12RecordProtection extends AeadRecordProtection implements Recor
   async seal(contentType: ContentType, fragment: Uint8Array): Promise<Uint8Array> {
     const ad = this.#additionalData(contentType, this.recordVersion, fragment.length);
     const nonce = this.#nonce(ad);
+    // Reserved before the first await: sequence numbers follow call order.
+    this.sequence.advance();
     const payloadLength = fragment.length + this.payloadOverhead;
     const record = new Uint8Array(recordHeaderLength + payloadLength);
     writeRecordHeader(record, contentType, this.recordVersion, payloadLength);
@@ -90,13 +92,14 @@ export class Tls12RecordProtection extends AeadRecordProtection implements Recor
     }
     const fragment = await this.aead.open(nonce, ad, ciphertext);
     if (fragment === null) throw new BadRecordMacError();
+    this.sequence.advance();
     return { contentType, fragment };
   }
 
-  /** seq_num || type || version || length, reserving the sequence number (RFC 5246 6.2.3.3). */
+  /** seq_num || type || version || length (RFC 5246 section 6.2.3.3), for the current seq_num. */
   #additionalData(contentType: number, version: number, length: number): Uint8Array {
     const ad = new Uint8Array(additionalDataLength);
-    this.sequence.take(ad, 0);
+    this.sequence.write(ad, 0);
     ad[8] = contentType;
     ad[9] = version >>> 8;
     ad[10] = version & 0xff;

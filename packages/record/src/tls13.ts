@@ -4,7 +4,7 @@ import { BadRecordMacError } from './errors.js';
 import { aeadTagLength, maxTls13CiphertextLength, recordHeaderLength } from './limits.js';
 import { type AeadProtectionOptions, AeadRecordProtection } from './aead-protection.js';
 import { type OpenedRecord, type RecordProtection, writeRecordHeader } from './protection.js';
-import { nextNonce } from './sequence.js';
+import { nonceFor } from './sequence.js';
 
 /**
  * TLS 1.3 record protection (RFC 8446 section 5.2-5.3) under one traffic key and IV.
@@ -45,7 +45,8 @@ export class Tls13RecordProtection extends AeadRecordProtection implements Recor
     paddingLength = 0,
   ): Promise<Uint8Array> {
     // Reserve the nonce before the first await: sequence numbers follow call order.
-    const nonce = nextNonce(this.iv, this.sequence);
+    const nonce = nonceFor(this.iv, this.sequence);
+    this.sequence.advance();
     const innerLength = fragment.length + 1 + paddingLength;
     const payloadLength = innerLength + aeadTagLength;
     // One buffer for the whole record. The inner plaintext is built where the ciphertext will go
@@ -62,11 +63,14 @@ export class Tls13RecordProtection extends AeadRecordProtection implements Recor
   }
 
   async open(header: Uint8Array, payload: Uint8Array): Promise<OpenedRecord> {
-    const nonce = nextNonce(this.iv, this.sequence);
+    const nonce = nonceFor(this.iv, this.sequence);
     // Shorter than a tag plus the content type byte cannot authenticate (RFC 8446 section 5.2).
     if (payload.length < aeadTagLength + 1) throw new BadRecordMacError();
     const inner = await this.aead.open(nonce, header, payload);
     if (inner === null) throw new BadRecordMacError();
+    // Only a record that deprotects consumes a sequence number: a server skipping rejected 0-RTT
+    // records (RFC 8446 section 4.2.10) then reads the client's next flight from sequence 0.
+    this.sequence.advance();
     // RFC 8446 section 5.4: the content type is the last non-zero byte; none at all is fatal.
     let end = inner.length - 1;
     while (end >= 0 && inner[end] === 0) end--;

@@ -6,7 +6,6 @@
  * against these keys and the recorded bytes.
  */
 import {
-  createCipheriv,
   createDecipheriv,
   createECDH,
   createHash,
@@ -17,12 +16,9 @@ import {
 } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
-export type AeadName = 'AES-128-GCM' | 'AES-256-GCM' | 'CHACHA20-POLY1305';
+import type { AeadName, TrafficKey } from './node-records.js';
 
-export interface TrafficKey {
-  readonly key: Uint8Array;
-  readonly iv: Uint8Array;
-}
+export type { AeadName, TrafficKey };
 
 export interface Trace {
   readonly name: string;
@@ -274,25 +270,6 @@ function decryptFlight(
     if (inner[end] === 22) body.push(inner.subarray(0, end));
   }
   return splitMessages(concat(...body));
-}
-
-/** Encrypts one TLS 1.3 record with node:crypto (used to build test records independently). */
-export function sealWithNode(
-  aead: AeadName,
-  key: TrafficKey,
-  seq: number,
-  inner: Uint8Array,
-): Uint8Array {
-  const suite = Object.values(suites).find((s) => s.aead === aead)!;
-  const nonce = Uint8Array.from(key.iv);
-  for (let i = 0; i < 8; i++) nonce[4 + i]! ^= Number((BigInt(seq) >> BigInt(8 * (7 - i))) & 0xffn);
-  const length = inner.length + 16;
-  const header = Uint8Array.of(23, 3, 3, length >> 8, length & 0xff);
-  const cipher = createCipheriv(suite.nodeCipher as 'aes-128-gcm', key.key, nonce, {
-    authTagLength: 16,
-  });
-  cipher.setAAD(header);
-  return concat(header, cipher.update(inner), cipher.final(), cipher.getAuthTag());
 }
 
 function deriveTrace(
