@@ -1,6 +1,7 @@
 import { nobleProvider } from '@tlskit/crypto';
 import { ContentType } from '@tlskit/wire';
 import { describe, expect, it } from 'vitest';
+import { shuffledTiming } from './timing.js';
 import {
   PlaintextProtection,
   type RecordEvent,
@@ -349,23 +350,3 @@ describe('RecordReader ordering and 0-RTT', () => {
     await rejectsWith(reader.read(), 'ERR_BAD_RECORD_MAC', 20);
   });
 });
-
-/** Wraps a protection so that each open settles after a random delay. */
-function shuffledTiming(inner: RecordProtection): RecordProtection {
-  const delay = () => new Promise((resolve) => setTimeout(resolve, Math.random() * 20));
-  return {
-    kind: inner.kind,
-    recordVersion: inner.recordVersion,
-    maxPayloadLength: inner.maxPayloadLength,
-    innerOverhead: inner.innerOverhead,
-    payloadOverhead: inner.payloadOverhead,
-    seal: (type, fragment, padding) => {
-      const result = inner.seal(type, fragment, padding);
-      return delay().then(() => result);
-    },
-    open: (header, payload) => {
-      const result = inner.open(header, payload);
-      return delay().then(() => result);
-    },
-  };
-}
