@@ -5,7 +5,6 @@ import { shuffledTiming } from './timing.js';
 import {
   PlaintextProtection,
   type RecordEvent,
-  type RecordProtection,
   RecordReader,
   Tls12RecordProtection,
   Tls13RecordProtection,
