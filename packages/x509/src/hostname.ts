@@ -1,0 +1,110 @@
+import type { Certificate } from './certificate.js';
+import { CertificateError } from './errors.js';
+import { isValidDnsName, isValidMailbox, parseIp } from './general-name.js';
+import { equalBytes } from './der.js';
+
+/** Options of host name matching. */
+export interface HostnameOptions {
+  /**
+   * Returns true for a public suffix (`com`, `co.uk`, `s3.amazonaws.com`). A wildcard whose
+   * remainder is a public suffix then never matches (CA/B Forum BR 3.2.2.6). Without it, only
+   * single-label remainders (`*.com`) are refused.
+   */
+  readonly isPublicSuffix?: (domain: string) => boolean;
+}
+
+/**
+ * The reference identifier as an A-label DNS name in lower case, or null when it is not a
+ * valid host name. Internationalised names are converted with the WHATWG URL parser (UTS #46).
+ */
+function referenceDnsName(name: string): string | null {
+  let host = name.endsWith('.') ? name.slice(0, -1) : name;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the range is the point
+  if (/[^\x00-\x7f]/.test(host)) {
+    try {
+      host = new URL(`http://${host}/`).hostname;
+    } catch {
+      return null;
+    }
+  }
+  host = host.toLowerCase();
+  return isValidDnsName(host, false) ? host : null;
+}
+
+/**
+ * RFC 9525 6.3 and CA/B Forum BR: exact match ignoring case, or a wildcard that is the whole
+ * left-most label and stands for exactly one label; the remainder must not be a public suffix.
+ */
+function dnsMatches(presented: string, reference: string, options: HostnameOptions): boolean {
+  const pattern = presented.toLowerCase();
+  if (!isValidDnsName(pattern, true)) return false;
+  if (pattern === reference) return true;
+  if (!pattern.startsWith('*.')) return false;
+  const remainder = pattern.slice(2);
+  if (!remainder.includes('.')) return false;
+  if (options.isPublicSuffix?.(remainder)) return false;
+  const dot = reference.indexOf('.');
+  return dot > 0 && reference.slice(dot + 1) === remainder;
+}
+
+function sans(certificate: Certificate) {
+  return certificate.subjectAltNames ?? [];
+}
+
+/**
+ * True when the certificate is valid for `name`: a DNS host name (matched against dNSName
+ * SANs) or an IPv4/IPv6 literal (matched against iPAddress SANs). Only the subjectAltName is
+ * consulted; the subject common name never is (RFC 9525 6.1).
+ */
+export function matchesHostname(
+  certificate: Certificate,
+  name: string,
+  options: HostnameOptions = {},
+): boolean {
+  const ip = parseIp(name);
+  if (ip !== null) return matchesIp(certificate, ip);
+  const reference = referenceDnsName(name);
+  if (reference === null) return false;
+  return sans(certificate).some(
+    (san) => san.kind === 'dns' && dnsMatches(san.value, reference, options),
+  );
+}
+
+/** True when an iPAddress SAN holds exactly this address (4 or 16 bytes, or its text form). */
+export function matchesIp(certificate: Certificate, address: Uint8Array | string): boolean {
+  const bytes = typeof address === 'string' ? parseIp(address) : address;
+  if (bytes === null) return false;
+  return sans(certificate).some((san) => san.kind === 'ip' && equalBytes(san.bytes, bytes));
+}
+
+/** True when an rfc822Name SAN holds this mailbox: local part exact, domain ignoring case. */
+export function matchesEmail(certificate: Certificate, mailbox: string): boolean {
+  if (!isValidMailbox(mailbox)) return false;
+  const at = mailbox.lastIndexOf('@');
+  const local = mailbox.slice(0, at);
+  const domain = mailbox.slice(at + 1).toLowerCase();
+  return sans(certificate).some((san) => {
+    if (san.kind !== 'email' || !isValidMailbox(san.value)) return false;
+    const sanAt = san.value.lastIndexOf('@');
+    return (
+      san.value.slice(0, sanAt) === local && san.value.slice(sanAt + 1).toLowerCase() === domain
+    );
+  });
+}
+
+/**
+ * Throws ERR_CERT_HOSTNAME_MISMATCH unless the certificate is valid for the host name or IP
+ * literal `name` (see {@link matchesHostname}).
+ */
+export function verifyHostname(
+  certificate: Certificate,
+  name: string,
+  options: HostnameOptions = {},
+): void {
+  if (!matchesHostname(certificate, name, options)) {
+    throw new CertificateError(
+      'ERR_CERT_HOSTNAME_MISMATCH',
+      `certificate is not valid for ${JSON.stringify(name)}`,
+    );
+  }
+}

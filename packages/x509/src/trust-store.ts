@@ -1,0 +1,81 @@
+import { type Certificate, parseCertificate } from './certificate.js';
+import { parsePem } from './pem.js';
+
+/**
+ * A set of trust anchors. Anchors are certificates; validation treats them as the top of a
+ * path, checks their validity period and extensions like any CA's, and never checks their
+ * own signature.
+ */
+export class TrustStore {
+  readonly #bySubject = new Map<string, Certificate[]>();
+  readonly #der = new Set<string>();
+  readonly #all: Certificate[] = [];
+
+  /** Anchors from certificates (parsed or DER). */
+  constructor(anchors: Iterable<Certificate | Uint8Array> = []) {
+    for (const anchor of anchors) this.add(anchor);
+  }
+
+  /**
+   * Anchors from a PEM bundle (e.g. `/etc/ssl/certs/ca-certificates.crt`). With `skipInvalid`,
+   * certificates that do not parse are left out instead of failing the whole bundle.
+   */
+  static fromPem(
+    text: string | readonly string[],
+    options: { skipInvalid?: boolean } = {},
+  ): TrustStore {
+    const store = new TrustStore();
+    const texts = typeof text === 'string' ? [text] : text;
+    for (const pem of texts) {
+      for (const der of parsePem(pem)) {
+        try {
+          store.add(der);
+        } catch (error) {
+          if (!options.skipInvalid) throw error;
+        }
+      }
+    }
+    return store;
+  }
+
+  /** Adds an anchor; a certificate already present is not added twice. */
+  add(anchor: Certificate | Uint8Array): this {
+    const certificate = anchor instanceof Uint8Array ? parseCertificate(anchor) : anchor;
+    const id = derKey(certificate.der);
+    if (this.#der.has(id)) return this;
+    this.#der.add(id);
+    this.#all.push(certificate);
+    const list = this.#bySubject.get(certificate.subject.key);
+    if (list) list.push(certificate);
+    else this.#bySubject.set(certificate.subject.key, [certificate]);
+    return this;
+  }
+
+  /** Anchors whose subject matches `nameKey` (a {@link Name}.key). */
+  bySubject(nameKey: string): readonly Certificate[] {
+    return this.#bySubject.get(nameKey) ?? [];
+  }
+
+  /** True when exactly this certificate (same DER) is an anchor. */
+  has(certificate: Certificate): boolean {
+    return this.#der.has(derKey(certificate.der));
+  }
+
+  /** Number of anchors. */
+  get size(): number {
+    return this.#all.length;
+  }
+
+  /** Every anchor. */
+  get anchors(): readonly Certificate[] {
+    return this.#all;
+  }
+}
+
+/** A string key for DER identity (latin1 of the bytes: cheap and collision-free). */
+export function derKey(der: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < der.length; i += 4096)
+    out += String.fromCharCode(...der.subarray(i, i + 4096));
+  return out;
+}
