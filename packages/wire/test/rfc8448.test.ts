@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ContentType,
   type ClientHello,
   decodeHandshake,
   encodeHandshake,
@@ -10,29 +9,12 @@ import {
   hex,
   NamedGroup,
   type ServerHello,
-  splitHandshakeMessages,
 } from '../src/index.js';
-import { loadRfc8448, splitRecords } from './rfc8448.js';
+import { loadRfc8448, rfc8448HandshakeFixtures } from './rfc8448.js';
 
 const entries = loadRfc8448();
 
-/** Every plaintext handshake message in the transcripts: `Message_*` values and handshake records. */
-function handshakeFixtures(): { name: string; bytes: Uint8Array }[] {
-  const out: { name: string; bytes: Uint8Array }[] = [];
-  for (const e of entries) {
-    if (e.key.startsWith('Message_')) out.push({ name: `${e.section} ${e.key}`, bytes: e.bytes });
-    if (!e.key.startsWith('Record_')) continue;
-    for (const record of splitRecords(e.bytes)) {
-      if (record.type !== ContentType.handshake) continue;
-      for (const m of splitHandshakeMessages(record.fragment)) {
-        out.push({ name: `${e.section} ${e.key}`, bytes: m });
-      }
-    }
-  }
-  return out;
-}
-
-const fixtures = handshakeFixtures();
+const fixtures = rfc8448HandshakeFixtures();
 
 function message(section: string, key: string) {
   const e = entries.find((x) => x.section === section && x.key === key);
@@ -113,5 +95,3 @@ describe('RFC 8448 transcripts', () => {
     );
   });
 });
-
-export { fixtures as rfc8448HandshakeFixtures };

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { fromHex } from '../src/bytes.js';
+import { ContentType, splitHandshakeMessages } from '../src/index.js';
+import { type Fixture, splitRecords } from './fixtures.js';
 
 /** One hex value from transcripts.vec, with the section it belongs to. */
 export interface VecEntry {
@@ -13,7 +15,10 @@ const VEC = fileURLToPath(
   new URL('../../../../shared/vectors/rfc8448/transcripts.vec', import.meta.url),
 );
 
-/** Every `Record_*` / `Message_*` line (some hex values contain stray spaces, which are ignored) of the RFC 8448 transcripts (botan's tls_13_rfc8448 data). */
+/**
+ * Every `Record_*` / `Message_*` line of the RFC 8448 transcripts (botan's tls_13_rfc8448 data).
+ * Some hex values contain stray spaces, which are ignored.
+ */
 export function loadRfc8448(): VecEntry[] {
   const entries: VecEntry[] = [];
   let section = '';
@@ -24,20 +29,29 @@ export function loadRfc8448(): VecEntry[] {
       continue;
     }
     const kv = /^([A-Za-z0-9_]+)\s*=\s*([0-9a-fA-F\s]+)$/.exec(line.trim());
-    if (kv && /^(Record|Message)_/.test(kv[1]!))
+    if (kv && /^(Record|Message)_/.test(kv[1]!)) {
       entries.push({ section, key: kv[1]!, bytes: fromHex(kv[2]!) });
+    }
   }
   return entries;
 }
 
-/** The records in a `Record_*` value (several records may be concatenated). */
-export function splitRecords(bytes: Uint8Array): { type: number; fragment: Uint8Array }[] {
-  const records: { type: number; fragment: Uint8Array }[] = [];
-  let at = 0;
-  for (let i = 0; i < 64 && at < bytes.length; i++) {
-    const length = (bytes[at + 3]! << 8) | bytes[at + 4]!;
-    records.push({ type: bytes[at]!, fragment: bytes.subarray(at + 5, at + 5 + length) });
-    at += 5 + length;
+/**
+ * Every plaintext handshake message in the transcripts: the `Message_*` values and the messages
+ * inside plaintext handshake records (ClientHello, ServerHello, HelloRetryRequest).
+ */
+export function rfc8448HandshakeFixtures(): Fixture[] {
+  const out: Fixture[] = [];
+  for (const e of loadRfc8448()) {
+    const name = `${e.section} ${e.key}`;
+    if (e.key.startsWith('Message_')) out.push({ name, bytes: e.bytes, protocol: 'tls13' });
+    if (!e.key.startsWith('Record_')) continue;
+    for (const record of splitRecords(e.bytes)) {
+      if (record.type !== ContentType.handshake) continue;
+      for (const m of splitHandshakeMessages(record.fragment)) {
+        out.push({ name, bytes: m, protocol: 'tls13' });
+      }
+    }
   }
-  return records;
+  return out;
 }
