@@ -370,8 +370,9 @@ class ExpectServerHello implements State {
   async #retry(m: HandshakeMessage, hrr: ServerHello, suite: Suite13): Promise<State> {
     const { hello } = this;
     if (hello.helloRetry) throw unexpected('second HelloRetryRequest');
+    // RFC 8446 4.2.2: the server may send a cookie the client never offered.
     checkResponseExtensions(
-      hello.offered,
+      new Set([...hello.offered, ExtensionType.cookie]),
       hrr.extensions,
       [ExtensionType.keyShare, ExtensionType.cookie, ExtensionType.supportedVersions],
       'HelloRetryRequest',

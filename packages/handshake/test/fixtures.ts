@@ -18,7 +18,6 @@ export interface Fixtures {
   readonly server: Record<LeafKind, CertificateEntry>;
   readonly serverPem: Record<LeafKind, { cert: string; key: string }>;
   readonly client: CertificateEntry;
-  readonly expired: CertificateEntry;
 }
 
 function openssl(cwd: string, args: readonly string[]): void {
@@ -85,7 +84,7 @@ async function make(): Promise<Fixtures> {
       '-key',
       `${name}.key`,
       '-subj',
-      `/CN=${name}`,
+      '/CN=localhost',
       '-out',
       `${name}.csr`,
     ]);
@@ -125,7 +124,5 @@ async function make(): Promise<Fixtures> {
     };
   }
   const client = await leaf('client', 'p256', 'clientAuth', ['-days', '365']);
-  // Valid for one day starting a year ago: long expired.
-  const expired = await leaf('expired', 'p256', 'serverAuth', ['-days', '1']);
-  return { dir, caDer, otherCaDer, server, serverPem, client, expired };
+  return { dir, caDer, otherCaDer, server, serverPem, client };
 }

@@ -7,6 +7,7 @@ import {
   type HandshakeInfo,
   pump,
   type ServerOptions,
+  type Session,
 } from '@tlskit/handshake';
 import { describe, expect, it } from 'vitest';
 import { fixtures } from './fixtures.js';
@@ -20,6 +21,7 @@ interface Pair {
   serverInfo: HandshakeInfo | undefined;
   clientClose: { error: Error | undefined } | undefined;
   serverClose: { error: Error | undefined } | undefined;
+  sessions: Session[];
 }
 
 async function connect(
@@ -36,7 +38,9 @@ async function connect(
     serverInfo: undefined,
     clientClose: undefined,
     serverClose: undefined,
+    sessions: [],
   };
+  c.on('session', (session) => pair.sessions.push(session));
   c.on('handshake', (i) => {
     pair.clientInfo = i;
   });
@@ -70,5 +74,356 @@ describe('TLS 1.3 handshake in memory', () => {
     await p.server.write(new TextEncoder().encode('pong'));
     await pump(p.client, p.server);
     expect(got).toEqual(['ping', 'client:pong']);
+  });
+});
+
+const enc = (s: string) => new TextEncoder().encode(s);
+
+describe('negotiation', () => {
+  it.each([
+    ['p256', 0x0403],
+    ['p384', 0x0503],
+    ['rsa', 0x0804],
+    ['rsa-pss', 0x0809],
+    ['ed25519', 0x0807],
+  ] as const)('authenticates a %s server certificate with scheme %i', async (kind, scheme) => {
+    const f = await fixtures();
+    // @tlskit/x509's webpki profile refuses RSA-PSS SubjectPublicKeyInfo keys; the signature
+    // scheme is what this test is about, so that one case skips chain validation.
+    const client: Partial<ClientOptions> =
+      kind === 'rsa-pss' ? { dangerouslySkipCertificateVerification: true } : {};
+    const p = await connect(client, { certificates: [f.server[kind]] });
+    expect(p.clientClose?.error).toBeUndefined();
+    expect(p.clientInfo?.peerSignatureScheme).toBe(scheme);
+  });
+
+  it.each([
+    [0x1301, 'TLS_AES_128_GCM_SHA256'],
+    [0x1302, 'TLS_AES_256_GCM_SHA384'],
+    [0x1303, 'TLS_CHACHA20_POLY1305_SHA256'],
+  ])('negotiates cipher suite %i', async (code, name) => {
+    const p = await connect({ cipherSuites: [code] });
+    expect(p.clientInfo?.cipherSuite).toBe(name);
+    expect(p.serverInfo?.cipherSuiteCode).toBe(code);
+  });
+
+  it.each([
+    [0x001d, 'x25519'],
+    [0x0017, 'secp256r1'],
+    [0x0018, 'secp384r1'],
+    [0x11ec, 'X25519MLKEM768'],
+  ])('negotiates group %i', async (group, name) => {
+    const p = await connect({ groups: [group] });
+    expect(p.clientInfo?.group).toBe(name);
+    expect(p.clientInfo?.helloRetryRequest).toBe(false);
+  });
+
+  it('offers several key shares and the server picks its preferred one', async () => {
+    const p = await connect(
+      { keyShareGroups: [0x001d, 0x0017], groups: [0x001d, 0x0017] },
+      { groups: [0x0017, 0x001d] },
+    );
+    expect(p.clientInfo?.group).toBe('secp256r1');
+    expect(p.clientInfo?.helloRetryRequest).toBe(false);
+  });
+
+  it('answers a missing key share with a HelloRetryRequest', async () => {
+    const p = await connect(
+      { groups: [0x001d, 0x0018], keyShareGroups: [0x001d] },
+      { groups: [0x0018] },
+    );
+    expect(p.clientClose?.error).toBeUndefined();
+    expect(p.clientInfo?.helloRetryRequest).toBe(true);
+    expect(p.serverInfo?.helloRetryRequest).toBe(true);
+    expect(p.clientInfo?.group).toBe('secp384r1');
+  });
+
+  it('sends a cookie in the HelloRetryRequest and accepts it back', async () => {
+    const types: string[] = [];
+    const f = await fixtures();
+    const c = createClient({
+      provider,
+      serverName: 'localhost',
+      ca: [f.caDer],
+      groups: [0x001d, 0x0017],
+      keyShareGroups: [0x001d],
+    });
+    const s = createServer({
+      provider,
+      certificates: [f.server.p256],
+      groups: [0x0017],
+      helloRetryCookie: true,
+    });
+    c.on('message', (m) =>
+      types.push(`${m.direction}:${m.type}:${JSON.stringify(m.fields.extensions ?? [])}`),
+    );
+    let info: HandshakeInfo | undefined;
+    c.on('handshake', (i) => {
+      info = i;
+    });
+    await c.start();
+    await pump(c, s);
+    expect(info?.helloRetryRequest).toBe(true);
+    expect(types.filter((t) => t.startsWith('sent:client_hello'))[1]).toContain('cookie');
+  });
+
+  it('negotiates ALPN with the server preference and acknowledges SNI', async () => {
+    const p = await connect(
+      { alpnProtocols: ['http/1.1', 'h2'] },
+      { alpnProtocols: ['h2', 'http/1.1'] },
+    );
+    expect(p.clientInfo?.alpn).toBe('h2');
+    expect(p.serverInfo?.alpn).toBe('h2');
+    expect(p.serverInfo?.serverName).toBe('localhost');
+  });
+
+  it('refuses ALPN without overlap with no_application_protocol', async () => {
+    const p = await connect({ alpnProtocols: ['h2'] }, { alpnProtocols: ['spdy/3'] });
+    expect(p.serverClose?.error).toMatchObject({ code: 'ERR_NO_APPLICATION_PROTOCOL', alert: 120 });
+    expect(p.clientClose?.error).toMatchObject({ code: 'ERR_PEER_ALERT', alert: 120 });
+  });
+
+  it('fails with handshake_failure when no cipher suite is shared', async () => {
+    const p = await connect({ cipherSuites: [0x1301] }, { cipherSuites: [0x1302] });
+    expect(p.serverClose?.error).toMatchObject({ code: 'ERR_HANDSHAKE_FAILURE', alert: 40 });
+    expect(p.clientClose?.error).toMatchObject({ code: 'ERR_PEER_ALERT', alert: 40 });
+  });
+
+  it('chooses the certificate by SNI and by the client signature algorithms', async () => {
+    const f = await fixtures();
+    const certs = [
+      { ...f.server.rsa, serverNames: ['other.test'] },
+      { ...f.server.p256, serverNames: ['localhost'] },
+    ];
+    const p = await connect({}, { certificates: certs });
+    expect(p.clientInfo?.peerSignatureScheme).toBe(0x0403);
+    const q = await connect(
+      { signatureSchemes: [0x0804] },
+      { certificates: [f.server.p256, f.server.rsa] },
+    );
+    expect(q.clientInfo?.peerSignatureScheme).toBe(0x0804);
+  });
+
+  it('honours record_size_limit by fragmenting to the peer limit', async () => {
+    const p = await connect({ recordSizeLimit: 256 });
+    expect(p.clientClose?.error).toBeUndefined();
+    const chunks: number[] = [];
+    p.client.on('data', (d) => chunks.push(d.length));
+    await p.server.write(new Uint8Array(1000));
+    const out = p.server.takeOutput();
+    // 255 bytes of content + 1 type byte + 16 tag + 5 header per record.
+    expect(Math.max(...out.map((r) => r.length))).toBeLessThanOrEqual(256 + 16 + 5);
+    for (const r of out) await p.client.receive(r);
+    expect(chunks.reduce((a, b) => a + b, 0)).toBe(1000);
+  });
+});
+
+describe('certificate verification', () => {
+  it('refuses a chain from another CA with unknown_ca', async () => {
+    const f = await fixtures();
+    const p = await connect({ ca: [f.otherCaDer] });
+    expect(p.clientClose?.error).toMatchObject({ alert: 48 });
+    expect(p.serverClose?.error).toMatchObject({ code: 'ERR_PEER_ALERT', alert: 48 });
+  });
+
+  it('refuses an expired certificate with certificate_expired', async () => {
+    // The leaf is valid for 365 days; a client clock two years ahead sees it expired.
+    const p = await connect({ now: () => Date.now() + 2 * 365 * 86_400_000 });
+    expect(p.clientClose?.error).toMatchObject({ code: 'ERR_CERT_EXPIRED', alert: 45 });
+  });
+
+  it('refuses a host name mismatch', async () => {
+    const p = await connect({ serverName: 'example.com' });
+    expect(p.clientClose?.error).toMatchObject({ code: 'ERR_CERT_HOSTNAME_MISMATCH' });
+  });
+
+  it('accepts any server only when verification is turned off by name', async () => {
+    const p = await connect({
+      ca: [],
+      dangerouslySkipCertificateVerification: true,
+      serverName: 'nope.example',
+    });
+    expect(p.clientInfo?.peerVerified).toBe(false);
+  });
+});
+
+describe('client authentication', () => {
+  it('sends and verifies a client certificate when the server requires one', async () => {
+    const f = await fixtures();
+    const p = await connect({ certificate: f.client }, { clientAuth: 'require', ca: [f.caDer] });
+    expect(p.serverClose?.error).toBeUndefined();
+    expect(p.serverInfo?.peerCertificates.length).toBe(1);
+    expect(p.serverInfo?.peerSignatureScheme).toBe(0x0403);
+    expect(p.serverInfo?.peerVerified).toBe(true);
+  });
+
+  it('sends an empty Certificate without a client certificate; request lets it through', async () => {
+    const f = await fixtures();
+    const p = await connect({}, { clientAuth: 'request', ca: [f.caDer] });
+    expect(p.serverClose?.error).toBeUndefined();
+    expect(p.serverInfo?.peerCertificates.length).toBe(0);
+  });
+
+  it('refuses an empty client Certificate with certificate_required when required', async () => {
+    const f = await fixtures();
+    const p = await connect({}, { clientAuth: 'require', ca: [f.caDer] });
+    expect(p.serverClose?.error).toMatchObject({ code: 'ERR_CERTIFICATE_REQUIRED', alert: 116 });
+    expect(p.clientClose?.error).toMatchObject({ alert: 116 });
+  });
+
+  it('refuses a client certificate from an unknown CA', async () => {
+    const f = await fixtures();
+    const p = await connect(
+      { certificate: f.client },
+      { clientAuth: 'require', ca: [f.otherCaDer] },
+    );
+    expect(p.serverClose?.error).toMatchObject({ alert: 48 });
+  });
+});
+
+describe('after the handshake', () => {
+  it('agrees on exporter values (RFC 8446 7.5)', async () => {
+    const p = await connect();
+    const a = p.client.exportKeyingMaterial('EXPERIMENTAL test', enc('ctx'), 32);
+    const b = p.server.exportKeyingMaterial('EXPERIMENTAL test', enc('ctx'), 32);
+    expect(a).toEqual(b);
+    expect(p.client.exportKeyingMaterial('EXPERIMENTAL test', undefined, 32)).not.toEqual(a);
+  });
+
+  it('updates keys with KeyUpdate in both modes and keeps data flowing', async () => {
+    const p = await connect();
+    const got: string[] = [];
+    p.server.on('data', (d) => got.push(`s:${new TextDecoder().decode(d)}`));
+    p.client.on('data', (d) => got.push(`c:${new TextDecoder().decode(d)}`));
+    await p.client.keyUpdate(false);
+    await p.client.write(enc('one'));
+    await pump(p.client, p.server);
+    await p.client.keyUpdate(true);
+    await p.client.write(enc('two'));
+    await pump(p.client, p.server);
+    await p.server.write(enc('three'));
+    await p.server.keyUpdate(true);
+    await p.server.write(enc('four'));
+    await pump(p.client, p.server);
+    expect(got).toEqual(['s:one', 's:two', 'c:three', 'c:four']);
+    expect(p.clientClose).toBeUndefined();
+    expect(p.serverClose).toBeUndefined();
+  });
+
+  it('half-closes: the peer may still write after our close_notify', async () => {
+    const p = await connect();
+    const got: string[] = [];
+    let ended = false;
+    p.server.on('end', () => {
+      ended = true;
+    });
+    p.client.on('data', (d) => got.push(new TextDecoder().decode(d)));
+    await p.client.close();
+    await pump(p.client, p.server);
+    expect(ended).toBe(true);
+    expect(p.client.state).toBe('connected');
+    await p.server.write(enc('late'));
+    await p.server.close();
+    await pump(p.client, p.server);
+    expect(got).toEqual(['late']);
+    expect(p.clientClose).toEqual({ error: undefined });
+    expect(p.serverClose).toEqual({ error: undefined });
+    await expect(p.client.write(enc('x'))).rejects.toMatchObject({ code: 'ERR_CLOSED' });
+  });
+
+  it('refuses write before the handshake', async () => {
+    const f = await fixtures();
+    const c = createClient({ provider, serverName: 'localhost', ca: [f.caDer] });
+    await expect(c.write(enc('x'))).rejects.toMatchObject({ code: 'ERR_NOT_CONNECTED' });
+  });
+
+  it('reports key log lines for every secret, matching on both sides', async () => {
+    const f = await fixtures();
+    const c = createClient({ provider, serverName: 'localhost', ca: [f.caDer] });
+    const s = createServer({ provider, certificates: [f.server.p256] });
+    const cl: string[] = [];
+    const sl: string[] = [];
+    c.on('keylog', (l) => cl.push(l));
+    s.on('keylog', (l) => sl.push(l));
+    await c.start();
+    await pump(c, s);
+    expect(cl.map((l) => l.split(' ')[0])).toEqual([
+      'CLIENT_HANDSHAKE_TRAFFIC_SECRET',
+      'SERVER_HANDSHAKE_TRAFFIC_SECRET',
+      'CLIENT_TRAFFIC_SECRET_0',
+      'SERVER_TRAFFIC_SECRET_0',
+      'EXPORTER_SECRET',
+    ]);
+    expect(sl).toEqual(cl);
+  });
+
+  it('traces each handshake message with decoded fields', async () => {
+    const f = await fixtures();
+    const c = createClient({
+      provider,
+      serverName: 'localhost',
+      ca: [f.caDer],
+      alpnProtocols: ['h2'],
+    });
+    const s = createServer({ provider, certificates: [f.server.p256], alpnProtocols: ['h2'] });
+    const seen: string[] = [];
+    c.on('message', (m) => seen.push(`${m.direction} ${m.type}`));
+    await c.start();
+    await pump(c, s);
+    expect(seen).toEqual([
+      'sent client_hello',
+      'received server_hello',
+      'received encrypted_extensions',
+      'received certificate',
+      'received certificate_verify',
+      'received finished',
+      'sent change_cipher_spec',
+      'sent finished',
+    ]);
+  });
+});
+
+describe('resumption', () => {
+  it('resumes with a ticket (psk_dhe_ke) and skips certificate authentication', async () => {
+    const f = await fixtures();
+    const ticketKeys = [{ name: new Uint8Array(16).fill(1), key: new Uint8Array(32).fill(2) }];
+    const first = await connect({}, { ticketKeys });
+    const sessions = first.sessions;
+    expect(sessions.length).toBe(1);
+    const second = await connect({ session: sessions[0]! }, { ticketKeys });
+    expect(second.clientClose?.error).toBeUndefined();
+    expect(second.clientInfo?.resumed).toBe(true);
+    expect(second.serverInfo?.resumed).toBe(true);
+    expect(second.clientInfo?.peerCertificates[0]).toEqual(f.server.p256.chain[0]);
+  });
+
+  it('falls back to a full handshake when the ticket key was rotated out', async () => {
+    let keys = [{ name: new Uint8Array(16).fill(1), key: new Uint8Array(32).fill(2) }];
+    const first = await connect({}, { ticketKeys: () => keys });
+    const sessions = first.sessions;
+    // Rotation: a new current key, the old one kept for opening.
+    keys = [{ name: new Uint8Array(16).fill(3), key: new Uint8Array(32).fill(4) }, keys[0]!];
+    const stillOk = await connect({ session: sessions[0]! }, { ticketKeys: () => keys });
+    expect(stillOk.clientInfo?.resumed).toBe(true);
+    keys = [keys[0]!];
+    const full = await connect({ session: sessions[0]! }, { ticketKeys: () => keys });
+    expect(full.clientClose?.error).toBeUndefined();
+    expect(full.clientInfo?.resumed).toBe(false);
+  });
+
+  it('does not offer a ticket past its lifetime', async () => {
+    let now = Date.now();
+    const ticketKeys = [{ name: new Uint8Array(16).fill(1), key: new Uint8Array(32).fill(2) }];
+    const first = await connect(
+      { now: () => now },
+      { ticketKeys, ticketLifetime: 60, now: () => now },
+    );
+    const sessions = first.sessions;
+    now += 61_000;
+    const second = await connect(
+      { session: sessions[0]!, now: () => now },
+      { ticketKeys, now: () => now },
+    );
+    expect(second.clientInfo?.resumed).toBe(false);
   });
 });
