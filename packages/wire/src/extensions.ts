@@ -459,6 +459,9 @@ export function writeExtensionBody(w: Writer, ext: Extension): void {
       });
       return;
     case ExtensionType.padding:
+      if (!Number.isInteger(ext.length) || ext.length < 0 || ext.length > U16_MAX) {
+        throw new EncodeError(`padding: length ${ext.length} is not 0..65535`);
+      }
       w.bytes(new Uint8Array(ext.length));
       return;
     case ExtensionType.extendedMasterSecret:

@@ -12,6 +12,7 @@ export class Reader {
   readonly #bytes: Uint8Array;
   #offset = 0;
 
+  /** A reader positioned at the start of `bytes`; the reader never writes to them. */
   constructor(bytes: Uint8Array) {
     this.#bytes = bytes;
   }
@@ -35,20 +36,24 @@ export class Reader {
     return view;
   }
 
+  /** A uint8; `field` names it in the error if the input ends first. */
   u8(field: string): number {
     return this.#take(1, field)[0]!;
   }
 
+  /** A big-endian uint16. */
   u16(field: string): number {
     const b = this.#take(2, field);
     return (b[0]! << 8) | b[1]!;
   }
 
+  /** A big-endian uint24 (handshake and certificate lengths). */
   u24(field: string): number {
     const b = this.#take(3, field);
     return (b[0]! << 16) | (b[1]! << 8) | b[2]!;
   }
 
+  /** A big-endian uint32, as a non-negative number. */
   u32(field: string): number {
     const b = this.#take(4, field);
     return ((b[0]! << 24) >>> 0) + ((b[1]! << 16) | (b[2]! << 8) | b[3]!);

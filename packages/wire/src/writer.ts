@@ -10,6 +10,7 @@ export class Writer {
   #buf = new Uint8Array(256);
   #length = 0;
 
+  /** Bytes written so far. */
   get length(): number {
     return this.#length;
   }
@@ -33,6 +34,7 @@ export class Writer {
     }
   }
 
+  /** Appends a uint8; `field` names the value in the error if it is out of range. */
   u8(value: number, field = 'uint8'): this {
     this.#check(value, 8, field);
     const at = this.#reserve(1);
@@ -40,6 +42,7 @@ export class Writer {
     return this;
   }
 
+  /** Appends a big-endian uint16. */
   u16(value: number, field = 'uint16'): this {
     this.#check(value, 16, field);
     const at = this.#reserve(2);
@@ -48,6 +51,7 @@ export class Writer {
     return this;
   }
 
+  /** Appends a big-endian uint24. */
   u24(value: number, field = 'uint24'): this {
     this.#check(value, 24, field);
     const at = this.#reserve(3);
@@ -57,6 +61,7 @@ export class Writer {
     return this;
   }
 
+  /** Appends a big-endian uint32. */
   u32(value: number, field = 'uint32'): this {
     this.#check(value, 32, field);
     const at = this.#reserve(4);
@@ -67,6 +72,7 @@ export class Writer {
     return this;
   }
 
+  /** Appends `data` as is (no length prefix). */
   bytes(data: Uint8Array): this {
     // Reserve first: #reserve may replace #buf, so it must not be read before the call.
     const at = this.#reserve(data.length);
