@@ -27,7 +27,7 @@ it('the README ClientHello example runs and prints what it promises', async () =
     'TLS_CHACHA20_POLY1305_SHA256',
     'TLS_AES_256_GCM_SHA384',
   ]);
-  expect((lines[1]?.[0] as string[]).slice(0, 5)).toEqual([
+  expect(((lines[1]?.[0] ?? []) as string[]).slice(0, 5)).toEqual([
     'server_name',
     'renegotiation_info',
     'supported_groups',
