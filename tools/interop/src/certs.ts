@@ -44,6 +44,8 @@ export interface Credential {
   readonly key: PemFile;
   /** The leaf followed by its intermediates: what a server or client sends in Certificate. */
   readonly chain: PemFile;
+  /** The intermediates alone (empty PEM when the leaf is issued by the root). */
+  readonly intermediates: PemFile;
   /** The root that validates this credential (give it as `ca` to the other side). */
   readonly ca: PemFile;
 }
@@ -233,11 +235,18 @@ class CertificateFactory {
   ): Credential {
     const commonName = profile.dns?.[0] ?? name;
     const { cert, key } = this.issue(name, type, commonName, issuer, profile);
-    const chain = writePem(
-      join(this.dir, `${name}.chain.pem`),
-      [cert.pem, ...intermediates.map((i) => i.cert.pem)].join(''),
-    );
-    return { name, keyType: type, cert, key, chain, ca: root.cert };
+    const middle = intermediates.map((i) => i.cert.pem).join('');
+    const chain = writePem(join(this.dir, `${name}.chain.pem`), cert.pem + middle);
+    const intermediatesFile = writePem(join(this.dir, `${name}.intermediates.pem`), middle);
+    return {
+      name,
+      keyType: type,
+      cert,
+      key,
+      chain,
+      intermediates: intermediatesFile,
+      ca: root.cert,
+    };
   }
 }
 

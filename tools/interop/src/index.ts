@@ -11,3 +11,5 @@ export * from './node-tls.js';
 export * from './openssl.js';
 export * from './ports.js';
 export * from './processes.js';
+export * from './curl.js';
+export * from './tshark.js';

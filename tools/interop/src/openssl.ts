@@ -62,6 +62,13 @@ function spawnOpenssl(args: readonly string[], name: string): PeerProcess {
   return spawnPeer('stdbuf', ['-o0', '-e0', 'openssl', ...args], { name });
 }
 
+/** `-cert`/`-key` read only the first certificate of a file; intermediates go in `-cert_chain`. */
+function credentialArgs(c: Credential, prefix: '' | 'd'): string[] {
+  const args = [`-${prefix}cert`, c.cert.file, `-${prefix}key`, c.key.file];
+  if (c.intermediates.pem !== '') args.push(`-${prefix}cert_chain`, c.intermediates.file);
+  return args;
+}
+
 const fileOf = (f: PemFile | string): string => (typeof f === 'string' ? f : f.file);
 
 /**
@@ -106,6 +113,8 @@ export interface OpensslServerOptions extends OpensslTlsOptions {
   readonly noTicket?: boolean;
   /** Exit after this many connections (`-naccept`). */
   readonly naccept?: number;
+  /** Listen on this port (e.g. one a capture already filters on); default a free one. */
+  readonly port?: number;
   /** Startup deadline; default 10 s. */
   readonly timeoutMs?: number;
 }
@@ -131,16 +140,15 @@ export interface OpensslServer {
  * (e.g. `['secp384r1']` against a client that sends x25519 first).
  */
 export function startOpensslServer(options: OpensslServerOptions): Promise<OpensslServer> {
+  if (options.port !== undefined) return launchOpensslServer(options.port, options);
   return withFreePort((port) => launchOpensslServer(port, options));
 }
 
 async function launchOpensslServer(port: number, o: OpensslServerOptions): Promise<OpensslServer> {
   const mode = o.mode ?? 'stdio';
   const args = ['s_server', '-accept', `127.0.0.1:${port}`];
-  args.push('-cert', o.credential.chain.file, '-key', o.credential.key.file);
-  if (o.secondCredential) {
-    args.push('-dcert', o.secondCredential.chain.file, '-dkey', o.secondCredential.key.file);
-  }
+  args.push(...credentialArgs(o.credential, ''));
+  if (o.secondCredential) args.push(...credentialArgs(o.secondCredential, 'd'));
   if (mode === 'echo') args.push('-quiet');
   if (mode === 'www') args.push('-www');
   if (mode === 'rev') args.push('-rev');
@@ -308,7 +316,7 @@ export async function startOpensslClient(o: OpensslClientOptions): Promise<Opens
   else args.push('-servername', o.servername ?? 'tlskit.test');
   if (o.ca) args.push('-CAfile', fileOf(o.ca), '-verify_return_error');
   if (o.verifyHostname) args.push('-verify_hostname', o.verifyHostname);
-  if (o.credential) args.push('-cert', o.credential.chain.file, '-key', o.credential.key.file);
+  if (o.credential) args.push(...credentialArgs(o.credential, ''));
   if (o.sessOut) args.push('-sess_out', o.sessOut);
   if (o.sessIn) args.push('-sess_in', o.sessIn);
   if (!o.commands) args.push('-nocommands');
