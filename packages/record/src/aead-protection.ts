@@ -16,7 +16,7 @@ export abstract class AeadRecordProtection {
   protected constructor(aead: AeadKey, iv: Uint8Array, options: AeadProtectionOptions) {
     this.aead = aead;
     // Our own copy: the caller may wipe its key material after the handshake.
-    this.iv = iv.slice();
+    this.iv = new Uint8Array(iv);
     this.sequence = new SequenceNumber(options.initialSequence);
   }
 

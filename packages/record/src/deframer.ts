@@ -1,4 +1,9 @@
-import { ContentType, RecordOverflowError, UnexpectedMessageError } from '@tlskit/wire';
+import {
+  ContentType,
+  decodeRecordHeader,
+  RecordOverflowError,
+  UnexpectedMessageError,
+} from '@tlskit/wire';
 import { ByteQueue } from './byte-queue.js';
 import { maxTls12CiphertextLength, recordHeaderLength } from './limits.js';
 
@@ -41,7 +46,9 @@ export class RecordDeframer {
   next(maxPayloadLength: number = maxTls12CiphertextLength): RawRecord | undefined {
     const input = this.#input;
     if (input.length < recordHeaderLength) return undefined;
-    const contentType = input.peek(0) ?? 0;
+    const headerBytes = new Uint8Array(recordHeaderLength);
+    for (let i = 0; i < recordHeaderLength; i++) headerBytes[i] = input.peek(i) ?? 0;
+    const { type: contentType, legacyRecordVersion, length } = decodeRecordHeader(headerBytes);
     if (
       contentType !== ContentType.changeCipherSpec &&
       contentType !== ContentType.alert &&
@@ -50,7 +57,6 @@ export class RecordDeframer {
     ) {
       throw new UnexpectedMessageError(`record content type ${contentType} is not one TLS defines`);
     }
-    const length = ((input.peek(3) ?? 0) << 8) | (input.peek(4) ?? 0);
     if (length > maxPayloadLength) {
       throw new RecordOverflowError(
         `record length ${length} exceeds the limit of ${maxPayloadLength} bytes`,
@@ -59,8 +65,8 @@ export class RecordDeframer {
     if (input.length < recordHeaderLength + length) return undefined;
     const record = input.take(recordHeaderLength + length);
     return {
-      contentType: contentType as ContentType,
-      legacyVersion: ((record[1] ?? 0) << 8) | (record[2] ?? 0),
+      contentType,
+      legacyVersion: legacyRecordVersion,
       header: record.subarray(0, recordHeaderLength),
       payload: record.subarray(recordHeaderLength),
     };

@@ -12,14 +12,7 @@ export {
   SequenceExhaustedError,
 } from './errors.js';
 export { HandshakeReassembler, type HandshakeReassemblerOptions } from './handshake-reassembler.js';
-export {
-  aeadTagLength,
-  maxPlaintextLength,
-  maxTls12CiphertextLength,
-  maxTls13CiphertextLength,
-  minRecordSizeLimit,
-  recordHeaderLength,
-} from './limits.js';
+export { maxTls13CiphertextLength, minRecordSizeLimit } from './limits.js';
 export { noPadding, type PaddingPolicy, padToMultipleOf } from './padding.js';
 export {
   type OpenedRecord,

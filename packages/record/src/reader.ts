@@ -1,6 +1,9 @@
 import {
+  type AlertDescription,
+  type AlertLevel,
   ContentType,
-  DecodeError,
+  decodeAlert,
+  decodeChangeCipherSpec,
   RecordOverflowError,
   UnexpectedMessageError,
 } from '@tlskit/wire';
@@ -15,7 +18,7 @@ export type RecordEvent =
   /** One whole handshake message, header included (a view when it came in one record). */
   | { readonly type: 'handshake'; readonly message: Uint8Array }
   /** One alert (RFC 8446 section 6: a record of type alert holds exactly one). */
-  | { readonly type: 'alert'; readonly level: number; readonly description: number }
+  | { readonly type: 'alert'; readonly level: AlertLevel; readonly description: AlertDescription }
   /** A non-empty application_data fragment. */
   | { readonly type: 'applicationData'; readonly data: Uint8Array }
   /** A TLS 1.2 ChangeCipherSpec: the engine installs the next read protection now. */
@@ -231,11 +234,11 @@ export class RecordReader {
         }
         this.#handshake.push(fragment);
         return undefined;
-      case ContentType.alert:
-        if (fragment.length !== 2) {
-          throw new DecodeError(`alert record of ${fragment.length} bytes; an alert is exactly 2`);
-        }
-        return { type: 'alert', level: fragment[0] ?? 0, description: fragment[1] ?? 0 };
+      case ContentType.alert: {
+        // RFC 8446 section 5.1: exactly one alert per record; anything else is decode_error.
+        const { level, description } = decodeAlert(fragment);
+        return { type: 'alert', level, description };
+      }
       case ContentType.applicationData:
         if (fragment.length === 0) return this.#empty();
         return { type: 'applicationData', data: fragment };
@@ -246,23 +249,17 @@ export class RecordReader {
   }
 
   #changeCipherSpec(payload: Uint8Array): RecordEvent | undefined {
-    const wellFormed = payload.length === 1 && payload[0] === 1;
     if (this.#handshake.hasPendingData) {
       throw new UnexpectedMessageError(
         'change_cipher_spec interleaved with a fragmented handshake message',
       );
     }
-    if (this.ignoreChangeCipherSpec) {
-      // RFC 8446 section 5: exactly one byte 0x01 is dropped; any other value is fatal.
-      if (!wellFormed)
-        throw new UnexpectedMessageError('change_cipher_spec record other than 0x01');
-      return this.#empty();
-    }
+    // RFC 8446 section 5: any body but the single byte 0x01 is unexpected_message.
+    decodeChangeCipherSpec(payload);
+    if (this.ignoreChangeCipherSpec) return this.#empty();
     if (this.#protection.kind !== 'plaintext') {
       throw new UnexpectedMessageError('change_cipher_spec after keys are in place');
     }
-    if (!wellFormed)
-      throw new DecodeError('change_cipher_spec record other than the single byte 0x01');
     return { type: 'changeCipherSpec' };
   }
 

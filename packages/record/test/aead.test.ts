@@ -169,3 +169,25 @@ describe('TLS 1.3 records against node:crypto', () => {
     });
   }
 });
+
+describe('key material ownership', () => {
+  it('keeps its own copy of the IV, even of a Node Buffer whose slice() is a view', async () => {
+    const key = { key: randomBytes(16), iv: randomBytes(12) };
+    const original = Uint8Array.from(key.iv);
+    const protection = await Tls13RecordProtection.create(
+      nobleProvider,
+      'AES-128-GCM',
+      key.key,
+      key.iv,
+    );
+    key.iv.fill(0);
+    const record = await protection.seal(ContentType.applicationData, Uint8Array.of(1, 2, 3));
+    const expected = sealWithNode(
+      'AES-128-GCM',
+      { key: key.key, iv: original },
+      0,
+      Uint8Array.of(1, 2, 3, 23),
+    );
+    expect(Buffer.from(record).toString('hex')).toBe(Buffer.from(expected).toString('hex'));
+  });
+});
