@@ -15,6 +15,7 @@ import { showRecords } from './inspect.js';
 import { tlsBytesFromFile } from './input.js';
 import { code } from './names.js';
 import { inspectRecords } from './records.js';
+import { byteCount } from './tree.js';
 
 /** The captured ClientHellos the demo can show, and where each came from. */
 export const demoFixtures = {
@@ -100,7 +101,7 @@ function summary(bytes: Uint8Array): string {
     `  key shares: ${
       shares && 'clientShares' in shares
         ? shares.clientShares
-            .map((s) => `${name('NamedGroup', s.group)} (${s.keyExchange.length} bytes)`)
+            .map((s) => `${name('NamedGroup', s.group)} (${byteCount(s.keyExchange.length)})`)
             .join(', ')
         : '(none)'
     }`,

@@ -127,7 +127,12 @@ function leafText(node: Node, options: TextOptions): string {
 
 function bytesText(bytes: Uint8Array, options: TextOptions): string {
   if (bytes.length === 0) return '(empty)';
-  const count = bytes.length === 1 ? '1 byte' : `${bytes.length} bytes`;
+  const count = byteCount(bytes.length);
   if (options.full === true || bytes.length <= SHORT_BYTES) return `${hex(bytes)} (${count})`;
   return `${hex(bytes.subarray(0, SHORT_BYTES))}... (${count})`;
+}
+
+/** `1 byte`, `32 bytes`. */
+export function byteCount(length: number): string {
+  return length === 1 ? '1 byte' : `${length} bytes`;
 }
