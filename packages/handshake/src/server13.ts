@@ -13,6 +13,7 @@ import {
   nameOf,
   ProtocolVersion,
   PskKeyExchangeMode,
+  Writer,
 } from '@tlskit/wire';
 import { chooseScheme } from './client13.js';
 import {
@@ -674,6 +675,11 @@ async function issueTickets(f: ServerFlight, resumptionSecret: Uint8Array): Prom
   const sealer = config.sealer;
   if (sealer === undefined || config.options.resumption === false) return;
   const p = engine.provider;
+  const maxEarly = config.options.ticketMaxEarlyData ?? 0;
+  const extensions: Extension[] =
+    maxEarly > 0
+      ? [{ type: ExtensionType.earlyData, data: new Writer().u32(maxEarly).finish().slice() }]
+      : [];
   for (let i = 0; i < config.ticketCount; i++) {
     const nonce = Uint8Array.of(i >> 8, i & 0xff);
     const ageAdd = new DataView(p.randomBytes(4).buffer).getUint32(0);
@@ -695,7 +701,7 @@ async function issueTickets(f: ServerFlight, resumptionSecret: Uint8Array): Prom
         ageAdd,
         nonce,
         ticket,
-        extensions: [],
+        extensions,
       }),
     );
   }
