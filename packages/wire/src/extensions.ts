@@ -38,6 +38,7 @@ import {
   type EcPointFormat,
   ExtensionType,
   type NamedGroup,
+  nameOf,
   type ProtocolVersion,
   type PskKeyExchangeMode,
   type SignatureScheme,
@@ -79,7 +80,7 @@ export function readExtensions(
   const seen = new Set<number>();
   return block.all('extensions', (r) => {
     const type = r.u16('extension type');
-    const body = r.vector16(`extension ${type} body`, 0, U16_MAX);
+    const body = r.vector16('extension_data', 0, U16_MAX);
     if (seen.has(type)) {
       throw new IllegalParameterError(`extensions: duplicate extension type ${type}`);
     }
@@ -118,7 +119,7 @@ export function decodeExtensionBody(
   if (decode === undefined) return { type: type as ExtensionType, raw: body };
   const r = new Reader(body);
   const ext = decode(r);
-  r.end(`extension ${type}`);
+  if (r.remaining !== 0) r.end(`extension ${nameOf(ExtensionType, type)}`);
   return ext;
 }
 

@@ -28,35 +28,45 @@ export class Reader {
   }
 
   #take(length: number, field: string): Uint8Array {
-    if (length > this.remaining) {
-      throw new DecodeError(`${field}: needs ${length} bytes, only ${this.remaining} remain`);
+    const at = this.#at(length, field);
+    return this.#bytes.subarray(at, at + length);
+  }
+
+  // Integers are read straight from the input after one bounds check, without a subarray
+  // allocation per field: hellos are mostly small integers.
+  #at(n: number, field: string, suffix = ''): number {
+    if (!(n >= 0 && n <= this.remaining)) {
+      throw new DecodeError(`${field}${suffix}: needs ${n} bytes, only ${this.remaining} remain`);
     }
-    const view = this.#bytes.subarray(this.#offset, this.#offset + length);
-    this.#offset += length;
-    return view;
+    const at = this.#offset;
+    this.#offset += n;
+    return at;
   }
 
   /** A uint8; `field` names it in the error if the input ends first. */
   u8(field: string): number {
-    return this.#take(1, field)[0]!;
+    return this.#bytes[this.#at(1, field)]!;
   }
 
   /** A big-endian uint16. */
   u16(field: string): number {
-    const b = this.#take(2, field);
-    return (b[0]! << 8) | b[1]!;
+    const i = this.#at(2, field);
+    const b = this.#bytes;
+    return (b[i]! << 8) | b[i + 1]!;
   }
 
   /** A big-endian uint24 (handshake and certificate lengths). */
   u24(field: string): number {
-    const b = this.#take(3, field);
-    return (b[0]! << 16) | (b[1]! << 8) | b[2]!;
+    const i = this.#at(3, field);
+    const b = this.#bytes;
+    return (b[i]! << 16) | (b[i + 1]! << 8) | b[i + 2]!;
   }
 
   /** A big-endian uint32, as a non-negative number. */
   u32(field: string): number {
-    const b = this.#take(4, field);
-    return ((b[0]! << 24) >>> 0) + ((b[1]! << 16) | (b[2]! << 8) | b[3]!);
+    const i = this.#at(4, field);
+    const b = this.#bytes;
+    return b[i]! * 0x1000000 + ((b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!);
   }
 
   /** Exactly `length` bytes, as a view. */
@@ -71,17 +81,20 @@ export class Reader {
 
   /** `opaque field<min..max>` with a 1-byte length. */
   vector8(field: string, min: number, max: number): Uint8Array {
-    return this.#vector(this.u8(`${field} length`), field, min, max);
+    return this.#vector(this.#bytes[this.#at(1, field, ' length')]!, field, min, max);
   }
 
   /** `opaque field<min..max>` with a 2-byte length. */
   vector16(field: string, min: number, max: number): Uint8Array {
-    return this.#vector(this.u16(`${field} length`), field, min, max);
+    const i = this.#at(2, field, ' length');
+    return this.#vector((this.#bytes[i]! << 8) | this.#bytes[i + 1]!, field, min, max);
   }
 
   /** `opaque field<min..max>` with a 3-byte length. */
   vector24(field: string, min: number, max: number): Uint8Array {
-    return this.#vector(this.u24(`${field} length`), field, min, max);
+    const i = this.#at(3, field, ' length');
+    const b = this.#bytes;
+    return this.#vector((b[i]! << 16) | (b[i + 1]! << 8) | b[i + 2]!, field, min, max);
   }
 
   #vector(length: number, field: string, min: number, max: number): Uint8Array {
