@@ -1,5 +1,6 @@
 import { gcm } from '@noble/ciphers/aes.js';
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
+import type { RawAead } from './backend.js';
 import type { AeadKey, AeadName } from './provider.js';
 
 /** AEAD parameters of TLS (RFC 8446 5.3, RFC 5288, RFC 7905): 12-byte nonces, 16-byte tags. */
@@ -11,21 +12,8 @@ export const AEAD_KEY_LENGTH: Readonly<Record<AeadName, number>> = {
 export const AEAD_NONCE_LENGTH = 12;
 export const AEAD_TAG_LENGTH = 16;
 
-type NobleAead = (
-  key: Uint8Array,
-  nonce: Uint8Array,
-  aad: Uint8Array,
-) => {
-  encrypt(plaintext: Uint8Array): Uint8Array;
-  decrypt(ciphertext: Uint8Array): Uint8Array;
-};
-
-function nobleAead(algorithm: AeadName): NobleAead {
-  return algorithm === 'CHACHA20-POLY1305' ? chacha20poly1305 : gcm;
-}
-
 /** Checks a key length for an algorithm; a wrong length is a caller bug, not peer input. */
-export function checkAeadKey(algorithm: AeadName, key: Uint8Array): void {
+function checkAeadKey(algorithm: AeadName, key: Uint8Array): void {
   const want = Object.hasOwn(AEAD_KEY_LENGTH, algorithm) ? AEAD_KEY_LENGTH[algorithm] : undefined;
   if (want === undefined) {
     throw new TypeError(
@@ -38,33 +26,49 @@ export function checkAeadKey(algorithm: AeadName, key: Uint8Array): void {
 }
 
 /** A nonce comes from the record layer (IV xor sequence number); a wrong length is a caller bug. */
-export function checkNonce(nonce: Uint8Array): void {
+function checkNonce(nonce: Uint8Array): void {
   if (!(nonce instanceof Uint8Array) || nonce.length !== AEAD_NONCE_LENGTH) {
     throw new RangeError(`AEAD nonce must be ${AEAD_NONCE_LENGTH} bytes, got ${nonce?.length}`);
   }
 }
 
-/** Binds a noble AEAD to a key. */
-export function importNobleAeadKey(algorithm: AeadName, key: Uint8Array): AeadKey {
+/**
+ * Binds a backend AEAD to a key with the checks every provider shares: key and nonce lengths
+ * (caller bugs, thrown), and `open` answering null rather than throwing for peer bytes that do
+ * not verify.
+ */
+export async function importAeadKey(
+  backend: (algorithm: AeadName, key: Uint8Array) => Promise<RawAead>,
+  algorithm: AeadName,
+  key: Uint8Array,
+): Promise<AeadKey> {
   checkAeadKey(algorithm, key);
-  const cipher = nobleAead(algorithm);
   // Our own copy: the caller may reuse or wipe its buffer.
-  const k = key.slice();
+  const raw = await backend(algorithm, key.slice());
   return {
     algorithm,
     async seal(nonce, additionalData, plaintext) {
       checkNonce(nonce);
-      return cipher(k, nonce, additionalData).encrypt(plaintext);
+      return raw.seal(nonce, additionalData, plaintext);
     },
     async open(nonce, additionalData, ciphertext) {
       checkNonce(nonce);
       // Too short to hold a tag: peer bytes, so the answer is "does not verify", not an exception.
       if (ciphertext.length < AEAD_TAG_LENGTH) return null;
       try {
-        return cipher(k, nonce, additionalData).decrypt(ciphertext);
+        return await raw.open(nonce, additionalData, ciphertext);
       } catch {
         return null;
       }
     },
+  };
+}
+
+/** @noble/ciphers AES-GCM and ChaCha20-Poly1305. */
+export async function nobleAead(algorithm: AeadName, key: Uint8Array): Promise<RawAead> {
+  const cipher = algorithm === 'CHACHA20-POLY1305' ? chacha20poly1305 : gcm;
+  return {
+    seal: async (nonce, aad, plaintext) => cipher(key, nonce, aad).encrypt(plaintext),
+    open: async (nonce, aad, ciphertext) => cipher(key, nonce, aad).decrypt(ciphertext),
   };
 }

@@ -1,6 +1,7 @@
 import { x25519 } from '@noble/curves/ed25519.js';
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { IllegalParameterError, NamedGroup } from '@tlskit/wire';
+import type { CryptoBackend, DhFunctions } from './backend.js';
 import { NIST_CURVES } from './keys.js';
 import type { KeyExchangeGroup, KeyShare, KeyShareResponse } from './provider.js';
 import type { RandomSource } from './random.js';
@@ -22,35 +23,94 @@ function isAllZero(bytes: Uint8Array): boolean {
   return acc === 0;
 }
 
-/** X25519 (RFC 7748) with the all-zero check of RFC 8446 7.4.2. */
-function x25519Shared(privateKey: Uint8Array, peer: Uint8Array, label: string): Uint8Array {
-  if (peer.length !== X25519_LENGTH) {
-    throw illegal(`${label} share must be ${X25519_LENGTH} bytes, got ${peer.length}`);
-  }
-  let shared: Uint8Array;
-  try {
-    shared = x25519.getSharedSecret(privateKey, peer);
-  } catch (e) {
-    throw illegal(`${label} share is a low-order point (all-zero shared secret)`, e);
-  }
-  // RFC 8446 7.4.2 / RFC 7748 6.1: an all-zero result means a low-order peer point.
-  if (isAllZero(shared)) throw illegal(`${label} share gives an all-zero shared secret`);
-  return shared;
+interface KeyPair {
+  readonly privateKey: Uint8Array;
+  readonly publicKey: Uint8Array;
 }
 
-function x25519KeyPair(random: RandomSource): { privateKey: Uint8Array; publicKey: Uint8Array } {
-  // The scalar is the random bytes themselves (clamped inside X25519), so a replayed random
-  // source reproduces RFC 8448's shares exactly.
-  const privateKey = random(X25519_LENGTH);
-  return { privateKey, publicKey: x25519.getPublicKey(privateKey) };
-}
-
-/** A Diffie-Hellman style group: a key pair generator and the DH function. */
+/** A Diffie-Hellman style group: key pair generation and the checked DH function. */
 interface DhGroupSpec {
   readonly group: number;
   readonly name: string;
-  keyPair(random: RandomSource): { privateKey: Uint8Array; publicKey: Uint8Array };
-  shared(privateKey: Uint8Array, peer: Uint8Array): Uint8Array;
+  keyPair(random: RandomSource): Promise<KeyPair>;
+  /** Rejects with illegal_parameter for a bad peer share. */
+  shared(privateKey: Uint8Array, peer: Uint8Array): Promise<Uint8Array>;
+}
+
+function x25519Spec(dh: DhFunctions, name = 'x25519'): DhGroupSpec {
+  return {
+    group: NamedGroup.x25519,
+    name,
+    async keyPair(random) {
+      // The scalar is the random bytes themselves (clamped inside X25519), so a replayed
+      // random source reproduces RFC 8448's shares exactly.
+      const privateKey = random(X25519_LENGTH);
+      return { privateKey, publicKey: await dh.publicKey(privateKey) };
+    },
+    async shared(privateKey, peer) {
+      if (peer.length !== X25519_LENGTH) {
+        throw illegal(`${name} X25519 share must be ${X25519_LENGTH} bytes, got ${peer.length}`);
+      }
+      let shared: Uint8Array;
+      try {
+        shared = await dh.shared(privateKey, peer);
+      } catch (e) {
+        throw illegal(`${name} X25519 share is a low-order point`, e);
+      }
+      // RFC 8446 7.4.2 / RFC 7748 6.1: an all-zero result means a low-order peer point.
+      if (isAllZero(shared)) throw illegal(`${name} X25519 share gives an all-zero shared secret`);
+      return shared;
+    },
+  };
+}
+
+/**
+ * secp256r1 / secp384r1 (RFC 8446 4.2.8.2): shares are uncompressed points only
+ * (0x04 || X || Y); the shared secret is the X coordinate of the product.
+ */
+function nistSpec(
+  group: number,
+  name: string,
+  curveName: 'P-256' | 'P-384',
+  dh: DhFunctions,
+): DhGroupSpec {
+  const curve = NIST_CURVES[curveName];
+  const scalarLength = curve.lengths.secretKey ?? 32;
+  const pointLength = 1 + 2 * scalarLength;
+  return {
+    group,
+    name,
+    async keyPair(random) {
+      // Rejection sampling keeps the scalar equal to the drawn bytes, so an injected source
+      // fully determines the key; a reduction mod n would not.
+      for (let i = 0; i < MAX_SCALAR_DRAWS; i++) {
+        const privateKey = random(scalarLength);
+        if (curve.utils.isValidSecretKey(privateKey)) {
+          return { privateKey, publicKey: await dh.publicKey(privateKey) };
+        }
+      }
+      throw new Error(
+        `${name}: the random source gave ${MAX_SCALAR_DRAWS} invalid scalars in a row`,
+      );
+    },
+    async shared(privateKey, peer) {
+      if (peer.length !== pointLength || peer[0] !== 0x04) {
+        // RFC 8446 4.2.8.2: compressed and other point formats are not allowed.
+        throw illegal(`${name} share must be an uncompressed point of ${pointLength} bytes`);
+      }
+      try {
+        // Checked here once for every backend: on the curve (the identity has no 0x04 form).
+        curve.Point.fromBytes(peer).assertValidity();
+      } catch (e) {
+        throw illegal(`${name} share is not a point on the curve`, e);
+      }
+      try {
+        return await dh.shared(privateKey, peer);
+      } catch (e) {
+        throw illegal(`${name} share was refused by the key agreement`, e);
+      }
+    },
+  };
 }
 
 function dhGroup(spec: DhGroupSpec, random: RandomSource): KeyExchangeGroup {
@@ -58,62 +118,16 @@ function dhGroup(spec: DhGroupSpec, random: RandomSource): KeyExchangeGroup {
     group: spec.group,
     name: spec.name,
     async generate(): Promise<KeyShare> {
-      const { privateKey, publicKey } = spec.keyPair(random);
+      const { privateKey, publicKey } = await spec.keyPair(random);
       return {
         group: spec.group,
         publicKey,
-        complete: async (peerShare) => spec.shared(privateKey, peerShare),
+        complete: (peerShare) => spec.shared(privateKey, peerShare),
       };
     },
     async respond(peerShare): Promise<KeyShareResponse> {
-      const { privateKey, publicKey } = spec.keyPair(random);
-      return { publicKey, sharedSecret: spec.shared(privateKey, peerShare) };
-    },
-  };
-}
-
-const x25519Spec: DhGroupSpec = {
-  group: NamedGroup.x25519,
-  name: 'x25519',
-  keyPair: x25519KeyPair,
-  shared: (privateKey, peer) => x25519Shared(privateKey, peer, 'x25519'),
-};
-
-/**
- * secp256r1 / secp384r1 (RFC 8446 4.2.8.2): shares are uncompressed points only
- * (0x04 || X || Y); the shared secret is the X coordinate of the product.
- */
-function nistSpec(group: number, name: string, curve: (typeof NIST_CURVES)['P-256']): DhGroupSpec {
-  const scalarLength = curve.lengths.secretKey ?? 32;
-  const pointLength = 1 + 2 * scalarLength;
-  return {
-    group,
-    name,
-    keyPair(random) {
-      // Rejection sampling keeps the scalar equal to the drawn bytes, so an injected source
-      // fully determines the key; a reduction mod n would not.
-      for (let i = 0; i < MAX_SCALAR_DRAWS; i++) {
-        const privateKey = random(scalarLength);
-        if (curve.utils.isValidSecretKey(privateKey)) {
-          return { privateKey, publicKey: curve.getPublicKey(privateKey, false) };
-        }
-      }
-      throw new Error(
-        `${name}: the random source gave ${MAX_SCALAR_DRAWS} invalid scalars in a row`,
-      );
-    },
-    shared(privateKey, peer) {
-      if (peer.length !== pointLength || peer[0] !== 0x04) {
-        // RFC 8446 4.2.8.2: compressed and other point formats are not allowed.
-        throw illegal(`${name} share must be an uncompressed point of ${pointLength} bytes`);
-      }
-      try {
-        // fromBytes checks that the point is on the curve; the identity has no 0x04 encoding.
-        curve.Point.fromBytes(peer).assertValidity();
-        return curve.getSharedSecret(privateKey, peer, true).subarray(1);
-      } catch (e) {
-        throw illegal(`${name} share is not a point on the curve`, e);
-      }
+      const { privateKey, publicKey } = await spec.keyPair(random);
+      return { publicKey, sharedSecret: await spec.shared(privateKey, peerShare) };
     },
   };
 }
@@ -121,27 +135,32 @@ function nistSpec(group: number, name: string, curve: (typeof NIST_CURVES)['P-25
 /**
  * X25519MLKEM768 (draft-ietf-tls-ecdhe-mlkem): client share = ML-KEM-768 encapsulation key ||
  * X25519 public key; server share = ML-KEM ciphertext || X25519 public key; shared secret =
- * ML-KEM shared secret || X25519 shared secret (concatenated, not hashed).
+ * ML-KEM shared secret || X25519 shared secret (concatenated, not hashed). ML-KEM is always
+ * @noble/post-quantum; the X25519 half uses the backend.
  */
-function x25519MlKem768(random: RandomSource): KeyExchangeGroup {
+function x25519MlKem768(x: DhFunctions, random: RandomSource): KeyExchangeGroup {
   const group = NamedGroup.X25519MLKEM768;
   const name = 'X25519MLKEM768';
+  const xSpec = x25519Spec(x, name);
   return {
     group,
     name,
     async generate(): Promise<KeyShare> {
       const { publicKey: ek, secretKey: dk } = ml_kem768.keygen(random(64));
-      const x = x25519KeyPair(random);
+      const xKeys = await xSpec.keyPair(random);
       return {
         group,
-        publicKey: concat(ek, x.publicKey),
+        publicKey: concat(ek, xKeys.publicKey),
         async complete(peerShare) {
           if (peerShare.length !== MLKEM768_CT_LENGTH + X25519_LENGTH) {
             throw illegal(
               `${name} server share must be ${MLKEM768_CT_LENGTH + X25519_LENGTH} bytes, got ${peerShare.length}`,
             );
           }
-          const xShared = x25519Shared(x.privateKey, peerShare.subarray(MLKEM768_CT_LENGTH), name);
+          const xShared = await xSpec.shared(
+            xKeys.privateKey,
+            peerShare.subarray(MLKEM768_CT_LENGTH),
+          );
           let kemShared: Uint8Array;
           try {
             // ML-KEM decapsulation uses implicit rejection: a bad ciphertext of the right
@@ -168,10 +187,10 @@ function x25519MlKem768(random: RandomSource): KeyExchangeGroup {
       } catch (e) {
         throw illegal(`${name} encapsulation key is malformed`, e);
       }
-      const x = x25519KeyPair(random);
-      const xShared = x25519Shared(x.privateKey, peerShare.subarray(MLKEM768_EK_LENGTH), name);
+      const xKeys = await xSpec.keyPair(random);
+      const xShared = await xSpec.shared(xKeys.privateKey, peerShare.subarray(MLKEM768_EK_LENGTH));
       return {
-        publicKey: concat(kem.cipherText, x.publicKey),
+        publicKey: concat(kem.cipherText, xKeys.publicKey),
         sharedSecret: concat(kem.sharedSecret, xShared),
       };
     },
@@ -185,12 +204,29 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
-/** The key exchange groups of the noble provider, in the order of NAMED_GROUPS. */
-export function nobleGroups(random: RandomSource): readonly KeyExchangeGroup[] {
+/** The key exchange groups of a backend, in the order of NAMED_GROUPS. */
+export function groupsOf(
+  backend: CryptoBackend,
+  random: RandomSource,
+): readonly KeyExchangeGroup[] {
   return [
-    x25519MlKem768(random),
-    dhGroup(x25519Spec, random),
-    dhGroup(nistSpec(NamedGroup.secp256r1, 'secp256r1', NIST_CURVES['P-256']), random),
-    dhGroup(nistSpec(NamedGroup.secp384r1, 'secp384r1', NIST_CURVES['P-384']), random),
+    x25519MlKem768(backend.x25519, random),
+    dhGroup(x25519Spec(backend.x25519), random),
+    dhGroup(nistSpec(NamedGroup.secp256r1, 'secp256r1', 'P-256', backend.nist['P-256']), random),
+    dhGroup(nistSpec(NamedGroup.secp384r1, 'secp384r1', 'P-384', backend.nist['P-384']), random),
   ];
+}
+
+/** @noble/curves Diffie-Hellman. */
+export const nobleX25519: DhFunctions = {
+  publicKey: async (privateKey) => x25519.getPublicKey(privateKey),
+  shared: async (privateKey, peer) => x25519.getSharedSecret(privateKey, peer),
+};
+
+export function nobleNist(curveName: 'P-256' | 'P-384'): DhFunctions {
+  const curve = NIST_CURVES[curveName];
+  return {
+    publicKey: async (privateKey) => curve.getPublicKey(privateKey, false),
+    shared: async (privateKey, peer) => curve.getSharedSecret(privateKey, peer, true).subarray(1),
+  };
 }

@@ -1,7 +1,7 @@
-import { expand, extract } from '@noble/hashes/hkdf.js';
 import { hmac as nobleHmac } from '@noble/hashes/hmac.js';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
+import type { HashFunctions } from './backend.js';
 import type { HashName, IncrementalHash } from './provider.js';
 
 /** The noble hash constructor for a TLS hash name. */
@@ -21,6 +21,17 @@ export const HASH_LENGTH: Readonly<Record<HashName, number>> = {
   'SHA-384': 48,
   'SHA-512': 64,
 };
+
+/** Output length of a hash, failing with a message that names a bad value (a caller error). */
+export function hashLength(name: HashName): number {
+  const n = Object.hasOwn(HASH_LENGTH, name) ? HASH_LENGTH[name] : undefined;
+  if (n === undefined) {
+    throw new TypeError(
+      `unsupported hash ${JSON.stringify(name)}: expected one of ${Object.keys(HASH_LENGTH).join(', ')}`,
+    );
+  }
+  return n;
+}
 
 /** Looks up a hash, failing with a message that names the bad value (a caller error). */
 export function nobleHash(name: HashName): NobleHash {
@@ -80,30 +91,51 @@ export function hmac(name: HashName, key: Uint8Array, data: Uint8Array): Uint8Ar
   return nobleHmac(nobleHash(name), key, data);
 }
 
-/** HKDF-Extract (RFC 5869 2.2). An empty salt means HashLen zero bytes, as the RFC says. */
-export function hkdfExtract(name: HashName, salt: Uint8Array, ikm: Uint8Array): Uint8Array {
-  return extract(nobleHash(name), ikm, salt.length === 0 ? undefined : salt);
+/** @noble/hashes SHA-2 and HMAC. */
+export const nobleHashes: HashFunctions = { hash, createHash, hmac };
+
+/** HKDF-Extract (RFC 5869 2.2) over a backend's HMAC. An empty salt means HashLen zero bytes. */
+export function hkdfExtract(
+  hmacFn: HashFunctions['hmac'],
+  name: HashName,
+  salt: Uint8Array,
+  ikm: Uint8Array,
+): Uint8Array {
+  return hmacFn(name, salt.length === 0 ? new Uint8Array(hashLength(name)) : salt, ikm);
 }
 
-/** HKDF-Expand (RFC 5869 2.3). `length` may be at most 255 * HashLen. */
+/** HKDF-Expand (RFC 5869 2.3) over a backend's HMAC. `length` may be at most 255 * HashLen. */
 export function hkdfExpand(
+  hmacFn: HashFunctions['hmac'],
   name: HashName,
   prk: Uint8Array,
   info: Uint8Array,
   length: number,
 ): Uint8Array {
-  const max = 255 * HASH_LENGTH[name];
+  const hashLen = hashLength(name);
+  const max = 255 * hashLen;
   if (!Number.isSafeInteger(length) || length < 0 || length > max) {
     throw new RangeError(
       `HKDF-Expand length must be an integer in 0..${max} for ${name}, got ${length}`,
     );
   }
-  if (prk.length < HASH_LENGTH[name]) {
+  if (prk.length < hashLen) {
     // RFC 5869 2.3: PRK is "at least HashLen octets"; a shorter one is a caller bug.
     throw new RangeError(
-      `HKDF-Expand PRK must be at least ${HASH_LENGTH[name]} bytes for ${name}, got ${prk.length}`,
+      `HKDF-Expand PRK must be at least ${hashLen} bytes for ${name}, got ${prk.length}`,
     );
   }
-  if (length === 0) return new Uint8Array(0);
-  return expand(nobleHash(name), prk, info, length);
+  const out = new Uint8Array(length);
+  // T(i) = HMAC(PRK, T(i-1) || info || i); the block buffer holds T(i-1) || info || i.
+  const block = new Uint8Array(hashLen + info.length + 1);
+  block.set(info, hashLen);
+  let t = block.subarray(hashLen); // T(0) is empty
+  for (let i = 1, off = 0; off < length; i++, off += hashLen) {
+    block[block.length - 1] = i;
+    const ti = hmacFn(name, prk, t);
+    out.set(ti.subarray(0, Math.min(hashLen, length - off)), off);
+    block.set(ti, 0);
+    t = block;
+  }
+  return out;
 }

@@ -9,6 +9,7 @@ export { CIPHER_SUITES, type CipherSuiteInfo, cipherSuiteInfo } from './cipherSu
 export { HASH_LENGTH } from './hash.js';
 export { UnsupportedKeyError } from './keys.js';
 export { NAMED_GROUPS, type NamedGroupInfo, namedGroupInfo } from './namedGroups.js';
+export type { ProviderOptions } from './compose.js';
 export { createNobleProvider, type NobleProviderOptions, nobleProvider } from './noble.js';
 export type * from './provider.js';
 export { type RandomSource, secureRandomBytes } from './random.js';

@@ -1,65 +1,17 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { SignatureScheme as S } from '@tlskit/wire';
+import type { SignatureFunctions } from './backend.js';
 import { decodeEcdsaSignature, encodeEcdsaSignature } from './der.js';
-import { HASH_LENGTH, hash } from './hash.js';
+import { hash } from './hash.js';
 import { type DecodedPrivateKey, type DecodedPublicKey, decodeSpki, NIST_CURVES } from './keys.js';
-import type { HashName, PrivateKey, PublicKey } from './provider.js';
-import { type SignatureSchemeInfo, signatureSchemeInfo } from './signatureSchemes.js';
+import type { PrivateKey, PublicKey } from './provider.js';
+import { signatureSchemeInfo } from './signatureSchemes.js';
+import { subtleRsa } from './subtle.js';
 
 /** Options that change what `verify` accepts. */
 export interface VerifyPolicy {
   /** Verify ecdsa_sha1 and rsa_pkcs1_sha1 (old X.509 chains only; never TLS 1.3). */
   readonly allowSha1: boolean;
-}
-
-function subtle(): SubtleCrypto {
-  const s = (globalThis as { crypto?: { subtle?: SubtleCrypto } }).crypto?.subtle;
-  if (s === undefined) {
-    throw new Error(
-      'RSA signatures need WebCrypto (globalThis.crypto.subtle), which this runtime lacks',
-    );
-  }
-  return s;
-}
-
-/** WebCrypto keys are bound to an algorithm and hash at import, so cache one per use. */
-const cryptoKeyCache = new WeakMap<Uint8Array, Map<string, Promise<CryptoKey>>>();
-
-function rsaCryptoKey(
-  der: Uint8Array,
-  format: 'spki' | 'pkcs8',
-  algorithm: 'RSA-PSS' | 'RSASSA-PKCS1-v1_5',
-  hashName: HashName,
-): Promise<CryptoKey> {
-  let perKey = cryptoKeyCache.get(der);
-  if (perKey === undefined) {
-    perKey = new Map();
-    cryptoKeyCache.set(der, perKey);
-  }
-  const id = `${algorithm}/${hashName}`;
-  let key = perKey.get(id);
-  if (key === undefined) {
-    key = subtle().importKey(
-      format,
-      der as Uint8Array<ArrayBuffer>,
-      { name: algorithm, hash: hashName },
-      false,
-      [format === 'spki' ? 'verify' : 'sign'],
-    );
-    perKey.set(id, key);
-  }
-  return key;
-}
-
-function rsaParams(s: SignatureSchemeInfo): RsaPssParams | AlgorithmIdentifier {
-  // RFC 8446 4.2.3: the PSS salt length equals the digest length.
-  return s.algorithm === 'rsa-pkcs1'
-    ? { name: 'RSASSA-PKCS1-v1_5' }
-    : { name: 'RSA-PSS', saltLength: HASH_LENGTH[s.hash ?? 'SHA-256'] };
-}
-
-function keyMatches(s: SignatureSchemeInfo, type: string): boolean {
-  return s.keyType === type;
 }
 
 const decodedPublicKeys = new WeakMap<Uint8Array, DecodedPublicKey | null>();
@@ -84,6 +36,7 @@ function decodedPublic(key: PublicKey): DecodedPublicKey | null {
  * unknown scheme. ECDSA uses the curve of the key (callers enforce TLS 1.3's curve match).
  */
 export async function verifySignature(
+  fns: SignatureFunctions,
   policy: VerifyPolicy,
   code: number,
   key: PublicKey,
@@ -93,43 +46,41 @@ export async function verifySignature(
   const s = signatureSchemeInfo(code);
   if (s === undefined || (s.legacy && !policy.allowSha1)) return false;
   const k = decodedPublic(key);
-  if (k === null || !keyMatches(s, k.type)) return false;
+  if (k === null || s.keyType !== k.type) return false;
   try {
     if (k.type === 'ec') {
       const curve = NIST_CURVES[k.curve];
       const size = curve.lengths.secretKey ?? 0;
       const rs = decodeEcdsaSignature(signature, size);
-      if (rs === undefined) return false;
-      // prehash:false because the scheme, not the curve, chooses the hash; lowS:false because
-      // TLS and X.509 accept both s and n - s.
-      return curve.verify(rs, hash(s.hash ?? 'SHA-256', message), k.point, {
-        prehash: false,
-        lowS: false,
-        format: 'compact',
-      });
+      // Range 0 < r, s < n checked here so every backend gets the same answer.
+      if (
+        rs === undefined ||
+        !inRange(curve, rs.subarray(0, size)) ||
+        !inRange(curve, rs.subarray(size))
+      ) {
+        return false;
+      }
+      return await fns.ecdsaVerify(k.curve, s.hash ?? 'SHA-256', k.point, rs, message);
     }
     if (k.type === 'ed25519') {
       if (signature.length !== 64) return false;
-      // zip215:false is RFC 8032's strict decoding: canonical R and S < L.
-      return ed25519.verify(signature, message, k.key, { zip215: false });
+      return await fns.ed25519Verify(k.key, message, signature);
     }
-    const algorithm = s.algorithm === 'rsa-pkcs1' ? 'RSASSA-PKCS1-v1_5' : 'RSA-PSS';
     // RFC 8017 8.2.2 / 8.1.2: the signature is exactly as long as the modulus.
     if (signature.length !== Math.ceil(k.bits / 8)) return false;
-    const ck = await rsaCryptoKey(k.rsaSpki, 'spki', algorithm, s.hash ?? 'SHA-256');
-    return await subtle().verify(
-      rsaParams(s),
-      ck,
-      signature as Uint8Array<ArrayBuffer>,
-      message as Uint8Array<ArrayBuffer>,
-    );
+    return await fns.rsaVerify(s, k.rsaSpki, message, signature);
   } catch {
     return false;
   }
 }
 
+function inRange(curve: (typeof NIST_CURVES)['P-256'], scalar: Uint8Array): boolean {
+  return curve.utils.isValidSecretKey(scalar);
+}
+
 /** Signs with a scheme the key can produce (see {@link schemesForKey}). */
 export async function signWith(
+  fns: SignatureFunctions,
   code: number,
   k: DecodedPrivateKey,
   message: Uint8Array,
@@ -141,19 +92,10 @@ export async function signWith(
     );
   }
   if (k.type === 'ec') {
-    const curve = NIST_CURVES[k.curve];
-    // RFC 6979 deterministic nonces: no randomness needed, so replays are exact.
-    const rs = curve.sign(hash(s.hash ?? 'SHA-256', message), k.d, {
-      prehash: false,
-      lowS: false,
-      format: 'compact',
-    });
-    return encodeEcdsaSignature(rs);
+    return encodeEcdsaSignature(await fns.ecdsaSign(k.curve, s.hash ?? 'SHA-256', k.d, message));
   }
-  if (k.type === 'ed25519') return ed25519.sign(message, k.seed);
-  const algorithm = s.algorithm === 'rsa-pkcs1' ? 'RSASSA-PKCS1-v1_5' : 'RSA-PSS';
-  const ck = await rsaCryptoKey(k.rsaPkcs8, 'pkcs8', algorithm, s.hash ?? 'SHA-256');
-  return new Uint8Array(await subtle().sign(rsaParams(s), ck, message as Uint8Array<ArrayBuffer>));
+  if (k.type === 'ed25519') return fns.ed25519Sign(k.seed, message);
+  return fns.rsaSign(s, k.rsaPkcs8, message);
 }
 
 const RSAE_SCHEMES = [
@@ -188,3 +130,29 @@ export function schemesForKey(k: DecodedPrivateKey): readonly number[] {
 
 /** Private key material, kept out of the PrivateKey object so it never shows up in logs. */
 export const privateKeyMaterial = new WeakMap<PrivateKey, DecodedPrivateKey>();
+
+/** @noble/curves ECDSA and Ed25519; RSA through WebCrypto. */
+export const nobleSignatures: SignatureFunctions = {
+  async ecdsaVerify(curveName, hashName, point, rs, message) {
+    // prehash:false because the scheme, not the curve, chooses the hash; lowS:false because
+    // TLS and X.509 accept both s and n - s.
+    return NIST_CURVES[curveName].verify(rs, hash(hashName, message), point, {
+      prehash: false,
+      lowS: false,
+      format: 'compact',
+    });
+  },
+  async ecdsaSign(curveName, hashName, d, message) {
+    // RFC 6979 deterministic nonces: no randomness needed, so replays are exact.
+    return NIST_CURVES[curveName].sign(hash(hashName, message), d, {
+      prehash: false,
+      lowS: false,
+      format: 'compact',
+    });
+  },
+  // zip215:false is RFC 8032's strict decoding: canonical R and S < L.
+  ed25519Verify: async (publicKey, message, signature) =>
+    ed25519.verify(signature, message, publicKey, { zip215: false }),
+  ed25519Sign: async (seed, message) => ed25519.sign(message, seed),
+  ...subtleRsa,
+};
