@@ -71,6 +71,8 @@ export class Reader {
 
   /** Exactly `length` bytes, as a view. */
   bytes(length: number, field: string): Uint8Array {
+    if (!Number.isInteger(length))
+      throw new DecodeError(`${field}: length ${length} is not an integer`);
     return this.#take(length, field);
   }
 
