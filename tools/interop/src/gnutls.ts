@@ -111,7 +111,7 @@ export interface GnutlsClientOptions {
   readonly credential?: Credential;
   /** Connect, then reconnect resuming the session (`--resume`; TLS 1.3: `--waitresumption`). */
   readonly resume?: boolean;
-  /** Enable `^rekey^` (KeyUpdate, update_requested) and `^rekey1^` in the input. */
+  /** Enable inline commands: `^rekey^` (KeyUpdate, update_requested), `^rekey1^` (update_not_requested). */
   readonly inlineCommands?: boolean;
   readonly keylogFile?: string;
   readonly extraArgs?: readonly string[];
@@ -193,6 +193,8 @@ export interface GnutlsClient {
   readonly process: PeerProcess;
   summary(): GnutlsClientSummary;
   send(text: string): void;
+  /** Sends a KeyUpdate; needs `inlineCommands: true`. */
+  keyUpdate(requestPeer: boolean): void;
   /** Closes stdin: gnutls-cli sends close_notify and exits. Kills it after `timeoutMs`. */
   close(timeoutMs?: number): Promise<unknown>;
 }
@@ -224,6 +226,7 @@ export async function startGnutlsClient(
     process: peer,
     summary: () => parseGnutlsClientOutput(`${peer.stdout}\n${peer.stderr}`),
     send: (text) => peer.write(text),
+    keyUpdate: (requestPeer) => peer.write(requestPeer ? '^rekey^\n' : '^rekey1^\n'),
     async close(timeoutMs = 5000) {
       peer.endInput();
       await peer.waitForExit(timeoutMs).catch(() => undefined);

@@ -113,6 +113,20 @@ describe.skipIf(skipClient)(
       await client.close();
     });
 
+    it('sends KeyUpdates of both kinds through inline commands', async () => {
+      const server = await startOpensslServer({ credential: certs.server.ecdsaP256, trace: true });
+      const client = await startGnutlsClient({
+        port: server.port,
+        ca: certs.ca.cert,
+        inlineCommands: true,
+      });
+      client.keyUpdate(false);
+      await server.waitForOutput(/KeyUpdate, Length=1\s+update_not_requested/);
+      client.keyUpdate(true);
+      await server.waitForOutput(/KeyUpdate, Length=1\s+update_requested/);
+      await client.close();
+    });
+
     it('reports the alert when the server demands a client certificate it does not get', async () => {
       const server = await startOpensslServer({
         credential: certs.server.ecdsaP256,

@@ -126,6 +126,24 @@ describe('openssl s_client against openssl s_server', () => {
     expect(server.receivedAlert()).toBe(48);
   });
 
+  it.each([
+    ['wrongHost', 62, 42], // hostname mismatch -> bad_certificate
+    ['expired', 10, 45], // certificate_expired
+    ['untrusted', 20, 48], // unknown_ca
+  ] as const)(
+    'refuses the %s leaf: verify error %i, alert %i at the server',
+    async (name, code, alert) => {
+      const server = await startOpensslServer({ credential: certs.server[name], mode: 'echo' });
+      const { summary } = await opensslClientExchange({
+        port: server.port,
+        ca: certs.ca.cert,
+        verifyHostname: 'tlskit.test',
+      });
+      expect(summary).toMatchObject({ established: false, verifyCode: code });
+      await server.waitForOutput(`SSL alert number ${alert}`);
+    },
+  );
+
   it('sends and receives a KeyUpdate through the stdin commands', async () => {
     const server = await startOpensslServer({ credential: certs.server.ecdsaP256, trace: true });
     const client = await startOpensslClient({
