@@ -233,7 +233,9 @@ export type Extension = KnownExtension | UnknownExtension;
  * The message an extension block belongs to. It decides which form an extension body takes
  * (key_share, supported_versions, pre_shared_key, early_data, status_request, server_name) and
  * which extensions may appear (RFC 8446 section 4.2). `server_hello_tls12` is a TLS 1.2
- * ServerHello, whose allowed set differs from the TLS 1.3 one.
+ * ServerHello: it decodes exactly like `server_hello` (a client learns the version only from
+ * the supported_versions extension inside the block, and the forms never conflict), but
+ * `checkExtensionsAllowed` applies the TLS 1.2 set to it.
  */
 export type ExtensionContext =
   | 'client_hello'
