@@ -118,7 +118,7 @@ export class TLSSocket extends Duplex {
     });
   }
 
-  #attach(engine: Connection): void {
+  async #attach(engine: Connection): Promise<void> {
     if (this.destroyed) return;
     this.#engine = engine;
     engine.on('handshake', (info) => {
@@ -147,7 +147,7 @@ export class TLSSocket extends Duplex {
         this.#transport.end();
       }
     });
-    engine.start();
+    await engine.start();
     this.#flush();
   }
 

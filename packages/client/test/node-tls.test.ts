@@ -1,0 +1,293 @@
+/**
+ * Our client against node:tls servers (OpenSSL inside Node): the peer is the oracle for what was
+ * negotiated, for exported keying material and for resumption.
+ */
+import { once } from 'node:events';
+import { createServer as createHttpsServer, request } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import {
+  createServer as createNodeServer,
+  type TlsOptions,
+  type TLSSocket as NodeTLSSocket,
+} from 'node:tls';
+import { interopCerts } from '@tlskit/interop';
+import { afterEach, describe, expect, it } from 'vitest';
+import { connect, type TLSSocket } from '../src/index.js';
+
+const certs = interopCerts();
+const servers: { close(callback: () => void): unknown; closeAllConnections?: () => void }[] = [];
+const sockets: { destroy(): void }[] = [];
+
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.destroy();
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections?.();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+/** A node:tls echo server on 127.0.0.1; resolves with its port and the sockets it accepted. */
+async function nodeServer(options: TlsOptions) {
+  const accepted: NodeTLSSocket[] = [];
+  const server = createNodeServer({ minVersion: 'TLSv1.3', ...options }, (socket) => {
+    accepted.push(socket);
+    sockets.push(socket);
+    socket.on('error', () => {});
+    socket.pipe(socket);
+  });
+  server.on('tlsClientError', () => {});
+  servers.push(server);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { port: (server.address() as AddressInfo).port, accepted, server };
+}
+
+/** Connects, waits for secureConnect or error (bounded), and returns the socket. */
+async function open(socket: TLSSocket): Promise<TLSSocket> {
+  sockets.push(socket);
+  const timeout = AbortSignal.timeout(10_000);
+  await Promise.race([
+    once(socket, 'secureConnect', { signal: timeout }),
+    once(socket, 'error', { signal: timeout }).then(([e]) => Promise.reject(e)),
+  ]);
+  return socket;
+}
+
+/** Writes `text` and collects the echo (bounded by a timeout); leaves the socket open. */
+async function echo(socket: TLSSocket, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let received = '';
+    const timer = setTimeout(
+      () => done(new Error(`echo timed out after ${JSON.stringify(received)}`)),
+      10_000,
+    );
+    const onData = (chunk: Buffer): void => {
+      received += chunk.toString();
+      if (received.length >= text.length) done();
+    };
+    const done = (error?: Error): void => {
+      clearTimeout(timer);
+      socket.off('data', onData);
+      socket.off('error', done);
+      if (error) reject(error);
+      else resolve(received);
+    };
+    socket.on('data', onData);
+    socket.once('error', done);
+    socket.write(text);
+  });
+}
+
+describe('connect() to a node:tls server', () => {
+  for (const [name, credential] of [
+    ['ECDSA P-256', certs.server.ecdsaP256],
+    ['ECDSA P-384', certs.server.ecdsaP384],
+    ['RSA-2048 (rsa_pss_rsae)', certs.server.rsa2048],
+    ['Ed25519', certs.server.ed25519],
+    ['a chain through an intermediate', certs.server.chained],
+  ] as const) {
+    it(`completes TLS 1.3 with a ${name} certificate and echoes data`, async () => {
+      const { port, accepted } = await nodeServer({
+        key: credential.key.pem,
+        cert: credential.chain.pem,
+      });
+      const socket = await open(
+        connect({ host: '127.0.0.1', port, servername: 'tlskit.test', ca: credential.ca.pem }),
+      );
+      expect(socket.getProtocol()).toBe('TLSv1.3');
+      expect(socket.authorized).toBe(true);
+      expect(await echo(socket, 'hello over tlskit')).toBe('hello over tlskit');
+      // The server's view is the independent truth for the negotiated suite.
+      expect(socket.getCipher()?.standardName).toBe(accepted[0]?.getCipher().standardName);
+      expect(socket.getPeerCertificate().subject).toMatchObject({ CN: 'tlskit.test' });
+      socket.end();
+    });
+  }
+
+  it('negotiates ALPN and derives the same exported keying material as the server', async () => {
+    const { port, accepted } = await nodeServer({
+      key: certs.server.ecdsaP256.key.pem,
+      cert: certs.server.ecdsaP256.cert.pem,
+      ALPNProtocols: ['h2', 'http/1.1'],
+    });
+    const socket = await open(
+      connect({
+        host: '127.0.0.1',
+        port,
+        servername: 'localhost',
+        ca: certs.ca.cert.pem,
+        ALPNProtocols: ['http/1.1'],
+      }),
+    );
+    expect(socket.alpnProtocol).toBe('http/1.1');
+    await echo(socket, 'x');
+    const server = accepted[0]!;
+    const context = Buffer.from('ctx');
+    expect(socket.exportKeyingMaterial(32, 'EXPERIMENTAL tlskit', context)).toEqual(
+      server.exportKeyingMaterial(32, 'EXPERIMENTAL tlskit', context),
+    );
+    socket.end();
+  });
+
+  it('refuses a server whose certificate is from an unknown CA', async () => {
+    const { port } = await nodeServer({
+      key: certs.server.untrusted.key.pem,
+      cert: certs.server.untrusted.cert.pem,
+    });
+    await expect(
+      open(connect({ host: '127.0.0.1', port, servername: 'tlskit.test', ca: certs.ca.cert.pem })),
+    ).rejects.toMatchObject({
+      code: 'ERR_CERT_UNKNOWN_ISSUER',
+    });
+  });
+
+  it('refuses an expired server certificate', async () => {
+    const { port } = await nodeServer({
+      key: certs.server.expired.key.pem,
+      cert: certs.server.expired.cert.pem,
+    });
+    await expect(
+      open(connect({ host: '127.0.0.1', port, servername: 'tlskit.test', ca: certs.ca.cert.pem })),
+    ).rejects.toMatchObject({
+      code: 'ERR_CERT_EXPIRED',
+    });
+  });
+
+  it('refuses a certificate for another host name', async () => {
+    const { port } = await nodeServer({
+      key: certs.server.wrongHost.key.pem,
+      cert: certs.server.wrongHost.cert.pem,
+    });
+    await expect(
+      open(connect({ host: '127.0.0.1', port, servername: 'tlskit.test', ca: certs.ca.cert.pem })),
+    ).rejects.toMatchObject({
+      code: 'ERR_CERT_HOSTNAME_MISMATCH',
+    });
+  });
+
+  it('with rejectUnauthorized: false, connects and reports why the chain is not trusted', async () => {
+    const { port } = await nodeServer({
+      key: certs.server.untrusted.key.pem,
+      cert: certs.server.untrusted.cert.pem,
+    });
+    const socket = await open(
+      connect({
+        host: '127.0.0.1',
+        port,
+        servername: 'tlskit.test',
+        ca: certs.ca.cert.pem,
+        rejectUnauthorized: false,
+      }),
+    );
+    expect(socket.authorized).toBe(false);
+    expect(socket.authorizationError).toMatchObject({ code: 'ERR_CERT_UNKNOWN_ISSUER' });
+    expect(await echo(socket, 'still works')).toBe('still works');
+    socket.end();
+  });
+
+  it('presents a client certificate when the server requires one', async () => {
+    const { port, accepted } = await nodeServer({
+      key: certs.server.ecdsaP256.key.pem,
+      cert: certs.server.ecdsaP256.cert.pem,
+      ca: certs.clientCa.cert.pem,
+      requestCert: true,
+      rejectUnauthorized: true,
+    });
+    const socket = await open(
+      connect({
+        host: '127.0.0.1',
+        port,
+        servername: 'tlskit.test',
+        ca: certs.ca.cert.pem,
+        cert: certs.client.ecdsa.cert.pem,
+        key: certs.client.ecdsa.key.pem,
+      }),
+    );
+    await echo(socket, 'authenticated');
+    expect(accepted[0]?.authorized).toBe(true);
+    expect(accepted[0]?.getPeerCertificate().subject?.CN).toBeDefined();
+    socket.end();
+  });
+
+  it('resumes a session from a ticket the server issued', async () => {
+    const { port, accepted } = await nodeServer({
+      key: certs.server.ecdsaP256.key.pem,
+      cert: certs.server.ecdsaP256.cert.pem,
+    });
+    const first = connect({
+      host: '127.0.0.1',
+      port,
+      servername: 'tlskit.test',
+      ca: certs.ca.cert.pem,
+    });
+    const sessionEvent = once(first, 'session', { signal: AbortSignal.timeout(10_000) });
+    await open(first);
+    await echo(first, 'one');
+    const [session] = await sessionEvent;
+    first.end();
+    const second = await open(
+      connect({
+        host: '127.0.0.1',
+        port,
+        servername: 'tlskit.test',
+        ca: certs.ca.cert.pem,
+        session,
+      }),
+    );
+    await echo(second, 'two');
+    expect(second.isSessionReused()).toBe(true);
+    expect(accepted[1]?.isSessionReused()).toBe(true);
+    second.end();
+  });
+
+  it('keeps exchanging data after a KeyUpdate that asks the server to update too', async () => {
+    const { port } = await nodeServer({
+      key: certs.server.ecdsaP256.key.pem,
+      cert: certs.server.ecdsaP256.cert.pem,
+    });
+    const socket = await open(
+      connect({ host: '127.0.0.1', port, servername: 'tlskit.test', ca: certs.ca.cert.pem }),
+    );
+    expect(await echo(socket, 'before')).toBe('before');
+    await socket.keyUpdate(true);
+    expect(await echo(socket, 'after the key update')).toBe('after the key update');
+    socket.end();
+  });
+
+  it('works as createConnection for node:https', async () => {
+    const server = createHttpsServer(
+      { key: certs.server.ecdsaP256.key.pem, cert: certs.server.ecdsaP256.cert.pem },
+      (req, res) => {
+        res.end(`hello ${req.url} over ${(req.socket as NodeTLSSocket).getProtocol()}`);
+      },
+    );
+    servers.push(server);
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    const body = await new Promise<string>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/tlskit',
+          createConnection: () =>
+            connect({ host: '127.0.0.1', port, servername: 'tlskit.test', ca: certs.ca.cert.pem }),
+          timeout: 10_000,
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            text += chunk;
+          });
+          res.on('end', () => resolve(`${res.statusCode} ${text}`));
+        },
+      );
+      req.on('error', reject);
+      req.on('timeout', () => req.destroy(new Error('request timed out')));
+      req.end();
+    });
+    expect(body).toBe('200 hello /tlskit over TLSv1.3');
+  });
+});
