@@ -9,6 +9,8 @@ import {
   decodeRecordHeader,
   encodeExtensions,
   encodeHandshake,
+  ExtensionType,
+  HandshakeType,
   hex,
   isTlsError,
   splitHandshakeMessages,
@@ -144,6 +146,58 @@ describe('fuzzing decoders with mutated fixtures', () => {
         }
       }
     });
+  });
+
+  it('random bodies under every known handshake type throw only TlsError', () => {
+    const types = Object.values(HandshakeType);
+    const framed = fc
+      .tuple(fc.constantFrom(...types), fc.uint8Array({ maxLength: 300 }))
+      .map(([type, body]) => {
+        const out = new Uint8Array(4 + body.length);
+        out.set([type, 0, body.length >> 8, body.length & 0xff]);
+        out.set(body, 4);
+        return out;
+      });
+    fc.assert(
+      fc.property(framed, (input) => {
+        for (const protocol of ['tls13', 'tls12'] as const) {
+          const result = attempt(() => decodeHandshake(input, { protocol }), input);
+          if (result !== undefined) {
+            const again = encodeHandshake(result.message);
+            if (hex(again) !== hex(input)) expect(hex(input)).toBe(`${hex(again)}0000`);
+          }
+        }
+      }),
+      { numRuns: 3000, seed: 5246 },
+    );
+  });
+
+  it('random extension bodies under every known extension type throw only TlsError', () => {
+    const types = Object.values(ExtensionType);
+    const block = fc
+      .array(fc.tuple(fc.constantFrom(...types), fc.uint8Array({ maxLength: 40 })), {
+        maxLength: 4,
+      })
+      .map((exts) => {
+        const parts = exts.map(([t, b]) => [
+          t >> 8,
+          t & 0xff,
+          b.length >> 8,
+          b.length & 0xff,
+          ...b,
+        ]);
+        const inner = parts.flat();
+        return Uint8Array.from([inner.length >> 8, inner.length & 0xff, ...inner]);
+      });
+    fc.assert(
+      fc.property(block, (input) => {
+        for (const context of CONTEXTS) {
+          const result = attempt(() => decodeExtensions(input, context), input);
+          if (result !== undefined) expect(hex(encodeExtensions(result))).toBe(hex(input));
+        }
+      }),
+      { numRuns: 3000, seed: 8446 },
+    );
   });
 
   it('record header, alert and change_cipher_spec decoders throw only TlsError', () => {
