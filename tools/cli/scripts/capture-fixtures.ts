@@ -152,7 +152,11 @@ const clients: Record<string, () => Promise<void>> = {
  * everything before the first application_data record (in TLS 1.3 that is ServerHello and the
  * compatibility ChangeCipherSpec; in TLS 1.2 the whole first flight up to ServerHelloDone).
  */
-async function captureServerFlight(name: string, clientHelloFixture: string): Promise<void> {
+async function captureServerFlight(
+  name: string,
+  clientHelloFixture: string,
+  serverArgs: readonly string[] = [],
+): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tlskit-s_server-'));
   const key = join(dir, 'key.pem');
   const cert = join(dir, 'cert.pem');
@@ -178,7 +182,18 @@ async function captureServerFlight(name: string, clientHelloFixture: string): Pr
   const port = await freePort();
   const server = spawn(
     'openssl',
-    ['s_server', '-accept', `${loopback}:${port}`, '-naccept', '1', '-cert', cert, '-key', key],
+    [
+      's_server',
+      '-accept',
+      `${loopback}:${port}`,
+      '-naccept',
+      '1',
+      '-cert',
+      cert,
+      '-key',
+      key,
+      ...serverArgs,
+    ],
     { stdio: ['pipe', 'pipe', 'pipe'] },
   );
   try {
@@ -260,6 +275,9 @@ const servers: Record<string, () => Promise<void>> = {
     captureServerFlight('openssl-s_server-tls13-flight.hex', 'openssl-s_client.hex'),
   'openssl-s_server-tls12-flight.hex': () =>
     captureServerFlight('openssl-s_server-tls12-flight.hex', 'openssl-s_client-tls12.hex'),
+  // A TLS 1.3-only server refuses a TLS 1.2-only ClientHello: a real protocol_version alert.
+  'openssl-s_server-alert.hex': () =>
+    captureServerFlight('openssl-s_server-alert.hex', 'openssl-s_client-tls12.hex', ['-tls1_3']),
 };
 
 const all = { ...clients, ...servers };
