@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { nobleProvider } from '@tlskit/crypto';
+import { getPublicSuffix } from 'tldts';
 import {
   type Certificate,
   type KeyUsage,
@@ -98,6 +99,8 @@ export function optionsFor(testcase: Testcase, leaf: Certificate): VerifyChainOp
     profile: /^(rfc5280|pathlen)::/.test(testcase.id) ? 'rfc5280' : 'webpki',
     keyUsage: testcase.key_usage as KeyUsage[],
     crls,
+    // BR 3.2.2.6: no wildcard directly below a public suffix (ICANN or private section).
+    isPublicSuffix: (domain) => getPublicSuffix(domain, { allowPrivateDomains: true }) === domain,
   };
   // webpki::cn:: holds leaves to BR 7.1.4.3; BetterTLS expects a stray CN to be ignored.
   if (testcase.id.startsWith('webpki::')) options.checkCommonName = true;

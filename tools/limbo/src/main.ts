@@ -1,32 +1,48 @@
 import { writeFileSync } from 'node:fs';
-import { loadTestcases, type Result, runTestcase, tally } from './harness.js';
+import { loadTestcases, runTestcase, tally } from './harness.js';
+import { runSharded, type TimedResult } from './shard.js';
 
 /**
- * `pnpm limbo [filter]`: runs every x509-limbo case (or those whose id contains `filter`),
- * writes tools/limbo/results.json in limbo's results format and prints agreement per family.
+ * `pnpm limbo [filter]`: runs every x509-limbo case (or those whose id contains `filter`) in
+ * one process per core, writes tools/limbo/results.json in limbo's results format and prints
+ * agreement per family. `--shard k/n --out file` is the child mode: every n-th case from k,
+ * timed results as JSON to `file`.
  */
 async function main(): Promise<void> {
-  const filter = process.argv[2];
-  const testcases = loadTestcases().filter((t) => filter === undefined || t.id.includes(filter));
-  const results: Result[] = [];
-  const slow: string[] = [];
-  const started = performance.now();
-  for (const testcase of testcases) {
-    const { ms, ...result } = await runTestcase(testcase);
-    results.push(result);
-    if (ms > 1000 || (testcase.id.startsWith('pathological::') && ms > 250))
-      slow.push(`${testcase.id} ${ms.toFixed(0)} ms`);
-    if (process.env.LIMBO_VERBOSE && result.actual_result !== testcase.expected_result) {
-      console.log(
-        `DISAGREE ${testcase.id} expected ${testcase.expected_result}: ${result.context}`,
-      );
-    }
+  let filter = '';
+  let shard: string | undefined;
+  let out: string | undefined;
+  const args = process.argv.slice(2);
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--shard') shard = args[++i];
+    else if (args[i] === '--out') out = args[++i];
+    else filter = args[i]!;
   }
+  const testcases = loadTestcases().filter((t) => t.id.includes(filter));
+
+  if (shard !== undefined && out !== undefined) {
+    const [k, n] = shard.split('/').map(Number) as [number, number];
+    const results: TimedResult[] = [];
+    for (let i = k; i < testcases.length; i += n) results.push(await runTestcase(testcases[i]!));
+    writeFileSync(out, JSON.stringify(results));
+    return;
+  }
+
+  const started = performance.now();
+  const timed = await runSharded(filter);
   const seconds = (performance.now() - started) / 1000;
+  const results = timed.map(({ ms: _, ...result }) => result);
   writeFileSync(
     new URL('../results.json', import.meta.url),
     `${JSON.stringify({ version: 1, harness: 'tlskit-x509', results }, null, 1)}\n`,
   );
+  const expected = new Map(testcases.map((t) => [t.id, t.expected_result]));
+  if (process.env.LIMBO_VERBOSE) {
+    for (const r of results) {
+      if (r.actual_result !== expected.get(r.id))
+        console.log(`DISAGREE ${r.id} expected ${expected.get(r.id)}: ${r.context}`);
+    }
+  }
   console.log('| family | cases | agree | % |');
   console.log('|---|---:|---:|---:|');
   for (const row of tally(testcases, results)) {
@@ -35,7 +51,10 @@ async function main(): Promise<void> {
     );
   }
   console.log(`${testcases.length} cases in ${seconds.toFixed(1)} s`);
-  for (const line of slow) console.log(`slow: ${line}`);
+  for (const r of timed) {
+    if (r.ms > 1000 || (r.id.startsWith('pathological::') && r.ms > 250))
+      console.log(`slow: ${r.id} ${r.ms.toFixed(0)} ms`);
+  }
 }
 
 await main();
