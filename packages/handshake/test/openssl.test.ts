@@ -1,0 +1,229 @@
+/**
+ * Engine-level interop with a real peer: the engines over net.Socket against `openssl s_server`
+ * and `openssl s_client` (OpenSSL 3), on 127.0.0.1 only, every wait bounded.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createServer as createNetServer, connect as netConnect, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { nobleProvider as provider } from '@tlskit/crypto';
+import { type Connection, createClient, createServer, type HandshakeInfo } from '@tlskit/handshake';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fixtures } from './fixtures.js';
+
+const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
+const children: ChildProcess[] = [];
+
+afterEach(() => {
+  for (const c of children.splice(0)) c.kill('SIGKILL');
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createNetServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Moves bytes between an engine and a socket. */
+function bridge(conn: Connection, socket: Socket): void {
+  const flush = () => {
+    for (const chunk of conn.takeOutput()) socket.write(chunk);
+  };
+  socket.on('data', (b) => {
+    conn.receive(b).then(flush, () => socket.destroy());
+  });
+  conn.on('close', () => {
+    flush();
+    socket.end();
+  });
+  conn.on('handshake', flush);
+}
+
+/** Connects a client engine to 127.0.0.1:port and sends its ClientHello. */
+async function connectClient(client: Connection, port: number): Promise<Socket> {
+  const socket = netConnect(port, '127.0.0.1');
+  bridge(client, socket);
+  await client.start();
+  for (const chunk of client.takeOutput()) socket.write(chunk);
+  return socket;
+}
+
+function waitFor<T>(what: string, ms: number, run: (done: (v: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
+    run((v) => {
+      clearTimeout(timer);
+      resolve(v);
+    });
+  });
+}
+
+async function startSServer(args: string[]): Promise<{ port: number; output: () => string }> {
+  const port = await freePort();
+  const child = spawn('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-tls1_3', ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let out = '';
+  child.stdout?.on('data', (d) => {
+    out += d.toString();
+  });
+  child.stderr?.on('data', (d) => {
+    out += d.toString();
+  });
+  await waitFor<void>('s_server to listen', 10_000, (done) => {
+    const check = () => (out.includes('ACCEPT') ? done() : setTimeout(check, 20));
+    check();
+  });
+  return { port, output: () => out };
+}
+
+describe.skipIf(!hasOpenssl)('interop with openssl s_server / s_client (TLS 1.3)', () => {
+  it.each([
+    ['x25519', 0x001d, 'p256'],
+    ['P-384', 0x0018, 'rsa'],
+    ['secp256r1', 0x0017, 'ed25519'],
+  ] as const)(
+    'our client completes a handshake over %s with s_server and reads its HTTP answer',
+    async (osslGroup, group, kind) => {
+      const f = await fixtures();
+      const pem = f.serverPem[kind];
+      const server = await startSServer([
+        '-cert',
+        pem.cert,
+        '-key',
+        pem.key,
+        '-groups',
+        osslGroup,
+        '-www',
+      ]);
+      const client = createClient({
+        provider,
+        serverName: 'localhost',
+        ca: [f.caDer],
+        groups: [group],
+      });
+      const socket = await connectClient(client, server.port);
+      let body = '';
+      client.on('data', (d) => {
+        body += new TextDecoder().decode(d);
+      });
+      const info = await waitFor<HandshakeInfo>('handshake', 15_000, (done) =>
+        client.on('handshake', done),
+      );
+      expect(info.version).toBe('TLSv1.3');
+      expect(info.peerVerified).toBe(true);
+      await client.write(new TextEncoder().encode('GET / HTTP/1.0\r\n\r\n'));
+      for (const chunk of client.takeOutput()) socket.write(chunk);
+      await waitFor<void>('response', 15_000, (done) => client.on('end', () => done()));
+      expect(body).toContain('HTTP/1.0 200 ok');
+      expect(body).toContain('TLSv1.3');
+      socket.destroy();
+    },
+  );
+
+  it('our client survives a HelloRetryRequest from s_server and a KeyUpdate both ways', async () => {
+    const f = await fixtures();
+    const pem = f.serverPem.p256;
+    const server = await startSServer([
+      '-cert',
+      pem.cert,
+      '-key',
+      pem.key,
+      '-groups',
+      'P-256',
+      '-www',
+    ]);
+    const client = createClient({
+      provider,
+      serverName: 'localhost',
+      ca: [f.caDer],
+      groups: [0x001d, 0x0017],
+      keyShareGroups: [0x001d],
+    });
+    const socket = await connectClient(client, server.port);
+    let body = '';
+    client.on('data', (d) => {
+      body += new TextDecoder().decode(d);
+    });
+    const info = await waitFor<HandshakeInfo>('handshake', 15_000, (done) =>
+      client.on('handshake', done),
+    );
+    expect(info.helloRetryRequest).toBe(true);
+    expect(info.group).toBe('secp256r1');
+    await client.keyUpdate(true);
+    await client.write(new TextEncoder().encode('GET / HTTP/1.0\r\n\r\n'));
+    for (const chunk of client.takeOutput()) socket.write(chunk);
+    await waitFor<void>('response', 15_000, (done) => client.on('end', () => done()));
+    expect(body).toContain('HTTP/1.0 200 ok');
+    socket.destroy();
+  });
+
+  it('openssl s_client completes a handshake with our server, verifies it, and gets its data echoed', async () => {
+    const f = await fixtures();
+    const caFile = join(f.dir, 'ca-for-sclient.der');
+    writeFileSync(caFile, f.caDer);
+    spawnSync('openssl', ['x509', '-inform', 'DER', '-in', caFile, '-out', `${caFile}.pem`]);
+    const server = createNetServer((socket) => {
+      const conn = createServer({
+        provider,
+        certificates: [f.server.p256, f.server.rsa],
+        alpnProtocols: ['h2', 'http/1.1'],
+      });
+      bridge(conn, socket);
+      conn.on('data', async (d) => {
+        await conn.write(d);
+        for (const chunk of conn.takeOutput()) socket.write(chunk);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as { port: number }).port;
+    const child = spawn(
+      'openssl',
+      [
+        's_client',
+        '-connect',
+        `127.0.0.1:${port}`,
+        '-tls1_3',
+        '-CAfile',
+        `${caFile}.pem`,
+        '-servername',
+        'localhost',
+        '-alpn',
+        'http/1.1',
+        '-verify_return_error',
+      ],
+      { stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    children.push(child);
+    let out = '';
+    child.stdout?.on('data', (d) => {
+      out += d.toString();
+    });
+    child.stderr?.on('data', (d) => {
+      out += d.toString();
+    });
+    await waitFor<void>('s_client handshake', 15_000, (done) => {
+      const check = () => (out.includes('Verify return code') ? done() : setTimeout(check, 20));
+      check();
+    });
+    child.stdin?.write('hello tlskit\n');
+    await waitFor<void>('echo', 15_000, (done) => {
+      const check = () =>
+        out.split('hello tlskit').length > 1 && out.includes('hello tlskit\n')
+          ? done()
+          : setTimeout(check, 20);
+      check();
+    });
+    child.stdin?.end();
+    server.close();
+    expect(out).toContain('Verify return code: 0 (ok)');
+    expect(out).toContain('TLSv1.3');
+    expect(out).toContain('ALPN protocol: http/1.1');
+  });
+});
