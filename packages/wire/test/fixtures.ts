@@ -39,13 +39,17 @@ export function loadCapturedRecords(): { file: string; bytes: Uint8Array }[] {
 /**
  * Every handshake message in the captured fixtures. Files named `*tls12*` are TLS 1.2
  * exchanges; the others are decoded with the TLS 1.3 layouts (a ClientHello has one layout).
- * Each handshake record of these captures holds whole messages.
+ * Each handshake record of these captures holds whole messages; records after a
+ * change_cipher_spec are skipped as encrypted.
  */
 export function loadFixtures(): Fixture[] {
   const out: Fixture[] = [];
   for (const { file, bytes } of loadCapturedRecords()) {
     const protocol = file.includes('tls12') ? 'tls12' : 'tls13';
     for (const record of splitRecords(bytes)) {
+      // RFC 5246 section 7.1: after change_cipher_spec, TLS 1.2 handshake records (Finished)
+      // are encrypted, so the plaintext part of a capture ends there.
+      if (record.type === ContentType.changeCipherSpec) break;
       if (record.type !== ContentType.handshake) continue;
       for (const m of splitHandshakeMessages(record.fragment)) {
         out.push({ name: file, bytes: m, protocol });
