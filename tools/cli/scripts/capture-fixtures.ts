@@ -275,6 +275,13 @@ const servers: Record<string, () => Promise<void>> = {
     captureServerFlight('openssl-s_server-tls13-flight.hex', 'openssl-s_client.hex'),
   'openssl-s_server-tls12-flight.hex': () =>
     captureServerFlight('openssl-s_server-tls12-flight.hex', 'openssl-s_client-tls12.hex'),
+  // The client's only key share is x25519; a server that accepts only P-384 asks for another
+  // with a HelloRetryRequest (RFC 8446 section 4.1.4).
+  'openssl-s_server-hrr.hex': () =>
+    captureServerFlight('openssl-s_server-hrr.hex', 'openssl-s_client.hex', [
+      '-groups',
+      'secp384r1',
+    ]),
   // A TLS 1.3-only server refuses a TLS 1.2-only ClientHello: a real protocol_version alert.
   'openssl-s_server-alert.hex': () =>
     captureServerFlight('openssl-s_server-alert.hex', 'openssl-s_client-tls12.hex', ['-tls1_3']),

@@ -82,5 +82,6 @@ function overview(): string {
 }
 
 function commandHelp(command: Command): string {
-  return `usage: tlskit ${command.usage}\n\n${command.summary}.\n\n${command.help}\n`;
+  const summary = command.summary.charAt(0).toUpperCase() + command.summary.slice(1);
+  return `usage: tlskit ${command.usage}\n\n${summary}.\n\n${command.help}\n`;
 }

@@ -8,6 +8,7 @@ import {
   DOWNGRADE_TLS12,
   equalBytes,
   type Extension,
+  HANDSHAKE_HEADER_LENGTH,
   type HandshakeMessage,
   HandshakeType,
   type KeyShareEntry,
@@ -57,7 +58,7 @@ export function describeMessage(inspected: InspectedMessage): Fields {
   const { message, bytes } = inspected;
   return {
     msg_type: code('HandshakeType', message.type),
-    length: bytes.length - 4,
+    length: bytes.length - HANDSHAKE_HEADER_LENGTH,
     ...describeBody(message),
   };
 }

@@ -4,6 +4,7 @@
  * to send, the certificate openssl made) and from the RFCs, never from tlskit's own output.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -189,6 +190,18 @@ describe('inspect on captured openssl s_server flights', () => {
     expect(codesOf(client.cipher_suites)).toContain((hello.cipher_suite as JsonCode).code);
     const share = extension(hello, KEY_SHARE).server_share as { group: JsonCode };
     expect(share.group.name).toBe('x25519');
+  });
+
+  it('recognises the HelloRetryRequest s_server sends when it wants another group', async () => {
+    const json = await inspectJson(fixturePath('openssl-s_server-hrr.hex'));
+    const retry = firstMessage(json);
+    expect(retry.msg_type.name).toBe('server_hello');
+    // RFC 8446 section 4.1.3: the HelloRetryRequest random is SHA-256("HelloRetryRequest").
+    expect(retry.random).toBe(createHash('sha256').update('HelloRetryRequest').digest('hex'));
+    expect(retry.hello_retry_request).toBe(true);
+    // The HelloRetryRequest form of key_share: only the group the server wants (secp384r1).
+    expect(extension(retry, KEY_SHARE).selected_group).toEqual({ code: 0x18, name: 'secp384r1' });
+    expect(json.records[1]!.type.name).toBe('change_cipher_spec');
   });
 
   it.skipIf(!hasOpenssl)(
