@@ -3,6 +3,7 @@ import {
   type ClientHello,
   decodeHandshake,
   encodeHandshake,
+  encodePskBinders,
   ExtensionType,
   findExtension,
   HandshakeType,
@@ -77,6 +78,15 @@ describe('RFC 8448 transcripts', () => {
     expect(psk && 'identities' in psk && psk.identities.length).toBe(1);
     expect(psk && 'binders' in psk && psk.binders[0]?.length).toBe(32);
     expect(findExtension(ch.extensions, ExtensionType.earlyData)).toEqual({ type: 42 });
+    // RFC 8448 section 4: the binders vector (00 21, one 32-byte binder) ends the ClientHello;
+    // the binder is computed over the ClientHello truncated before it.
+    if (!psk || !('binders' in psk)) throw new Error('shape');
+    const binders = encodePskBinders(psk.binders);
+    expect(binders.length).toBe(35);
+    const e = entries.find(
+      (x) => x.section === 'Resumed_0RTT_Handshake' && x.key === 'Record_ClientHello_1',
+    )!;
+    expect(hex(e.bytes.subarray(e.bytes.length - 35))).toBe(hex(binders));
     const sh = message('Resumed_0RTT_Handshake', 'Message_ServerHello') as ServerHello;
     expect(findExtension(sh.extensions, ExtensionType.preSharedKey)).toEqual({
       type: 41,

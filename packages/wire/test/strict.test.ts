@@ -452,6 +452,23 @@ describe('handshake messages', () => {
     ).toThrow(EncodeError);
   });
 
+  it('refuses to encode a ServerHello whose isHelloRetryRequest contradicts its random', () => {
+    const sh = {
+      type: HandshakeType.serverHello,
+      legacyVersion: 0x0303,
+      random: new Uint8Array(32),
+      legacySessionIdEcho: new Uint8Array(),
+      cipherSuite: 0x1301,
+      legacyCompressionMethod: 0,
+      extensions: [],
+      isHelloRetryRequest: true,
+    } as const;
+    expect(() => encodeHandshake(sh)).toThrow(EncodeError);
+    expect(hex(encodeHandshake({ ...sh, isHelloRetryRequest: false }))).toBe(
+      `02000026 0303${'00'.repeat(32)} 00 1301 00`.replaceAll(' ', ''),
+    );
+  });
+
   it('produces views into the input rather than copies', () => {
     const e = loadRfc8448().find((x) => x.key === 'Message_Server_Certificate')!;
     const m = decodeHandshake(e.bytes, tls13).message;
