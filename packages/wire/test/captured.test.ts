@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  AlertDescription,
+  AlertLevel,
   type ClientHello,
   ContentType,
+  decodeAlert,
   decodeChangeCipherSpec,
   decodeHandshake,
   encodeHandshake,
@@ -108,5 +111,26 @@ describe('captured fixtures', () => {
     if (sh.type !== HandshakeType.serverHello) throw new Error('shape');
     const sv = findExtension(sh.extensions, ExtensionType.supportedVersions);
     expect(sv && 'selectedVersion' in sv && sv.selectedVersion).toBe(0x0304);
+  });
+
+  it('the s_server HelloRetryRequest selects secp384r1 and is recognised by its random', () => {
+    const f = fixtures.find((x) => x.name === 'openssl-s_server-hrr.hex');
+    if (!f) throw new Error('missing fixture');
+    const hrr = decodeHandshake(f.bytes, f).message;
+    if (hrr.type !== HandshakeType.serverHello) throw new Error('shape');
+    expect(hrr.isHelloRetryRequest).toBe(true);
+    const ks = findExtension(hrr.extensions, ExtensionType.keyShare);
+    expect(ks && 'selectedGroup' in ks && ks.selectedGroup).toBe(NamedGroup.secp384r1);
+  });
+
+  it('the s_server alert is a fatal protocol_version', () => {
+    const file = loadCapturedRecords().find((f) => f.file === 'openssl-s_server-alert.hex');
+    if (!file) throw new Error('missing fixture');
+    const [record] = splitRecords(file.bytes);
+    expect(record?.type).toBe(ContentType.alert);
+    expect(decodeAlert(record!.fragment)).toEqual({
+      level: AlertLevel.fatal,
+      description: AlertDescription.protocolVersion,
+    });
   });
 });
