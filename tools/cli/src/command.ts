@@ -11,7 +11,7 @@ export interface Io {
   readonly stdout: (text: string) => void;
   /** Writes text to standard error. */
   readonly stderr: (text: string) => void;
-  /** Reads a whole file; relative paths resolve against `cwd`. */
+  /** Reads a whole file (relative to the working directory); `-` is standard input. */
   readonly readFile: (path: string) => Promise<Uint8Array>;
 }
 

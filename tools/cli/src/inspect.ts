@@ -42,7 +42,8 @@ export const inspect: Command = {
   summary: 'decode TLS records from a file (raw bytes or hex) and print every field',
   usage: 'inspect [--json] [--full] [--protocol tls12|tls13] FILE',
   help: [
-    'FILE holds TLS records back to back, as raw bytes or as hex text (whitespace ignored).',
+    'FILE holds TLS records back to back, as raw bytes or as hex text (whitespace ignored);',
+    '`-` reads standard input.',
     'Handshake messages are reassembled across records and decoded with @tlskit/wire.',
     '',
     '  --json              print JSON: code points as { code, name }, bytes as hex',

@@ -8,5 +8,12 @@ import { runCli } from './cli.js';
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
-  readFile: async (path) => new Uint8Array(await readFile(path)),
+  // `-` is standard input, so records can be piped in (`xxd -p capture.bin | tlskit inspect -`).
+  readFile: async (path) => new Uint8Array(path === '-' ? await readStdin() : await readFile(path)),
 });
+
+async function readStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}

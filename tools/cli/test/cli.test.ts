@@ -1,6 +1,7 @@
 /** The command line itself: help, usage errors, and the demo, run as `pnpm tlskit` runs them. */
 import { describe, expect, it } from 'vitest';
-import { runInProcess, spawnCli } from './helpers.js';
+import { readFileSync } from 'node:fs';
+import { fixturePath, runInProcess, spawnCli } from './helpers.js';
 
 describe('tlskit command line', () => {
   it('lists the commands for `help` and exits 0', async () => {
@@ -43,6 +44,12 @@ describe('tlskit command line', () => {
     expect(viaFlag.status).toBe(0);
     expect(viaFlag.stdout).toBe(viaHelp.stdout);
     expect(viaFlag.stdout).toContain('--json');
+  });
+
+  it('inspects records piped to standard input with FILE -', () => {
+    const run = spawnCli(['inspect', '--json', '-'], readFileSync(fixturePath('node-tls.hex')));
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout).records[0].messages[0].msg_type.name).toBe('client_hello');
   });
 
   it('runs the demo: a Chromium ClientHello with its post-quantum key share', () => {

@@ -47,11 +47,11 @@ export async function runInProcess(argv: readonly string[]): Promise<CliRun> {
 }
 
 /** Runs the real entry point the way `pnpm tlskit` does, as a child process. */
-export function spawnCli(argv: readonly string[]): CliRun {
+export function spawnCli(argv: readonly string[], input?: Uint8Array): CliRun {
   const result = spawnSync(
     process.execPath,
     ['--conditions=tlskit-source', '--import', 'tsx', mainPath, ...argv],
-    { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 },
+    { cwd: repoRoot, encoding: 'utf8', timeout: 60_000, ...(input ? { input } : {}) },
   );
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
