@@ -3,6 +3,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createNobleProvider } from '@tlskit/crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { messageHash, TranscriptHash } from '../src/index.js';
 import { h } from './vectors.js';
@@ -82,5 +83,30 @@ describe('TranscriptHash', () => {
     t.update(m2);
     const synthetic = new Uint8Array([254, 0, 0, 32, ...sha256(m1)]);
     expect(t.digest()).toEqual(sha256(synthetic, m2));
+  });
+
+  it('equals one hash over the concatenation however the messages are split and forked', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 12 }),
+        fc.nat(12),
+        fc.boolean(),
+        (messages, forkAt, buffered) => {
+          const t = new TranscriptHash(provider, buffered ? undefined : 'SHA-256');
+          let fork: TranscriptHash | undefined;
+          messages.forEach((m, i) => {
+            if (i === forkAt) fork = t.clone();
+            t.update(m);
+          });
+          t.selectHash('SHA-256');
+          expect(t.digest()).toEqual(sha256(...messages));
+          if (fork !== undefined) {
+            fork.selectHash('SHA-256');
+            expect(fork.digest()).toEqual(sha256(...messages.slice(0, forkAt)));
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });
