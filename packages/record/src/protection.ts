@@ -31,7 +31,8 @@ export interface RecordProtection {
   /** Bytes of payload added around the protected plaintext: tag and explicit nonce. */
   readonly payloadOverhead: number;
   /**
-   * Protects one fragment (at most 2^14 bytes) and returns the whole record, header included.
+   * Protects one fragment (at most 2^14 bytes) and returns the whole record, header included
+   * (possibly a view into a slightly larger buffer).
    * `paddingLength` zero bytes are appended to a TLS 1.3 TLSInnerPlaintext; other kinds ignore it.
    * `fragment` may be a view; it must not change until the promise settles.
    */

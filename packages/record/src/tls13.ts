@@ -6,6 +6,9 @@ import { type AeadProtectionOptions, AeadRecordProtection } from './aead-protect
 import { type OpenedRecord, type RecordProtection, writeRecordHeader } from './protection.js';
 import { nonceFor } from './sequence.js';
 
+/** Where a sealed record's body starts in its buffer: the first 4-byte boundary after a header. */
+const alignedBodyOffset = 8;
+
 /**
  * TLS 1.3 record protection (RFC 8446 section 5.2-5.3) under one traffic key and IV.
  *
@@ -49,15 +52,16 @@ export class Tls13RecordProtection extends AeadRecordProtection implements Recor
     this.sequence.advance();
     const innerLength = fragment.length + 1 + paddingLength;
     const payloadLength = innerLength + aeadTagLength;
-    // One buffer for the whole record. The inner plaintext is built where the ciphertext will go
-    // (the AEAD needs it contiguous); the padding is already zero.
-    const record = new Uint8Array(recordHeaderLength + payloadLength);
+    // One allocation for the whole record. The inner plaintext is built where the ciphertext will
+    // go, at offset 8 so that it is 4-byte aligned (pure-JS AEADs such as noble copy unaligned
+    // input), with the header in the 5 bytes before it; the padding is already zero.
+    const buffer = new Uint8Array(alignedBodyOffset + payloadLength);
+    const record = buffer.subarray(alignedBodyOffset - recordHeaderLength);
     writeRecordHeader(record, ContentType.applicationData, this.recordVersion, payloadLength);
-    const header = record.subarray(0, recordHeaderLength);
-    const inner = record.subarray(recordHeaderLength, recordHeaderLength + innerLength);
+    const inner = buffer.subarray(alignedBodyOffset, alignedBodyOffset + innerLength);
     inner.set(fragment);
     inner[fragment.length] = contentType;
-    const sealed = await this.aead.seal(nonce, header, inner);
+    const sealed = await this.aead.seal(nonce, record.subarray(0, recordHeaderLength), inner);
     record.set(sealed, recordHeaderLength);
     return record;
   }

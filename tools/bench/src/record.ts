@@ -11,7 +11,7 @@ import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import type { AeadName } from '@tlskit/crypto';
 import { nobleProvider } from '@tlskit/crypto';
 import { RecordReader, RecordWriter, Tls13RecordProtection } from '@tlskit/record';
-import { measure, type Variant } from './measure.js';
+import { measure, overheadPercent, throughput, type Variant } from './measure.js';
 
 export const recordSize = 16_384;
 
@@ -21,14 +21,16 @@ export interface RecordRow {
   readonly recordLayer: number;
   readonly rawNoble: number;
   readonly nodeCrypto: number;
-  /** Record layer cost over the raw noble AEAD, in percent of the raw time per record. */
+  /** Record layer time over the raw noble AEAD's, in percent: median of per-batch ratios. */
   readonly overheadPercent: number;
 }
 
 export interface RecordBenchOptions {
-  readonly rounds: number;
+  /** Timed batches per variant. */
+  readonly batches: number;
+  /** Records per batch. */
   readonly iterations: number;
-  readonly warmupIterations: number;
+  readonly warmupBatches: number;
   readonly aeads?: readonly AeadName[];
 }
 
@@ -39,7 +41,7 @@ const nodeNames: Record<AeadName, 'aes-128-gcm'> = {
   'CHACHA20-POLY1305': 'chacha20-poly1305' as 'aes-128-gcm',
 };
 
-const allAeads: readonly AeadName[] = ['AES-128-GCM', 'AES-256-GCM', 'CHACHA20-POLY1305'];
+export const recordAeads: readonly AeadName[] = ['AES-128-GCM', 'AES-256-GCM', 'CHACHA20-POLY1305'];
 
 function nobleCipher(aead: AeadName) {
   return aead === 'CHACHA20-POLY1305' ? chacha20poly1305 : gcm;
@@ -60,7 +62,7 @@ const header = Uint8Array.of(23, 3, 3, (recordSize + 17) >> 8, (recordSize + 17)
 
 export async function runRecordBench(options: RecordBenchOptions): Promise<RecordRow[]> {
   const rows: RecordRow[] = [];
-  for (const aead of options.aeads ?? allAeads) {
+  for (const aead of options.aeads ?? recordAeads) {
     const key = randomBytes(aead === 'AES-128-GCM' ? 16 : 32);
     const iv = randomBytes(12);
     const data = randomBytes(recordSize);
@@ -181,17 +183,15 @@ export async function runRecordBench(options: RecordBenchOptions): Promise<Recor
       ['seal', seal],
       ['open', open],
     ] as const) {
-      const results = await measure(variants, options);
-      const get = (name: string) => results.find((r) => r.name === name)?.mbPerSecond ?? 0;
-      const layer = get('record layer');
-      const raw = get('raw noble');
+      const timings = await measure(variants, options);
+      const bytes = recordSize * options.iterations;
       rows.push({
         aead,
         operation,
-        recordLayer: layer,
-        rawNoble: raw,
-        nodeCrypto: get('node:crypto'),
-        overheadPercent: (raw / layer - 1) * 100,
+        recordLayer: throughput(timings, 'record layer', bytes),
+        rawNoble: throughput(timings, 'raw noble', bytes),
+        nodeCrypto: throughput(timings, 'node:crypto', bytes),
+        overheadPercent: overheadPercent(timings, 'record layer', 'raw noble'),
       });
     }
   }
