@@ -5,12 +5,12 @@
  */
 import { appendFileSync } from 'node:fs';
 import { type AddressInfo, createServer as createNetServer } from 'node:net';
+import type { Duplex } from 'node:stream';
 import {
   type ConnectionOptions,
   connect,
   createServer,
   type PeerCertificate,
-  type TLSSocket,
   type TlsOptions,
 } from 'node:tls';
 import { receivedAlert } from './openssl.js';
@@ -33,33 +33,56 @@ export interface NodeTlsConnectionInfo {
   readonly ephemeralKey?: string;
 }
 
-function describe(socket: TLSSocket): NodeTlsConnectionInfo {
-  const peer = socket.getPeerCertificate() as PeerCertificate | Record<string, never>;
-  const cn = 'subject' in peer ? peer.subject?.CN : undefined;
-  const ephemeral = socket.getEphemeralKeyInfo();
-  const keyName = ephemeral && 'name' in ephemeral ? ephemeral.name : undefined;
-  const error = socket.authorizationError as unknown;
+/**
+ * The node:tls socket API the harness reads after a handshake. node:tls's `TLSSocket` has it, and
+ * so does @tlskit/client's, so the same helpers drive either. Every member is optional: what a
+ * socket lacks is left out of the report.
+ */
+export interface TlsSocketInfoSource {
+  getProtocol?(): string | null;
+  getCipher?(): { name: string; standardName?: string } | undefined;
+  alpnProtocol?: string | false | null;
+  authorized?: boolean;
+  authorizationError?: unknown;
+  isSessionReused?(): boolean;
+  getPeerCertificate?(): object;
+  getEphemeralKeyInfo?(): object | null;
+}
+
+/** What a node-like TLS socket reports about its connection. */
+export function describeTlsSocket(socket: Duplex): NodeTlsConnectionInfo {
+  const s = socket as unknown as TlsSocketInfoSource;
+  const peer = (s.getPeerCertificate?.() ?? {}) as Partial<PeerCertificate>;
+  const cn = peer.subject?.CN;
+  const ephemeral = s.getEphemeralKeyInfo?.() as { name?: string } | null | undefined;
+  const cipher = s.getCipher?.();
+  const error = s.authorizationError;
   return {
-    protocol: socket.getProtocol(),
-    cipher: socket.getCipher().standardName,
-    alpn: socket.alpnProtocol,
-    authorized: socket.authorized,
-    ...(error ? { authorizationError: String(error) } : {}),
+    protocol: s.getProtocol?.() ?? null,
+    cipher: cipher?.standardName ?? cipher?.name ?? '',
+    alpn: s.alpnProtocol ?? null,
+    authorized: s.authorized ?? false,
+    ...(error
+      ? { authorizationError: error instanceof Error ? error.message : String(error) }
+      : {}),
     ...(cn ? { peerCommonName: Array.isArray(cn) ? cn.join(',') : cn } : {}),
-    resumed: socket.isSessionReused(),
-    ...(keyName ? { ephemeralKey: keyName } : {}),
+    resumed: s.isSessionReused?.() ?? false,
+    ...(ephemeral?.name ? { ephemeralKey: ephemeral.name } : {}),
   };
 }
 
-/** Options of {@link startNodeTlsServer}: node:tls server options plus the reply mode. */
-export interface NodeTlsServerOptions extends TlsOptions {
-  /** `echo` (default) writes back what it receives; `http` answers one HTTP/1.1 request. */
+/** How a test server answers: `echo` writes back what it receives; `http` answers one request. */
+export interface TlsServerBehaviour {
+  /** Default `echo`. */
   readonly mode?: 'echo' | 'http';
-  /** Append NSS key log lines here (the `keylog` event). */
+  /** Append NSS key log lines here (the server's `keylog` event). */
   readonly keylogFile?: string;
 }
 
-/** A running node:tls server on 127.0.0.1. */
+/** Options of {@link startNodeTlsServer}: node:tls server options plus the reply mode. */
+export interface NodeTlsServerOptions extends TlsOptions, TlsServerBehaviour {}
+
+/** A running TLS server on 127.0.0.1. */
 export interface NodeTlsServer {
   readonly host: '127.0.0.1';
   readonly port: number;
@@ -70,29 +93,57 @@ export interface NodeTlsServer {
   stop(): Promise<void>;
 }
 
+/**
+ * The server API {@link startTlsServer} drives: node:tls's `Server`, and @tlskit/server's
+ * server, which is modelled on it.
+ */
+export interface TlsServerLike {
+  /** Called as `listen(0, '127.0.0.1', callback)`; typed loosely to fit every overload set. */
+  listen(...args: unknown[]): unknown;
+  close(callback?: (error?: Error) => void): unknown;
+  address(): AddressInfo | string | null;
+  on(event: 'tlsClientError', listener: (error: Error) => void): unknown;
+  on(event: 'keylog', listener: (line: Buffer) => void): unknown;
+  once(event: 'error', listener: (error: Error) => void): unknown;
+}
+
+/** A `createServer(options, secureConnectionListener)` like node:tls's or @tlskit/server's. */
+export type CreateTlsServer<O> = (options: O, listener: (socket: Duplex) => void) => TlsServerLike;
+
 /** Starts a node:tls server on 127.0.0.1 (a free port) that echoes or answers HTTP. */
-export async function startNodeTlsServer(options: NodeTlsServerOptions): Promise<NodeTlsServer> {
-  const { mode = 'echo', keylogFile, ...tlsOptions } = options;
+export function startNodeTlsServer(options: NodeTlsServerOptions): Promise<NodeTlsServer> {
+  return startTlsServer(createServer, options);
+}
+
+/**
+ * Starts a server made by `create` (node:tls's or @tlskit/server's `createServer`) on
+ * 127.0.0.1 and a free port, echoing or answering HTTP, recording each connection, and tracked
+ * for {@link stopAllPeers}.
+ */
+export async function startTlsServer<O extends object>(
+  create: CreateTlsServer<O>,
+  options: O & TlsServerBehaviour,
+): Promise<NodeTlsServer> {
+  const { mode = 'echo', keylogFile, ...serverOptions } = options;
   const connections: NodeTlsConnectionInfo[] = [];
   const clientErrors: Error[] = [];
-  const sockets = new Set<TLSSocket>();
-  const server = createServer(tlsOptions, (socket) => {
-    connections.push(describe(socket));
+  const sockets = new Set<Duplex>();
+  const server = create(serverOptions as O, (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    const info = describeTlsSocket(socket);
+    connections.push(info);
     socket.on('error', () => {});
     if (mode === 'echo') {
       socket.pipe(socket);
     } else {
       socket.once('data', () => {
-        const body = `tlskit interop node:tls ${socket.getProtocol()} ${socket.getCipher().standardName}\n`;
+        const body = `tlskit interop server ${info.protocol} ${info.cipher}\n`;
         socket.end(
           `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
         );
       });
     }
-  });
-  server.on('secureConnection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
   });
   server.on('tlsClientError', (error) => clientErrors.push(error));
   if (keylogFile) server.on('keylog', (line) => appendFileSync(keylogFile, line));
@@ -120,29 +171,35 @@ export async function startNodeTlsServer(options: NodeTlsServerOptions): Promise
   return handle;
 }
 
-/** Options of {@link nodeTlsExchange}. */
-export interface NodeTlsExchangeOptions extends ConnectionOptions {
+/** What an exchange does after the handshake. */
+export interface TlsExchangeSteps {
   /** Sent after the handshake. */
   readonly send?: string;
   /** Received text is collected until it contains this (or the peer closes). */
   readonly expect?: string;
-  /** Append NSS key log lines here. */
+  /** Append NSS key log lines here (the socket's `keylog` event). */
   readonly keylogFile?: string;
   /** Default 10 s for the whole exchange. */
   readonly timeoutMs?: number;
 }
 
-/** The outcome of {@link nodeTlsExchange}. */
+/** Options of {@link nodeTlsExchange}. */
+export interface NodeTlsExchangeOptions extends ConnectionOptions, TlsExchangeSteps {}
+
+/** The outcome of {@link nodeTlsExchange} / {@link tlsExchange}. */
 export interface NodeTlsExchangeResult {
   /** Present when the handshake completed. */
   readonly connection?: NodeTlsConnectionInfo;
   readonly received: string;
-  /** The TLS session for `session` resumption (TLS 1.3: the last ticket received). */
-  readonly session?: Buffer;
+  /** The last `session` event's value, for `session` resumption (TLS 1.3: the last ticket). */
+  readonly session?: unknown;
   readonly error?: Error & { code?: string };
-  /** The alert number received, parsed from OpenSSL's error message. */
+  /** The alert number received, parsed from OpenSSL's error message (node:tls only). */
   readonly alertReceived?: number;
 }
+
+/** A `connect(options)` like node:tls's or @tlskit/client's, returning the TLS socket. */
+export type ConnectTls<O> = (options: O) => Duplex;
 
 /**
  * One node:tls client connection: handshake, send, read until `expect` or close, end. Never
@@ -150,51 +207,69 @@ export interface NodeTlsExchangeResult {
  * servername `tlskit.test`.
  */
 export function nodeTlsExchange(options: NodeTlsExchangeOptions): Promise<NodeTlsExchangeResult> {
+  return tlsExchange(connect, options);
+}
+
+/**
+ * {@link nodeTlsExchange} with any node-like `connect` (e.g. @tlskit/client's): the socket must
+ * emit `secureConnect`, `data`, `end`, `error`, and optionally `session` and `keylog`.
+ */
+export function tlsExchange<O extends object>(
+  connectTls: ConnectTls<O>,
+  options: O & TlsExchangeSteps,
+): Promise<NodeTlsExchangeResult> {
   const { send, expect, keylogFile, timeoutMs = 10_000, ...tlsOptions } = options;
   return new Promise((resolve) => {
     let received = '';
     let connection: NodeTlsConnectionInfo | undefined;
-    let session: Buffer | undefined;
+    let session: unknown;
     let settled = false;
-    const socket = connect({ host: '127.0.0.1', servername: 'tlskit.test', ...tlsOptions });
+    let socket: Duplex | undefined;
     const finish = (error?: Error): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      socket.end();
-      socket.destroy();
+      socket?.end();
+      socket?.destroy();
       const alert = error ? receivedAlert(error.message) : undefined;
       resolve({
         ...(connection ? { connection } : {}),
         received,
-        ...(session ? { session } : {}),
+        ...(session !== undefined ? { session } : {}),
         ...(error ? { error } : {}),
         ...(alert !== undefined ? { alertReceived: alert } : {}),
       });
     };
     const timer = setTimeout(
-      () => finish(new Error(`node:tls exchange timed out after ${timeoutMs} ms`)),
+      () => finish(new Error(`TLS exchange timed out after ${timeoutMs} ms`)),
       timeoutMs,
     );
-    if (keylogFile) socket.on('keylog', (line) => appendFileSync(keylogFile, line));
-    socket.on('session', (s: Buffer) => {
-      session = s;
+    try {
+      socket = connectTls({ host: '127.0.0.1', servername: 'tlskit.test', ...tlsOptions } as O);
+    } catch (error) {
+      finish(error as Error);
+      return;
+    }
+    const s = socket;
+    if (keylogFile) s.on('keylog', (line: Buffer) => appendFileSync(keylogFile, line));
+    s.on('session', (value: unknown) => {
+      session = value;
     });
-    socket.once('secureConnect', () => {
-      connection = describe(socket);
-      if (send !== undefined) socket.write(send);
+    s.once('secureConnect', () => {
+      connection = describeTlsSocket(s);
+      if (send !== undefined) s.write(send);
       if (expect === undefined) setTimeout(() => finish(), 50);
     });
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
+    s.setEncoding('utf8');
+    s.on('data', (chunk: string) => {
       received += chunk;
       if (expect !== undefined && received.includes(expect)) {
         // TLS 1.3 tickets follow the handshake; give them a moment to arrive before closing.
         setTimeout(() => finish(), 50);
       }
     });
-    socket.on('error', (error) => finish(error));
-    socket.on('end', () => finish());
+    s.on('error', (error: Error) => finish(error));
+    s.on('end', () => finish());
   });
 }
 

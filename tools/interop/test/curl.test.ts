@@ -78,7 +78,7 @@ describe.skipIf(skip)(
       });
       const result = await curlRequest({ port: server.port, ca: certs.ca.cert, http: 'http1.1' });
       expect(result).toMatchObject({ exitCode: 0, status: 200, protocol: 'TLSv1.3' });
-      expect(result.body).toMatch(/^tlskit interop node:tls TLSv1\.3 TLS_/);
+      expect(result.body).toMatch(/^tlskit interop server TLSv1\.3 TLS_/);
       expect(server.connections[0]).toMatchObject({ protocol: 'TLSv1.3' });
     });
   },
