@@ -5,6 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import {
   type ClientHello,
+  encodeHandshake,
+  equalBytes,
   ExtensionType,
   findExtension,
   HandshakeType,
@@ -72,11 +74,13 @@ function fixtureName(value: string | boolean | undefined): DemoFixture {
 
 /** A few sentences on what the client offers, read off the decoded ClientHello. */
 function summary(bytes: Uint8Array): string {
-  const hello = inspectRecords(bytes)
+  const inspected = inspectRecords(bytes)
     .flatMap((r) => (r.content.kind === 'handshake' ? r.content.messages : []))
-    .map((m) => m.message)
-    .find((m): m is ClientHello => m.type === HandshakeType.clientHello);
-  if (hello === undefined) return '';
+    .find((m) => m.message.type === HandshakeType.clientHello);
+  if (inspected === undefined) return '';
+  const hello = inspected.message as ClientHello;
+  // The codec works both ways: encoding the decoded value must give back the captured bytes.
+  const reencoded = equalBytes(encodeHandshake(hello), inspected.bytes);
   const ext = hello.extensions;
   const name = (registry: Parameters<typeof code>[0], value: number): string =>
     code(registry, value).name ?? `0x${value.toString(16).padStart(4, '0')}`;
@@ -107,6 +111,7 @@ function summary(bytes: Uint8Array): string {
     }`,
     `  ALPN: ${alpn ? alpn.protocols.map((p) => new TextDecoder().decode(p)).join(', ') : '(none)'}`,
     `  extensions: ${hello.extensions.length}, GREASE values (RFC 8701): ${grease}`,
+    `  re-encoded by @tlskit/wire: ${reencoded ? 'identical to the captured bytes' : 'DIFFERENT from the captured bytes'} (${byteCount(inspected.bytes.length)})`,
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -1,7 +1,7 @@
 /** The command line itself: help, usage errors, and the demo, run as `pnpm tlskit` runs them. */
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { fixturePath, runInProcess, spawnCli } from './helpers.js';
+import { fixtureBytes, fixturePath, runInProcess, spawnCli } from './helpers.js';
 
 describe('tlskit command line', () => {
   it('lists the commands for `help` and exits 0', async () => {
@@ -59,6 +59,10 @@ describe('tlskit command line', () => {
     expect(run.stdout).toContain('A ClientHello sent by headless Chromium');
     expect(run.stdout).toContain('host_name: tlskit.test');
     expect(run.stdout).toMatch(/key shares: GREASE \(1 byte\), X25519MLKEM768 \(1216 bytes\)/);
+    // The fixture is one record: 5-byte record header, then the whole handshake message.
+    expect(run.stdout).toContain(
+      `re-encoded by @tlskit/wire: identical to the captured bytes (${fixtureBytes('chromium.hex').length - 5} bytes)`,
+    );
   });
 
   it('runs the demo on another client and as JSON', async () => {
