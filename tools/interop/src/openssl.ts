@@ -90,7 +90,7 @@ const helloRetryRequestRandom = 'E59A6111BE1D8C021E65B891C2A211167ABB8C5E079E09E
 export type OpensslServerMode =
   /** Received data goes to stdout, `send()` goes to the client; stdin commands work (`k`, `K`). */
   | 'stdio'
-  /** Every byte received is sent back (`-quiet`, stdout piped back into stdin). No commands. */
+  /** Every byte received is sent back (`-quiet`, stdout piped back into stdin). No commands, no trace. */
   | 'echo'
   /** `-www`: answers `GET /` with an HTML page describing the session, then closes. */
   | 'www'
@@ -146,6 +146,10 @@ export function startOpensslServer(options: OpensslServerOptions): Promise<Opens
 
 async function launchOpensslServer(port: number, o: OpensslServerOptions): Promise<OpensslServer> {
   const mode = o.mode ?? 'stdio';
+  if (mode === 'echo' && (o.trace || o.extraArgs?.some((a) => /^-(msg|debug|state)$/.test(a)))) {
+    // Echo feeds stdout back to the client, and -trace/-msg also print to stdout.
+    throw new Error('openssl s_server: trace output would be echoed; use mode stdio with trace');
+  }
   const args = ['s_server', '-accept', `127.0.0.1:${port}`];
   args.push(...credentialArgs(o.credential, ''));
   if (o.secondCredential) args.push(...credentialArgs(o.secondCredential, 'd'));

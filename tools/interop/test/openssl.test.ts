@@ -77,6 +77,20 @@ describe('openssl s_client against openssl s_server', () => {
     });
   });
 
+  it('shows the HelloRetryRequest in the server trace too, and refuses trace in echo mode', async () => {
+    const server = await startOpensslServer({
+      credential: certs.server.ecdsaP256,
+      groups: ['secp256r1'],
+      trace: true,
+    });
+    const { summary } = await opensslClientExchange({ port: server.port, ca: certs.ca.cert });
+    expect(summary).toMatchObject({ established: true, group: 'secp256r1' });
+    await server.waitForOutput('E59A6111BE1D8C021E65B891C2A211167ABB8C5E079E09E2C8A8339C');
+    await expect(
+      startOpensslServer({ credential: certs.server.ecdsaP256, mode: 'echo', trace: true }),
+    ).rejects.toThrow(/use mode stdio/);
+  });
+
   it('resumes a TLS 1.3 session from a saved ticket', async () => {
     const server = await startOpensslServer({ credential: certs.server.ed25519, mode: 'echo' });
     const session = join(scratch, 'tls13.session');
