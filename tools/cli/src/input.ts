@@ -16,7 +16,17 @@ export class InputError extends Error {
  * byte (20..24 for the defined types) that is neither a hex digit nor whitespace.
  */
 export function tlsBytesFromFile(content: Uint8Array): Uint8Array {
-  if (!isHexText(content)) return content;
+  if (!isHexText(content)) {
+    if (looksLikeText(content)) {
+      const at = content.findIndex((byte) => !isHexDigit(byte) && !isWhitespace(byte));
+      if (at === -1) throw new InputError('input holds only whitespace');
+      throw new InputError(
+        `input is text but not hex: ${JSON.stringify(String.fromCharCode(content[at]!))} at byte ${at}` +
+          ' (only hex digits and whitespace are allowed)',
+      );
+    }
+    return content;
+  }
   try {
     return fromHex(new TextDecoder().decode(content));
   } catch {
@@ -31,6 +41,15 @@ function isHexText(content: Uint8Array): boolean {
     else if (!isWhitespace(byte)) return false;
   }
   return digits > 0;
+}
+
+// Printable ASCII and whitespace only, and not starting with a record's content type byte
+// (RFC 8446 section 5.1: 20..24), which is a control character: a typo'd hex file, not TLS.
+function looksLikeText(content: Uint8Array): boolean {
+  return (
+    content.length > 0 &&
+    content.every((byte) => (byte >= 0x20 && byte <= 0x7e) || isWhitespace(byte))
+  );
 }
 
 function isHexDigit(byte: number): boolean {

@@ -62,8 +62,17 @@ describe('inspect on malformed input', () => {
     expectOneLineError(run, 'ERR_INPUT');
   });
 
-  it('rejects an empty file', () => {
+  it('rejects text that is not hex with ERR_INPUT naming the character', () => {
+    const run = spawnCli(['inspect', file('colons.txt', '16:03:01:00:05\n')]);
+    expectOneLineError(run, 'ERR_INPUT');
+    expect(run.stderr).toContain('":" at byte 2');
+  });
+
+  it('rejects an empty file and a file of only whitespace', async () => {
     expectOneLineError(spawnCli(['inspect', file('empty.bin', '')]), 'ERR_DECODE');
+    const blank = await runInProcess(['inspect', file('blank.hex', ' \n\t\n')]);
+    expect(blank.status).toBe(1);
+    expect(blank.stderr).toBe('tlskit inspect: ERR_INPUT: input holds only whitespace\n');
   });
 
   it('rejects a handshake message type the codec does not know', () => {
