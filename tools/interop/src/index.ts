@@ -13,3 +13,4 @@ export * from './ports.js';
 export * from './processes.js';
 export * from './curl.js';
 export * from './tshark.js';
+export * from './names.js';

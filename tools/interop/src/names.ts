@@ -1,0 +1,100 @@
+/**
+ * The same suites and groups under each peer's names, so one test table can drive every peer.
+ * IANA names are the ones tlskit reports (RFC 8446 B.4, RFC 5289, RFC 7905, RFC 8422/8446 4.2.7).
+ */
+
+/** A cipher suite under each peer's name. */
+export interface SuiteNames {
+  /** IANA name: what tlskit and node's `getCipher().standardName` report. */
+  readonly iana: string;
+  readonly version: 'TLSv1.2' | 'TLSv1.3';
+  /** OpenSSL (s_server/s_client `-cipher` for 1.2, `-ciphersuites` for 1.3; curl `--ciphers`). */
+  readonly openssl: string;
+  /** GnuTLS priority items selecting it: key exchange (1.2 only) and cipher. */
+  readonly gnutls: { readonly kx?: string; readonly cipher: string };
+  /** Certificate key the suite needs (TLS 1.2), or any (TLS 1.3). */
+  readonly certificate: 'ecdsa' | 'rsa' | 'any';
+}
+
+/** The TLS 1.3 suites (RFC 8446 B.4) tlskit implements. */
+export const tls13Suites: readonly SuiteNames[] = [
+  { iana: 'TLS_AES_128_GCM_SHA256', cipher: 'AES-128-GCM' },
+  { iana: 'TLS_AES_256_GCM_SHA384', cipher: 'AES-256-GCM' },
+  { iana: 'TLS_CHACHA20_POLY1305_SHA256', cipher: 'CHACHA20-POLY1305' },
+].map(({ iana, cipher }) => ({
+  iana,
+  version: 'TLSv1.3',
+  openssl: iana,
+  gnutls: { cipher },
+  certificate: 'any',
+}));
+
+/** The TLS 1.2 suites of issue 6: ECDHE with ECDSA or RSA, AEAD only. */
+export const tls12Suites: readonly SuiteNames[] = (['ECDSA', 'RSA'] as const).flatMap((auth) =>
+  [
+    { bulk: 'AES_128_GCM_SHA256', openssl: 'AES128-GCM-SHA256', cipher: 'AES-128-GCM' },
+    { bulk: 'AES_256_GCM_SHA384', openssl: 'AES256-GCM-SHA384', cipher: 'AES-256-GCM' },
+    { bulk: 'CHACHA20_POLY1305_SHA256', openssl: 'CHACHA20-POLY1305', cipher: 'CHACHA20-POLY1305' },
+  ].map(({ bulk, openssl, cipher }) => ({
+    iana: `TLS_ECDHE_${auth}_WITH_${bulk}`,
+    version: 'TLSv1.2' as const,
+    openssl: `ECDHE-${auth}-${openssl}`,
+    gnutls: { kx: `ECDHE-${auth}`, cipher },
+    certificate: auth === 'ECDSA' ? ('ecdsa' as const) : ('rsa' as const),
+  })),
+);
+
+/** A key exchange group under each peer's name. */
+export interface GroupNames {
+  /** IANA name (RFC 8446 4.2.7 / RFC 8422), as tlskit reports it. */
+  readonly iana: string;
+  /** OpenSSL `-groups` name. */
+  readonly openssl: string;
+  /** GnuTLS priority item. */
+  readonly gnutls: string;
+  /** What node's `getEphemeralKeyInfo().name` says. */
+  readonly node: string;
+}
+
+/** The groups tlskit's peers here all support (X25519MLKEM768 has no peer: see docs/interop.md). */
+export const groups: readonly GroupNames[] = [
+  { iana: 'x25519', openssl: 'x25519', gnutls: 'GROUP-X25519', node: 'X25519' },
+  { iana: 'secp256r1', openssl: 'P-256', gnutls: 'GROUP-SECP256R1', node: 'prime256v1' },
+  { iana: 'secp384r1', openssl: 'P-384', gnutls: 'GROUP-SECP384R1', node: 'secp384r1' },
+];
+
+/** Options of {@link gnutlsPriority}. */
+export interface GnutlsPriorityOptions {
+  /** Only these versions; default GnuTLS's NORMAL set. */
+  readonly versions?: readonly ('TLSv1.2' | 'TLSv1.3')[];
+  /** Only these groups (IANA names), in order. */
+  readonly groups?: readonly string[];
+  /** Only these suites (IANA names). */
+  readonly suites?: readonly string[];
+}
+
+/**
+ * A GnuTLS priority string from IANA names, e.g. `{ versions: ['TLSv1.2'], groups: ['secp384r1'] }`
+ * gives `NORMAL:-VERS-ALL:+VERS-TLS1.2:-GROUP-ALL:+GROUP-SECP384R1`.
+ */
+export function gnutlsPriority(o: GnutlsPriorityOptions): string {
+  const parts = ['NORMAL'];
+  if (o.versions) parts.push('-VERS-ALL', ...o.versions.map((v) => `+VERS-TLS${v.slice(4)}`));
+  if (o.groups) {
+    parts.push('-GROUP-ALL', ...o.groups.map((g) => `+${lookup(groups, g).gnutls}`));
+  }
+  if (o.suites) {
+    const suites = o.suites.map((s) => lookup([...tls13Suites, ...tls12Suites], s));
+    const ciphers = [...new Set(suites.map((s) => s.gnutls.cipher))];
+    const kx = [...new Set(suites.flatMap((s) => (s.gnutls.kx ? [s.gnutls.kx] : [])))];
+    parts.push('-CIPHER-ALL', ...ciphers.map((c) => `+${c}`));
+    if (kx.length > 0) parts.push('-KX-ALL', ...kx.map((k) => `+${k}`));
+  }
+  return parts.join(':');
+}
+
+function lookup<T extends { readonly iana: string }>(table: readonly T[], iana: string): T {
+  const found = table.find((entry) => entry.iana === iana);
+  if (!found) throw new Error(`no peer names known for ${iana}`);
+  return found;
+}
