@@ -3,7 +3,11 @@
  * suites, fragmentation, handshake message reassembly, sequence numbers and size limits.
  * Every piece is usable alone (a QUIC stack takes only {@link HandshakeReassembler}).
  */
-export { type AeadProtectionOptions, AeadRecordProtection } from './aead-protection.js';
+export {
+  type AeadProtectionOptions,
+  AeadRecordProtection,
+  keyUsageLimits,
+} from './aead-protection.js';
 export { ByteQueue } from './byte-queue.js';
 export { type RawRecord, RecordDeframer } from './deframer.js';
 export {

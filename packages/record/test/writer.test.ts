@@ -191,6 +191,26 @@ describe('sequence number limits', () => {
     });
   });
 
+  it('reports a key update due after 2^24.5 AES-GCM records, never for ChaCha20 before the wrap', async () => {
+    const key = randomKey('AES-128-GCM');
+    const gcm = await Tls13RecordProtection.create(nobleProvider, 'AES-128-GCM', key.key, key.iv, {
+      initialSequence: 23_726_565n,
+    });
+    expect(gcm.keyUpdateDue).toBe(false);
+    await gcm.seal(app, data(1));
+    expect(gcm.keyUpdateDue).toBe(true);
+    const chacha = await Tls13RecordProtection.create(
+      nobleProvider,
+      aead,
+      randomKey(aead).key,
+      key.iv,
+      {
+        initialSequence: 0xffff_ffff_ffff_fffen,
+      },
+    );
+    expect(chacha.keyUpdateDue).toBe(false);
+  });
+
   it('carries the sequence number across the 32-bit boundary', async () => {
     const key = randomKey('AES-128-GCM');
     const protection = await Tls12RecordProtection.create(
