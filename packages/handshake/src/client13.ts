@@ -4,47 +4,30 @@
  */
 import type { KeyShare, PublicKey } from '@tlskit/crypto';
 import {
+  type Certificate13,
   CipherSuite,
-  DecodeError,
+  type ClientHello,
+  checkExtensionsAllowed,
+  encodePskBinders,
   equalBytes,
+  type Extension,
   ExtensionType,
+  findExtension,
   HandshakeType,
-  HELLO_RETRY_REQUEST_RANDOM,
-  IllegalParameterError,
   NamedGroup,
   nameOf,
   ProtocolVersion,
   PskKeyExchangeMode,
+  type ServerHello,
+  type SignatureScheme,
 } from '@tlskit/wire';
 import {
-  decodeAlpn,
-  decodeCertificate,
-  decodeCertificateRequest,
-  decodeCertificateVerify,
-  decodeCookie,
-  decodeEncryptedExtensions,
-  decodeKeyUpdate,
-  decodeNewSessionTicket,
-  decodeRecordSizeLimit,
-  decodeServerHello,
-  decodeServerKeyShare,
-  decodeU16,
-  decodeU16List,
-  encodeAlpn,
-  encodeCertificate,
-  encodeCertificateVerify,
-  encodeClientHello,
-  encodeClientKeyShares,
-  encodeClientVersions,
-  encodeCookie,
-  encodeOfferedPsks,
-  encodeServerName,
-  encodeU16,
-  encodeU16List,
-  type Extension,
-  findExtension,
-  type HandshakeMessage,
-  type ServerHello,
+  alpnBytes,
+  alpnNames,
+  expectMessage,
+  frame,
+  type MessageOf,
+  type RawMessage,
 } from './codec.js';
 import type { Engine, State } from './engine.js';
 import {
@@ -55,7 +38,6 @@ import {
   missingExtension,
   protocolVersion,
   unexpected,
-  unsupportedExtension,
 } from './errors.js';
 import type { Session } from './events.js';
 import type { CertificateEntry, ClientOptions } from './options.js';
@@ -164,50 +146,59 @@ async function sendClientHello(
   const { config, engine } = hello;
   const o = config.options;
   const ext: Extension[] = [];
-  const add = (type: number, data: Uint8Array): void => {
-    ext.push({ type, data });
-    hello.offered.add(type);
-  };
   if (o.serverName !== undefined && !isIpLiteral(o.serverName)) {
-    add(ExtensionType.serverName, encodeServerName(o.serverName));
+    const name = new TextEncoder().encode(o.serverName);
+    ext.push({ type: ExtensionType.serverName, serverNames: [{ nameType: 0, name }] });
   }
   if (config.offerTls12 || o.sendLegacyExtensions === true) {
-    add(ExtensionType.renegotiationInfo, Uint8Array.of(0));
+    ext.push({ type: ExtensionType.renegotiationInfo, renegotiatedConnection: new Uint8Array(0) });
   }
-  add(ExtensionType.supportedGroups, encodeU16List(config.groups));
-  if (o.sendLegacyExtensions === true) add(ExtensionType.sessionTicket, new Uint8Array(0));
-  add(
-    ExtensionType.keyShare,
-    encodeClientKeyShares(shares.map((s) => ({ group: s.group, keyExchange: s.publicKey }))),
-  );
+  ext.push({ type: ExtensionType.supportedGroups, groups: config.groups as NamedGroup[] });
+  if (o.sendLegacyExtensions === true) {
+    ext.push({ type: ExtensionType.sessionTicket, ticket: new Uint8Array(0) });
+  }
+  ext.push({
+    type: ExtensionType.keyShare,
+    clientShares: shares.map((s) => ({ group: s.group as NamedGroup, keyExchange: s.publicKey })),
+  });
   const versions = config.offerTls12
     ? [ProtocolVersion.TLSv1_3, ProtocolVersion.TLSv1_2]
     : [ProtocolVersion.TLSv1_3];
-  add(ExtensionType.supportedVersions, encodeClientVersions(versions));
-  add(ExtensionType.signatureAlgorithms, encodeU16List(config.signatureSchemes));
+  ext.push({ type: ExtensionType.supportedVersions, versions });
+  ext.push({
+    type: ExtensionType.signatureAlgorithms,
+    schemes: config.signatureSchemes as SignatureScheme[],
+  });
   if (config.signatureSchemesCert !== undefined) {
-    add(ExtensionType.signatureAlgorithmsCert, encodeU16List(config.signatureSchemesCert));
-  }
-  add(ExtensionType.pskKeyExchangeModes, Uint8Array.of(1, PskKeyExchangeMode.psk_dhe_ke));
-  if (o.recordSizeLimit !== undefined)
-    add(ExtensionType.recordSizeLimit, encodeU16(o.recordSizeLimit));
-  if (config.alpn.length > 0) {
-    add(ExtensionType.applicationLayerProtocolNegotiation, encodeAlpn(config.alpn));
-  }
-  if (cookie !== undefined) add(ExtensionType.cookie, encodeCookie(cookie));
-  const psk = hello.psk;
-  const chFor = (pskData: Uint8Array | undefined) =>
-    encodeClientHello({
-      legacyVersion: ProtocolVersion.TLSv1_2,
-      random: hello.random,
-      legacySessionId: hello.sessionId,
-      cipherSuites: config.suites,
-      legacyCompressionMethods: Uint8Array.of(0),
-      extensions:
-        pskData === undefined ? ext : [...ext, { type: ExtensionType.preSharedKey, data: pskData }],
+    ext.push({
+      type: ExtensionType.signatureAlgorithmsCert,
+      schemes: config.signatureSchemesCert as SignatureScheme[],
     });
+  }
+  ext.push({ type: ExtensionType.pskKeyExchangeModes, modes: [PskKeyExchangeMode.psk_dhe_ke] });
+  if (o.recordSizeLimit !== undefined) {
+    ext.push({ type: ExtensionType.recordSizeLimit, recordSizeLimit: o.recordSizeLimit });
+  }
+  if (config.alpn.length > 0) {
+    ext.push({
+      type: ExtensionType.applicationLayerProtocolNegotiation,
+      protocols: alpnBytes(config.alpn),
+    });
+  }
+  if (cookie !== undefined) ext.push({ type: ExtensionType.cookie, cookie });
+  const hello1 = (extensions: readonly Extension[]): ClientHello => ({
+    type: HandshakeType.clientHello,
+    legacyVersion: ProtocolVersion.TLSv1_2,
+    random: hello.random,
+    legacySessionId: hello.sessionId,
+    cipherSuites: config.suites as CipherSuite[],
+    legacyCompressionMethods: Uint8Array.of(0),
+    extensions,
+  });
+  for (const e of ext) hello.offered.add(e.type);
+  const psk = hello.psk;
   if (psk === undefined) {
-    const message = await engine.sendHandshake(HandshakeType.clientHello, chFor(undefined));
+    const message = await engine.sendHandshake(hello1(ext));
     hello.transcript.update(message.raw);
     return;
   }
@@ -215,62 +206,26 @@ async function sendClientHello(
   hello.offered.add(ExtensionType.preSharedKey);
   const p = engine.provider;
   const s = psk.session;
-  const obfuscatedAge = (Math.max(0, engine.now() - s.receivedAt) + s.ageAdd) >>> 0;
-  const identities = [{ identity: s.ticket, obfuscatedAge }];
-  const placeholder = encodeOfferedPsks(identities, [new Uint8Array(psk.suite.hashLength)]);
-  const body = chFor(placeholder);
-  const bindersLength = 2 + 1 + psk.suite.hashLength;
-  const header = Uint8Array.of(
-    HandshakeType.clientHello,
-    body.length >> 16,
-    (body.length >> 8) & 0xff,
-    body.length & 0xff,
-  );
-  const truncated = new Uint8Array(4 + body.length - bindersLength);
-  truncated.set(header);
-  truncated.set(body.subarray(0, body.length - bindersLength), 4);
+  const obfuscatedTicketAge = (Math.max(0, engine.now() - s.receivedAt) + s.ageAdd) >>> 0;
+  const identities = [{ identity: s.ticket, obfuscatedTicketAge }];
+  const withBinders = (binders: Uint8Array[]) =>
+    hello1([...ext, { type: ExtensionType.preSharedKey, identities, binders }]);
+  const placeholder = [new Uint8Array(psk.suite.hashLength)];
+  const full = frame(withBinders(placeholder)).raw;
+  const truncated = full.subarray(0, full.length - encodePskBinders(placeholder).length);
   const bindersHash = hello.helloRetry
     ? hello.transcript.digestWith(truncated)
     : p.hash(psk.suite.hash, truncated);
-  const binderKey = deriveSecret(
-    p,
-    psk.suite.hash,
-    psk.earlySecret,
-    'res binder',
-    p.hash(psk.suite.hash, new Uint8Array(0)),
-  );
+  const empty = p.hash(psk.suite.hash, new Uint8Array(0));
+  const binderKey = deriveSecret(p, psk.suite.hash, psk.earlySecret, 'res binder', empty);
   const binder = finishedMac(p, psk.suite.hash, binderKey, bindersHash);
-  const message = await engine.sendHandshake(
-    HandshakeType.clientHello,
-    chFor(encodeOfferedPsks(identities, [binder])),
-  );
+  const message = await engine.sendHandshake(withBinders([binder]));
   hello.transcript.update(message.raw);
 }
 
 function isIpLiteral(name: string): boolean {
   // RFC 6066 3: "Literal IPv4 and IPv6 addresses are not permitted in HostName."
   return /^[0-9.]+$/.test(name) || name.includes(':');
-}
-
-/** Checks each extension of a server message was offered and is allowed in that message. */
-function checkResponseExtensions(
-  offered: ReadonlySet<number>,
-  list: readonly Extension[],
-  allowed: readonly number[],
-  message: string,
-): void {
-  for (const e of list) {
-    if (!offered.has(e.type)) {
-      throw unsupportedExtension(
-        `${message}: extension ${nameOf(ExtensionType, e.type)} was not offered`,
-      );
-    }
-    if (!allowed.includes(e.type)) {
-      throw illegalParameter(
-        `${message}: extension ${nameOf(ExtensionType, e.type)} is not allowed here`,
-      );
-    }
-  }
 }
 
 class ExpectServerHello implements State {
@@ -281,14 +236,12 @@ class ExpectServerHello implements State {
     private readonly hrrSuite?: Suite13,
   ) {}
 
-  async handle(m: HandshakeMessage): Promise<State> {
-    if (m.type !== HandshakeType.serverHello)
-      throw unexpected(`expected ServerHello, got ${m.type}`);
-    const sh = decodeServerHello(m.body);
+  async handle(m: RawMessage): Promise<State> {
+    const sh = expectMessage(m, HandshakeType.serverHello, this.name);
     const { hello } = this;
     const config = hello.config;
     const sv = findExtension(sh.extensions, ExtensionType.supportedVersions);
-    if (sv === undefined) {
+    if (sv === undefined || !('selectedVersion' in sv)) {
       // The server chose TLS 1.2 or older. RFC 8446 4.1.3: a 1.3 client checks the sentinel.
       const tail = sh.random.subarray(24);
       if (tail[0] === 0x44 && tail[1] === 0x4f && tail[7]! <= 1) {
@@ -298,7 +251,7 @@ class ExpectServerHello implements State {
         `server chose ${nameOf(ProtocolVersion, sh.legacyVersion)}; TLS 1.3 is required`,
       );
     }
-    const version = decodeU16(sv, 'selected_version');
+    const version = sv.selectedVersion;
     if (version !== ProtocolVersion.TLSv1_3 || sh.legacyVersion !== ProtocolVersion.TLSv1_2) {
       throw illegalParameter(
         `server selected version ${nameOf(ProtocolVersion, version)} we did not offer`,
@@ -307,8 +260,6 @@ class ExpectServerHello implements State {
     if (!equalBytes(sh.legacySessionIdEcho, hello.sessionId)) {
       throw illegalParameter('legacy_session_id_echo does not match the ClientHello');
     }
-    if (sh.legacyCompressionMethod !== 0)
-      throw illegalParameter('legacy_compression_method is not 0');
     const suite = suite13(sh.cipherSuite);
     if (suite === undefined || !config.suites.includes(sh.cipherSuite)) {
       throw illegalParameter(
@@ -318,29 +269,27 @@ class ExpectServerHello implements State {
     if (this.hrrSuite !== undefined && this.hrrSuite.code !== suite.code) {
       throw illegalParameter('ServerHello cipher suite differs from the HelloRetryRequest');
     }
-    if (equalBytes(sh.random, HELLO_RETRY_REQUEST_RANDOM)) return this.#retry(m, sh, suite);
-    checkResponseExtensions(
-      hello.offered,
-      sh.extensions,
-      [ExtensionType.keyShare, ExtensionType.preSharedKey, ExtensionType.supportedVersions],
-      'ServerHello',
-    );
+    if (sh.isHelloRetryRequest) return this.#retry(m, sh, suite);
+    checkExtensionsAllowed(sh.extensions, 'server_hello', hello.offered);
     const p = hello.engine.provider;
     // PSK acceptance (RFC 8446 4.2.11): selected_identity indexes our single offer.
     let psk: OfferedPsk | undefined;
-    const pskData = findExtension(sh.extensions, ExtensionType.preSharedKey);
-    if (pskData !== undefined) {
-      const index = decodeU16(pskData, 'selected_identity');
+    const pskExt = findExtension(sh.extensions, ExtensionType.preSharedKey);
+    if (pskExt !== undefined) {
+      if (!('selectedIdentity' in pskExt))
+        throw illegalParameter('pre_shared_key has the ClientHello form');
+      const index = pskExt.selectedIdentity;
       if (hello.psk === undefined || index !== 0)
         throw illegalParameter(`selected_identity ${index} was not offered`);
       if (hello.psk.suite.hash !== suite.hash)
         throw illegalParameter('PSK hash does not match the chosen suite');
       psk = hello.psk;
     }
-    const ksData = findExtension(sh.extensions, ExtensionType.keyShare);
+    const ks = findExtension(sh.extensions, ExtensionType.keyShare);
     // We offer only psk_dhe_ke, so a key share is always required.
-    if (ksData === undefined) throw missingExtension('ServerHello has no key_share');
-    const serverShare = decodeServerKeyShare(ksData);
+    if (ks === undefined || !('serverShare' in ks))
+      throw missingExtension('ServerHello has no key_share');
+    const serverShare = ks.serverShare;
     const ours = this.shares.find((s) => s.group === serverShare.group);
     if (ours === undefined)
       throw illegalParameter(`server key share for group ${serverShare.group} we did not send`);
@@ -367,22 +316,16 @@ class ExpectServerHello implements State {
   }
 
   /** RFC 8446 4.1.4: answer a HelloRetryRequest with ClientHello2. */
-  async #retry(m: HandshakeMessage, hrr: ServerHello, suite: Suite13): Promise<State> {
+  async #retry(m: RawMessage, hrr: ServerHello, suite: Suite13): Promise<State> {
     const { hello } = this;
     if (hello.helloRetry) throw unexpected('second HelloRetryRequest');
-    // RFC 8446 4.2.2: the server may send a cookie the client never offered.
-    checkResponseExtensions(
-      new Set([...hello.offered, ExtensionType.cookie]),
-      hrr.extensions,
-      [ExtensionType.keyShare, ExtensionType.cookie, ExtensionType.supportedVersions],
-      'HelloRetryRequest',
-    );
+    // RFC 8446 4.2.2: the cookie is exempt from the "was it offered" rule.
+    checkExtensionsAllowed(hrr.extensions, 'hello_retry_request', hello.offered);
     const ks = findExtension(hrr.extensions, ExtensionType.keyShare);
-    const cookieData = findExtension(hrr.extensions, ExtensionType.cookie);
-    const cookie = cookieData === undefined ? undefined : decodeCookie(cookieData);
+    const cookie = findExtension(hrr.extensions, ExtensionType.cookie)?.cookie;
     let shares = [...this.shares];
-    if (ks !== undefined) {
-      const group = decodeU16(ks, 'selected_group');
+    if (ks !== undefined && 'selectedGroup' in ks) {
+      const group = ks.selectedGroup;
       // RFC 8446 4.2.8: the group must be supported and not one we already sent a share for.
       if (!hello.config.groups.includes(group) || shares.some((s) => s.group === group)) {
         throw illegalParameter(
@@ -428,34 +371,19 @@ class ExpectEncryptedExtensions implements State {
     private readonly keys: HandshakeKeys,
   ) {}
 
-  async handle(m: HandshakeMessage): Promise<State> {
-    if (m.type !== HandshakeType.encryptedExtensions) {
-      throw unexpected(`expected EncryptedExtensions, got ${m.type}`);
-    }
-    const list = decodeEncryptedExtensions(m.body);
+  async handle(m: RawMessage): Promise<State> {
+    const list = expectMessage(m, HandshakeType.encryptedExtensions, this.name).extensions;
     const { hello } = this;
-    checkResponseExtensions(
-      hello.offered,
-      list,
-      [
-        ExtensionType.serverName,
-        ExtensionType.supportedGroups,
-        ExtensionType.applicationLayerProtocolNegotiation,
-        ExtensionType.recordSizeLimit,
-        ExtensionType.earlyData,
-        ExtensionType.maxFragmentLength,
-      ],
-      'EncryptedExtensions',
-    );
+    checkExtensionsAllowed(list, 'encrypted_extensions', hello.offered);
+    // RFC 6066 3: the server's acknowledgement of server_name is empty.
     const sni = findExtension(list, ExtensionType.serverName);
-    if (sni !== undefined && sni.length !== 0)
-      throw new DecodeError('server_name acknowledgement must be empty');
-    const groups = findExtension(list, ExtensionType.supportedGroups);
-    if (groups !== undefined) decodeU16List(groups, 'supported_groups');
+    if (sni !== undefined && sni.serverNames.length !== 0) {
+      throw illegalParameter('server_name acknowledgement must be empty');
+    }
     let alpn: string | undefined;
-    const alpnData = findExtension(list, ExtensionType.applicationLayerProtocolNegotiation);
-    if (alpnData !== undefined) {
-      const names = decodeAlpn(alpnData);
+    const alpnExt = findExtension(list, ExtensionType.applicationLayerProtocolNegotiation);
+    if (alpnExt !== undefined) {
+      const names = alpnNames(alpnExt.protocols);
       // RFC 7301 3.1: exactly one protocol, one the client offered.
       if (names.length !== 1 || !hello.config.alpn.includes(names[0]!)) {
         throw illegalParameter('server selected an ALPN protocol we did not offer');
@@ -463,7 +391,11 @@ class ExpectEncryptedExtensions implements State {
       alpn = names[0];
     }
     const limit = findExtension(list, ExtensionType.recordSizeLimit);
-    if (limit !== undefined) hello.engine.setPeerRecordSizeLimit(decodeRecordSizeLimit(limit));
+    if (limit !== undefined) {
+      // RFC 8449 4: a limit below 64 is illegal_parameter.
+      if (limit.recordSizeLimit < 64) throw illegalParameter('record_size_limit is below 64');
+      hello.engine.setPeerRecordSizeLimit(limit.recordSizeLimit);
+    }
     hello.transcript.update(m.raw);
     const negotiated: Negotiated = { alpn };
     if (this.keys.resumed) {
@@ -492,19 +424,23 @@ class ExpectCertificateOrRequest implements State {
     private readonly negotiated: Negotiated,
   ) {}
 
-  async handle(m: HandshakeMessage): Promise<State> {
+  async handle(m: RawMessage): Promise<State> {
     if (m.type === HandshakeType.certificateRequest) {
-      const cr = decodeCertificateRequest(m.body);
+      const cr = expectMessage(m, HandshakeType.certificateRequest, this.name);
+      if (cr.protocol !== 'tls13') throw unexpected('TLS 1.2 CertificateRequest in TLS 1.3');
+      checkExtensionsAllowed(cr.extensions, 'certificate_request');
       // RFC 8446 4.3.2: the context is empty unless this is post-handshake authentication.
-      if (cr.context.length !== 0)
+      if (cr.certificateRequestContext.length !== 0) {
         throw illegalParameter('certificate_request_context must be empty');
+      }
       const sa = findExtension(cr.extensions, ExtensionType.signatureAlgorithms);
-      if (sa === undefined)
+      if (sa === undefined) {
         throw missingExtension('CertificateRequest has no signature_algorithms');
+      }
       this.hello.transcript.update(m.raw);
       const request: ClientAuthRequest = {
-        context: cr.context,
-        schemes: decodeU16List(sa, 'signature_algorithms'),
+        context: cr.certificateRequestContext,
+        schemes: sa.schemes,
       };
       return new ExpectCertificate(this.hello, this.keys, this.negotiated, request);
     }
@@ -521,15 +457,17 @@ class ExpectCertificate implements State {
     private readonly request: ClientAuthRequest | undefined,
   ) {}
 
-  async handle(m: HandshakeMessage): Promise<State> {
-    if (m.type !== HandshakeType.certificate)
-      throw unexpected(`expected Certificate, got ${m.type}`);
-    const cert = decodeCertificate(m.body);
-    if (cert.context.length !== 0)
+  async handle(m: RawMessage): Promise<State> {
+    const cert = certificate13(expectMessage(m, HandshakeType.certificate, this.name));
+    if (cert.certificateRequestContext.length !== 0) {
       throw illegalParameter('server Certificate has a request context');
+    }
     // RFC 8446 4.4.2.4: an empty server Certificate is decode_error.
-    if (cert.entries.length === 0) throw decodeErrorMissing('server sent an empty Certificate');
-    const chain = cert.entries.map((e) => e.data.slice());
+    if (cert.certificateList.length === 0) {
+      throw decodeErrorMissing('server sent an empty Certificate');
+    }
+    for (const e of cert.certificateList) checkExtensionsAllowed(e.extensions, 'certificate', []);
+    const chain = cert.certificateList.map((e) => e.data.slice());
     const { engine, config } = this.hello;
     const accepted = await acceptChain(config.chain, chain, {
       serverName: config.options.serverName,
@@ -562,17 +500,15 @@ class ExpectCertificateVerify implements State {
     private readonly key: PublicKey,
   ) {}
 
-  async handle(m: HandshakeMessage): Promise<State> {
-    if (m.type !== HandshakeType.certificateVerify)
-      throw unexpected(`expected CertificateVerify, got ${m.type}`);
-    const cv = decodeCertificateVerify(m.body);
+  async handle(m: RawMessage): Promise<State> {
+    const cv = expectMessage(m, HandshakeType.certificateVerify, this.name);
     const { hello } = this;
     const proof: SignatureVerified = await verifyCertificateVerify(
       hello.engine.provider,
       'server',
       hello.config.signatureSchemes,
       this.key,
-      cv.scheme,
+      cv.algorithm,
       cv.signature,
       hello.transcript.digest(),
     );
@@ -602,8 +538,8 @@ class ExpectFinished implements State {
     private readonly auth: ServerAuth,
   ) {}
 
-  async handle(m: HandshakeMessage): Promise<State> {
-    if (m.type !== HandshakeType.finished) throw unexpected(`expected Finished, got ${m.type}`);
+  async handle(m: RawMessage): Promise<State> {
+    const fin = expectMessage(m, HandshakeType.finished, this.name);
     const { hello, keys } = this;
     const { engine, transcript, config } = hello;
     const p = engine.provider;
@@ -613,7 +549,7 @@ class ExpectFinished implements State {
       suite,
       keys.serverHs,
       transcript.digest(),
-      m.body,
+      fin.verifyData,
     );
     transcript.update(m.raw);
     const master = nextStage(p, suite.hash, keys.handshakeSecret, undefined);
@@ -634,8 +570,8 @@ class ExpectFinished implements State {
     await engine.setWriteKey(suite, keys.clientHs);
     if (this.request !== undefined) await this.#authenticate(this.request);
     const finished = finishedMac(p, suite.hash, keys.clientHs, transcript.digest());
-    const fin = await engine.sendHandshake(HandshakeType.finished, finished);
-    transcript.update(fin.raw);
+    const sent = await engine.sendHandshake({ type: HandshakeType.finished, verifyData: finished });
+    transcript.update(sent.raw);
     await engine.setWriteKey(suite, clientAp);
     const resumptionSecret = deriveSecret(p, suite.hash, master, 'res master', transcript.digest());
     engine.established(
@@ -672,20 +608,37 @@ class ExpectFinished implements State {
     const scheme =
       entry === undefined ? undefined : chooseScheme(engine.provider, entry, request.schemes);
     const chain = scheme === undefined ? [] : entry!.chain;
-    const cert = await engine.sendHandshake(
-      HandshakeType.certificate,
-      encodeCertificate(request.context, chain),
-    );
+    const cert = await engine.sendHandshake(certificateMessage(request.context, chain));
     transcript.update(cert.raw);
     if (scheme === undefined || entry === undefined) return;
     const content = certificateVerifyContent('client', transcript.digest());
     const signature = await engine.provider.sign(scheme, entry.key, content);
-    const cv = await engine.sendHandshake(
-      HandshakeType.certificateVerify,
-      encodeCertificateVerify({ scheme, signature }),
-    );
+    const cv = await engine.sendHandshake({
+      type: HandshakeType.certificateVerify,
+      algorithm: scheme as SignatureScheme,
+      signature,
+    });
     transcript.update(cv.raw);
   }
+}
+
+/** A TLS 1.3 Certificate message for `chain` (no per-entry extensions). */
+export function certificateMessage(
+  context: Uint8Array,
+  chain: readonly Uint8Array[],
+): Certificate13 {
+  return {
+    type: HandshakeType.certificate,
+    protocol: 'tls13',
+    certificateRequestContext: context,
+    certificateList: chain.map((data) => ({ data, extensions: [] })),
+  };
+}
+
+/** Narrows a decoded Certificate to its TLS 1.3 form. */
+export function certificate13(m: MessageOf<typeof HandshakeType.certificate>): Certificate13 {
+  if (m.protocol !== 'tls13') throw unexpected('TLS 1.2 Certificate in TLS 1.3');
+  return m;
 }
 
 /** The first of the peer's schemes (their preference order) our key can make in TLS 1.3. */
@@ -712,29 +665,25 @@ class ClientConnected implements State {
     private readonly alpn: string | undefined,
   ) {}
 
-  async handle(m: HandshakeMessage): Promise<State> {
+  async handle(m: RawMessage): Promise<State> {
     if (m.type === HandshakeType.newSessionTicket) {
-      const t = decodeNewSessionTicket(m.body);
+      const t = expectMessage(m, HandshakeType.newSessionTicket, this.name);
+      if (t.protocol !== 'tls13') throw unexpected('TLS 1.2 NewSessionTicket in TLS 1.3');
+      checkExtensionsAllowed(t.extensions, 'new_session_ticket');
       // RFC 8446 4.6.1: lifetime above seven days is illegal.
-      if (t.lifetime > maxTicketLifetime)
-        throw illegalParameter(`ticket_lifetime ${t.lifetime} exceeds 604800`);
-      let maxEarlyData = 0;
-      for (const e of t.extensions) {
-        if (e.type === ExtensionType.earlyData) {
-          if (e.data.length !== 4)
-            throw new IllegalParameterError('early_data in NewSessionTicket must be 4 bytes');
-          maxEarlyData =
-            ((e.data[0]! << 24) >>> 0) + ((e.data[1]! << 16) | (e.data[2]! << 8) | e.data[3]!);
-        }
+      if (t.ticketLifetime > maxTicketLifetime) {
+        throw illegalParameter(`ticket_lifetime ${t.ticketLifetime} exceeds 604800`);
       }
-      if (t.lifetime === 0) return this;
+      const maxEarlyData =
+        findExtension(t.extensions, ExtensionType.earlyData)?.maxEarlyDataSize ?? 0;
+      if (t.ticketLifetime === 0) return this;
       const p = this.engine.provider;
       const psk = expandLabel(
         p,
         this.suite.hash,
         this.resumptionSecret,
         'resumption',
-        t.nonce,
+        t.ticketNonce,
         this.suite.hashLength,
       );
       this.engine.emitSession({
@@ -744,8 +693,8 @@ class ClientConnected implements State {
         ticket: t.ticket.slice(),
         psk,
         receivedAt: this.engine.now(),
-        lifetime: t.lifetime,
-        ageAdd: t.ageAdd,
+        lifetime: t.ticketLifetime,
+        ageAdd: t.ticketAgeAdd,
         alpn: this.alpn,
         peerCertificates: this.chain,
         maxEarlyData,
@@ -753,7 +702,7 @@ class ClientConnected implements State {
       return this;
     }
     if (m.type === HandshakeType.keyUpdate) {
-      const requested = decodeKeyUpdate(m.body);
+      const requested = expectMessage(m, HandshakeType.keyUpdate, this.name).requestUpdate === 1;
       await this.engine.updateReadKey();
       if (requested && !this.engine.writeClosed) await this.engine.sendKeyUpdate(false);
       return this;

@@ -21,8 +21,9 @@ import {
   isTlsError,
   nameOf,
   TlsError,
+  type HandshakeMessage as WireMessage,
 } from '@tlskit/wire';
-import { frameHandshake, type HandshakeMessage } from './codec.js';
+import { frame, type RawMessage } from './codec.js';
 import { ConnectionStateError, internalError, PeerAlertError, unexpected } from './errors.js';
 import { Emitter, type HandshakeInfo, type Session } from './events.js';
 import { expandLabel, exportKeyingMaterial } from './secrets.js';
@@ -33,7 +34,7 @@ import { traceFields } from './trace.js';
 export interface State {
   /** For diagnostics: `ExpectServerHello`, `ExpectFinished`, ... */
   readonly name: string;
-  handle(message: HandshakeMessage): Promise<State>;
+  handle(message: RawMessage): Promise<State>;
 }
 
 /** Secrets of an established TLS 1.3 connection. */
@@ -240,8 +241,8 @@ export abstract class Engine extends Emitter implements Connection {
   }
 
   /** Frames and queues a handshake message under the current write key, and traces it. */
-  async sendHandshake(type: number, body: Uint8Array): Promise<HandshakeMessage> {
-    const message = frameHandshake(type, body);
+  async sendHandshake(decoded: WireMessage): Promise<RawMessage> {
+    const message = frame(decoded);
     this.#trace('sent', message);
     this.#pendingHandshake.push(message.raw);
     return message;
@@ -318,7 +319,7 @@ export abstract class Engine extends Emitter implements Connection {
     const suite = this.#writeSuite;
     const secret = this.#writeSecret;
     if (suite === undefined || secret === undefined) throw internalError('no write key to update');
-    await this.sendHandshake(HandshakeType.keyUpdate, Uint8Array.of(requestPeer ? 1 : 0));
+    await this.sendHandshake({ type: HandshakeType.keyUpdate, requestUpdate: requestPeer ? 1 : 0 });
     const next = expandLabel(
       this.provider,
       suite.hash,
@@ -514,7 +515,7 @@ export abstract class Engine extends Emitter implements Connection {
     this.emit('alert', { direction: 'sent', level, description, name: alertName(description) });
   }
 
-  #trace(direction: 'sent' | 'received', message: HandshakeMessage): void {
+  #trace(direction: 'sent' | 'received', message: RawMessage): void {
     if (!this.listens('message')) return;
     let fields: Record<string, unknown>;
     try {

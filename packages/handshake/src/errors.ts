@@ -31,11 +31,6 @@ export function missingExtension(message: string): TlsError {
   return new TlsError('ERR_MISSING_EXTENSION', AlertDescription.missingExtension, message);
 }
 
-/** An extension in a response that we never offered (RFC 8446 section 4.2): unsupported_extension. */
-export function unsupportedExtension(message: string): TlsError {
-  return new TlsError('ERR_UNSUPPORTED_EXTENSION', AlertDescription.unsupportedExtension, message);
-}
-
 /** No common protocol version: protocol_version. */
 export function protocolVersion(message: string): TlsError {
   return new TlsError('ERR_PROTOCOL_VERSION', AlertDescription.protocolVersion, message);

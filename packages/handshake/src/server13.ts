@@ -5,48 +5,26 @@
  */
 import type { PublicKey } from '@tlskit/crypto';
 import {
+  type CipherSuite,
+  type ClientHello,
+  checkExtensionsAllowed,
+  encodeExtensions,
+  encodePskBinders,
   equalBytes,
+  type Extension,
   ExtensionType,
+  findExtension,
   HandshakeType,
   HELLO_RETRY_REQUEST_RANDOM,
+  type KeyShareEntry,
   NamedGroup,
   nameOf,
   ProtocolVersion,
   PskKeyExchangeMode,
-  Writer,
+  type SignatureScheme,
 } from '@tlskit/wire';
-import { chooseScheme } from './client13.js';
-import {
-  type ClientHello,
-  decodeAlpn,
-  decodeCertificate,
-  decodeCertificateVerify,
-  decodeClientHello,
-  decodeClientKeyShares,
-  decodeClientVersions,
-  decodeCookie,
-  decodeKeyUpdate,
-  decodeOfferedPsks,
-  decodePskModes,
-  decodeRecordSizeLimit,
-  decodeServerName,
-  decodeU16List,
-  encodeAlpn,
-  encodeCertificate,
-  encodeCertificateRequest,
-  encodeCertificateVerify,
-  encodeCookie,
-  encodeExtensionsBody,
-  encodeNewSessionTicket,
-  encodeServerHello,
-  encodeServerKeyShare,
-  encodeU16,
-  encodeU16List,
-  type Extension,
-  findExtension,
-  type HandshakeMessage,
-  type KeyShareEntry,
-} from './codec.js';
+import { certificate13, certificateMessage, chooseScheme } from './client13.js';
+import { alpnBytes, alpnNames, expectMessage, hostName, type RawMessage } from './codec.js';
 import type { Engine, State } from './engine.js';
 import {
   certificateRequired,
@@ -56,7 +34,6 @@ import {
   missingExtension,
   noApplicationProtocol,
   protocolVersion,
-  unexpected,
 } from './errors.js';
 import type { CertificateEntry, ServerOptions, TicketSealer } from './options.js';
 import {
@@ -121,14 +98,13 @@ class ExpectClientHello implements State {
     this.name = retry === undefined ? 'ExpectClientHello' : 'ExpectClientHello2';
   }
 
-  async handle(m: HandshakeMessage): Promise<State> {
-    if (m.type !== HandshakeType.clientHello)
-      throw unexpected(`expected ClientHello, got ${m.type}`);
-    const ch = decodeClientHello(m.body);
+  async handle(m: RawMessage): Promise<State> {
+    const ch = expectMessage(m, HandshakeType.clientHello, this.name);
     const { engine, config, retry } = this;
     engine.setClientRandom(ch.random);
+    checkExtensionsAllowed(ch.extensions, 'client_hello');
     const sv = findExtension(ch.extensions, ExtensionType.supportedVersions);
-    const versions = sv === undefined ? [] : decodeClientVersions(sv);
+    const versions = sv !== undefined && 'versions' in sv ? sv.versions : [];
     if (!versions.includes(ProtocolVersion.TLSv1_3)) {
       throw protocolVersion('client does not offer TLS 1.3');
     }
@@ -144,23 +120,29 @@ class ExpectClientHello implements State {
     if (retry !== undefined) checkRetryHello(retry.first, ch);
 
     const suite = retry?.suite ?? chooseSuite(config, ch.cipherSuites);
-    const groupsData = findExtension(ch.extensions, ExtensionType.supportedGroups);
-    const sharesData = findExtension(ch.extensions, ExtensionType.keyShare);
-    if (groupsData === undefined) throw missingExtension('ClientHello has no supported_groups');
-    if (sharesData === undefined) throw missingExtension('ClientHello has no key_share');
-    const clientGroups = decodeU16List(groupsData, 'supported_groups');
-    const shares = decodeClientKeyShares(sharesData);
+    const groupsExt = findExtension(ch.extensions, ExtensionType.supportedGroups);
+    const sharesExt = findExtension(ch.extensions, ExtensionType.keyShare);
+    if (groupsExt === undefined) throw missingExtension('ClientHello has no supported_groups');
+    if (sharesExt === undefined || !('clientShares' in sharesExt)) {
+      throw missingExtension('ClientHello has no key_share');
+    }
+    const clientGroups: readonly number[] = groupsExt.groups;
+    const shares = sharesExt.clientShares;
+    // RFC 8446 4.2.8: one share per group at most.
+    if (new Set(shares.map((x) => x.group)).size !== shares.length) {
+      throw illegalParameter('key_share: two shares for the same group');
+    }
     for (const s of shares) {
       if (!clientGroups.includes(s.group))
         throw illegalParameter('key_share group not in supported_groups');
     }
-    const modesData = findExtension(ch.extensions, ExtensionType.pskKeyExchangeModes);
-    const modes = modesData === undefined ? [] : decodePskModes(modesData);
+    const modes: readonly number[] =
+      findExtension(ch.extensions, ExtensionType.pskKeyExchangeModes)?.modes ?? [];
 
     // Cookie (RFC 8446 4.2.2): what we sent must come back unchanged.
     const cookieData = findExtension(ch.extensions, ExtensionType.cookie);
     if (retry?.cookie !== undefined) {
-      if (cookieData === undefined || !equalBytes(decodeCookie(cookieData), retry.cookie)) {
+      if (cookieData === undefined || !equalBytes(cookieData.cookie, retry.cookie)) {
         throw illegalParameter('ClientHello2 cookie does not match the HelloRetryRequest');
       }
     } else if (cookieData !== undefined) {
@@ -194,7 +176,7 @@ class ExpectClientHello implements State {
 
   /** RFC 8446 4.1.4: ask for a share of `group` (and, if configured, echo a cookie). */
   async #helloRetry(
-    m: HandshakeMessage,
+    m: RawMessage,
     ch: ClientHello,
     suite: Suite13,
     group: number,
@@ -203,26 +185,25 @@ class ExpectClientHello implements State {
     const { engine, config } = this;
     transcript.update(m.raw);
     transcript.replaceWithMessageHash();
-    const ext: Extension[] = [{ type: ExtensionType.keyShare, data: encodeU16(group) }];
+    const ext: Extension[] = [{ type: ExtensionType.keyShare, selectedGroup: group as NamedGroup }];
     let cookie: Uint8Array | undefined;
     if (config.options.helloRetryCookie === true) {
       // The cookie binds ClientHello1: an HMAC of its hash under a per-connection random key.
       const key = engine.provider.randomBytes(32);
       cookie = engine.provider.hmac(suite.hash, key, transcript.digest());
-      ext.push({ type: ExtensionType.cookie, data: encodeCookie(cookie) });
+      ext.push({ type: ExtensionType.cookie, cookie });
     }
-    ext.push({ type: ExtensionType.supportedVersions, data: encodeU16(ProtocolVersion.TLSv1_3) });
-    const hrr = await engine.sendHandshake(
-      HandshakeType.serverHello,
-      encodeServerHello({
-        legacyVersion: ProtocolVersion.TLSv1_2,
-        random: HELLO_RETRY_REQUEST_RANDOM,
-        legacySessionIdEcho: ch.legacySessionId,
-        cipherSuite: suite.code,
-        legacyCompressionMethod: 0,
-        extensions: ext,
-      }),
-    );
+    ext.push({ type: ExtensionType.supportedVersions, selectedVersion: ProtocolVersion.TLSv1_3 });
+    const hrr = await engine.sendHandshake({
+      type: HandshakeType.serverHello,
+      legacyVersion: ProtocolVersion.TLSv1_2,
+      random: HELLO_RETRY_REQUEST_RANDOM,
+      legacySessionIdEcho: ch.legacySessionId,
+      cipherSuite: suite.code as CipherSuite,
+      legacyCompressionMethod: 0,
+      extensions: ext,
+      isHelloRetryRequest: true,
+    });
     transcript.update(hrr.raw);
     // RFC 8446 D.4: in compatibility mode the server sends change_cipher_spec after its first message.
     if (ch.legacySessionId.length > 0) await engine.sendChangeCipherSpec();
@@ -245,9 +226,7 @@ function checkRetryHello(first: ClientHello, second: ClientHello): void {
     list.filter((e) => !retryMayChange.includes(e.type));
   const a = strip(first.extensions);
   const b = strip(second.extensions);
-  const sameExt =
-    a.length === b.length &&
-    a.every((e, i) => e.type === b[i]!.type && equalBytes(e.data, b[i]!.data));
+  const sameExt = equalBytes(encodeExtensions(a), encodeExtensions(b));
   if (!same || !sameExt)
     throw illegalParameter('ClientHello2 differs from ClientHello1 beyond what a retry allows');
 }
@@ -293,19 +272,23 @@ async function acceptPsk(
   engine: Engine,
   config: ServerConfig,
   ch: ClientHello,
-  m: HandshakeMessage,
+  m: RawMessage,
   suite: Suite13,
   modes: readonly number[],
   transcript: Transcript,
   serverName: string | undefined,
 ): Promise<AcceptedPsk | undefined> {
-  const data = findExtension(ch.extensions, ExtensionType.preSharedKey);
-  if (data === undefined) return undefined;
+  const offer = findExtension(ch.extensions, ExtensionType.preSharedKey);
+  if (offer === undefined) return undefined;
+  if (!('identities' in offer)) throw illegalParameter('pre_shared_key has the ServerHello form');
   // RFC 8446 4.2.9: a PSK offer without psk_key_exchange_modes is illegal.
   if (findExtension(ch.extensions, ExtensionType.pskKeyExchangeModes) === undefined) {
     throw missingExtension('pre_shared_key without psk_key_exchange_modes');
   }
-  const offer = decodeOfferedPsks(data);
+  if (offer.identities.length === 0 || offer.identities.length !== offer.binders.length) {
+    throw illegalParameter('pre_shared_key: identities and binders must pair up');
+  }
+  const bindersLength = encodePskBinders(offer.binders).length;
   if (config.sealer === undefined || config.options.resumption === false) return undefined;
   if (!modes.includes(PskKeyExchangeMode.psk_dhe_ke)) return undefined;
   const p = engine.provider;
@@ -321,11 +304,11 @@ async function acceptPsk(
     // RFC 8446 4.6.1: no use beyond the lifetime; the client's view of the age must agree roughly.
     const age = now - state.issuedAt;
     if (age < 0 || age > state.lifetime * 1000) continue;
-    const clientAge = (id.obfuscatedAge - state.ageAdd) >>> 0;
+    const clientAge = (id.obfuscatedTicketAge - state.ageAdd) >>> 0;
     if (Math.abs(clientAge - age) > 60_000) continue;
     if (state.serverName !== (serverName ?? '')) continue;
     // RFC 8446 4.2.11.2: the binder covers the ClientHello up to the binders list.
-    const truncated = m.raw.subarray(0, m.raw.length - offer.bindersLength);
+    const truncated = m.raw.subarray(0, m.raw.length - bindersLength);
     const early = earlySecret(p, suite.hash, state.psk);
     const binderKey = deriveSecret(
       p,
@@ -376,9 +359,9 @@ function hostMatches(pattern: string, name: string): boolean {
 }
 
 function chooseAlpn(config: ServerConfig, ch: ClientHello): string | undefined {
-  const data = findExtension(ch.extensions, ExtensionType.applicationLayerProtocolNegotiation);
-  if (data === undefined || config.alpn.length === 0) return undefined;
-  const offered = decodeAlpn(data);
+  const ext = findExtension(ch.extensions, ExtensionType.applicationLayerProtocolNegotiation);
+  if (ext === undefined || config.alpn.length === 0) return undefined;
+  const offered = alpnNames(ext.protocols);
   const chosen = config.alpn.find((a) => offered.includes(a));
   // RFC 7301 3.2: no overlap is fatal.
   if (chosen === undefined) throw noApplicationProtocol('no ALPN protocol in common');
@@ -390,7 +373,7 @@ async function negotiate(
   engine: Engine,
   config: ServerConfig,
   ch: ClientHello,
-  m: HandshakeMessage,
+  m: RawMessage,
   suite: Suite13,
   share: KeyShareEntry,
   modes: readonly number[],
@@ -398,8 +381,8 @@ async function negotiate(
   helloRetry: boolean,
 ): Promise<State> {
   const p = engine.provider;
-  const sniData = findExtension(ch.extensions, ExtensionType.serverName);
-  const serverName = sniData === undefined ? undefined : decodeServerName(sniData);
+  const sniExt = findExtension(ch.extensions, ExtensionType.serverName);
+  const serverName = sniExt === undefined ? undefined : hostName(sniExt);
   const alpn = chooseAlpn(config, ch);
   // Binders are checked against the transcript before this ClientHello is added to it.
   const psk = await acceptPsk(engine, config, ch, m, suite, modes, transcript, serverName);
@@ -408,39 +391,38 @@ async function negotiate(
   let cert: { entry: CertificateEntry; scheme: number } | undefined;
   if (psk === undefined) {
     if (saData === undefined) throw missingExtension('ClientHello has no signature_algorithms');
-    cert = chooseCertificate(
-      engine,
-      config,
-      serverName,
-      decodeU16List(saData, 'signature_algorithms'),
-    );
+    cert = chooseCertificate(engine, config, serverName, saData.schemes);
   }
   const limitData = findExtension(ch.extensions, ExtensionType.recordSizeLimit);
-  if (limitData !== undefined) engine.setPeerRecordSizeLimit(decodeRecordSizeLimit(limitData));
+  if (limitData !== undefined) {
+    // RFC 8449 4: a limit below 64 is illegal_parameter.
+    if (limitData.recordSizeLimit < 64) throw illegalParameter('record_size_limit is below 64');
+    engine.setPeerRecordSizeLimit(limitData.recordSizeLimit);
+  }
 
   const random = p.randomBytes(32);
   const kx = p.keyExchange(share.group);
   if (kx === undefined) throw handshakeFailure('no key exchange for the chosen group');
   const response = await kx.respond(share.keyExchange);
   const shExt: Extension[] = [];
-  if (psk !== undefined)
-    shExt.push({ type: ExtensionType.preSharedKey, data: encodeU16(psk.index) });
+  if (psk !== undefined) {
+    shExt.push({ type: ExtensionType.preSharedKey, selectedIdentity: psk.index });
+  }
   shExt.push({
     type: ExtensionType.keyShare,
-    data: encodeServerKeyShare({ group: share.group, keyExchange: response.publicKey }),
+    serverShare: { group: share.group, keyExchange: response.publicKey },
   });
-  shExt.push({ type: ExtensionType.supportedVersions, data: encodeU16(ProtocolVersion.TLSv1_3) });
-  const sh = await engine.sendHandshake(
-    HandshakeType.serverHello,
-    encodeServerHello({
-      legacyVersion: ProtocolVersion.TLSv1_2,
-      random,
-      legacySessionIdEcho: ch.legacySessionId,
-      cipherSuite: suite.code,
-      legacyCompressionMethod: 0,
-      extensions: shExt,
-    }),
-  );
+  shExt.push({ type: ExtensionType.supportedVersions, selectedVersion: ProtocolVersion.TLSv1_3 });
+  const sh = await engine.sendHandshake({
+    type: HandshakeType.serverHello,
+    legacyVersion: ProtocolVersion.TLSv1_2,
+    random,
+    legacySessionIdEcho: ch.legacySessionId,
+    cipherSuite: suite.code as CipherSuite,
+    legacyCompressionMethod: 0,
+    extensions: shExt,
+    isHelloRetryRequest: false,
+  });
   transcript.update(sh.raw);
   const early = psk?.earlySecret ?? earlySecret(p, suite.hash, undefined);
   const handshakeSecret = nextStage(p, suite.hash, early, response.sharedSecret);
@@ -458,51 +440,58 @@ async function negotiate(
 
   // EncryptedExtensions (RFC 8446 4.3.1).
   const ee: Extension[] = [
-    { type: ExtensionType.supportedGroups, data: encodeU16List(config.groups) },
+    { type: ExtensionType.supportedGroups, groups: config.groups as NamedGroup[] },
   ];
   if (limitData !== undefined) {
-    ee.push({ type: ExtensionType.recordSizeLimit, data: encodeU16(config.recordSizeLimit) });
+    ee.push({ type: ExtensionType.recordSizeLimit, recordSizeLimit: config.recordSizeLimit });
   }
-  if (serverName !== undefined)
-    ee.push({ type: ExtensionType.serverName, data: new Uint8Array(0) });
-  if (alpn !== undefined)
-    ee.push({ type: ExtensionType.applicationLayerProtocolNegotiation, data: encodeAlpn([alpn]) });
-  const eeMsg = await engine.sendHandshake(
-    HandshakeType.encryptedExtensions,
-    encodeExtensionsBody(ee),
-  );
+  if (serverName !== undefined) ee.push({ type: ExtensionType.serverName, serverNames: [] });
+  if (alpn !== undefined) {
+    ee.push({
+      type: ExtensionType.applicationLayerProtocolNegotiation,
+      protocols: alpnBytes([alpn]),
+    });
+  }
+  const eeMsg = await engine.sendHandshake({
+    type: HandshakeType.encryptedExtensions,
+    extensions: ee,
+  });
   transcript.update(eeMsg.raw);
 
   const policy = config.options.clientAuth ?? 'none';
   const askClient = cert !== undefined && policy !== 'none';
   if (askClient) {
-    const crExt: Extension[] = [
-      { type: ExtensionType.signatureAlgorithms, data: encodeU16List(config.signatureSchemes) },
-    ];
-    const cr = await engine.sendHandshake(
-      HandshakeType.certificateRequest,
-      encodeCertificateRequest({ context: new Uint8Array(0), extensions: crExt }),
-    );
+    const cr = await engine.sendHandshake({
+      type: HandshakeType.certificateRequest,
+      protocol: 'tls13',
+      certificateRequestContext: new Uint8Array(0),
+      extensions: [
+        {
+          type: ExtensionType.signatureAlgorithms,
+          schemes: config.signatureSchemes as SignatureScheme[],
+        },
+      ],
+    });
     transcript.update(cr.raw);
   }
   if (cert !== undefined) {
     const certMsg = await engine.sendHandshake(
-      HandshakeType.certificate,
-      encodeCertificate(new Uint8Array(0), cert.entry.chain),
+      certificateMessage(new Uint8Array(0), cert.entry.chain),
     );
     transcript.update(certMsg.raw);
     const content = certificateVerifyContent('server', transcript.digest());
     const signature = await p.sign(cert.scheme, cert.entry.key, content);
-    const cv = await engine.sendHandshake(
-      HandshakeType.certificateVerify,
-      encodeCertificateVerify({ scheme: cert.scheme, signature }),
-    );
+    const cv = await engine.sendHandshake({
+      type: HandshakeType.certificateVerify,
+      algorithm: cert.scheme as SignatureScheme,
+      signature,
+    });
     transcript.update(cv.raw);
   }
-  const fin = await engine.sendHandshake(
-    HandshakeType.finished,
-    finishedMac(p, suite.hash, serverHs, transcript.digest()),
-  );
+  const fin = await engine.sendHandshake({
+    type: HandshakeType.finished,
+    verifyData: finishedMac(p, suite.hash, serverHs, transcript.digest()),
+  });
   transcript.update(fin.raw);
   const master = nextStage(p, suite.hash, handshakeSecret, undefined);
   const th2 = transcript.digest();
@@ -564,15 +553,15 @@ class ExpectClientCertificate implements State {
     private readonly required: boolean,
   ) {}
 
-  async handle(m: HandshakeMessage): Promise<State> {
-    if (m.type !== HandshakeType.certificate)
-      throw unexpected(`expected Certificate, got ${m.type}`);
-    const cert = decodeCertificate(m.body);
-    if (cert.context.length !== 0)
+  async handle(m: RawMessage): Promise<State> {
+    const cert = certificate13(expectMessage(m, HandshakeType.certificate, this.name));
+    if (cert.certificateRequestContext.length !== 0) {
       throw illegalParameter('client Certificate context does not match the request');
+    }
+    for (const e of cert.certificateList) checkExtensionsAllowed(e.extensions, 'certificate', []);
     const { engine, config, transcript } = this.flight;
     transcript.update(m.raw);
-    if (cert.entries.length === 0) {
+    if (cert.certificateList.length === 0) {
       // RFC 8446 4.4.2.4: without a certificate, the server may go on or abort with certificate_required.
       if (this.required) throw certificateRequired('the server requires a client certificate');
       return new ExpectClientFinished(this.flight, {
@@ -581,7 +570,7 @@ class ExpectClientCertificate implements State {
         scheme: undefined,
       });
     }
-    const chain = cert.entries.map((e) => e.data.slice());
+    const chain = cert.certificateList.map((e) => e.data.slice());
     const accepted = await acceptChain(config.chain, chain, {
       serverName: this.flight.serverName,
       now: engine.now(),
@@ -601,17 +590,15 @@ class ExpectClientCertificateVerify implements State {
     private readonly key: PublicKey,
   ) {}
 
-  async handle(m: HandshakeMessage): Promise<State> {
-    if (m.type !== HandshakeType.certificateVerify)
-      throw unexpected(`expected CertificateVerify, got ${m.type}`);
-    const cv = decodeCertificateVerify(m.body);
+  async handle(m: RawMessage): Promise<State> {
+    const cv = expectMessage(m, HandshakeType.certificateVerify, this.name);
     const { engine, config, transcript } = this.flight;
     const proof = await verifyCertificateVerify(
       engine.provider,
       'client',
       config.signatureSchemes.filter(isTls13SignatureScheme),
       this.key,
-      cv.scheme,
+      cv.algorithm,
       cv.signature,
       transcript.digest(),
     );
@@ -631,8 +618,8 @@ class ExpectClientFinished implements State {
     private readonly auth: ClientAuth,
   ) {}
 
-  async handle(m: HandshakeMessage): Promise<State> {
-    if (m.type !== HandshakeType.finished) throw unexpected(`expected Finished, got ${m.type}`);
+  async handle(m: RawMessage): Promise<State> {
+    const fin = expectMessage(m, HandshakeType.finished, this.name);
     const f = this.flight;
     const { engine, transcript, suite } = f;
     const p = engine.provider;
@@ -641,7 +628,7 @@ class ExpectClientFinished implements State {
       suite,
       f.clientHs,
       transcript.digest(),
-      m.body,
+      fin.verifyData,
     );
     transcript.update(m.raw);
     await engine.setReadKey(suite, f.clientAp);
@@ -677,9 +664,7 @@ async function issueTickets(f: ServerFlight, resumptionSecret: Uint8Array): Prom
   const p = engine.provider;
   const maxEarly = config.options.ticketMaxEarlyData ?? 0;
   const extensions: Extension[] =
-    maxEarly > 0
-      ? [{ type: ExtensionType.earlyData, data: new Writer().u32(maxEarly).finish().slice() }]
-      : [];
+    maxEarly > 0 ? [{ type: ExtensionType.earlyData, maxEarlyDataSize: maxEarly }] : [];
   for (let i = 0; i < config.ticketCount; i++) {
     const nonce = Uint8Array.of(i >> 8, i & 0xff);
     const ageAdd = new DataView(p.randomBytes(4).buffer).getUint32(0);
@@ -694,16 +679,15 @@ async function issueTickets(f: ServerFlight, resumptionSecret: Uint8Array): Prom
       serverName: f.serverName ?? '',
     };
     const ticket = await sealer.seal(encodeTicketState(state));
-    await engine.sendHandshake(
-      HandshakeType.newSessionTicket,
-      encodeNewSessionTicket({
-        lifetime: config.ticketLifetime,
-        ageAdd,
-        nonce,
-        ticket,
-        extensions,
-      }),
-    );
+    await engine.sendHandshake({
+      type: HandshakeType.newSessionTicket,
+      protocol: 'tls13',
+      ticketLifetime: config.ticketLifetime,
+      ticketAgeAdd: ageAdd,
+      ticketNonce: nonce,
+      ticket,
+      extensions,
+    });
   }
 }
 
@@ -712,10 +696,8 @@ class ServerConnected implements State {
   readonly name = 'ServerConnected';
   constructor(private readonly engine: Engine) {}
 
-  async handle(m: HandshakeMessage): Promise<State> {
-    if (m.type !== HandshakeType.keyUpdate)
-      throw unexpected(`unexpected handshake message ${m.type} after the handshake`);
-    const requested = decodeKeyUpdate(m.body);
+  async handle(m: RawMessage): Promise<State> {
+    const requested = expectMessage(m, HandshakeType.keyUpdate, this.name).requestUpdate === 1;
     await this.engine.updateReadKey();
     if (requested && !this.engine.writeClosed) await this.engine.sendKeyUpdate(false);
     return this;
