@@ -38,7 +38,10 @@ export function describeRecord(record: InspectedRecord): Fields {
 function describeContent(content: RecordContent, fragment: Uint8Array): Fields {
   switch (content.kind) {
     case 'handshake':
-      return { messages: content.messages.map(describeMessage) };
+      return {
+        messages: content.messages.map(describeMessage),
+        ...(content.pendingBytes > 0 ? { continued_in_next_record: content.pendingBytes } : {}),
+      };
     case 'change_cipher_spec':
       return { change_cipher_spec: 1 };
     case 'alert':

@@ -41,6 +41,8 @@ export type RecordContent =
       readonly kind: 'handshake';
       /** Messages that end in this record (they may have started in earlier ones). */
       readonly messages: readonly InspectedMessage[];
+      /** Bytes of a message that has not ended yet: it continues in the next record. */
+      readonly pendingBytes: number;
     }
   | { readonly kind: 'change_cipher_spec' }
   | { readonly kind: 'alert'; readonly alert: Alert }
@@ -143,7 +145,8 @@ class HandshakeStream {
     }
     if (this.#encrypted) return { kind: 'opaque', reason: 'encrypted' };
     if (header.type === ContentType.alert) return { kind: 'alert', alert: decodeAlert(fragment) };
-    return { kind: 'handshake', messages: this.#handshake(fragment) };
+    const messages = this.#handshake(fragment);
+    return { kind: 'handshake', messages, pendingBytes: this.#pending.length };
   }
 
   #handshake(fragment: Uint8Array): InspectedMessage[] {

@@ -168,6 +168,9 @@ describe('inspect on captured ClientHellos', () => {
     writeFileSync(file, split);
     const json = await inspectJson(file);
     expect(json.records.map((r) => r.messages?.length)).toEqual([0, 1]);
+    // The first record holds only the first 100 bytes of the message.
+    expect(json.records[0]!.continued_in_next_record).toBe(cut);
+    expect(json.records[1]!.continued_in_next_record).toBeUndefined();
     const original = firstMessage(await inspectJson(fixturePath('openssl-s_client.hex')));
     expect(json.records[1]!.messages![0]).toEqual(original);
   });
