@@ -17,8 +17,16 @@ import { PlaintextProtection, type RecordProtection } from './protection.js';
 export type RecordEvent =
   /** One whole handshake message, header included (a view when it came in one record). */
   | { readonly type: 'handshake'; readonly message: Uint8Array }
-  /** One alert (RFC 8446 section 6: a record of type alert holds exactly one). */
-  | { readonly type: 'alert'; readonly level: AlertLevel; readonly description: AlertDescription }
+  /**
+   * One alert (RFC 8446 section 6: a record of type alert holds exactly one). `unprotected` is set
+   * only for a plaintext alert accepted under TLS 1.3 keys (see `acceptUnprotectedAlerts`).
+   */
+  | {
+      readonly type: 'alert';
+      readonly level: AlertLevel;
+      readonly description: AlertDescription;
+      readonly unprotected?: true;
+    }
   /** A non-empty application_data fragment. */
   | { readonly type: 'applicationData'; readonly data: Uint8Array }
   /** A TLS 1.2 ChangeCipherSpec: the engine installs the next read protection now. */
@@ -74,6 +82,15 @@ export class RecordReader {
    * other protection is `unexpected_message`.
    */
   ignoreChangeCipherSpec = false;
+
+  /**
+   * While true, an unprotected alert under TLS 1.3 keys is returned (flagged `unprotected`)
+   * instead of being `unexpected_message`. A peer that fails before it installs its keys, e.g. on
+   * our ServerHello, sends its alert in plaintext, and reporting that alert is more useful than a
+   * protocol error. Set it only during the handshake: after it, an on-path attacker could forge a
+   * plaintext close_notify and truncate the data stream.
+   */
+  acceptUnprotectedAlerts = false;
 
   constructor(options: RecordReaderOptions = {}) {
     this.#protection = options.protection ?? new PlaintextProtection();
@@ -195,6 +212,10 @@ export class RecordReader {
       }
     } else {
       if (protection.kind === 'tls13' && raw.contentType !== ContentType.applicationData) {
+        if (raw.contentType === ContentType.alert && this.acceptUnprotectedAlerts) {
+          const { level, description } = decodeAlert(raw.payload);
+          return { type: 'alert', level, description, unprotected: true };
+        }
         throw new UnexpectedMessageError(
           `unprotected record of content type ${raw.contentType} after TLS 1.3 keys are in place`,
         );

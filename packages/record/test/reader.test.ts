@@ -153,6 +153,22 @@ describe('RecordReader TLS 1.3 deprotection', () => {
     await rejectsWith(reader.read(), 'ERR_UNEXPECTED_MESSAGE', 10);
   });
 
+  it('returns an unprotected alert under keys only while acceptUnprotectedAlerts is set', async () => {
+    const { reader } = await protectedReader();
+    reader.acceptUnprotectedAlerts = true;
+    reader.feed(plaintextRecord(ContentType.alert, Uint8Array.of(2, 40)));
+    expect(await reader.read()).toEqual({
+      type: 'alert',
+      level: 2,
+      description: 40,
+      unprotected: true,
+    });
+    reader.acceptUnprotectedAlerts = false;
+    // Afterwards a forged plaintext close_notify must not pass as an orderly close.
+    reader.feed(plaintextRecord(ContentType.alert, Uint8Array.of(1, 0)));
+    await rejectsWith(reader.read(), 'ERR_UNEXPECTED_MESSAGE', 10);
+  });
+
   it('refuses an unknown inner content type', async () => {
     const { reader, key } = await protectedReader();
     reader.feed(sealWithNode(aead, key, 0, innerPlaintext(Uint8Array.of(1, 2), 99)));
