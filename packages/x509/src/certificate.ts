@@ -188,8 +188,8 @@ function parseAuthorityKeyIdentifier(value: Uint8Array): AuthorityKeyIdentifier 
   let hasAuthorityCertSerialNumber = false;
   let last = -1;
   for (const item of items) {
-    const number = item.idBlock.tagNumber;
-    if (item.idBlock.tagClass !== tagClass.context || number <= last || number > 2) {
+    const number = item.tag;
+    if (item.cls !== tagClass.context || number <= last || number > 2) {
       throw malformed('authorityKeyIdentifier: unexpected field');
     }
     last = number;
@@ -231,8 +231,8 @@ function parseNameConstraints(value: Uint8Array): NameConstraints {
   let excluded: GeneralName[] = [];
   let last = -1;
   for (const item of items) {
-    const number = item.idBlock.tagNumber;
-    if (item.idBlock.tagClass !== tagClass.context || number <= last || number > 1) {
+    const number = item.tag;
+    if (item.cls !== tagClass.context || number <= last || number > 1) {
       throw malformed('nameConstraints: unexpected field');
     }
     last = number;

@@ -26,7 +26,7 @@ const generalNameTag = {
 } as const;
 
 function ia5(node: Node, what: string): string {
-  if (node.idBlock.isConstructed) throw malformed(`${what}: IA5String in constructed form`);
+  if (node.constructed) throw malformed(`${what}: IA5String in constructed form`);
   // RFC 5280 7.2: IA5String is ASCII; internationalised names go in as A-labels.
   const text = ascii(content(node));
   if (text === null) throw malformed(`${what}: non-ASCII byte in an IA5String name`);
@@ -35,9 +35,8 @@ function ia5(node: Node, what: string): string {
 
 /** Parses one GeneralName. */
 export function parseGeneralName(node: Node, what: string): GeneralName {
-  if (node.idBlock.tagClass !== tagClass.context)
-    throw malformed(`${what}: GeneralName is not context-tagged`);
-  const number = node.idBlock.tagNumber;
+  if (node.cls !== tagClass.context) throw malformed(`${what}: GeneralName is not context-tagged`);
+  const number = node.tag;
   switch (number) {
     case generalNameTag.rfc822Name:
       return { kind: 'email', value: ia5(node, what) };
@@ -46,7 +45,7 @@ export function parseGeneralName(node: Node, what: string): GeneralName {
     case generalNameTag.uri:
       return { kind: 'uri', value: ia5(node, what) };
     case generalNameTag.iPAddress:
-      if (node.idBlock.isConstructed) throw malformed(`${what}: iPAddress in constructed form`);
+      if (node.constructed) throw malformed(`${what}: iPAddress in constructed form`);
       return { kind: 'ip', bytes: content(node) };
     case generalNameTag.directoryName: {
       // [4] is EXPLICIT because Name is a CHOICE (X.680 31.2.7).

@@ -1,4 +1,3 @@
-import type * as asn1js from 'asn1js';
 import { ascii, children, content, is, type Node, oid, raw, sequence, tag, toHex } from './der.js';
 import { malformed } from './errors.js';
 import { oids } from './oids.js';
@@ -27,7 +26,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function decodeText(node: Node): string | null {
   const bytes = content(node);
-  const number = node.idBlock.tagClass === 1 ? node.idBlock.tagNumber : -1;
+  const number = node.cls === 0 ? node.tag : -1;
   try {
     switch (number) {
       case tag.utf8String:
@@ -90,7 +89,7 @@ export function parseName(node: Node | undefined, what: string): Name {
     rdns.push(rdn);
     keys.push(rdnKey(rdn));
   }
-  return { der: raw(node as asn1js.AsnType), rdns, key: JSON.stringify(keys) };
+  return { der: raw(node!), rdns, key: JSON.stringify(keys) };
 }
 
 function rdnKey(rdn: readonly Attribute[]): string {

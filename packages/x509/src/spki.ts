@@ -117,10 +117,9 @@ function pssHash(parameters: Node | undefined): { scheme: number; length: number
   let mgfHash: string | undefined;
   let salt = 20;
   for (const field of fields) {
-    if (field.idBlock.tagClass !== tagClass.context)
-      throw malformed('RSASSA-PSS-params: bad field');
+    if (field.cls !== tagClass.context) throw malformed('RSASSA-PSS-params: bad field');
     const [inner] = children(field, 'RSASSA-PSS-params');
-    switch (field.idBlock.tagNumber) {
+    switch (field.tag) {
       case 0:
         hash = parseAlgorithmIdentifier(inner, 'PSS hashAlgorithm').oid;
         break;
