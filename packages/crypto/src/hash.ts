@@ -49,18 +49,20 @@ export function hash(name: HashName, data: Uint8Array): Uint8Array {
   return nobleHash(name)(data);
 }
 
-interface NobleHashState {
+/** A library's running hash state; `clone` is noble's `clone()` or node's `copy()`. */
+export interface HashState {
   update(data: Uint8Array): unknown;
   digest(): Uint8Array;
-  clone(): NobleHashState;
+  clone(): HashState;
 }
 
-class NobleIncrementalHash implements IncrementalHash {
+/** An IncrementalHash over any library's hash state. */
+export class CloningHash implements IncrementalHash {
   readonly hashName: HashName;
   readonly outputLength: number;
-  readonly #state: NobleHashState;
+  readonly #state: HashState;
 
-  constructor(name: HashName, state: NobleHashState) {
+  constructor(name: HashName, state: HashState) {
     this.hashName = name;
     this.outputLength = HASH_LENGTH[name];
     this.#state = state;
@@ -77,13 +79,13 @@ class NobleIncrementalHash implements IncrementalHash {
   }
 
   clone(): IncrementalHash {
-    return new NobleIncrementalHash(this.hashName, this.#state.clone());
+    return new CloningHash(this.hashName, this.#state.clone());
   }
 }
 
 /** An incremental hash whose `digest()` does not consume it. */
 export function createHash(name: HashName): IncrementalHash {
-  return new NobleIncrementalHash(name, nobleHash(name).create() as NobleHashState);
+  return new CloningHash(name, nobleHash(name).create() as HashState);
 }
 
 /** HMAC (RFC 2104). */

@@ -13,6 +13,7 @@ import type { CurveName } from './signatureSchemes.js';
 const OID = {
   ecPublicKey: '1.2.840.10045.2.1',
   ed25519: '1.3.101.112',
+  x25519: '1.3.101.110',
   rsaEncryption: '1.2.840.113549.1.1.1',
   rsassaPss: '1.2.840.113549.1.1.10',
 } as const;
@@ -241,22 +242,8 @@ export function decodePkcs8(der: Uint8Array): DecodedPrivateKey {
 
 /** The SPKI matching a private key. */
 export function spkiForPrivateKey(k: DecodedPrivateKey): Uint8Array {
-  if (k.type === 'ec') {
-    const point = NIST_CURVES[k.curve].getPublicKey(k.d, false);
-    const curveOid = Object.keys(CURVE_OIDS).find((o) => CURVE_OIDS[o] === k.curve) ?? '';
-    return tlv(
-      Tag.sequence,
-      tlv(Tag.sequence, oidTlv(OID.ecPublicKey), oidTlv(curveOid)),
-      bitStringTlv(point),
-    );
-  }
-  if (k.type === 'ed25519') {
-    return tlv(
-      Tag.sequence,
-      tlv(Tag.sequence, oidTlv(OID.ed25519)),
-      bitStringTlv(ed25519.getPublicKey(k.seed)),
-    );
-  }
+  if (k.type === 'ec') return ecSpki(k.curve, NIST_CURVES[k.curve].getPublicKey(k.d, false));
+  if (k.type === 'ed25519') return okpSpki('Ed25519', ed25519.getPublicKey(k.seed));
   // Re-read n and e from the RSAPrivateKey inside our own PKCS#8.
   const p8 = new DerReader(k.rsaPkcs8).sequence();
   p8.smallInteger();
@@ -269,6 +256,53 @@ export function spkiForPrivateKey(k: DecodedPrivateKey): Uint8Array {
   // id-RSASSA-PSS with absent parameters (RFC 4055 3.1): any hash may be used.
   const body = tlv(Tag.sequence, unsignedIntegerTlv(n), unsignedIntegerTlv(e));
   return tlv(Tag.sequence, tlv(Tag.sequence, oidTlv(OID.rsassaPss)), bitStringTlv(body));
+}
+
+// --- DER forms for native APIs (node:crypto and WebCrypto import keys from DER) ------------
+
+function ecAlgorithmId(curve: CurveName): Uint8Array {
+  const curveOid = Object.keys(CURVE_OIDS).find((o) => CURVE_OIDS[o] === curve) ?? '';
+  return tlv(Tag.sequence, oidTlv(OID.ecPublicKey), oidTlv(curveOid));
+}
+
+function okpAlgorithmId(kind: 'Ed25519' | 'X25519'): Uint8Array {
+  // RFC 8410 3: no parameters.
+  return tlv(Tag.sequence, oidTlv(kind === 'Ed25519' ? OID.ed25519 : OID.x25519));
+}
+
+/** SubjectPublicKeyInfo of an uncompressed EC point (RFC 5480). */
+export function ecSpki(curve: CurveName, point: Uint8Array): Uint8Array {
+  return tlv(Tag.sequence, ecAlgorithmId(curve), bitStringTlv(point));
+}
+
+/** PKCS#8 of an EC private scalar, without the optional public key (RFC 5915, RFC 5958). */
+export function ecPkcs8(curve: CurveName, d: Uint8Array): Uint8Array {
+  const ecPrivateKey = tlv(
+    Tag.sequence,
+    tlv(Tag.integer, new Uint8Array([1])),
+    tlv(Tag.octetString, d),
+  );
+  return tlv(
+    Tag.sequence,
+    tlv(Tag.integer, new Uint8Array([0])),
+    ecAlgorithmId(curve),
+    tlv(Tag.octetString, ecPrivateKey),
+  );
+}
+
+/** SubjectPublicKeyInfo of an Ed25519 or X25519 key (RFC 8410 4). */
+export function okpSpki(kind: 'Ed25519' | 'X25519', key: Uint8Array): Uint8Array {
+  return tlv(Tag.sequence, okpAlgorithmId(kind), bitStringTlv(key));
+}
+
+/** PKCS#8 of an Ed25519 seed or X25519 private key (RFC 8410 7). */
+export function okpPkcs8(kind: 'Ed25519' | 'X25519', privateKey: Uint8Array): Uint8Array {
+  return tlv(
+    Tag.sequence,
+    tlv(Tag.integer, new Uint8Array([0])),
+    okpAlgorithmId(kind),
+    tlv(Tag.octetString, tlv(Tag.octetString, privateKey)),
+  );
 }
 
 /** The fields of a PrivateKey value that are not the public key. */

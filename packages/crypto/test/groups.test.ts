@@ -1,6 +1,6 @@
 import { isTlsError } from '@tlskit/wire';
+import { PROVIDERS } from './providers.js';
 import { describe, expect, it } from 'vitest';
-import { nobleProvider } from '../src/index.js';
 import { replaying } from './replay.js';
 import { hex, toHex, wycheproof } from './vectors.js';
 
@@ -9,222 +9,225 @@ const P256 = 0x0017;
 const P384 = 0x0018;
 const HYBRID = 0x11ec;
 
-async function expectIllegalParameter(p: Promise<unknown>): Promise<void> {
-  const error = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(isTlsError(error), String(error)).toBe(true);
-  expect(error).toMatchObject({ code: 'ERR_ILLEGAL_PARAMETER', alert: 47 });
-}
+describe.each(PROVIDERS)('%s provider', (_name, create) => {
+  const p = create();
+  async function expectIllegalParameter(p: Promise<unknown>): Promise<void> {
+    const error = await p.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isTlsError(error), String(error)).toBe(true);
+    expect(error).toMatchObject({ code: 'ERR_ILLEGAL_PARAMETER', alert: 47 });
+  }
 
-describe('Wycheproof x25519_test.json', () => {
-  const tests = wycheproof('x25519_test.json').testGroups.flatMap((g) => g.tests);
-  it(`agrees on every valid case and never returns an all-zero secret (${tests.length} cases)`, async () => {
-    let acceptableAccepted = 0;
-    let acceptableRejected = 0;
-    for (const t of tests) {
-      const p = replaying(hex(t.private as string));
-      const share = await p.keyExchange(X25519)!.generate();
-      const result = await share.complete(hex(t.public as string)).then(
-        (s) => toHex(s),
-        (e: unknown) => e,
-      );
-      if (t.result === 'valid') {
-        expect(result, `tcId ${t.tcId} ${t.comment}`).toBe(t.shared);
-      } else if (typeof result === 'string') {
-        // acceptable: RFC 7748 inputs (twist points, non-canonical u) that give a nonzero secret.
-        expect(result, `tcId ${t.tcId}`).toBe(t.shared);
-        expect(/^0+$/.test(result)).toBe(false);
-        acceptableAccepted++;
-      } else {
-        expect(t.flags, `tcId ${t.tcId} rejected`).toContain('ZeroSharedSecret');
-        expect(result).toMatchObject({ code: 'ERR_ILLEGAL_PARAMETER', alert: 47 });
-        acceptableRejected++;
+  describe('Wycheproof x25519_test.json', () => {
+    const tests = wycheproof('x25519_test.json').testGroups.flatMap((g) => g.tests);
+    it(`agrees on every valid case and never returns an all-zero secret (${tests.length} cases)`, async () => {
+      let acceptableAccepted = 0;
+      let acceptableRejected = 0;
+      for (const t of tests) {
+        const p = replaying(create, hex(t.private as string));
+        const share = await p.keyExchange(X25519)!.generate();
+        const result = await share.complete(hex(t.public as string)).then(
+          (s) => toHex(s),
+          (e: unknown) => e,
+        );
+        if (t.result === 'valid') {
+          expect(result, `tcId ${t.tcId} ${t.comment}`).toBe(t.shared);
+        } else if (typeof result === 'string') {
+          // acceptable: RFC 7748 inputs (twist points, non-canonical u) that give a nonzero secret.
+          expect(result, `tcId ${t.tcId}`).toBe(t.shared);
+          expect(/^0+$/.test(result)).toBe(false);
+          acceptableAccepted++;
+        } else {
+          expect(t.flags, `tcId ${t.tcId} rejected`).toContain('ZeroSharedSecret');
+          expect(result).toMatchObject({ code: 'ERR_ILLEGAL_PARAMETER', alert: 47 });
+          acceptableRejected++;
+        }
       }
-    }
-    // Recorded in the README: acceptable cases are accepted unless the secret is all zero.
-    expect({ acceptableAccepted, acceptableRejected }).toEqual({
-      acceptableAccepted: 223,
-      acceptableRejected: 31,
+      // Recorded in the README: acceptable cases are accepted unless the secret is all zero.
+      expect({ acceptableAccepted, acceptableRejected }).toEqual({
+        acceptableAccepted: 223,
+        acceptableRejected: 31,
+      });
     });
   });
-});
 
-describe('x25519', () => {
-  // RFC 7748 6.1: Alice's and Bob's keys and the shared secret.
-  const alicePriv = hex('77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a');
-  const alicePub = '8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a';
-  const bobPriv = hex('5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb');
-  const bobPub = 'de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f';
-  const shared = '4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742';
+  describe('x25519', () => {
+    // RFC 7748 6.1: Alice's and Bob's keys and the shared secret.
+    const alicePriv = hex('77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a');
+    const alicePub = '8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a';
+    const bobPriv = hex('5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb');
+    const bobPub = 'de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f';
+    const shared = '4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742';
 
-  it('reproduces the RFC 7748 6.1 exchange from injected private keys', async () => {
-    const alice = await replaying(alicePriv).keyExchange(X25519)!.generate();
-    expect(toHex(alice.publicKey)).toBe(alicePub);
-    const bob = await replaying(bobPriv).keyExchange(X25519)!.respond(alice.publicKey);
-    expect(toHex(bob.publicKey)).toBe(bobPub);
-    expect(toHex(bob.sharedSecret)).toBe(shared);
-    expect(toHex(await alice.complete(hex(bobPub)))).toBe(shared);
+    it('reproduces the RFC 7748 6.1 exchange from injected private keys', async () => {
+      const alice = await replaying(create, alicePriv).keyExchange(X25519)!.generate();
+      expect(toHex(alice.publicKey)).toBe(alicePub);
+      const bob = await replaying(create, bobPriv).keyExchange(X25519)!.respond(alice.publicKey);
+      expect(toHex(bob.publicKey)).toBe(bobPub);
+      expect(toHex(bob.sharedSecret)).toBe(shared);
+      expect(toHex(await alice.complete(hex(bobPub)))).toBe(shared);
+    });
+
+    it('rejects an all-zero shared secret (low-order peer point) with illegal_parameter', async () => {
+      const share = await p.keyExchange(X25519)!.generate();
+      await expectIllegalParameter(share.complete(new Uint8Array(32)));
+      const one = new Uint8Array(32);
+      one[0] = 1;
+      await expectIllegalParameter(share.complete(one));
+    });
+
+    it('rejects a share of the wrong length with illegal_parameter', async () => {
+      await expectIllegalParameter(p.keyExchange(X25519)!.respond(new Uint8Array(31)));
+      await expectIllegalParameter(p.keyExchange(X25519)!.respond(new Uint8Array(33)));
+    });
   });
 
-  it('rejects an all-zero shared secret (low-order peer point) with illegal_parameter', async () => {
-    const share = await nobleProvider.keyExchange(X25519)!.generate();
-    await expectIllegalParameter(share.complete(new Uint8Array(32)));
-    const one = new Uint8Array(32);
-    one[0] = 1;
-    await expectIllegalParameter(share.complete(one));
-  });
+  describe.each([
+    [P256, 65],
+    [P384, 97],
+  ])('NIST group %i', (group, length) => {
+    it('agrees with itself and sends uncompressed points', async () => {
+      const a = await p.keyExchange(group)!.generate();
+      expect(a.publicKey.length).toBe(length);
+      expect(a.publicKey[0]).toBe(4);
+      const b = await p.keyExchange(group)!.respond(a.publicKey);
+      expect(toHex(await a.complete(b.publicKey))).toBe(toHex(b.sharedSecret));
+      expect(b.sharedSecret.length).toBe((length - 1) / 2);
+    });
 
-  it('rejects a share of the wrong length with illegal_parameter', async () => {
-    await expectIllegalParameter(nobleProvider.keyExchange(X25519)!.respond(new Uint8Array(31)));
-    await expectIllegalParameter(nobleProvider.keyExchange(X25519)!.respond(new Uint8Array(33)));
-  });
-});
-
-describe.each([
-  [P256, 65],
-  [P384, 97],
-])('NIST group %i', (group, length) => {
-  it('agrees with itself and sends uncompressed points', async () => {
-    const a = await nobleProvider.keyExchange(group)!.generate();
-    expect(a.publicKey.length).toBe(length);
-    expect(a.publicKey[0]).toBe(4);
-    const b = await nobleProvider.keyExchange(group)!.respond(a.publicKey);
-    expect(toHex(await a.complete(b.publicKey))).toBe(toHex(b.sharedSecret));
-    expect(b.sharedSecret.length).toBe((length - 1) / 2);
-  });
-
-  it('rejects compressed, off-curve, truncated and identity shares', async () => {
-    const g = nobleProvider.keyExchange(group)!;
-    const good = (await g.generate()).publicKey;
-    const compressed = new Uint8Array(1 + (length - 1) / 2);
-    compressed.set(good.subarray(0, compressed.length));
-    compressed[0] = 2 + (good[length - 1]! & 1);
-    const offCurve = good.slice();
-    offCurve[length - 1]! ^= 1;
-    const hybridFormat = good.slice();
-    hybridFormat[0] = 6;
-    for (const bad of [
-      compressed,
-      offCurve,
-      hybridFormat,
-      good.subarray(1),
-      new Uint8Array(1),
-      new Uint8Array(length),
-    ]) {
-      await expectIllegalParameter(g.respond(bad));
-    }
-  });
-});
-
-describe('X25519MLKEM768', () => {
-  it('round-trips: both sides derive ML-KEM secret || X25519 secret', async () => {
-    const g = nobleProvider.keyExchange(HYBRID)!;
-    const client = await g.generate();
-    expect(client.publicKey.length).toBe(1184 + 32);
-    const server = await g.respond(client.publicKey);
-    expect(server.publicKey.length).toBe(1088 + 32);
-    expect(server.sharedSecret.length).toBe(64);
-    expect(toHex(await client.complete(server.publicKey))).toBe(toHex(server.sharedSecret));
-  });
-
-  it('concatenates the ML-KEM and X25519 secrets without hashing them', async () => {
-    // Independent check: recompute both halves with noble directly from the same randomness.
-    const { ml_kem768 } = await import('@noble/post-quantum/ml-kem.js');
-    const { x25519 } = await import('@noble/curves/ed25519.js');
-    const seed = new Uint8Array(64).fill(1);
-    const cx = new Uint8Array(32).fill(2);
-    const m = new Uint8Array(32).fill(3);
-    const sx = new Uint8Array(32).fill(4);
-    const client = await replaying(seed, cx).keyExchange(HYBRID)!.generate();
-    const server = await replaying(m, sx).keyExchange(HYBRID)!.respond(client.publicKey);
-    const ek = ml_kem768.keygen(seed).publicKey;
-    expect(toHex(client.publicKey)).toBe(toHex(ek) + toHex(x25519.getPublicKey(cx)));
-    const kem = ml_kem768.encapsulate(ek, m);
-    expect(toHex(server.publicKey)).toBe(toHex(kem.cipherText) + toHex(x25519.getPublicKey(sx)));
-    const xs = x25519.getSharedSecret(cx, x25519.getPublicKey(sx));
-    expect(toHex(server.sharedSecret)).toBe(toHex(kem.sharedSecret) + toHex(xs));
-  });
-
-  it('rejects client and server shares of the wrong length', async () => {
-    const g = nobleProvider.keyExchange(HYBRID)!;
-    await expectIllegalParameter(g.respond(new Uint8Array(1215)));
-    await expectIllegalParameter(g.respond(new Uint8Array(32)));
-    const client = await g.generate();
-    await expectIllegalParameter(client.complete(new Uint8Array(1119)));
-    await expectIllegalParameter(client.complete(new Uint8Array(1121)));
-  });
-
-  it('rejects an encapsulation key with unreduced coefficients', async () => {
-    const g = nobleProvider.keyExchange(HYBRID)!;
-    const share = (await g.generate()).publicKey.slice();
-    // The first 12-bit coefficient set to 0xFFF >= q = 3329 (FIPS 203 7.2 modulus check).
-    share[0] = 0xff;
-    share[1] = (share[1] ?? 0) | 0x0f;
-    await expectIllegalParameter(g.respond(share));
-  });
-
-  it('rejects a low-order X25519 half with illegal_parameter', async () => {
-    const g = nobleProvider.keyExchange(HYBRID)!;
-    const client = await g.generate();
-    const zeroX = client.publicKey.slice();
-    zeroX.fill(0, 1184);
-    await expectIllegalParameter(g.respond(zeroX));
-    const server = await g.respond(client.publicKey);
-    const bad = server.publicKey.slice();
-    bad.fill(0, 1088);
-    await expectIllegalParameter(client.complete(bad));
-  });
-});
-
-describe('key exchange', () => {
-  it('lists the supported groups and returns undefined for others', () => {
-    expect([...nobleProvider.supportedGroups].sort()).toEqual([P256, P384, X25519, HYBRID].sort());
-    expect(nobleProvider.keyExchange(0x0019)).toBeUndefined();
-  });
-
-  it('draws every private key from the injected random source', async () => {
-    const p = replaying(new Uint8Array(32).fill(5));
-    await p.keyExchange(P256)!.generate();
-    await expect(p.keyExchange(X25519)!.generate()).rejects.toThrow(/replay/);
-  });
-});
-
-describe.each([
-  ['ecdh_secp256r1_test.json', P256, 32],
-  ['ecdh_secp384r1_test.json', P384, 48],
-] as const)('Wycheproof %s', (file, group, size) => {
-  const tests = wycheproof(file).testGroups.flatMap((g) => g.tests);
-  it(`agrees on every valid case and rejects every invalid one (${tests.length} cases)`, async () => {
-    const acceptable = { accepted: [] as string[], rejected: 0 };
-    for (const t of tests) {
-      // The peer key comes as an SPKI: importPublicKey is the strict parser under test; after it
-      // succeeds the uncompressed point is the SPKI's last 1 + 2 * size bytes.
-      const outcome = await (async () => {
-        const spki = hex(t.public as string);
-        await nobleProvider.importPublicKey(spki);
-        const raw = hex(t.private as string);
-        const priv = new Uint8Array(size);
-        const trimmed = raw.subarray(Math.max(0, raw.length - size));
-        priv.set(trimmed, size - trimmed.length);
-        const share = await replaying(priv).keyExchange(group)!.generate();
-        return toHex(await share.complete(spki.subarray(spki.length - 1 - 2 * size)));
-      })().catch((e: unknown) => e);
-      if (t.result === 'valid') {
-        expect(outcome, `tcId ${t.tcId} ${t.comment}`).toBe(t.shared);
-      } else if (t.result === 'invalid') {
-        expect(isTlsError(outcome), `tcId ${t.tcId} ${t.comment}`).toBe(true);
-      } else if (typeof outcome === 'string') {
-        expect(outcome).toBe(t.shared);
-        acceptable.accepted.push(t.flags.join(','));
-      } else {
-        expect(isTlsError(outcome), `tcId ${t.tcId} ${String(outcome)}`).toBe(true);
-        acceptable.rejected++;
+    it('rejects compressed, off-curve, truncated and identity shares', async () => {
+      const g = p.keyExchange(group)!;
+      const good = (await g.generate()).publicKey;
+      const compressed = new Uint8Array(1 + (length - 1) / 2);
+      compressed.set(good.subarray(0, compressed.length));
+      compressed[0] = 2 + (good[length - 1]! & 1);
+      const offCurve = good.slice();
+      offCurve[length - 1]! ^= 1;
+      const hybridFormat = good.slice();
+      hybridFormat[0] = 6;
+      for (const bad of [
+        compressed,
+        offCurve,
+        hybridFormat,
+        good.subarray(1),
+        new Uint8Array(1),
+        new Uint8Array(length),
+      ]) {
+        await expectIllegalParameter(g.respond(bad));
       }
-    }
-    // Recorded in the README: all 230 acceptable cases (BER-isms in the SPKI, compressed
-    // points, explicit curve parameters) are rejected by the strict SPKI parser.
-    expect(acceptable).toEqual({ accepted: [], rejected: 230 });
+    });
+  });
+
+  describe('X25519MLKEM768', () => {
+    it('round-trips: both sides derive ML-KEM secret || X25519 secret', async () => {
+      const g = p.keyExchange(HYBRID)!;
+      const client = await g.generate();
+      expect(client.publicKey.length).toBe(1184 + 32);
+      const server = await g.respond(client.publicKey);
+      expect(server.publicKey.length).toBe(1088 + 32);
+      expect(server.sharedSecret.length).toBe(64);
+      expect(toHex(await client.complete(server.publicKey))).toBe(toHex(server.sharedSecret));
+    });
+
+    it('concatenates the ML-KEM and X25519 secrets without hashing them', async () => {
+      // Independent check: recompute both halves with noble directly from the same randomness.
+      const { ml_kem768 } = await import('@noble/post-quantum/ml-kem.js');
+      const { x25519 } = await import('@noble/curves/ed25519.js');
+      const seed = new Uint8Array(64).fill(1);
+      const cx = new Uint8Array(32).fill(2);
+      const m = new Uint8Array(32).fill(3);
+      const sx = new Uint8Array(32).fill(4);
+      const client = await replaying(create, seed, cx).keyExchange(HYBRID)!.generate();
+      const server = await replaying(create, m, sx).keyExchange(HYBRID)!.respond(client.publicKey);
+      const ek = ml_kem768.keygen(seed).publicKey;
+      expect(toHex(client.publicKey)).toBe(toHex(ek) + toHex(x25519.getPublicKey(cx)));
+      const kem = ml_kem768.encapsulate(ek, m);
+      expect(toHex(server.publicKey)).toBe(toHex(kem.cipherText) + toHex(x25519.getPublicKey(sx)));
+      const xs = x25519.getSharedSecret(cx, x25519.getPublicKey(sx));
+      expect(toHex(server.sharedSecret)).toBe(toHex(kem.sharedSecret) + toHex(xs));
+    });
+
+    it('rejects client and server shares of the wrong length', async () => {
+      const g = p.keyExchange(HYBRID)!;
+      await expectIllegalParameter(g.respond(new Uint8Array(1215)));
+      await expectIllegalParameter(g.respond(new Uint8Array(32)));
+      const client = await g.generate();
+      await expectIllegalParameter(client.complete(new Uint8Array(1119)));
+      await expectIllegalParameter(client.complete(new Uint8Array(1121)));
+    });
+
+    it('rejects an encapsulation key with unreduced coefficients', async () => {
+      const g = p.keyExchange(HYBRID)!;
+      const share = (await g.generate()).publicKey.slice();
+      // The first 12-bit coefficient set to 0xFFF >= q = 3329 (FIPS 203 7.2 modulus check).
+      share[0] = 0xff;
+      share[1] = (share[1] ?? 0) | 0x0f;
+      await expectIllegalParameter(g.respond(share));
+    });
+
+    it('rejects a low-order X25519 half with illegal_parameter', async () => {
+      const g = p.keyExchange(HYBRID)!;
+      const client = await g.generate();
+      const zeroX = client.publicKey.slice();
+      zeroX.fill(0, 1184);
+      await expectIllegalParameter(g.respond(zeroX));
+      const server = await g.respond(client.publicKey);
+      const bad = server.publicKey.slice();
+      bad.fill(0, 1088);
+      await expectIllegalParameter(client.complete(bad));
+    });
+  });
+
+  describe('key exchange', () => {
+    it('lists the supported groups and returns undefined for others', () => {
+      expect([...p.supportedGroups].sort()).toEqual([P256, P384, X25519, HYBRID].sort());
+      expect(p.keyExchange(0x0019)).toBeUndefined();
+    });
+
+    it('draws every private key from the injected random source', async () => {
+      const p = replaying(create, new Uint8Array(32).fill(5));
+      await p.keyExchange(P256)!.generate();
+      await expect(p.keyExchange(X25519)!.generate()).rejects.toThrow(/replay/);
+    });
+  });
+
+  describe.each([
+    ['ecdh_secp256r1_test.json', P256, 32],
+    ['ecdh_secp384r1_test.json', P384, 48],
+  ] as const)('Wycheproof %s', (file, group, size) => {
+    const tests = wycheproof(file).testGroups.flatMap((g) => g.tests);
+    it(`agrees on every valid case and rejects every invalid one (${tests.length} cases)`, async () => {
+      const acceptable = { accepted: [] as string[], rejected: 0 };
+      for (const t of tests) {
+        // The peer key comes as an SPKI: importPublicKey is the strict parser under test; after it
+        // succeeds the uncompressed point is the SPKI's last 1 + 2 * size bytes.
+        const outcome = await (async () => {
+          const spki = hex(t.public as string);
+          await p.importPublicKey(spki);
+          const raw = hex(t.private as string);
+          const priv = new Uint8Array(size);
+          const trimmed = raw.subarray(Math.max(0, raw.length - size));
+          priv.set(trimmed, size - trimmed.length);
+          const share = await replaying(create, priv).keyExchange(group)!.generate();
+          return toHex(await share.complete(spki.subarray(spki.length - 1 - 2 * size)));
+        })().catch((e: unknown) => e);
+        if (t.result === 'valid') {
+          expect(outcome, `tcId ${t.tcId} ${t.comment}`).toBe(t.shared);
+        } else if (t.result === 'invalid') {
+          expect(isTlsError(outcome), `tcId ${t.tcId} ${t.comment}`).toBe(true);
+        } else if (typeof outcome === 'string') {
+          expect(outcome).toBe(t.shared);
+          acceptable.accepted.push(t.flags.join(','));
+        } else {
+          expect(isTlsError(outcome), `tcId ${t.tcId} ${String(outcome)}`).toBe(true);
+          acceptable.rejected++;
+        }
+      }
+      // Recorded in the README: all 230 acceptable cases (BER-isms in the SPKI, compressed
+      // points, explicit curve parameters) are rejected by the strict SPKI parser.
+      expect(acceptable).toEqual({ accepted: [], rejected: 230 });
+    }, 180_000); // ~1,000 P-384 agreements; WebCrypto imports a key per operation
   });
 });

@@ -1,10 +1,10 @@
+import { PROVIDERS } from './providers.js';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { nobleProvider } from '../src/index.js';
 import { toHex } from './vectors.js';
 
 // OpenSSL is the independent oracle: our signatures must verify there, its signatures here,
@@ -13,161 +13,163 @@ const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'tlskit-crypto-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const p = nobleProvider;
-const message = new TextEncoder().encode('TLS 1.3, server CertificateVerify\0 transcript hash');
-writeFileSync(join(work, 'msg'), message);
+describe.each(PROVIDERS)('%s provider', (_name, create) => {
+  const p = create();
+  const message = new TextEncoder().encode('TLS 1.3, server CertificateVerify\0 transcript hash');
+  writeFileSync(join(work, 'msg'), message);
 
-function openssl(args: string[]): string {
-  return execFileSync('openssl', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-interface Case {
-  fixture: string;
-  schemes: number[];
-}
-
-const SCHEME_HASH: Record<number, string> = {
-  1027: 'sha256',
-  1283: 'sha384',
-  2052: 'sha256',
-  2053: 'sha384',
-  2054: 'sha512',
-  2057: 'sha256',
-  2058: 'sha384',
-  2059: 'sha512',
-  1025: 'sha256',
-  1281: 'sha384',
-  1537: 'sha512',
-};
-
-function sigopts(scheme: number): string[] {
-  const pss = (scheme >= 0x0804 && scheme <= 0x0806) || (scheme >= 0x0809 && scheme <= 0x080b);
-  return pss
-    ? ['-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:digest']
-    : scheme === 0x0401 || scheme === 0x0501 || scheme === 0x0601
-      ? ['-sigopt', 'rsa_padding_mode:pkcs1']
-      : [];
-}
-
-function opensslVerify(key: string, scheme: number, sig: Uint8Array): boolean {
-  const sigFile = join(work, `sig-${scheme}`);
-  writeFileSync(sigFile, sig);
-  const args =
-    scheme === 0x0807
-      ? [
-          'pkeyutl',
-          '-verify',
-          '-inkey',
-          key,
-          '-rawin',
-          '-in',
-          join(work, 'msg'),
-          '-sigfile',
-          sigFile,
-        ]
-      : [
-          'dgst',
-          `-${SCHEME_HASH[scheme]}`,
-          '-prverify',
-          key,
-          ...sigopts(scheme),
-          '-signature',
-          sigFile,
-          join(work, 'msg'),
-        ];
-  try {
-    return /Verified OK|Signature Verified Successfully/.test(openssl(args));
-  } catch {
-    return false;
+  function openssl(args: string[]): string {
+    return execFileSync('openssl', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   }
-}
 
-function opensslSign(key: string, scheme: number): Uint8Array {
-  const out = join(work, `osig-${scheme}`);
-  const args =
-    scheme === 0x0807
-      ? ['pkeyutl', '-sign', '-inkey', key, '-rawin', '-in', join(work, 'msg'), '-out', out]
-      : [
-          'dgst',
-          `-${SCHEME_HASH[scheme]}`,
-          '-sign',
-          key,
-          ...sigopts(scheme),
-          '-out',
-          out,
-          join(work, 'msg'),
-        ];
-  openssl(args);
-  return new Uint8Array(readFileSync(out));
-}
+  interface Case {
+    fixture: string;
+    schemes: number[];
+  }
 
-const cases: Case[] = [
-  { fixture: 'p256', schemes: [0x0403] },
-  { fixture: 'p384', schemes: [0x0503] },
-  { fixture: 'ed25519', schemes: [0x0807] },
-  { fixture: 'rsa2048', schemes: [0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601] },
-  { fixture: 'rsapss2048', schemes: [0x0809, 0x080a, 0x080b] },
-];
+  const SCHEME_HASH: Record<number, string> = {
+    1027: 'sha256',
+    1283: 'sha384',
+    2052: 'sha256',
+    2053: 'sha384',
+    2054: 'sha512',
+    2057: 'sha256',
+    2058: 'sha384',
+    2059: 'sha512',
+    1025: 'sha256',
+    1281: 'sha384',
+    1537: 'sha512',
+  };
 
-describe.each(cases)('$fixture key against OpenSSL', ({ fixture, schemes }) => {
-  const pem = join(FIXTURES, `${fixture}.pem`);
+  function sigopts(scheme: number): string[] {
+    const pss = (scheme >= 0x0804 && scheme <= 0x0806) || (scheme >= 0x0809 && scheme <= 0x080b);
+    return pss
+      ? ['-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:digest']
+      : scheme === 0x0401 || scheme === 0x0501 || scheme === 0x0601
+        ? ['-sigopt', 'rsa_padding_mode:pkcs1']
+        : [];
+  }
 
-  it('imports the PKCS#8 PEM and derives the public key OpenSSL derives', async () => {
-    const key = await p.importPrivateKey(readFileSync(pem, 'utf8'));
-    expect([...p.signatureSchemesFor(key)]).toEqual(schemes);
-    if (fixture !== 'rsapss2048') {
-      // OpenSSL writes RSASSA-PSS parameters we do not reproduce; every other SPKI matches.
-      expect(toHex(key.publicKey.spki)).toBe(
-        toHex(readFileSync(join(FIXTURES, `${fixture}.spki.der`))),
-      );
+  function opensslVerify(key: string, scheme: number, sig: Uint8Array): boolean {
+    const sigFile = join(work, `sig-${scheme}`);
+    writeFileSync(sigFile, sig);
+    const args =
+      scheme === 0x0807
+        ? [
+            'pkeyutl',
+            '-verify',
+            '-inkey',
+            key,
+            '-rawin',
+            '-in',
+            join(work, 'msg'),
+            '-sigfile',
+            sigFile,
+          ]
+        : [
+            'dgst',
+            `-${SCHEME_HASH[scheme]}`,
+            '-prverify',
+            key,
+            ...sigopts(scheme),
+            '-signature',
+            sigFile,
+            join(work, 'msg'),
+          ];
+    try {
+      return /Verified OK|Signature Verified Successfully/.test(openssl(args));
+    } catch {
+      return false;
     }
-    const pub = await p.importPublicKey(readFileSync(join(FIXTURES, `${fixture}.spki.der`)));
-    expect(pub.type).toBe(key.type);
-  });
+  }
 
-  it.each(schemes)(
-    'signs with scheme %i so that OpenSSL verifies, and verifies OpenSSL',
-    async (scheme) => {
+  function opensslSign(key: string, scheme: number): Uint8Array {
+    const out = join(work, `osig-${scheme}`);
+    const args =
+      scheme === 0x0807
+        ? ['pkeyutl', '-sign', '-inkey', key, '-rawin', '-in', join(work, 'msg'), '-out', out]
+        : [
+            'dgst',
+            `-${SCHEME_HASH[scheme]}`,
+            '-sign',
+            key,
+            ...sigopts(scheme),
+            '-out',
+            out,
+            join(work, 'msg'),
+          ];
+    openssl(args);
+    return new Uint8Array(readFileSync(out));
+  }
+
+  const cases: Case[] = [
+    { fixture: 'p256', schemes: [0x0403] },
+    { fixture: 'p384', schemes: [0x0503] },
+    { fixture: 'ed25519', schemes: [0x0807] },
+    { fixture: 'rsa2048', schemes: [0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601] },
+    { fixture: 'rsapss2048', schemes: [0x0809, 0x080a, 0x080b] },
+  ];
+
+  describe.each(cases)('$fixture key against OpenSSL', ({ fixture, schemes }) => {
+    const pem = join(FIXTURES, `${fixture}.pem`);
+
+    it('imports the PKCS#8 PEM and derives the public key OpenSSL derives', async () => {
       const key = await p.importPrivateKey(readFileSync(pem, 'utf8'));
-      const sig = await p.sign(scheme, key, message);
-      expect(opensslVerify(pem, scheme, sig)).toBe(true);
+      expect([...p.signatureSchemesFor(key)]).toEqual(schemes);
+      if (fixture !== 'rsapss2048') {
+        // OpenSSL writes RSASSA-PSS parameters we do not reproduce; every other SPKI matches.
+        expect(toHex(key.publicKey.spki)).toBe(
+          toHex(readFileSync(join(FIXTURES, `${fixture}.spki.der`))),
+        );
+      }
       const pub = await p.importPublicKey(readFileSync(join(FIXTURES, `${fixture}.spki.der`)));
-      expect(await p.verify(scheme, pub, message, sig)).toBe(true);
-      const theirs = opensslSign(pem, scheme);
-      expect(await p.verify(scheme, pub, message, theirs)).toBe(true);
-      const tampered = theirs.slice();
-      tampered[tampered.length - 1]! ^= 1;
-      expect(await p.verify(scheme, pub, message, tampered)).toBe(false);
-    },
-  );
-});
+      expect(pub.type).toBe(key.type);
+    });
 
-describe('legacy PEM forms', () => {
-  it('imports SEC1 "EC PRIVATE KEY" and PKCS#1 "RSA PRIVATE KEY" as the same keys', async () => {
-    const sec1 = await p.importPrivateKey(readFileSync(join(FIXTURES, 'p256-sec1.pem'), 'utf8'));
-    expect(toHex(sec1.publicKey.spki)).toBe(toHex(readFileSync(join(FIXTURES, 'p256.spki.der'))));
-    const pkcs1 = await p.importPrivateKey(
-      readFileSync(join(FIXTURES, 'rsa2048-pkcs1.pem'), 'utf8'),
+    it.each(schemes)(
+      'signs with scheme %i so that OpenSSL verifies, and verifies OpenSSL',
+      async (scheme) => {
+        const key = await p.importPrivateKey(readFileSync(pem, 'utf8'));
+        const sig = await p.sign(scheme, key, message);
+        expect(opensslVerify(pem, scheme, sig)).toBe(true);
+        const pub = await p.importPublicKey(readFileSync(join(FIXTURES, `${fixture}.spki.der`)));
+        expect(await p.verify(scheme, pub, message, sig)).toBe(true);
+        const theirs = opensslSign(pem, scheme);
+        expect(await p.verify(scheme, pub, message, theirs)).toBe(true);
+        const tampered = theirs.slice();
+        tampered[tampered.length - 1]! ^= 1;
+        expect(await p.verify(scheme, pub, message, tampered)).toBe(false);
+      },
     );
-    expect(toHex(pkcs1.publicKey.spki)).toBe(
-      toHex(readFileSync(join(FIXTURES, 'rsa2048.spki.der'))),
-    );
-    expect(pkcs1.bits).toBe(2048);
-    const sig = await p.sign(0x0804, pkcs1, message);
-    expect(opensslVerify(join(FIXTURES, 'rsa2048.pem'), 0x0804, sig)).toBe(true);
   });
 
-  it('imports PKCS#8 DER bytes', async () => {
-    const der = execFileSync('openssl', [
-      'pkcs8',
-      '-topk8',
-      '-nocrypt',
-      '-in',
-      join(FIXTURES, 'p384.pem'),
-      '-outform',
-      'DER',
-    ]);
-    const key = await p.importPrivateKey(new Uint8Array(der));
-    expect(key).toMatchObject({ type: 'ec', curve: 'P-384' });
+  describe('legacy PEM forms', () => {
+    it('imports SEC1 "EC PRIVATE KEY" and PKCS#1 "RSA PRIVATE KEY" as the same keys', async () => {
+      const sec1 = await p.importPrivateKey(readFileSync(join(FIXTURES, 'p256-sec1.pem'), 'utf8'));
+      expect(toHex(sec1.publicKey.spki)).toBe(toHex(readFileSync(join(FIXTURES, 'p256.spki.der'))));
+      const pkcs1 = await p.importPrivateKey(
+        readFileSync(join(FIXTURES, 'rsa2048-pkcs1.pem'), 'utf8'),
+      );
+      expect(toHex(pkcs1.publicKey.spki)).toBe(
+        toHex(readFileSync(join(FIXTURES, 'rsa2048.spki.der'))),
+      );
+      expect(pkcs1.bits).toBe(2048);
+      const sig = await p.sign(0x0804, pkcs1, message);
+      expect(opensslVerify(join(FIXTURES, 'rsa2048.pem'), 0x0804, sig)).toBe(true);
+    });
+
+    it('imports PKCS#8 DER bytes', async () => {
+      const der = execFileSync('openssl', [
+        'pkcs8',
+        '-topk8',
+        '-nocrypt',
+        '-in',
+        join(FIXTURES, 'p384.pem'),
+        '-outform',
+        'DER',
+      ]);
+      const key = await p.importPrivateKey(new Uint8Array(der));
+      expect(key).toMatchObject({ type: 'ec', curve: 'P-384' });
+    });
   });
 });

@@ -1,10 +1,10 @@
 import type { CryptoProvider } from '../src/index.js';
-import { createNobleProvider } from '../src/index.js';
+import type { CreateProvider } from './providers.js';
 
 /** A provider whose random source returns the given chunks in order, then fails loudly. */
-export function replaying(...chunks: Uint8Array[]): CryptoProvider {
+export function replaying(create: CreateProvider, ...chunks: Uint8Array[]): CryptoProvider {
   const queue = [...chunks];
-  return createNobleProvider({
+  return create({
     randomBytes: (n) => {
       const next = queue.shift();
       if (next === undefined || next.length !== n) {

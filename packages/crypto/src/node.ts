@@ -1,0 +1,206 @@
+/// <reference types="node" />
+/**
+ * `@tlskit/crypto/node`: a provider on `node:crypto` (OpenSSL) for every primitive Node offers;
+ * @noble/post-quantum only for ML-KEM-768, which Node 20 lacks. The TLS rules (share checks,
+ * strict DER, key import, scheme policy) are the same code as the noble provider's.
+ *
+ * @packageDocumentation
+ */
+import {
+  type Hash as NodeHash,
+  type KeyObject,
+  constants as nodeConstants,
+  createCipheriv,
+  createDecipheriv,
+  createECDH,
+  createHash as nodeCreateHash,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  createSecretKey,
+  diffieHellman,
+  sign as nodeSign,
+  verify as nodeVerify,
+} from 'node:crypto';
+import type { CryptoBackend, DhFunctions, RawAead, SignatureFunctions } from './backend.js';
+import { composeProvider, type ProviderOptions } from './compose.js';
+import { CloningHash, HASH_LENGTH, type HashState, hashLength } from './hash.js';
+import { ecPkcs8, ecSpki, okpPkcs8, okpSpki } from './keys.js';
+import type { AeadName, CryptoProvider, HashName } from './provider.js';
+import type { CurveName } from './signatureSchemes.js';
+
+/** Options of {@link createNodeProvider}. */
+export type NodeProviderOptions = ProviderOptions;
+
+/** OpenSSL's digest name; also checks the name (a caller error when unknown). */
+function digest(name: HashName): string {
+  hashLength(name);
+  return name.replace('-', '').toLowerCase();
+}
+
+/** A plain Uint8Array view of a Buffer, so callers never meet Buffer's own slice semantics. */
+function bytes(b: Buffer): Uint8Array {
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+/** node:crypto's Hash as a HashState: `copy()` is its clone. */
+function nodeHashState(h: NodeHash): HashState {
+  return {
+    update: (data) => h.update(data),
+    digest: () => bytes(h.digest()),
+    clone: () => nodeHashState(h.copy()),
+  };
+}
+
+const CIPHERS: Readonly<Record<AeadName, string>> = {
+  'AES-128-GCM': 'aes-128-gcm',
+  'AES-256-GCM': 'aes-256-gcm',
+  'CHACHA20-POLY1305': 'chacha20-poly1305',
+};
+const TAG = 16;
+
+async function nodeAead(algorithm: AeadName, key: Uint8Array): Promise<RawAead> {
+  const cipher = CIPHERS[algorithm] as 'aes-128-gcm';
+  const secret = createSecretKey(key);
+  return {
+    async seal(nonce, aad, plaintext) {
+      const c = createCipheriv(cipher, secret, nonce, { authTagLength: TAG });
+      c.setAAD(aad);
+      const out = new Uint8Array(plaintext.length + TAG);
+      const body = c.update(plaintext);
+      out.set(body);
+      const rest = c.final();
+      out.set(rest, body.length);
+      out.set(c.getAuthTag(), plaintext.length);
+      return out;
+    },
+    async open(nonce, aad, ciphertext) {
+      const d = createDecipheriv(cipher, secret, nonce, { authTagLength: TAG });
+      d.setAAD(aad);
+      d.setAuthTag(ciphertext.subarray(ciphertext.length - TAG));
+      const body = d.update(ciphertext.subarray(0, ciphertext.length - TAG));
+      const rest = d.final(); // throws when the tag does not verify
+      return rest.length === 0 ? bytes(body) : bytes(Buffer.concat([body, rest]));
+    },
+  };
+}
+
+/** KeyObjects cached per DER encoding: importing is far costlier than using. */
+const keyObjects = new WeakMap<Uint8Array, KeyObject>();
+
+function cached(der: Uint8Array, make: (der: Uint8Array) => KeyObject): KeyObject {
+  let k = keyObjects.get(der);
+  if (k === undefined) {
+    k = make(der);
+    keyObjects.set(der, k);
+  }
+  return k;
+}
+
+const spkiKey = (der: Uint8Array) =>
+  createPublicKey({ key: Buffer.from(der), format: 'der', type: 'spki' });
+const pkcs8Key = (der: Uint8Array) =>
+  createPrivateKey({ key: Buffer.from(der), format: 'der', type: 'pkcs8' });
+
+const nodeX25519: DhFunctions = {
+  async publicKey(privateKey) {
+    const spki = createPublicKey(pkcs8Key(okpPkcs8('X25519', privateKey))).export({
+      format: 'der',
+      type: 'spki',
+    });
+    // RFC 8410: the key is the last 32 bytes of the SPKI's BIT STRING.
+    return bytes(spki).slice(spki.length - 32);
+  },
+  async shared(privateKey, peer) {
+    return bytes(
+      diffieHellman({
+        privateKey: pkcs8Key(okpPkcs8('X25519', privateKey)),
+        publicKey: spkiKey(okpSpki('X25519', peer)),
+      }),
+    );
+  },
+};
+
+const OPENSSL_CURVES: Readonly<Record<CurveName, string>> = {
+  'P-256': 'prime256v1',
+  'P-384': 'secp384r1',
+  'P-521': 'secp521r1',
+};
+
+function nodeNist(curve: CurveName): DhFunctions {
+  const ecdh = (privateKey: Uint8Array) => {
+    const e = createECDH(OPENSSL_CURVES[curve]);
+    e.setPrivateKey(privateKey);
+    return e;
+  };
+  return {
+    publicKey: async (privateKey) => bytes(ecdh(privateKey).getPublicKey()),
+    // computeSecret returns the X coordinate (SEC 1 3.3.1), as TLS wants.
+    shared: async (privateKey, peer) => bytes(ecdh(privateKey).computeSecret(peer)),
+  };
+}
+
+const nodeSignatures: SignatureFunctions = {
+  async ecdsaVerify(curve, hashName, point, rs, message) {
+    const key = cached(point, () => spkiKey(ecSpki(curve, point)));
+    return nodeVerify(digest(hashName), message, { key, dsaEncoding: 'ieee-p1363' }, rs);
+  },
+  async ecdsaSign(curve, hashName, d, message) {
+    // OpenSSL's ECDSA draws a random nonce: signatures differ from run to run.
+    const key = cached(d, () => pkcs8Key(ecPkcs8(curve, d)));
+    return bytes(nodeSign(digest(hashName), message, { key, dsaEncoding: 'ieee-p1363' }));
+  },
+  async ed25519Verify(publicKey, message, signature) {
+    const key = cached(publicKey, () => spkiKey(okpSpki('Ed25519', publicKey)));
+    return nodeVerify(null, message, key, signature);
+  },
+  async ed25519Sign(seed, message) {
+    return bytes(
+      nodeSign(
+        null,
+        message,
+        cached(seed, () => pkcs8Key(okpPkcs8('Ed25519', seed))),
+      ),
+    );
+  },
+  async rsaVerify(s, rsaSpki, message, signature) {
+    const key = cached(rsaSpki, spkiKey);
+    return nodeVerify(digest(s.hash ?? 'SHA-256'), message, rsaOptions(s, key), signature);
+  },
+  async rsaSign(s, rsaPkcs8, message) {
+    const key = cached(rsaPkcs8, pkcs8Key);
+    return bytes(nodeSign(digest(s.hash ?? 'SHA-256'), message, rsaOptions(s, key)));
+  },
+};
+
+function rsaOptions(s: Parameters<SignatureFunctions['rsaSign']>[0], key: KeyObject) {
+  // RFC 8446 4.2.3: the PSS salt length equals the digest length.
+  return s.algorithm === 'rsa-pkcs1'
+    ? { key, padding: nodeConstants.RSA_PKCS1_PADDING }
+    : {
+        key,
+        padding: nodeConstants.RSA_PKCS1_PSS_PADDING,
+        saltLength: HASH_LENGTH[s.hash ?? 'SHA-256'],
+      };
+}
+
+const nodeBackend: CryptoBackend = {
+  name: 'node',
+  hashes: {
+    hash: (name, data) => bytes(nodeCreateHash(digest(name)).update(data).digest()),
+    createHash: (name) => new CloningHash(name, nodeHashState(nodeCreateHash(digest(name)))),
+    hmac: (name, key, data) => bytes(createHmac(digest(name), key).update(data).digest()),
+  },
+  aead: nodeAead,
+  x25519: nodeX25519,
+  nist: { 'P-256': nodeNist('P-256'), 'P-384': nodeNist('P-384') },
+  signatures: nodeSignatures,
+};
+
+/** Builds a provider on `node:crypto`. Node only; see `@tlskit/crypto/webcrypto` elsewhere. */
+export function createNodeProvider(options: NodeProviderOptions = {}): CryptoProvider {
+  return composeProvider(nodeBackend, options);
+}
+
+/** The `node:crypto` provider with the runtime's CSPRNG. */
+export const nodeProvider: CryptoProvider = createNodeProvider();

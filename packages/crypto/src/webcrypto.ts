@@ -1,0 +1,146 @@
+/**
+ * `@tlskit/crypto/webcrypto`: a provider on the runtime's WebCrypto (`globalThis.crypto.subtle`)
+ * for what it offers (AES-GCM, X25519, P-256/P-384 ECDH, ECDSA, Ed25519, RSA) and @noble/* for
+ * the rest: SHA-2/HMAC/HKDF (WebCrypto digests are asynchronous, the transcript hash is not),
+ * ChaCha20-Poly1305 and ML-KEM-768 (not in WebCrypto). No Node import: runs in browsers,
+ * workers, Deno and Bun.
+ *
+ * @packageDocumentation
+ */
+import { nobleAead } from './aead.js';
+import type { CryptoBackend, DhFunctions, RawAead, SignatureFunctions } from './backend.js';
+import { composeProvider, type ProviderOptions } from './compose.js';
+import { nobleHashes } from './hash.js';
+import { ecPkcs8, ecSpki, okpPkcs8, okpSpki } from './keys.js';
+import type { AeadName, CryptoProvider } from './provider.js';
+import { buf, cachedKey, subtle, subtleRsa } from './subtle.js';
+
+/** Options of {@link createWebCryptoProvider}. */
+export type WebCryptoProviderOptions = ProviderOptions;
+
+async function webAead(algorithm: AeadName, key: Uint8Array): Promise<RawAead> {
+  // WebCrypto has no ChaCha20-Poly1305.
+  if (algorithm === 'CHACHA20-POLY1305') return nobleAead(algorithm, key);
+  const k = await subtle().importKey('raw', buf(key), 'AES-GCM', false, ['encrypt', 'decrypt']);
+  const params = (iv: Uint8Array, additionalData: Uint8Array): AesGcmParams => ({
+    name: 'AES-GCM',
+    iv: buf(iv),
+    additionalData: buf(additionalData),
+    tagLength: 128,
+  });
+  return {
+    seal: async (nonce, aad, plaintext) =>
+      new Uint8Array(await subtle().encrypt(params(nonce, aad), k, buf(plaintext))),
+    // decrypt rejects (OperationError) when the tag does not verify.
+    open: async (nonce, aad, ciphertext) =>
+      new Uint8Array(await subtle().decrypt(params(nonce, aad), k, buf(ciphertext))),
+  };
+}
+
+function base64url(s: string | undefined): Uint8Array {
+  const b64 = (s ?? '').replace(/-/g, '+').replace(/_/g, '/');
+  const bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
+  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+}
+
+/**
+ * WebCrypto cannot derive a public key from raw private bytes directly, so import the private
+ * key as PKCS#8 (extractable) and read the public part back from its JWK export.
+ */
+async function exportedPublic(key: CryptoKey, kind: 'okp' | 'ec'): Promise<Uint8Array> {
+  const jwk = await subtle().exportKey('jwk', key);
+  if (kind === 'okp') return base64url(jwk.x);
+  const x = base64url(jwk.x);
+  const y = base64url(jwk.y);
+  const out = new Uint8Array(1 + x.length + y.length);
+  out[0] = 0x04;
+  out.set(x, 1);
+  out.set(y, 1 + x.length);
+  return out;
+}
+
+const DH_BITS = { X25519: 256, 'P-256': 256, 'P-384': 384 } as const;
+
+/** X25519 or NIST ECDH through deriveBits, private keys imported from their raw bytes. */
+function webDh(curve: keyof typeof DH_BITS): DhFunctions {
+  const okp = curve === 'X25519';
+  const algorithm = okp ? { name: 'X25519' } : { name: 'ECDH', namedCurve: curve };
+  const importPrivate = (privateKey: Uint8Array, extractable: boolean) =>
+    subtle().importKey(
+      'pkcs8',
+      buf(okp ? okpPkcs8('X25519', privateKey) : ecPkcs8(curve, privateKey)),
+      algorithm,
+      extractable, // only to read the public half back
+      ['deriveBits'],
+    );
+  return {
+    publicKey: async (privateKey) =>
+      exportedPublic(await importPrivate(privateKey, true), okp ? 'okp' : 'ec'),
+    async shared(privateKey, peer) {
+      const priv = await importPrivate(privateKey, false);
+      const pub = await subtle().importKey('raw', buf(peer), algorithm, false, []);
+      // For X25519, WebCrypto fails deriveBits on an all-zero result (a low-order peer point).
+      return new Uint8Array(
+        await subtle().deriveBits({ name: algorithm.name, public: pub }, priv, DH_BITS[curve]),
+      );
+    },
+  };
+}
+
+const webSignatures: SignatureFunctions = {
+  async ecdsaVerify(curve, hash, point, rs, message) {
+    const key = await cachedKey(point, `ECDSA/${curve}`, () =>
+      subtle().importKey(
+        'spki',
+        buf(ecSpki(curve, point)),
+        { name: 'ECDSA', namedCurve: curve },
+        false,
+        ['verify'],
+      ),
+    );
+    // WebCrypto ECDSA signatures are fixed-width r || s (IEEE P1363), what der.ts produced.
+    return subtle().verify({ name: 'ECDSA', hash }, key, buf(rs), buf(message));
+  },
+  async ecdsaSign(curve, hash, d, message) {
+    const key = await cachedKey(d, `ECDSA/${curve}`, () =>
+      subtle().importKey(
+        'pkcs8',
+        buf(ecPkcs8(curve, d)),
+        { name: 'ECDSA', namedCurve: curve },
+        false,
+        ['sign'],
+      ),
+    );
+    return new Uint8Array(await subtle().sign({ name: 'ECDSA', hash }, key, buf(message)));
+  },
+  async ed25519Verify(publicKey, message, signature) {
+    const key = await cachedKey(publicKey, 'Ed25519', () =>
+      subtle().importKey('spki', buf(okpSpki('Ed25519', publicKey)), 'Ed25519', false, ['verify']),
+    );
+    return subtle().verify('Ed25519', key, buf(signature), buf(message));
+  },
+  async ed25519Sign(seed, message) {
+    const key = await cachedKey(seed, 'Ed25519', () =>
+      subtle().importKey('pkcs8', buf(okpPkcs8('Ed25519', seed)), 'Ed25519', false, ['sign']),
+    );
+    return new Uint8Array(await subtle().sign('Ed25519', key, buf(message)));
+  },
+  ...subtleRsa,
+};
+
+const webBackend: CryptoBackend = {
+  name: 'webcrypto',
+  hashes: nobleHashes,
+  aead: webAead,
+  x25519: webDh('X25519'),
+  nist: { 'P-256': webDh('P-256'), 'P-384': webDh('P-384') },
+  signatures: webSignatures,
+};
+
+/** Builds a provider on the runtime's WebCrypto, with @noble/* where WebCrypto has no answer. */
+export function createWebCryptoProvider(options: WebCryptoProviderOptions = {}): CryptoProvider {
+  return composeProvider(webBackend, options);
+}
+
+/** The WebCrypto provider with the runtime's CSPRNG. */
+export const webcryptoProvider: CryptoProvider = createWebCryptoProvider();
