@@ -157,6 +157,26 @@ async function captureServerFlight(
   clientHelloFixture: string,
   serverArgs: readonly string[] = [],
 ): Promise<void> {
+  const { port, server } = await startServer(serverArgs);
+  try {
+    const hello = Buffer.from(
+      readFileSync(new URL(clientHelloFixture, fixtures), 'utf8').replace(/\s+/g, ''),
+      'hex',
+    );
+    const received = await exchange(port, hello);
+    save(name, plaintextPrefix(received));
+  } finally {
+    server.kill();
+  }
+}
+
+/**
+ * Starts `openssl s_server` on a free loopback port for one connection, with a throw-away
+ * ECDSA P-256 certificate for {@link serverName}, and waits until it accepts.
+ */
+async function startServer(
+  serverArgs: readonly string[],
+): Promise<{ port: number; server: ChildProcess }> {
   const dir = mkdtempSync(join(tmpdir(), 'tlskit-s_server-'));
   const key = join(dir, 'key.pem');
   const cert = join(dir, 'cert.pem');
@@ -196,17 +216,70 @@ async function captureServerFlight(
     ],
     { stdio: ['pipe', 'pipe', 'pipe'] },
   );
+  await waitForAccept(server);
+  return { port, server };
+}
+
+/**
+ * A whole TLS 1.2 session between `openssl s_client -tls1_2` and `openssl s_server`, recorded
+ * by a loopback proxy in both directions: the client's stream (ClientHello, ClientKeyExchange,
+ * ChangeCipherSpec, then protected records) and the server's (its first flight, the RFC 5077
+ * NewSessionTicket, ChangeCipherSpec, then protected records). s_client's standard input is
+ * closed at once, so it sends close_notify right after the handshake.
+ */
+async function captureTls12Session(clientName: string, serverStreamName: string): Promise<void> {
+  const { port: serverPort, server } = await startServer([]);
+  const fromClient: Buffer[] = [];
+  const fromServer: Buffer[] = [];
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  const proxy = createServer((downstream) => {
+    proxy.close();
+    const upstream = createConnection({ host: loopback, port: serverPort });
+    downstream.on('data', (chunk: Buffer) => {
+      fromClient.push(chunk);
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk: Buffer) => {
+      fromServer.push(chunk);
+      downstream.write(chunk);
+    });
+    let open = 2;
+    const closed = (): void => {
+      open -= 1;
+      if (open === 0) done();
+    };
+    downstream.on('close', () => {
+      upstream.end();
+      closed();
+    });
+    upstream.on('close', () => {
+      downstream.end();
+      closed();
+    });
+    downstream.on('error', () => {});
+    upstream.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, loopback, resolve));
+  const address = proxy.address();
+  if (typeof address !== 'object' || address === null) throw new Error('no port assigned');
+  const client = spawn(
+    'openssl',
+    ['s_client', '-tls1_2', '-connect', `${loopback}:${address.port}`, '-servername', serverName],
+    { stdio: ['ignore', 'ignore', 'ignore'] },
+  );
+  const timer = setTimeout(done, 15_000);
   try {
-    await waitForAccept(server);
-    const hello = Buffer.from(
-      readFileSync(new URL(clientHelloFixture, fixtures), 'utf8').replace(/\s+/g, ''),
-      'hex',
-    );
-    const received = await exchange(port, hello);
-    save(name, plaintextPrefix(received));
+    await finished;
   } finally {
+    clearTimeout(timer);
+    client.kill();
     server.kill();
   }
+  save(clientName, Buffer.concat(fromClient));
+  save(serverStreamName, Buffer.concat(fromServer));
 }
 
 function freePort(): Promise<number> {
@@ -282,6 +355,8 @@ const servers: Record<string, () => Promise<void>> = {
       '-groups',
       'secp384r1',
     ]),
+  'openssl-tls12-session-client.hex': () =>
+    captureTls12Session('openssl-tls12-session-client.hex', 'openssl-tls12-session-server.hex'),
   // A TLS 1.3-only server refuses a TLS 1.2-only ClientHello: a real protocol_version alert.
   'openssl-s_server-alert.hex': () =>
     captureServerFlight('openssl-s_server-alert.hex', 'openssl-s_client-tls12.hex', ['-tls1_3']),

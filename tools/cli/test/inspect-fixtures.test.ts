@@ -231,3 +231,50 @@ describe('inspect on captured openssl s_server flights', () => {
     },
   );
 });
+
+describe('inspect on a whole recorded TLS 1.2 session', () => {
+  it('shows the client stream up to ChangeCipherSpec, then protected records', async () => {
+    const client = await inspectJson(fixturePath('openssl-tls12-session-client.hex'));
+    expect(client.records.map((r) => r.messages?.[0]?.msg_type.name ?? r.type.name)).toEqual([
+      'client_hello',
+      'client_key_exchange',
+      'change_cipher_spec',
+      'handshake',
+      'alert',
+    ]);
+    expect(client.records.slice(3).map((r) => r.opaque)).toEqual(['encrypted', 'encrypted']);
+    const server = await inspectJson(fixturePath('openssl-tls12-session-server.hex'));
+    const serverKeyExchange = server.records
+      .flatMap((r) => r.messages ?? [])
+      .find((m) => m.msg_type.name === 'server_key_exchange');
+    // RFC 8422 section 5.7: the client answers on the server's curve; x25519 keys are 32 bytes.
+    expect(serverKeyExchange?.namedcurve).toEqual({ code: 0x1d, name: 'x25519' });
+    expect(client.records[1]!.messages![0]!.ecdh_Yc).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('shows the RFC 5077 NewSessionTicket and the protected Finished of the server', async () => {
+    const server = await inspectJson(fixturePath('openssl-tls12-session-server.hex'));
+    const names = server.records.map((r) => r.messages?.[0]?.msg_type.name ?? r.type.name);
+    expect(names).toEqual([
+      'server_hello',
+      'certificate',
+      'server_key_exchange',
+      'server_hello_done',
+      'new_session_ticket',
+      'change_cipher_spec',
+      'handshake',
+      'alert',
+    ]);
+    const ticket = server.records[4]!.messages![0]!;
+    expect(ticket.ticket_lifetime_hint).toBeGreaterThan(0);
+    expect((ticket.ticket as string).length).toBeGreaterThan(0);
+    const hello = server.records[0]!.messages![0]!;
+    expect(hello.cipher_suite).toEqual({
+      code: 0xc02c,
+      name: 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
+    });
+    // RFC 5288 section 3: an AES-GCM record is an 8-byte explicit nonce, the ciphertext, and a
+    // 16-byte tag; Finished is 4 + 12 bytes (RFC 5246 section 7.4.9), so 40 bytes in all.
+    expect(server.records[6]).toMatchObject({ opaque: 'encrypted', length: 8 + 16 + 16 });
+  });
+});
