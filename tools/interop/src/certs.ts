@@ -1,10 +1,19 @@
 /**
  * Certificates for interop tests, made at test time with the openssl CLI so that no key material
- * is checked in and every key is fresh. One set is made per process (cached) in a temp directory
- * that is removed when the process exits.
+ * is checked in. One set per user and day is shared by the test processes (see interopCerts).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -133,11 +142,6 @@ function pemFile(file: string): PemFile {
   return { pem: readFileSync(file, 'utf8'), file };
 }
 
-function writePem(file: string, pem: string): PemFile {
-  writeFileSync(file, pem);
-  return { pem, file };
-}
-
 interface Profile {
   readonly isCa?: boolean;
   readonly usage?: 'serverAuth' | 'clientAuth';
@@ -166,27 +170,43 @@ function extensions(profile: Profile): string {
 }
 
 /** Writes certificates into one directory, each name used once. */
+/**
+ * Writes certificates into one directory, each name used once. With `generate` false it walks
+ * the same recipe but only reads the files an earlier run wrote (the shared cache).
+ */
 class CertificateFactory {
-  constructor(readonly dir: string) {
+  constructor(
+    readonly dir: string,
+    private readonly generate = true,
+  ) {
+    if (!generate) return;
     mkdirSync(join(dir, 'issued'), { recursive: true });
     writeFileSync(join(dir, 'index.txt'), '');
     writeFileSync(join(dir, 'serial.txt'), '1000\n');
     writeFileSync(join(dir, 'ca.cnf'), caConfig);
   }
 
+  private openssl(args: readonly string[]): void {
+    if (this.generate) openssl(this.dir, args);
+  }
+
+  private write(file: string, text: string): PemFile {
+    if (this.generate) writeFileSync(file, text);
+    return pemFile(file);
+  }
+
   private key(name: string, type: KeyType): PemFile {
     const file = join(this.dir, `${name}.key`);
-    openssl(this.dir, ['genpkey', ...genpkeyArgs[type], '-out', file]);
+    this.openssl(['genpkey', ...genpkeyArgs[type], '-out', file]);
     return pemFile(file);
   }
 
   /** A self-signed root (ECDSA P-256, ten years). */
   root(name: string, commonName: string): Authority {
     const key = this.key(name, 'ecdsa-p256');
-    const ext = join(this.dir, `${name}.ext`);
-    writeFileSync(ext, extensions({ isCa: true }));
+    const ext = this.write(join(this.dir, `${name}.ext`), extensions({ isCa: true })).file;
     const file = join(this.dir, `${name}.crt`);
-    openssl(this.dir, [
+    this.openssl([
       ...words('req -x509 -new -days 3650 -sha256 -extensions v3'),
       ...['-key', key.file, '-subj', subject(commonName), '-config', ext, '-out', file],
     ]);
@@ -203,15 +223,14 @@ class CertificateFactory {
   ): { cert: PemFile; key: PemFile } {
     const key = this.key(name, type);
     const csr = join(this.dir, `${name}.csr`);
-    openssl(this.dir, ['req', '-new', '-key', key.file, '-subj', subject(commonName), '-out', csr]);
-    const ext = join(this.dir, `${name}.ext`);
-    writeFileSync(ext, extensions(profile));
+    this.openssl(['req', '-new', '-key', key.file, '-subj', subject(commonName), '-out', csr]);
+    const ext = this.write(join(this.dir, `${name}.ext`), extensions(profile)).file;
     const file = join(this.dir, `${name}.crt`);
     const dates = [
       ...(profile.notBefore ? ['-startdate', profile.notBefore] : []),
       ...(profile.notAfter ? ['-enddate', profile.notAfter] : ['-days', '365']),
     ];
-    openssl(this.dir, [
+    this.openssl([
       ...words('ca -batch -config ca.cnf -notext -preserveDN -md sha256 -extensions v3'),
       ...['-cert', issuer.cert.file, '-keyfile', issuer.key.file, '-extfile', ext],
       ...dates,
@@ -236,8 +255,8 @@ class CertificateFactory {
     const commonName = profile.dns?.[0] ?? name;
     const { cert, key } = this.issue(name, type, commonName, issuer, profile);
     const middle = intermediates.map((i) => i.cert.pem).join('');
-    const chain = writePem(join(this.dir, `${name}.chain.pem`), cert.pem + middle);
-    const intermediatesFile = writePem(join(this.dir, `${name}.intermediates.pem`), middle);
+    const chain = this.write(join(this.dir, `${name}.chain.pem`), cert.pem + middle);
+    const intermediatesFile = this.write(join(this.dir, `${name}.intermediates.pem`), middle);
     return {
       name,
       keyType: type,
@@ -255,7 +274,16 @@ class CertificateFactory {
  * (three RSA keys); prefer the cached {@link interopCerts}.
  */
 export function createInteropCerts(dir: string): InteropCerts {
-  const f = new CertificateFactory(dir);
+  return interopCertsRecipe(new CertificateFactory(dir));
+}
+
+/** Reads a set {@link createInteropCerts} wrote into `dir` earlier. */
+export function readInteropCerts(dir: string): InteropCerts {
+  return interopCertsRecipe(new CertificateFactory(dir, false));
+}
+
+function interopCertsRecipe(f: CertificateFactory): InteropCerts {
+  const dir = f.dir;
   const ca = f.root('ca', 'tlskit interop root CA');
   const intermediate = f.intermediate('intermediate', 'tlskit interop intermediate CA', ca);
   const otherCa = f.root('other-ca', 'unrelated root CA');
@@ -295,14 +323,50 @@ export function createInteropCerts(dir: string): InteropCerts {
 
 let cached: InteropCerts | undefined;
 
+// Bump when the recipe changes, so no process reads a cache laid out by an older one.
+const recipeVersion = 'v1';
+
 /**
- * The interop certificates of this process, made on first use in a fresh temp directory and
- * removed when the process exits.
+ * The interop certificates, made on first use and shared through a cache directory in the temp
+ * directory by every test process of the same user on the same day (certificates are valid for a
+ * year, so a day-old set is never near expiry). Making a set takes ~2 s of openssl; a test run
+ * has many worker processes. Writers race safely: each makes its set in a private directory and
+ * renames it into place; the loser discards its own.
  */
 export function interopCerts(): InteropCerts {
   if (cached) return cached;
-  const dir = mkdtempSync(join(tmpdir(), 'tlskit-interop-certs-'));
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  cached = createInteropCerts(dir);
+  const day = new Date().toISOString().slice(0, 10);
+  const prefix = `tlskit-interop-certs-${recipeVersion}-${process.getuid?.() ?? 'user'}-`;
+  const dir = join(tmpdir(), `${prefix}${day}`);
+  if (!existsSync(join(dir, 'complete'))) {
+    const fresh = mkdtempSync(`${dir}.tmp-`);
+    try {
+      createInteropCerts(fresh);
+      writeFileSync(join(fresh, 'complete'), '');
+      renameSync(fresh, dir);
+    } catch (error) {
+      rmSync(fresh, { recursive: true, force: true });
+      if (!existsSync(join(dir, 'complete'))) throw error;
+    }
+    removeOldSets(prefix, dir);
+  }
+  cached = readInteropCerts(dir);
   return cached;
+}
+
+/**
+ * Removes this user's sets (and abandoned partial ones) untouched for two days: old enough that
+ * no test run still uses them, even one that started before midnight.
+ */
+function removeOldSets(prefix: string, keep: string): void {
+  for (const entry of readdirSync(tmpdir())) {
+    const path = join(tmpdir(), entry);
+    if (!entry.startsWith(prefix) || path === keep) continue;
+    try {
+      if (Date.now() - statSync(path).mtimeMs < 2 * 86_400_000) continue;
+      rmSync(path, { recursive: true, force: true });
+    } catch {
+      // Removed by another process meanwhile.
+    }
+  }
 }

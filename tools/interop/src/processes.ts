@@ -4,6 +4,9 @@
  * process `exit` hook kills stragglers so no peer outlives the test run.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** How a process ended. */
 export interface ExitStatus {
@@ -277,4 +280,16 @@ export async function runPeer(
   }
   const status = await peer.stop();
   return { ...status, stdout: peer.stdout, stderr: peer.stderr, timedOut };
+}
+
+/**
+ * A fresh directory under the system temp directory, removed by the next {@link stopAllPeers}
+ * (so at the end of the test that made it, when used with `afterEach(stopAllPeers)`).
+ */
+export function tempDir(prefix = 'tlskit-interop-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  trackResource({
+    stop: async () => rmSync(dir, { recursive: true, force: true }),
+  });
+  return dir;
 }

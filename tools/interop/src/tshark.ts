@@ -7,10 +7,8 @@
  * as root. Check with `missingPeers('tshark')`.
  */
 import { createSocket } from 'node:dgram';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnPeer, runPeer } from './processes.js';
+import { runPeer, spawnPeer, tempDir } from './processes.js';
 
 /** A running loopback capture. */
 export interface Capture {
@@ -28,12 +26,11 @@ export interface Capture {
  */
 export async function startCapture(options: {
   readonly port: number;
-  /** Default a new temp file. */
+  /** Default a file in a {@link tempDir} (removed by the next stopAllPeers). */
   readonly file?: string;
   readonly timeoutMs?: number;
 }): Promise<Capture> {
-  const file =
-    options.file ?? join(mkdtempSync(join(tmpdir(), 'tlskit-capture-')), 'capture.pcapng');
+  const file = options.file ?? join(tempDir('tlskit-capture-'), 'capture.pcapng');
   const args = ['-i', 'lo', '-f', `port ${options.port}`, '-w', file, '-P', '-l'];
   const peer = spawnPeer('tshark', args, { name: `tshark capture :${options.port}` });
   const probe = createSocket('udp4');

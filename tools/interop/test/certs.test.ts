@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { type Credential, interopCerts } from '../src/index.js';
+import { type Credential, interopCerts, readInteropCerts } from '../src/index.js';
 
 const certs = interopCerts();
 
@@ -91,7 +91,11 @@ describe('interop certificates', () => {
     expect(result.output).toMatch(/unable to get local issuer certificate/);
   });
 
-  it('is made once per process', () => {
+  it('is made once per process, and a cached set reads back the same files', () => {
     expect(interopCerts()).toBe(certs);
+    const again = readInteropCerts(certs.dir);
+    expect(again.server.rsaPss.key.pem).toBe(certs.server.rsaPss.key.pem);
+    expect(again.server.chained.chain.pem).toBe(certs.server.chained.chain.pem);
+    expect(again.client.rsa.cert.file).toBe(certs.client.rsa.cert.file);
   });
 });

@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -8,12 +6,12 @@ import {
   startOpensslClient,
   startOpensslServer,
   stopAllPeers,
+  tempDir,
 } from '../src/index.js';
 
 afterEach(stopAllPeers);
 
 const certs = interopCerts();
-const scratch = mkdtempSync(join(tmpdir(), 'tlskit-interop-test-'));
 
 describe('openssl s_client against openssl s_server', () => {
   it('completes a TLS 1.3 handshake and echoes data', async () => {
@@ -93,7 +91,7 @@ describe('openssl s_client against openssl s_server', () => {
 
   it('resumes a TLS 1.3 session from a saved ticket', async () => {
     const server = await startOpensslServer({ credential: certs.server.ed25519, mode: 'echo' });
-    const session = join(scratch, 'tls13.session');
+    const session = join(tempDir(), 'tls13.session');
     const first = await opensslClientExchange({
       port: server.port,
       ca: certs.ca.cert,

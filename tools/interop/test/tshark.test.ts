@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -14,19 +13,19 @@ import {
   startNodeTlsServer,
   startOpensslServer,
   stopAllPeers,
+  tempDir,
 } from '../src/index.js';
 
 afterEach(stopAllPeers);
 
 const certs = interopCerts();
 const skip = missingPeers('tshark', 'curl');
-const scratch = mkdtempSync(join(tmpdir(), 'tlskit-tshark-test-'));
 
 describe.skipIf(skip)(
   `tshark decrypts loopback captures with a key log${skip ? ` (skipped: ${skip})` : ''}`,
   () => {
     it('decrypts TLS 1.3 traffic with the key log openssl s_server wrote, and not without it', async () => {
-      const keylogFile = join(scratch, 'openssl-tls13.keylog');
+      const keylogFile = join(tempDir(), 'openssl-tls13.keylog');
       const port = await freePort();
       const capture = await startCapture({ port });
       // The capture filter needs the port first, so the server gets the one captured.
@@ -62,7 +61,7 @@ describe.skipIf(skip)(
     });
 
     it('decrypts TLS 1.2 traffic with the key log of a node:tls client', async () => {
-      const keylogFile = join(scratch, 'node-tls12.keylog');
+      const keylogFile = join(tempDir(), 'node-tls12.keylog');
       const server = await startNodeTlsServer({
         cert: certs.server.rsa2048.chain.pem,
         key: certs.server.rsa2048.key.pem,
