@@ -29,6 +29,13 @@ import {
   type MessageOf,
   type RawMessage,
 } from './codec.js';
+import {
+  EarlySecret,
+  finishedVerifyData,
+  type HandshakeSecret,
+  resumptionPsk,
+  TranscriptHash,
+} from '@tlskit/key-schedule';
 import type { Engine, State } from './engine.js';
 import {
   decodeErrorMissing,
@@ -51,9 +58,7 @@ import {
   verifyCertificateVerify,
   verifyFinished,
 } from './proofs.js';
-import { deriveSecret, earlySecret, expandLabel, finishedMac, nextStage } from './secrets.js';
 import { type Suite13, suite13 } from './suites.js';
-import { Transcript } from './transcript.js';
 import { acceptChain, type ChainPolicy, leafPublicKey } from './verify.js';
 
 /** Client settings resolved once from the options. */
@@ -75,7 +80,7 @@ interface Hello {
   readonly config: ClientConfig;
   readonly random: Uint8Array;
   readonly sessionId: Uint8Array;
-  readonly transcript: Transcript;
+  readonly transcript: TranscriptHash;
   /** Extension types we sent, to refuse unsolicited ones in responses (RFC 8446 4.2). */
   readonly offered: Set<number>;
   /** The PSK offered, if any. */
@@ -86,7 +91,7 @@ interface Hello {
 interface OfferedPsk {
   readonly session: Session;
   readonly suite: Suite13;
-  readonly earlySecret: Uint8Array;
+  readonly earlySecret: EarlySecret;
 }
 
 const maxTicketLifetime = 604_800;
@@ -99,7 +104,7 @@ export async function startClient(engine: Engine, config: ClientConfig): Promise
   const middlebox = config.options.middleboxCompatibility ?? true;
   const sessionId = middlebox ? p.randomBytes(32) : new Uint8Array(0);
   const shares = await generateShares(engine, config.keyShareGroups);
-  const transcript = new Transcript(p);
+  const transcript = new TranscriptHash(p);
   const psk = offerablePsk(engine, config);
   const hello: Hello = {
     engine,
@@ -135,7 +140,11 @@ function offerablePsk(engine: Engine, config: ClientConfig): OfferedPsk | undefi
   const age = engine.now() - session.receivedAt;
   if (age < 0 || age > session.lifetime * 1000) return undefined;
   if (session.serverName !== config.options.serverName) return undefined;
-  return { session, suite, earlySecret: earlySecret(engine.provider, suite.hash, session.psk) };
+  return {
+    session,
+    suite,
+    earlySecret: EarlySecret.create(engine.provider, suite.hash, session.psk),
+  };
 }
 
 async function sendClientHello(
@@ -216,9 +225,7 @@ async function sendClientHello(
   const bindersHash = hello.helloRetry
     ? hello.transcript.digestWith(truncated)
     : p.hash(psk.suite.hash, truncated);
-  const empty = p.hash(psk.suite.hash, new Uint8Array(0));
-  const binderKey = deriveSecret(p, psk.suite.hash, psk.earlySecret, 'res binder', empty);
-  const binder = finishedMac(p, psk.suite.hash, binderKey, bindersHash);
+  const binder = psk.earlySecret.pskBinder('resumption', bindersHash);
   const message = await engine.sendHandshake(withBinders([binder]));
   hello.transcript.update(message.raw);
 }
@@ -294,13 +301,13 @@ class ExpectServerHello implements State {
     if (ours === undefined)
       throw illegalParameter(`server key share for group ${serverShare.group} we did not send`);
     const shared = await ours.complete(serverShare.keyExchange);
-    hello.transcript.start(suite.hash);
+    hello.transcript.selectHash(suite.hash);
     hello.transcript.update(m.raw);
-    const early = psk?.earlySecret ?? earlySecret(p, suite.hash, undefined);
-    const handshakeSecret = nextStage(p, suite.hash, early, shared);
+    const early = psk?.earlySecret ?? EarlySecret.create(p, suite.hash);
+    const handshakeSecret = early.deriveHandshakeSecret(shared);
     const th = hello.transcript.digest();
-    const clientHs = deriveSecret(p, suite.hash, handshakeSecret, 'c hs traffic', th);
-    const serverHs = deriveSecret(p, suite.hash, handshakeSecret, 's hs traffic', th);
+    const clientHs = handshakeSecret.clientHandshakeTrafficSecret(th);
+    const serverHs = handshakeSecret.serverHandshakeTrafficSecret(th);
     hello.engine.keylog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', clientHs);
     hello.engine.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', serverHs);
     await hello.engine.setReadKey(suite, serverHs);
@@ -336,7 +343,7 @@ class ExpectServerHello implements State {
     } else if (cookie === undefined) {
       throw illegalParameter('HelloRetryRequest would not change the ClientHello');
     }
-    hello.transcript.start(suite.hash);
+    hello.transcript.selectHash(suite.hash);
     hello.transcript.replaceWithMessageHash();
     hello.transcript.update(m.raw);
     // RFC 8446 D.4: in compatibility mode the client sends change_cipher_spec before ClientHello2.
@@ -352,7 +359,7 @@ class ExpectServerHello implements State {
 
 interface HandshakeKeys {
   readonly suite: Suite13;
-  readonly handshakeSecret: Uint8Array;
+  readonly handshakeSecret: HandshakeSecret;
   readonly clientHs: Uint8Array;
   readonly serverHs: Uint8Array;
   readonly group: number;
@@ -552,11 +559,11 @@ class ExpectFinished implements State {
       fin.verifyData,
     );
     transcript.update(m.raw);
-    const master = nextStage(p, suite.hash, keys.handshakeSecret, undefined);
+    const master = keys.handshakeSecret.deriveMasterSecret();
     const th = transcript.digest();
-    const clientAp = deriveSecret(p, suite.hash, master, 'c ap traffic', th);
-    const serverAp = deriveSecret(p, suite.hash, master, 's ap traffic', th);
-    const exporter = deriveSecret(p, suite.hash, master, 'exp master', th);
+    const clientAp = master.clientApplicationTrafficSecret(th);
+    const serverAp = master.serverApplicationTrafficSecret(th);
+    const exporter = master.exporterMasterSecret(th);
     engine.keylog('CLIENT_TRAFFIC_SECRET_0', clientAp);
     engine.keylog('SERVER_TRAFFIC_SECRET_0', serverAp);
     engine.keylog('EXPORTER_SECRET', exporter);
@@ -569,11 +576,11 @@ class ExpectFinished implements State {
     }
     await engine.setWriteKey(suite, keys.clientHs);
     if (this.request !== undefined) await this.#authenticate(this.request);
-    const finished = finishedMac(p, suite.hash, keys.clientHs, transcript.digest());
+    const finished = finishedVerifyData(p, suite.hash, keys.clientHs, transcript.digest());
     const sent = await engine.sendHandshake({ type: HandshakeType.finished, verifyData: finished });
     transcript.update(sent.raw);
     await engine.setWriteKey(suite, clientAp);
-    const resumptionSecret = deriveSecret(p, suite.hash, master, 'res master', transcript.digest());
+    const resumptionSecret = master.resumptionMasterSecret(transcript.digest());
     engine.established(
       {
         version: 'TLSv1.3',
@@ -678,14 +685,7 @@ class ClientConnected implements State {
         findExtension(t.extensions, ExtensionType.earlyData)?.maxEarlyDataSize ?? 0;
       if (t.ticketLifetime === 0) return this;
       const p = this.engine.provider;
-      const psk = expandLabel(
-        p,
-        this.suite.hash,
-        this.resumptionSecret,
-        'resumption',
-        t.ticketNonce,
-        this.suite.hashLength,
-      );
+      const psk = resumptionPsk(p, this.suite.hash, this.resumptionSecret, t.ticketNonce);
       this.engine.emitSession({
         version: 'TLSv1.3',
         serverName: this.config.options.serverName,

@@ -17,7 +17,6 @@ import {
   ContentType,
   DecodeError,
   HandshakeType,
-  hex,
   isTlsError,
   nameOf,
   TlsError,
@@ -26,7 +25,13 @@ import {
 import { frame, type RawMessage } from './codec.js';
 import { ConnectionStateError, internalError, PeerAlertError, unexpected } from './errors.js';
 import { Emitter, type HandshakeInfo, type Session } from './events.js';
-import { expandLabel, exportKeyingMaterial } from './secrets.js';
+import {
+  exportKeyingMaterial,
+  keyLogLine,
+  type KeyLogLabel,
+  nextTrafficSecret,
+  trafficKeys,
+} from '@tlskit/key-schedule';
 import type { Suite13 } from './suites.js';
 import { traceFields } from './trace.js';
 
@@ -193,7 +198,7 @@ export abstract class Engine extends Emitter implements Connection {
       est.suite.hash,
       est.exporterSecret,
       label,
-      context ?? new Uint8Array(0),
+      context,
       length,
     );
   }
@@ -283,8 +288,7 @@ export abstract class Engine extends Emitter implements Connection {
 
   async #protection(suite: Suite13, secret: Uint8Array): Promise<RecordProtection> {
     const p = this.provider;
-    const key = expandLabel(p, suite.hash, secret, 'key', new Uint8Array(0), suite.keyLength);
-    const iv = expandLabel(p, suite.hash, secret, 'iv', new Uint8Array(0), 12);
+    const { key, iv } = trafficKeys(p, suite.hash, secret, suite.aead);
     return Tls13RecordProtection.create(p, suite.aead, key, iv);
   }
 
@@ -295,9 +299,8 @@ export abstract class Engine extends Emitter implements Connection {
   }
 
   /** Emits a key log line when someone listens (NSS SSLKEYLOGFILE format). */
-  keylog(label: string, secret: Uint8Array): void {
-    if (this.listens('keylog'))
-      this.emit('keylog', `${label} ${hex(this.#clientRandom)} ${hex(secret)}`);
+  keylog(label: KeyLogLabel, secret: Uint8Array): void {
+    if (this.listens('keylog')) this.emit('keylog', keyLogLine(label, this.#clientRandom, secret));
   }
 
   /** The handshake is complete: application data may flow. */
@@ -320,14 +323,7 @@ export abstract class Engine extends Emitter implements Connection {
     const secret = this.#writeSecret;
     if (suite === undefined || secret === undefined) throw internalError('no write key to update');
     await this.sendHandshake({ type: HandshakeType.keyUpdate, requestUpdate: requestPeer ? 1 : 0 });
-    const next = expandLabel(
-      this.provider,
-      suite.hash,
-      secret,
-      'traffic upd',
-      new Uint8Array(0),
-      suite.hashLength,
-    );
+    const next = nextTrafficSecret(this.provider, suite.hash, secret);
     await this.setWriteKey(suite, next);
   }
 
@@ -336,14 +332,7 @@ export abstract class Engine extends Emitter implements Connection {
     const suite = this.#readSuite;
     const secret = this.#readSecret;
     if (suite === undefined || secret === undefined) throw internalError('no read key to update');
-    const next = expandLabel(
-      this.provider,
-      suite.hash,
-      secret,
-      'traffic upd',
-      new Uint8Array(0),
-      suite.hashLength,
-    );
+    const next = nextTrafficSecret(this.provider, suite.hash, secret);
     await this.setReadKey(suite, next);
   }
 

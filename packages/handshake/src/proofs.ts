@@ -6,7 +6,7 @@
 import type { CryptoProvider, PublicKey } from '@tlskit/crypto';
 import { SignatureScheme } from '@tlskit/wire';
 import { decryptError, illegalParameter } from './errors.js';
-import { constantTimeEqual, finishedMac } from './secrets.js';
+import { checkFinished, finishedVerifyData } from '@tlskit/key-schedule';
 import type { Suite13 } from './suites.js';
 
 declare const signatureBrand: unique symbol;
@@ -112,7 +112,10 @@ export async function verifyCertificateVerify(
   return { scheme } as SignatureVerified;
 }
 
-/** Verifies a peer's Finished (RFC 8446 4.4.4) in constant time. */
+/**
+ * Verifies a peer's Finished (RFC 8446 4.4.4) in constant time; a mismatch is the key
+ * schedule's `ERR_BAD_FINISHED` (decrypt_error).
+ */
 export function verifyFinished(
   provider: CryptoProvider,
   suite: Suite13,
@@ -120,8 +123,7 @@ export function verifyFinished(
   transcriptHash: Uint8Array,
   verifyData: Uint8Array,
 ): FinishedVerified {
-  const expected = finishedMac(provider, suite.hash, baseKey, transcriptHash);
-  if (!constantTimeEqual(expected, verifyData))
-    throw decryptError('Finished verify_data does not match');
+  const expected = finishedVerifyData(provider, suite.hash, baseKey, transcriptHash);
+  checkFinished('Finished', expected, verifyData);
   return {} as FinishedVerified;
 }

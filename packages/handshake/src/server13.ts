@@ -25,6 +25,14 @@ import {
 } from '@tlskit/wire';
 import { certificate13, certificateMessage, chooseScheme } from './client13.js';
 import { alpnBytes, alpnNames, expectMessage, hostName, type RawMessage } from './codec.js';
+import {
+  constantTimeEqual,
+  EarlySecret,
+  finishedVerifyData,
+  type MasterSecret,
+  resumptionPsk,
+  TranscriptHash,
+} from '@tlskit/key-schedule';
 import type { Engine, State } from './engine.js';
 import {
   certificateRequired,
@@ -44,10 +52,8 @@ import {
   verifyCertificateVerify,
   verifyFinished,
 } from './proofs.js';
-import { deriveSecret, earlySecret, expandLabel, finishedMac, nextStage } from './secrets.js';
 import { type Suite13, suite13 } from './suites.js';
 import { decodeTicketState, encodeTicketState, type TicketState } from './tickets.js';
-import { Transcript } from './transcript.js';
 import { acceptChain, type ChainPolicy, leafPublicKey } from './verify.js';
 
 /** Server settings resolved once from the options. */
@@ -80,7 +86,7 @@ interface RetryContext {
   readonly group: number;
   readonly cookie: Uint8Array | undefined;
   readonly first: ClientHello;
-  readonly transcript: Transcript;
+  readonly transcript: TranscriptHash;
 }
 
 /** The first state of a server. */
@@ -149,8 +155,8 @@ class ExpectClientHello implements State {
       throw illegalParameter('cookie we did not send');
     }
 
-    const transcript = retry?.transcript ?? new Transcript(engine.provider);
-    transcript.start(suite.hash);
+    const transcript = retry?.transcript ?? new TranscriptHash(engine.provider);
+    transcript.selectHash(suite.hash);
 
     let share: KeyShareEntry | undefined;
     let group: number;
@@ -180,7 +186,7 @@ class ExpectClientHello implements State {
     ch: ClientHello,
     suite: Suite13,
     group: number,
-    transcript: Transcript,
+    transcript: TranscriptHash,
   ): Promise<State> {
     const { engine, config } = this;
     transcript.update(m.raw);
@@ -265,7 +271,7 @@ function chooseGroup(
 interface AcceptedPsk {
   readonly index: number;
   readonly state: TicketState;
-  readonly earlySecret: Uint8Array;
+  readonly earlySecret: EarlySecret;
 }
 
 async function acceptPsk(
@@ -275,7 +281,7 @@ async function acceptPsk(
   m: RawMessage,
   suite: Suite13,
   modes: readonly number[],
-  transcript: Transcript,
+  transcript: TranscriptHash,
   serverName: string | undefined,
 ): Promise<AcceptedPsk | undefined> {
   const offer = findExtension(ch.extensions, ExtensionType.preSharedKey);
@@ -309,17 +315,9 @@ async function acceptPsk(
     if (state.serverName !== (serverName ?? '')) continue;
     // RFC 8446 4.2.11.2: the binder covers the ClientHello up to the binders list.
     const truncated = m.raw.subarray(0, m.raw.length - bindersLength);
-    const early = earlySecret(p, suite.hash, state.psk);
-    const binderKey = deriveSecret(
-      p,
-      suite.hash,
-      early,
-      'res binder',
-      p.hash(suite.hash, new Uint8Array(0)),
-    );
-    const expected = finishedMac(p, suite.hash, binderKey, transcript.digestWith(truncated));
-    const binder = offer.binders[index]!;
-    if (binder.length !== expected.length || !equalBytes(binder, expected)) {
+    const early = EarlySecret.create(p, suite.hash, state.psk);
+    const expected = early.pskBinder('resumption', transcript.digestWith(truncated));
+    if (!constantTimeEqual(offer.binders[index]!, expected)) {
       throw decryptError('PSK binder does not verify');
     }
     return { index, state, earlySecret: early };
@@ -377,7 +375,7 @@ async function negotiate(
   suite: Suite13,
   share: KeyShareEntry,
   modes: readonly number[],
-  transcript: Transcript,
+  transcript: TranscriptHash,
   helloRetry: boolean,
 ): Promise<State> {
   const p = engine.provider;
@@ -424,11 +422,11 @@ async function negotiate(
     isHelloRetryRequest: false,
   });
   transcript.update(sh.raw);
-  const early = psk?.earlySecret ?? earlySecret(p, suite.hash, undefined);
-  const handshakeSecret = nextStage(p, suite.hash, early, response.sharedSecret);
+  const early = psk?.earlySecret ?? EarlySecret.create(p, suite.hash);
+  const handshakeSecret = early.deriveHandshakeSecret(response.sharedSecret);
   const th = transcript.digest();
-  const clientHs = deriveSecret(p, suite.hash, handshakeSecret, 'c hs traffic', th);
-  const serverHs = deriveSecret(p, suite.hash, handshakeSecret, 's hs traffic', th);
+  const clientHs = handshakeSecret.clientHandshakeTrafficSecret(th);
+  const serverHs = handshakeSecret.serverHandshakeTrafficSecret(th);
   engine.keylog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', clientHs);
   engine.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', serverHs);
   if (ch.legacySessionId.length > 0 && !helloRetry) await engine.sendChangeCipherSpec();
@@ -490,14 +488,14 @@ async function negotiate(
   }
   const fin = await engine.sendHandshake({
     type: HandshakeType.finished,
-    verifyData: finishedMac(p, suite.hash, serverHs, transcript.digest()),
+    verifyData: finishedVerifyData(p, suite.hash, serverHs, transcript.digest()),
   });
   transcript.update(fin.raw);
-  const master = nextStage(p, suite.hash, handshakeSecret, undefined);
+  const master = handshakeSecret.deriveMasterSecret();
   const th2 = transcript.digest();
-  const clientAp = deriveSecret(p, suite.hash, master, 'c ap traffic', th2);
-  const serverAp = deriveSecret(p, suite.hash, master, 's ap traffic', th2);
-  const exporter = deriveSecret(p, suite.hash, master, 'exp master', th2);
+  const clientAp = master.clientApplicationTrafficSecret(th2);
+  const serverAp = master.serverApplicationTrafficSecret(th2);
+  const exporter = master.exporterMasterSecret(th2);
   engine.keylog('CLIENT_TRAFFIC_SECRET_0', clientAp);
   engine.keylog('SERVER_TRAFFIC_SECRET_0', serverAp);
   engine.keylog('EXPORTER_SECRET', exporter);
@@ -527,8 +525,8 @@ interface ServerFlight {
   readonly engine: Engine;
   readonly config: ServerConfig;
   readonly suite: Suite13;
-  readonly transcript: Transcript;
-  readonly master: Uint8Array;
+  readonly transcript: TranscriptHash;
+  readonly master: MasterSecret;
   readonly clientHs: Uint8Array;
   readonly clientAp: Uint8Array;
   readonly exporter: Uint8Array;
@@ -633,7 +631,7 @@ class ExpectClientFinished implements State {
     transcript.update(m.raw);
     await engine.setReadKey(suite, f.clientAp);
     engine.allowChangeCipherSpec(false);
-    const resumption = deriveSecret(p, suite.hash, f.master, 'res master', transcript.digest());
+    const resumption = f.master.resumptionMasterSecret(transcript.digest());
     engine.established(
       {
         version: 'TLSv1.3',
@@ -668,7 +666,7 @@ async function issueTickets(f: ServerFlight, resumptionSecret: Uint8Array): Prom
   for (let i = 0; i < config.ticketCount; i++) {
     const nonce = Uint8Array.of(i >> 8, i & 0xff);
     const ageAdd = new DataView(p.randomBytes(4).buffer).getUint32(0);
-    const psk = expandLabel(p, suite.hash, resumptionSecret, 'resumption', nonce, suite.hashLength);
+    const psk = resumptionPsk(p, suite.hash, resumptionSecret, nonce);
     const state: TicketState = {
       cipherSuite: suite.code,
       psk,
