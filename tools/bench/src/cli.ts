@@ -1,14 +1,17 @@
 /**
- * `pnpm bench [suite...] [--smoke] [--no-write] [--batches N] [--iterations N] [--aead NAME]`
+ * `pnpm bench [suite...] [--smoke] [--no-write] [--batches N] [--iterations N] [--aead NAME]
+ * [--provider NAME]`
  *
- * Suites: `record`. With no suite named, all run. A full run of the record suite rewrites
- * docs/performance.md; `--smoke` runs a handful of iterations to prove the benchmark works (CI)
- * and never writes; `--no-write` only prints.
+ * Suites: `record`, `handshake`, `s_time`, `bulk`, `memory`, `latency`, `profile`. With no suite
+ * named, all run. A full run of a suite rewrites its own section of docs/performance.md (between
+ * `<!-- bench:NAME -->` markers, see report.ts); `--smoke` runs a handful of iterations to prove
+ * the benchmark works (CI) and never writes; `--no-write` only prints.
  */
-import { writeFileSync } from 'node:fs';
 import { cpus, platform, release, totalmem } from 'node:os';
 import type { AeadName } from '@tlskit/crypto';
 import { recordAeads, recordSize, recordTable, runRecordBench } from './record.js';
+import { writeSection } from './report.js';
+import { connectionSuites } from './suites.js';
 
 export interface CliIo {
   readonly out: (line: string) => void;
@@ -24,9 +27,13 @@ interface Options {
   readonly iterations: number;
   /** Only these AEADs (default all). */
   readonly aeads: readonly AeadName[];
+  /** `--batches` / `--iterations` as given (the connection suites have their own defaults). */
+  readonly given: { batches?: number; iterations?: number };
+  /** Only these tlskit providers (default every one present). */
+  readonly providers: readonly string[];
 }
 
-const suites = ['record'] as const;
+const suites = ['record', ...Object.keys(connectionSuites)] as const;
 
 function parse(args: readonly string[]): Options {
   const named: string[] = [];
@@ -35,6 +42,8 @@ function parse(args: readonly string[]): Options {
   let batches = 61;
   let iterations = 16;
   const aeads: AeadName[] = [];
+  const given: { batches?: number; iterations?: number } = {};
+  const providers: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '--smoke') smoke = true;
@@ -44,15 +53,19 @@ function parse(args: readonly string[]): Options {
       const aead = recordAeads.find((a) => a === name || a.startsWith(name));
       if (!aead) throw new Error(`--aead needs one of ${recordAeads.join(', ')}`);
       aeads.push(aead);
+    } else if (arg === '--provider') {
+      const name = args[++i];
+      if (!name) throw new Error('--provider needs a name: noble, node or webcrypto');
+      providers.push(name);
     } else if (arg === '--batches' || arg === '--iterations') {
       const value = Number(args[++i]);
       if (!Number.isInteger(value) || value < 1) throw new Error(`${arg} needs a positive integer`);
-      if (arg === '--batches') batches = value;
-      else iterations = value;
+      if (arg === '--batches') batches = given.batches = value;
+      else iterations = given.iterations = value;
     } else if ((suites as readonly string[]).includes(arg)) named.push(arg);
     else
       throw new Error(
-        `unknown argument ${JSON.stringify(arg)}; suites: ${suites.join(', ')}; flags: --smoke, --no-write, --batches N, --iterations N, --aead NAME`,
+        `unknown argument ${JSON.stringify(arg)}; suites: ${suites.join(', ')}; flags: --smoke, --no-write, --batches N, --iterations N, --aead NAME, --provider NAME`,
       );
   }
   if (smoke) {
@@ -61,7 +74,7 @@ function parse(args: readonly string[]): Options {
     write = false;
   }
   // A partial run does not replace the full report.
-  if (aeads.length > 0) write = false;
+  if (aeads.length > 0 || providers.length > 0) write = false;
   return {
     suites: named.length > 0 ? named : [...suites],
     smoke,
@@ -69,6 +82,8 @@ function parse(args: readonly string[]): Options {
     batches,
     iterations,
     aeads: aeads.length > 0 ? aeads : recordAeads,
+    given,
+    providers,
   };
 }
 
@@ -94,11 +109,22 @@ export async function runBench(args: readonly string[], io: CliIo): Promise<stri
     sections.push(table);
     if (options.write) {
       const command = ['pnpm bench', ...args].join(' ');
-      writeFileSync(
-        new URL('docs/performance.md', io.root),
-        performanceReport(table, command, options),
-      );
+      writeSection(io.root, 'record', performanceReport(table, command, options));
       io.out('\nwritten to docs/performance.md');
+    }
+  }
+  for (const [name, suite] of Object.entries(connectionSuites)) {
+    if (!options.suites.includes(name)) continue;
+    const command = ['pnpm bench', name, ...args.filter((a) => !suites.includes(a))].join(' ');
+    const result = await suite(
+      { smoke: options.smoke, ...options.given, providers: options.providers },
+      command,
+    );
+    io.out(result.table);
+    sections.push(result.table);
+    if (options.write) {
+      writeSection(io.root, name, result.section);
+      io.out(`\n${name}: written to docs/performance.md`);
     }
   }
   return sections.join('\n\n');
@@ -106,9 +132,7 @@ export async function runBench(args: readonly string[], io: CliIo): Promise<stri
 
 function performanceReport(table: string, command: string, options: Options): string {
   const date = new Date().toISOString().slice(0, 16).replace('T', ' ');
-  return `# Performance
-
-## Record layer: 16 KiB records, TLS 1.3
+  return `## Record layer: 16 KiB records, TLS 1.3
 
 Measured with \`${command}\` on ${date} UTC.
 Machine: ${machine()}.

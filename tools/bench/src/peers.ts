@@ -1,0 +1,282 @@
+/**
+ * The TLS endpoints the connection benchmarks compare: tlskit's client and server over each
+ * crypto provider that exists in this checkout, and node:tls (OpenSSL inside Node). Every
+ * endpoint takes the same certificate, group and cipher suite, so that a row differs from its
+ * neighbour only in the implementation. Servers and clients live in this process and bind
+ * 127.0.0.1 only.
+ */
+import { once } from 'node:events';
+import type { AddressInfo, Server, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { connect as nodeConnect, createServer as nodeCreateServer } from 'node:tls';
+import { connect as tlskitConnect } from '@tlskit/client';
+import type { CryptoProvider } from '@tlskit/crypto';
+import { type Credential, interopCerts, loopback } from '@tlskit/interop';
+import { createServer as tlskitCreateServer } from '@tlskit/server';
+
+export type TlsVersion = 'TLSv1.2' | 'TLSv1.3';
+
+/** The certificates benchmarked: the server's key type decides the signature work. */
+export type CertName = 'ECDSA P-256' | 'RSA-2048';
+
+/** TLS 1.3 suites by the AEAD they use (IANA names; OpenSSL spells them the same). */
+export const suiteNames = {
+  'AES-128-GCM': 'TLS_AES_128_GCM_SHA256',
+  'CHACHA20-POLY1305': 'TLS_CHACHA20_POLY1305_SHA256',
+} as const;
+
+/**
+ * TLS 1.2 suites for the same AEADs, for the 1.2 rows: ECDHE with the certificate's key type
+ * (RFC 8422 / RFC 7905 names).
+ */
+const tls12Suites: Record<CertName, Record<keyof typeof suiteNames, string>> = {
+  'ECDSA P-256': {
+    'AES-128-GCM': 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
+    'CHACHA20-POLY1305': 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256',
+  },
+  'RSA-2048': {
+    'AES-128-GCM': 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
+    'CHACHA20-POLY1305': 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
+  },
+};
+
+/** OpenSSL's own names of the TLS 1.2 suites above (node:tls `ciphers`). */
+const opensslTls12Names: Record<string, string> = {
+  TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256: 'ECDHE-ECDSA-AES128-GCM-SHA256',
+  TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256: 'ECDHE-ECDSA-CHACHA20-POLY1305',
+  TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256: 'ECDHE-RSA-AES128-GCM-SHA256',
+  TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256: 'ECDHE-RSA-CHACHA20-POLY1305',
+};
+
+export type AeadChoice = keyof typeof suiteNames;
+
+/** What every connection of a benchmark row agrees on. */
+export interface Profile {
+  readonly version: TlsVersion;
+  readonly cert: CertName;
+  /** Default: AES-128-GCM. */
+  readonly aead?: AeadChoice;
+}
+
+/** The name both sides check and the certificate carries (see @tlskit/interop's serverNames). */
+const servername = 'tlskit.test';
+
+/** Server and client of one implementation. */
+export interface Implementation {
+  /** Row label: `tlskit (noble)`, `node:tls`. */
+  readonly name: string;
+  /** A listening server on 127.0.0.1 whose accepted sockets call `onSecure`. */
+  listen(profile: Profile, onSecure: (socket: Duplex) => void): Promise<RunningServer>;
+  /** A client connection to `port`; emits `secureConnect` once the handshake is done. */
+  connect(port: number, profile: Profile): Duplex & { getProtocol(): string | null };
+}
+
+export interface RunningServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** The certificates: one CA (ECDSA P-256) and its leaves, made at run time by openssl. */
+export function benchCredential(cert: CertName): Credential {
+  const certs = interopCerts();
+  return cert === 'ECDSA P-256' ? certs.server.ecdsaP256 : certs.server.rsa2048;
+}
+
+function caPem(): string {
+  return interopCerts().ca.cert.pem;
+}
+
+function suiteFor(profile: Profile): string {
+  const aead = profile.aead ?? 'AES-128-GCM';
+  return profile.version === 'TLSv1.3' ? suiteNames[aead] : tls12Suites[profile.cert][aead];
+}
+
+/** Listens on an ephemeral loopback port; `close` also drops the connections still open. */
+async function listening(server: Server): Promise<RunningServer> {
+  const open = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    open.add(socket);
+    socket.on('close', () => open.delete(socket));
+  });
+  server.listen(0, loopback);
+  await once(server, 'listening');
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        for (const socket of open) socket.destroy();
+      }),
+  };
+}
+
+/** Accepted sockets: errors are the client hanging up, and a half-close is answered in kind. */
+function acceptQuietly(socket: Duplex, onSecure: (socket: Duplex) => void): void {
+  socket.on('error', () => {});
+  socket.on('end', () => socket.end());
+  onSecure(socket);
+}
+
+/** tlskit's client and server over `provider`. */
+export function tlskit(providerName: string, provider: CryptoProvider): Implementation {
+  return {
+    name: `tlskit (${providerName})`,
+    async listen(profile, onSecure) {
+      const credential = benchCredential(profile.cert);
+      const server = tlskitCreateServer(
+        {
+          key: credential.key.pem,
+          cert: credential.chain.pem,
+          minVersion: profile.version,
+          maxVersion: profile.version,
+          provider,
+        },
+        (socket) => acceptQuietly(socket, onSecure),
+      );
+      server.on('tlsClientError', () => {});
+      return listening(server as unknown as Server);
+    },
+    connect(port, profile) {
+      return tlskitConnect({
+        host: loopback,
+        port,
+        servername,
+        ca: caPem(),
+        groups: ['x25519'],
+        cipherSuites: [suiteFor(profile)],
+        minVersion: profile.version,
+        maxVersion: profile.version,
+        provider,
+      });
+    },
+  };
+}
+
+/** node:tls on both sides: the reference. */
+export const nodeTls: Implementation = {
+  name: 'node:tls',
+  async listen(profile, onSecure) {
+    const credential = benchCredential(profile.cert);
+    const suite = suiteFor(profile);
+    const server = nodeCreateServer(
+      {
+        key: credential.key.pem,
+        cert: credential.chain.pem,
+        minVersion: profile.version,
+        maxVersion: profile.version,
+        ecdhCurve: 'X25519',
+        ...(profile.version === 'TLSv1.3'
+          ? { ciphersuites: suite }
+          : { ciphers: opensslTls12Names[suite] ?? suite }),
+      },
+      (socket) => acceptQuietly(socket, onSecure),
+    );
+    server.on('tlsClientError', () => {});
+    return listening(server);
+  },
+  connect(port, profile) {
+    const suite = suiteFor(profile);
+    return nodeConnect({
+      host: loopback,
+      port,
+      servername,
+      ca: caPem(),
+      ecdhCurve: 'X25519',
+      minVersion: profile.version,
+      maxVersion: profile.version,
+      ...(profile.version === 'TLSv1.3'
+        ? { ciphersuites: suite }
+        : { ciphers: opensslTls12Names[suite] ?? suite }),
+    });
+  },
+};
+
+/** The providers of @tlskit/crypto, by subpath; a missing one is skipped. */
+const providerModules = [
+  { name: 'noble', specifier: '@tlskit/crypto', exportName: 'nobleProvider' },
+  { name: 'node', specifier: '@tlskit/crypto/node', exportName: 'nodeProvider' },
+  { name: 'webcrypto', specifier: '@tlskit/crypto/webcrypto', exportName: 'webcryptoProvider' },
+] as const;
+
+/**
+ * Every crypto provider this checkout has, found by importing it: a provider that lands later is
+ * benchmarked without a change here. `only` keeps the named ones.
+ */
+export async function availableProviders(
+  only?: readonly string[],
+): Promise<{ name: string; provider: CryptoProvider }[]> {
+  const found: { name: string; provider: CryptoProvider }[] = [];
+  for (const { name, specifier, exportName } of providerModules) {
+    if (only && only.length > 0 && !only.includes(name)) continue;
+    try {
+      const module = (await import(specifier)) as Record<string, unknown>;
+      const provider = module[exportName];
+      if (provider && typeof provider === 'object') {
+        found.push({ name, provider: provider as CryptoProvider });
+      }
+    } catch {
+      // Not in this checkout (yet).
+    }
+  }
+  return found;
+}
+
+/** tlskit over every available provider, then node:tls. */
+export async function implementations(providers?: readonly string[]): Promise<Implementation[]> {
+  const found = await availableProviders(providers);
+  return [...found.map(({ name, provider }) => tlskit(name, provider)), nodeTls];
+}
+
+/** Resolves on `secureConnect`; rejects on an error or after `ms`. */
+export async function secureConnected(socket: Duplex, ms = 30_000): Promise<void> {
+  const signal = AbortSignal.timeout(ms);
+  await Promise.race([
+    once(socket, 'secureConnect', { signal }),
+    once(socket, 'error', { signal }).then(([error]) => Promise.reject(error)),
+  ]);
+}
+
+/**
+ * Whether `implementation` speaks `version` end to end: one handshake with both sides pinned to
+ * it. An engine without TLS 1.2 either fails or ignores the pin, so the negotiated version is what
+ * counts.
+ */
+export async function supportsVersion(
+  implementation: Implementation,
+  version: TlsVersion,
+): Promise<boolean> {
+  const profile: Profile = { version, cert: 'ECDSA P-256' };
+  let server: RunningServer | undefined;
+  let socket: ReturnType<Implementation['connect']> | undefined;
+  try {
+    server = await implementation.listen(profile, () => {});
+    socket = implementation.connect(server.port, profile);
+    await secureConnected(socket, 20_000);
+    return socket.getProtocol() === version;
+  } catch {
+    // Refused options or a failed handshake: not this version.
+    return false;
+  } finally {
+    socket?.destroy();
+    await server?.close();
+  }
+}
+
+/** Versions to benchmark: TLS 1.3 always, TLS 1.2 when every implementation speaks it. */
+export async function benchVersions(
+  list: readonly Implementation[],
+  wanted: readonly TlsVersion[] = ['TLSv1.3', 'TLSv1.2'],
+): Promise<TlsVersion[]> {
+  const versions: TlsVersion[] = [];
+  for (const version of wanted) {
+    let all = true;
+    for (const implementation of list) {
+      if (!(await supportsVersion(implementation, version))) {
+        all = false;
+        break;
+      }
+    }
+    if (all) versions.push(version);
+  }
+  return versions;
+}
