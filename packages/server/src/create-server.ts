@@ -4,7 +4,12 @@
  * and reported as `tlsClientError`, never thrown.
  */
 import { EventEmitter } from 'node:events';
-import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
+import {
+  createServer as createNetServer,
+  type ListenOptions,
+  type Server as NetServer,
+  type Socket,
+} from 'node:net';
 import { type CryptoProvider, nobleProvider } from '@tlskit/crypto';
 import { createPeerVerifier, TLSSocket } from '@tlskit/client';
 import {
@@ -180,8 +185,10 @@ export class TlsServer extends EventEmitter {
   }
 
   /** As net.Server.listen. Bind to 127.0.0.1 in tests. */
-  listen(...args: Parameters<NetServer['listen']>): this {
-    this.#net.listen(...args);
+  listen(port?: number | ListenOptions, host?: string | (() => void), callback?: () => void): this {
+    (this.#net.listen as (...args: unknown[]) => NetServer)(
+      ...[port, host, callback].filter((arg) => arg !== undefined),
+    );
     return this;
   }
 

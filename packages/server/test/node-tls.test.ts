@@ -3,6 +3,7 @@
  */
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import {
   type ConnectionOptions,
   connect as nodeConnect,
@@ -57,10 +58,7 @@ async function nodeClient(options: ConnectionOptions): Promise<NodeTLSSocket> {
   return socket;
 }
 
-async function echo(
-  socket: NodeJS.ReadWriteStream & { once: NodeTLSSocket['once'] },
-  text: string,
-): Promise<string> {
+async function echo(socket: Duplex, text: string): Promise<string> {
   return new Promise((resolve, reject) => {
     let received = '';
     const timer = setTimeout(
