@@ -72,10 +72,16 @@ export class TrustStore {
   }
 }
 
-/** A string key for DER identity (latin1 of the bytes: cheap and collision-free). */
+const derKeys = new WeakMap<Uint8Array, string>();
+
+/** A string key for DER identity (latin1 of the bytes: collision-free), memoised per array. */
 export function derKey(der: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < der.length; i += 4096)
-    out += String.fromCharCode(...der.subarray(i, i + 4096));
-  return out;
+  let key = derKeys.get(der);
+  if (key === undefined) {
+    key = '';
+    for (let i = 0; i < der.length; i += 4096)
+      key += String.fromCharCode(...der.subarray(i, i + 4096));
+    derKeys.set(der, key);
+  }
+  return key;
 }
