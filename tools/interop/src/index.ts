@@ -14,3 +14,4 @@ export * from './processes.js';
 export * from './curl.js';
 export * from './tshark.js';
 export * from './names.js';
+export * from './client-script.js';

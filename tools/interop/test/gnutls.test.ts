@@ -1,10 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  clientScriptCommand,
   gnutlsClientCommand,
   interopCerts,
   missingPeers,
   nodeScriptArgv,
+  parseClientScriptReport,
   runWithGnutlsServer,
   startGnutlsClient,
   startOpensslServer,
@@ -24,13 +26,15 @@ describe.skipIf(skipServer)(
     it('completes TLS 1.3 with ALPN and gets its line echoed', async () => {
       const { client, server } = await runWithGnutlsServer({
         server: { credential: certs.server.ecdsaP384, alpn: ['h2'] },
-        client: {
-          argv: nodeScriptArgv(nodeClient),
-          env: { TLSKIT_INTEROP_CA: certs.ca.cert.file },
-        },
+        client: clientScriptCommand({
+          module: 'node:tls',
+          options: { ca: certs.ca.cert.pem, ALPNProtocols: ['h2', 'http/1.1'] },
+          send: 'ping from node\n',
+          expect: 'ping from node',
+        }),
       });
       expect(client.code, client.stderr).toBe(0);
-      const report = JSON.parse(client.stdout);
+      const report = parseClientScriptReport(client.stdout);
       expect(report.connection).toMatchObject({
         protocol: 'TLSv1.3',
         alpn: 'h2',
@@ -40,7 +44,7 @@ describe.skipIf(skipServer)(
       expect(server.stdout).toMatch(/Version: TLS1\.3/);
     });
 
-    it('completes TLS 1.2 when the server priority allows only TLS 1.2', async () => {
+    it('completes TLS 1.2 when the server priority allows only TLS 1.2 (a custom script)', async () => {
       const { client } = await runWithGnutlsServer({
         server: { credential: certs.server.rsa2048, priority: 'NORMAL:-VERS-ALL:+VERS-TLS1.2' },
         client: {
