@@ -21,6 +21,7 @@ import {
 } from '../src/index.js';
 import type { AeadName } from './node-records.js';
 import { hkdfExpandLabel } from './rfc8448.js';
+import { drain } from './drain.js';
 
 function hasOpenssl(): boolean {
   try {
@@ -158,20 +159,6 @@ async function capture(versionArgs: readonly string[], tag: string): Promise<Cap
     server.kill();
     proxy.close();
   }
-}
-
-async function drain(
-  reader: RecordReader,
-  until?: (event: RecordEvent) => boolean,
-): Promise<RecordEvent[]> {
-  const events: RecordEvent[] = [];
-  for (let i = 0; i < 1000; i++) {
-    const event = await reader.read();
-    if (event === undefined) return events;
-    events.push(event);
-    if (until?.(event)) return events;
-  }
-  throw new Error('reader did not run dry');
 }
 
 function appData(events: readonly RecordEvent[]): string {

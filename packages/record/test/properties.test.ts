@@ -4,7 +4,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   PlaintextProtection,
-  type RecordEvent,
   type RecordProtection,
   RecordReader,
   RecordWriter,
@@ -18,6 +17,7 @@ import {
   randomKey,
   sealWithNode,
 } from './node-records.js';
+import { drain } from './drain.js';
 
 const aeads: readonly AeadName[] = ['AES-128-GCM', 'AES-256-GCM', 'CHACHA20-POLY1305'];
 
@@ -50,16 +50,6 @@ function split(
 }
 
 const cuts = fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 30 });
-
-async function drain(reader: RecordReader): Promise<RecordEvent[]> {
-  const events: RecordEvent[] = [];
-  for (let i = 0; i < 10_000; i++) {
-    const event = await reader.read();
-    if (event === undefined) return events;
-    events.push(event);
-  }
-  throw new Error('reader did not run dry');
-}
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {
   return Uint8Array.from(Buffer.concat(parts));

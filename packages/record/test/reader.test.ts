@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { shuffledTiming } from './timing.js';
 import {
   PlaintextProtection,
-  type RecordEvent,
   RecordReader,
   Tls12RecordProtection,
   Tls13RecordProtection,
@@ -16,6 +15,7 @@ import {
   sealWithNode,
   type TrafficKey,
 } from './node-records.js';
+import { drain } from './drain.js';
 
 const aead = 'AES-128-GCM';
 const hs = ContentType.handshake;
@@ -36,16 +36,6 @@ function message(type: number, bodyLength: number): Uint8Array {
   out.set([type, bodyLength >> 16, (bodyLength >> 8) & 0xff, bodyLength & 0xff]);
   for (let i = 0; i < bodyLength; i++) out[4 + i] = (i * 7 + type) & 0xff;
   return out;
-}
-
-async function readAll(reader: RecordReader): Promise<RecordEvent[]> {
-  const events: RecordEvent[] = [];
-  for (let i = 0; i < 1000; i++) {
-    const event = await reader.read();
-    if (event === undefined) return events;
-    events.push(event);
-  }
-  throw new Error('reader yielded more than 1000 events');
 }
 
 function rejectsWith(promise: Promise<unknown>, code: string, alert: number) {
@@ -236,9 +226,7 @@ describe('RecordReader content rules', () => {
     reader.feed(plaintextRecord(hs, stream.subarray(0, 20)));
     reader.feed(plaintextRecord(hs, stream.subarray(20, 21)));
     reader.feed(plaintextRecord(hs, stream.subarray(21)));
-    expect(await readAll(reader)).toEqual(
-      [a, b, c].map((m) => ({ type: 'handshake', message: m })),
-    );
+    expect(await drain(reader)).toEqual([a, b, c].map((m) => ({ type: 'handshake', message: m })));
   });
 
   it('refuses another record type between the fragments of a handshake message', async () => {

@@ -9,6 +9,7 @@ import {
   Tls13RecordProtection,
 } from '../src/index.js';
 import { loadTraces, type Trace, type TrafficKey } from './rfc8448.js';
+import { drain } from './drain.js';
 
 const traces = loadTraces();
 
@@ -236,14 +237,4 @@ function hex(records: readonly Uint8Array[]): string {
 function hexOf(events: readonly RecordEvent[], index: number): string {
   const event = events[index];
   return event?.type === 'handshake' ? Buffer.from(event.message).toString('hex') : '';
-}
-
-async function drain(reader: RecordReader): Promise<RecordEvent[]> {
-  const events: RecordEvent[] = [];
-  for (let i = 0; i < 100; i++) {
-    const event = await reader.read();
-    if (event === undefined) return events;
-    events.push(event);
-  }
-  throw new Error('reader did not run dry within 100 events');
 }
