@@ -109,6 +109,33 @@ describe('openssl s_client against openssl s_server', () => {
     expect(second.summary).toMatchObject({ established: true, resumed: true });
   });
 
+  it.each([
+    ['a session ticket', false],
+    ['a session ID (server without tickets)', true],
+  ] as const)('resumes a TLS 1.2 session from %s', async (_, noTicket) => {
+    const server = await startOpensslServer({
+      credential: certs.server.rsa2048,
+      version: 'TLSv1.2',
+      noTicket,
+      mode: 'echo',
+    });
+    const session = join(tempDir(), 'tls12.session');
+    const first = await opensslClientExchange({
+      port: server.port,
+      ca: certs.ca.cert,
+      sessOut: session,
+    });
+    expect(first.summary).toMatchObject({ established: true, resumed: false, protocol: 'TLSv1.2' });
+    // A TLS 1.2 ticket is printed in the session; a session-ID-only session has none.
+    expect(/TLS session ticket:\n\s+0000 -/.test(first.stdout)).toBe(!noTicket);
+    const second = await opensslClientExchange({
+      port: server.port,
+      ca: certs.ca.cert,
+      sessIn: session,
+    });
+    expect(second.summary).toMatchObject({ established: true, resumed: true });
+  });
+
   it('negotiates ALPN and authenticates the client when the server requires it', async () => {
     const server = await startOpensslServer({
       credential: certs.server.rsaPss,
