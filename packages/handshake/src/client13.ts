@@ -37,6 +37,7 @@ import {
   TranscriptHash,
 } from '@tlskit/key-schedule';
 import type { Engine, State } from './engine.js';
+import { established13 } from './exporter.js';
 import {
   decodeErrorMissing,
   downgrade,
@@ -596,7 +597,7 @@ class ExpectFinished implements State {
         helloRetryRequest: hello.helloRetry,
         peerVerified: this.auth.verified,
       },
-      { suite, exporterSecret: exporter },
+      established13(p, suite.hash, suite.hashLength, exporter),
     );
     return new ClientConnected(
       engine,

@@ -25,13 +25,7 @@ import {
 import { frame, type RawMessage } from './codec.js';
 import { ConnectionStateError, internalError, PeerAlertError, unexpected } from './errors.js';
 import { Emitter, type HandshakeInfo, type Session } from './events.js';
-import {
-  exportKeyingMaterial,
-  keyLogLine,
-  type KeyLogLabel,
-  nextTrafficSecret,
-  trafficKeys,
-} from '@tlskit/key-schedule';
+import { keyLogLine, type KeyLogLabel, nextTrafficSecret, trafficKeys } from '@tlskit/key-schedule';
 import type { Suite13 } from './suites.js';
 import { traceFields } from './trace.js';
 
@@ -42,10 +36,12 @@ export interface State {
   handle(message: RawMessage): Promise<State>;
 }
 
-/** Secrets of an established TLS 1.3 connection. */
-export interface Established13 {
-  readonly suite: Suite13;
-  readonly exporterSecret: Uint8Array;
+/** What an established connection offers beyond data: its exporter, and whether it can rekey. */
+export interface Established {
+  /** RFC 8446 7.5 / RFC 5705 exporter of the negotiated version. */
+  readonly exporter: (label: string, context: Uint8Array | undefined, length: number) => Uint8Array;
+  /** KeyUpdate exists in TLS 1.3 only. */
+  readonly canUpdateKeys: boolean;
 }
 
 /** Coarse state for facades. */
@@ -90,7 +86,7 @@ export abstract class Engine extends Emitter implements Connection {
   #writeClosed = false;
   #handshakeDone = false;
   #info: HandshakeInfo | undefined;
-  #established: Established13 | undefined;
+  #established: Established | undefined;
   #queue: Promise<void> = Promise.resolve();
   #output: Uint8Array[] = [];
   #pendingHandshake: Uint8Array[] = [];
@@ -108,7 +104,11 @@ export abstract class Engine extends Emitter implements Connection {
   #earlyDataSkip = 0;
   /** Whether change_cipher_spec records may still be dropped (RFC 8446 section 5). */
   #ccsAllowed = false;
+  /** TLS 1.2: what a ChangeCipherSpec does when one is expected (switch the read key). */
+  #ccsHandler: (() => Promise<void>) | undefined;
   #clientRandom: Uint8Array = new Uint8Array(32);
+  /** The connection negotiated TLS 1.2 (alerts and records follow RFC 5246). */
+  #tls12 = false;
 
   protected constructor(provider: CryptoProvider, now: () => number, initialRecordVersion: number) {
     super();
@@ -178,6 +178,9 @@ export abstract class Engine extends Emitter implements Connection {
       }
       if (this.#closed || this.#writeClosed)
         throw new ConnectionStateError('ERR_CLOSED', 'keyUpdate after close');
+      if (!this.#established.canUpdateKeys) {
+        throw new ConnectionStateError('ERR_NOT_SUPPORTED', 'KeyUpdate exists in TLS 1.3 only');
+      }
       await this.sendKeyUpdate(requestPeer);
     });
   }
@@ -190,17 +193,7 @@ export abstract class Engine extends Emitter implements Connection {
         'exporter before the handshake completed',
       );
     }
-    if (!Number.isInteger(length) || length < 0 || length > 255 * est.suite.hashLength) {
-      throw new RangeError(`exporter length must be 0..${255 * est.suite.hashLength}`);
-    }
-    return exportKeyingMaterial(
-      this.provider,
-      est.suite.hash,
-      est.exporterSecret,
-      label,
-      context,
-      length,
-    );
+    return est.exporter(label, context, length);
   }
 
   getPeerCertificates(): readonly Uint8Array[] {
@@ -230,6 +223,11 @@ export abstract class Engine extends Emitter implements Connection {
     this.#state = state;
   }
 
+  /** Marks the connection as TLS 1.2 once ServerHello settled it. */
+  negotiatedTls12(): void {
+    this.#tls12 = true;
+  }
+
   /** Records the client random for key log lines. */
   setClientRandom(random: Uint8Array): void {
     this.#clientRandom = random;
@@ -238,6 +236,30 @@ export abstract class Engine extends Emitter implements Connection {
   /** Allows dropping compatibility change_cipher_spec records (until the peer's Finished). */
   allowChangeCipherSpec(allowed: boolean): void {
     this.#ccsAllowed = allowed;
+  }
+
+  /** TLS 1.2: the next record may be ChangeCipherSpec; `handler` switches the read protection. */
+  expectChangeCipherSpec(handler: () => Promise<void>): void {
+    this.#ccsHandler = handler;
+  }
+
+  /** TLS 1.2: installs the read protection a ChangeCipherSpec switches to. */
+  setReadProtection(protection: RecordProtection): void {
+    if (this.#reassembler.hasPendingData) {
+      throw unexpected('handshake data before ChangeCipherSpec was not a whole message');
+    }
+    this.#read = protection;
+  }
+
+  /** TLS 1.2: sends ChangeCipherSpec and encrypts from then on with `protection`. */
+  async changeWriteProtection(protection: RecordProtection): Promise<void> {
+    await this.sendChangeCipherSpec();
+    this.#write = protection;
+  }
+
+  /** Sends a warning alert and goes on (RFC 5246 7.2: no_renegotiation). */
+  async sendWarningAlert(description: number): Promise<void> {
+    await this.#sendAlert(AlertLevel.warning, description);
   }
 
   /** Server: the client's early data was rejected; skip up to `bytes` of records that fail to open. */
@@ -257,15 +279,7 @@ export abstract class Engine extends Emitter implements Connection {
   async sendChangeCipherSpec(): Promise<void> {
     await this.#flushHandshake();
     this.#output.push(Uint8Array.of(ContentType.changeCipherSpec, 3, 3, 0, 1, 1));
-    if (this.listens('message')) {
-      this.emit('message', {
-        direction: 'sent',
-        type: 'change_cipher_spec',
-        length: 1,
-        fields: {},
-        bytes: Uint8Array.of(1),
-      });
-    }
+    this.#traceCcs('sent');
   }
 
   /** Switches the key we encrypt with (RFC 8446 7.3), flushing what was queued under the old one. */
@@ -304,7 +318,7 @@ export abstract class Engine extends Emitter implements Connection {
   }
 
   /** The handshake is complete: application data may flow. */
-  established(info: HandshakeInfo, secrets: Established13): void {
+  established(info: HandshakeInfo, secrets: Established): void {
     this.#info = info;
     this.#established = secrets;
     this.#handshakeDone = true;
@@ -385,11 +399,25 @@ export abstract class Engine extends Emitter implements Connection {
 
   async #handleRecord(outerType: number, header: Uint8Array, payload: Uint8Array): Promise<void> {
     if (outerType === ContentType.changeCipherSpec) {
-      // RFC 8446 5: a single 0x01 byte, unencrypted, only during the handshake, is dropped.
-      if (!this.#ccsAllowed || payload.length !== 1 || payload[0] !== 1) {
-        throw unexpected('change_cipher_spec outside the handshake or with a bad body');
+      if (payload.length !== 1 || payload[0] !== 1) {
+        throw unexpected('change_cipher_spec with a body other than the single byte 1');
       }
+      // RFC 5246 7.1: in TLS 1.2 it switches the read key, only where the state expects it.
+      const handler = this.#ccsHandler;
+      if (handler !== undefined) {
+        this.#ccsHandler = undefined;
+        if (this.#reassembler.hasPendingData) throw unexpected('ChangeCipherSpec inside a message');
+        this.#traceCcs('received');
+        return handler();
+      }
+      // RFC 8446 5: in TLS 1.3 an unencrypted one during the handshake is dropped.
+      if (!this.#ccsAllowed) throw unexpected('change_cipher_spec where none is expected');
       return;
+    }
+    if (this.#read.kind === 'tls12') {
+      // TLS 1.2 keeps the real content type outside; every record after CCS is protected.
+      const opened = await this.#read.open(header, payload);
+      return this.#dispatch(opened.contentType, opened.fragment);
     }
     const protectedRead = this.#read.kind !== 'plaintext';
     if (protectedRead && outerType !== ContentType.applicationData) {
@@ -413,21 +441,36 @@ export abstract class Engine extends Emitter implements Connection {
       throw error;
     }
     this.#earlyDataSkip = 0;
-    switch (opened.contentType) {
+    return this.#dispatch(opened.contentType, opened.fragment);
+  }
+
+  async #dispatch(contentType: number, fragment: Uint8Array): Promise<void> {
+    switch (contentType) {
       case ContentType.handshake:
-        return this.#handleHandshake(opened.fragment);
+        return this.#handleHandshake(fragment);
       case ContentType.alert:
-        return this.#handleAlert(opened.fragment);
+        return this.#handleAlert(fragment);
       case ContentType.applicationData:
         if (!this.#handshakeDone || this.#reassembler.hasPendingData) {
           throw unexpected('application data before the handshake completed');
         }
         // RFC 8446 6.1: data after close_notify is ignored.
-        if (!this.#readClosed) this.emit('data', opened.fragment.slice());
+        if (!this.#readClosed) this.emit('data', fragment.slice());
         return;
       default:
-        throw unexpected(`record content type ${opened.contentType} not allowed here`);
+        throw unexpected(`record content type ${contentType} not allowed here`);
     }
+  }
+
+  #traceCcs(direction: 'sent' | 'received'): void {
+    if (!this.listens('message')) return;
+    this.emit('message', {
+      direction,
+      type: 'change_cipher_spec',
+      length: 1,
+      fields: {},
+      bytes: Uint8Array.of(1),
+    });
   }
 
   #skipEarly(length: number): void {
@@ -466,6 +509,8 @@ export abstract class Engine extends Emitter implements Connection {
     }
     // RFC 8446 6.1: user_canceled is followed by close_notify; every other alert is fatal in 1.3.
     if (description === AlertDescription.userCanceled) return;
+    // RFC 5246 7.2.2: TLS 1.2 warnings (no_renegotiation, unrecognized_name) do not end it.
+    if (this.#tls12 && level === AlertLevel.warning) return;
     this.#finish(new PeerAlertError(description, name));
   }
 

@@ -79,7 +79,7 @@ export class PeerAlertError extends TlsError {
 /** A caller used the connection in a state that does not allow it (not a peer error). */
 export class ConnectionStateError extends TlsError {
   override name = 'ConnectionStateError';
-  constructor(code: 'ERR_NOT_CONNECTED' | 'ERR_CLOSED', message: string) {
+  constructor(code: 'ERR_NOT_CONNECTED' | 'ERR_CLOSED' | 'ERR_NOT_SUPPORTED', message: string) {
     super(code, AlertDescription.internalError, message);
   }
 }

@@ -34,6 +34,7 @@ import {
   TranscriptHash,
 } from '@tlskit/key-schedule';
 import type { Engine, State } from './engine.js';
+import { established13 } from './exporter.js';
 import {
   certificateRequired,
   decryptError,
@@ -647,7 +648,7 @@ class ExpectClientFinished implements State {
         helloRetryRequest: f.helloRetry,
         peerVerified: this.auth.verified,
       },
-      { suite, exporterSecret: f.exporter },
+      established13(p, suite.hash, suite.hashLength, f.exporter),
     );
     await issueTickets(f, resumption);
     return new ServerConnected(engine);
