@@ -138,7 +138,7 @@ describe.skipIf(skipClient)(
         version: 'TLSv1.2',
       });
       const client = await startGnutlsClient({ port: server.port, ca: certs.ca.cert });
-      await client.process.exited;
+      await client.process.waitForExit(10_000);
       const summary = client.summary();
       expect(summary.established).toBe(false);
       expect(summary.alertReceived).toBe(40);
