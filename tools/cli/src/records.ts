@@ -113,7 +113,11 @@ function locate(error: unknown, where: string): unknown {
 
 /** Handshake reassembly and the little state that decides how to read the next record. */
 class HandshakeStream {
-  #pending = new Uint8Array(0);
+  /** Pieces of the handshake message(s) not yet complete, in order. */
+  #pending: Uint8Array[] = [];
+  #pendingLength = 0;
+  /** Total length of the message at the front of #pending, once its header is there. */
+  #needed: number | undefined;
   #protocol: WireProtocol | undefined;
   readonly #fixedProtocol: boolean;
   #encrypted = false;
@@ -125,7 +129,7 @@ class HandshakeStream {
 
   read(header: RecordHeader, fragment: Uint8Array): RecordContent {
     // RFC 8446 section 5.1: handshake messages must not be interleaved with other record types.
-    if (header.type !== ContentType.handshake && this.#pending.length > 0) {
+    if (header.type !== ContentType.handshake && this.#pendingLength > 0) {
       throw new UnexpectedMessageError(
         `a ${nameOf(ContentType, header.type)} record arrived inside a fragmented handshake message`,
       );
@@ -146,13 +150,16 @@ class HandshakeStream {
     if (this.#encrypted) return { kind: 'opaque', reason: 'encrypted' };
     if (header.type === ContentType.alert) return { kind: 'alert', alert: decodeAlert(fragment) };
     const messages = this.#handshake(fragment);
-    return { kind: 'handshake', messages, pendingBytes: this.#pending.length };
+    return { kind: 'handshake', messages, pendingBytes: this.#pendingLength };
   }
 
   #handshake(fragment: Uint8Array): InspectedMessage[] {
-    const buffered = new Uint8Array(this.#pending.length + fragment.length);
-    buffered.set(this.#pending);
-    buffered.set(fragment, this.#pending.length);
+    this.#pending.push(fragment);
+    this.#pendingLength += fragment.length;
+    // Join the pieces only once the message at the front is complete, so a message spread over
+    // many records is copied once, not once per record: the work stays linear in the input.
+    if (this.#needed !== undefined && this.#pendingLength < this.#needed) return [];
+    const buffered = join(this.#pending, this.#pendingLength);
     const messages: InspectedMessage[] = [];
     let start = 0;
     // Each pass consumes at least the 4-byte handshake header, bounding the loop.
@@ -167,7 +174,13 @@ class HandshakeStream {
       this.#learnProtocol(message);
       start = end;
     }
-    this.#pending = buffered.slice(start);
+    const rest = buffered.subarray(start);
+    this.#pending = rest.length > 0 ? [rest] : [];
+    this.#pendingLength = rest.length;
+    this.#needed =
+      rest.length >= HANDSHAKE_HEADER_LENGTH
+        ? HANDSHAKE_HEADER_LENGTH + decodeHandshakeHeader(rest).length
+        : undefined;
     return messages;
   }
 
@@ -192,10 +205,21 @@ class HandshakeStream {
   }
 
   finish(): void {
-    if (this.#pending.length > 0) {
+    if (this.#pendingLength > 0) {
       throw new DecodeError(
-        `input ends inside a handshake message (${this.#pending.length} bytes of it present)`,
+        `input ends inside a handshake message (${this.#pendingLength} bytes of it present)`,
       );
     }
   }
+}
+
+function join(pieces: readonly Uint8Array[], length: number): Uint8Array {
+  if (pieces.length === 1) return pieces[0]!;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const piece of pieces) {
+    out.set(piece, at);
+    at += piece.length;
+  }
+  return out;
 }

@@ -180,6 +180,22 @@ describe('inspect on captured ClientHellos', () => {
   });
 });
 
+describe('inspect reassembly', () => {
+  it('reassembles a ClientHello sent one byte per record, header included', async () => {
+    const body = fixtureBytes('gnutls-cli.hex').subarray(5);
+    const records = [...body].map((byte) => Buffer.from([22, 3, 1, 0, 1, byte]));
+    const dir = mkdtempSync(join(tmpdir(), 'tlskit-cli-'));
+    const file = join(dir, 'bytewise.bin');
+    writeFileSync(file, Buffer.concat(records));
+    const json = await inspectJson(file);
+    expect(json.records).toHaveLength(body.length);
+    expect(json.records.slice(0, -1).every((r) => r.messages?.length === 0)).toBe(true);
+    expect(json.records.at(-2)!.continued_in_next_record).toBe(body.length - 1);
+    const original = firstMessage(await inspectJson(fixturePath('gnutls-cli.hex')));
+    expect(json.records.at(-1)!.messages).toEqual([original]);
+  });
+});
+
 describe('inspect on captured openssl s_server flights', () => {
   it('shows a TLS 1.3 ServerHello that echoes the session id and a compatibility CCS', async () => {
     const json = await inspectJson(fixturePath('openssl-s_server-tls13-flight.hex'));
