@@ -341,7 +341,10 @@ export async function startOpensslClient(o: OpensslClientOptions): Promise<Opens
     // A failed handshake prints the same block (even "New, TLSv1.3, Cipher is ...") and then
     // exits non-zero at once; a moment's wait tells the two apart.
     const early = await Promise.race([peer.exited, delay(failureGraceMs)]);
-    handshakeFailed = early !== undefined && early.code !== 0;
+    // With -verify_return_error a failed verification always aborts, however slow the exit.
+    const verify = parseOpensslClientOutput(peer.stdout).verifyCode;
+    handshakeFailed =
+      (early !== undefined && early.code !== 0) || (o.ca !== undefined && (verify ?? 0) !== 0);
   } catch (error) {
     await peer.stop();
     throw error;
