@@ -223,6 +223,11 @@ export interface LeafRequirements {
   readonly server: boolean;
   /** Enforce BR 7.1.4.3 (commonName repeats a SAN). */
   readonly commonName: boolean;
+  /**
+   * The leaf is itself a trust anchor (a pinned, typically self-signed certificate): the
+   * subscriber-profile rules of the BR (not a CA, EKU present) do not apply to it.
+   */
+  readonly directlyTrusted: boolean;
 }
 
 /** Checks the end-entity certificate of a path. */
@@ -231,8 +236,8 @@ export function checkLeaf(
   profile: Profile,
   needs: LeafRequirements,
 ): void {
-  checkCommon(certificate, { position: 'leaf', anchor: false }, profile);
-  if (profile === 'webpki') {
+  checkCommon(certificate, { position: 'leaf', anchor: needs.directlyTrusted }, profile);
+  if (profile === 'webpki' && !needs.directlyTrusted) {
     // BR 7.1.2.7.8: a subscriber certificate is not a CA.
     if (certificate.basicConstraints?.ca) {
       throw new CertificateError(
@@ -250,7 +255,7 @@ export function checkLeaf(
     throw new CertificateError('ERR_CERT_KEY_USAGE', 'keyUsage does not allow the requested usage');
   }
   const eku = certificate.extKeyUsage;
-  if (profile === 'webpki' && needs.purpose !== null) {
+  if (profile === 'webpki' && needs.purpose !== null && !needs.directlyTrusted) {
     // BR 7.1.2.7.10: present, non-critical, without anyExtendedKeyUsage.
     if (eku === undefined)
       throw new CertificateError('ERR_CERT_PURPOSE', 'leaf has no extKeyUsage');

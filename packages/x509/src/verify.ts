@@ -359,17 +359,26 @@ class Validation {
 export async function verifyChain(options: VerifyChainOptions): Promise<VerifiedChain> {
   const validation = new Validation(options);
   const leaf = options.leaf instanceof Uint8Array ? parseCertificate(options.leaf) : options.leaf;
-  checkLeaf(leaf, validation.profile, {
-    purpose: validation.purpose,
-    keyUsage: validation.keyUsage,
-    server:
-      options.hostname !== undefined ||
-      options.ip !== undefined ||
-      validation.purpose === oids.serverAuth,
-    commonName: options.checkCommonName ?? false,
-  });
+  const directlyTrusted = options.trustStore.has(leaf);
+  // The leaf's own rules do not depend on the path, but a missing path is the more useful
+  // report (an untrusted self-signed certificate is "unknown issuer", not "CA as leaf").
+  let leafError: unknown;
+  try {
+    checkLeaf(leaf, validation.profile, {
+      directlyTrusted,
+      purpose: validation.purpose,
+      keyUsage: validation.keyUsage,
+      server:
+        options.hostname !== undefined ||
+        options.ip !== undefined ||
+        validation.purpose === oids.serverAuth,
+      commonName: options.checkCommonName ?? false,
+    });
+  } catch (error) {
+    leafError = error;
+  }
   let chain: Certificate[] | null = null;
-  if (options.trustStore.has(leaf)) {
+  if (directlyTrusted) {
     await validation.validatePath([leaf]);
     chain = [leaf];
   } else {
@@ -384,6 +393,7 @@ export async function verifyChain(options: VerifyChainOptions): Promise<Verified
       )
     );
   }
+  if (leafError !== undefined) throw leafError;
   checkPeerNames(leaf, options);
   return { chain, leaf, anchor: chain[chain.length - 1]! };
 }

@@ -1,6 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { nobleProvider } from '@tlskit/crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CertificateError, parseCertificate, TrustStore, verifyChain } from '../src/index.js';
+import {
+  CertificateError,
+  parseCertificate,
+  parsePem,
+  TrustStore,
+  verifyChain,
+} from '../src/index.js';
 import {
   intermediateExtensions,
   type Issued,
@@ -233,5 +240,45 @@ describe('RFC 5280 constraints on chains made by openssl', () => {
     ]);
     expect(certificate.basicConstraints).toEqual({ ca: true });
     expect(certificate.selfIssued).toBe(true);
+  });
+});
+
+describe('a self-signed server certificate trusted directly', () => {
+  const pki = new Pki();
+  afterAll(() => pki.dispose());
+
+  it('validates the certificate openssl req -x509 makes by default, for its SAN only', async () => {
+    const key = pki.key('self', 'ec');
+    const certPath = `${pki.dir}/self.pem`;
+    openssl([
+      'req',
+      '-x509',
+      '-key',
+      key,
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      '-days',
+      '2',
+      '-out',
+      certPath,
+    ]);
+    const der = parsePem(readFileSync(certPath, 'utf8'))[0]!;
+    const trustStore = new TrustStore([der]);
+    await verifyChain({ leaf: der, trustStore, provider: nobleProvider, hostname: 'localhost' });
+    const error = await rejection(
+      verifyChain({ leaf: der, trustStore, provider: nobleProvider, hostname: 'example.com' }),
+    );
+    expect(error.code).toBe('ERR_CERT_HOSTNAME_MISMATCH');
+    const untrusted = await rejection(
+      verifyChain({
+        leaf: der,
+        trustStore: new TrustStore(),
+        provider: nobleProvider,
+        hostname: 'localhost',
+      }),
+    );
+    expect(untrusted.code).toBe('ERR_CERT_UNKNOWN_ISSUER');
   });
 });
