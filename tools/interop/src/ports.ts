@@ -91,3 +91,31 @@ export async function waitForListener(
   }
   throw new Error(`nothing listened on 127.0.0.1:${port} within ${timeoutMs} ms`);
 }
+
+/**
+ * The local addresses with a socket listening on `port` (from /proc/net/tcp and tcp6), e.g.
+ * `['127.0.0.1']`: lets a test prove that a server is bound to loopback only.
+ */
+export async function listeningAddresses(port: number): Promise<string[]> {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  const found: string[] = [];
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    const table = await readFile(file, 'utf8').catch(() => '');
+    for (const line of table.split('\n').slice(1)) {
+      const [, local, , state] = line.trim().split(/\s+/);
+      const [address, localPort] = (local ?? '').split(':');
+      if (state !== '0A' || localPort !== hexPort || !address) continue;
+      found.push(address.length === 8 ? ipv4FromProc(address) : `ipv6:${address}`);
+    }
+  }
+  return found;
+}
+
+/** /proc/net/tcp prints an IPv4 address as one little-endian 32-bit hex number. */
+function ipv4FromProc(hex: string): string {
+  const bytes = hex.match(/../g) ?? [];
+  return bytes
+    .reverse()
+    .map((b) => Number.parseInt(b, 16))
+    .join('.');
+}

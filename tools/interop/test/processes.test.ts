@@ -2,6 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   freePort,
+  interopCerts,
+  listeningAddresses,
+  startNodeTlsServer,
+  startOpensslServer,
   runInNetns,
   missingPeers,
   runPeer,
@@ -56,6 +60,20 @@ describe('bounded processes and ports', () => {
     const closed = await freePort();
     await expect(waitForPort(closed, { timeoutMs: 300 })).rejects.toThrow(/within 300 ms/);
     await expect(waitForListener(closed, { timeoutMs: 300 })).rejects.toThrow(/within 300 ms/);
+  });
+
+  it('openssl s_server and node:tls servers listen on 127.0.0.1 only', async () => {
+    const certs = interopCerts();
+    for (const mode of ['echo', 'stdio'] as const) {
+      const server = await startOpensslServer({ credential: certs.server.ecdsaP256, mode });
+      expect(await listeningAddresses(server.port)).toEqual(['127.0.0.1']);
+    }
+    const node = await startNodeTlsServer({
+      cert: certs.server.ecdsaP256.chain.pem,
+      key: certs.server.ecdsaP256.key.pem,
+    });
+    expect(await listeningAddresses(node.port)).toEqual(['127.0.0.1']);
+    await stopAllPeers();
   });
 
   it('shellQuote keeps arguments intact through sh', async () => {
