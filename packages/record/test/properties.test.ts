@@ -117,6 +117,42 @@ describe('fragmentation and reassembly properties', () => {
   });
 });
 
+describe('key change properties', () => {
+  it('reads back flights separated by key changes at the same message boundaries as written', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...aeads),
+        fc.array(fc.array(handshakeMessage, { minLength: 1, maxLength: 4 }), {
+          minLength: 1,
+          maxLength: 5,
+        }),
+        cuts,
+        async (aead, flights, chunkCuts) => {
+          // One key per flight, as handshake -> application -> KeyUpdate would switch them.
+          const keys = flights.map(() => randomKey(aead));
+          const protect = (i: number) =>
+            Tls13RecordProtection.create(nobleProvider, aead, keys[i]!.key, keys[i]!.iv);
+          const writer = new RecordWriter();
+          const records: Uint8Array[] = [];
+          for (const [i, flight] of flights.entries()) {
+            writer.setProtection(await protect(i));
+            records.push(...(await writer.writeHandshake(concat(flight))));
+          }
+          const reader = new RecordReader({ maxHandshakeMessageLength: 1 << 24 });
+          for (const chunk of split(concat(records), chunkCuts)) reader.feed(chunk);
+          for (const [i, flight] of flights.entries()) {
+            reader.setProtection(await protect(i));
+            for (const message of flight)
+              expect(await reader.read()).toEqual({ type: 'handshake', message });
+          }
+          expect(await reader.read()).toBeUndefined();
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
+
 describe('fuzzed records', () => {
   it('any single bit flip in a TLS 1.3 record outside its length field gives bad_record_mac and nothing else', async () => {
     await fc.assert(
