@@ -34,8 +34,12 @@ function decodeText(node: Node): string | null {
       case tag.printableString:
       case tag.ia5String:
         return ascii(bytes);
-      case tag.teletexString:
-        return String.fromCharCode(...bytes);
+      case tag.teletexString: {
+        // Treated as Latin-1, as every other implementation does (RFC 5280 4.1.2.4 deprecates it).
+        let out = '';
+        for (const b of bytes) out += String.fromCharCode(b);
+        return out;
+      }
       case tag.bmpString: {
         if (bytes.length % 2 !== 0) return null;
         let out = '';

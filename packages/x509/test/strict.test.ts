@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
+import { nobleProvider } from '@tlskit/crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CertificateError,
@@ -8,9 +9,10 @@ import {
   parseCrl,
   parsePem,
   TrustStore,
+  verifyChain,
 } from '../src/index.js';
 import { nodeTrustStore } from '../src/node.js';
-import { type Issued, Pki, rootExtensions } from './pki.js';
+import { type Issued, Pki, rootExtensions, serverExtensions } from './pki.js';
 
 function code(run: () => unknown): string | undefined {
   try {
@@ -61,6 +63,39 @@ describe('strict DER', () => {
         },
       ),
       { numRuns: 2000 },
+    );
+  });
+
+  it('rejects mutated leaves in verifyChain only with CertificateError', async () => {
+    const leaf = pki.issue('fuzzleaf', {
+      subject: '/CN=example.com',
+      extensions: serverExtensions('DNS:example.com'),
+      issuer: root,
+    });
+    const trustStore = new TrustStore([root.der]);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+        async (edits) => {
+          const bytes = leaf.der.slice();
+          for (const [at, value] of edits) bytes[at % bytes.length] = value;
+          const outcome = await verifyChain({
+            leaf: bytes,
+            trustStore,
+            provider: nobleProvider,
+            hostname: 'example.com',
+          }).then(
+            () => null,
+            (e: unknown) => e,
+          );
+          // A mutation may land in the unsigned outer fields and still verify; anything else is a CertificateError.
+          if (outcome !== null) expect(outcome).toBeInstanceOf(CertificateError);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 
