@@ -8,6 +8,7 @@ import {
   CipherSuite,
   type ClientHello,
   checkExtensionsAllowed,
+  type EcPointFormat,
   encodePskBinders,
   equalBytes,
   type Extension,
@@ -36,15 +37,14 @@ import {
   resumptionPsk,
   TranscriptHash,
 } from '@tlskit/key-schedule';
+import { serverHello12 } from './client12.js';
 import type { Engine, State } from './engine.js';
 import { established13 } from './exporter.js';
 import {
   decodeErrorMissing,
-  downgrade,
   handshakeFailure,
   illegalParameter,
   missingExtension,
-  protocolVersion,
   unexpected,
 } from './errors.js';
 import type { Session } from './events.js';
@@ -73,6 +73,11 @@ export interface ClientConfig {
   readonly alpn: readonly string[];
   readonly chain: ChainPolicy;
   readonly offerTls12: boolean;
+  readonly offerTls13: boolean;
+  /** TLS 1.2 suites to offer (RFC 5289 / RFC 7905 ECDHE AEAD suites). */
+  readonly suites12: readonly number[];
+  /** Schemes accepted in a TLS 1.2 ServerKeyExchange (RSA PKCS#1 allowed, SHA-1 not). */
+  readonly signatureSchemes12: readonly number[];
 }
 
 /** Everything the states share for one handshake. */
@@ -87,6 +92,8 @@ interface Hello {
   /** The PSK offered, if any. */
   readonly psk: OfferedPsk | undefined;
   readonly helloRetry: boolean;
+  /** The ClientHello as sent (a TLS 1.2 transcript starts with it). */
+  readonly sent: Uint8Array[];
 }
 
 interface OfferedPsk {
@@ -116,6 +123,7 @@ export async function startClient(engine: Engine, config: ClientConfig): Promise
     offered: new Set(),
     psk,
     helloRetry: false,
+    sent: [],
   };
   await sendClientHello(hello, shares, undefined);
   engine.allowChangeCipherSpec(true);
@@ -167,25 +175,35 @@ async function sendClientHello(
   if (o.sendLegacyExtensions === true) {
     ext.push({ type: ExtensionType.sessionTicket, ticket: new Uint8Array(0) });
   }
-  ext.push({
-    type: ExtensionType.keyShare,
-    clientShares: shares.map((s) => ({ group: s.group as NamedGroup, keyExchange: s.publicKey })),
-  });
-  const versions = config.offerTls12
-    ? [ProtocolVersion.TLSv1_3, ProtocolVersion.TLSv1_2]
-    : [ProtocolVersion.TLSv1_3];
-  ext.push({ type: ExtensionType.supportedVersions, versions });
-  ext.push({
-    type: ExtensionType.signatureAlgorithms,
-    schemes: config.signatureSchemes as SignatureScheme[],
-  });
+  if (config.offerTls12) {
+    // RFC 7627: extended master secret; RFC 8422 5.1.2: uncompressed points only.
+    ext.push({ type: ExtensionType.extendedMasterSecret });
+    ext.push({ type: ExtensionType.ecPointFormats, formats: [0 as EcPointFormat] });
+  }
+  if (config.offerTls13) {
+    ext.push({
+      type: ExtensionType.keyShare,
+      clientShares: shares.map((s) => ({ group: s.group as NamedGroup, keyExchange: s.publicKey })),
+    });
+    const versions = config.offerTls12
+      ? [ProtocolVersion.TLSv1_3, ProtocolVersion.TLSv1_2]
+      : [ProtocolVersion.TLSv1_3];
+    ext.push({ type: ExtensionType.supportedVersions, versions });
+  }
+  const schemes = config.offerTls13 ? [...config.signatureSchemes] : [];
+  if (config.offerTls12) {
+    for (const s of config.signatureSchemes12) if (!schemes.includes(s)) schemes.push(s);
+  }
+  ext.push({ type: ExtensionType.signatureAlgorithms, schemes: schemes as SignatureScheme[] });
   if (config.signatureSchemesCert !== undefined) {
     ext.push({
       type: ExtensionType.signatureAlgorithmsCert,
       schemes: config.signatureSchemesCert as SignatureScheme[],
     });
   }
-  ext.push({ type: ExtensionType.pskKeyExchangeModes, modes: [PskKeyExchangeMode.psk_dhe_ke] });
+  if (config.offerTls13) {
+    ext.push({ type: ExtensionType.pskKeyExchangeModes, modes: [PskKeyExchangeMode.psk_dhe_ke] });
+  }
   if (o.recordSizeLimit !== undefined) {
     ext.push({ type: ExtensionType.recordSizeLimit, recordSizeLimit: o.recordSizeLimit });
   }
@@ -201,7 +219,10 @@ async function sendClientHello(
     legacyVersion: ProtocolVersion.TLSv1_2,
     random: hello.random,
     legacySessionId: hello.sessionId,
-    cipherSuites: config.suites as CipherSuite[],
+    cipherSuites: [
+      ...(config.offerTls13 ? config.suites : []),
+      ...(config.offerTls12 ? config.suites12 : []),
+    ] as CipherSuite[],
     legacyCompressionMethods: Uint8Array.of(0),
     extensions,
   });
@@ -210,6 +231,7 @@ async function sendClientHello(
   if (psk === undefined) {
     const message = await engine.sendHandshake(hello1(ext));
     hello.transcript.update(message.raw);
+    hello.sent.push(message.raw);
     return;
   }
   // RFC 8446 4.2.11: pre_shared_key is last; the binder covers the ClientHello up to the binders.
@@ -229,6 +251,7 @@ async function sendClientHello(
   const binder = psk.earlySecret.pskBinder('resumption', bindersHash);
   const message = await engine.sendHandshake(withBinders([binder]));
   hello.transcript.update(message.raw);
+  hello.sent.push(message.raw);
 }
 
 function isIpLiteral(name: string): boolean {
@@ -250,15 +273,21 @@ class ExpectServerHello implements State {
     const config = hello.config;
     const sv = findExtension(sh.extensions, ExtensionType.supportedVersions);
     if (sv === undefined || !('selectedVersion' in sv)) {
-      // The server chose TLS 1.2 or older. RFC 8446 4.1.3: a 1.3 client checks the sentinel.
-      const tail = sh.random.subarray(24);
-      if (tail[0] === 0x44 && tail[1] === 0x4f && tail[7]! <= 1) {
-        throw downgrade('ServerHello.random carries the RFC 8446 4.1.3 downgrade sentinel');
-      }
-      throw protocolVersion(
-        `server chose ${nameOf(ProtocolVersion, sh.legacyVersion)}; TLS 1.3 is required`,
+      // The server chose TLS 1.2 or older: the 1.2 states take over (and check the sentinel).
+      if (hello.helloRetry) throw illegalParameter('TLS 1.2 ServerHello after a HelloRetryRequest');
+      return serverHello12(
+        {
+          engine: hello.engine,
+          config,
+          random: hello.random,
+          clientHello: hello.sent[hello.sent.length - 1]!,
+          offered: hello.offered,
+        },
+        sh,
+        m,
       );
     }
+    if (!config.offerTls13) throw illegalParameter('supported_versions in a TLS 1.2 ServerHello');
     const version = sv.selectedVersion;
     if (version !== ProtocolVersion.TLSv1_3 || sh.legacyVersion !== ProtocolVersion.TLSv1_2) {
       throw illegalParameter(

@@ -31,11 +31,9 @@ export function frame(message: WireMessage): RawMessage {
   return { type: message.type, body: raw.subarray(4), raw };
 }
 
-const tls13 = { protocol: 'tls13' } as const;
-
-/** Decodes a TLS 1.3 message (for traces and post-handshake dispatch). */
-export function decodeMessage(m: RawMessage): WireMessage {
-  return decodeHandshakeBody(m.type, m.body, tls13);
+/** Decodes a message in the layout of `protocol` (for traces). */
+export function decodeMessage(m: RawMessage, protocol: 'tls13' | 'tls12' = 'tls13'): WireMessage {
+  return decodeHandshakeBody(m.type, m.body, { protocol });
 }
 
 /**
@@ -46,13 +44,14 @@ export function expectMessage<T extends WireMessage['type']>(
   m: RawMessage,
   type: T,
   state: string,
+  protocol: 'tls13' | 'tls12' = 'tls13',
 ): MessageOf<T> {
   if (m.type !== type) {
     throw unexpected(
       `${state}: expected ${nameOf(HandshakeType, type)}, got ${nameOf(HandshakeType, m.type)}`,
     );
   }
-  return decodeHandshakeBody(m.type, m.body, tls13) as MessageOf<T>;
+  return decodeHandshakeBody(m.type, m.body, { protocol }) as MessageOf<T>;
 }
 
 /** ALPN protocol names travel as bytes; tlskit's API uses strings. */

@@ -16,15 +16,39 @@ import {
 import { isTls13SignatureScheme } from './proofs.js';
 import { type ServerConfig, startServer } from './server13.js';
 import { defaultSuites13, suite13 } from './suites.js';
+import { defaultSuites12, isTls12SignatureScheme, suite12 } from './tls12.js';
 import { checkTicketKeys, ticketKeySealer } from './tickets.js';
 import { defaultVerifier } from './x509-verifier.js';
 import type { ChainPolicy } from './verify.js';
 
-function resolveSuites(o: CommonOptions): number[] {
+/** Which versions the options allow. */
+function versions(o: CommonOptions): { tls12: boolean; tls13: boolean } {
+  return {
+    tls12: (o.minVersion ?? 'TLSv1.3') === 'TLSv1.2',
+    tls13: (o.maxVersion ?? 'TLSv1.3') === 'TLSv1.3',
+  };
+}
+
+function resolveSuites(o: CommonOptions, needed: boolean): number[] {
   const suites = (o.cipherSuites ?? defaultSuites13).filter((s) => suite13(s) !== undefined);
-  if (suites.length === 0)
+  if (needed && suites.length === 0) {
     throw new OptionsError('cipherSuites has no TLS 1.3 suite tlskit implements');
+  }
   return suites;
+}
+
+function resolveSuites12(o: CommonOptions, needed: boolean): number[] {
+  const suites = (o.cipherSuites ?? defaultSuites12).filter((s) => suite12(s) !== undefined);
+  if (needed && suites.length === 0) {
+    throw new OptionsError('cipherSuites has no TLS 1.2 suite tlskit implements');
+  }
+  return suites;
+}
+
+function resolveSchemes12(o: CommonOptions): number[] {
+  return (o.signatureSchemes ?? o.provider.supportedSignatureSchemes).filter(
+    isTls12SignatureScheme,
+  );
 }
 
 function resolveGroups(o: CommonOptions): number[] {
@@ -104,16 +128,20 @@ export function createClient(options: ClientOptions): Connection {
     }
   }
   const skip = options.dangerouslySkipCertificateVerification === true;
+  const v = versions(options);
   const config: ClientConfig = {
     options,
-    suites: resolveSuites(options),
+    suites: resolveSuites(options, v.tls13),
+    suites12: resolveSuites12(options, v.tls12),
+    signatureSchemes12: resolveSchemes12(options),
     groups,
     keyShareGroups,
     signatureSchemes: resolveSchemes(options),
     signatureSchemesCert: options.signatureSchemesCert,
     alpn: options.alpnProtocols ?? [],
     chain: resolveChain(options, skip),
-    offerTls12: false,
+    offerTls12: v.tls12,
+    offerTls13: v.tls13,
   };
   if (!skip && config.chain.verifier === undefined) {
     throw new OptionsError(
@@ -153,7 +181,10 @@ export function createServer(options: ServerOptions): Connection {
   }
   const config: ServerConfig = {
     options,
-    suites: resolveSuites(options),
+    suites: resolveSuites(options, versions(options).tls13),
+    suites12: resolveSuites12(options, versions(options).tls12),
+    signatureSchemes12: resolveSchemes12(options),
+    allowTls13: versions(options).tls13,
     groups: resolveGroups(options),
     signatureSchemes: resolveSchemes(options),
     alpn: options.alpnProtocols ?? [],
@@ -162,7 +193,7 @@ export function createServer(options: ServerOptions): Connection {
     ticketCount: options.ticketCount ?? 1,
     ticketLifetime: lifetime,
     recordSizeLimit: options.recordSizeLimit ?? 16_385,
-    allowTls12: false,
+    allowTls12: versions(options).tls12,
   };
   return new ServerEngine(config);
 }

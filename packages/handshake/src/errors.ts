@@ -88,3 +88,12 @@ export class ConnectionStateError extends TlsError {
 export function decodeErrorMissing(message: string): TlsError {
   return new TlsError('ERR_DECODE', AlertDescription.decodeError, message);
 }
+
+/** RFC 7507: TLS_FALLBACK_SCSV below our highest version: inappropriate_fallback. */
+export function inappropriateFallback(message: string): TlsError {
+  return new TlsError(
+    'ERR_INAPPROPRIATE_FALLBACK',
+    AlertDescription.inappropriateFallback,
+    message,
+  );
+}

@@ -5,7 +5,7 @@
  */
 import type { PublicKey } from '@tlskit/crypto';
 import {
-  type CipherSuite,
+  CipherSuite,
   type ClientHello,
   checkExtensionsAllowed,
   encodeExtensions,
@@ -34,9 +34,11 @@ import {
   TranscriptHash,
 } from '@tlskit/key-schedule';
 import type { Engine, State } from './engine.js';
+import { negotiate12 } from './server12.js';
 import { established13 } from './exporter.js';
 import {
   certificateRequired,
+  inappropriateFallback,
   decryptError,
   handshakeFailure,
   illegalParameter,
@@ -70,6 +72,9 @@ export interface ServerConfig {
   readonly ticketLifetime: number;
   readonly recordSizeLimit: number;
   readonly allowTls12: boolean;
+  readonly allowTls13: boolean;
+  readonly suites12: readonly number[];
+  readonly signatureSchemes12: readonly number[];
 }
 
 /** RFC 8446 4.1.2: the extensions a ClientHello2 may change relative to ClientHello1. */
@@ -111,9 +116,26 @@ class ExpectClientHello implements State {
     engine.setClientRandom(ch.random);
     checkExtensionsAllowed(ch.extensions, 'client_hello');
     const sv = findExtension(ch.extensions, ExtensionType.supportedVersions);
-    const versions = sv !== undefined && 'versions' in sv ? sv.versions : [];
-    if (!versions.includes(ProtocolVersion.TLSv1_3)) {
-      throw protocolVersion('client does not offer TLS 1.3');
+    const versions: readonly number[] = sv !== undefined && 'versions' in sv ? sv.versions : [];
+    // RFC 8446 4.2.1: supported_versions decides; without it the client speaks at most 1.2.
+    const clientMax = sv === undefined ? ch.legacyVersion : Math.max(...versions);
+    if (!(config.allowTls13 && versions.includes(ProtocolVersion.TLSv1_3))) {
+      const offers12 =
+        sv === undefined
+          ? ch.legacyVersion >= ProtocolVersion.TLSv1_2
+          : versions.includes(ProtocolVersion.TLSv1_2);
+      if (retry !== undefined || !config.allowTls12 || !offers12) {
+        throw protocolVersion('no protocol version in common');
+      }
+      // RFC 7507: a fallback retry below what we support is an attack or a broken peer.
+      if (
+        ch.cipherSuites.includes(CipherSuite.TLS_FALLBACK_SCSV) &&
+        config.allowTls13 &&
+        clientMax < ProtocolVersion.TLSv1_3
+      ) {
+        throw inappropriateFallback('TLS_FALLBACK_SCSV from a client below our highest version');
+      }
+      return negotiate12(engine, config, ch, m);
     }
     // RFC 8446 4.1.2: TLS 1.3 ClientHellos carry exactly the null compression method.
     if (ch.legacyCompressionMethods.length !== 1 || ch.legacyCompressionMethods[0] !== 0) {

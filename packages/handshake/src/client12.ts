@@ -1,0 +1,368 @@
+/**
+ * The TLS 1.2 client states (RFC 5246 7.3, ECDHE per RFC 8422), entered from the TLS 1.3
+ * client's ExpectServerHello when the server answers without supported_versions.
+ * ExpectCertificate12 -> ExpectServerKeyExchange -> ExpectCertificateRequestOrDone ->
+ * (our flight) -> ExpectServerFinished12 -> ClientConnected12.
+ */
+import type { PublicKey } from '@tlskit/crypto';
+import { checkFinished, tls12FinishedVerifyData } from '@tlskit/key-schedule';
+import {
+  AlertDescription,
+  CipherSuite,
+  checkExtensionsAllowed,
+  DOWNGRADE_TLS11,
+  DOWNGRADE_TLS12,
+  encodeServerEcdhParams,
+  equalBytes,
+  ExtensionType,
+  findExtension,
+  HandshakeType,
+  NamedGroup,
+  nameOf,
+  ProtocolVersion,
+  type ServerHello,
+  type SignatureScheme,
+} from '@tlskit/wire';
+import type { ClientConfig } from './client13.js';
+import { alpnNames, expectMessage, type RawMessage } from './codec.js';
+import type { Engine, State } from './engine.js';
+import {
+  decodeErrorMissing,
+  decryptError,
+  downgrade,
+  handshakeFailure,
+  illegalParameter,
+  protocolVersion,
+  unexpected,
+} from './errors.js';
+import { established12 } from './exporter.js';
+import type { ChainAccepted } from './proofs.js';
+import {
+  chooseScheme12,
+  deriveKeys12,
+  type Keys12,
+  keyFitsAuth,
+  type Suite12,
+  scheme12FitsKey,
+  serverKeyExchangeContent,
+  suite12,
+  Transcript12,
+} from './tls12.js';
+import { acceptChain, leafPublicKey } from './verify.js';
+
+/** What the ClientHello left for the TLS 1.2 states. */
+export interface ClientHello12Context {
+  readonly engine: Engine;
+  readonly config: ClientConfig;
+  readonly random: Uint8Array;
+  readonly clientHello: Uint8Array;
+  readonly offered: ReadonlySet<number>;
+}
+
+interface Flight12 {
+  readonly engine: Engine;
+  readonly config: ClientConfig;
+  readonly suite: Suite12;
+  readonly clientRandom: Uint8Array;
+  readonly serverRandom: Uint8Array;
+  readonly transcript: Transcript12;
+  readonly alpn: string | undefined;
+}
+
+/** RFC 5246 7.4.1.3 ServerHello for TLS 1.2, with the RFC 8446 4.1.3 downgrade check. */
+export function serverHello12(hello: ClientHello12Context, sh: ServerHello, m: RawMessage): State {
+  const { config, engine } = hello;
+  if (!config.offerTls12) throw protocolVersion('server chose TLS 1.2; only TLS 1.3 is allowed');
+  if (sh.legacyVersion !== ProtocolVersion.TLSv1_2) {
+    throw protocolVersion(`server chose ${nameOf(ProtocolVersion, sh.legacyVersion)}`);
+  }
+  // RFC 8446 4.1.3: a client that offered TLS 1.3 refuses a 1.2 answer carrying the sentinel.
+  const tail = sh.random.subarray(24);
+  if (
+    config.offerTls13 &&
+    (equalBytes(tail, DOWNGRADE_TLS12) || equalBytes(tail, DOWNGRADE_TLS11))
+  ) {
+    throw downgrade('ServerHello.random carries the RFC 8446 4.1.3 downgrade sentinel');
+  }
+  const suite = suite12(sh.cipherSuite);
+  if (suite === undefined || !config.suites12.includes(sh.cipherSuite)) {
+    throw illegalParameter(
+      `server chose cipher suite ${nameOf(CipherSuite, sh.cipherSuite)} we did not offer`,
+    );
+  }
+  checkExtensionsAllowed(sh.extensions, 'server_hello_tls12', hello.offered);
+  // RFC 5746 3.4: the server must confirm secure renegotiation with an empty renegotiation_info.
+  const reneg = findExtension(sh.extensions, ExtensionType.renegotiationInfo);
+  if (reneg === undefined || reneg.renegotiatedConnection.length !== 0) {
+    throw handshakeFailure('server does not support secure renegotiation (RFC 5746)');
+  }
+  // RFC 7627 5.3: without extended_master_secret the session is open to the triple handshake attack.
+  if (findExtension(sh.extensions, ExtensionType.extendedMasterSecret) === undefined) {
+    throw handshakeFailure('server does not support extended_master_secret (RFC 7627)');
+  }
+  let alpn: string | undefined;
+  const alpnExt = findExtension(sh.extensions, ExtensionType.applicationLayerProtocolNegotiation);
+  if (alpnExt !== undefined) {
+    const names = alpnNames(alpnExt.protocols);
+    if (names.length !== 1 || !config.alpn.includes(names[0]!)) {
+      throw illegalParameter('server selected an ALPN protocol we did not offer');
+    }
+    alpn = names[0];
+  }
+  engine.negotiatedTls12();
+  engine.allowChangeCipherSpec(false);
+  const transcript = new Transcript12(engine.provider, suite.hash, [hello.clientHello, m.raw]);
+  return new ExpectCertificate12({
+    engine,
+    config,
+    suite,
+    clientRandom: hello.random,
+    serverRandom: sh.random,
+    transcript,
+    alpn,
+  });
+}
+
+class ExpectCertificate12 implements State {
+  readonly name = 'ExpectCertificate12';
+  constructor(private readonly f: Flight12) {}
+
+  async handle(m: RawMessage): Promise<State> {
+    const cert = expectMessage(m, HandshakeType.certificate, this.name, 'tls12');
+    if (cert.protocol !== 'tls12') throw unexpected('TLS 1.3 Certificate in TLS 1.2');
+    if (cert.certificateList.length === 0)
+      throw decodeErrorMissing('server sent an empty Certificate');
+    const { engine, config } = this.f;
+    const chain = cert.certificateList.map((c) => c.slice());
+    const accepted = await acceptChain(config.chain, chain, {
+      serverName: config.options.serverName,
+      now: engine.now(),
+      peer: 'server',
+    });
+    const key = await leafPublicKey(engine.provider, chain[0]!);
+    if (!keyFitsAuth(key, this.f.suite.auth)) {
+      throw illegalParameter(`a ${key.type} certificate cannot authenticate ${this.f.suite.name}`);
+    }
+    this.f.transcript.update(m.raw);
+    return new ExpectServerKeyExchange(this.f, chain, accepted, key);
+  }
+}
+
+class ExpectServerKeyExchange implements State {
+  readonly name = 'ExpectServerKeyExchange';
+  constructor(
+    private readonly f: Flight12,
+    private readonly chain: readonly Uint8Array[],
+    private readonly accepted: ChainAccepted,
+    private readonly key: PublicKey,
+  ) {}
+
+  async handle(m: RawMessage): Promise<State> {
+    const ske = expectMessage(m, HandshakeType.serverKeyExchange, this.name, 'tls12');
+    const { engine, config } = this.f;
+    if (
+      !config.groups.includes(ske.namedCurve) ||
+      engine.provider.keyExchange(ske.namedCurve) === undefined
+    ) {
+      throw illegalParameter(
+        `ServerKeyExchange group ${nameOf(NamedGroup, ske.namedCurve)} was not offered`,
+      );
+    }
+    if (
+      !config.signatureSchemes12.includes(ske.algorithm) ||
+      !scheme12FitsKey(ske.algorithm, this.key)
+    ) {
+      throw illegalParameter(
+        `ServerKeyExchange scheme 0x${ske.algorithm.toString(16)} was not offered`,
+      );
+    }
+    const content = serverKeyExchangeContent(
+      this.f.clientRandom,
+      this.f.serverRandom,
+      encodeServerEcdhParams(ske),
+    );
+    if (!(await engine.provider.verify(ske.algorithm, this.key, content, ske.signature))) {
+      throw decryptError('ServerKeyExchange signature does not verify');
+    }
+    this.f.transcript.update(m.raw);
+    const server: ServerAuth12 = {
+      chain: this.chain,
+      verified: this.accepted.verified,
+      scheme: ske.algorithm,
+      group: ske.namedCurve,
+      share: ske.publicKey.slice(),
+    };
+    return new ExpectCertificateRequestOrDone(this.f, server, undefined);
+  }
+}
+
+/** The server's proven identity and its ECDHE share. */
+interface ServerAuth12 {
+  readonly chain: readonly Uint8Array[];
+  readonly verified: boolean;
+  readonly scheme: number;
+  readonly group: number;
+  readonly share: Uint8Array;
+}
+
+class ExpectCertificateRequestOrDone implements State {
+  readonly name = 'ExpectCertificateRequestOrServerHelloDone';
+  constructor(
+    private readonly f: Flight12,
+    private readonly server: ServerAuth12,
+    private readonly requested: readonly number[] | undefined,
+  ) {}
+
+  async handle(m: RawMessage): Promise<State> {
+    if (m.type === HandshakeType.certificateRequest && this.requested === undefined) {
+      const cr = expectMessage(m, HandshakeType.certificateRequest, this.name, 'tls12');
+      if (cr.protocol !== 'tls12') throw unexpected('TLS 1.3 CertificateRequest in TLS 1.2');
+      this.f.transcript.update(m.raw);
+      return new ExpectCertificateRequestOrDone(this.f, this.server, cr.signatureAlgorithms);
+    }
+    expectMessage(m, HandshakeType.serverHelloDone, this.name, 'tls12');
+    this.f.transcript.update(m.raw);
+    return sendClientFlight(this.f, this.server, this.requested);
+  }
+}
+
+/** RFC 5246 7.4.6-7.4.9: [Certificate], ClientKeyExchange, [CertificateVerify], CCS, Finished. */
+async function sendClientFlight(
+  f: Flight12,
+  server: ServerAuth12,
+  requested: readonly number[] | undefined,
+): Promise<State> {
+  const { engine, config, transcript, suite } = f;
+  const p = engine.provider;
+  const entry = config.options.certificate;
+  let scheme: number | undefined;
+  if (requested !== undefined) {
+    scheme = entry === undefined ? undefined : chooseScheme12(p, entry.key, requested);
+    const chain = scheme === undefined ? [] : entry!.chain;
+    const cert = await engine.sendHandshake({
+      type: HandshakeType.certificate,
+      protocol: 'tls12',
+      certificateList: chain,
+    });
+    transcript.update(cert.raw);
+  }
+  const kx = p.keyExchange(server.group);
+  if (kx === undefined) throw handshakeFailure('no key exchange for the server group');
+  const response = await kx.respond(server.share);
+  const cke = await engine.sendHandshake({
+    type: HandshakeType.clientKeyExchange,
+    publicKey: response.publicKey,
+  });
+  transcript.update(cke.raw);
+  // RFC 7627 3: the session hash covers the handshake up to and including ClientKeyExchange.
+  const keys = await deriveKeys12(
+    p,
+    suite,
+    response.sharedSecret,
+    transcript.hash.digest(),
+    f.clientRandom,
+    f.serverRandom,
+  );
+  engine.keylog('CLIENT_RANDOM', keys.masterSecret);
+  if (scheme !== undefined && entry !== undefined) {
+    const signature = await p.sign(scheme, entry.key, transcript.messages());
+    const cv = await engine.sendHandshake({
+      type: HandshakeType.certificateVerify,
+      algorithm: scheme as SignatureScheme,
+      signature,
+    });
+    transcript.update(cv.raw);
+  }
+  await engine.changeWriteProtection(keys.clientWrite);
+  const verifyData = tls12FinishedVerifyData(
+    p,
+    suite.hash,
+    keys.masterSecret,
+    'client',
+    transcript.hash.digest(),
+  );
+  const fin = await engine.sendHandshake({ type: HandshakeType.finished, verifyData });
+  transcript.update(fin.raw);
+  const next = new ExpectServerFinished12(f, server, keys);
+  engine.expectChangeCipherSpec(async () => next.changeCipherSpec());
+  return next;
+}
+
+class ExpectServerFinished12 implements State {
+  readonly name = 'ExpectServerFinished12';
+  #ccs = false;
+  constructor(
+    private readonly f: Flight12,
+    private readonly server: ServerAuth12,
+    private readonly keys: Keys12,
+  ) {}
+
+  /** RFC 5246 7.1: the server's ChangeCipherSpec switches our read key. */
+  async changeCipherSpec(): Promise<void> {
+    this.f.engine.setReadProtection(this.keys.serverWrite);
+    this.#ccs = true;
+  }
+
+  async handle(m: RawMessage): Promise<State> {
+    const { engine, transcript, suite, config } = this.f;
+    // RFC 5077 3.3: a NewSessionTicket may precede the server's ChangeCipherSpec; tlskit does not
+    // resume TLS 1.2 sessions yet, so the ticket only enters the transcript.
+    if (m.type === HandshakeType.newSessionTicket && !this.#ccs) {
+      expectMessage(m, HandshakeType.newSessionTicket, this.name, 'tls12');
+      transcript.update(m.raw);
+      return this;
+    }
+    if (!this.#ccs) throw unexpected('server Finished before its ChangeCipherSpec');
+    const fin = expectMessage(m, HandshakeType.finished, this.name, 'tls12');
+    const p = engine.provider;
+    const expected = tls12FinishedVerifyData(
+      p,
+      suite.hash,
+      this.keys.masterSecret,
+      'server',
+      transcript.hash.digest(),
+    );
+    checkFinished('server Finished', expected, fin.verifyData);
+    transcript.update(m.raw);
+    engine.established(
+      {
+        version: 'TLSv1.2',
+        cipherSuite: suite.name,
+        cipherSuiteCode: suite.code,
+        group: nameOf(NamedGroup, this.server.group),
+        groupCode: this.server.group,
+        peerSignatureScheme: this.server.scheme,
+        alpn: this.f.alpn,
+        serverName: config.options.serverName,
+        peerCertificates: this.server.chain,
+        resumed: false,
+        helloRetryRequest: false,
+        peerVerified: this.server.verified,
+      },
+      established12(
+        p,
+        suite.hash,
+        this.keys.masterSecret,
+        this.f.clientRandom,
+        this.f.serverRandom,
+      ),
+    );
+    return new ClientConnected12(engine);
+  }
+}
+
+/** After a TLS 1.2 handshake: renegotiation is refused (RFC 5746 4.2 allows that). */
+class ClientConnected12 implements State {
+  readonly name = 'ClientConnected12';
+  constructor(private readonly engine: Engine) {}
+
+  async handle(m: RawMessage): Promise<State> {
+    if (m.type === HandshakeType.helloRequest) {
+      expectMessage(m, HandshakeType.helloRequest, this.name, 'tls12');
+      // RFC 5246 7.4.1.1: a client that will not renegotiate answers no_renegotiation (warning).
+      await this.engine.sendWarningAlert(AlertDescription.noRenegotiation);
+      return this;
+    }
+    throw unexpected(`unexpected handshake message ${m.type} after the handshake`);
+  }
+}

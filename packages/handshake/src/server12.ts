@@ -1,0 +1,422 @@
+/**
+ * The TLS 1.2 server states (RFC 5246 7.3, ECDHE per RFC 8422), entered from the TLS 1.3
+ * server's ExpectClientHello when the client does not offer TLS 1.3 (or we do not allow it).
+ * negotiate12 sends ServerHello .. ServerHelloDone; then ExpectClientCertificate12 ->
+ * ExpectClientKeyExchange -> ExpectClientCertificateVerify12 -> ExpectClientFinished12 ->
+ * ServerConnected12.
+ */
+import type { KeyShare, PublicKey } from '@tlskit/crypto';
+import { checkFinished, tls12FinishedVerifyData } from '@tlskit/key-schedule';
+import {
+  AlertDescription,
+  type CipherSuite,
+  type ClientCertificateType,
+  type ClientHello,
+  CipherSuite as CipherSuiteTable,
+  DOWNGRADE_TLS12,
+  encodeServerEcdhParams,
+  type Extension,
+  ExtensionType,
+  findExtension,
+  HandshakeType,
+  type NamedGroup,
+  nameOf,
+  NamedGroup as NamedGroupTable,
+  ProtocolVersion,
+  type ServerKeyExchange,
+  type SignatureScheme,
+} from '@tlskit/wire';
+import { alpnBytes, alpnNames, expectMessage, hostName, type RawMessage } from './codec.js';
+import type { Engine, State } from './engine.js';
+import {
+  certificateRequired,
+  decryptError,
+  handshakeFailure,
+  illegalParameter,
+  noApplicationProtocol,
+  unexpected,
+} from './errors.js';
+import { established12 } from './exporter.js';
+import type { CertificateEntry } from './options.js';
+import type { ChainAccepted } from './proofs.js';
+import type { ServerConfig } from './server13.js';
+import {
+  chooseScheme12,
+  deriveKeys12,
+  groups12,
+  type Keys12,
+  keyFitsAuth,
+  type Suite12,
+  scheme12FitsKey,
+  serverKeyExchangeContent,
+  suite12,
+  Transcript12,
+} from './tls12.js';
+import { acceptChain, leafPublicKey } from './verify.js';
+
+interface Flight12 {
+  readonly engine: Engine;
+  readonly config: ServerConfig;
+  readonly suite: Suite12;
+  readonly clientRandom: Uint8Array;
+  readonly serverRandom: Uint8Array;
+  readonly transcript: Transcript12;
+  readonly share: KeyShare;
+  readonly group: number;
+  readonly alpn: string | undefined;
+  readonly serverName: string | undefined;
+}
+
+function hostMatches(pattern: string, name: string): boolean {
+  const p = pattern.toLowerCase();
+  const n = name.toLowerCase();
+  if (p.startsWith('*.')) {
+    const dot = n.indexOf('.');
+    return dot > 0 && n.slice(dot + 1) === p.slice(2);
+  }
+  return p === n;
+}
+
+/** Our preferred suite the client offers that one of our certificates can authenticate. */
+function chooseSuiteAndCertificate(
+  engine: Engine,
+  config: ServerConfig,
+  ch: ClientHello,
+  serverName: string | undefined,
+  schemes: readonly number[],
+): { suite: Suite12; entry: CertificateEntry; scheme: number } {
+  const byName = (e: CertificateEntry): boolean =>
+    e.serverNames === undefined ||
+    (serverName !== undefined && e.serverNames.some((n) => hostMatches(n, serverName)));
+  const named = config.options.certificates.filter(byName);
+  const pool = named.length > 0 ? named : config.options.certificates;
+  for (const code of config.suites12) {
+    if (!ch.cipherSuites.includes(code as CipherSuite)) continue;
+    const suite = suite12(code);
+    if (suite === undefined) continue;
+    for (const entry of pool) {
+      if (!keyFitsAuth(entry.key, suite.auth)) continue;
+      const scheme = chooseScheme12(engine.provider, entry.key, schemes);
+      if (scheme !== undefined) return { suite, entry, scheme };
+    }
+  }
+  throw handshakeFailure('no TLS 1.2 cipher suite and certificate in common');
+}
+
+/** RFC 5246 7.4.1.3-7.4.5: ServerHello, Certificate, ServerKeyExchange, [CertificateRequest], ServerHelloDone. */
+export async function negotiate12(
+  engine: Engine,
+  config: ServerConfig,
+  ch: ClientHello,
+  m: RawMessage,
+): Promise<State> {
+  const p = engine.provider;
+  engine.negotiatedTls12();
+  // RFC 5746 3.6: an initial ClientHello signals secure renegotiation by an empty
+  // renegotiation_info or the SCSV; tlskit requires one of them.
+  const reneg = findExtension(ch.extensions, ExtensionType.renegotiationInfo);
+  const scsv = ch.cipherSuites.includes(CipherSuiteTable.TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
+  if (reneg !== undefined && reneg.renegotiatedConnection.length !== 0) {
+    throw handshakeFailure('renegotiation_info in an initial ClientHello must be empty');
+  }
+  if (reneg === undefined && !scsv) {
+    throw handshakeFailure('client does not support secure renegotiation (RFC 5746)');
+  }
+  // RFC 7627 5.2: refuse a full handshake without extended_master_secret.
+  if (findExtension(ch.extensions, ExtensionType.extendedMasterSecret) === undefined) {
+    throw handshakeFailure('client does not support extended_master_secret (RFC 7627)');
+  }
+  const formats = findExtension(ch.extensions, ExtensionType.ecPointFormats);
+  if (formats !== undefined && !formats.formats.includes(0 as never)) {
+    throw illegalParameter('ec_point_formats lacks uncompressed');
+  }
+  const sni = findExtension(ch.extensions, ExtensionType.serverName);
+  const serverName = sni === undefined ? undefined : hostName(sni);
+  const sa = findExtension(ch.extensions, ExtensionType.signatureAlgorithms);
+  // RFC 5246 7.4.1.4.1 would default to SHA-1; tlskit does not sign with SHA-1.
+  if (sa === undefined) throw handshakeFailure('ClientHello has no signature_algorithms');
+  const { suite, entry, scheme } = chooseSuiteAndCertificate(
+    engine,
+    config,
+    ch,
+    serverName,
+    sa.schemes,
+  );
+  const clientGroups: readonly number[] = findExtension(
+    ch.extensions,
+    ExtensionType.supportedGroups,
+  )?.groups ?? [NamedGroupTable.secp256r1];
+  const group = config.groups.find(
+    (g) => groups12.includes(g) && clientGroups.includes(g) && p.keyExchange(g) !== undefined,
+  );
+  if (group === undefined) throw handshakeFailure('no ECDHE group in common');
+  let alpn: string | undefined;
+  const alpnExt = findExtension(ch.extensions, ExtensionType.applicationLayerProtocolNegotiation);
+  if (alpnExt !== undefined && config.alpn.length > 0) {
+    const offered = alpnNames(alpnExt.protocols);
+    alpn = config.alpn.find((a) => offered.includes(a));
+    if (alpn === undefined) throw noApplicationProtocol('no ALPN protocol in common');
+  }
+
+  const serverRandom = p.randomBytes(32);
+  // RFC 8446 4.1.3: a server able to do TLS 1.3 marks a 1.2 answer so the client can spot a downgrade.
+  if (config.allowTls13) serverRandom.set(DOWNGRADE_TLS12, 24);
+  const ext: Extension[] = [
+    { type: ExtensionType.renegotiationInfo, renegotiatedConnection: new Uint8Array(0) },
+    { type: ExtensionType.extendedMasterSecret },
+  ];
+  if (formats !== undefined)
+    ext.push({ type: ExtensionType.ecPointFormats, formats: [0 as never] });
+  if (serverName !== undefined) ext.push({ type: ExtensionType.serverName, serverNames: [] });
+  if (alpn !== undefined) {
+    ext.push({
+      type: ExtensionType.applicationLayerProtocolNegotiation,
+      protocols: alpnBytes([alpn]),
+    });
+  }
+  const transcript = new Transcript12(p, suite.hash, [m.raw]);
+  const send = async (message: Parameters<Engine['sendHandshake']>[0]): Promise<void> => {
+    transcript.update((await engine.sendHandshake(message)).raw);
+  };
+  await send({
+    type: HandshakeType.serverHello,
+    legacyVersion: ProtocolVersion.TLSv1_2,
+    random: serverRandom,
+    legacySessionIdEcho: new Uint8Array(0),
+    cipherSuite: suite.code,
+    legacyCompressionMethod: 0,
+    extensions: ext,
+    isHelloRetryRequest: false,
+  });
+  await send({ type: HandshakeType.certificate, protocol: 'tls12', certificateList: entry.chain });
+  const kx = p.keyExchange(group)!;
+  const share = await kx.generate();
+  const unsigned: ServerKeyExchange = {
+    type: HandshakeType.serverKeyExchange,
+    namedCurve: group as NamedGroup,
+    publicKey: share.publicKey,
+    algorithm: scheme as SignatureScheme,
+    signature: new Uint8Array(0),
+  };
+  const content = serverKeyExchangeContent(
+    ch.random,
+    serverRandom,
+    encodeServerEcdhParams(unsigned),
+  );
+  await send({ ...unsigned, signature: await p.sign(scheme, entry.key, content) });
+  const policy = config.options.clientAuth ?? 'none';
+  if (policy !== 'none') {
+    await send({
+      type: HandshakeType.certificateRequest,
+      protocol: 'tls12',
+      certificateTypes: [64, 1] as ClientCertificateType[],
+      signatureAlgorithms: config.signatureSchemes12 as SignatureScheme[],
+      certificateAuthorities: [],
+    });
+  }
+  await send({ type: HandshakeType.serverHelloDone });
+  const f: Flight12 = {
+    engine,
+    config,
+    suite,
+    clientRandom: ch.random,
+    serverRandom,
+    transcript,
+    share,
+    group,
+    alpn,
+    serverName,
+  };
+  if (policy !== 'none') return new ExpectClientCertificate12(f, policy === 'require');
+  return new ExpectClientKeyExchange(f, undefined);
+}
+
+/** The client's certificate, checked, waiting for its CertificateVerify. */
+interface ClientCert12 {
+  readonly chain: readonly Uint8Array[];
+  readonly accepted: ChainAccepted;
+  readonly key: PublicKey;
+}
+
+class ExpectClientCertificate12 implements State {
+  readonly name = 'ExpectClientCertificate12';
+  constructor(
+    private readonly f: Flight12,
+    private readonly required: boolean,
+  ) {}
+
+  async handle(m: RawMessage): Promise<State> {
+    const cert = expectMessage(m, HandshakeType.certificate, this.name, 'tls12');
+    if (cert.protocol !== 'tls12') throw unexpected('TLS 1.3 Certificate in TLS 1.2');
+    const { engine, config, transcript } = this.f;
+    transcript.update(m.raw);
+    if (cert.certificateList.length === 0) {
+      // RFC 5246 7.4.6: the server may go on without one, or abort.
+      if (this.required) throw certificateRequired('the server requires a client certificate');
+      return new ExpectClientKeyExchange(this.f, undefined);
+    }
+    const chain = cert.certificateList.map((c) => c.slice());
+    const accepted = await acceptChain(config.chain, chain, {
+      serverName: this.f.serverName,
+      now: engine.now(),
+      peer: 'client',
+    });
+    const key = await leafPublicKey(engine.provider, chain[0]!);
+    return new ExpectClientKeyExchange(this.f, { chain, accepted, key });
+  }
+}
+
+class ExpectClientKeyExchange implements State {
+  readonly name = 'ExpectClientKeyExchange';
+  constructor(
+    private readonly f: Flight12,
+    private readonly client: ClientCert12 | undefined,
+  ) {}
+
+  async handle(m: RawMessage): Promise<State> {
+    const cke = expectMessage(m, HandshakeType.clientKeyExchange, this.name, 'tls12');
+    const { engine, transcript, suite } = this.f;
+    const shared = await this.f.share.complete(cke.publicKey);
+    transcript.update(m.raw);
+    // RFC 7627 3: the session hash ends with ClientKeyExchange.
+    const keys = await deriveKeys12(
+      engine.provider,
+      suite,
+      shared,
+      transcript.hash.digest(),
+      this.f.clientRandom,
+      this.f.serverRandom,
+    );
+    engine.keylog('CLIENT_RANDOM', keys.masterSecret);
+    if (this.client !== undefined)
+      return new ExpectClientCertificateVerify12(this.f, this.client, keys);
+    return expectClientFinished(this.f, keys, { chain: [], verified: false, scheme: undefined });
+  }
+}
+
+class ExpectClientCertificateVerify12 implements State {
+  readonly name = 'ExpectClientCertificateVerify12';
+  constructor(
+    private readonly f: Flight12,
+    private readonly client: ClientCert12,
+    private readonly keys: Keys12,
+  ) {}
+
+  async handle(m: RawMessage): Promise<State> {
+    const cv = expectMessage(m, HandshakeType.certificateVerify, this.name, 'tls12');
+    const { engine, config, transcript } = this.f;
+    if (
+      !config.signatureSchemes12.includes(cv.algorithm) ||
+      !scheme12FitsKey(cv.algorithm, this.client.key)
+    ) {
+      throw illegalParameter(
+        `CertificateVerify scheme 0x${cv.algorithm.toString(16)} was not requested`,
+      );
+    }
+    // RFC 5246 7.4.8: the signature covers every handshake message before this one.
+    const ok = await engine.provider.verify(
+      cv.algorithm,
+      this.client.key,
+      transcript.messages(),
+      cv.signature,
+    );
+    if (!ok) throw decryptError('client CertificateVerify signature does not verify');
+    transcript.update(m.raw);
+    return expectClientFinished(this.f, this.keys, {
+      chain: this.client.chain,
+      verified: this.client.accepted.verified,
+      scheme: cv.algorithm,
+    });
+  }
+}
+
+interface ClientAuth12 {
+  readonly chain: readonly Uint8Array[];
+  readonly verified: boolean;
+  readonly scheme: number | undefined;
+}
+
+function expectClientFinished(f: Flight12, keys: Keys12, auth: ClientAuth12): State {
+  const next = new ExpectClientFinished12(f, keys, auth);
+  f.engine.expectChangeCipherSpec(async () => next.changeCipherSpec());
+  return next;
+}
+
+class ExpectClientFinished12 implements State {
+  readonly name = 'ExpectClientFinished12';
+  #ccs = false;
+  constructor(
+    private readonly f: Flight12,
+    private readonly keys: Keys12,
+    private readonly auth: ClientAuth12,
+  ) {}
+
+  async changeCipherSpec(): Promise<void> {
+    this.f.engine.setReadProtection(this.keys.clientWrite);
+    this.#ccs = true;
+  }
+
+  async handle(m: RawMessage): Promise<State> {
+    if (!this.#ccs) throw unexpected('client Finished before its ChangeCipherSpec');
+    const fin = expectMessage(m, HandshakeType.finished, this.name, 'tls12');
+    const { engine, transcript, suite } = this.f;
+    const p = engine.provider;
+    const expected = tls12FinishedVerifyData(
+      p,
+      suite.hash,
+      this.keys.masterSecret,
+      'client',
+      transcript.hash.digest(),
+    );
+    checkFinished('client Finished', expected, fin.verifyData);
+    transcript.update(m.raw);
+    await engine.changeWriteProtection(this.keys.serverWrite);
+    const verifyData = tls12FinishedVerifyData(
+      p,
+      suite.hash,
+      this.keys.masterSecret,
+      'server',
+      transcript.hash.digest(),
+    );
+    await engine.sendHandshake({ type: HandshakeType.finished, verifyData });
+    engine.established(
+      {
+        version: 'TLSv1.2',
+        cipherSuite: suite.name,
+        cipherSuiteCode: suite.code,
+        group: nameOf(NamedGroupTable, this.f.group),
+        groupCode: this.f.group,
+        peerSignatureScheme: this.auth.scheme,
+        alpn: this.f.alpn,
+        serverName: this.f.serverName,
+        peerCertificates: this.auth.chain,
+        resumed: false,
+        helloRetryRequest: false,
+        peerVerified: this.auth.verified,
+      },
+      established12(
+        p,
+        suite.hash,
+        this.keys.masterSecret,
+        this.f.clientRandom,
+        this.f.serverRandom,
+      ),
+    );
+    return new ServerConnected12(engine);
+  }
+}
+
+/** After a TLS 1.2 handshake: a new ClientHello (renegotiation) is refused with a warning. */
+class ServerConnected12 implements State {
+  readonly name = 'ServerConnected12';
+  constructor(private readonly engine: Engine) {}
+
+  async handle(m: RawMessage): Promise<State> {
+    if (m.type === HandshakeType.clientHello) {
+      // RFC 5246 7.4.1.2 / RFC 5746 4.4: a server that will not renegotiate says no_renegotiation.
+      await this.engine.sendWarningAlert(AlertDescription.noRenegotiation);
+      return this;
+    }
+    throw unexpected(`unexpected handshake message ${m.type} after the handshake`);
+  }
+}

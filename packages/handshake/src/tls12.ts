@@ -1,0 +1,178 @@
+/**
+ * What the TLS 1.2 client and server share (RFC 5246, RFC 8422 ECDHE, RFC 7627 extended master
+ * secret, RFC 5746 renegotiation indication): suites, signature schemes, the transcript with
+ * its raw messages, and the switch from the master secret to record protections.
+ */
+import type { CryptoProvider, PrivateKey } from '@tlskit/crypto';
+import { CIPHER_SUITES, type CipherSuiteInfo, cipherSuiteInfo } from '@tlskit/crypto';
+import {
+  type PrfHash,
+  TranscriptHash,
+  tls12ExtendedMasterSecret,
+  tls12KeyBlock,
+} from '@tlskit/key-schedule';
+import { Tls12RecordProtection } from '@tlskit/record';
+import { NamedGroup, SignatureScheme } from '@tlskit/wire';
+
+/** A TLS 1.2 suite from `@tlskit/crypto`'s table. */
+export interface Suite12 extends CipherSuiteInfo {
+  readonly version: 'TLS1.2';
+  readonly hash: PrfHash;
+  readonly auth: 'ecdsa' | 'rsa';
+}
+
+/** The TLS 1.2 suite for a code point, or undefined. */
+export function suite12(code: number): Suite12 | undefined {
+  const info = cipherSuiteInfo(code);
+  if (info === undefined || info.version !== 'TLS1.2' || info.auth === undefined) return undefined;
+  return info as Suite12;
+}
+
+/** The TLS 1.2 suites tlskit implements, in default preference order. */
+export const defaultSuites12: readonly number[] = CIPHER_SUITES.filter(
+  (s) => s.version === 'TLS1.2',
+).map((s) => s.code);
+
+/** RFC 8422 5.1.1: the groups ECDHE in TLS 1.2 may use (no hybrids, no FFDHE). */
+export const groups12: readonly number[] = [
+  NamedGroup.x25519,
+  NamedGroup.secp256r1,
+  NamedGroup.secp384r1,
+];
+
+/** Schemes a TLS 1.2 ServerKeyExchange or CertificateVerify may use (no SHA-1). */
+export function isTls12SignatureScheme(scheme: number): boolean {
+  switch (scheme) {
+    case SignatureScheme.ecdsa_secp256r1_sha256:
+    case SignatureScheme.ecdsa_secp384r1_sha384:
+    case SignatureScheme.ecdsa_secp521r1_sha512:
+    case SignatureScheme.rsa_pss_rsae_sha256:
+    case SignatureScheme.rsa_pss_rsae_sha384:
+    case SignatureScheme.rsa_pss_rsae_sha512:
+    case SignatureScheme.rsa_pkcs1_sha256:
+    case SignatureScheme.rsa_pkcs1_sha384:
+    case SignatureScheme.rsa_pkcs1_sha512:
+    case SignatureScheme.ed25519:
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Whether a key of this type authenticates a suite of `auth` (RFC 8422 5.1, RFC 5246 7.4.2). */
+export function keyFitsAuth(key: { type: string }, auth: 'ecdsa' | 'rsa'): boolean {
+  return auth === 'ecdsa' ? key.type === 'ec' || key.type === 'ed25519' : key.type === 'rsa';
+}
+
+/** Whether a TLS 1.2 signature with `scheme` can come from a key of this type. */
+export function scheme12FitsKey(scheme: number, key: { type: string }): boolean {
+  if (!isTls12SignatureScheme(scheme)) return false;
+  if (scheme === SignatureScheme.ed25519) return key.type === 'ed25519';
+  // ecdsa_* code points end in 0x03; in TLS 1.2 the curve comes from the key.
+  if ((scheme & 0xff) === 0x03) return key.type === 'ec';
+  return key.type === 'rsa';
+}
+
+/** Our key's first scheme (in the peer's order) that TLS 1.2 allows. */
+export function chooseScheme12(
+  provider: CryptoProvider,
+  key: PrivateKey,
+  peerSchemes: readonly number[],
+): number | undefined {
+  const ours = provider.signatureSchemesFor(key);
+  return peerSchemes.find((s) => isTls12SignatureScheme(s) && ours.includes(s));
+}
+
+/**
+ * The TLS 1.2 handshake transcript: the running hash (for Finished and the extended master
+ * secret) and the raw messages (CertificateVerify signs them, RFC 5246 7.4.8).
+ */
+export class Transcript12 {
+  readonly hash: TranscriptHash;
+  readonly #messages: Uint8Array[] = [];
+
+  constructor(provider: CryptoProvider, hash: PrfHash, earlier: readonly Uint8Array[]) {
+    this.hash = new TranscriptHash(provider, hash);
+    for (const m of earlier) this.update(m);
+  }
+
+  update(message: Uint8Array): void {
+    this.hash.update(message);
+    this.#messages.push(message);
+  }
+
+  /** Every message so far, concatenated. */
+  messages(): Uint8Array {
+    const total = this.#messages.reduce((n, m) => n + m.length, 0);
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const m of this.#messages) {
+      out.set(m, at);
+      at += m.length;
+    }
+    return out;
+  }
+}
+
+/** The keys a TLS 1.2 handshake ends with. */
+export interface Keys12 {
+  readonly masterSecret: Uint8Array;
+  readonly clientWrite: Tls12RecordProtection;
+  readonly serverWrite: Tls12RecordProtection;
+}
+
+/**
+ * RFC 7627 4: master_secret = PRF(pre_master_secret, "extended master secret", session_hash),
+ * then the key block (RFC 5246 6.3) and the two record protections.
+ */
+export async function deriveKeys12(
+  provider: CryptoProvider,
+  suite: Suite12,
+  preMasterSecret: Uint8Array,
+  sessionHash: Uint8Array,
+  clientRandom: Uint8Array,
+  serverRandom: Uint8Array,
+): Promise<Keys12> {
+  const masterSecret = tls12ExtendedMasterSecret(
+    provider,
+    suite.hash,
+    preMasterSecret,
+    sessionHash,
+  );
+  const block = tls12KeyBlock(
+    provider,
+    suite.hash,
+    masterSecret,
+    clientRandom,
+    serverRandom,
+    suite.aead,
+  );
+  return {
+    masterSecret,
+    clientWrite: await Tls12RecordProtection.create(
+      provider,
+      suite.aead,
+      block.clientWriteKey,
+      block.clientWriteIv,
+    ),
+    serverWrite: await Tls12RecordProtection.create(
+      provider,
+      suite.aead,
+      block.serverWriteKey,
+      block.serverWriteIv,
+    ),
+  };
+}
+
+/** RFC 8422 5.4: what a ServerKeyExchange signature covers. */
+export function serverKeyExchangeContent(
+  clientRandom: Uint8Array,
+  serverRandom: Uint8Array,
+  params: Uint8Array,
+): Uint8Array {
+  const out = new Uint8Array(64 + params.length);
+  out.set(clientRandom);
+  out.set(serverRandom, 32);
+  out.set(params, 64);
+  return out;
+}

