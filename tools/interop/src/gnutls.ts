@@ -207,8 +207,8 @@ export async function startGnutlsClient(
   options: GnutlsClientOptions & { readonly timeoutMs?: number },
 ): Promise<GnutlsClient> {
   const command = gnutlsClientCommand(options);
-  const [program, ...args] = command.argv;
-  const peer = spawnPeer(program ?? 'gnutls-cli', args, {
+  // Unbuffered, so stdout (where the alert number is printed) is not held back behind stderr.
+  const peer = spawnPeer('stdbuf', ['-o0', '-e0', ...command.argv], {
     name: `gnutls-cli :${options.port}`,
     ...(command.env ? { env: command.env } : {}),
   });
@@ -218,6 +218,10 @@ export async function startGnutlsClient(
       peer.waitForOutput(ready, { timeoutMs: options.timeoutMs ?? 10_000 }),
       peer.exited,
     ]);
+    // A failed handshake: let gnutls-cli finish reporting it (the alert line) and exit.
+    if (!/^- Simple Client Mode:/m.test(peer.stdout)) {
+      await peer.waitForExit(2000).catch(() => undefined);
+    }
   } catch (error) {
     await peer.stop();
     throw error;

@@ -131,6 +131,20 @@ describe.skipIf(skipClient)(
       await client.close();
     });
 
+    it('reports protocol_version from a TLS 1.3-only server to a TLS 1.2-only client', async () => {
+      const server = await startOpensslServer({
+        credential: certs.server.rsa2048,
+        version: 'TLSv1.3',
+        mode: 'echo',
+      });
+      const client = await startGnutlsClient({
+        port: server.port,
+        ca: certs.ca.cert,
+        priority: 'NORMAL:-VERS-ALL:+VERS-TLS1.2',
+      });
+      expect(client.summary()).toMatchObject({ established: false, alertReceived: 70 });
+    });
+
     it('reports the alert when the server demands a client certificate it does not get', async () => {
       const server = await startOpensslServer({
         credential: certs.server.ecdsaP256,
