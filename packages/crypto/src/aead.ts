@@ -3,13 +3,15 @@ import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import type { RawAead } from './backend.js';
 import type { AeadKey, AeadName } from './provider.js';
 
-/** AEAD parameters of TLS (RFC 8446 5.3, RFC 5288, RFC 7905): 12-byte nonces, 16-byte tags. */
+/** AEAD key lengths in bytes (RFC 8446 5.3, RFC 5288, RFC 7905). */
 export const AEAD_KEY_LENGTH: Readonly<Record<AeadName, number>> = {
   'AES-128-GCM': 16,
   'AES-256-GCM': 32,
   'CHACHA20-POLY1305': 32,
 };
+/** Nonce length of every TLS AEAD (RFC 8446 5.3: iv_length). */
 export const AEAD_NONCE_LENGTH = 12;
+/** Authentication tag length of every TLS AEAD. */
 export const AEAD_TAG_LENGTH = 16;
 
 /** Checks a key length for an algorithm; a wrong length is a caller bug, not peer input. */

@@ -18,5 +18,6 @@ export {
   SIGNATURE_SCHEMES,
   type SignatureAlgorithm,
   type SignatureSchemeInfo,
+  signatureSchemeFitsKey,
   signatureSchemeInfo,
 } from './signatureSchemes.js';

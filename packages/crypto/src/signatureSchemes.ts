@@ -1,5 +1,5 @@
 import { SignatureScheme as S } from '@tlskit/wire';
-import type { HashName, KeyType } from './provider.js';
+import type { HashName, KeyType, PrivateKey, PublicKey } from './provider.js';
 
 /** An elliptic curve a signature key can be on. */
 export type CurveName = 'P-256' | 'P-384' | 'P-521';
@@ -78,4 +78,22 @@ const BY_CODE = new Map(SIGNATURE_SCHEMES.map((s) => [s.code, s]));
 /** The scheme for a code point, or undefined when unknown. */
 export function signatureSchemeInfo(code: number): SignatureSchemeInfo | undefined {
   return BY_CODE.get(code);
+}
+
+/**
+ * Whether a peer may use `code` with this key in the given TLS version: the scheme is known
+ * and fits the key type (RFC 8446 4.2.3: rsae schemes need an rsaEncryption key, pss schemes an
+ * RSASSA-PSS key); in TLS 1.3 it must also be allowed in CertificateVerify (no PKCS#1 v1.5, no
+ * SHA-1) and an ECDSA scheme must name the key's curve. TLS 1.2 ECDSA only names the hash
+ * (RFC 5246 7.4.1.4.1). SHA-1 schemes never fit here; X.509 callers opt in on the provider.
+ */
+export function signatureSchemeFitsKey(
+  code: number,
+  key: PublicKey | PrivateKey,
+  version: 'TLS1.3' | 'TLS1.2',
+): boolean {
+  const s = BY_CODE.get(code);
+  if (s === undefined || s.legacy || s.keyType !== key.type) return false;
+  if (version === 'TLS1.2') return true;
+  return s.tls13 && (s.curve === undefined || s.curve === key.curve);
 }

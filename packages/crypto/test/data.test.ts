@@ -7,6 +7,7 @@ import {
   namedGroupInfo,
   nobleProvider,
   SIGNATURE_SCHEMES,
+  signatureSchemeFitsKey,
   signatureSchemeInfo,
 } from '../src/index.js';
 
@@ -108,5 +109,32 @@ describe('signature schemes', () => {
     expect([...nobleProvider.supportedSignatureSchemes]).toEqual(
       SIGNATURE_SCHEMES.filter((s) => !s.legacy).map((s) => s.code),
     );
+  });
+});
+
+describe('signatureSchemeFitsKey', () => {
+  const ec = (curve: string) => ({ type: 'ec' as const, curve, spki: new Uint8Array(0) });
+  const rsa = { type: 'rsa' as const, bits: 2048, spki: new Uint8Array(0) };
+  const pss = { type: 'rsa-pss' as const, bits: 2048, spki: new Uint8Array(0) };
+
+  it('requires the ECDSA curve to match the scheme in TLS 1.3 only (RFC 8446 4.2.3)', () => {
+    expect(signatureSchemeFitsKey(0x0403, ec('P-256'), 'TLS1.3')).toBe(true);
+    expect(signatureSchemeFitsKey(0x0503, ec('P-256'), 'TLS1.3')).toBe(false);
+    expect(signatureSchemeFitsKey(0x0503, ec('P-256'), 'TLS1.2')).toBe(true);
+  });
+
+  it('keeps PKCS#1 v1.5 out of TLS 1.3 and separates rsae from pss keys', () => {
+    expect(signatureSchemeFitsKey(0x0401, rsa, 'TLS1.3')).toBe(false);
+    expect(signatureSchemeFitsKey(0x0401, rsa, 'TLS1.2')).toBe(true);
+    expect(signatureSchemeFitsKey(0x0804, rsa, 'TLS1.3')).toBe(true);
+    expect(signatureSchemeFitsKey(0x0804, pss, 'TLS1.3')).toBe(false);
+    expect(signatureSchemeFitsKey(0x0809, pss, 'TLS1.3')).toBe(true);
+    expect(signatureSchemeFitsKey(0x0809, rsa, 'TLS1.3')).toBe(false);
+  });
+
+  it('never fits SHA-1 or unknown schemes', () => {
+    expect(signatureSchemeFitsKey(0x0203, ec('P-256'), 'TLS1.2')).toBe(false);
+    expect(signatureSchemeFitsKey(0x0201, rsa, 'TLS1.2')).toBe(false);
+    expect(signatureSchemeFitsKey(0x0808, ec('P-256'), 'TLS1.3')).toBe(false);
   });
 });
