@@ -422,8 +422,10 @@ export abstract class Engine extends Emitter implements Connection {
     const protectedRead = this.#read.kind !== 'plaintext';
     if (protectedRead && outerType !== ContentType.applicationData) {
       // RFC 8446 5.2: once keys are in use every record is application_data on the outside.
-      // An unencrypted alert here is a peer that could not use our keys; report it as one.
-      if (outerType === ContentType.alert) {
+      // An unencrypted alert during the handshake is a peer that could not use our keys; report
+      // it as one. After the handshake it is unauthenticated: accepting it would let anyone on
+      // the path forge a close_notify and truncate the data stream, so it is unexpected_message.
+      if (outerType === ContentType.alert && !this.#handshakeDone) {
         this.#handleAlert(payload);
         return;
       }
