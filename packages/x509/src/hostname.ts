@@ -1,4 +1,4 @@
-import type { Certificate } from './certificate.js';
+import { type Certificate, parseCertificate } from './certificate.js';
 import { CertificateError } from './errors.js';
 import { isValidDnsName, isValidMailbox, parseIp } from './general-name.js';
 import { equalBytes } from './der.js';
@@ -93,15 +93,16 @@ export function matchesEmail(certificate: Certificate, mailbox: string): boolean
 }
 
 /**
- * Throws ERR_CERT_HOSTNAME_MISMATCH unless the certificate is valid for the host name or IP
- * literal `name` (see {@link matchesHostname}).
+ * Throws ERR_CERT_HOSTNAME_MISMATCH unless the certificate (parsed, or DER) is valid for the
+ * host name or IP literal `name` (see {@link matchesHostname}).
  */
 export function verifyHostname(
-  certificate: Certificate,
+  certificate: Certificate | Uint8Array,
   name: string,
   options: HostnameOptions = {},
 ): void {
-  if (!matchesHostname(certificate, name, options)) {
+  const parsed = certificate instanceof Uint8Array ? parseCertificate(certificate) : certificate;
+  if (!matchesHostname(parsed, name, options)) {
     throw new CertificateError(
       'ERR_CERT_HOSTNAME_MISMATCH',
       `certificate is not valid for ${JSON.stringify(name)}`,

@@ -15,7 +15,7 @@ import { formatName } from './name.js';
 import { oids } from './oids.js';
 import { allowsPurpose, checkIssuer, checkLeaf, type Profile } from './profile.js';
 import { signatureScheme } from './spki.js';
-import { derKey, type TrustStore } from './trust-store.js';
+import { derKey, TrustStore } from './trust-store.js';
 
 /** The part of a {@link CryptoProvider} that certificate validation uses. */
 export type SignatureVerifier = Pick<CryptoProvider, 'importPublicKey' | 'verify'>;
@@ -110,6 +110,17 @@ class Validation {
   failureRank = -1;
 
   constructor(readonly options: VerifyChainOptions) {
+    if (!(options.trustStore instanceof TrustStore)) {
+      throw new TypeError('verifyChain: trustStore must be a TrustStore (new TrustStore(anchors))');
+    }
+    if (
+      typeof options.provider?.verify !== 'function' ||
+      typeof options.provider.importPublicKey !== 'function'
+    ) {
+      throw new TypeError(
+        'verifyChain: provider must be a CryptoProvider (e.g. nobleProvider from @tlskit/crypto)',
+      );
+    }
     const time = options.time ?? Date.now();
     // RFC 5280 4.1.2.5 times have one-second resolution; compare whole seconds.
     this.time = Math.floor((typeof time === 'number' ? time : time.getTime()) / 1000);

@@ -107,6 +107,16 @@ describe.each<KeyKind>(['ec', 'rsa', 'ed25519'])(
       }
     });
 
+    it('stops with ERR_CERT_WORK_LIMIT when the signature budget runs out', async () => {
+      const error = await rejection(verify({ limits: { signatureChecks: 1 } }));
+      expect([error.code, error.alert]).toEqual(['ERR_CERT_WORK_LIMIT', 46]);
+    });
+
+    it('refuses a path longer than maxIntermediates', async () => {
+      const error = await rejection(verify({ maxIntermediates: 0 }));
+      expect(error.code).toBe('ERR_CERT_PATH_LENGTH');
+    });
+
     it('rejects a leaf whose signature was altered', async () => {
       const tampered = leaf.der.slice();
       tampered[tampered.length - 5]! ^= 0x01;
