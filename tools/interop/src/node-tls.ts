@@ -198,6 +198,9 @@ export interface NodeTlsExchangeResult {
   readonly alertReceived?: number;
 }
 
+/** How long an ending connection may take to close by itself before it is destroyed. */
+const closeGraceMs = 1000;
+
 /** A `connect(options)` like node:tls's or @tlskit/client's, returning the TLS socket. */
 export type ConnectTls<O> = (options: O) => Duplex;
 
@@ -229,16 +232,28 @@ export function tlsExchange<O extends object>(
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      socket?.end();
-      socket?.destroy();
       const alert = error ? receivedAlert(error.message) : undefined;
-      resolve({
-        ...(connection ? { connection } : {}),
-        received,
-        ...(session !== undefined ? { session } : {}),
-        ...(error ? { error } : {}),
-        ...(alert !== undefined ? { alertReceived: alert } : {}),
+      const report = (): void =>
+        resolve({
+          ...(connection ? { connection } : {}),
+          received,
+          ...(session !== undefined ? { session } : {}),
+          ...(error ? { error } : {}),
+          ...(alert !== undefined ? { alertReceived: alert } : {}),
+        });
+      const s = socket;
+      if (!s || s.closed) {
+        report();
+        return;
+      }
+      // Let the socket flush what it still has to send (close_notify, or the alert that goes
+      // with a failed handshake) and close by itself; destroying it at once could drop that.
+      const grace = setTimeout(() => s.destroy(), closeGraceMs);
+      s.once('close', () => {
+        clearTimeout(grace);
+        report();
       });
+      if (!error) s.end();
     };
     const timer = setTimeout(
       () => finish(new Error(`TLS exchange timed out after ${timeoutMs} ms`)),
