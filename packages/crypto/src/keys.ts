@@ -77,6 +77,8 @@ function bitLength(magnitude: Uint8Array): number {
   return top === 0 ? 0 : (magnitude.length - 1) * 8 + (32 - Math.clz32(top));
 }
 
+const MAX_RSA_BITS = 16384;
+
 /** Reads RSAPublicKey (RFC 8017 A.1.1) and checks it is plausible. */
 function rsaPublicKey(der: Uint8Array): { modulus: Uint8Array; exponent: Uint8Array } {
   const outer = new DerReader(der);
@@ -87,6 +89,11 @@ function rsaPublicKey(der: Uint8Array): { modulus: Uint8Array; exponent: Uint8Ar
   seq.end('RSAPublicKey');
   if (bitLength(modulus) < 512 || ((modulus[modulus.length - 1] ?? 0) & 1) === 0) {
     throw new DecodeError('RSA modulus is too small or even');
+  }
+  // A peer's huge modulus makes every verification slow (a cheap DoS); 16384 bits is the
+  // largest size deployed anywhere.
+  if (bitLength(modulus) > MAX_RSA_BITS) {
+    throw new UnsupportedKeyError(`RSA keys over ${MAX_RSA_BITS} bits are not supported`);
   }
   if (((exponent[exponent.length - 1] ?? 0) & 1) === 0 || bitLength(exponent) < 2) {
     throw new DecodeError('RSA public exponent must be odd and at least 3');

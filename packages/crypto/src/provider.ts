@@ -123,8 +123,16 @@ export interface CryptoProvider {
 
   /** Supported SignatureScheme code points, most preferred first. */
   readonly supportedSignatureSchemes: readonly number[];
+  /**
+   * Parses a DER SubjectPublicKeyInfo strictly (EC keys: named curve, uncompressed point on the
+   * curve). Rejects with a DecodeError (`ERR_DECODE`) for malformed input and an
+   * UnsupportedKeyError (`ERR_UNSUPPORTED_KEY`, alert 43) for an algorithm or curve it lacks.
+   */
   importPublicKey(spki: Uint8Array): Promise<PublicKey>;
-  /** Accepts PKCS#8 DER, or PEM text of PKCS#8, SEC1 ('EC PRIVATE KEY') or PKCS#1 ('RSA PRIVATE KEY'). */
+  /**
+   * Accepts PKCS#8 DER, or PEM text of PKCS#8, SEC1 ('EC PRIVATE KEY') or PKCS#1 ('RSA PRIVATE KEY').
+   * The key material stays inside the provider; the returned object carries no secret fields.
+   */
   importPrivateKey(key: Uint8Array | string): Promise<PrivateKey>;
   /** Resolves false for a signature that does not verify or does not parse (never throws for peer input). */
   verify(
@@ -133,6 +141,11 @@ export interface CryptoProvider {
     message: Uint8Array,
     signature: Uint8Array,
   ): Promise<boolean>;
+  /**
+   * Signs `message` (ECDSA output is DER). `key` must come from this provider family's
+   * `importPrivateKey` and `scheme` from `signatureSchemesFor(key)`; anything else is a caller
+   * error (TypeError).
+   */
   sign(scheme: number, key: PrivateKey, message: Uint8Array): Promise<Uint8Array>;
   /** The schemes this private key can produce, most preferred first. */
   signatureSchemesFor(key: PrivateKey): readonly number[];
