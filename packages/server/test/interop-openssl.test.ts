@@ -1,0 +1,349 @@
+/**
+ * `openssl s_client` and `curl` against our createServer() on 127.0.0.1, and our key log proven by
+ * tshark. The peer is the oracle: s_client restricted to one suite, group or signature algorithm
+ * reports what it negotiated, whether it resumed, whether it saw a HelloRetryRequest, and the alert
+ * it received; curl reports its verified HTTPS response; tshark decrypts our traffic with our keys.
+ */
+import { once } from 'node:events';
+import { appendFileSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import {
+  type Credential,
+  captureFields,
+  curlRequest,
+  decryptedText,
+  interopCerts,
+  missingPeers,
+  opensslClientExchange,
+  type OpensslExchangeOptions,
+  startCapture,
+  startOpensslClient,
+  stopAllPeers,
+  tempDir,
+} from '@tlskit/interop';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createServer, type TLSSocket, type TlsServerOptions } from '../src/index.js';
+
+const certs = interopCerts();
+const cleanup: (() => void)[] = [];
+
+afterEach(async () => {
+  for (const step of cleanup.splice(0)) step();
+  await stopAllPeers();
+});
+
+/** NamedGroup code points (RFC 8446 4.2.7) for the server's engine options. */
+const secp384r1 = 0x0018;
+
+interface ServerSetup extends TlsServerOptions {
+  /** `echo` (default) sends back what it receives; `http` answers one HTTP/1.1 request. */
+  mode?: 'echo' | 'http';
+  /** Append our server's NSS key log lines to this file. */
+  keylogFile?: string;
+}
+
+/** Our server on 127.0.0.1 with the ECDSA P-256 certificate unless `cert`/`key` are given. */
+async function ourServer({ mode = 'echo', keylogFile, ...options }: ServerSetup = {}) {
+  const accepted: TLSSocket[] = [];
+  const clientErrors: (Error & { code?: string })[] = [];
+  const server = createServer(
+    { key: certs.server.ecdsaP256.key.pem, cert: certs.server.ecdsaP256.chain.pem, ...options },
+    (socket) => {
+      accepted.push(socket);
+      socket.on('error', () => {});
+      if (mode === 'echo') {
+        socket.pipe(socket);
+        return;
+      }
+      socket.once('data', () => {
+        const body = `hello from tlskit over ${socket.getProtocol()} ${socket.getCipher()?.standardName}\n`;
+        socket.end(
+          `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+        );
+      });
+    },
+  );
+  server.on('tlsClientError', (error: Error) => clientErrors.push(error));
+  if (keylogFile) server.on('keylog', (line: Buffer) => appendFileSync(keylogFile, line));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening', { signal: AbortSignal.timeout(10_000) });
+  cleanup.push(() => {
+    for (const socket of accepted) socket.destroy();
+    server.close();
+  });
+  return { port: (server.address() as AddressInfo).port, accepted, clientErrors };
+}
+
+/** One s_client connection (TLS 1.3 only, trusting our CA) that echoes one line. */
+function sClient(port: number, options: Partial<OpensslExchangeOptions> = {}) {
+  return opensslClientExchange({
+    port,
+    version: 'TLSv1.3',
+    ca: certs.ca.cert,
+    send: 'ping from s_client\n',
+    expect: 'ping from s_client',
+    ...options,
+  });
+}
+
+/** Waits (bounded) until our server reports `count` failed handshakes. */
+async function clientErrors(list: readonly Error[], count = 1): Promise<readonly Error[]> {
+  for (let i = 0; i < 100 && list.length < count; i++) await new Promise((r) => setTimeout(r, 50));
+  return list;
+}
+
+/** A KeyUpdate record in s_client's -trace output (RFC 8446 4.6.3), sent or received. */
+function keyUpdateRecord(
+  direction: 'Sent' | 'Received',
+  request: 'update_requested' | 'update_not_requested',
+): RegExp {
+  return new RegExp(
+    `^${direction} Record\\nHeader:\\n(?:  .*\\n){4}    KeyUpdate, Length=1\\n      ${request} `,
+    'm',
+  );
+}
+
+describe('openssl s_client against createServer() (TLS 1.3)', () => {
+  for (const suite of [
+    'TLS_AES_128_GCM_SHA256',
+    'TLS_AES_256_GCM_SHA384',
+    'TLS_CHACHA20_POLY1305_SHA256',
+  ]) {
+    it(`serves ${suite} to a client that offers only it`, async () => {
+      const { port, accepted } = await ourServer();
+      const { summary } = await sClient(port, { ciphersuites: [suite] });
+      expect(summary).toMatchObject({ established: true, protocol: 'TLSv1.3', cipher: suite });
+      expect(accepted[0]?.getCipher()?.standardName).toBe(suite);
+    });
+  }
+
+  for (const [group, opensslName] of [
+    ['x25519', 'x25519'],
+    ['secp256r1', 'P-256'],
+    ['secp384r1', 'P-384'],
+  ] as const) {
+    it(`agrees on ${group} with a client that offers only it`, async () => {
+      const { port, accepted } = await ourServer();
+      const { summary } = await sClient(port, { groups: [opensslName], trace: true });
+      expect(summary).toMatchObject({ established: true, group, helloRetryRequest: false });
+      expect(accepted[0]?.handshakeInfo?.group).toBe(group);
+    });
+  }
+
+  it('sends a HelloRetryRequest for secp384r1 when the client shares x25519 first', async () => {
+    const { port, accepted } = await ourServer({ engine: { groups: [secp384r1] } });
+    const { summary } = await sClient(port, { groups: ['x25519', 'P-384'], trace: true });
+    expect(summary).toMatchObject({
+      established: true,
+      group: 'secp384r1',
+      helloRetryRequest: true,
+    });
+    expect(accepted[0]?.handshakeInfo?.helloRetryRequest).toBe(true);
+  });
+
+  for (const [name, credential, signatureType] of [
+    ['ECDSA P-256', certs.server.ecdsaP256, 'ECDSA'],
+    ['ECDSA P-384', certs.server.ecdsaP384, 'ECDSA'],
+    ['RSA-2048', certs.server.rsa2048, 'RSA-PSS'],
+    ['Ed25519', certs.server.ed25519, 'ed25519'],
+    ['chained (leaf + intermediate)', certs.server.chained, 'ECDSA'],
+  ] as [string, Credential, string][]) {
+    it(`authenticates with a ${name} certificate that s_client verifies`, async () => {
+      const { port } = await ourServer({ key: credential.key.pem, cert: credential.chain.pem });
+      const { summary } = await sClient(port, {
+        ca: credential.ca,
+        verifyHostname: 'tlskit.test',
+      });
+      expect(summary).toMatchObject({
+        established: true,
+        verifyCode: 0,
+        peerSignatureType: signatureType,
+      });
+      expect(summary.peerSubject).toContain('CN = tlskit.test');
+    });
+  }
+
+  for (const [sigalg, signatureType, keyBits] of [
+    ['ecdsa_secp256r1_sha256', 'ECDSA', 256],
+    ['rsa_pss_rsae_sha256', 'RSA-PSS', 2048],
+  ] as const) {
+    it(`picks the certificate that fits s_client's -sigalgs ${sigalg}`, async () => {
+      const ecdsa = certs.server.ecdsaP256;
+      const rsa = certs.server.rsa2048;
+      const { port } = await ourServer({
+        key: [ecdsa.key.pem, rsa.key.pem],
+        cert: [ecdsa.chain.pem, rsa.chain.pem],
+      });
+      const { summary, stdout } = await sClient(port, { sigalgs: [sigalg] });
+      expect(summary).toMatchObject({
+        established: true,
+        verifyCode: 0,
+        peerSignatureType: signatureType,
+      });
+      expect(stdout).toMatch(new RegExp(`Server public key is ${keyBits} bit`));
+    });
+  }
+
+  for (const [name, credential, cn] of [
+    ['ECDSA', certs.client.ecdsa, 'client.tlskit.test'],
+    ['RSA', certs.client.rsa, 'client-rsa.tlskit.test'],
+  ] as const) {
+    it(`verifies an ${name} client certificate from s_client`, async () => {
+      const { port, accepted } = await ourServer({
+        requestCert: true,
+        ca: certs.clientCa.cert.pem,
+      });
+      const { summary } = await sClient(port, { credential });
+      expect(summary.established).toBe(true);
+      expect(accepted[0]?.authorized).toBe(true);
+      expect(accepted[0]?.getPeerCertificate().subject).toMatchObject({ CN: cn });
+    });
+  }
+
+  it('refuses s_client without a certificate when one is required (certificate_required)', async () => {
+    const { port, clientErrors: errors } = await ourServer({
+      requestCert: true,
+      ca: certs.clientCa.cert.pem,
+    });
+    const { summary } = await sClient(port);
+    expect(summary.established).toBe(false);
+    expect(summary.alertReceived).toBe(116);
+    expect((await clientErrors(errors))[0]).toMatchObject({ code: 'ERR_CERTIFICATE_REQUIRED' });
+  });
+
+  it('refuses a client certificate from a CA it does not trust (unknown_ca)', async () => {
+    const { port } = await ourServer({ requestCert: true, ca: certs.ca.cert.pem });
+    const { summary } = await sClient(port, { credential: certs.client.ecdsa });
+    expect(summary.established).toBe(false);
+    expect(summary.alertReceived).toBe(48);
+  });
+
+  it('resumes the session s_client saved from our ticket', async () => {
+    const { port, accepted } = await ourServer();
+    const sessionFile = join(tempDir(), 'session.pem');
+    const first = await sClient(port, { sessOut: sessionFile, tickets: 1 });
+    expect(first.summary).toMatchObject({ established: true, resumed: false });
+    const second = await sClient(port, { sessIn: sessionFile });
+    expect(second.summary).toMatchObject({ established: true, resumed: true });
+    expect(accepted[1]?.isSessionReused()).toBe(true);
+  });
+
+  it('follows KeyUpdates from s_client and sends its own', async () => {
+    const { port, accepted } = await ourServer();
+    const client = await startOpensslClient({
+      port,
+      version: 'TLSv1.3',
+      ca: certs.ca.cert,
+      commands: true,
+      trace: true,
+    });
+    try {
+      expect(client.summary().established).toBe(true);
+      client.send('before\n');
+      await client.waitForOutput(/^before$/m, { stream: 'stdout' });
+      // s_client asks us to update too. It drops the rest of the stdin chunk that carried the
+      // command, so wait for our answer (decrypted under our new keys) before sending more.
+      client.keyUpdate(true);
+      await client.waitForOutput(keyUpdateRecord('Received', 'update_not_requested'), {
+        stream: 'stdout',
+      });
+      client.send('after their update\n');
+      await client.waitForOutput(/^after their update$/m, { stream: 'stdout' });
+      // Now ours, asking s_client to answer with its own update.
+      await accepted[0]?.keyUpdate(true);
+      await client.waitForOutput(keyUpdateRecord('Received', 'update_requested'), {
+        stream: 'stdout',
+      });
+      // OpenSSL answers a requested update lazily, just before its next record.
+      client.send('after our update\n');
+      await client.waitForOutput(/^after our update$/m, { stream: 'stdout' });
+      await client.waitForOutput(keyUpdateRecord('Sent', 'update_not_requested'), {
+        stream: 'stdout',
+      });
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('negotiates ALPN by its own preference', async () => {
+    const { port } = await ourServer({ ALPNProtocols: ['http/1.1', 'h2'] });
+    const { summary } = await sClient(port, { alpn: ['h2', 'http/1.1'] });
+    expect(summary).toMatchObject({ established: true, alpn: 'http/1.1' });
+  });
+
+  it('refuses a client whose ALPN list does not overlap (no_application_protocol)', async () => {
+    const { port } = await ourServer({ ALPNProtocols: ['h2'] });
+    const { summary } = await sClient(port, { alpn: ['spdy/1'] });
+    expect(summary.established).toBe(false);
+    expect(summary.alertReceived).toBe(120);
+  });
+});
+
+describe('curl against createServer()', () => {
+  const skip = missingPeers('curl');
+  it.skipIf(skip)('answers an HTTPS request over TLS 1.3 that curl verifies', async () => {
+    const { port } = await ourServer({ mode: 'http', ALPNProtocols: ['http/1.1'] });
+    const result = await curlRequest({
+      port,
+      ca: certs.ca.cert,
+      minVersion: 'TLSv1.3',
+      http: 'http1.1',
+      path: '/hello',
+    });
+    expect(result).toMatchObject({
+      exitCode: 0,
+      status: 200,
+      protocol: 'TLSv1.3',
+      alpn: 'http/1.1',
+      verified: true,
+    });
+    expect(result.body).toBe(`hello from tlskit over TLSv1.3 ${result.cipher}\n`);
+  });
+
+  it.skipIf(skip)('is refused by curl when the name does not match (exit 60)', async () => {
+    const { port } = await ourServer({
+      mode: 'http',
+      key: certs.server.wrongHost.key.pem,
+      cert: certs.server.wrongHost.chain.pem,
+    });
+    const result = await curlRequest({ port, ca: certs.ca.cert, minVersion: 'TLSv1.3' });
+    expect(result.exitCode).toBe(60);
+    expect(result.status).toBe(0);
+  });
+});
+
+describe('the key log of createServer()', () => {
+  const skip = missingPeers('tshark', 'curl');
+  it.skipIf(skip)(
+    'lets tshark decrypt a loopback capture of an HTTPS request, and only with it',
+    async () => {
+      const keylogFile = join(tempDir(), 'server.keylog');
+      const { port } = await ourServer({ mode: 'http', keylogFile });
+      const capture = await startCapture({ port });
+      const result = await curlRequest({
+        port,
+        ca: certs.ca.cert,
+        minVersion: 'TLSv1.3',
+        http: 'http1.1',
+        path: '/decrypt-me',
+      });
+      expect(result.status).toBe(200);
+      const pcap = await capture.stop();
+      expect(readFileSync(keylogFile, 'utf8')).toMatch(/^SERVER_TRAFFIC_SECRET_0 [0-9a-f]{64} /m);
+      const text = await decryptedText({ pcap, keylogFile, port });
+      expect(text).toContain('GET /decrypt-me HTTP/1.1');
+      expect(text).toContain('hello from tlskit over TLSv1.3');
+      const uris = await captureFields({
+        pcap,
+        keylogFile,
+        port,
+        filter: 'http.request',
+        fields: ['http.request.uri'],
+      });
+      expect(uris).toEqual([['/decrypt-me']]);
+      // Control: without the key log the same capture shows none of it.
+      expect(await decryptedText({ pcap, port })).not.toContain('decrypt-me');
+    },
+  );
+});
