@@ -533,6 +533,15 @@ export abstract class Engine extends Emitter implements Connection {
   }
 
   async #sendRecords(type: number, data: Uint8Array): Promise<void> {
+    await this.#sealRecords(type, data);
+    // RFC 8446 5.1: only an initial ClientHello may carry record version 0x0301; every later
+    // record (ClientHello2, TLS 1.2 ClientKeyExchange, alerts) says 0x0303.
+    if (this.#write.kind === 'plaintext' && this.#write.recordVersion !== 0x0303) {
+      this.#write = new PlaintextProtection();
+    }
+  }
+
+  async #sealRecords(type: number, data: Uint8Array): Promise<void> {
     const limit = this.#write.kind === 'plaintext' ? maxFragment : this.#sendLimit;
     if (data.length === 0) {
       this.#output.push(await this.#write.seal(type as ContentType, data));
@@ -555,7 +564,7 @@ export abstract class Engine extends Emitter implements Connection {
     if (!this.listens('message')) return;
     let fields: Record<string, unknown>;
     try {
-      fields = traceFields(message);
+      fields = traceFields(message, this.#tls12 ? 'tls12' : 'tls13');
     } catch (error) {
       fields = { error: error instanceof TlsError ? error.message : 'undecodable' };
     }

@@ -25,8 +25,11 @@ function alpnOf(list: readonly Extension[]): string[] | undefined {
 }
 
 /** The fields worth showing for one message. Throws a TlsError for an undecodable message. */
-export function traceFields(raw: RawMessage): Record<string, unknown> {
-  const m = decodeMessage(raw);
+export function traceFields(
+  raw: RawMessage,
+  protocol: 'tls13' | 'tls12' = 'tls13',
+): Record<string, unknown> {
+  const m = decodeMessage(raw, protocol);
   switch (m.type) {
     case HandshakeType.clientHello: {
       const shares = findExtension(m.extensions, ExtensionType.keyShare);

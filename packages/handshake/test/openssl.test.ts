@@ -63,9 +63,12 @@ function waitFor<T>(what: string, ms: number, run: (done: (v: T) => void) => voi
   });
 }
 
-async function startSServer(args: string[]): Promise<{ port: number; output: () => string }> {
+async function startSServer(
+  args: string[],
+  version = '-tls1_3',
+): Promise<{ port: number; output: () => string }> {
   const port = await freePort();
-  const child = spawn('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-tls1_3', ...args], {
+  const child = spawn('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, version, ...args], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -226,4 +229,109 @@ describe.skipIf(!hasOpenssl)('interop with openssl s_server / s_client (TLS 1.3)
     expect(out).toContain('TLSv1.3');
     expect(out).toContain('ALPN protocol: http/1.1');
   });
+
+  it.each([
+    ['ECDHE-ECDSA-AES128-GCM-SHA256', 'p256', 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256'],
+    ['ECDHE-ECDSA-CHACHA20-POLY1305', 'ed25519', 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256'],
+    ['ECDHE-RSA-AES256-GCM-SHA384', 'rsa', 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384'],
+    ['ECDHE-RSA-CHACHA20-POLY1305', 'rsa', 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256'],
+  ] as const)(
+    'TLS 1.2: our client completes %s with s_server -tls1_2',
+    async (cipher, kind, iana) => {
+      const f = await fixtures();
+      const pem = f.serverPem[kind];
+      const server = await startSServer(
+        ['-cert', pem.cert, '-key', pem.key, '-cipher', cipher, '-www'],
+        '-tls1_2',
+      );
+      const client = createClient({
+        provider,
+        serverName: 'localhost',
+        ca: [f.caDer],
+        minVersion: 'TLSv1.2',
+        maxVersion: 'TLSv1.3',
+      });
+      const socket = await connectClient(client, server.port);
+      let body = '';
+      client.on('data', (d) => {
+        body += new TextDecoder().decode(d);
+      });
+      const info = await waitFor<HandshakeInfo>('handshake', 15_000, (done) =>
+        client.on('handshake', done),
+      );
+      expect(info.version).toBe('TLSv1.2');
+      expect(info.cipherSuite).toBe(iana);
+      await client.write(new TextEncoder().encode('GET / HTTP/1.0\r\n\r\n'));
+      for (const chunk of client.takeOutput()) socket.write(chunk);
+      await waitFor<void>('response', 15_000, (done) => client.on('end', () => done()));
+      expect(body).toContain('HTTP/1.0 200 ok');
+      expect(body).toContain(cipher);
+      socket.destroy();
+    },
+  );
+
+  it.each([['ECDHE-ECDSA-AES256-GCM-SHA384'], ['ECDHE-RSA-AES128-GCM-SHA256']])(
+    'TLS 1.2: openssl s_client completes %s with our server',
+    async (cipher) => {
+      const f = await fixtures();
+      const caFile = join(f.dir, 'ca12.der');
+      writeFileSync(caFile, f.caDer);
+      spawnSync('openssl', ['x509', '-inform', 'DER', '-in', caFile, '-out', `${caFile}.pem`]);
+      const server = createNetServer((socket) => {
+        const conn = createServer({
+          provider,
+          certificates: [f.server.p256, f.server.rsa],
+          minVersion: 'TLSv1.2',
+        });
+        bridge(conn, socket);
+        conn.on('data', async (d) => {
+          await conn.write(d);
+          for (const chunk of conn.takeOutput()) socket.write(chunk);
+        });
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+      const port = (server.address() as { port: number }).port;
+      const child = spawn(
+        'openssl',
+        [
+          's_client',
+          '-connect',
+          `127.0.0.1:${port}`,
+          '-tls1_2',
+          '-cipher',
+          cipher,
+          '-CAfile',
+          `${caFile}.pem`,
+          '-servername',
+          'localhost',
+          '-verify_return_error',
+        ],
+        { stdio: ['pipe', 'pipe', 'pipe'] },
+      );
+      children.push(child);
+      let out = '';
+      child.stdout?.on('data', (d) => {
+        out += d.toString();
+      });
+      child.stderr?.on('data', (d) => {
+        out += d.toString();
+      });
+      await waitFor<void>('s_client handshake', 15_000, (done) => {
+        const check = () => (out.includes('Verify return code') ? done() : setTimeout(check, 20));
+        check();
+      });
+      child.stdin?.write('hello twelve\n');
+      await waitFor<void>('echo', 15_000, (done) => {
+        const check = () => (out.includes('hello twelve\n') ? done() : setTimeout(check, 20));
+        check();
+      });
+      child.stdin?.end();
+      server.close();
+      expect(out).toContain('Verify return code: 0 (ok)');
+      expect(out).toContain('TLSv1.2');
+      expect(out).toContain(`Cipher is ${cipher}`);
+      expect(out).toContain('Extended master secret: yes');
+      expect(out).toContain('Secure Renegotiation IS supported');
+    },
+  );
 });

@@ -24,7 +24,10 @@ interface Pair {
   serverClose: { error: Error | undefined } | undefined;
 }
 
-async function connect(client: Partial<ClientOptions>, server: Partial<ServerOptions>): Promise<Pair> {
+async function connect(
+  client: Partial<ClientOptions>,
+  server: Partial<ServerOptions>,
+): Promise<Pair> {
   const f = await fixtures();
   const c = createClient({ provider, serverName: 'localhost', ca: [f.caDer], ...client });
   const s = createServer({ provider, certificates: [f.server.p256, f.server.rsa], ...server });
@@ -124,7 +127,10 @@ describe('TLS 1.2 handshakes', () => {
   });
 
   it('negotiates ALPN in TLS 1.2', async () => {
-    const p = await connect({ ...only12, alpnProtocols: ['h2'] }, { ...both, alpnProtocols: ['h2'] });
+    const p = await connect(
+      { ...only12, alpnProtocols: ['h2'] },
+      { ...both, alpnProtocols: ['h2'] },
+    );
     expect(p.clientInfo?.alpn).toBe('h2');
   });
 
