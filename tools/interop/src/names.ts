@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { createSecureContext } from 'node:tls';
+
 /**
  * The same suites and groups under each peer's names, so one test table can drive every peer.
  * IANA names are the ones tlskit reports (RFC 8446 B.4, RFC 5289, RFC 7905, RFC 8422/8446 4.2.7).
@@ -63,6 +66,19 @@ export const groups: readonly GroupNames[] = [
   { iana: 'secp384r1', openssl: 'P-384', gnutls: 'GROUP-SECP384R1', node: 'secp384r1' },
 ];
 
+/**
+ * The post-quantum hybrid group (draft-ietf-tls-ecdhe-mlkem). No peer installed here has it
+ * (OpenSSL 3.0, GnuTLS 3.7): tests ask {@link peerSupportsGroup} and skip with the reason.
+ */
+export const hybridGroups: readonly GroupNames[] = [
+  {
+    iana: 'X25519MLKEM768',
+    openssl: 'X25519MLKEM768',
+    gnutls: 'GROUP-X25519-MLKEM768',
+    node: 'X25519MLKEM768',
+  },
+];
+
 /** Options of {@link gnutlsPriority}. */
 export interface GnutlsPriorityOptions {
   /** Only these versions; default GnuTLS's NORMAL set. */
@@ -81,7 +97,8 @@ export function gnutlsPriority(o: GnutlsPriorityOptions): string {
   const parts = ['NORMAL'];
   if (o.versions) parts.push('-VERS-ALL', ...o.versions.map((v) => `+VERS-TLS${v.slice(4)}`));
   if (o.groups) {
-    parts.push('-GROUP-ALL', ...o.groups.map((g) => `+${lookup(groups, g).gnutls}`));
+    const all = [...groups, ...hybridGroups];
+    parts.push('-GROUP-ALL', ...o.groups.map((g) => `+${lookup(all, g).gnutls}`));
   }
   if (o.suites) {
     const suites = o.suites.map((s) => lookup([...tls13Suites, ...tls12Suites], s));
@@ -97,4 +114,43 @@ function lookup<T extends { readonly iana: string }>(table: readonly T[], iana: 
   const found = table.find((entry) => entry.iana === iana);
   if (!found) throw new Error(`no peer names known for ${iana}`);
   return found;
+}
+
+/** A peer whose group support can be asked. */
+export type GroupPeer = 'openssl' | 'gnutls' | 'node';
+
+const groupSupport = new Map<string, boolean>();
+
+/**
+ * Whether the installed `peer` can use the group named `iana` (asked once per process):
+ * openssl by setting it on s_client (an unknown group fails before connecting), gnutls from
+ * `gnutls-cli --list`, node by making a secure context with it.
+ */
+export function peerSupportsGroup(peer: GroupPeer, iana: string): boolean {
+  const key = `${peer}:${iana}`;
+  const known = groupSupport.get(key);
+  if (known !== undefined) return known;
+  const names = lookup([...groups, ...hybridGroups], iana);
+  let supported: boolean;
+  if (peer === 'node') {
+    try {
+      createSecureContext({ ecdhCurve: names.openssl });
+      supported = true;
+    } catch {
+      supported = false;
+    }
+  } else if (peer === 'gnutls') {
+    const list = spawnSync('gnutls-cli', ['--list'], { encoding: 'utf8', timeout: 10_000 });
+    supported = new RegExp(`\\b${names.gnutls}\\b`).test(list.stdout ?? '');
+  } else {
+    // Port 9 (discard) on loopback: with a valid group s_client gets as far as connecting.
+    const probe = spawnSync(
+      'openssl',
+      ['s_client', '-groups', names.openssl, '-connect', '127.0.0.1:9'],
+      { encoding: 'utf8', timeout: 5000, input: '' },
+    );
+    supported = !/cannot be set|SSL_CONF_cmd\(-groups/.test(`${probe.stdout}${probe.stderr}`);
+  }
+  groupSupport.set(key, supported);
+  return supported;
 }
