@@ -334,4 +334,35 @@ describe.skipIf(!hasOpenssl)('interop with openssl s_server / s_client (TLS 1.3)
       expect(out).toContain('Secure Renegotiation IS supported');
     },
   );
+
+  it('TLS 1.2: our client refuses renegotiation from s_server (HelloRequest) with a no_renegotiation warning', async () => {
+    const f = await fixtures();
+    const pem = f.serverPem.p256;
+    const server = await startSServer(['-cert', pem.cert, '-key', pem.key], '-tls1_2');
+    const child = children[children.length - 1]!;
+    const client = createClient({
+      provider,
+      serverName: 'localhost',
+      ca: [f.caDer],
+      minVersion: 'TLSv1.2',
+      maxVersion: 'TLSv1.2',
+    });
+    const sent: number[] = [];
+    client.on('alert', (a) => {
+      if (a.direction === 'sent') sent.push(a.description);
+    });
+    const socket = await connectClient(client, server.port);
+    await waitFor<HandshakeInfo>('handshake', 15_000, (done) => client.on('handshake', done));
+    // s_server's "R" command sends a HelloRequest in TLS 1.2.
+    child.stdin?.write('R\n');
+    await waitFor<void>('no_renegotiation', 15_000, (done) => {
+      const check = () => (sent.includes(100) ? done() : setTimeout(check, 20));
+      check();
+    });
+    // OpenSSL's server ends the connection after a refused renegotiation (RFC 5246 7.4.1.1 lets
+    // it choose); what matters is that we refused with a warning and sent nothing fatal.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sent).toEqual([100]);
+    socket.destroy();
+  });
 });

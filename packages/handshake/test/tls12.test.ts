@@ -12,6 +12,7 @@ import {
   pump,
   type ServerOptions,
 } from '@tlskit/handshake';
+import { type ClientHello, decodeHandshake, encodeHandshake } from '@tlskit/wire';
 import { describe, expect, it } from 'vitest';
 import { fixtures } from './fixtures.js';
 
@@ -188,5 +189,69 @@ describe('TLS 1.2 downgrade protection', () => {
     expect(Array.from(sh.subarray(5 + 4 + 2 + 24, 5 + 4 + 2 + 32))).not.toEqual([
       0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x01,
     ]);
+  });
+});
+
+describe('TLS_FALLBACK_SCSV (RFC 7507)', () => {
+  async function helloWith(suites: number[]): Promise<Uint8Array> {
+    // A 1.2-only ClientHello from our client, with its cipher_suites replaced through the
+    // wire codec (the fallback signal is what a retrying client would add).
+    const f = await fixtures();
+    const only = createClient({ provider, serverName: 'localhost', ca: [f.caDer], ...only12 });
+    await only.start();
+    const record = only.takeOutput()[0]!;
+    const ch = decodeHandshake(record.subarray(5), { protocol: 'tls12' }).message as ClientHello;
+    const body = encodeHandshake({ ...ch, cipherSuites: suites as ClientHello['cipherSuites'] });
+    const out = new Uint8Array(5 + body.length);
+    out.set([22, 3, 3, body.length >> 8, body.length & 0xff]);
+    out.set(body, 5);
+    return out;
+  }
+
+  it('answers a fallback ClientHello with inappropriate_fallback when it could do 1.3', async () => {
+    const f = await fixtures();
+    const server = createServer({ provider, certificates: [f.server.p256], ...both });
+    let error: Error | undefined;
+    server.on('close', (e) => {
+      error = e.error;
+    });
+    await server.receive(await helloWith([0xc02b, 0x5600]));
+    expect(error).toMatchObject({ code: 'ERR_INAPPROPRIATE_FALLBACK', alert: 86 });
+  });
+
+  it('accepts the same ClientHello when 1.2 is its highest version', async () => {
+    const f = await fixtures();
+    const server = createServer({ provider, certificates: [f.server.p256], ...only12 });
+    let error: Error | undefined;
+    server.on('close', (e) => {
+      error = e.error;
+    });
+    await server.receive(await helloWith([0xc02b, 0x5600]));
+    expect(error).toBeUndefined();
+    expect(server.takeOutput().length).toBeGreaterThan(0);
+  });
+
+  it('refuses a 1.2 ClientHello without secure renegotiation or extended master secret', async () => {
+    const f = await fixtures();
+    const only = createClient({ provider, serverName: 'localhost', ca: [f.caDer], ...only12 });
+    await only.start();
+    const record = only.takeOutput()[0]!;
+    const ch = decodeHandshake(record.subarray(5), { protocol: 'tls12' }).message as ClientHello;
+    for (const drop of [0xff01, 23]) {
+      const body = encodeHandshake({
+        ...ch,
+        extensions: ch.extensions.filter((e) => e.type !== drop),
+      });
+      const out = new Uint8Array(5 + body.length);
+      out.set([22, 3, 3, body.length >> 8, body.length & 0xff]);
+      out.set(body, 5);
+      const server = createServer({ provider, certificates: [f.server.p256], ...both });
+      let error: Error | undefined;
+      server.on('close', (e) => {
+        error = e.error;
+      });
+      await server.receive(out);
+      expect(error).toMatchObject({ code: 'ERR_HANDSHAKE_FAILURE', alert: 40 });
+    }
   });
 });
