@@ -168,7 +168,7 @@ async function launchOpensslServer(port: number, o: OpensslServerOptions): Promi
   const peer = spawnOpenssl(args, `openssl s_server :${port}`);
   if (mode === 'echo') {
     // -quiet writes exactly the received bytes to stdout; feeding them back makes an echo.
-    peer.child.stdout?.on('data', (chunk: string) => peer.write(chunk));
+    peer.child.stdout?.on('data', (chunk: Buffer) => peer.write(chunk));
   }
   try {
     const timeoutMs = o.timeoutMs ?? 10_000;

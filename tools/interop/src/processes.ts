@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 
 /** How a process ended. */
 export interface ExitStatus {
@@ -106,12 +107,16 @@ export class PeerProcess implements Stoppable {
     if (pid !== undefined) liveGroups.add(pid);
     this.untrack = trackResource(this);
     const keep = (text: string): string => (text.length > max ? text.slice(-max) : text);
-    this.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      this.out = keep(this.out + chunk);
+    // Streams stay binary (a listener on child.stdout gets the bytes, e.g. to echo them); the
+    // text kept here is decoded without splitting multi-byte characters across chunks.
+    const outText = new StringDecoder('utf8');
+    const errText = new StringDecoder('utf8');
+    this.child.stdout?.on('data', (chunk: Buffer) => {
+      this.out = keep(this.out + outText.write(chunk));
       this.notify();
     });
-    this.child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-      this.err = keep(this.err + chunk);
+    this.child.stderr?.on('data', (chunk: Buffer) => {
+      this.err = keep(this.err + errText.write(chunk));
       this.notify();
     });
     // A peer that exits before reading its input must not crash the test with EPIPE.

@@ -1,3 +1,4 @@
+import { connect as tlsConnect } from 'node:tls';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -31,6 +32,26 @@ describe('openssl s_client against openssl s_server', () => {
       resumed: false,
       peerSignatureType: 'ECDSA',
     });
+  });
+
+  it('echoes binary data byte for byte', async () => {
+    const server = await startOpensslServer({ credential: certs.server.ecdsaP256, mode: 'echo' });
+    const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    const received: Buffer[] = [];
+    const socket = tlsConnect({
+      host: '127.0.0.1',
+      port: server.port,
+      ca: certs.ca.cert.pem,
+      servername: 'tlskit.test',
+    });
+    socket.on('data', (chunk: Buffer) => received.push(chunk));
+    await new Promise((resolve) => socket.once('secureConnect', resolve));
+    socket.write(bytes);
+    for (let i = 0; i < 100 && Buffer.concat(received).length < bytes.length; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    socket.destroy();
+    expect(Buffer.concat(received).equals(bytes)).toBe(true);
   });
 
   it('completes a TLS 1.2 ECDHE-RSA handshake with the suite and group asked for', async () => {
