@@ -21,28 +21,24 @@ import { checkTicketKeys, ticketKeySealer } from './tickets.js';
 import { defaultVerifier } from './x509-verifier.js';
 import type { ChainPolicy } from './verify.js';
 
-/** Which versions the options allow. */
-function versions(o: CommonOptions): { tls12: boolean; tls13: boolean } {
-  return {
-    tls12: (o.minVersion ?? 'TLSv1.3') === 'TLSv1.2',
-    tls13: (o.maxVersion ?? 'TLSv1.3') === 'TLSv1.3',
-  };
-}
-
-function resolveSuites(o: CommonOptions, needed: boolean): number[] {
-  const suites = (o.cipherSuites ?? defaultSuites13).filter((s) => suite13(s) !== undefined);
-  if (needed && suites.length === 0) {
-    throw new OptionsError('cipherSuites has no TLS 1.3 suite tlskit implements');
+/**
+ * The versions and suites the options allow. A version whose suites were all left out of
+ * `cipherSuites` is not offered; leaving out every suite is a caller error.
+ */
+function resolveVersions(o: CommonOptions): {
+  tls12: boolean;
+  tls13: boolean;
+  suites13: number[];
+  suites12: number[];
+} {
+  const suites13 = (o.cipherSuites ?? defaultSuites13).filter((s) => suite13(s) !== undefined);
+  const suites12 = (o.cipherSuites ?? defaultSuites12).filter((s) => suite12(s) !== undefined);
+  const tls12 = (o.minVersion ?? 'TLSv1.2') === 'TLSv1.2' && suites12.length > 0;
+  const tls13 = (o.maxVersion ?? 'TLSv1.3') === 'TLSv1.3' && suites13.length > 0;
+  if (!tls12 && !tls13) {
+    throw new OptionsError('cipherSuites has no suite tlskit implements for the allowed versions');
   }
-  return suites;
-}
-
-function resolveSuites12(o: CommonOptions, needed: boolean): number[] {
-  const suites = (o.cipherSuites ?? defaultSuites12).filter((s) => suite12(s) !== undefined);
-  if (needed && suites.length === 0) {
-    throw new OptionsError('cipherSuites has no TLS 1.2 suite tlskit implements');
-  }
-  return suites;
+  return { tls12, tls13, suites13, suites12 };
 }
 
 function resolveSchemes12(o: CommonOptions): number[] {
@@ -128,11 +124,11 @@ export function createClient(options: ClientOptions): Connection {
     }
   }
   const skip = options.dangerouslySkipCertificateVerification === true;
-  const v = versions(options);
+  const v = resolveVersions(options);
   const config: ClientConfig = {
     options,
-    suites: resolveSuites(options, v.tls13),
-    suites12: resolveSuites12(options, v.tls12),
+    suites: v.suites13,
+    suites12: v.suites12,
     signatureSchemes12: resolveSchemes12(options),
     groups,
     keyShareGroups,
@@ -174,6 +170,7 @@ export function createServer(options: ServerOptions): Connection {
     checkTicketKeys(read());
     sealer = ticketKeySealer(options.provider, read);
   }
+  const v = resolveVersions(options);
   const clientAuth = options.clientAuth ?? 'none';
   const chain = resolveChain(options, false);
   if (clientAuth !== 'none' && chain.verifier === undefined) {
@@ -181,10 +178,10 @@ export function createServer(options: ServerOptions): Connection {
   }
   const config: ServerConfig = {
     options,
-    suites: resolveSuites(options, versions(options).tls13),
-    suites12: resolveSuites12(options, versions(options).tls12),
+    suites: v.suites13,
+    suites12: v.suites12,
     signatureSchemes12: resolveSchemes12(options),
-    allowTls13: versions(options).tls13,
+    allowTls13: v.tls13,
     groups: resolveGroups(options),
     signatureSchemes: resolveSchemes(options),
     alpn: options.alpnProtocols ?? [],
@@ -193,7 +190,7 @@ export function createServer(options: ServerOptions): Connection {
     ticketCount: options.ticketCount ?? 1,
     ticketLifetime: lifetime,
     recordSizeLimit: options.recordSizeLimit ?? 16_385,
-    allowTls12: versions(options).tls12,
+    allowTls12: v.tls12,
   };
   return new ServerEngine(config);
 }

@@ -41,7 +41,7 @@ export type CertificateVerifier = (
 export interface CommonOptions {
   /** The crypto provider (e.g. `nobleProvider` from `@tlskit/crypto`). Required. */
   readonly provider: CryptoProvider;
-  /** Lowest version to negotiate. Default 'TLSv1.3' until the TLS 1.2 engine lands. */
+  /** Lowest version to negotiate. Default 'TLSv1.2' (as node:tls). */
   readonly minVersion?: TlsVersion;
   /** Highest version to negotiate. Default 'TLSv1.3'. */
   readonly maxVersion?: TlsVersion;
@@ -168,7 +168,7 @@ export function checkCommonOptions(options: CommonOptions): void {
   if (typeof options.provider?.randomBytes !== 'function') {
     throw new OptionsError('options.provider must be a CryptoProvider (e.g. nobleProvider)');
   }
-  const min = options.minVersion ?? 'TLSv1.3';
+  const min = options.minVersion ?? 'TLSv1.2';
   const max = options.maxVersion ?? 'TLSv1.3';
   if (!(min in versionRank) || !(max in versionRank)) {
     throw new OptionsError("minVersion and maxVersion must be 'TLSv1.2' or 'TLSv1.3'");

@@ -89,6 +89,8 @@ function clientEngine() {
     signatureSchemes: schemes,
     recordSizeLimit: 16385,
     middleboxCompatibility: false,
+    // Botan offers only TLS 1.3 here.
+    minVersion: 'TLSv1.3',
     sendLegacyExtensions: true,
     now: () => now,
     // The RFC's certificate is a self-signed 1024-bit RSA key: trust exactly that certificate.

@@ -109,7 +109,7 @@ describe('TLS 1.2 handshakes', () => {
   });
 
   it('a 1.2-only client meets a 1.3-only server with protocol_version', async () => {
-    const p = await connect({ ...only12 }, {});
+    const p = await connect({ ...only12 }, { minVersion: 'TLSv1.3' });
     expect(p.serverClose?.error).toMatchObject({ code: 'ERR_PROTOCOL_VERSION', alert: 70 });
     expect(p.clientClose?.error).toMatchObject({ alert: 70 });
   });
