@@ -50,8 +50,14 @@ export async function startCapture(options: {
   return {
     file,
     async stop() {
-      // Let the last packets (close_notify, FIN) reach the capture before stopping it.
-      await new Promise((r) => setTimeout(r, 200));
+      // tshark prints a line per packet (-P -l): stop only once it has been quiet for 300 ms,
+      // so the last packets (the response, close_notify, FIN) are in the file. At most 5 s.
+      let seen = -1;
+      for (let quiet = 0, i = 0; quiet < 3 && i < 50; i++) {
+        quiet = peer.stdout.length === seen ? quiet + 1 : 0;
+        seen = peer.stdout.length;
+        await new Promise((r) => setTimeout(r, 100));
+      }
       // SIGINT lets tshark flush the file; a killed tshark can leave it without the packets.
       const status = await peer.stop('SIGINT', 10_000);
       if (status.signal === 'SIGKILL')
