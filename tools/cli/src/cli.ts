@@ -5,12 +5,13 @@
  */
 import { isTlsError } from '@tlskit/wire';
 import { type Command, ExitCode, type Io, parseCommandArgs, UsageError } from './command.js';
+import { connect } from './connect.js';
 import { demo } from './demo.js';
 import { InputError } from './input.js';
 import { inspect } from './inspect.js';
 
 /** Every subcommand, in the order `tlskit help` lists them. */
-export const commands: readonly Command[] = [inspect, demo];
+export const commands: readonly Command[] = [inspect, demo, connect];
 
 /** Runs `tlskit ...argv` and returns the exit code. Never throws. */
 export async function runCli(argv: readonly string[], io: Io): Promise<ExitCode> {

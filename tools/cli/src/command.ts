@@ -13,6 +13,10 @@ export interface Io {
   readonly stderr: (text: string) => void;
   /** Reads a whole file (relative to the working directory); `-` is standard input. */
   readonly readFile: (path: string) => Promise<Uint8Array>;
+  /** Standard input as a stream, for `connect` piping it to the peer (absent in tests). */
+  readonly stdin?: NodeJS.ReadableStream;
+  /** Writes bytes to standard output unchanged (the peer's data may not be text). */
+  readonly stdoutBytes?: (bytes: Uint8Array) => void;
 }
 
 /** Process exit codes: 0 success, 1 the input or the peer was at fault, 2 bad command line. */

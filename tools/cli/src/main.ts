@@ -8,6 +8,11 @@ import { runCli } from './cli.js';
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  // A getter: touching process.stdin opens it, which only `connect` needs.
+  get stdin() {
+    return process.stdin;
+  },
+  stdoutBytes: (bytes) => process.stdout.write(bytes),
   // `-` is standard input, so records can be piped in (`xxd -p capture.bin | tlskit inspect -`).
   readFile: async (path) => new Uint8Array(path === '-' ? await readStdin() : await readFile(path)),
 });

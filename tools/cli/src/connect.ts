@@ -1,0 +1,199 @@
+/**
+ * `tlskit connect HOST:PORT`: a TLS client in the manner of `openssl s_client`. It prints what
+ * was negotiated (or one JSON object), then sends an HTTP GET (`--http`) or pipes standard input
+ * to the peer and the peer's data to standard output.
+ */
+import { appendFileSync, writeFileSync } from 'node:fs';
+import type { TLSSocket } from '@tlskit/client';
+import { type Command, ExitCode, type Io, type ParsedArgs, UsageError } from './command.js';
+import {
+  formatNegotiated,
+  loadProvider,
+  negotiated,
+  openClient,
+  parseList,
+  parseVersion,
+  providerNames,
+  readAll,
+  secureConnected,
+  stringOption,
+} from './tls.js';
+import { Tracer } from './trace.js';
+
+/** HOST:PORT, [IPv6]:PORT. */
+export function parseHostPort(value: string | undefined): { host: string; port: number } {
+  if (value === undefined) throw new UsageError('missing HOST:PORT');
+  const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(value);
+  const port = Number(match?.[3]);
+  const host = match?.[1] ?? match?.[2];
+  if (host === undefined || !(port > 0 && port < 65536)) {
+    throw new UsageError(`expected HOST:PORT, not ${value}`);
+  }
+  return { host, port };
+}
+
+/** The `--timeout SECONDS` value in milliseconds (default 30 s). */
+export function timeoutMs(value: string | boolean | undefined): number {
+  if (value === undefined) return 30_000;
+  const seconds = Number(value);
+  if (!(seconds > 0)) throw new UsageError(`--timeout must be a positive number of seconds`);
+  return seconds * 1000;
+}
+
+/** Reads a PEM file given by a flag, as text. */
+export async function readPem(io: Io, path: string | undefined): Promise<string | undefined> {
+  return path === undefined ? undefined : new TextDecoder().decode(await io.readFile(path));
+}
+
+/** Starts (truncates) an NSS key log file and returns the function that appends a line. */
+export function keylogWriter(path: string | undefined): ((line: string) => void) | undefined {
+  if (path === undefined) return undefined;
+  writeFileSync(path, '', { mode: 0o600 });
+  return (line) => appendFileSync(path, line.endsWith('\n') ? line : `${line}\n`);
+}
+
+/** The HTTP/1.1 request `--http PATH` sends (RFC 9112 section 3). */
+export function httpGet(path: string, host: string): string {
+  return `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nUser-Agent: tlskit\r\nConnection: close\r\n\r\n`;
+}
+
+export const connect: Command = {
+  name: 'connect',
+  summary: 'connect to a TLS server and show what was negotiated (like openssl s_client)',
+  usage:
+    'connect [--servername NAME] [--ca FILE] [--cert FILE --key FILE] [--alpn LIST] [--min-version V] [--max-version V] [--groups LIST] [--ciphers LIST] [--insecure] [--keylog FILE] [--trace] [--http PATH] [--json] [--provider NAME] HOST:PORT',
+  help: [
+    'Connects to HOST:PORT, runs the handshake and prints the negotiated parameters. Then',
+    'sends an HTTP GET (--http) and prints the response, or pipes standard input to the',
+    'server and what it sends to standard output until either side closes.',
+    '',
+    '  --servername NAME  SNI and the name the certificate must match (default HOST unless an IP)',
+    "  --ca FILE          trust anchors, PEM (default: Node's Mozilla set)",
+    '  --cert FILE        client certificate chain, PEM (with --key), sent if the server asks',
+    '  --key FILE         its private key, PEM',
+    '  --alpn LIST        ALPN protocols, comma-separated, most preferred first',
+    '  --min-version V    1.2 or 1.3',
+    '  --max-version V    1.2 or 1.3',
+    '  --groups LIST      key exchange groups, e.g. x25519,secp256r1,X25519MLKEM768',
+    '  --ciphers LIST     cipher suites, IANA names, e.g. TLS_AES_128_GCM_SHA256',
+    '  --insecure         finish the handshake even if the chain does not verify',
+    '  --keylog FILE      write NSS key log lines (SSLKEYLOGFILE format) for Wireshark',
+    '  --trace            print every handshake message with its key fields',
+    '  --http PATH        send GET PATH over HTTP/1.1 and print the response',
+    '  --json             print one JSON object: version, cipher, group, alpn, ...',
+    `  --provider NAME    crypto provider: ${providerNames.join(', ')} (default noble)`,
+    '  --timeout SECONDS  give up on the handshake after this long (default 30)',
+    '',
+    'The trace and the parameters go to standard error when standard output carries the',
+    "peer's data or the JSON. Failure exits 1 and prints the error code, e.g.",
+    '`tlskit connect: ERR_CERT_UNKNOWN_ISSUER: ...`.',
+  ].join('\n'),
+  options: {
+    servername: { type: 'string' },
+    ca: { type: 'string' },
+    cert: { type: 'string' },
+    key: { type: 'string' },
+    alpn: { type: 'string' },
+    'min-version': { type: 'string' },
+    'max-version': { type: 'string' },
+    groups: { type: 'string' },
+    ciphers: { type: 'string' },
+    insecure: { type: 'boolean' },
+    keylog: { type: 'string' },
+    trace: { type: 'boolean' },
+    http: { type: 'string' },
+    json: { type: 'boolean' },
+    provider: { type: 'string' },
+    timeout: { type: 'string' },
+  },
+  run: runConnect,
+};
+
+async function runConnect(args: ParsedArgs, io: Io): Promise<ExitCode> {
+  const v = args.values;
+  if (args.positionals.length > 1)
+    throw new UsageError(`unexpected argument ${args.positionals[1]}`);
+  const { host, port } = parseHostPort(args.positionals[0]);
+  if ((v.cert === undefined) !== (v.key === undefined)) {
+    throw new UsageError('--cert and --key go together');
+  }
+  const limit = timeoutMs(v.timeout);
+  const httpPath = stringOption(v.http);
+  const json = v.json === true;
+  // Keep standard output for the peer's bytes or the JSON; everything else goes to stderr then.
+  const info = json || httpPath === undefined ? io.stderr : io.stdout;
+  const tracer = v.trace === true ? new Tracer('client') : undefined;
+  const servername = stringOption(v.servername) ?? (/^[\d.]+$|:/.test(host) ? undefined : host);
+  const socket = openClient({
+    host,
+    port,
+    servername,
+    ca: await readPem(io, stringOption(v.ca)),
+    cert: await readPem(io, stringOption(v.cert)),
+    key: await readPem(io, stringOption(v.key)),
+    alpn: parseList(v.alpn),
+    minVersion: parseVersion('--min-version', v['min-version']),
+    maxVersion: parseVersion('--max-version', v['max-version']),
+    groups: parseList(v.groups),
+    ciphers: parseList(v.ciphers),
+    rejectUnauthorized: v.insecure !== true,
+    provider: await loadProvider(v.provider),
+    onMessage: tracer && ((trace) => info(tracer.format(trace))),
+    onKeylog: keylogWriter(stringOption(v.keylog)),
+  });
+  try {
+    await secureConnected(socket, limit);
+    const params = negotiated(socket);
+    let response: string | undefined;
+    if (httpPath !== undefined) {
+      socket.write(httpGet(httpPath, servername ?? host));
+      response = await readAll(socket, limit);
+    }
+    if (json) {
+      io.stdout(
+        `${JSON.stringify({ ...params, ...(response === undefined ? {} : { response }) })}\n`,
+      );
+    } else {
+      info(`connected to ${host}:${port}\n${formatNegotiated(params)}`);
+      if (response !== undefined) io.stdout(`\n${response}`);
+    }
+    if (httpPath === undefined && !json) await pipe(socket, io);
+    return ExitCode.ok;
+  } finally {
+    socket.destroy();
+  }
+}
+
+/** Standard input to the peer, the peer to standard output, until the peer is done. */
+function pipe(socket: TLSSocket, io: Io): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const stdin = io.stdin;
+    const onInput = (chunk: Buffer | string): void => {
+      socket.write(chunk);
+    };
+    // End of input is a half-close (close_notify); the peer may still answer.
+    const onInputEnd = (): void => {
+      socket.end();
+    };
+    const done = (error?: Error): void => {
+      stdin?.off('data', onInput);
+      stdin?.off('end', onInputEnd);
+      stdin?.pause();
+      if (error) reject(error);
+      else resolve();
+    };
+    socket.on('data', (chunk: Buffer) => {
+      if (io.stdoutBytes) io.stdoutBytes(chunk);
+      else io.stdout(chunk.toString('utf8'));
+    });
+    socket.once('end', () => done());
+    socket.once('close', () => done());
+    socket.once('error', (error: Error) => done(error));
+    if (stdin === undefined) {
+      socket.end();
+      return;
+    }
+    stdin.on('data', onInput);
+    stdin.once('end', onInputEnd);
+  });
+}
