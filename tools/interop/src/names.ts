@@ -154,3 +154,16 @@ export function peerSupportsGroup(peer: GroupPeer, iana: string): boolean {
   groupSupport.set(key, supported);
   return supported;
 }
+
+/** A `minVersion`..`maxVersion` range. */
+export interface VersionRange {
+  readonly minVersion: 'TLSv1.2' | 'TLSv1.3';
+  readonly maxVersion: 'TLSv1.2' | 'TLSv1.3';
+}
+
+/** Every range over TLS 1.2 and 1.3: the rows and columns of issue 6's negotiation matrix. */
+export const versionRanges: readonly VersionRange[] = [
+  { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' },
+  { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3' },
+  { minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3' },
+];
