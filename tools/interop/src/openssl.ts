@@ -103,6 +103,11 @@ export interface OpensslServerOptions extends OpensslTlsOptions {
   readonly credential: Credential;
   /** A second certificate (`-dcert`/`-dkey`), e.g. RSA beside ECDSA. */
   readonly secondCredential?: Credential;
+  /**
+   * A second certificate for clients whose SNI is `servername` (`-servername`, `-cert2`,
+   * `-key2`); other clients get `credential`. (`-cert2` takes no chain: use a root-issued leaf.)
+   */
+  readonly sni?: { readonly servername: string; readonly credential: Credential };
   /** Default `stdio`. */
   readonly mode?: OpensslServerMode;
   /** Ask for a client certificate, verified against `ca`: `required` uses `-Verify`. */
@@ -153,6 +158,10 @@ async function launchOpensslServer(port: number, o: OpensslServerOptions): Promi
   const args = ['s_server', '-accept', `127.0.0.1:${port}`];
   args.push(...credentialArgs(o.credential, ''));
   if (o.secondCredential) args.push(...credentialArgs(o.secondCredential, 'd'));
+  if (o.sni) {
+    args.push('-servername', o.sni.servername);
+    args.push('-cert2', o.sni.credential.cert.file, '-key2', o.sni.credential.key.file);
+  }
   if (mode === 'echo') args.push('-quiet');
   if (mode === 'www') args.push('-www');
   if (mode === 'rev') args.push('-rev');

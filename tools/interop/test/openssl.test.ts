@@ -157,6 +157,29 @@ describe('openssl s_client against openssl s_server', () => {
     expect(second.summary).toMatchObject({ established: true, resumed: true });
   });
 
+  it('chooses the certificate by SNI', async () => {
+    const server = await startOpensslServer({
+      credential: certs.server.ecdsaP256,
+      sni: { servername: 'other.example', credential: certs.server.wrongHost },
+      mode: 'echo',
+    });
+    const other = await opensslClientExchange({
+      port: server.port,
+      ca: certs.ca.cert,
+      servername: 'other.example',
+      verifyHostname: 'other.example',
+    });
+    expect(other.summary).toMatchObject({
+      established: true,
+      peerSubject: expect.stringMatching(/CN = other\.example/),
+    });
+    const main = await opensslClientExchange({ port: server.port, ca: certs.ca.cert });
+    expect(main.summary).toMatchObject({
+      established: true,
+      peerSubject: expect.stringMatching(/CN = tlskit\.test/),
+    });
+  });
+
   it('negotiates ALPN and authenticates the client when the server requires it', async () => {
     const server = await startOpensslServer({
       credential: certs.server.rsaPss,
