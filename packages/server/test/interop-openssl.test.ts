@@ -313,6 +313,23 @@ describe('curl against createServer()', () => {
   });
 });
 
+/**
+ * Waits (at most 5 s) until the live capture file holds both FINs of the connection. Under load
+ * dumpcap writes behind the traffic, and stopping it at once lost the whole TCP stream in about
+ * one run out of three.
+ */
+async function capturedBothFins(file: string, port: number): Promise<void> {
+  for (let i = 0; i < 40; i++) {
+    const fins = await captureFields({
+      pcap: file,
+      filter: `tcp.port == ${port} && tcp.flags.fin == 1`,
+      fields: ['frame.number'],
+    }).catch(() => []); // a file still being written can end mid-packet
+    if (fins.length >= 2) return;
+    await new Promise((r) => setTimeout(r, 125));
+  }
+}
+
 describe('the key log of createServer()', () => {
   const skip = missingPeers('tshark', 'curl');
   it.skipIf(skip)(
@@ -329,6 +346,7 @@ describe('the key log of createServer()', () => {
         path: '/decrypt-me',
       });
       expect(result.status).toBe(200);
+      await capturedBothFins(capture.file, port);
       const pcap = await capture.stop();
       expect(readFileSync(keylogFile, 'utf8')).toMatch(/^SERVER_TRAFFIC_SECRET_0 [0-9a-f]{64} /m);
       const text = await decryptedText({ pcap, keylogFile, port });
