@@ -100,6 +100,17 @@ export interface Certificate {
   readonly subjectKeyIdentifier?: Uint8Array;
   readonly authorityKeyIdentifier?: AuthorityKeyIdentifier;
   readonly nameConstraints?: NameConstraints;
+  /** certificatePolicies policy OIDs (RFC 5280 4.2.1.4); absent when the extension is absent. */
+  readonly policies?: readonly string[];
+  /** policyMappings as [issuerDomainPolicy, subjectDomainPolicy] pairs (RFC 5280 4.2.1.5). */
+  readonly policyMappings?: readonly (readonly [string, string])[];
+  /** policyConstraints (RFC 5280 4.2.1.11). */
+  readonly policyConstraints?: {
+    readonly requireExplicitPolicy?: number;
+    readonly inhibitPolicyMapping?: number;
+  };
+  /** inhibitAnyPolicy SkipCerts (RFC 5280 4.2.1.14). */
+  readonly inhibitAnyPolicy?: number;
   /** OIDs of critical extensions this package does not process. */
   readonly unknownCriticalExtensions: readonly string[];
   /** issuer and subject are the same name (RFC 5280 section 6.1: self-issued). */
@@ -245,7 +256,7 @@ function parseNameConstraints(value: Uint8Array): NameConstraints {
   return { permitted, excluded };
 }
 
-function parsePolicies(value: Uint8Array): void {
+function parsePolicies(value: Uint8Array): string[] {
   const items = sequence(decodeDer(value, 'certificatePolicies'), 'certificatePolicies');
   if (items.length === 0) throw malformed('certificatePolicies: must not be empty');
   const seen = new Set<string>();
@@ -262,13 +273,46 @@ function parsePolicies(value: Uint8Array): void {
       throw malformed('certificatePolicies: bad PolicyInformation');
     }
   }
+  return [...seen];
 }
 
-function parsePolicyConstraints(value: Uint8Array): void {
+function parsePolicyMappings(value: Uint8Array): [string, string][] {
+  const items = sequence(decodeDer(value, 'policyMappings'), 'policyMappings');
+  if (items.length === 0) throw malformed('policyMappings: must not be empty');
+  return items.map((item) => {
+    const [issuerPolicy, subjectPolicy, ...rest] = sequence(item, 'policyMappings');
+    if (rest.length > 0) throw malformed('policyMappings: unexpected fields');
+    return [oid(issuerPolicy, 'issuerDomainPolicy'), oid(subjectPolicy, 'subjectDomainPolicy')];
+  });
+}
+
+function parsePolicyConstraints(value: Uint8Array): {
+  requireExplicitPolicy?: number;
+  inhibitPolicyMapping?: number;
+} {
   const items = sequence(decodeDer(value, 'policyConstraints'), 'policyConstraints');
   // RFC 5280 4.2.1.11: conforming CAs MUST NOT issue an empty policyConstraints.
-  if (items.length === 0 || items.length > 2)
+  if (items.length === 0 || items.length > 2) {
     throw malformed('policyConstraints: must hold one or two fields');
+  }
+  const out: { requireExplicitPolicy?: number; inhibitPolicyMapping?: number } = {};
+  let last = -1;
+  for (const item of items) {
+    if (item.cls !== tagClass.context || item.tag <= last || item.tag > 1 || item.constructed) {
+      throw malformed('policyConstraints: unexpected field');
+    }
+    last = item.tag;
+    // [0] and [1] are IMPLICIT SkipCerts (INTEGER).
+    const bytes = content(item);
+    if (bytes.length === 0 || bytes.length > 4 || (bytes[0]! & 0x80) !== 0) {
+      throw malformed('policyConstraints: SkipCerts out of range');
+    }
+    let skip = 0;
+    for (const b of bytes) skip = skip * 256 + b;
+    if (item.tag === 0) out.requireExplicitPolicy = skip;
+    else out.inhibitPolicyMapping = skip;
+  }
+  return out;
 }
 
 function parseAccessDescriptions(value: Uint8Array, what: string): void {
@@ -434,18 +478,19 @@ export function parseCertificate(der: Uint8Array): Certificate {
         certificate.nameConstraints = parseNameConstraints(value);
         break;
       case oids.certificatePolicies:
-        parsePolicies(value);
+        certificate.policies = parsePolicies(value);
         break;
       case oids.policyConstraints:
-        parsePolicyConstraints(value);
+        certificate.policyConstraints = parsePolicyConstraints(value);
         break;
       case oids.policyMappings:
-        if (sequence(decodeDer(value, 'policyMappings'), 'policyMappings').length === 0) {
-          throw malformed('policyMappings: must not be empty');
-        }
+        certificate.policyMappings = parsePolicyMappings(value);
         break;
       case oids.inhibitAnyPolicy:
-        smallInteger(decodeDer(value, 'inhibitAnyPolicy'), 'inhibitAnyPolicy');
+        certificate.inhibitAnyPolicy = smallInteger(
+          decodeDer(value, 'inhibitAnyPolicy'),
+          'inhibitAnyPolicy',
+        );
         break;
       case oids.authorityInfoAccess:
       case oids.subjectInfoAccess:

@@ -43,6 +43,8 @@ export const certificateErrorAlerts = {
   ERR_CERT_INVALID_EXTENSION: alert.badCertificate,
   /** A signature algorithm or public key the provider or the profile does not accept. */
   ERR_CERT_UNSUPPORTED_ALGORITHM: alert.unsupportedCertificate,
+  /** RFC 5280 6.1 policy processing: a CA requires an explicit policy and the path has none. */
+  ERR_CERT_POLICY: alert.badCertificate,
   /** A CRL passed by the caller lists the certificate. */
   ERR_CERT_REVOKED: alert.certificateRevoked,
   /** A CRL passed by the caller for a certificate in the path is itself invalid. */

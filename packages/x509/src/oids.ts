@@ -31,6 +31,9 @@ export const oids = {
   invalidityDate: '2.5.29.24',
   certificateIssuer: '2.5.29.29',
 
+  /** anyPolicy (RFC 5280 4.2.1.4). */
+  anyPolicy: '2.5.29.32.0',
+
   // Extended key usages (RFC 5280 section 4.2.1.12).
   anyExtendedKeyUsage: '2.5.29.37.0',
   serverAuth: '1.3.6.1.5.5.7.3.1',

@@ -13,6 +13,7 @@ import { type HostnameOptions, matchesEmail, matchesHostname, matchesIp } from '
 import { type Budget, checkNameConstraints } from './name-constraints.js';
 import { formatName } from './name.js';
 import { oids } from './oids.js';
+import { checkPolicies } from './policy.js';
 import { allowsPurpose, checkIssuer, checkLeaf, type Profile } from './profile.js';
 import { signatureScheme } from './spki.js';
 import { derKey, TrustStore } from './trust-store.js';
@@ -328,6 +329,7 @@ class Validation {
         }
       }
     }
+    checkPolicies(path);
     if (this.crls.length > 0) await this.checkRevocation(path);
   }
 

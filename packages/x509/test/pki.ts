@@ -33,7 +33,9 @@ export function opensslVerifies(
   const args = ['verify', '-CAfile', root.certPath, ...extra];
   if (intermediates.length > 0) args.push('-untrusted', untrusted);
   args.push(leaf.certPath);
-  return spawnSync('openssl', args, { encoding: 'utf8' }).status === 0;
+  const result = spawnSync('openssl', args, { encoding: 'utf8' });
+  if (process.env.DEBUG_OPENSSL) console.log(result.stdout, result.stderr);
+  return result.status === 0;
 }
 
 /** A scratch directory in which openssl makes keys and certificates. */
