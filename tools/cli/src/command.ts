@@ -43,9 +43,13 @@ export interface Command {
 
 /** What parseArgs returns: option values by name, and positionals. */
 export interface ParsedArgs {
-  readonly values: Readonly<Record<string, string | boolean | undefined>>;
+  /** Options declared `multiple: true` (e.g. `serve --cert`) are arrays. */
+  readonly values: Readonly<Record<string, string | boolean | readonly string[] | undefined>>;
   readonly positionals: readonly string[];
 }
+
+/** One parsed option value. */
+export type OptionValue = ParsedArgs['values'][string];
 
 /** A command line the command cannot run: printed with the usage, exit code 2. */
 export class UsageError extends Error {

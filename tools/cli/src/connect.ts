@@ -5,7 +5,14 @@
  */
 import { appendFileSync, writeFileSync } from 'node:fs';
 import type { TLSSocket } from '@tlskit/client';
-import { type Command, ExitCode, type Io, type ParsedArgs, UsageError } from './command.js';
+import {
+  type Command,
+  ExitCode,
+  type Io,
+  type OptionValue,
+  type ParsedArgs,
+  UsageError,
+} from './command.js';
 import {
   formatNegotiated,
   loadProvider,
@@ -33,7 +40,7 @@ export function parseHostPort(value: string | undefined): { host: string; port: 
 }
 
 /** The `--timeout SECONDS` value in milliseconds (default 30 s). */
-export function timeoutMs(value: string | boolean | undefined): number {
+export function timeoutMs(value: OptionValue): number {
   if (value === undefined) return 30_000;
   const seconds = Number(value);
   if (!(seconds > 0)) throw new UsageError(`--timeout must be a positive number of seconds`);

@@ -12,7 +12,7 @@ import {
   HandshakeType,
   isGrease,
 } from '@tlskit/wire';
-import { type Command, ExitCode, UsageError } from './command.js';
+import { type Command, ExitCode, type OptionValue, UsageError } from './command.js';
 import { showRecords } from './inspect.js';
 import { tlsBytesFromFile } from './input.js';
 import { code } from './names.js';
@@ -64,7 +64,7 @@ export const demo: Command = {
   },
 };
 
-function fixtureName(value: string | boolean | undefined): DemoFixture {
+function fixtureName(value: OptionValue): DemoFixture {
   if (value === undefined) return 'chromium';
   if (typeof value === 'string' && value in demoFixtures) return value as DemoFixture;
   throw new UsageError(

@@ -3,7 +3,7 @@
  * handshake message in FILE with all their fields.
  */
 import type { WireProtocol } from '@tlskit/wire';
-import { type Command, ExitCode, type Io, UsageError } from './command.js';
+import { type Command, ExitCode, type Io, type OptionValue, UsageError } from './command.js';
 import { describeRecords } from './describe.js';
 import { tlsBytesFromFile } from './input.js';
 import { inspectRecords } from './records.js';
@@ -31,7 +31,7 @@ export function showRecords(bytes: Uint8Array, options: ShowOptions, io: Io): vo
 }
 
 /** Reads `--protocol`, which forces the TLS 1.2 or 1.3 layouts. */
-export function protocolOption(value: string | boolean | undefined): WireProtocol | undefined {
+export function protocolOption(value: OptionValue): WireProtocol | undefined {
   if (value === undefined) return undefined;
   if (value === 'tls12' || value === 'tls13') return value;
   throw new UsageError(`--protocol must be tls12 or tls13, not ${String(value)}`);

@@ -17,17 +17,14 @@ import { type CryptoProvider, nobleProvider } from '@tlskit/crypto';
 import { type ClientOptions, createClient, type MessageTrace } from '@tlskit/handshake';
 import { nameOf, SignatureScheme, TlsError } from '@tlskit/wire';
 import { TrustStore } from '@tlskit/x509';
-import { UsageError } from './command.js';
+import { type OptionValue, UsageError } from './command.js';
 import { certificateSubject } from './trace.js';
 
 /** A protocol version as node:tls names it. */
 export type TlsVersion = 'TLSv1.2' | 'TLSv1.3';
 
 /** `--min-version 1.2` and friends: `1.2`, `1.3` (or `TLSv1.2`, `TLSv1.3`). */
-export function parseVersion(
-  flag: string,
-  value: string | boolean | undefined,
-): TlsVersion | undefined {
+export function parseVersion(flag: string, value: OptionValue): TlsVersion | undefined {
   if (value === undefined) return undefined;
   const v = String(value).replace(/^TLSv/i, '');
   if (v === '1.2' || v === '1.3') return `TLSv${v}`;
@@ -35,7 +32,7 @@ export function parseVersion(
 }
 
 /** A comma-separated option value (`--alpn h2,http/1.1`) as a list, or undefined. */
-export function parseList(value: string | boolean | undefined): string[] | undefined {
+export function parseList(value: OptionValue): string[] | undefined {
   if (typeof value !== 'string') return undefined;
   const items = value
     .split(',')
@@ -45,7 +42,7 @@ export function parseList(value: string | boolean | undefined): string[] | undef
 }
 
 /** The option value as a string, or undefined. */
-export function stringOption(value: string | boolean | undefined): string | undefined {
+export function stringOption(value: OptionValue): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
@@ -64,7 +61,7 @@ export const providerNames = ['noble', 'node', 'webcrypto'] as const;
  * subpath exports of @tlskit/crypto, loaded only when asked for, so a build without them still
  * runs with noble.
  */
-export async function loadProvider(value: string | boolean | undefined): Promise<CryptoProvider> {
+export async function loadProvider(value: OptionValue): Promise<CryptoProvider> {
   const name = value === undefined ? 'noble' : String(value);
   if (name === 'noble') return nobleProvider;
   if (name !== 'node' && name !== 'webcrypto') {
