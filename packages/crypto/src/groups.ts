@@ -44,7 +44,7 @@ function x25519Spec(dh: DhFunctions, name = 'x25519'): DhGroupSpec {
     async keyPair(random) {
       // The scalar is the random bytes themselves (clamped inside X25519), so a replayed
       // random source reproduces RFC 8448's shares exactly.
-      const privateKey = random(X25519_LENGTH);
+      const privateKey = random(X25519_LENGTH).slice(); // our own copy: a source may reuse its buffer
       return { privateKey, publicKey: await dh.publicKey(privateKey) };
     },
     async shared(privateKey, peer) {
@@ -84,7 +84,7 @@ function nistSpec(
       // Rejection sampling keeps the scalar equal to the drawn bytes, so an injected source
       // fully determines the key; a reduction mod n would not.
       for (let i = 0; i < MAX_SCALAR_DRAWS; i++) {
-        const privateKey = random(scalarLength);
+        const privateKey = random(scalarLength).slice();
         if (curve.utils.isValidSecretKey(privateKey)) {
           return { privateKey, publicKey: await dh.publicKey(privateKey) };
         }

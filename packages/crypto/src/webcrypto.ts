@@ -65,19 +65,23 @@ const DH_BITS = { X25519: 256, 'P-256': 256, 'P-384': 384 } as const;
 function webDh(curve: keyof typeof DH_BITS): DhFunctions {
   const okp = curve === 'X25519';
   const algorithm = okp ? { name: 'X25519' } : { name: 'ECDH', namedCurve: curve };
-  const importPrivate = (privateKey: Uint8Array, extractable: boolean) =>
-    subtle().importKey(
-      'pkcs8',
-      buf(okp ? okpPkcs8('X25519', privateKey) : ecPkcs8(curve, privateKey)),
-      algorithm,
-      extractable, // only to read the public half back
-      ['deriveBits'],
+  // One import per ephemeral key, shared by publicKey() and shared(): the group code passes
+  // the same private key bytes to both. Extractable only so the public half can be read back.
+  const importPrivate = (privateKey: Uint8Array) =>
+    cachedKey(privateKey, `DH/${curve}`, () =>
+      subtle().importKey(
+        'pkcs8',
+        buf(okp ? okpPkcs8('X25519', privateKey) : ecPkcs8(curve, privateKey)),
+        algorithm,
+        true,
+        ['deriveBits'],
+      ),
     );
   return {
     publicKey: async (privateKey) =>
-      exportedPublic(await importPrivate(privateKey, true), okp ? 'okp' : 'ec'),
+      exportedPublic(await importPrivate(privateKey), okp ? 'okp' : 'ec'),
     async shared(privateKey, peer) {
-      const priv = await importPrivate(privateKey, false);
+      const priv = await importPrivate(privateKey);
       const pub = await subtle().importKey('raw', buf(peer), algorithm, false, []);
       // For X25519, WebCrypto fails deriveBits on an all-zero result (a low-order peer point).
       return new Uint8Array(
