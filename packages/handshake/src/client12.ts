@@ -24,6 +24,7 @@ import {
   type SignatureScheme,
 } from '@tlskit/wire';
 import type { ClientConfig } from './client13.js';
+import type { Session12 } from './events.js';
 import { alpnNames, expectMessage, type RawMessage } from './codec.js';
 import type { Engine, State } from './engine.js';
 import {
@@ -40,6 +41,7 @@ import type { ChainAccepted } from './proofs.js';
 import {
   chooseScheme12,
   deriveKeys12,
+  keysFromMaster,
   type Keys12,
   keyFitsAuth,
   type Suite12,
@@ -57,6 +59,10 @@ export interface ClientHello12Context {
   readonly random: Uint8Array;
   readonly clientHello: Uint8Array;
   readonly offered: ReadonlySet<number>;
+  /** legacy_session_id we sent. */
+  readonly sessionId: Uint8Array;
+  /** The TLS 1.2 session offered for resumption, if any. */
+  readonly session: Session12 | undefined;
 }
 
 interface Flight12 {
@@ -67,10 +73,18 @@ interface Flight12 {
   readonly serverRandom: Uint8Array;
   readonly transcript: Transcript12;
   readonly alpn: string | undefined;
+  /** The server's session ID (RFC 5246 7.4.1.3), kept for a later resumption. */
+  readonly sessionId: Uint8Array;
+  /** Whether the server will send a NewSessionTicket (it answered session_ticket). */
+  readonly ticketExpected: boolean;
 }
 
 /** RFC 5246 7.4.1.3 ServerHello for TLS 1.2, with the RFC 8446 4.1.3 downgrade check. */
-export function serverHello12(hello: ClientHello12Context, sh: ServerHello, m: RawMessage): State {
+export async function serverHello12(
+  hello: ClientHello12Context,
+  sh: ServerHello,
+  m: RawMessage,
+): Promise<State> {
   const { config, engine } = hello;
   if (!config.offerTls12) throw protocolVersion('server chose TLS 1.2; only TLS 1.3 is allowed');
   if (sh.legacyVersion !== ProtocolVersion.TLSv1_2) {
@@ -112,7 +126,7 @@ export function serverHello12(hello: ClientHello12Context, sh: ServerHello, m: R
   engine.negotiatedTls12();
   engine.allowChangeCipherSpec(false);
   const transcript = new Transcript12(engine.provider, suite.hash, [hello.clientHello, m.raw]);
-  return new ExpectCertificate12({
+  const f: Flight12 = {
     engine,
     config,
     suite,
@@ -120,7 +134,38 @@ export function serverHello12(hello: ClientHello12Context, sh: ServerHello, m: R
     serverRandom: sh.random,
     transcript,
     alpn,
-  });
+    sessionId: sh.legacySessionIdEcho.slice(),
+    ticketExpected: findExtension(sh.extensions, ExtensionType.sessionTicket) !== undefined,
+  };
+  // RFC 5246 7.4.1.3 / RFC 5077 3.4: the server resumes by echoing the session ID we offered.
+  const session = hello.session;
+  if (
+    session !== undefined &&
+    hello.sessionId.length > 0 &&
+    equalBytes(sh.legacySessionIdEcho, hello.sessionId)
+  ) {
+    if (session.cipherSuite !== suite.code) {
+      throw illegalParameter('resumed session with a different cipher suite');
+    }
+    const keys = await keysFromMaster(
+      engine.provider,
+      suite,
+      session.masterSecret,
+      hello.random,
+      sh.random,
+    );
+    const server: ServerAuth12 = {
+      chain: session.peerCertificates,
+      verified: true,
+      scheme: undefined,
+      group: undefined,
+      share: new Uint8Array(0),
+    };
+    const next = new ExpectServerFinished12(f, server, keys, true);
+    engine.expectChangeCipherSpec(async () => next.changeCipherSpec());
+    return next;
+  }
+  return new ExpectCertificate12(f);
 }
 
 class ExpectCertificate12 implements State {
@@ -200,8 +245,9 @@ class ExpectServerKeyExchange implements State {
 interface ServerAuth12 {
   readonly chain: readonly Uint8Array[];
   readonly verified: boolean;
-  readonly scheme: number;
-  readonly group: number;
+  /** Undefined for a resumed session (no signature in this handshake). */
+  readonly scheme: number | undefined;
+  readonly group: number | undefined;
   readonly share: Uint8Array;
 }
 
@@ -246,7 +292,7 @@ async function sendClientFlight(
     });
     transcript.update(cert.raw);
   }
-  const kx = p.keyExchange(server.group);
+  const kx = server.group === undefined ? undefined : p.keyExchange(server.group);
   if (kx === undefined) throw handshakeFailure('no key exchange for the server group');
   const response = await kx.respond(server.share);
   const cke = await engine.sendHandshake({
@@ -283,7 +329,7 @@ async function sendClientFlight(
   );
   const fin = await engine.sendHandshake({ type: HandshakeType.finished, verifyData });
   transcript.update(fin.raw);
-  const next = new ExpectServerFinished12(f, server, keys);
+  const next = new ExpectServerFinished12(f, server, keys, false);
   engine.expectChangeCipherSpec(async () => next.changeCipherSpec());
   return next;
 }
@@ -291,10 +337,13 @@ async function sendClientFlight(
 class ExpectServerFinished12 implements State {
   readonly name = 'ExpectServerFinished12';
   #ccs = false;
+  #ticket: { ticket: Uint8Array; lifetime: number } | undefined;
   constructor(
     private readonly f: Flight12,
     private readonly server: ServerAuth12,
     private readonly keys: Keys12,
+    /** An abbreviated handshake: our CCS and Finished follow the server's (RFC 5246 7.3). */
+    private readonly resumed: boolean,
   ) {}
 
   /** RFC 5246 7.1: the server's ChangeCipherSpec switches our read key. */
@@ -305,11 +354,15 @@ class ExpectServerFinished12 implements State {
 
   async handle(m: RawMessage): Promise<State> {
     const { engine, transcript, suite, config } = this.f;
-    // RFC 5077 3.3: a NewSessionTicket may precede the server's ChangeCipherSpec; tlskit does not
-    // resume TLS 1.2 sessions yet, so the ticket only enters the transcript.
-    if (m.type === HandshakeType.newSessionTicket && !this.#ccs) {
-      expectMessage(m, HandshakeType.newSessionTicket, this.name, 'tls12');
+    // RFC 5077 3.3: a NewSessionTicket comes before the server's ChangeCipherSpec, and only
+    // when the ServerHello answered session_ticket.
+    if (m.type === HandshakeType.newSessionTicket && !this.#ccs && this.#ticket === undefined) {
+      if (!this.f.ticketExpected) throw unexpected('NewSessionTicket the server did not announce');
+      const t = expectMessage(m, HandshakeType.newSessionTicket, this.name, 'tls12');
+      if (t.protocol !== 'tls12') throw unexpected('TLS 1.3 NewSessionTicket in TLS 1.2');
       transcript.update(m.raw);
+      if (t.ticket.length > 0)
+        this.#ticket = { ticket: t.ticket.slice(), lifetime: t.ticketLifetimeHint };
       return this;
     }
     if (!this.#ccs) throw unexpected('server Finished before its ChangeCipherSpec');
@@ -324,18 +377,30 @@ class ExpectServerFinished12 implements State {
     );
     checkFinished('server Finished', expected, fin.verifyData);
     transcript.update(m.raw);
+    if (this.resumed) {
+      await engine.changeWriteProtection(this.keys.clientWrite);
+      const verifyData = tls12FinishedVerifyData(
+        p,
+        suite.hash,
+        this.keys.masterSecret,
+        'client',
+        transcript.hash.digest(),
+      );
+      await engine.sendHandshake({ type: HandshakeType.finished, verifyData });
+    }
+    const group = this.server.group;
     engine.established(
       {
         version: 'TLSv1.2',
         cipherSuite: suite.name,
         cipherSuiteCode: suite.code,
-        group: nameOf(NamedGroup, this.server.group),
-        groupCode: this.server.group,
+        group: group === undefined ? undefined : nameOf(NamedGroup, group),
+        groupCode: group,
         peerSignatureScheme: this.server.scheme,
         alpn: this.f.alpn,
         serverName: config.options.serverName,
         peerCertificates: this.server.chain,
-        resumed: false,
+        resumed: this.resumed,
         helloRetryRequest: false,
         peerVerified: this.server.verified,
       },
@@ -347,6 +412,25 @@ class ExpectServerFinished12 implements State {
         this.f.serverRandom,
       ),
     );
+    const previous = this.resumed ? config.options.session : undefined;
+    const ticket =
+      this.#ticket?.ticket ?? (previous?.version === 'TLSv1.2' ? previous.ticket : undefined);
+    if (ticket !== undefined || this.f.sessionId.length > 0) {
+      engine.emitSession({
+        version: 'TLSv1.2',
+        serverName: config.options.serverName,
+        cipherSuite: suite.code,
+        ticket,
+        sessionId: this.f.sessionId,
+        masterSecret: this.keys.masterSecret,
+        receivedAt: engine.now(),
+        // RFC 5077 3.3: a lifetime hint of 0 means unspecified.
+        lifetime:
+          this.#ticket !== undefined && this.#ticket.lifetime > 0 ? this.#ticket.lifetime : 7200,
+        alpn: this.f.alpn,
+        peerCertificates: this.server.chain,
+      });
+    }
     return new ClientConnected12(engine);
   }
 }

@@ -47,7 +47,7 @@ import {
   missingExtension,
   unexpected,
 } from './errors.js';
-import type { Session } from './events.js';
+import type { Session12, Session13 } from './events.js';
 import type { CertificateEntry, ClientOptions } from './options.js';
 import {
   type ChainAccepted,
@@ -94,10 +94,12 @@ interface Hello {
   readonly helloRetry: boolean;
   /** The ClientHello as sent (a TLS 1.2 transcript starts with it). */
   readonly sent: Uint8Array[];
+  /** A TLS 1.2 session offered for resumption. */
+  readonly session12: Session12 | undefined;
 }
 
 interface OfferedPsk {
-  readonly session: Session;
+  readonly session: Session13;
   readonly suite: Suite13;
   readonly earlySecret: EarlySecret;
 }
@@ -110,7 +112,18 @@ export async function startClient(engine: Engine, config: ClientConfig): Promise
   const random = p.randomBytes(32);
   engine.setClientRandom(random);
   const middlebox = config.options.middleboxCompatibility ?? true;
-  const sessionId = middlebox ? p.randomBytes(32) : new Uint8Array(0);
+  const session12 = offerableSession12(engine, config);
+  let sessionId = middlebox ? p.randomBytes(32) : new Uint8Array(0);
+  // RFC 5246 7.4.1.2: resume by session ID; RFC 5077 3.4: with a ticket, a fresh ID shows
+  // whether the server accepted it (it echoes the ID).
+  if (session12 !== undefined) {
+    sessionId =
+      session12.ticket !== undefined
+        ? sessionId.length > 0
+          ? sessionId
+          : p.randomBytes(32)
+        : session12.sessionId;
+  }
   const shares = await generateShares(engine, config.keyShareGroups);
   const transcript = new TranscriptHash(p);
   const psk = offerablePsk(engine, config);
@@ -124,6 +137,7 @@ export async function startClient(engine: Engine, config: ClientConfig): Promise
     psk,
     helloRetry: false,
     sent: [],
+    session12,
   };
   await sendClientHello(hello, shares, undefined);
   engine.allowChangeCipherSpec(true);
@@ -140,9 +154,22 @@ async function generateShares(engine: Engine, groups: readonly number[]): Promis
   return shares;
 }
 
+function offerableSession12(engine: Engine, config: ClientConfig): Session12 | undefined {
+  const session = config.options.session;
+  if (session === undefined || session.version !== 'TLSv1.2' || !config.offerTls12)
+    return undefined;
+  if (!config.suites12.includes(session.cipherSuite)) return undefined;
+  const age = engine.now() - session.receivedAt;
+  if (age < 0 || age > session.lifetime * 1000) return undefined;
+  if (session.serverName !== config.options.serverName) return undefined;
+  if (session.ticket === undefined && session.sessionId.length === 0) return undefined;
+  return session;
+}
+
 function offerablePsk(engine: Engine, config: ClientConfig): OfferedPsk | undefined {
   const session = config.options.session;
-  if (session === undefined) return undefined;
+  if (session === undefined || session.version !== 'TLSv1.3' || !config.offerTls13)
+    return undefined;
   const suite = suite13(session.cipherSuite);
   if (suite === undefined || !config.suites.includes(suite.code)) return undefined;
   // RFC 8446 4.6.1: never use a ticket past its lifetime.
@@ -172,8 +199,10 @@ async function sendClientHello(
     ext.push({ type: ExtensionType.renegotiationInfo, renegotiatedConnection: new Uint8Array(0) });
   }
   ext.push({ type: ExtensionType.supportedGroups, groups: config.groups as NamedGroup[] });
-  if (o.sendLegacyExtensions === true) {
-    ext.push({ type: ExtensionType.sessionTicket, ticket: new Uint8Array(0) });
+  if (config.offerTls12 || o.sendLegacyExtensions === true) {
+    // RFC 5077 3.1: an empty extension asks for a ticket; a ticket asks to resume with it.
+    const ticket = hello.session12?.ticket ?? new Uint8Array(0);
+    ext.push({ type: ExtensionType.sessionTicket, ticket });
   }
   if (config.offerTls12) {
     // RFC 7627: extended master secret; RFC 8422 5.1.2: uncompressed points only.
@@ -282,6 +311,8 @@ class ExpectServerHello implements State {
           random: hello.random,
           clientHello: hello.sent[hello.sent.length - 1]!,
           offered: hello.offered,
+          sessionId: hello.sessionId,
+          session: hello.session12,
         },
         sh,
         m,

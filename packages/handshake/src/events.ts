@@ -32,11 +32,11 @@ export interface HandshakeInfo {
 }
 
 /**
- * A resumable session, as the client stores it (RFC 8446 section 4.6.1). Opaque to the
- * application: persist it with {@link encodeSession}/{@link decodeSession} or keep the object,
- * and hand it back in `ClientOptions.session`.
+ * A resumable TLS 1.3 session, as the client stores it (RFC 8446 section 4.6.1). Opaque to the
+ * application: keep the object (or serialize its fields) and hand it back in
+ * `ClientOptions.session`. It holds a secret: store it as carefully as a key.
  */
-export interface Session {
+export interface Session13 {
   readonly version: 'TLSv1.3';
   readonly serverName: string | undefined;
   readonly cipherSuite: number;
@@ -57,6 +57,31 @@ export interface Session {
   /** max_early_data_size from the ticket (0: no early data). */
   readonly maxEarlyData: number;
 }
+
+/**
+ * A resumable TLS 1.2 session: a ticket (RFC 5077) and/or a session ID (RFC 5246 7.4.1.2)
+ * with the master secret. Secret, like {@link Session13}.
+ */
+export interface Session12 {
+  readonly version: 'TLSv1.2';
+  readonly serverName: string | undefined;
+  readonly cipherSuite: number;
+  /** The ticket the server sent, if any. */
+  readonly ticket: Uint8Array | undefined;
+  /** The session ID the server assigned (empty when it keeps no cache). */
+  readonly sessionId: Uint8Array;
+  /** The (extended) master secret. */
+  readonly masterSecret: Uint8Array;
+  /** Milliseconds since the epoch when the session was established. */
+  readonly receivedAt: number;
+  /** How long the client offers it, in seconds (the ticket_lifetime_hint, or 2 hours). */
+  readonly lifetime: number;
+  readonly alpn: string | undefined;
+  readonly peerCertificates: readonly Uint8Array[];
+}
+
+/** A resumable session of either version, from the `session` event. */
+export type Session = Session13 | Session12;
 
 /** Direction of a traced handshake message. */
 export type Direction = 'sent' | 'received';

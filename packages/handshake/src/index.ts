@@ -9,6 +9,8 @@ export type {
   HandshakeInfo,
   MessageTrace,
   Session,
+  Session12,
+  Session13,
 } from './events.js';
 export { ConnectionStateError, PeerAlertError } from './errors.js';
 export {
@@ -24,3 +26,4 @@ export {
   type TlsVersion,
   type VerifyContext,
 } from './options.js';
+export { SessionCache, type SessionCacheOptions } from './session-cache.js';

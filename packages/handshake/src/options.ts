@@ -1,5 +1,6 @@
 import type { CryptoProvider, PrivateKey } from '@tlskit/crypto';
 import type { Session } from './events.js';
+import type { SessionCache } from './session-cache.js';
 
 /** A protocol version a caller can allow. */
 export type TlsVersion = 'TLSv1.2' | 'TLSv1.3';
@@ -149,6 +150,8 @@ export interface ServerOptions extends CommonOptions {
    * that expect the extension.
    */
   readonly ticketMaxEarlyData?: number;
+  /** TLS 1.2 session-ID resumption: a cache shared by the server's connections. */
+  readonly sessionCache?: SessionCache;
   /** Accept PSK resumption. Default true when tickets are enabled. */
   readonly resumption?: boolean;
 }

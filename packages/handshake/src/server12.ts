@@ -39,10 +39,12 @@ import {
 import { established12 } from './exporter.js';
 import type { CertificateEntry } from './options.js';
 import type { ChainAccepted } from './proofs.js';
+import { decodeTicketState, encodeTicketState, type TicketState } from './tickets.js';
 import type { ServerConfig } from './server13.js';
 import {
   chooseScheme12,
   deriveKeys12,
+  keysFromMaster,
   groups12,
   type Keys12,
   keyFitsAuth,
@@ -61,10 +63,158 @@ interface Flight12 {
   readonly clientRandom: Uint8Array;
   readonly serverRandom: Uint8Array;
   readonly transcript: Transcript12;
-  readonly share: KeyShare;
-  readonly group: number;
+  /** Undefined in a resumed handshake (no key exchange). */
+  readonly share: KeyShare | undefined;
+  readonly group: number | undefined;
   readonly alpn: string | undefined;
   readonly serverName: string | undefined;
+  readonly sessionId: Uint8Array;
+  readonly issueTicket: boolean;
+}
+
+/** What the ClientHello settled before the server chose between a full and a resumed handshake. */
+interface Hello12 {
+  readonly ch: ClientHello;
+  readonly m: RawMessage;
+  readonly serverName: string | undefined;
+  readonly alpn: string | undefined;
+  readonly formats: boolean;
+  readonly issueTicket: boolean;
+}
+
+function serverHelloExtensions(hello: Hello12, acknowledgeName: boolean): Extension[] {
+  const ext: Extension[] = [
+    { type: ExtensionType.renegotiationInfo, renegotiatedConnection: new Uint8Array(0) },
+    { type: ExtensionType.extendedMasterSecret },
+  ];
+  if (hello.formats) ext.push({ type: ExtensionType.ecPointFormats, formats: [0 as never] });
+  if (hello.issueTicket) ext.push({ type: ExtensionType.sessionTicket, ticket: new Uint8Array(0) });
+  if (acknowledgeName && hello.serverName !== undefined) {
+    ext.push({ type: ExtensionType.serverName, serverNames: [] });
+  }
+  if (hello.alpn !== undefined) {
+    ext.push({
+      type: ExtensionType.applicationLayerProtocolNegotiation,
+      protocols: alpnBytes([hello.alpn]),
+    });
+  }
+  return ext;
+}
+
+/** A TLS 1.2 session found by ticket or session ID, usable for this ClientHello. */
+async function findSession(
+  engine: Engine,
+  config: ServerConfig,
+  ch: ClientHello,
+  serverName: string | undefined,
+): Promise<TicketState | undefined> {
+  if (config.options.resumption === false) return undefined;
+  let sealed: Uint8Array | undefined;
+  const ticket = findExtension(ch.extensions, ExtensionType.sessionTicket)?.ticket;
+  if (ticket !== undefined && ticket.length > 0 && config.sealer !== undefined) {
+    sealed = await config.sealer.open(ticket);
+  } else if (ch.legacySessionId.length > 0 && config.options.sessionCache !== undefined) {
+    sealed = config.options.sessionCache.get(ch.legacySessionId, engine.now());
+  }
+  const state = sealed === undefined ? undefined : decodeTicketState(sealed);
+  if (state === undefined) return undefined;
+  const suite = suite12(state.cipherSuite);
+  if (suite === undefined || !config.suites12.includes(suite.code)) return undefined;
+  if (!ch.cipherSuites.includes(suite.code as CipherSuite)) return undefined;
+  const age = engine.now() - state.issuedAt;
+  if (age < 0 || age > state.lifetime * 1000) return undefined;
+  if (state.serverName !== (serverName ?? '')) return undefined;
+  return state;
+}
+
+/** The state a ticket or cache entry keeps for a TLS 1.2 session (psk holds the master secret). */
+function sessionState(f: Flight12, masterSecret: Uint8Array): Uint8Array {
+  return encodeTicketState({
+    cipherSuite: f.suite.code,
+    psk: masterSecret,
+    issuedAt: f.engine.now(),
+    lifetime: f.config.ticketLifetime,
+    ageAdd: 0,
+    alpn: f.alpn ?? '',
+    serverName: f.serverName ?? '',
+  });
+}
+
+/** RFC 5246 7.3 abbreviated handshake: ServerHello, [NewSessionTicket], CCS, Finished. */
+async function resume12(
+  engine: Engine,
+  config: ServerConfig,
+  hello: Hello12,
+  state: TicketState,
+): Promise<State> {
+  const p = engine.provider;
+  const suite = suite12(state.cipherSuite)!;
+  const serverRandom = p.randomBytes(32);
+  if (config.allowTls13) serverRandom.set(DOWNGRADE_TLS12, 24);
+  const transcript = new Transcript12(p, suite.hash, [hello.m.raw]);
+  const sh = await engine.sendHandshake({
+    type: HandshakeType.serverHello,
+    legacyVersion: ProtocolVersion.TLSv1_2,
+    random: serverRandom,
+    // RFC 5246 7.4.1.3 / RFC 5077 3.4: echoing the client's session ID means "resumed".
+    legacySessionIdEcho: hello.ch.legacySessionId,
+    cipherSuite: suite.code,
+    legacyCompressionMethod: 0,
+    extensions: serverHelloExtensions(hello, false),
+    isHelloRetryRequest: false,
+  });
+  transcript.update(sh.raw);
+  const keys = await keysFromMaster(p, suite, state.psk, hello.ch.random, serverRandom);
+  engine.keylog('CLIENT_RANDOM', keys.masterSecret);
+  const f: Flight12 = {
+    engine,
+    config,
+    suite,
+    clientRandom: hello.ch.random,
+    serverRandom,
+    transcript,
+    share: undefined,
+    group: undefined,
+    alpn: hello.alpn,
+    serverName: hello.serverName,
+    sessionId: hello.ch.legacySessionId,
+    issueTicket: hello.issueTicket,
+  };
+  await finishServerFlight(f, keys);
+  const next = new ExpectClientFinished12(
+    f,
+    keys,
+    { chain: [], verified: false, scheme: undefined },
+    true,
+  );
+  engine.expectChangeCipherSpec(async () => next.changeCipherSpec());
+  return next;
+}
+
+/** [NewSessionTicket], ChangeCipherSpec, Finished: the server's last flight (full or resumed). */
+async function finishServerFlight(f: Flight12, keys: Keys12): Promise<void> {
+  const { engine, config, transcript, suite } = f;
+  const p = engine.provider;
+  if (f.issueTicket && config.sealer !== undefined) {
+    const ticket = await config.sealer.seal(sessionState(f, keys.masterSecret));
+    const nst = await engine.sendHandshake({
+      type: HandshakeType.newSessionTicket,
+      protocol: 'tls12',
+      ticketLifetimeHint: config.ticketLifetime,
+      ticket,
+    });
+    transcript.update(nst.raw);
+  }
+  await engine.changeWriteProtection(keys.serverWrite);
+  const verifyData = tls12FinishedVerifyData(
+    p,
+    suite.hash,
+    keys.masterSecret,
+    'server',
+    transcript.hash.digest(),
+  );
+  const fin = await engine.sendHandshake({ type: HandshakeType.finished, verifyData });
+  transcript.update(fin.raw);
 }
 
 function hostMatches(pattern: string, name: string): boolean {
@@ -132,6 +282,20 @@ export async function negotiate12(
   }
   const sni = findExtension(ch.extensions, ExtensionType.serverName);
   const serverName = sni === undefined ? undefined : hostName(sni);
+  let alpn: string | undefined;
+  const alpnExt = findExtension(ch.extensions, ExtensionType.applicationLayerProtocolNegotiation);
+  if (alpnExt !== undefined && config.alpn.length > 0) {
+    const offered = alpnNames(alpnExt.protocols);
+    alpn = config.alpn.find((a) => offered.includes(a));
+    if (alpn === undefined) throw noApplicationProtocol('no ALPN protocol in common');
+  }
+  const ticketExt = findExtension(ch.extensions, ExtensionType.sessionTicket);
+  // RFC 5077 3.2: answer session_ticket (and issue a ticket) only with a way to seal one.
+  const issueTicket =
+    ticketExt !== undefined && config.sealer !== undefined && config.options.resumption !== false;
+  const hello: Hello12 = { ch, m, serverName, alpn, formats: formats !== undefined, issueTicket };
+  const resumed = await findSession(engine, config, ch, serverName);
+  if (resumed !== undefined) return resume12(engine, config, hello, resumed);
   const sa = findExtension(ch.extensions, ExtensionType.signatureAlgorithms);
   // RFC 5246 7.4.1.4.1 would default to SHA-1; tlskit does not sign with SHA-1.
   if (sa === undefined) throw handshakeFailure('ClientHello has no signature_algorithms');
@@ -150,30 +314,14 @@ export async function negotiate12(
     (g) => groups12.includes(g) && clientGroups.includes(g) && p.keyExchange(g) !== undefined,
   );
   if (group === undefined) throw handshakeFailure('no ECDHE group in common');
-  let alpn: string | undefined;
-  const alpnExt = findExtension(ch.extensions, ExtensionType.applicationLayerProtocolNegotiation);
-  if (alpnExt !== undefined && config.alpn.length > 0) {
-    const offered = alpnNames(alpnExt.protocols);
-    alpn = config.alpn.find((a) => offered.includes(a));
-    if (alpn === undefined) throw noApplicationProtocol('no ALPN protocol in common');
-  }
 
   const serverRandom = p.randomBytes(32);
   // RFC 8446 4.1.3: a server able to do TLS 1.3 marks a 1.2 answer so the client can spot a downgrade.
   if (config.allowTls13) serverRandom.set(DOWNGRADE_TLS12, 24);
-  const ext: Extension[] = [
-    { type: ExtensionType.renegotiationInfo, renegotiatedConnection: new Uint8Array(0) },
-    { type: ExtensionType.extendedMasterSecret },
-  ];
-  if (formats !== undefined)
-    ext.push({ type: ExtensionType.ecPointFormats, formats: [0 as never] });
-  if (serverName !== undefined) ext.push({ type: ExtensionType.serverName, serverNames: [] });
-  if (alpn !== undefined) {
-    ext.push({
-      type: ExtensionType.applicationLayerProtocolNegotiation,
-      protocols: alpnBytes([alpn]),
-    });
-  }
+  const ext = serverHelloExtensions(hello, true);
+  // A session ID only when a cache will remember it (RFC 5246 7.4.1.3).
+  const cache = config.options.sessionCache;
+  const sessionId = cache === undefined ? new Uint8Array(0) : p.randomBytes(32);
   const transcript = new Transcript12(p, suite.hash, [m.raw]);
   const send = async (message: Parameters<Engine['sendHandshake']>[0]): Promise<void> => {
     transcript.update((await engine.sendHandshake(message)).raw);
@@ -182,7 +330,7 @@ export async function negotiate12(
     type: HandshakeType.serverHello,
     legacyVersion: ProtocolVersion.TLSv1_2,
     random: serverRandom,
-    legacySessionIdEcho: new Uint8Array(0),
+    legacySessionIdEcho: sessionId,
     cipherSuite: suite.code,
     legacyCompressionMethod: 0,
     extensions: ext,
@@ -226,6 +374,8 @@ export async function negotiate12(
     group,
     alpn,
     serverName,
+    sessionId,
+    issueTicket,
   };
   if (policy !== 'none') return new ExpectClientCertificate12(f, policy === 'require');
   return new ExpectClientKeyExchange(f, undefined);
@@ -276,7 +426,9 @@ class ExpectClientKeyExchange implements State {
   async handle(m: RawMessage): Promise<State> {
     const cke = expectMessage(m, HandshakeType.clientKeyExchange, this.name, 'tls12');
     const { engine, transcript, suite } = this.f;
-    const shared = await this.f.share.complete(cke.publicKey);
+    const share = this.f.share;
+    if (share === undefined) throw unexpected('ClientKeyExchange in a resumed handshake');
+    const shared = await share.complete(cke.publicKey);
     transcript.update(m.raw);
     // RFC 7627 3: the session hash ends with ClientKeyExchange.
     const keys = await deriveKeys12(
@@ -349,6 +501,8 @@ class ExpectClientFinished12 implements State {
     private readonly f: Flight12,
     private readonly keys: Keys12,
     private readonly auth: ClientAuth12,
+    /** Abbreviated handshake: our Finished already went out before the client's. */
+    private readonly resumed = false,
   ) {}
 
   async changeCipherSpec(): Promise<void> {
@@ -370,27 +524,20 @@ class ExpectClientFinished12 implements State {
     );
     checkFinished('client Finished', expected, fin.verifyData);
     transcript.update(m.raw);
-    await engine.changeWriteProtection(this.keys.serverWrite);
-    const verifyData = tls12FinishedVerifyData(
-      p,
-      suite.hash,
-      this.keys.masterSecret,
-      'server',
-      transcript.hash.digest(),
-    );
-    await engine.sendHandshake({ type: HandshakeType.finished, verifyData });
+    if (!this.resumed) await finishServerFlight(this.f, this.keys);
+    const group = this.f.group;
     engine.established(
       {
         version: 'TLSv1.2',
         cipherSuite: suite.name,
         cipherSuiteCode: suite.code,
-        group: nameOf(NamedGroupTable, this.f.group),
-        groupCode: this.f.group,
+        group: group === undefined ? undefined : nameOf(NamedGroupTable, group),
+        groupCode: group,
         peerSignatureScheme: this.auth.scheme,
         alpn: this.f.alpn,
         serverName: this.f.serverName,
         peerCertificates: this.auth.chain,
-        resumed: false,
+        resumed: this.resumed,
         helloRetryRequest: false,
         peerVerified: this.auth.verified,
       },
@@ -402,6 +549,10 @@ class ExpectClientFinished12 implements State {
         this.f.serverRandom,
       ),
     );
+    const cache = this.f.config.options.sessionCache;
+    if (!this.resumed && cache !== undefined && this.f.sessionId.length > 0) {
+      cache.set(this.f.sessionId, sessionState(this.f, this.keys.masterSecret), engine.now());
+    }
     return new ServerConnected12(engine);
   }
 }

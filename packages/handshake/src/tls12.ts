@@ -121,24 +121,24 @@ export interface Keys12 {
   readonly serverWrite: Tls12RecordProtection;
 }
 
-/**
- * RFC 7627 4: master_secret = PRF(pre_master_secret, "extended master secret", session_hash),
- * then the key block (RFC 5246 6.3) and the two record protections.
- */
-export async function deriveKeys12(
+/** RFC 7627 4: master_secret = PRF(pre_master_secret, "extended master secret", session_hash). */
+export function extendedMasterSecret(
   provider: CryptoProvider,
   suite: Suite12,
   preMasterSecret: Uint8Array,
   sessionHash: Uint8Array,
+): Uint8Array {
+  return tls12ExtendedMasterSecret(provider, suite.hash, preMasterSecret, sessionHash);
+}
+
+/** RFC 5246 6.3: the key block for this connection's randoms, as two record protections. */
+export async function keysFromMaster(
+  provider: CryptoProvider,
+  suite: Suite12,
+  masterSecret: Uint8Array,
   clientRandom: Uint8Array,
   serverRandom: Uint8Array,
 ): Promise<Keys12> {
-  const masterSecret = tls12ExtendedMasterSecret(
-    provider,
-    suite.hash,
-    preMasterSecret,
-    sessionHash,
-  );
   const block = tls12KeyBlock(
     provider,
     suite.hash,
@@ -162,6 +162,19 @@ export async function deriveKeys12(
       block.serverWriteIv,
     ),
   };
+}
+
+/** A full handshake's keys: the extended master secret, then the key block. */
+export async function deriveKeys12(
+  provider: CryptoProvider,
+  suite: Suite12,
+  preMasterSecret: Uint8Array,
+  sessionHash: Uint8Array,
+  clientRandom: Uint8Array,
+  serverRandom: Uint8Array,
+): Promise<Keys12> {
+  const master = extendedMasterSecret(provider, suite, preMasterSecret, sessionHash);
+  return keysFromMaster(provider, suite, master, clientRandom, serverRandom);
 }
 
 /** RFC 8422 5.4: what a ServerKeyExchange signature covers. */

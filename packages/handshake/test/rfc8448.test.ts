@@ -122,7 +122,7 @@ describe('RFC 8448 simple 1-RTT handshake, replayed byte for byte', () => {
     expect(client.handshakeInfo?.cipherSuite).toBe('TLS_AES_128_GCM_SHA256');
     await client.receive(bytes(v, 'Record_NewSessionTicket'));
     expect(sessions.length).toBe(1);
-    expect(hex(sessions[0]!.ticket)).toBe(hex(bytes(v, 'SessionTicket')));
+    expect(hex(sessions[0]!.ticket!)).toBe(hex(bytes(v, 'SessionTicket')));
     await client.write(bytes(v, 'Client_AppData'));
     expect(hex(concat(client.takeOutput()))).toBe(hex(bytes(v, 'Record_Client_AppData')));
     await client.receive(bytes(v, 'Record_Server_AppData'));

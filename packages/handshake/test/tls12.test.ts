@@ -11,6 +11,8 @@ import {
   type HandshakeInfo,
   pump,
   type ServerOptions,
+  type Session,
+  SessionCache,
 } from '@tlskit/handshake';
 import { type ClientHello, decodeHandshake, encodeHandshake } from '@tlskit/wire';
 import { describe, expect, it } from 'vitest';
@@ -253,5 +255,61 @@ describe('TLS_FALLBACK_SCSV (RFC 7507)', () => {
       await server.receive(out);
       expect(error).toMatchObject({ code: 'ERR_HANDSHAKE_FAILURE', alert: 40 });
     }
+  });
+});
+
+describe('TLS 1.2 resumption', () => {
+  const ticketKeys = [{ name: new Uint8Array(16).fill(7), key: new Uint8Array(32).fill(9) }];
+
+  async function firstSession(server: Partial<ServerOptions>): Promise<Session> {
+    const f = await fixtures();
+    const c = createClient({ provider, serverName: 'localhost', ca: [f.caDer], ...only12 });
+    const s = createServer({ provider, certificates: [f.server.p256], ...both, ...server });
+    const sessions: Session[] = [];
+    c.on('session', (x) => sessions.push(x));
+    await c.start();
+    await pump(c, s);
+    expect(c.handshakeInfo?.resumed).toBe(false);
+    expect(sessions.length).toBe(1);
+    return sessions[0]!;
+  }
+
+  it('resumes with a session ticket (RFC 5077) and skips certificates', async () => {
+    const session = await firstSession({ ticketKeys });
+    expect(session.version).toBe('TLSv1.2');
+    expect(session.version === 'TLSv1.2' && session.ticket !== undefined).toBe(true);
+    const p = await connect({ ...only12, session }, { ...both, ticketKeys });
+    expect(p.clientClose?.error).toBeUndefined();
+    expect(p.serverClose?.error).toBeUndefined();
+    expect(p.clientInfo?.resumed).toBe(true);
+    expect(p.serverInfo?.resumed).toBe(true);
+    const got: string[] = [];
+    p.server.on('data', (d) => got.push(new TextDecoder().decode(d)));
+    await p.client.write(enc('again'));
+    await pump(p.client, p.server);
+    expect(got).toEqual(['again']);
+  });
+
+  it('resumes by session ID from a bounded, expiring server cache', async () => {
+    const sessionCache = new SessionCache({ maxEntries: 2, lifetime: 60 });
+    const session = await firstSession({ sessionCache });
+    expect(sessionCache.size).toBe(1);
+    const p = await connect({ ...only12, session }, { ...both, sessionCache });
+    expect(p.clientInfo?.resumed).toBe(true);
+    // Two more full handshakes push the first session out of a two-entry cache.
+    await firstSession({ sessionCache });
+    await firstSession({ sessionCache });
+    expect(sessionCache.size).toBe(2);
+    const q = await connect({ ...only12, session }, { ...both, sessionCache });
+    expect(q.clientClose?.error).toBeUndefined();
+    expect(q.clientInfo?.resumed).toBe(false);
+  });
+
+  it('falls back to a full handshake when the ticket cannot be opened', async () => {
+    const session = await firstSession({ ticketKeys });
+    const other = [{ name: new Uint8Array(16).fill(1), key: new Uint8Array(32).fill(1) }];
+    const p = await connect({ ...only12, session }, { ...both, ticketKeys: other });
+    expect(p.clientClose?.error).toBeUndefined();
+    expect(p.clientInfo?.resumed).toBe(false);
   });
 });
