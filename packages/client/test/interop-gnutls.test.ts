@@ -1,0 +1,144 @@
+/**
+ * Our connect() against gnutls-serv. gnutls-serv cannot be told to bind 127.0.0.1, so it runs in
+ * a private network namespace, and our client runs beside it there as a script
+ * (test/peers/client.ts) that prints what it negotiated. gnutls-serv, restricted by its priority
+ * string to one version, suite or group, is the oracle; its output names what it negotiated.
+ */
+import { fileURLToPath } from 'node:url';
+import {
+  type Credential,
+  type GnutlsServerOptions,
+  gnutlsPriority,
+  interopCerts,
+  missingPeers,
+  nodeScriptArgv,
+  runWithGnutlsServer,
+  stopAllPeers,
+} from '@tlskit/interop';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { PeerClientConnection, PeerClientSpec } from './peers/client.js';
+
+const certs = interopCerts();
+const script = fileURLToPath(new URL('./peers/client.ts', import.meta.url));
+const skip = missingPeers('gnutls', 'netns');
+
+afterEach(stopAllPeers);
+
+/** Runs gnutls-serv (TLS 1.3 only unless `priority` says otherwise) and our client beside it. */
+async function againstGnutls(
+  server: Partial<GnutlsServerOptions>,
+  client: Partial<PeerClientSpec> = {},
+) {
+  const result = await runWithGnutlsServer({
+    server: {
+      credential: certs.server.ecdsaP256,
+      priority: gnutlsPriority({ versions: ['TLSv1.3'] }),
+      ...server,
+    },
+    client: {
+      argv: nodeScriptArgv(script),
+      env: {
+        TLSKIT_INTEROP_OPTIONS: JSON.stringify({ caFile: certs.ca.cert.file, ...client }),
+      },
+    },
+    timeoutMs: 25_000,
+  });
+  expect(result.client.code, `${result.client.stderr}\n${result.server.stderr}`).toBe(0);
+  const { connections } = JSON.parse(result.client.stdout.trim().split('\n').at(-1) ?? '{}') as {
+    connections: PeerClientConnection[];
+  };
+  return { connections, server: result.server.stdout };
+}
+
+describe.skipIf(skip)(`connect() to gnutls-serv${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  for (const suite of [
+    'TLS_AES_128_GCM_SHA256',
+    'TLS_AES_256_GCM_SHA384',
+    'TLS_CHACHA20_POLY1305_SHA256',
+  ]) {
+    it(`negotiates ${suite} when gnutls-serv allows only it`, async () => {
+      const { connections } = await againstGnutls({
+        priority: gnutlsPriority({ versions: ['TLSv1.3'], suites: [suite] }),
+      });
+      expect(connections[0]).toMatchObject({
+        protocol: 'TLSv1.3',
+        cipher: suite,
+        authorized: true,
+        received: 'ping from tlskit\n',
+      });
+    });
+  }
+
+  for (const group of ['x25519', 'secp256r1', 'secp384r1']) {
+    it(`agrees on ${group} when gnutls-serv allows only it`, async () => {
+      const { connections, server } = await againstGnutls({
+        priority: gnutlsPriority({ versions: ['TLSv1.3'], groups: [group] }),
+      });
+      expect(connections[0]).toMatchObject({ group, received: 'ping from tlskit\n' });
+      expect(server).toMatch(new RegExp(`\\(ECDHE-${group.toUpperCase()}\\)`));
+    });
+  }
+
+  it('answers a HelloRetryRequest from gnutls-serv that allows only secp384r1', async () => {
+    const { connections } = await againstGnutls(
+      { priority: gnutlsPriority({ versions: ['TLSv1.3'], groups: ['secp384r1'] }) },
+      { groups: ['x25519', 'secp384r1'] },
+    );
+    expect(connections[0]).toMatchObject({
+      group: 'secp384r1',
+      helloRetryRequest: true,
+      received: 'ping from tlskit\n',
+    });
+  });
+
+  it('falls back from X25519MLKEM768 (GnuTLS 3.7 lacks it) to its x25519 share', async () => {
+    const { connections } = await againstGnutls({}, { groups: ['X25519MLKEM768', 'x25519'] });
+    expect(connections[0]).toMatchObject({
+      group: 'x25519',
+      helloRetryRequest: false,
+      received: 'ping from tlskit\n',
+    });
+  });
+
+  for (const [name, credential, scheme] of [
+    ['ECDSA P-256', certs.server.ecdsaP256, 0x0403],
+    ['ECDSA P-384', certs.server.ecdsaP384, 0x0503],
+    ['RSA-2048', certs.server.rsa2048, 0x0804],
+    ['Ed25519', certs.server.ed25519, 0x0807],
+    ['chained (leaf + intermediate)', certs.server.chained, 0x0403],
+  ] as [string, Credential, number][]) {
+    it(`verifies a ${name} certificate from gnutls-serv`, async () => {
+      const { connections } = await againstGnutls({ credential });
+      expect(connections[0]).toMatchObject({
+        authorized: true,
+        peerSignatureScheme: scheme,
+        received: 'ping from tlskit\n',
+      });
+    });
+  }
+
+  it('presents a client certificate that gnutls-serv requires and verifies', async () => {
+    const { connections, server } = await againstGnutls(
+      { clientAuth: { ca: certs.clientCa.cert, required: true } },
+      { certFile: certs.client.ecdsa.chain.file, keyFile: certs.client.ecdsa.key.file },
+    );
+    expect(connections[0]).toMatchObject({ received: 'ping from tlskit\n' });
+    expect(server).toMatch(/client\.tlskit\.test/);
+  });
+
+  it('negotiates ALPN with gnutls-serv', async () => {
+    const { connections } = await againstGnutls(
+      { alpn: ['h2'] },
+      { ALPNProtocols: ['http/1.1', 'h2'] },
+    );
+    expect(connections[0]).toMatchObject({ alpn: 'h2', received: 'ping from tlskit\n' });
+  });
+
+  it('resumes with a ticket from gnutls-serv', async () => {
+    const { connections, server } = await againstGnutls({}, { resume: true });
+    expect(connections).toHaveLength(2);
+    expect(connections[0]).toMatchObject({ resumed: false, received: 'ping from tlskit\n' });
+    expect(connections[1]).toMatchObject({ resumed: true, received: 'ping from tlskit\n' });
+    expect(server).toMatch(/resumed/i);
+  });
+});
