@@ -7,7 +7,13 @@ import { writeFileSync } from 'node:fs';
 import { createServer as createNetServer, connect as netConnect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { nobleProvider as provider } from '@tlskit/crypto';
-import { type Connection, createClient, createServer, type HandshakeInfo } from '@tlskit/handshake';
+import {
+  type Connection,
+  createClient,
+  createServer,
+  type HandshakeInfo,
+  type Session,
+} from '@tlskit/handshake';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixtures } from './fixtures.js';
 
@@ -365,4 +371,112 @@ describe.skipIf(!hasOpenssl)('interop with openssl s_server / s_client (TLS 1.3)
     expect(sent).toEqual([100]);
     socket.destroy();
   });
+
+  it.each([['TLSv1.2'], ['TLSv1.3']] as const)(
+    '%s: our client resumes a session with s_server',
+    async (version) => {
+      const f = await fixtures();
+      const pem = f.serverPem.p256;
+      const flag = version === 'TLSv1.2' ? '-tls1_2' : '-tls1_3';
+      const server = await startSServer(['-cert', pem.cert, '-key', pem.key, '-www'], flag);
+      const run = async (
+        session?: Session,
+      ): Promise<{ info: HandshakeInfo; sessions: Session[]; body: string }> => {
+        const client = createClient({
+          provider,
+          serverName: 'localhost',
+          ca: [f.caDer],
+          minVersion: version,
+          maxVersion: version,
+          ...(session === undefined ? {} : { session }),
+        });
+        const sessions: Session[] = [];
+        client.on('session', (x) => sessions.push(x));
+        let body = '';
+        client.on('data', (d) => {
+          body += new TextDecoder().decode(d);
+        });
+        const socket = await connectClient(client, server.port);
+        const info = await waitFor<HandshakeInfo>('handshake', 15_000, (done) =>
+          client.on('handshake', done),
+        );
+        await client.write(new TextEncoder().encode('GET / HTTP/1.0\r\n\r\n'));
+        for (const chunk of client.takeOutput()) socket.write(chunk);
+        await waitFor<void>('response', 15_000, (done) => client.on('end', () => done()));
+        socket.destroy();
+        return { info, sessions, body };
+      };
+      const first = await run();
+      expect(first.info.resumed).toBe(false);
+      expect(first.sessions.length).toBeGreaterThan(0);
+      const second = await run(first.sessions[0]);
+      expect(second.info.resumed).toBe(true);
+      expect(second.body).toContain('Reused');
+    },
+  );
+
+  it.each([['-tls1_2'], ['-tls1_3']])(
+    '%s: openssl s_client resumes a session with our server',
+    async (flag) => {
+      const f = await fixtures();
+      const caPem = join(f.dir, `ca-resume${flag}.pem`);
+      writeFileSync(`${caPem}.der`, f.caDer);
+      spawnSync('openssl', ['x509', '-inform', 'DER', '-in', `${caPem}.der`, '-out', caPem]);
+      const ticketKeys = [{ name: new Uint8Array(16).fill(3), key: new Uint8Array(32).fill(5) }];
+      const server = createNetServer((socket) => {
+        const conn = createServer({ provider, certificates: [f.server.p256], ticketKeys });
+        bridge(conn, socket);
+        conn.on('data', async (d) => {
+          await conn.write(d);
+          for (const chunk of conn.takeOutput()) socket.write(chunk);
+        });
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+      const port = (server.address() as { port: number }).port;
+      const sessFile = join(f.dir, `sess${flag}.pem`);
+      const once = async (extra: string[]): Promise<string> => {
+        const child = spawn(
+          'openssl',
+          [
+            's_client',
+            '-connect',
+            `127.0.0.1:${port}`,
+            flag,
+            '-CAfile',
+            caPem,
+            '-servername',
+            'localhost',
+            ...extra,
+          ],
+          { stdio: ['pipe', 'pipe', 'pipe'] },
+        );
+        children.push(child);
+        let out = '';
+        child.stdout?.on('data', (d) => {
+          out += d.toString();
+        });
+        child.stderr?.on('data', (d) => {
+          out += d.toString();
+        });
+        await waitFor<void>('s_client handshake', 15_000, (done) => {
+          const check = () => (out.includes('Verify return code') ? done() : setTimeout(check, 20));
+          check();
+        });
+        child.stdin?.write('ping\n');
+        await waitFor<void>('echo', 15_000, (done) => {
+          const check = () =>
+            out.split('ping').length > 1 && out.includes('ping\n') ? done() : setTimeout(check, 20);
+          check();
+        });
+        child.stdin?.end();
+        await waitFor<void>('exit', 15_000, (done) => child.on('exit', () => done()));
+        return out;
+      };
+      const first = await once(['-sess_out', sessFile]);
+      expect(first).toContain('New,');
+      const second = await once(['-sess_in', sessFile]);
+      server.close();
+      expect(second).toContain('Reused,');
+    },
+  );
 });
