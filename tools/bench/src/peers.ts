@@ -5,8 +5,8 @@
  * neighbour only in the implementation. Servers and clients live in this process and bind
  * 127.0.0.1 only.
  */
-import { once } from 'node:events';
-import type { AddressInfo, Server, Socket } from 'node:net';
+import { type EventEmitter, once } from 'node:events';
+import { type AddressInfo, connect as netConnect, type Server, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { connect as nodeConnect, createServer as nodeCreateServer } from 'node:tls';
 import { connect as tlskitConnect } from '@tlskit/client';
@@ -110,17 +110,33 @@ async function listening(server: Server): Promise<RunningServer> {
   };
 }
 
-/** Accepted sockets: errors are the client hanging up, and a half-close is answered in kind. */
+/** Accepted sockets: errors are the client hanging up; a half-close is answered in kind. */
 function acceptQuietly(socket: Duplex, onSecure: (socket: Duplex) => void): void {
   socket.on('error', () => {});
   socket.on('end', () => socket.end());
   onSecure(socket);
+  // Flowing, so that the peer's close is seen even where nobody reads the data.
+  socket.resume();
+}
+
+/** Variants of the tlskit endpoints. */
+export interface TlskitVariant {
+  /**
+   * TCP_NODELAY on both ends. The facades write each record as it is made; with Nagle's
+   * algorithm on, the second small write of a flight waits for the peer's delayed ACK (40 ms on
+   * Linux). node:tls writes a flight at once, so it does not meet this.
+   */
+  readonly noDelay?: boolean;
 }
 
 /** tlskit's client and server over `provider`. */
-export function tlskit(providerName: string, provider: CryptoProvider): Implementation {
+export function tlskit(
+  providerName: string,
+  provider: CryptoProvider,
+  variant: TlskitVariant = {},
+): Implementation {
   return {
-    name: `tlskit (${providerName})`,
+    name: `tlskit (${providerName}${variant.noDelay ? ', TCP_NODELAY' : ''})`,
     async listen(profile, onSecure) {
       const credential = benchCredential(profile.cert);
       const server = tlskitCreateServer(
@@ -134,12 +150,14 @@ export function tlskit(providerName: string, provider: CryptoProvider): Implemen
         (socket) => acceptQuietly(socket, onSecure),
       );
       server.on('tlsClientError', () => {});
+      if (variant.noDelay) server.on('connection', (socket: Socket) => socket.setNoDelay(true));
       return listening(server as unknown as Server);
     },
     connect(port, profile) {
       return tlskitConnect({
-        host: loopback,
-        port,
+        ...(variant.noDelay
+          ? { socket: netConnect({ host: loopback, port }).setNoDelay(true) }
+          : { host: loopback, port }),
         servername,
         ca: caPem(),
         groups: ['x25519'],
@@ -222,18 +240,41 @@ export async function availableProviders(
 }
 
 /** tlskit over every available provider, then node:tls. */
-export async function implementations(providers?: readonly string[]): Promise<Implementation[]> {
+export async function implementations(
+  providers?: readonly string[],
+  variant: TlskitVariant = {},
+): Promise<Implementation[]> {
   const found = await availableProviders(providers);
-  return [...found.map(({ name, provider }) => tlskit(name, provider)), nodeTls];
+  return [...found.map(({ name, provider }) => tlskit(name, provider, variant)), nodeTls];
+}
+
+/**
+ * Resolves with the arguments of the first `event` of `emitter`; rejects on its `error` event or
+ * after `ms`. Every listener and the timer go away once it settles (unlike racing `once()`
+ * promises, whose loser would reject later, unhandled).
+ */
+export function nextEvent(emitter: EventEmitter, event: string, ms = 30_000): Promise<unknown[]> {
+  return new Promise((resolve, reject) => {
+    const onEvent = (...args: unknown[]) => settle(() => resolve(args));
+    const onError = (error: unknown) => settle(() => reject(error));
+    const timer = setTimeout(
+      () => settle(() => reject(new Error(`no ${event} within ${ms} ms`))),
+      ms,
+    );
+    function settle(then: () => void): void {
+      clearTimeout(timer);
+      emitter.off(event, onEvent);
+      emitter.off('error', onError);
+      then();
+    }
+    emitter.once(event, onEvent);
+    emitter.once('error', onError);
+  });
 }
 
 /** Resolves on `secureConnect`; rejects on an error or after `ms`. */
 export async function secureConnected(socket: Duplex, ms = 30_000): Promise<void> {
-  const signal = AbortSignal.timeout(ms);
-  await Promise.race([
-    once(socket, 'secureConnect', { signal }),
-    once(socket, 'error', { signal }).then(([error]) => Promise.reject(error)),
-  ]);
+  await nextEvent(socket, 'secureConnect', ms);
 }
 
 /**

@@ -3,7 +3,11 @@
  * picks its own effort for a full or a smoke run, and returns its table and its section of
  * docs/performance.md.
  */
+import { bulkSection, bulkTable, runBulkBench } from './bulk.js';
 import { handshakeSection, handshakeTable, runHandshakeBench } from './handshake.js';
+import { latencySection, latencyTable, runLatencyBench } from './latency.js';
+import { memorySection, memoryTable, runMemoryBench } from './memory.js';
+import { runSTimeBench, sTimeSection, sTimeTable } from './s-time.js';
 
 export interface SuiteOptions {
   readonly smoke: boolean;
@@ -35,5 +39,37 @@ export const connectionSuites: Readonly<Record<string, Suite>> = {
     };
     const rows = await runHandshakeBench(options);
     return { table: handshakeTable(rows), section: handshakeSection(rows, command, options) };
+  },
+  async s_time(o, command) {
+    // --iterations is the seconds of each s_time run here.
+    const options = { seconds: o.iterations ?? (o.smoke ? 1 : 10), ...providers(o) };
+    const rows = await runSTimeBench(options);
+    return { table: sTimeTable(rows), section: sTimeSection(rows, command, options) };
+  },
+  async bulk(o, command) {
+    // Full run: 8 batches of 32 MiB = 256 MiB timed per row.
+    const options = {
+      batches: o.batches ?? (o.smoke ? 1 : 8),
+      iterations: o.iterations ?? (o.smoke ? 1 : 32),
+      warmupBatches: o.smoke ? 0 : 1,
+      ...providers(o),
+    };
+    const rows = await runBulkBench(options);
+    return { table: bulkTable(rows), section: bulkSection(rows, command, options) };
+  },
+  async memory(o, command) {
+    // --iterations is the number of connections here.
+    const options = { connections: o.iterations ?? (o.smoke ? 20 : 1000), ...providers(o) };
+    const rows = await runMemoryBench(options);
+    return { table: memoryTable(rows), section: memorySection(rows, command) };
+  },
+  async latency(o, command) {
+    const options = {
+      rounds: o.iterations ?? (o.smoke ? 3 : 51),
+      warmup: o.smoke ? 1 : 5,
+      ...providers(o),
+    };
+    const rows = await runLatencyBench(options);
+    return { table: latencyTable(rows), section: latencySection(rows, command, options) };
   },
 };
