@@ -77,6 +77,8 @@ interface Flight12 {
   readonly sessionId: Uint8Array;
   /** Whether the server will send a NewSessionTicket (it answered session_ticket). */
   readonly ticketExpected: boolean;
+  /** RFC 7627 was negotiated (always, unless the caller allowed otherwise). */
+  readonly ems: boolean;
 }
 
 /** RFC 5246 7.4.1.3 ServerHello for TLS 1.2, with the RFC 8446 4.1.3 downgrade check. */
@@ -111,7 +113,8 @@ export async function serverHello12(
     throw handshakeFailure('server does not support secure renegotiation (RFC 5746)');
   }
   // RFC 7627 5.3: without extended_master_secret the session is open to the triple handshake attack.
-  if (findExtension(sh.extensions, ExtensionType.extendedMasterSecret) === undefined) {
+  const ems = findExtension(sh.extensions, ExtensionType.extendedMasterSecret) !== undefined;
+  if (!ems && config.options.dangerouslyAllowNoExtendedMasterSecret !== true) {
     throw handshakeFailure('server does not support extended_master_secret (RFC 7627)');
   }
   let alpn: string | undefined;
@@ -136,11 +139,13 @@ export async function serverHello12(
     alpn,
     sessionId: sh.legacySessionIdEcho.slice(),
     ticketExpected: findExtension(sh.extensions, ExtensionType.sessionTicket) !== undefined,
+    ems,
   };
   // RFC 5246 7.4.1.3 / RFC 5077 3.4: the server resumes by echoing the session ID we offered.
   const session = hello.session;
   if (
     session !== undefined &&
+    ems &&
     hello.sessionId.length > 0 &&
     equalBytes(sh.legacySessionIdEcho, hello.sessionId)
   ) {
@@ -305,7 +310,7 @@ async function sendClientFlight(
     p,
     suite,
     response.sharedSecret,
-    transcript.hash.digest(),
+    f.ems ? transcript.hash.digest() : undefined,
     f.clientRandom,
     f.serverRandom,
   );
@@ -415,7 +420,8 @@ class ExpectServerFinished12 implements State {
     const previous = this.resumed ? config.options.session : undefined;
     const ticket =
       this.#ticket?.ticket ?? (previous?.version === 'TLSv1.2' ? previous.ticket : undefined);
-    if (ticket !== undefined || this.f.sessionId.length > 0) {
+    // RFC 7627 5.3: a session without the extended master secret is never resumed.
+    if (this.f.ems && (ticket !== undefined || this.f.sessionId.length > 0)) {
       engine.emitSession({
         version: 'TLSv1.2',
         serverName: config.options.serverName,

@@ -68,6 +68,11 @@ export interface CommonOptions {
   readonly ca?: readonly Uint8Array[];
   /** Replaces the default chain verifier. */
   readonly verifyCertificate?: CertificateVerifier;
+  /**
+   * TLS 1.2 only: accept a peer without extended_master_secret (RFC 7627). Such connections are
+   * open to the triple handshake attack; their sessions are never stored or resumed. Default false.
+   */
+  readonly dangerouslyAllowNoExtendedMasterSecret?: boolean;
   /** Current time in ms since the epoch. Default `Date.now`. Tests inject a fixed clock. */
   readonly now?: () => number;
 }

@@ -70,6 +70,7 @@ interface Flight12 {
   readonly serverName: string | undefined;
   readonly sessionId: Uint8Array;
   readonly issueTicket: boolean;
+  readonly ems: boolean;
 }
 
 /** What the ClientHello settled before the server chose between a full and a resumed handshake. */
@@ -80,13 +81,14 @@ interface Hello12 {
   readonly alpn: string | undefined;
   readonly formats: boolean;
   readonly issueTicket: boolean;
+  readonly ems: boolean;
 }
 
 function serverHelloExtensions(hello: Hello12, acknowledgeName: boolean): Extension[] {
   const ext: Extension[] = [
     { type: ExtensionType.renegotiationInfo, renegotiatedConnection: new Uint8Array(0) },
-    { type: ExtensionType.extendedMasterSecret },
   ];
+  if (hello.ems) ext.push({ type: ExtensionType.extendedMasterSecret });
   if (hello.formats) ext.push({ type: ExtensionType.ecPointFormats, formats: [0 as never] });
   if (hello.issueTicket) ext.push({ type: ExtensionType.sessionTicket, ticket: new Uint8Array(0) });
   if (acknowledgeName && hello.serverName !== undefined) {
@@ -179,6 +181,7 @@ async function resume12(
     serverName: hello.serverName,
     sessionId: hello.ch.legacySessionId,
     issueTicket: hello.issueTicket,
+    ems: true,
   };
   await finishServerFlight(f, keys);
   const next = new ExpectClientFinished12(
@@ -273,7 +276,8 @@ export async function negotiate12(
     throw handshakeFailure('client does not support secure renegotiation (RFC 5746)');
   }
   // RFC 7627 5.2: refuse a full handshake without extended_master_secret.
-  if (findExtension(ch.extensions, ExtensionType.extendedMasterSecret) === undefined) {
+  const ems = findExtension(ch.extensions, ExtensionType.extendedMasterSecret) !== undefined;
+  if (!ems && config.options.dangerouslyAllowNoExtendedMasterSecret !== true) {
     throw handshakeFailure('client does not support extended_master_secret (RFC 7627)');
   }
   const formats = findExtension(ch.extensions, ExtensionType.ecPointFormats);
@@ -293,8 +297,18 @@ export async function negotiate12(
   // RFC 5077 3.2: answer session_ticket (and issue a ticket) only with a way to seal one.
   const issueTicket =
     ticketExt !== undefined && config.sealer !== undefined && config.options.resumption !== false;
-  const hello: Hello12 = { ch, m, serverName, alpn, formats: formats !== undefined, issueTicket };
-  const resumed = await findSession(engine, config, ch, serverName);
+  const hello: Hello12 = {
+    ch,
+    m,
+    serverName,
+    alpn,
+    formats: formats !== undefined,
+    // RFC 7627 5.3: no tickets, no cache entries for a session without the extended master secret.
+    issueTicket: issueTicket && ems,
+    ems,
+  };
+  // RFC 7627 5.3: a client without extended_master_secret gets a full handshake.
+  const resumed = ems ? await findSession(engine, config, ch, serverName) : undefined;
   if (resumed !== undefined) return resume12(engine, config, hello, resumed);
   const sa = findExtension(ch.extensions, ExtensionType.signatureAlgorithms);
   // RFC 5246 7.4.1.4.1 would default to SHA-1; tlskit does not sign with SHA-1.
@@ -321,7 +335,7 @@ export async function negotiate12(
   const ext = serverHelloExtensions(hello, true);
   // A session ID only when a cache will remember it (RFC 5246 7.4.1.3).
   const cache = config.options.sessionCache;
-  const sessionId = cache === undefined ? new Uint8Array(0) : p.randomBytes(32);
+  const sessionId = cache === undefined || !ems ? new Uint8Array(0) : p.randomBytes(32);
   const transcript = new Transcript12(p, suite.hash, [m.raw]);
   const send = async (message: Parameters<Engine['sendHandshake']>[0]): Promise<void> => {
     transcript.update((await engine.sendHandshake(message)).raw);
@@ -375,7 +389,8 @@ export async function negotiate12(
     alpn,
     serverName,
     sessionId,
-    issueTicket,
+    issueTicket: hello.issueTicket,
+    ems,
   };
   if (policy !== 'none') return new ExpectClientCertificate12(f, policy === 'require');
   return new ExpectClientKeyExchange(f, undefined);
@@ -435,7 +450,7 @@ class ExpectClientKeyExchange implements State {
       engine.provider,
       suite,
       shared,
-      transcript.hash.digest(),
+      this.f.ems ? transcript.hash.digest() : undefined,
       this.f.clientRandom,
       this.f.serverRandom,
     );

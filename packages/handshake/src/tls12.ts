@@ -10,6 +10,7 @@ import {
   TranscriptHash,
   tls12ExtendedMasterSecret,
   tls12KeyBlock,
+  tls12MasterSecret,
 } from '@tlskit/key-schedule';
 import { Tls12RecordProtection } from '@tlskit/record';
 import { NamedGroup, SignatureScheme } from '@tlskit/wire';
@@ -164,16 +165,22 @@ export async function keysFromMaster(
   };
 }
 
-/** A full handshake's keys: the extended master secret, then the key block. */
+/**
+ * A full handshake's keys: the extended master secret (or, only when the caller allowed a peer
+ * without RFC 7627, the RFC 5246 8.1 master secret), then the key block.
+ */
 export async function deriveKeys12(
   provider: CryptoProvider,
   suite: Suite12,
   preMasterSecret: Uint8Array,
-  sessionHash: Uint8Array,
+  sessionHash: Uint8Array | undefined,
   clientRandom: Uint8Array,
   serverRandom: Uint8Array,
 ): Promise<Keys12> {
-  const master = extendedMasterSecret(provider, suite, preMasterSecret, sessionHash);
+  const master =
+    sessionHash === undefined
+      ? tls12MasterSecret(provider, suite.hash, preMasterSecret, clientRandom, serverRandom)
+      : extendedMasterSecret(provider, suite, preMasterSecret, sessionHash);
   return keysFromMaster(provider, suite, master, clientRandom, serverRandom);
 }
 

@@ -14,7 +14,7 @@ import {
   type Session,
   SessionCache,
 } from '@tlskit/handshake';
-import { type ClientHello, decodeHandshake, encodeHandshake } from '@tlskit/wire';
+import { type ClientHello, decodeHandshake, encodeHandshake, type ServerHello } from '@tlskit/wire';
 import { describe, expect, it } from 'vitest';
 import { fixtures } from './fixtures.js';
 
@@ -255,6 +255,37 @@ describe('TLS_FALLBACK_SCSV (RFC 7507)', () => {
       await server.receive(out);
       expect(error).toMatchObject({ code: 'ERR_HANDSHAKE_FAILURE', alert: 40 });
     }
+  });
+});
+
+describe('extended master secret policy', () => {
+  it('a server allowing peers without RFC 7627, by its loud option, answers without it', async () => {
+    const f = await fixtures();
+    const only = createClient({ provider, serverName: 'localhost', ca: [f.caDer], ...only12 });
+    await only.start();
+    const record = only.takeOutput()[0]!;
+    const ch = decodeHandshake(record.subarray(5), { protocol: 'tls12' }).message as ClientHello;
+    const body = encodeHandshake({ ...ch, extensions: ch.extensions.filter((e) => e.type !== 23) });
+    const out = new Uint8Array(5 + body.length);
+    out.set([22, 3, 3, body.length >> 8, body.length & 0xff]);
+    out.set(body, 5);
+    const server = createServer({
+      provider,
+      certificates: [f.server.p256],
+      ...both,
+      dangerouslyAllowNoExtendedMasterSecret: true,
+    });
+    let error: Error | undefined;
+    server.on('close', (e) => {
+      error = e.error;
+    });
+    await server.receive(out);
+    expect(error).toBeUndefined();
+    const flight = server.takeOutput()[0]!;
+    const sh = decodeHandshake(flight.subarray(5, 5 + 4 + ((flight[7]! << 8) | flight[8]!)), {
+      protocol: 'tls12',
+    }).message as ServerHello;
+    expect(sh.extensions.some((e) => e.type === 23)).toBe(false);
   });
 });
 
