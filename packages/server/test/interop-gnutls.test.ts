@@ -1,0 +1,171 @@
+/**
+ * gnutls-cli against our createServer(). Our server binds 127.0.0.1, so gnutls-cli runs on the
+ * host and dials it (only gnutls-serv, which cannot be told where to bind, needs a namespace).
+ * gnutls-cli, restricted by its priority string, is the oracle: it prints the version, key
+ * exchange, signature and cipher it negotiated, whether it trusted us, and whether it resumed.
+ */
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import {
+  type Credential,
+  type GnutlsClientOptions,
+  gnutlsPriority,
+  interopCerts,
+  missingPeers,
+  startGnutlsClient,
+  stopAllPeers,
+  tls13Suites,
+} from '@tlskit/interop';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createServer, type TLSSocket, type TlsServerOptions } from '../src/index.js';
+
+const certs = interopCerts();
+const cleanup: (() => void)[] = [];
+const skip = missingPeers('gnutls');
+
+afterEach(async () => {
+  for (const step of cleanup.splice(0)) step();
+  await stopAllPeers();
+});
+
+/** Our echo server on 127.0.0.1, with the ECDSA P-256 certificate unless told otherwise. */
+async function ourServer(options: TlsServerOptions = {}) {
+  const accepted: TLSSocket[] = [];
+  const server = createServer(
+    { key: certs.server.ecdsaP256.key.pem, cert: certs.server.ecdsaP256.chain.pem, ...options },
+    (socket) => {
+      accepted.push(socket);
+      socket.on('error', () => {});
+      socket.pipe(socket);
+    },
+  );
+  server.on('tlsClientError', () => {});
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening', { signal: AbortSignal.timeout(10_000) });
+  cleanup.push(() => {
+    for (const socket of accepted) socket.destroy();
+    server.close();
+  });
+  return { port: (server.address() as AddressInfo).port, accepted };
+}
+
+/** gnutls-cli (TLS 1.3 only unless `priority` is given) sends a line and waits for its echo. */
+async function gnutlsCli(port: number, options: Partial<GnutlsClientOptions> = {}) {
+  const client = await startGnutlsClient({
+    port,
+    ca: certs.ca.cert,
+    priority: gnutlsPriority({ versions: ['TLSv1.3'] }),
+    ...options,
+  });
+  if (client.summary().established) {
+    client.send('ping from gnutls-cli\n');
+    await client.process.waitForOutput(/^ping from gnutls-cli$/m, { stream: 'stdout' });
+  }
+  return client;
+}
+
+describe.skipIf(skip)(
+  `gnutls-cli against createServer()${skip ? ` (skipped: ${skip})` : ''}`,
+  () => {
+    for (const { iana, gnutls } of tls13Suites) {
+      it(`serves ${iana} to gnutls-cli that allows only it`, async () => {
+        const { port, accepted } = await ourServer();
+        const client = await gnutlsCli(port, {
+          priority: gnutlsPriority({ versions: ['TLSv1.3'], suites: [iana] }),
+        });
+        expect(client.summary()).toMatchObject({
+          established: true,
+          protocol: 'TLS1.3',
+          cipher: gnutls.cipher,
+          trusted: true,
+        });
+        expect(accepted[0]?.getCipher()?.standardName).toBe(iana);
+        await client.close();
+      });
+    }
+
+    for (const group of ['x25519', 'secp256r1', 'secp384r1']) {
+      it(`agrees on ${group} with gnutls-cli that allows only it`, async () => {
+        const { port } = await ourServer();
+        const client = await gnutlsCli(port, {
+          priority: gnutlsPriority({ versions: ['TLSv1.3'], groups: [group] }),
+        });
+        expect(client.summary()).toMatchObject({
+          established: true,
+          keyExchange: `ECDHE-${group.toUpperCase()}`,
+        });
+        await client.close();
+      });
+    }
+
+    it('sends gnutls-cli a HelloRetryRequest when it allows only secp384r1', async () => {
+      const { port, accepted } = await ourServer({ engine: { groups: [0x0018] } });
+      const client = await gnutlsCli(port); // GnuTLS shares secp256r1 and x25519 first
+      expect(client.summary()).toMatchObject({ established: true, keyExchange: 'ECDHE-SECP384R1' });
+      expect(accepted[0]?.handshakeInfo?.helloRetryRequest).toBe(true);
+      await client.close();
+    });
+
+    for (const [name, credential, signature] of [
+      ['ECDSA P-256', certs.server.ecdsaP256, 'ECDSA-SECP256R1-SHA256'],
+      ['ECDSA P-384', certs.server.ecdsaP384, 'ECDSA-SECP384R1-SHA384'],
+      ['RSA-2048', certs.server.rsa2048, 'RSA-PSS-RSAE-SHA256'],
+      ['Ed25519', certs.server.ed25519, 'EdDSA-Ed25519'],
+      ['chained (leaf + intermediate)', certs.server.chained, 'ECDSA-SECP256R1-SHA256'],
+    ] as [string, Credential, string][]) {
+      it(`authenticates with a ${name} certificate that gnutls-cli trusts`, async () => {
+        const { port } = await ourServer({ key: credential.key.pem, cert: credential.chain.pem });
+        const client = await gnutlsCli(port, { ca: credential.ca });
+        expect(client.summary()).toMatchObject({ established: true, trusted: true, signature });
+        await client.close();
+      });
+    }
+
+    for (const [name, credential] of [
+      ['ECDSA', certs.client.ecdsa],
+      ['RSA', certs.client.rsa],
+    ] as const) {
+      it(`verifies an ${name} client certificate from gnutls-cli`, async () => {
+        const { port, accepted } = await ourServer({
+          requestCert: true,
+          ca: certs.clientCa.cert.pem,
+        });
+        const client = await gnutlsCli(port, { credential });
+        expect(client.summary().established).toBe(true);
+        expect(accepted[0]?.authorized).toBe(true);
+        await client.close();
+      });
+    }
+
+    it('negotiates ALPN with gnutls-cli', async () => {
+      const { port } = await ourServer({ ALPNProtocols: ['http/1.1'] });
+      const client = await gnutlsCli(port, { alpn: ['h2', 'http/1.1'] });
+      expect(client.summary()).toMatchObject({ established: true, alpn: 'http/1.1' });
+      await client.close();
+    });
+
+    it('resumes gnutls-cli with the ticket it issued', async () => {
+      const { port, accepted } = await ourServer();
+      const client = await gnutlsCli(port, { resume: true });
+      expect(client.summary()).toMatchObject({ established: true, resumed: true });
+      expect(accepted.at(-1)?.isSessionReused()).toBe(true);
+      await client.close();
+    });
+
+    it('keeps echoing after gnutls-cli updates its keys and asks for ours', async () => {
+      const { port, accepted } = await ourServer();
+      const client = await gnutlsCli(port, { inlineCommands: true });
+      const messages: string[] = [];
+      accepted[0]?.engine?.on('message', (m: { direction: string; type: string }) =>
+        messages.push(`${m.direction} ${m.type}`),
+      );
+      client.keyUpdate(true);
+      client.send('after the key update\n');
+      await client.process.waitForOutput(/^after the key update$/m, { stream: 'stdout' });
+      expect(client.summary().error).toBeUndefined();
+      // Theirs arrived, and ours (asked for by update_requested) went out.
+      expect(messages).toEqual(['received key_update', 'sent key_update']);
+      await client.close();
+    });
+  },
+);
