@@ -12,6 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nobleProvider } from '@tlskit/crypto';
+import { nodeProvider } from '@tlskit/crypto/node';
 import { parseCertificate, parsePem, TrustStore, verifyChain } from '@tlskit/x509';
 
 /** One benchmark result. */
@@ -116,15 +117,20 @@ export async function runX509Bench(seconds = 2): Promise<X509BenchResult[]> {
     for (const variant of variants) {
       const chain = makeChain(join(dir, ''), variant.key);
       const trustStore = new TrustStore([chain.root]);
-      const once = () =>
-        verifyChain({
-          leaf: chain.leaf,
-          intermediates: [chain.ica],
-          trustStore,
-          provider: nobleProvider,
-          hostname: 'example.com',
-        });
-      results.push({ name: variant.name, ...(await rate(once, seconds)) });
+      for (const [providerName, provider] of [
+        ['nobleProvider', nobleProvider],
+        ['nodeProvider', nodeProvider],
+      ] as const) {
+        const once = () =>
+          verifyChain({
+            leaf: chain.leaf,
+            intermediates: [chain.ica],
+            trustStore,
+            provider,
+            hostname: 'example.com',
+          });
+        results.push({ name: `${variant.name}, ${providerName}`, ...(await rate(once, seconds)) });
+      }
       const parseOnly = async () => {
         parseCertificate(chain.leaf);
         parseCertificate(chain.ica);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { nobleProvider } from '@tlskit/crypto';
+import { nodeProvider } from '@tlskit/crypto/node';
 import { getPublicSuffix } from 'tldts';
 import {
   type Certificate,
@@ -35,6 +36,12 @@ export interface Result {
   readonly actual_result: 'SUCCESS' | 'FAILURE' | 'SKIPPED';
   readonly context: string | null;
 }
+
+/**
+ * The provider signatures go through: `nobleProvider` (the default provider, pure JS + WebCrypto
+ * for RSA) unless LIMBO_PROVIDER=node selects `nodeProvider` (OpenSSL through node:crypto).
+ */
+export const provider = process.env.LIMBO_PROVIDER === 'node' ? nodeProvider : nobleProvider;
 
 /** Where the bundle lives, relative to the repository root. */
 export const defaultBundle = new URL(
@@ -93,7 +100,7 @@ export function optionsFor(testcase: Testcase, leaf: Certificate): VerifyChainOp
     leaf,
     intermediates: parseAll(testcase.untrusted_intermediates),
     trustStore: new TrustStore(parseAll(testcase.trusted_certs)),
-    provider: nobleProvider,
+    provider,
     time: testcase.validation_time === null ? Date.now() : Date.parse(testcase.validation_time),
     purpose,
     profile: /^(rfc5280|pathlen)::/.test(testcase.id) ? 'rfc5280' : 'webpki',

@@ -17,6 +17,7 @@ const mainScript = fileURLToPath(new URL('./main.ts', import.meta.url));
 export async function runSharded(
   filter = '',
   shards = Math.min(2, availableParallelism()),
+  provider: 'noble' | 'node' | undefined = undefined,
 ): Promise<TimedResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'limbo-'));
   try {
@@ -34,7 +35,12 @@ export async function runSharded(
       ];
       if (filter !== '') args.push(filter);
       return new Promise<TimedResult[]>((resolve, reject) => {
-        const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+        const env =
+          provider === undefined ? process.env : { ...process.env, LIMBO_PROVIDER: provider };
+        const child = spawn(process.execPath, args, {
+          stdio: ['ignore', 'ignore', 'inherit'],
+          env,
+        });
         child.on('error', reject);
         child.on('exit', (code) => {
           if (code !== 0) reject(new Error(`limbo shard ${index} exited with ${code}`));
