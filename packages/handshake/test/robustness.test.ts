@@ -280,3 +280,80 @@ describe('fuzzing', () => {
     expect(received).toBe(sent);
   });
 });
+
+describe('TLS 1.2 bad input', () => {
+  const only12 = { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' } as const;
+
+  async function pair12(): Promise<{ client: Watched; server: Watched; flight: Uint8Array[] }> {
+    const f = await fixtures();
+    const client = watch(
+      createClient({ provider, serverName: 'localhost', ca: [f.caDer], ...only12 }),
+    );
+    const server = watch(createServer({ provider, certificates: [f.server.p256], ...only12 }));
+    await client.conn.start();
+    for (const r of client.conn.takeOutput()) await server.conn.receive(r);
+    return { client, server, flight: server.conn.takeOutput() };
+  }
+
+  it('client: ServerHelloDone before the Certificate is unexpected_message', async () => {
+    const { client, flight } = await pair12();
+    // The server's first record holds ServerHello .. ServerHelloDone; send a bare
+    // ServerHelloDone where the ServerHello belongs.
+    void flight;
+    await client.conn.receive(record(22, handshake(14, new Uint8Array(0))));
+    expect(client.closed?.error).toMatchObject({ alert: 10 });
+  });
+
+  it('server: a bad ClientKeyExchange is typed; Finished without ChangeCipherSpec is unexpected_message', async () => {
+    const { server } = await pair12();
+    // A ClientKeyExchange whose point is all zeros: refused with a typed error.
+    await server.conn.receive(record(22, handshake(16, Uint8Array.of(32, ...new Uint8Array(32)))));
+    expect(server.closed?.error === undefined || isTlsError(server.closed.error)).toBe(true);
+    const fresh = await pair12();
+    await fresh.server.conn.receive(record(22, handshake(20, new Uint8Array(12))));
+    expect(fresh.server.closed?.error).toMatchObject({ alert: 10 });
+  });
+
+  it('a 1.2 client fed a mutated server flight never throws and closes only with a TlsError', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.nat(4000), fc.integer({ min: 0, max: 255 })), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+        async (edits) => {
+          const { client, flight } = await pair12();
+          const mutated = concat(flight).slice();
+          for (const [at, value] of edits) if (at < mutated.length) mutated[at] = value;
+          await client.conn.receive(mutated);
+          if (client.closed?.error !== undefined)
+            expect(isTlsError(client.closed.error)).toBe(true);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('a 1.2 server fed a mutated ClientHello never throws and closes only with a TlsError', async () => {
+    const f = await fixtures();
+    const c = createClient({ provider, serverName: 'localhost', ca: [f.caDer], ...only12 });
+    await c.start();
+    const ch = concat(c.takeOutput());
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.nat(ch.length - 1), fc.integer({ min: 0, max: 255 })), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        async (edits) => {
+          const s = watch(createServer({ provider, certificates: [f.server.p256], ...only12 }));
+          const mutated = ch.slice();
+          for (const [at, value] of edits) mutated[at] = value;
+          await s.conn.receive(mutated);
+          if (s.closed?.error !== undefined) expect(isTlsError(s.closed.error)).toBe(true);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});
