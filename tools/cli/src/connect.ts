@@ -167,8 +167,23 @@ async function runConnect(args: ParsedArgs, io: Io): Promise<ExitCode> {
     if (httpPath === undefined && !json) await pipe(socket, io);
     return ExitCode.ok;
   } finally {
-    socket.destroy();
+    await closeGracefully(socket);
   }
+}
+
+/** Sends close_notify and waits (at most a second) for the peer's, then lets go of the socket. */
+export async function closeGracefully(socket: TLSSocket): Promise<void> {
+  if (!socket.destroyed) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 1000);
+      socket.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      socket.end();
+    });
+  }
+  socket.destroy();
 }
 
 /** Standard input to the peer, the peer to standard output, until the peer is done. */

@@ -1,6 +1,7 @@
 /**
- * `tlskit demo`: what tlskit can do so far. Today that is decoding a ClientHello captured from a
- * real client (packages/wire/test/fixtures) and printing it; later issues add a handshake.
+ * `tlskit demo`: a TLS 1.3 and a TLS 1.2 handshake between our client and our server on
+ * 127.0.0.1, traced message by message, then HTTP over them. `--clienthello` keeps the first
+ * demo: a ClientHello captured from a real client (packages/wire/test/fixtures), decoded.
  */
 import { readFile } from 'node:fs/promises';
 import {
@@ -12,7 +13,24 @@ import {
   HandshakeType,
   isGrease,
 } from '@tlskit/wire';
-import { type Command, ExitCode, type OptionValue, UsageError } from './command.js';
+import type { TLSSocket } from '@tlskit/client';
+import type { CryptoProvider } from '@tlskit/crypto';
+import { createServer } from '@tlskit/server';
+import { makeDemoCertificates } from './certs.js';
+import { type Command, ExitCode, type Io, type OptionValue, UsageError } from './command.js';
+import { httpGet } from './connect.js';
+import { serveHttp } from './serve.js';
+import {
+  type ClientSetup,
+  formatNegotiated,
+  loadProvider,
+  negotiated,
+  openClient,
+  providerNames,
+  readAll,
+  secureConnected,
+} from './tls.js';
+import { Tracer } from './trace.js';
 import { showRecords } from './inspect.js';
 import { tlsBytesFromFile } from './input.js';
 import { code } from './names.js';
@@ -34,23 +52,42 @@ const fixturesDir = new URL('../../../packages/wire/test/fixtures/', import.meta
 
 export const demo: Command = {
   name: 'demo',
-  summary: 'decode and print a ClientHello captured from a real client',
-  usage: 'demo [--client NAME] [--json]',
+  summary: 'run a TLS 1.3 and a TLS 1.2 handshake on 127.0.0.1 and trace them',
+  usage: 'demo [--provider NAME] | demo --clienthello [--client NAME] [--json]',
   help: [
-    'Decodes a ClientHello captured from a real TLS client and prints every field, then',
-    'a summary of what the client offers.',
+    'Makes a CA and a server certificate (ECDSA P-256) in memory, starts a tlskit server on',
+    '127.0.0.1, connects a tlskit client to it and prints each handshake message with its key',
+    'fields, what was negotiated and the verified chain, then an HTTP/1.1 request and its',
+    'response over the connection. Once with TLS 1.3, then once with TLS 1.2.',
     '',
-    `  --client NAME  one of ${Object.keys(demoFixtures).join(', ')} (default chromium)`,
-    '  --json         print the decoded records as JSON (as `inspect --json`)',
+    `  --provider NAME  crypto provider: ${providerNames.join(', ')} (default noble)`,
+    '',
+    'With --clienthello it decodes a ClientHello captured from a real TLS client instead and',
+    'prints every field, then a summary of what the client offers.',
+    '',
+    `  --client NAME    one of ${Object.keys(demoFixtures).join(', ')} (default chromium)`,
+    '  --json           print the decoded records as JSON (as `inspect --json`)',
   ].join('\n'),
-  options: { client: { type: 'string' }, json: { type: 'boolean' } },
+  options: {
+    clienthello: { type: 'boolean' },
+    client: { type: 'string' },
+    json: { type: 'boolean' },
+    provider: { type: 'string' },
+  },
   async run(args, io) {
     if (args.positionals.length > 0) {
       throw new UsageError(`unexpected argument ${args.positionals[0]}`);
     }
-    const client = fixtureName(args.values.client);
+    const v = args.values;
+    if (v.clienthello !== true) {
+      if (v.client !== undefined || v.json !== undefined) {
+        throw new UsageError('--client and --json go with --clienthello');
+      }
+      return runHandshakeDemo(await loadProvider(v.provider), io);
+    }
+    const client = fixtureName(v.client);
     const bytes = tlsBytesFromFile(await readFile(new URL(`${client}.hex`, fixturesDir)));
-    if (args.values.json === true) {
+    if (v.json === true) {
       showRecords(bytes, { json: true, full: false }, io);
       return ExitCode.ok;
     }
@@ -63,6 +100,84 @@ export const demo: Command = {
     return ExitCode.ok;
   },
 };
+
+/** Bounds every wait of the demo: a handshake on loopback takes milliseconds. */
+const DEMO_TIMEOUT_MS = 30_000;
+
+async function runHandshakeDemo(provider: CryptoProvider, io: Io): Promise<ExitCode> {
+  const certs = makeDemoCertificates();
+  io.stdout(
+    `Made in memory: a root CA "CN=${certs.ca.name}" and a server certificate for ${certs.server.name}\n` +
+      'and 127.0.0.1 that it issued (ECDSA P-256, valid for a day). The client trusts only that CA.\n',
+  );
+  const server = createServer(
+    { cert: certs.server.cert, key: certs.server.key, ALPNProtocols: ['http/1.1'], provider },
+    (socket) => {
+      socket.on('error', () => {}); // reported by the client side
+      serveHttp(socket, demoResponse);
+    },
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  try {
+    for (const version of ['TLSv1.3', 'TLSv1.2'] as const) {
+      io.stdout(`\n=== ${version}: tlskit client -> tlskit server on 127.0.0.1:${port} ===\n\n`);
+      await demoConnection(io, {
+        host: '127.0.0.1',
+        port,
+        servername: 'localhost',
+        ca: certs.ca.cert,
+        alpn: ['h2', 'http/1.1'],
+        maxVersion: version,
+        provider,
+      });
+    }
+  } finally {
+    await new Promise<void>((resolve) => {
+      setTimeout(resolve, 1000).unref();
+      server.close(() => resolve());
+    });
+  }
+  return ExitCode.ok;
+}
+
+async function demoConnection(io: Io, setup: ClientSetup): Promise<void> {
+  const tracer = new Tracer('client');
+  const socket = openClient({ ...setup, onMessage: (m) => io.stdout(tracer.format(m)) });
+  try {
+    await secureConnected(socket, DEMO_TIMEOUT_MS);
+    io.stdout(`\nNegotiated:\n${formatNegotiated(negotiated(socket))}`);
+    const request = httpGet('/', 'localhost');
+    io.stdout(`\nHTTP/1.1 request, sent encrypted:\n${indent(request)}`);
+    socket.write(request);
+    const response = await readAll(socket, DEMO_TIMEOUT_MS);
+    io.stdout(`\nHTTP/1.1 response from the server:\n${indent(response)}`);
+  } finally {
+    socket.destroy();
+  }
+}
+
+/** The demo server's answer: what it saw of the connection, as plain text. */
+function demoResponse(socket: TLSSocket, requestLine: string): string {
+  const p = negotiated(socket);
+  const body =
+    `Hello from the tlskit server. You sent "${requestLine}" over ${p.version} with\n` +
+    `${p.cipher}, key exchange ${p.group}, ALPN ${p.alpn ?? '(none)'}, SNI ${p.servername ?? '(none)'}.\n`;
+  return `HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+}
+
+function indent(text: string): string {
+  return `${text
+    .replace(/\r\n/g, '\n')
+    .trimEnd()
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n')}\n`;
+}
 
 function fixtureName(value: OptionValue): DemoFixture {
   if (value === undefined) return 'chromium';

@@ -63,14 +63,20 @@ ${rows}
   return `HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
 }
 
-/** Answers one request once its header block has arrived (bounded at 64 KiB). */
-function serveHttp(socket: TLSSocket): void {
+/**
+ * Answers one HTTP/1.1 request with `respond(socket, requestLine)` once its header block has
+ * arrived (bounded at 64 KiB), then closes.
+ */
+export function serveHttp(
+  socket: TLSSocket,
+  respond: (socket: TLSSocket, requestLine: string) => string = httpPage,
+): void {
   let head = '';
   socket.on('data', (chunk: Buffer) => {
     head += chunk.toString('latin1');
     if (head.includes('\r\n\r\n') || head.length > 65_536) {
       socket.removeAllListeners('data');
-      socket.end(httpPage(socket, head.split('\r\n')[0] ?? ''));
+      socket.end(respond(socket, head.split('\r\n')[0] ?? ''));
     }
   });
   socket.on('end', () => socket.end());

@@ -25,6 +25,9 @@ const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 const names = (table: Readonly<Record<string, number>>, values: readonly number[]): string =>
   values.map((v) => nameOf(table, v)).join(', ');
+// The registry spells versions TLSv1_3; people (and node:tls) write TLSv1.3.
+const versionNames = (values: readonly number[]): string =>
+  names(ProtocolVersion, values).replace(/TLSv1_(\d)/g, 'TLSv1.$1');
 
 /** The subject of a DER certificate, or why it could not be read. */
 export function certificateSubject(der: Uint8Array): string {
@@ -62,7 +65,14 @@ export class Tracer {
 
   #fields(trace: MessageTrace): [string, string][] {
     if (trace.type === 'change_cipher_spec') {
-      return [['note', 'middlebox compatibility (RFC 8446 D.4) or TLS 1.2 key change']];
+      return [
+        [
+          'note',
+          this.#protocol === 'tls13'
+            ? 'no meaning in TLS 1.3: sent for middlebox compatibility (RFC 8446 D.4)'
+            : 'what follows uses the negotiated keys (RFC 5246 7.1)',
+        ],
+      ];
     }
     let message: HandshakeMessage;
     try {
@@ -83,8 +93,8 @@ export class Tracer {
           [
             'versions',
             versions !== undefined && 'versions' in versions
-              ? names(ProtocolVersion, versions.versions)
-              : nameOf(ProtocolVersion, message.legacyVersion),
+              ? versionNames(versions.versions)
+              : versionNames([message.legacyVersion]),
           ],
           ['cipher suites', names(CipherSuite, message.cipherSuites)],
           ['groups', groupsOf(ext)],
@@ -115,13 +125,19 @@ export class Tracer {
           message.isHelloRetryRequest
             ? ['HelloRetryRequest', 'the server wants another key share (RFC 8446 4.1.4)']
             : ['random', hex(message.random)],
-          ['version', nameOf(ProtocolVersion, version)],
+          ['version', versionNames([version])],
           ['cipher suite', nameOf(CipherSuite, message.cipherSuite)],
           ['key share', share],
           [
             'selected group',
             ks !== undefined && 'selectedGroup' in ks
               ? nameOf(NamedGroup, ks.selectedGroup)
+              : undefined,
+          ],
+          [
+            'note',
+            this.#protocol === 'tls13' && !message.isHelloRetryRequest
+              ? 'every message after this one is encrypted (RFC 8446 2)'
               : undefined,
           ],
         ]);

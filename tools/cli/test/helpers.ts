@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { type PeerProcess, runPeer, spawnPeer } from '@tlskit/interop';
 import { runCli } from '../src/cli.js';
 
 /** The repository root, where `pnpm tlskit` runs. */
@@ -114,4 +115,55 @@ export function opensslCipherCodes(output: string): number[] {
   return [...output.matchAll(/0x([0-9A-F]{2}),0x([0-9A-F]{2})/gi)].map((m) =>
     Number.parseInt(`${m[1]}${m[2]}`, 16),
   );
+}
+
+/** The command that runs the CLI as `pnpm tlskit` does: node with the source condition and tsx. */
+export const cliCommand = {
+  command: process.execPath,
+  args: ['--conditions=tlskit-source', '--import', 'tsx', mainPath] as readonly string[],
+};
+
+/**
+ * Runs the CLI as a child process without blocking this one (so servers in the test process
+ * keep answering), with a deadline; the process is killed if it is still running then.
+ */
+export async function runCliAsync(
+  argv: readonly string[],
+  options: { input?: string; timeoutMs?: number } = {},
+): Promise<CliRun> {
+  const run = await runPeer(cliCommand.command, [...cliCommand.args, ...argv], {
+    name: `tlskit ${argv[0] ?? ''}`,
+    cwd: repoRoot,
+    timeoutMs: options.timeoutMs ?? 45_000,
+    ...(options.input === undefined ? {} : { input: options.input }),
+  });
+  if (run.timedOut) throw new Error(`tlskit ${argv.join(' ')} timed out: ${run.stderr}`);
+  return { status: run.code, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** A running `tlskit serve` and the port it printed. */
+export interface ServeProcess {
+  readonly port: number;
+  readonly process: PeerProcess;
+}
+
+/** Starts `tlskit serve ...argv --port 0` and waits (bounded) for its `listening on` line. */
+export async function startServe(argv: readonly string[]): Promise<ServeProcess> {
+  const peer = spawnPeer(
+    cliCommand.command,
+    [...cliCommand.args, 'serve', '--port', '0', ...argv],
+    {
+      name: 'tlskit serve',
+      cwd: repoRoot,
+    },
+  );
+  try {
+    const match = await peer.waitForOutput(/^listening on 127\.0\.0\.1:(\d+)$/m, {
+      timeoutMs: 30_000,
+    });
+    return { port: Number(match[1]), process: peer };
+  } catch (error) {
+    await peer.stop();
+    throw error;
+  }
 }
