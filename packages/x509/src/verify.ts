@@ -97,7 +97,7 @@ class Validation {
   readonly profile: Profile;
   readonly purpose: string | null;
   readonly maxIntermediates: number;
-  readonly keyUsage: number;
+  keyUsage: number;
   readonly crls: Crl[];
   signatureChecks: number;
   pathBuildSteps: number;
@@ -136,10 +136,12 @@ class Validation {
       throw new TypeError(`verifyChain: purpose must be serverAuth, clientAuth, an OID or null`);
     }
     this.maxIntermediates = options.maxIntermediates ?? 8;
-    this.keyUsage = (options.keyUsage ?? []).reduce(
-      (mask, usage) => mask | (1 << keyUsageBit[usage]),
-      0,
-    );
+    this.keyUsage = 0;
+    for (const usage of options.keyUsage ?? []) {
+      const bit = keyUsageBit[usage];
+      if (bit === undefined) throw new TypeError(`verifyChain: unknown keyUsage ${String(usage)}`);
+      this.keyUsage |= 1 << bit;
+    }
     this.signatureChecks = options.limits?.signatureChecks ?? 100;
     this.pathBuildSteps = options.limits?.pathBuildSteps ?? 1000;
     this.budget = { remaining: options.limits?.nameConstraintChecks ?? 65536 };
@@ -166,7 +168,7 @@ class Validation {
     }
   }
 
-  /** Issuer candidates for `child`: trust anchors first, then intermediates, best key-id match first. */
+  /** Issuer candidates for `child`: trust anchors first, then intermediates; a different key id rules one out. */
   candidates(child: Certificate, path: readonly Certificate[]): Candidate[] {
     const out: Candidate[] = [];
     const inPath = new Set(path.map((c) => derKey(c.der)));
