@@ -6,7 +6,7 @@
  * stored. The Simple 1-RTT section is also checked value by value against RFC 8448 section 3.
  */
 import { createDecipheriv, type DecipherGCM } from 'node:crypto';
-import { type AeadName, createNobleProvider, type HashName, type KeyShare } from '@tlskit/crypto';
+import type { AeadName, HashName, KeyShare } from '@tlskit/crypto';
 import { describe, expect, it } from 'vitest';
 import {
   BadFinishedError,
@@ -20,6 +20,7 @@ import {
   TranscriptHash,
   trafficKeys,
 } from '../src/index.js';
+import { type CreateProvider, PROVIDERS } from './providers.js';
 import {
   bytesOf,
   type HandshakeMessage,
@@ -104,8 +105,6 @@ class Reader {
   }
 }
 
-const provider = createNobleProvider();
-
 interface Replayed {
   readonly clientRandom: Uint8Array;
   readonly sharedSecret: Uint8Array;
@@ -120,10 +119,12 @@ interface Psk {
 }
 
 /**
- * Drives the key schedule the way a client does, checking every derived value against the
- * recorded traffic of `section`. Returns the secrets for value checks and the list of checks made.
+ * Drives the key schedule the way a client does, on providers made by `create`, checking every
+ * derived value against the recorded traffic of `section`. Returns the secrets for value checks
+ * and the list of checks made.
  */
 async function replay(
+  create: CreateProvider,
   section: VecSection,
   psk?: Psk,
   serverFlightForTranscript?: Uint8Array,
@@ -131,7 +132,10 @@ async function replay(
   const values: Record<string, Uint8Array> = {};
   const checks: string[] = [];
   const random = recordedRandom(bytesOf(section, 'Client_RNG_Pool'));
-  const client = createNobleProvider({ randomBytes: random });
+  // Key shares draw from the recorded pool (every provider takes injected randomness for key
+  // generation); the key schedule itself uses no randomness.
+  const client = create({ randomBytes: random });
+  const provider = create();
 
   const [chRecord] = splitRecords(bytesOf(section, 'Record_ClientHello_1'));
   const ch1 = chRecord!.fragment;
@@ -354,134 +358,152 @@ const RFC8448_SIMPLE: Record<string, string> = {
 const RFC8448_RESUMED_EE =
   '080000280026000a00140012001d00170018001901000101010201030104001c00024001000000000' + '02a0000';
 
-describe('RFC 8448 traces replayed through the key schedule', () => {
-  it('derives every secret, key, IV and Finished value of the Simple 1-RTT handshake (RFC 8448 3)', async () => {
-    const { sharedSecret, values, checks } = await replay(section('Simple_1RTT_Handshake'));
-    expect(sharedSecret).toEqual(h(RFC8448_SIMPLE.sharedSecret!));
-    expect(values.serverFinished).toEqual(
-      h('140000209b9b141d906337fbd2cbdce71df4deda4ab42c309572cb7fffee5454b78f0718'),
-    );
-    expect(values.clientFinished).toEqual(
-      h('14000020a8ec436d677634ae525ac1fcebe11a039ec17694fac6e98527b642f2edd5ce61'),
-    );
-    for (const [name, want] of Object.entries(RFC8448_SIMPLE)) {
-      if (name === 'sharedSecret') continue;
-      expect({ name, value: values[name] }).toEqual({ name, value: h(want) });
+describe.each(PROVIDERS)(
+  'RFC 8448 traces replayed through the key schedule (%s provider)',
+  (_name, create) => {
+    it('derives every secret, key, IV and Finished value of the Simple 1-RTT handshake (RFC 8448 3)', async () => {
+      const { sharedSecret, values, checks } = await replay(
+        create,
+        section('Simple_1RTT_Handshake'),
+      );
+      expect(sharedSecret).toEqual(h(RFC8448_SIMPLE.sharedSecret!));
+      expect(values.serverFinished).toEqual(
+        h('140000209b9b141d906337fbd2cbdce71df4deda4ab42c309572cb7fffee5454b78f0718'),
+      );
+      expect(values.clientFinished).toEqual(
+        h('14000020a8ec436d677634ae525ac1fcebe11a039ec17694fac6e98527b642f2edd5ce61'),
+      );
+      for (const [name, want] of Object.entries(RFC8448_SIMPLE)) {
+        if (name === 'sharedSecret') continue;
+        expect({ name, value: values[name] }).toEqual({ name, value: h(want) });
+      }
+      expect(checks).toEqual([
+        'server handshake records',
+        'server Finished',
+        'client Finished',
+        'NewSessionTicket record',
+        'Record_Client_AppData',
+        'Record_Server_AppData',
+        'Record_Client_CloseNotify',
+        'Record_Server_CloseNotify',
+      ]);
+    });
+
+    it('derives the ticket PSK of the Simple handshake that the resumed client stored (RFC 8448 3, 4)', async () => {
+      const { values } = await replay(create, section('Simple_1RTT_Handshake'));
+      expect(values.ticketNonce).toEqual(h('0000'));
+      // The recorded client's session data holds the PSK as a DER OCTET STRING (04 20 ...).
+      const stored = section('Resumed_0RTT_Handshake').get('Client_SessionData')!.toLowerCase();
+      expect(stored).toContain(`0420${Buffer.from(values.ticketPsk!).toString('hex')}`);
+    });
+
+    it('replays the resumed 0-RTT handshake: res binder, early data, EndOfEarlyData (RFC 8448 4)', async () => {
+      const simple = await replay(create, section('Simple_1RTT_Handshake'));
+      // The file mixes two runs here: its server flight record is Botan's, whose
+      // EncryptedExtensions has no server_name, while its Message_Server_Finished and client
+      // Finished record are RFC 8448's, whose EncryptedExtensions echoes server_name. The records
+      // open with our keys either way; the RFC's Finished values need the RFC's messages.
+      const resumed = section('Resumed_0RTT_Handshake');
+      const psk = {
+        kind: 'resumption',
+        secret: simple.values.ticketPsk!,
+        hash: 'SHA-256',
+      } as const;
+      const rfcServerFlight = h(RFC8448_RESUMED_EE + resumed.get('Message_Server_Finished')!);
+      const { values, checks } = await replay(create, resumed, psk, rfcServerFlight);
+      expect(values.serverFinished).toEqual(bytesOf(resumed, 'Message_Server_Finished'));
+      expect(checks).toEqual([
+        'PSK binder',
+        '0-RTT data',
+        'server handshake records',
+        'server Finished',
+        'client Finished',
+        'Record_Client_AppData',
+        'Record_Server_AppData',
+        'Record_Client_CloseNotify',
+        'Record_Server_CloseNotify',
+      ]);
+    });
+
+    for (const name of [
+      'HelloRetryRequest_Handshake',
+      'Client_Authentication_Handshake',
+      'Middlebox_Compatibility_Mode',
+      'RawPublicKey_With_Client_Authentication',
+    ]) {
+      it(`replays ${name}: handshake and application records open, both Finished values match`, async () => {
+        const s = section(name);
+        const { values, checks } = await replay(create, s);
+        expect(values.serverFinished).toEqual(bytesOf(s, 'Message_Server_Finished'));
+        expect(checks).toContain('server handshake records');
+        expect(checks).toContain('client Finished');
+        expect(checks).toContain('Record_Server_CloseNotify');
+        if (name.startsWith('HelloRetryRequest'))
+          expect(checks).toContain('HelloRetryRequest message_hash');
+      });
     }
-    expect(checks).toEqual([
-      'server handshake records',
-      'server Finished',
-      'client Finished',
-      'NewSessionTicket record',
-      'Record_Client_AppData',
-      'Record_Server_AppData',
-      'Record_Client_CloseNotify',
-      'Record_Server_CloseNotify',
-    ]);
-  });
 
-  it('derives the ticket PSK of the Simple handshake that the resumed client stored (RFC 8448 3, 4)', async () => {
-    const { values } = await replay(section('Simple_1RTT_Handshake'));
-    expect(values.ticketNonce).toEqual(h('0000'));
-    // The recorded client's session data holds the PSK as a DER OCTET STRING (04 20 ...).
-    const stored = section('Resumed_0RTT_Handshake').get('Client_SessionData')!.toLowerCase();
-    expect(stored).toContain(`0420${Buffer.from(values.ticketPsk!).toString('hex')}`);
-  });
-
-  it('replays the resumed 0-RTT handshake: res binder, early data, EndOfEarlyData (RFC 8448 4)', async () => {
-    const simple = await replay(section('Simple_1RTT_Handshake'));
-    // The file mixes two runs here: its server flight record is Botan's, whose
-    // EncryptedExtensions has no server_name, while its Message_Server_Finished and client
-    // Finished record are RFC 8448's, whose EncryptedExtensions echoes server_name. The records
-    // open with our keys either way; the RFC's Finished values need the RFC's messages.
-    const resumed = section('Resumed_0RTT_Handshake');
-    const psk = { kind: 'resumption', secret: simple.values.ticketPsk!, hash: 'SHA-256' } as const;
-    const rfcServerFlight = h(RFC8448_RESUMED_EE + resumed.get('Message_Server_Finished')!);
-    const { values, checks } = await replay(resumed, psk, rfcServerFlight);
-    expect(values.serverFinished).toEqual(bytesOf(resumed, 'Message_Server_Finished'));
-    expect(checks).toEqual([
-      'PSK binder',
-      '0-RTT data',
-      'server handshake records',
-      'server Finished',
-      'client Finished',
-      'Record_Client_AppData',
-      'Record_Server_AppData',
-      'Record_Client_CloseNotify',
-      'Record_Server_CloseNotify',
-    ]);
-  });
-
-  for (const name of [
-    'HelloRetryRequest_Handshake',
-    'Client_Authentication_Handshake',
-    'Middlebox_Compatibility_Mode',
-    'RawPublicKey_With_Client_Authentication',
-  ]) {
-    it(`replays ${name}: handshake and application records open, both Finished values match`, async () => {
-      const s = section(name);
-      const { values, checks } = await replay(s);
+    it('replays an external PSK with (EC)DHE: ext binder (Botan extra trace)', async () => {
+      const s = section('Externally_Provided_PSK_with_Ephemeral_Key');
+      const { values, checks } = await replay(create, s, {
+        kind: 'external',
+        secret: bytesOf(s, 'PskSecret'),
+        hash: 'SHA-256',
+      });
       expect(values.serverFinished).toEqual(bytesOf(s, 'Message_Server_Finished'));
-      expect(checks).toContain('server handshake records');
-      expect(checks).toContain('client Finished');
-      expect(checks).toContain('Record_Server_CloseNotify');
-      if (name.startsWith('HelloRetryRequest'))
-        expect(checks).toContain('HelloRetryRequest message_hash');
+      expect(checks).toEqual([
+        'PSK binder',
+        'server handshake records',
+        'server Finished',
+        'client Finished',
+        'Record_Client_AppData',
+        'Record_Server_AppData',
+        'Record_Client_CloseNotify',
+        'Record_Server_CloseNotify',
+      ]);
     });
-  }
 
-  it('replays an external PSK with (EC)DHE: ext binder (Botan extra trace)', async () => {
-    const s = section('Externally_Provided_PSK_with_Ephemeral_Key');
-    const { values, checks } = await replay(s, {
-      kind: 'external',
-      secret: bytesOf(s, 'PskSecret'),
-      hash: 'SHA-256',
+    it('rejects the external PSK binder when the PSK is treated as a resumption PSK', async () => {
+      const s = section('Externally_Provided_PSK_with_Ephemeral_Key');
+      await expect(
+        replay(create, s, { kind: 'resumption', secret: bytesOf(s, 'PskSecret'), hash: 'SHA-256' }),
+      ).rejects.toThrow();
     });
-    expect(values.serverFinished).toEqual(bytesOf(s, 'Message_Server_Finished'));
-    expect(checks).toEqual([
-      'PSK binder',
-      'server handshake records',
-      'server Finished',
-      'client Finished',
-      'Record_Client_AppData',
-      'Record_Server_AppData',
-      'Record_Client_CloseNotify',
-      'Record_Server_CloseNotify',
-    ]);
-  });
 
-  it('rejects the external PSK binder when the PSK is treated as a resumption PSK', async () => {
-    const s = section('Externally_Provided_PSK_with_Ephemeral_Key');
-    await expect(
-      replay(s, { kind: 'resumption', secret: bytesOf(s, 'PskSecret'), hash: 'SHA-256' }),
-    ).rejects.toThrow();
-  });
+    it('throws BadFinishedError with decrypt_error for a Finished that differs in one bit', () => {
+      const good = h(RFC8448_SIMPLE.clientFinishedKey!);
+      const bad = good.slice();
+      bad[31]! ^= 1;
+      let caught: unknown;
+      try {
+        checkFinished('client Finished', good, bad);
+      } catch (e) {
+        caught = e;
+      }
+      expect(caught).toBeInstanceOf(BadFinishedError);
+      expect(caught).toMatchObject({ code: 'ERR_BAD_FINISHED', alert: 51 });
+    });
 
-  it('throws BadFinishedError with decrypt_error for a Finished that differs in one bit', () => {
-    const good = h(RFC8448_SIMPLE.clientFinishedKey!);
-    const bad = good.slice();
-    bad[31]! ^= 1;
-    let caught: unknown;
-    try {
-      checkFinished('client Finished', good, bad);
-    } catch (e) {
-      caught = e;
-    }
-    expect(caught).toBeInstanceOf(BadFinishedError);
-    expect(caught).toMatchObject({ code: 'ERR_BAD_FINISHED', alert: 51 });
-  });
-
-  it('gives the same exporter output for no context and an empty context (RFC 8446 7.5)', () => {
-    const secret = h(RFC8448_SIMPLE.exporterMaster!);
-    const a = exportKeyingMaterial(provider, 'SHA-256', secret, 'EXPERIMENTAL test', undefined, 32);
-    const b = exportKeyingMaterial(
-      provider,
-      'SHA-256',
-      secret,
-      'EXPERIMENTAL test',
-      new Uint8Array(0),
-      32,
-    );
-    expect(a).toEqual(b);
-  });
-});
+    it('gives the same exporter output for no context and an empty context (RFC 8446 7.5)', () => {
+      const provider = create();
+      const secret = h(RFC8448_SIMPLE.exporterMaster!);
+      const a = exportKeyingMaterial(
+        provider,
+        'SHA-256',
+        secret,
+        'EXPERIMENTAL test',
+        undefined,
+        32,
+      );
+      const b = exportKeyingMaterial(
+        provider,
+        'SHA-256',
+        secret,
+        'EXPERIMENTAL test',
+        new Uint8Array(0),
+        32,
+      );
+      expect(a).toEqual(b);
+    });
+  },
+);
