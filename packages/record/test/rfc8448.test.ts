@@ -1,4 +1,6 @@
-import { nobleProvider } from '@tlskit/crypto';
+import { type CryptoProvider, createNobleProvider } from '@tlskit/crypto';
+import { createNodeProvider } from '@tlskit/crypto/node';
+import { createWebCryptoProvider } from '@tlskit/crypto/webcrypto';
 import { ContentType } from '@tlskit/wire';
 import { describe, expect, it } from 'vitest';
 import {
@@ -13,9 +15,16 @@ import { drain } from './drain.js';
 
 const traces = loadTraces();
 
-function protection(trace: Trace, key: TrafficKey): Promise<Tls13RecordProtection> {
-  return Tls13RecordProtection.create(nobleProvider, trace.aead, key.key, key.iv);
-}
+/**
+ * Every crypto provider (issue 7). TLS 1.3 record protection draws no randomness (the nonce is
+ * the IV XOR the sequence number, RFC 8446 5.3), so each provider must reproduce the recorded
+ * bytes exactly.
+ */
+const PROVIDERS: readonly (readonly [string, CryptoProvider])[] = [
+  ['noble', createNobleProvider()],
+  ['node', createNodeProvider()],
+  ['webcrypto', createWebCryptoProvider()],
+];
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {
   return Uint8Array.from(Buffer.concat(parts));
@@ -54,6 +63,12 @@ describe('RFC 8448 traces', () => {
   it('covers all seven traces', () => {
     expect(traces.map((t) => t.name)).toHaveLength(7);
   });
+});
+
+describe.each(PROVIDERS)('RFC 8448 traces (%s provider)', (_name, provider) => {
+  function protection(trace: Trace, key: TrafficKey): Promise<Tls13RecordProtection> {
+    return Tls13RecordProtection.create(provider, trace.aead, key.key, key.iv);
+  }
 
   for (const trace of traces) {
     describe(trace.name, () => {
