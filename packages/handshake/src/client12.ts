@@ -1,10 +1,3 @@
-/**
- * The TLS 1.2 client states (RFC 5246 7.3, ECDHE per RFC 8422), entered from the TLS 1.3
- * client's ExpectServerHello when the server answers without supported_versions.
- * ExpectCertificate12 -> ExpectServerKeyExchange -> ExpectCertificateRequestOrDone ->
- * (our flight) -> ExpectServerFinished12 -> ClientConnected12.
- */
-import type { PublicKey } from '@tlskit/crypto';
 import { checkFinished, tls12FinishedVerifyData } from '@tlskit/key-schedule';
 import {
   AlertDescription,
@@ -37,7 +30,6 @@ import {
   unexpected,
 } from './errors.js';
 import { established12 } from './exporter.js';
-import type { ChainAccepted } from './proofs.js';
 import {
   chooseScheme12,
   deriveKeys12,
@@ -48,9 +40,10 @@ import {
   scheme12FitsKey,
   serverKeyExchangeContent,
   suite12,
+  sendFinished12,
   Transcript12,
 } from './tls12.js';
-import { acceptChain, leafPublicKey } from './verify.js';
+import { checkPeerChain, type PeerChain } from './verify.js';
 
 /** What the ClientHello left for the TLS 1.2 states. */
 export interface ClientHello12Context {
@@ -184,17 +177,18 @@ class ExpectCertificate12 implements State {
       throw decodeErrorMissing('server sent an empty Certificate');
     const { engine, config } = this.f;
     const chain = cert.certificateList.map((c) => c.slice());
-    const accepted = await acceptChain(config.chain, chain, {
+    const peer = await checkPeerChain(engine.provider, config.chain, chain, {
       serverName: config.options.serverName,
       now: engine.now(),
       peer: 'server',
     });
-    const key = await leafPublicKey(engine.provider, chain[0]!);
-    if (!keyFitsAuth(key, this.f.suite.auth)) {
-      throw illegalParameter(`a ${key.type} certificate cannot authenticate ${this.f.suite.name}`);
+    if (!keyFitsAuth(peer.key, this.f.suite.auth)) {
+      throw illegalParameter(
+        `a ${peer.key.type} certificate cannot authenticate ${this.f.suite.name}`,
+      );
     }
     this.f.transcript.update(m.raw);
-    return new ExpectServerKeyExchange(this.f, chain, accepted, key);
+    return new ExpectServerKeyExchange(this.f, peer);
   }
 }
 
@@ -202,9 +196,7 @@ class ExpectServerKeyExchange implements State {
   readonly name = 'ExpectServerKeyExchange';
   constructor(
     private readonly f: Flight12,
-    private readonly chain: readonly Uint8Array[],
-    private readonly accepted: ChainAccepted,
-    private readonly key: PublicKey,
+    private readonly peer: PeerChain,
   ) {}
 
   async handle(m: RawMessage): Promise<State> {
@@ -220,7 +212,7 @@ class ExpectServerKeyExchange implements State {
     }
     if (
       !config.signatureSchemes12.includes(ske.algorithm) ||
-      !scheme12FitsKey(ske.algorithm, this.key)
+      !scheme12FitsKey(ske.algorithm, this.peer.key)
     ) {
       throw illegalParameter(
         `ServerKeyExchange scheme 0x${ske.algorithm.toString(16)} was not offered`,
@@ -231,13 +223,13 @@ class ExpectServerKeyExchange implements State {
       this.f.serverRandom,
       encodeServerEcdhParams(ske),
     );
-    if (!(await engine.provider.verify(ske.algorithm, this.key, content, ske.signature))) {
+    if (!(await engine.provider.verify(ske.algorithm, this.peer.key, content, ske.signature))) {
       throw decryptError('ServerKeyExchange signature does not verify');
     }
     this.f.transcript.update(m.raw);
     const server: ServerAuth12 = {
-      chain: this.chain,
-      verified: this.accepted.verified,
+      chain: this.peer.chain,
+      verified: this.peer.accepted.verified,
       scheme: ske.algorithm,
       group: ske.namedCurve,
       share: ske.publicKey.slice(),
@@ -324,16 +316,7 @@ async function sendClientFlight(
     });
     transcript.update(cv.raw);
   }
-  await engine.changeWriteProtection(keys.clientWrite);
-  const verifyData = tls12FinishedVerifyData(
-    p,
-    suite.hash,
-    keys.masterSecret,
-    'client',
-    transcript.hash.digest(),
-  );
-  const fin = await engine.sendHandshake({ type: HandshakeType.finished, verifyData });
-  transcript.update(fin.raw);
+  await sendFinished12(engine, transcript, suite, keys, 'client');
   const next = new ExpectServerFinished12(f, server, keys, false);
   engine.expectChangeCipherSpec(async () => next.changeCipherSpec());
   return next;
@@ -382,17 +365,7 @@ class ExpectServerFinished12 implements State {
     );
     checkFinished('server Finished', expected, fin.verifyData);
     transcript.update(m.raw);
-    if (this.resumed) {
-      await engine.changeWriteProtection(this.keys.clientWrite);
-      const verifyData = tls12FinishedVerifyData(
-        p,
-        suite.hash,
-        this.keys.masterSecret,
-        'client',
-        transcript.hash.digest(),
-      );
-      await engine.sendHandshake({ type: HandshakeType.finished, verifyData });
-    }
+    if (this.resumed) await sendFinished12(engine, transcript, suite, this.keys, 'client');
     const group = this.server.group;
     engine.established(
       {

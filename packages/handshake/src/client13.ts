@@ -2,7 +2,7 @@
  * The TLS 1.3 client as typestate (RFC 8446 section 2, figure 1): each state is a class with one
  * job, holding exactly what it needs, and returns the next state.
  */
-import type { KeyShare, PublicKey } from '@tlskit/crypto';
+import type { KeyShare } from '@tlskit/crypto';
 import {
   type Certificate13,
   CipherSuite,
@@ -50,7 +50,6 @@ import {
 import type { Session12, Session13 } from './events.js';
 import type { CertificateEntry, ClientOptions } from './options.js';
 import {
-  type ChainAccepted,
   certificateVerifyContent,
   type FinishedVerified,
   isTls13SignatureScheme,
@@ -60,7 +59,7 @@ import {
   verifyFinished,
 } from './proofs.js';
 import { type Suite13, suite13 } from './suites.js';
-import { acceptChain, type ChainPolicy, leafPublicKey } from './verify.js';
+import { type ChainPolicy, checkPeerChain, type PeerChain } from './verify.js';
 
 /** Client settings resolved once from the options. */
 export interface ClientConfig {
@@ -537,22 +536,13 @@ class ExpectCertificate implements State {
     for (const e of cert.certificateList) checkExtensionsAllowed(e.extensions, 'certificate', []);
     const chain = cert.certificateList.map((e) => e.data.slice());
     const { engine, config } = this.hello;
-    const accepted = await acceptChain(config.chain, chain, {
+    const peer = await checkPeerChain(engine.provider, config.chain, chain, {
       serverName: config.options.serverName,
       now: engine.now(),
       peer: 'server',
     });
-    const key = await leafPublicKey(engine.provider, chain[0]!);
     this.hello.transcript.update(m.raw);
-    return new ExpectCertificateVerify(
-      this.hello,
-      this.keys,
-      this.negotiated,
-      this.request,
-      chain,
-      accepted,
-      key,
-    );
+    return new ExpectCertificateVerify(this.hello, this.keys, this.negotiated, this.request, peer);
   }
 }
 
@@ -563,9 +553,7 @@ class ExpectCertificateVerify implements State {
     private readonly keys: HandshakeKeys,
     private readonly negotiated: Negotiated,
     private readonly request: ClientAuthRequest | undefined,
-    private readonly chain: readonly Uint8Array[],
-    private readonly accepted: ChainAccepted,
-    private readonly key: PublicKey,
+    private readonly peer: PeerChain,
   ) {}
 
   async handle(m: RawMessage): Promise<State> {
@@ -575,15 +563,15 @@ class ExpectCertificateVerify implements State {
       hello.engine.provider,
       'server',
       hello.config.signatureSchemes,
-      this.key,
+      this.peer.key,
       cv.algorithm,
       cv.signature,
       hello.transcript.digest(),
     );
     hello.transcript.update(m.raw);
     return new ExpectFinished(hello, this.keys, this.negotiated, this.request, {
-      chain: this.chain,
-      verified: this.accepted.verified,
+      chain: this.peer.chain,
+      verified: this.peer.accepted.verified,
       scheme: proof.scheme,
     });
   }

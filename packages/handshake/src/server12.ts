@@ -5,7 +5,7 @@
  * ExpectClientKeyExchange -> ExpectClientCertificateVerify12 -> ExpectClientFinished12 ->
  * ServerConnected12.
  */
-import type { KeyShare, PublicKey } from '@tlskit/crypto';
+import type { KeyShare } from '@tlskit/crypto';
 import { checkFinished, tls12FinishedVerifyData } from '@tlskit/key-schedule';
 import {
   AlertDescription,
@@ -26,6 +26,7 @@ import {
   type ServerKeyExchange,
   type SignatureScheme,
 } from '@tlskit/wire';
+import { certificatesFor } from './certificate-selection.js';
 import { alpnBytes, alpnNames, expectMessage, hostName, type RawMessage } from './codec.js';
 import type { Engine, State } from './engine.js';
 import {
@@ -38,7 +39,6 @@ import {
 } from './errors.js';
 import { established12 } from './exporter.js';
 import type { CertificateEntry } from './options.js';
-import type { ChainAccepted } from './proofs.js';
 import { decodeTicketState, encodeTicketState, type TicketState } from './tickets.js';
 import type { ServerConfig } from './server13.js';
 import {
@@ -52,9 +52,10 @@ import {
   scheme12FitsKey,
   serverKeyExchangeContent,
   suite12,
+  sendFinished12,
   Transcript12,
 } from './tls12.js';
-import { acceptChain, leafPublicKey } from './verify.js';
+import { checkPeerChain, type PeerChain } from './verify.js';
 
 interface Flight12 {
   readonly engine: Engine;
@@ -197,7 +198,7 @@ async function resume12(
 /** [NewSessionTicket], ChangeCipherSpec, Finished: the server's last flight (full or resumed). */
 async function finishServerFlight(f: Flight12, keys: Keys12): Promise<void> {
   const { engine, config, transcript, suite } = f;
-  const p = engine.provider;
+  const _p = engine.provider;
   if (f.issueTicket && config.sealer !== undefined) {
     const ticket = await config.sealer.seal(sessionState(f, keys.masterSecret));
     const nst = await engine.sendHandshake({
@@ -208,26 +209,7 @@ async function finishServerFlight(f: Flight12, keys: Keys12): Promise<void> {
     });
     transcript.update(nst.raw);
   }
-  await engine.changeWriteProtection(keys.serverWrite);
-  const verifyData = tls12FinishedVerifyData(
-    p,
-    suite.hash,
-    keys.masterSecret,
-    'server',
-    transcript.hash.digest(),
-  );
-  const fin = await engine.sendHandshake({ type: HandshakeType.finished, verifyData });
-  transcript.update(fin.raw);
-}
-
-function hostMatches(pattern: string, name: string): boolean {
-  const p = pattern.toLowerCase();
-  const n = name.toLowerCase();
-  if (p.startsWith('*.')) {
-    const dot = n.indexOf('.');
-    return dot > 0 && n.slice(dot + 1) === p.slice(2);
-  }
-  return p === n;
+  await sendFinished12(engine, transcript, suite, keys, 'server');
 }
 
 /** Our preferred suite the client offers that one of our certificates can authenticate. */
@@ -238,11 +220,7 @@ function chooseSuiteAndCertificate(
   serverName: string | undefined,
   schemes: readonly number[],
 ): { suite: Suite12; entry: CertificateEntry; scheme: number } {
-  const byName = (e: CertificateEntry): boolean =>
-    e.serverNames === undefined ||
-    (serverName !== undefined && e.serverNames.some((n) => hostMatches(n, serverName)));
-  const named = config.options.certificates.filter(byName);
-  const pool = named.length > 0 ? named : config.options.certificates;
+  const pool = certificatesFor(config.options.certificates, serverName);
   for (const code of config.suites12) {
     if (!ch.cipherSuites.includes(code as CipherSuite)) continue;
     const suite = suite12(code);
@@ -396,13 +374,6 @@ export async function negotiate12(
   return new ExpectClientKeyExchange(f, undefined);
 }
 
-/** The client's certificate, checked, waiting for its CertificateVerify. */
-interface ClientCert12 {
-  readonly chain: readonly Uint8Array[];
-  readonly accepted: ChainAccepted;
-  readonly key: PublicKey;
-}
-
 class ExpectClientCertificate12 implements State {
   readonly name = 'ExpectClientCertificate12';
   constructor(
@@ -421,13 +392,12 @@ class ExpectClientCertificate12 implements State {
       return new ExpectClientKeyExchange(this.f, undefined);
     }
     const chain = cert.certificateList.map((c) => c.slice());
-    const accepted = await acceptChain(config.chain, chain, {
+    const peer = await checkPeerChain(engine.provider, config.chain, chain, {
       serverName: this.f.serverName,
       now: engine.now(),
       peer: 'client',
     });
-    const key = await leafPublicKey(engine.provider, chain[0]!);
-    return new ExpectClientKeyExchange(this.f, { chain, accepted, key });
+    return new ExpectClientKeyExchange(this.f, peer);
   }
 }
 
@@ -435,7 +405,7 @@ class ExpectClientKeyExchange implements State {
   readonly name = 'ExpectClientKeyExchange';
   constructor(
     private readonly f: Flight12,
-    private readonly client: ClientCert12 | undefined,
+    private readonly client: PeerChain | undefined,
   ) {}
 
   async handle(m: RawMessage): Promise<State> {
@@ -465,7 +435,7 @@ class ExpectClientCertificateVerify12 implements State {
   readonly name = 'ExpectClientCertificateVerify12';
   constructor(
     private readonly f: Flight12,
-    private readonly client: ClientCert12,
+    private readonly client: PeerChain,
     private readonly keys: Keys12,
   ) {}
 

@@ -1,9 +1,3 @@
-/**
- * The TLS 1.3 server as typestate (RFC 8446 section 2): ExpectClientHello, then (after a
- * HelloRetryRequest) ExpectClientHello2, ExpectClientCertificate, ExpectClientCertificateVerify,
- * ExpectClientFinished, ServerConnected.
- */
-import type { PublicKey } from '@tlskit/crypto';
 import {
   CipherSuite,
   type ClientHello,
@@ -23,6 +17,7 @@ import {
   PskKeyExchangeMode,
   type SignatureScheme,
 } from '@tlskit/wire';
+import { certificatesFor } from './certificate-selection.js';
 import { certificate13, certificateMessage, chooseScheme } from './client13.js';
 import { alpnBytes, alpnNames, expectMessage, hostName, type RawMessage } from './codec.js';
 import {
@@ -48,7 +43,6 @@ import {
 } from './errors.js';
 import type { CertificateEntry, ServerOptions, TicketSealer } from './options.js';
 import {
-  type ChainAccepted,
   certificateVerifyContent,
   type FinishedVerified,
   isTls13SignatureScheme,
@@ -57,7 +51,7 @@ import {
 } from './proofs.js';
 import { type Suite13, suite13 } from './suites.js';
 import { decodeTicketState, encodeTicketState, type TicketState } from './tickets.js';
-import { acceptChain, type ChainPolicy, leafPublicKey } from './verify.js';
+import { type ChainPolicy, checkPeerChain, type PeerChain } from './verify.js';
 
 /** Server settings resolved once from the options. */
 export interface ServerConfig {
@@ -354,29 +348,12 @@ function chooseCertificate(
   serverName: string | undefined,
   schemes: readonly number[],
 ): { entry: CertificateEntry; scheme: number } {
-  const candidates = config.options.certificates;
-  const byName = (e: CertificateEntry): number => {
-    if (e.serverNames === undefined) return 1;
-    if (serverName === undefined) return 0;
-    return e.serverNames.some((n) => hostMatches(n, serverName)) ? 2 : 0;
-  };
-  const ranked = [...candidates].filter((e) => byName(e) > 0).sort((a, b) => byName(b) - byName(a));
-  const pool = ranked.length > 0 ? ranked : candidates;
+  const pool = certificatesFor(config.options.certificates, serverName);
   for (const entry of pool) {
     const scheme = chooseScheme(engine.provider, entry, schemes);
     if (scheme !== undefined) return { entry, scheme };
   }
   throw handshakeFailure('no certificate matches the client signature_algorithms');
-}
-
-function hostMatches(pattern: string, name: string): boolean {
-  const p = pattern.toLowerCase();
-  const n = name.toLowerCase();
-  if (p.startsWith('*.')) {
-    const dot = n.indexOf('.');
-    return dot > 0 && n.slice(dot + 1) === p.slice(2);
-  }
-  return p === n;
 }
 
 function chooseAlpn(config: ServerConfig, ch: ClientHello): string | undefined {
@@ -592,13 +569,12 @@ class ExpectClientCertificate implements State {
       });
     }
     const chain = cert.certificateList.map((e) => e.data.slice());
-    const accepted = await acceptChain(config.chain, chain, {
+    const peer = await checkPeerChain(engine.provider, config.chain, chain, {
       serverName: this.flight.serverName,
       now: engine.now(),
       peer: 'client',
     });
-    const key = await leafPublicKey(engine.provider, chain[0]!);
-    return new ExpectClientCertificateVerify(this.flight, chain, accepted, key);
+    return new ExpectClientCertificateVerify(this.flight, peer);
   }
 }
 
@@ -606,9 +582,7 @@ class ExpectClientCertificateVerify implements State {
   readonly name = 'ExpectClientCertificateVerify';
   constructor(
     private readonly flight: ServerFlight,
-    private readonly chain: readonly Uint8Array[],
-    private readonly accepted: ChainAccepted,
-    private readonly key: PublicKey,
+    private readonly peer: PeerChain,
   ) {}
 
   async handle(m: RawMessage): Promise<State> {
@@ -618,15 +592,15 @@ class ExpectClientCertificateVerify implements State {
       engine.provider,
       'client',
       config.signatureSchemes.filter(isTls13SignatureScheme),
-      this.key,
+      this.peer.key,
       cv.algorithm,
       cv.signature,
       transcript.digest(),
     );
     transcript.update(m.raw);
     return new ExpectClientFinished(this.flight, {
-      chain: this.chain,
-      verified: this.accepted.verified,
+      chain: this.peer.chain,
+      verified: this.peer.accepted.verified,
       scheme: proof.scheme,
     });
   }

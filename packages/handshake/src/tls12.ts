@@ -10,10 +10,12 @@ import {
   TranscriptHash,
   tls12ExtendedMasterSecret,
   tls12KeyBlock,
+  tls12FinishedVerifyData,
   tls12MasterSecret,
 } from '@tlskit/key-schedule';
 import { Tls12RecordProtection } from '@tlskit/record';
-import { NamedGroup, SignatureScheme } from '@tlskit/wire';
+import { HandshakeType, NamedGroup, SignatureScheme } from '@tlskit/wire';
+import type { Engine } from './engine.js';
 
 /** A TLS 1.2 suite from `@tlskit/crypto`'s table. */
 export interface Suite12 extends CipherSuiteInfo {
@@ -195,4 +197,27 @@ export function serverKeyExchangeContent(
   out.set(serverRandom, 32);
   out.set(params, 64);
   return out;
+}
+
+/**
+ * RFC 5246 7.4.9: ChangeCipherSpec, then Finished under the new keys (PRF over the transcript
+ * hash so far), added to the transcript.
+ */
+export async function sendFinished12(
+  engine: Engine,
+  transcript: Transcript12,
+  suite: Suite12,
+  keys: Keys12,
+  sender: 'client' | 'server',
+): Promise<void> {
+  await engine.changeWriteProtection(sender === 'client' ? keys.clientWrite : keys.serverWrite);
+  const verifyData = tls12FinishedVerifyData(
+    engine.provider,
+    suite.hash,
+    keys.masterSecret,
+    sender,
+    transcript.hash.digest(),
+  );
+  const fin = await engine.sendHandshake({ type: HandshakeType.finished, verifyData });
+  transcript.update(fin.raw);
 }

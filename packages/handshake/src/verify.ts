@@ -69,3 +69,22 @@ export async function leafPublicKey(
     );
   }
 }
+
+/** A peer chain that passed the policy, with the leaf key its signatures are checked with. */
+export interface PeerChain {
+  readonly chain: readonly Uint8Array[];
+  readonly accepted: ChainAccepted;
+  readonly key: PublicKey;
+}
+
+/** Runs the chain policy, then imports the leaf key (RFC 8446 4.4.2 / RFC 5246 7.4.2). */
+export async function checkPeerChain(
+  provider: CryptoProvider,
+  policy: ChainPolicy,
+  chain: readonly Uint8Array[],
+  context: VerifyContext,
+): Promise<PeerChain> {
+  const accepted = await acceptChain(policy, chain, context);
+  const key = await leafPublicKey(provider, chain[0]!);
+  return { chain, accepted, key };
+}

@@ -1,11 +1,13 @@
 /**
  * RFC 8448 section 3 (simple 1-RTT handshake), replayed by the real engines with the recorded
  * random values and clock: every byte each side sends must equal the trace (as Botan recorded
- * it, in ../shared/vectors/rfc8448/transcripts.vec).
+ * it, in ../shared/vectors/rfc8448/transcripts.vec). The replay runs once per crypto provider
+ * (noble, node, webcrypto; issue 7) with the same expectations.
  *
  * What is injected and why:
- * - randomness: `createNobleProvider({ randomBytes })` drawing from the section's RNG pools
- *   (client: random, X25519 key; server: random, X25519 key, ticket_age_add);
+ * - randomness: `create({ randomBytes })` drawing from the section's RNG pools (client: random,
+ *   X25519 key; server: random, X25519 key, ticket_age_add). Every provider takes injected
+ *   randomness for all of these;
  * - time: `now()` returns the section's CurrentTimestamp;
  * - the server's RSA-PSS signature: PSS salts are random and WebCrypto cannot take one, and the
  *   trace's pool does not contain the salt. The server's provider is wrapped so that `sign`
@@ -15,7 +17,9 @@
  */
 import { X509Certificate, constants as nodeConstants, verify as nodeVerify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { type CryptoProvider, createNobleProvider } from '@tlskit/crypto';
+import { type CryptoProvider, createNobleProvider, type ProviderOptions } from '@tlskit/crypto';
+import { createNodeProvider } from '@tlskit/crypto/node';
+import { createWebCryptoProvider } from '@tlskit/crypto/webcrypto';
 import { createClient, createServer, type Session } from '@tlskit/handshake';
 import { equalBytes, fromHex, hex } from '@tlskit/wire';
 import { describe, expect, it } from 'vitest';
@@ -78,8 +82,15 @@ const schemes = [
 const serverCert = bytes(v, 'Message_Server_Certificate').slice(11, 11 + 432);
 const serverKeyPem = readFileSync(new URL('server_key.pem', dir), 'utf8');
 
-function clientEngine() {
-  const provider = createNobleProvider({ randomBytes: replay(bytes(v, 'Client_RNG_Pool')) });
+/** Every crypto provider; each replays the trace from the same injected random pools. */
+const PROVIDERS: readonly (readonly [string, (options: ProviderOptions) => CryptoProvider])[] = [
+  ['noble', createNobleProvider],
+  ['node', createNodeProvider],
+  ['webcrypto', createWebCryptoProvider],
+];
+
+function clientEngine(create: (options: ProviderOptions) => CryptoProvider) {
+  const provider = create({ randomBytes: replay(bytes(v, 'Client_RNG_Pool')) });
   return createClient({
     provider,
     serverName: 'server',
@@ -101,91 +112,96 @@ function clientEngine() {
   });
 }
 
-describe('RFC 8448 simple 1-RTT handshake, replayed byte for byte', () => {
-  it('client: ClientHello, Finished, application data and close_notify equal the trace', async () => {
-    const client = clientEngine();
-    const sessions: Session[] = [];
-    const data: Uint8Array[] = [];
-    let closeError: Error | undefined;
-    client.on('session', (s) => sessions.push(s));
-    client.on('data', (d) => data.push(d));
-    client.on('close', (e) => {
-      closeError = e.error;
+describe.each(PROVIDERS)(
+  'RFC 8448 simple 1-RTT handshake, replayed byte for byte (%s provider)',
+  (_name, create) => {
+    it('client: ClientHello, Finished, application data and close_notify equal the trace', async () => {
+      const client = clientEngine(create);
+      const sessions: Session[] = [];
+      const data: Uint8Array[] = [];
+      let closeError: Error | undefined;
+      client.on('session', (s) => sessions.push(s));
+      client.on('data', (d) => data.push(d));
+      client.on('close', (e) => {
+        closeError = e.error;
+      });
+      await client.start();
+      expect(hex(concat(client.takeOutput()))).toBe(hex(bytes(v, 'Record_ClientHello_1')));
+      await client.receive(
+        concat([bytes(v, 'Record_ServerHello'), bytes(v, 'Record_ServerHandshakeMessages')]),
+      );
+      expect(closeError).toBeUndefined();
+      expect(hex(concat(client.takeOutput()))).toBe(hex(bytes(v, 'Record_ClientFinished')));
+      expect(client.handshakeInfo?.cipherSuite).toBe('TLS_AES_128_GCM_SHA256');
+      await client.receive(bytes(v, 'Record_NewSessionTicket'));
+      expect(sessions.length).toBe(1);
+      expect(hex(sessions[0]!.ticket!)).toBe(hex(bytes(v, 'SessionTicket')));
+      await client.write(bytes(v, 'Client_AppData'));
+      expect(hex(concat(client.takeOutput()))).toBe(hex(bytes(v, 'Record_Client_AppData')));
+      await client.receive(bytes(v, 'Record_Server_AppData'));
+      expect(hex(concat(data))).toBe(hex(bytes(v, 'Server_AppData')));
+      await client.close();
+      expect(hex(concat(client.takeOutput()))).toBe(hex(bytes(v, 'Record_Client_CloseNotify')));
     });
-    await client.start();
-    expect(hex(concat(client.takeOutput()))).toBe(hex(bytes(v, 'Record_ClientHello_1')));
-    await client.receive(
-      concat([bytes(v, 'Record_ServerHello'), bytes(v, 'Record_ServerHandshakeMessages')]),
-    );
-    expect(closeError).toBeUndefined();
-    expect(hex(concat(client.takeOutput()))).toBe(hex(bytes(v, 'Record_ClientFinished')));
-    expect(client.handshakeInfo?.cipherSuite).toBe('TLS_AES_128_GCM_SHA256');
-    await client.receive(bytes(v, 'Record_NewSessionTicket'));
-    expect(sessions.length).toBe(1);
-    expect(hex(sessions[0]!.ticket!)).toBe(hex(bytes(v, 'SessionTicket')));
-    await client.write(bytes(v, 'Client_AppData'));
-    expect(hex(concat(client.takeOutput()))).toBe(hex(bytes(v, 'Record_Client_AppData')));
-    await client.receive(bytes(v, 'Record_Server_AppData'));
-    expect(hex(concat(data))).toBe(hex(bytes(v, 'Server_AppData')));
-    await client.close();
-    expect(hex(concat(client.takeOutput()))).toBe(hex(bytes(v, 'Record_Client_CloseNotify')));
-  });
 
-  it('server: ServerHello, the encrypted flight, NewSessionTicket, data and close_notify equal the trace', async () => {
-    const noble = createNobleProvider({ randomBytes: replay(bytes(v, 'Server_RNG_Pool')) });
-    const toSign = bytes(v, 'Server_MessageToSign');
-    const signature = bytes(v, 'Server_MessageSignature');
-    const signed: Uint8Array[] = [];
-    const provider: CryptoProvider = {
-      ...noble,
-      supportedGroups: noble.supportedGroups,
-      supportedSignatureSchemes: noble.supportedSignatureSchemes,
-      name: 'rfc8448-replay',
-      async sign(scheme, key, message) {
-        signed.push(message);
-        expect(scheme).toBe(0x0804);
-        expect(hex(message)).toBe(hex(toSign));
-        void key;
-        return signature;
-      },
-    };
-    const key = await noble.importPrivateKey(serverKeyPem);
-    const ticket = bytes(v, 'SessionTicket');
-    const server = createServer({
-      provider,
-      certificates: [{ chain: [serverCert], key }],
-      cipherSuites: suites,
-      groups,
-      recordSizeLimit: 16385,
-      now: () => now,
-      ticketSealer: { seal: async () => ticket, open: async () => undefined },
-      // Botan's ticket: lifetime 30 s and max_early_data_size 1024, as in RFC 8448.
-      ticketLifetime: 30,
-      ticketMaxEarlyData: 1024,
+    it('server: ServerHello, the encrypted flight, NewSessionTicket, data and close_notify equal the trace', async () => {
+      const inner = create({ randomBytes: replay(bytes(v, 'Server_RNG_Pool')) });
+      const toSign = bytes(v, 'Server_MessageToSign');
+      const signature = bytes(v, 'Server_MessageSignature');
+      const signed: Uint8Array[] = [];
+      const provider: CryptoProvider = {
+        ...inner,
+        supportedGroups: inner.supportedGroups,
+        supportedSignatureSchemes: inner.supportedSignatureSchemes,
+        name: 'rfc8448-replay',
+        async sign(scheme, key, message) {
+          signed.push(message);
+          expect(scheme).toBe(0x0804);
+          expect(hex(message)).toBe(hex(toSign));
+          void key;
+          return signature;
+        },
+      };
+      const key = await inner.importPrivateKey(serverKeyPem);
+      const ticket = bytes(v, 'SessionTicket');
+      const server = createServer({
+        provider,
+        certificates: [{ chain: [serverCert], key }],
+        cipherSuites: suites,
+        groups,
+        recordSizeLimit: 16385,
+        now: () => now,
+        ticketSealer: { seal: async () => ticket, open: async () => undefined },
+        // Botan's ticket: lifetime 30 s and max_early_data_size 1024, as in RFC 8448.
+        ticketLifetime: 30,
+        ticketMaxEarlyData: 1024,
+      });
+      const data: Uint8Array[] = [];
+      let closeError: Error | undefined;
+      server.on('data', (d) => data.push(d));
+      server.on('close', (e) => {
+        closeError = e.error;
+      });
+      await server.receive(bytes(v, 'Record_ClientHello_1'));
+      expect(closeError).toBeUndefined();
+      expect(hex(concat(server.takeOutput()))).toBe(
+        hex(concat([bytes(v, 'Record_ServerHello'), bytes(v, 'Record_ServerHandshakeMessages')])),
+      );
+      expect(signed.length).toBe(1);
+      await server.receive(bytes(v, 'Record_ClientFinished'));
+      expect(closeError).toBeUndefined();
+      expect(hex(concat(server.takeOutput()))).toBe(hex(bytes(v, 'Record_NewSessionTicket')));
+      await server.receive(bytes(v, 'Record_Client_AppData'));
+      expect(hex(concat(data))).toBe(hex(bytes(v, 'Client_AppData')));
+      await server.write(bytes(v, 'Server_AppData'));
+      expect(hex(concat(server.takeOutput()))).toBe(hex(bytes(v, 'Record_Server_AppData')));
+      await server.close();
+      expect(hex(concat(server.takeOutput()))).toBe(hex(bytes(v, 'Record_Server_CloseNotify')));
     });
-    const data: Uint8Array[] = [];
-    let closeError: Error | undefined;
-    server.on('data', (d) => data.push(d));
-    server.on('close', (e) => {
-      closeError = e.error;
-    });
-    await server.receive(bytes(v, 'Record_ClientHello_1'));
-    expect(closeError).toBeUndefined();
-    expect(hex(concat(server.takeOutput()))).toBe(
-      hex(concat([bytes(v, 'Record_ServerHello'), bytes(v, 'Record_ServerHandshakeMessages')])),
-    );
-    expect(signed.length).toBe(1);
-    await server.receive(bytes(v, 'Record_ClientFinished'));
-    expect(closeError).toBeUndefined();
-    expect(hex(concat(server.takeOutput()))).toBe(hex(bytes(v, 'Record_NewSessionTicket')));
-    await server.receive(bytes(v, 'Record_Client_AppData'));
-    expect(hex(concat(data))).toBe(hex(bytes(v, 'Client_AppData')));
-    await server.write(bytes(v, 'Server_AppData'));
-    expect(hex(concat(server.takeOutput()))).toBe(hex(bytes(v, 'Record_Server_AppData')));
-    await server.close();
-    expect(hex(concat(server.takeOutput()))).toBe(hex(bytes(v, 'Record_Server_CloseNotify')));
-  });
+  },
+);
 
+describe('RFC 8448 simple 1-RTT handshake, the recorded signature', () => {
   it('the recorded server signature is a valid RSA-PSS signature (checked by node:crypto)', () => {
     const pub = new X509Certificate(Buffer.from(serverCert)).publicKey;
     const ok = nodeVerify(
