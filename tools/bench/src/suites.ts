@@ -7,6 +7,13 @@ import { bulkSection, bulkTable, runBulkBench } from './bulk.js';
 import { handshakeSection, handshakeTable, runHandshakeBench } from './handshake.js';
 import { latencySection, latencyTable, runLatencyBench } from './latency.js';
 import { memorySection, memoryTable, runMemoryBench } from './memory.js';
+import {
+  profileSection,
+  profileSummary,
+  profileTable,
+  protocolHotspots,
+  runProfile,
+} from './profile.js';
 import { runSTimeBench, sTimeSection, sTimeTable } from './s-time.js';
 
 export interface SuiteOptions {
@@ -71,5 +78,17 @@ export const connectionSuites: Readonly<Record<string, Suite>> = {
     };
     const rows = await runLatencyBench(options);
     return { table: latencyTable(rows), section: latencySection(rows, command, options) };
+  },
+  async profile(o, command) {
+    // --iterations is the number of profiled handshakes here.
+    const run = await runProfile(o.iterations ?? (o.smoke ? 5 : 300));
+    return {
+      table: [
+        profileTable(run.attribution, run.handshakes),
+        protocolHotspots(run.attribution),
+        profileSummary(run.attribution),
+      ].join('\n\n'),
+      section: profileSection(run, command),
+    };
   },
 };
