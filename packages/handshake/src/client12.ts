@@ -1,6 +1,5 @@
 import { checkFinished, tls12FinishedVerifyData } from '@tlskit/key-schedule';
 import {
-  AlertDescription,
   CipherSuite,
   checkExtensionsAllowed,
   DOWNGRADE_TLS11,
@@ -31,6 +30,7 @@ import {
 } from './errors.js';
 import { established12 } from './exporter.js';
 import {
+  Connected12,
   chooseScheme12,
   deriveKeys12,
   keysFromMaster,
@@ -410,22 +410,6 @@ class ExpectServerFinished12 implements State {
         peerCertificates: this.server.chain,
       });
     }
-    return new ClientConnected12(engine);
-  }
-}
-
-/** After a TLS 1.2 handshake: renegotiation is refused (RFC 5746 4.2 allows that). */
-class ClientConnected12 implements State {
-  readonly name = 'ClientConnected12';
-  constructor(private readonly engine: Engine) {}
-
-  async handle(m: RawMessage): Promise<State> {
-    if (m.type === HandshakeType.helloRequest) {
-      expectMessage(m, HandshakeType.helloRequest, this.name, 'tls12');
-      // RFC 5246 7.4.1.1: a client that will not renegotiate answers no_renegotiation (warning).
-      await this.engine.sendWarningAlert(AlertDescription.noRenegotiation);
-      return this;
-    }
-    throw unexpected(`unexpected handshake message ${m.type} after the handshake`);
+    return new Connected12(engine, HandshakeType.helloRequest);
   }
 }

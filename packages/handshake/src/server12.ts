@@ -8,7 +8,6 @@
 import type { KeyShare } from '@tlskit/crypto';
 import { checkFinished, tls12FinishedVerifyData } from '@tlskit/key-schedule';
 import {
-  AlertDescription,
   type CipherSuite,
   type ClientCertificateType,
   type ClientHello,
@@ -42,6 +41,7 @@ import type { CertificateEntry } from './options.js';
 import { decodeTicketState, encodeTicketState, type TicketState } from './tickets.js';
 import type { ServerConfig } from './server13.js';
 import {
+  Connected12,
   chooseScheme12,
   deriveKeys12,
   keysFromMaster,
@@ -538,21 +538,6 @@ class ExpectClientFinished12 implements State {
     if (!this.resumed && cache !== undefined && this.f.sessionId.length > 0) {
       cache.set(this.f.sessionId, sessionState(this.f, this.keys.masterSecret), engine.now());
     }
-    return new ServerConnected12(engine);
-  }
-}
-
-/** After a TLS 1.2 handshake: a new ClientHello (renegotiation) is refused with a warning. */
-class ServerConnected12 implements State {
-  readonly name = 'ServerConnected12';
-  constructor(private readonly engine: Engine) {}
-
-  async handle(m: RawMessage): Promise<State> {
-    if (m.type === HandshakeType.clientHello) {
-      // RFC 5246 7.4.1.2 / RFC 5746 4.4: a server that will not renegotiate says no_renegotiation.
-      await this.engine.sendWarningAlert(AlertDescription.noRenegotiation);
-      return this;
-    }
-    throw unexpected(`unexpected handshake message ${m.type} after the handshake`);
+    return new Connected12(engine, HandshakeType.clientHello);
   }
 }

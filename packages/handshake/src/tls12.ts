@@ -14,8 +14,10 @@ import {
   tls12MasterSecret,
 } from '@tlskit/key-schedule';
 import { Tls12RecordProtection } from '@tlskit/record';
-import { HandshakeType, NamedGroup, SignatureScheme } from '@tlskit/wire';
-import type { Engine } from './engine.js';
+import { AlertDescription, HandshakeType, NamedGroup, SignatureScheme } from '@tlskit/wire';
+import type { RawMessage } from './codec.js';
+import type { Engine, State } from './engine.js';
+import { unexpected } from './errors.js';
 
 /** A TLS 1.2 suite from `@tlskit/crypto`'s table. */
 export interface Suite12 extends CipherSuiteInfo {
@@ -220,4 +222,27 @@ export async function sendFinished12(
   );
   const fin = await engine.sendHandshake({ type: HandshakeType.finished, verifyData });
   transcript.update(fin.raw);
+}
+
+/**
+ * After a TLS 1.2 handshake. tlskit never renegotiates: a HelloRequest (to the client) or a
+ * new ClientHello (to the server) gets a no_renegotiation warning and the connection goes on
+ * (RFC 5246 7.4.1.1 and 7.4.1.2, RFC 5746 4.2 and 4.4); any other handshake message is
+ * unexpected_message.
+ */
+export class Connected12 implements State {
+  readonly name = 'Connected12';
+  constructor(
+    private readonly engine: Engine,
+    /** HandshakeType.helloRequest for a client, HandshakeType.clientHello for a server. */
+    private readonly renegotiation: number,
+  ) {}
+
+  async handle(m: RawMessage): Promise<State> {
+    if (m.type !== this.renegotiation) {
+      throw unexpected(`unexpected handshake message ${m.type} after the handshake`);
+    }
+    await this.engine.sendWarningAlert(AlertDescription.noRenegotiation);
+    return this;
+  }
 }
