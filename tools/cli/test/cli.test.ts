@@ -9,7 +9,9 @@ describe('tlskit command line', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^usage: tlskit <command>/);
     expect(run.stdout).toMatch(/\n {2}inspect +decode TLS records/);
-    expect(run.stdout).toMatch(/\n {2}demo +decode and print a ClientHello/);
+    expect(run.stdout).toMatch(/\n {2}demo +run a TLS 1.3 and a TLS 1.2 handshake/);
+    expect(run.stdout).toMatch(/\n {2}connect +connect to a TLS server/);
+    expect(run.stdout).toMatch(/\n {2}serve +run a TLS server/);
   });
 
   it('prints the usage to stderr and exits 2 without a command', async () => {
@@ -52,8 +54,8 @@ describe('tlskit command line', () => {
     expect(JSON.parse(run.stdout).records[0].messages[0].msg_type.name).toBe('client_hello');
   });
 
-  it('runs the demo: a Chromium ClientHello with its post-quantum key share', () => {
-    const run = spawnCli(['demo']);
+  it('runs demo --clienthello: a Chromium ClientHello with its post-quantum key share', () => {
+    const run = spawnCli(['demo', '--clienthello']);
     expect(run.status).toBe(0);
     expect(run.stderr).toBe('');
     expect(run.stdout).toContain('A ClientHello sent by headless Chromium');
@@ -65,15 +67,17 @@ describe('tlskit command line', () => {
     );
   });
 
-  it('runs the demo on another client and as JSON', async () => {
-    const run = await runInProcess(['demo', '--client', 'openssl-s_client']);
+  it('runs demo --clienthello on another client and as JSON', async () => {
+    const run = await runInProcess(['demo', '--clienthello', '--client', 'openssl-s_client']);
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('versions: TLSv1_3, TLSv1_2, TLSv1_1, TLSv1_0');
-    const json = await runInProcess(['demo', '--client', 'node-tls', '--json']);
+    const json = await runInProcess(['demo', '--clienthello', '--client', 'node-tls', '--json']);
     expect(JSON.parse(json.stdout).records[0].messages[0].msg_type).toEqual({
       code: 1,
       name: 'client_hello',
     });
-    expect((await runInProcess(['demo', '--client', 'lynx'])).status).toBe(2);
+    expect((await runInProcess(['demo', '--clienthello', '--client', 'lynx'])).status).toBe(2);
+    // --client without --clienthello is a usage error, not a silently ignored option.
+    expect((await runInProcess(['demo', '--client', 'node-tls'])).status).toBe(2);
   });
 });

@@ -1,0 +1,130 @@
+/**
+ * `tlskit serve`, spawned as `pnpm tlskit` runs it, answered by clients that are not tlskit:
+ * curl, `openssl s_client` and node:tls. Every process is tracked and stopped.
+ */
+import { connect as tlsConnect } from 'node:tls';
+import { curlRequest, interopCerts, missingPeers, runPeer, stopAllPeers } from '@tlskit/interop';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCliAsync, type ServeProcess, startServe } from './helpers.js';
+
+const certs = interopCerts();
+const ecdsa = certs.server.ecdsaP256;
+const rsa = certs.server.rsa2048;
+
+afterAll(() => stopAllPeers());
+
+/** `serve --http` with an ECDSA and an RSA certificate side by side. */
+function serveHttp(...extra: string[]): Promise<ServeProcess> {
+  return startServe([
+    '--cert',
+    ecdsa.chain.file,
+    '--key',
+    ecdsa.key.file,
+    '--cert',
+    rsa.chain.file,
+    '--key',
+    rsa.key.file,
+    '--alpn',
+    'http/1.1',
+    '--http',
+    ...extra,
+  ]);
+}
+
+describe.skipIf(missingPeers('curl'))('tlskit serve --http answered by curl', () => {
+  it('serves a page whose parameters match what curl negotiated, TLS 1.3 and 1.2', async () => {
+    const server = await serveHttp();
+    try {
+      const tls13 = await curlRequest({
+        port: server.port,
+        host: 'localhost',
+        ca: certs.ca.cert,
+        path: '/a',
+      });
+      expect(tls13.status).toBe(200);
+      expect(tls13.verified).toBe(true);
+      expect(tls13.protocol).toBe('TLSv1.3');
+      expect(tls13.body).toContain('<code>GET /a HTTP/1.1</code>');
+      expect(tls13.body).toContain('<tr><th>version</th><td>TLSv1.3</td></tr>');
+      expect(tls13.body).toContain('<tr><th>alpn</th><td>http/1.1</td></tr>');
+      const tls12 = await curlRequest({
+        port: server.port,
+        host: 'localhost',
+        ca: certs.ca.cert,
+        maxVersion: 'TLSv1.2',
+        ciphers: ['ECDHE-RSA-AES256-GCM-SHA384'],
+      });
+      expect(tls12.status).toBe(200);
+      expect(tls12.protocol).toBe('TLSv1.2');
+      // Only an RSA suite was offered: the server picked its RSA certificate.
+      expect(tls12.body).toContain(
+        '<tr><th>cipher</th><td>TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384</td></tr>',
+      );
+    } finally {
+      await server.process.stop();
+    }
+  });
+});
+
+describe.skipIf(missingPeers('openssl'))('tlskit serve answered by openssl s_client', () => {
+  it('verifies the chain for s_client and answers its GET', async () => {
+    const server = await serveHttp();
+    try {
+      const run = await runPeer(
+        'openssl',
+        [
+          's_client',
+          '-connect',
+          `127.0.0.1:${server.port}`,
+          '-servername',
+          'localhost',
+          '-CAfile',
+          certs.ca.cert.file,
+          '-verify_return_error',
+          '-ign_eof',
+        ],
+        { input: 'GET /openssl HTTP/1.1\r\nHost: localhost\r\n\r\n', timeoutMs: 20_000 },
+      );
+      expect(run.stdout).toContain('Verify return code: 0 (ok)');
+      expect(run.stdout).toMatch(/New, TLSv1\.3, Cipher is TLS_AES_\d+_GCM_SHA\d+/);
+      expect(run.stdout).toContain('HTTP/1.1 200 OK');
+      expect(run.stdout).toContain('<code>GET /openssl HTTP/1.1</code>');
+    } finally {
+      await server.process.stop();
+    }
+  });
+});
+
+describe('tlskit serve echo mode', () => {
+  it('echoes what a node:tls client sends', async () => {
+    const server = await startServe(['--cert', ecdsa.chain.file, '--key', ecdsa.key.file]);
+    try {
+      const echoed = await new Promise<string>((resolve, reject) => {
+        const socket = tlsConnect(
+          { host: '127.0.0.1', port: server.port, servername: 'localhost', ca: certs.ca.cert.pem },
+          () => socket.end('echo me\n'),
+        );
+        let text = '';
+        socket.setEncoding('utf8');
+        socket.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        socket.on('end', () => resolve(text));
+        socket.on('error', reject);
+        socket.setTimeout(20_000, () => socket.destroy(new Error('no echo in 20 s')));
+      });
+      expect(echoed).toBe('echo me\n');
+    } finally {
+      await server.process.stop();
+    }
+  });
+
+  it('refuses a bad command line with exit code 2', async () => {
+    const noCert = await runCliAsync(['serve', '--port', '0']);
+    expect(noCert.status).toBe(2);
+    expect(noCert.stderr).toContain('--cert FILE --key FILE is required');
+    const unpaired = await runCliAsync(['serve', '--cert', ecdsa.chain.file]);
+    expect(unpaired.status).toBe(2);
+    expect(unpaired.stderr).toContain('give one --key for each --cert');
+  });
+});
