@@ -7,17 +7,33 @@
 import { once } from 'node:events';
 import {
   type Credential,
+  groups,
   interopCerts,
   type OpensslServer,
   type OpensslServerOptions,
   startOpensslServer,
   stopAllPeers,
+  tls12Suites,
 } from '@tlskit/interop';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ConnectOptions, connect, type TLSSocket } from '../src/index.js';
 
+/** What the `session` event carries (the client does not re-export the handshake's type). */
+type Session = NonNullable<ConnectOptions['session']>;
+
 const certs = interopCerts();
 const sockets: TLSSocket[] = [];
+const lastSession = new WeakMap<TLSSocket, Session>();
+
+/** The last session `socket` received; waits (bounded) for one to arrive. */
+async function sessionOf(socket: TLSSocket): Promise<Session> {
+  for (let i = 0; i < 100; i++) {
+    const session = lastSession.get(socket);
+    if (session) return session;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('no session event within 5 s');
+}
 
 afterEach(async () => {
   for (const socket of sockets.splice(0)) socket.destroy();
@@ -27,11 +43,12 @@ afterEach(async () => {
 /** RFC 8446 4.1.3: the random of a HelloRetryRequest, as s_server's -trace prints its tail. */
 const helloRetryRandom = 'E59A6111BE1D8C021E65B891C2A211167ABB8C5E079E09E2C8A8339C';
 
-/** s_server -tls1_3 on 127.0.0.1; echo mode unless stated. */
+/** s_server on 127.0.0.1: TLS 1.3 only and echo mode unless stated. */
 function opensslServer(options: Partial<OpensslServerOptions> = {}): Promise<OpensslServer> {
+  const ranged = options.minVersion !== undefined || options.maxVersion !== undefined;
   return startOpensslServer({
     credential: certs.server.ecdsaP256,
-    version: 'TLSv1.3',
+    ...(ranged ? {} : { version: 'TLSv1.3' as const }),
     mode: 'echo',
     ...options,
   });
@@ -47,6 +64,8 @@ async function open(port: number, options: Partial<ConnectOptions> = {}): Promis
     ...options,
   });
   sockets.push(socket);
+  // TLS 1.2 delivers its session before secureConnect, so listen from the start.
+  socket.on('session', (session: Session) => lastSession.set(socket, session));
   const signal = AbortSignal.timeout(10_000);
   await Promise.race([
     once(socket, 'secureConnect', { signal }),
@@ -224,9 +243,8 @@ describe('connect() to openssl s_server (TLS 1.3)', () => {
   it('resumes with a ticket from s_server, which reports the session reused', async () => {
     const server = await opensslServer({ mode: 'stdio' });
     const first = await open(server.port);
-    const session = once(first, 'session', { signal: AbortSignal.timeout(10_000) });
     await exchangeWithStdioServer(first, server, 'first');
-    const [ticket] = await session;
+    const ticket = await sessionOf(first);
     expect(first.isSessionReused()).toBe(false);
     first.end();
     // s_server serves one connection at a time in stdio mode.
@@ -274,18 +292,155 @@ describe('connect() to openssl s_server (TLS 1.3)', () => {
     const error = await refused(server.port, { ALPNProtocols: ['spdy/1'] });
     expect(error).toMatchObject({ code: 'ERR_PEER_ALERT', alert: 120 });
   });
+});
 
-  for (const [name, credential, code, alert] of [
-    ['from an unknown CA', certs.server.untrusted, 'ERR_CERT_UNKNOWN_ISSUER', 48],
-    ['that has expired', certs.server.expired, 'ERR_CERT_EXPIRED', 45],
-    ['for another host name', certs.server.wrongHost, 'ERR_CERT_HOSTNAME_MISMATCH', 42],
-  ] as [string, Credential, string, number][]) {
-    it(`refuses a certificate ${name} with ${code}, and s_server receives alert ${alert}`, async () => {
-      const server = await opensslServer({ credential, mode: 'stdio' });
-      const error = await refused(server.port);
-      expect(error).toMatchObject({ code, alert });
-      await server.waitForOutput(/alert/, { stream: 'stderr' });
-      expect(server.receivedAlert()).toBe(alert);
+describe('connect() refuses bad server certificates from openssl s_server', () => {
+  for (const version of ['TLSv1.3', 'TLSv1.2'] as const) {
+    for (const [name, credential, code, alert] of [
+      ['from an unknown CA', certs.server.untrusted, 'ERR_CERT_UNKNOWN_ISSUER', 48],
+      ['that has expired', certs.server.expired, 'ERR_CERT_EXPIRED', 45],
+      ['for another host name', certs.server.wrongHost, 'ERR_CERT_HOSTNAME_MISMATCH', 42],
+    ] as [string, Credential, string, number][]) {
+      it(`${version}: refuses a certificate ${name} with ${code}, and s_server receives alert ${alert}`, async () => {
+        const server = await opensslServer({ credential, mode: 'stdio', version });
+        const error = await refused(server.port);
+        expect(error).toMatchObject({ code, alert });
+        await server.waitForOutput(/alert/, { stream: 'stderr' });
+        expect(server.receivedAlert()).toBe(alert);
+      });
+    }
+  }
+});
+
+describe('connect() to openssl s_server -tls1_2', () => {
+  for (const suite of tls12Suites) {
+    it(`negotiates ${suite.iana} when the server allows only ${suite.openssl}`, async () => {
+      const credential =
+        suite.certificate === 'rsa' ? certs.server.rsa2048 : certs.server.ecdsaP256;
+      const server = await opensslServer({
+        credential,
+        version: 'TLSv1.2',
+        ciphers: [suite.openssl],
+      });
+      const socket = await open(server.port);
+      expect(socket.getProtocol()).toBe('TLSv1.2');
+      expect(socket.getCipher()?.standardName).toBe(suite.iana);
+      expect(socket.authorized).toBe(true);
+      expect(await echo(socket, `data under ${suite.openssl}`)).toBe(`data under ${suite.openssl}`);
+      socket.end();
     });
+  }
+
+  for (const { iana: group, openssl } of groups) {
+    it(`agrees on ${group} for ECDHE when both sides allow only it`, async () => {
+      // An RSA certificate: with ECDSA, OpenSSL also wants the certificate's curve in
+      // supported_groups (RFC 8422 5.1), which a one-group list would not have.
+      const server = await opensslServer({
+        credential: certs.server.rsa2048,
+        version: 'TLSv1.2',
+        groups: [openssl],
+      });
+      const socket = await open(server.port, { groups: [group] });
+      expect(socket.handshakeInfo).toMatchObject({ version: 'TLSv1.2', group });
+      expect(await echo(socket, group)).toBe(group);
+      socket.end();
+    });
+  }
+
+  for (const [how, noTicket] of [
+    ['a session ID (s_server -no_ticket)', true],
+    ['a session ticket (RFC 5077)', false],
+  ] as const) {
+    it(`resumes by ${how}, and s_server reports the session reused`, async () => {
+      const server = await opensslServer({ version: 'TLSv1.2', mode: 'stdio', noTicket });
+      const first = await open(server.port);
+      await exchangeWithStdioServer(first, server, 'first');
+      const saved = await sessionOf(first);
+      expect(saved).toMatchObject({ version: 'TLSv1.2' });
+      expect(saved.ticket === undefined).toBe(noTicket);
+      first.end();
+      await server.waitForOutput(/^CONNECTION CLOSED$/m);
+      const second = await open(server.port, { session: saved });
+      expect(second.isSessionReused()).toBe(true);
+      expect(await exchangeWithStdioServer(second, server, 'second')).toBe('from openssl second\n');
+      await server.waitForOutput(/^Reused session-id$/m);
+      second.end();
+    });
+  }
+
+  it('authenticates with a client certificate when the server requires one', async () => {
+    const server = await opensslServer({
+      version: 'TLSv1.2',
+      mode: 'stdio',
+      clientAuth: { ca: certs.clientCa.cert, required: true },
+    });
+    const socket = await open(server.port, {
+      cert: certs.client.rsa.chain.pem,
+      key: certs.client.rsa.key.pem,
+    });
+    expect(await exchangeWithStdioServer(socket, server, 'tls12 client auth')).toContain(
+      'from openssl',
+    );
+    await server.waitForOutput(/subject=.*client-rsa\.tlskit\.test/);
+  });
+
+  it('is refused with handshake_failure when the server requires a certificate it lacks', async () => {
+    const server = await opensslServer({
+      version: 'TLSv1.2',
+      clientAuth: { ca: certs.clientCa.cert, required: true },
+    });
+    // TLS 1.2: the server refuses before its Finished, so the handshake itself fails.
+    expect(await refused(server.port)).toMatchObject({ code: 'ERR_PEER_ALERT', alert: 40 });
+  });
+
+  it('negotiates ALPN', async () => {
+    const server = await opensslServer({ version: 'TLSv1.2', alpn: ['h2', 'http/1.1'] });
+    const socket = await open(server.port, { ALPNProtocols: ['http/1.1'] });
+    expect(socket.alpnProtocol).toBe('http/1.1');
+    socket.end();
+  });
+
+  it('refuses keyUpdate(), which TLS 1.2 does not have', async () => {
+    const server = await opensslServer({ version: 'TLSv1.2' });
+    const socket = await open(server.port);
+    await expect(socket.keyUpdate(true)).rejects.toMatchObject({ code: 'ERR_NOT_SUPPORTED' });
+    expect(await echo(socket, 'still fine')).toBe('still fine');
+    socket.end();
+  });
+});
+
+describe('version negotiation between connect() and openssl s_server', () => {
+  type Range = readonly ['TLSv1.2' | 'TLSv1.3', 'TLSv1.2' | 'TLSv1.3'];
+  const ranges: Range[] = [
+    ['TLSv1.2', 'TLSv1.2'],
+    ['TLSv1.3', 'TLSv1.3'],
+    ['TLSv1.2', 'TLSv1.3'],
+  ];
+  const rank = { 'TLSv1.2': 2, 'TLSv1.3': 3 } as const;
+  for (const [ourMin, ourMax] of ranges) {
+    for (const [theirMin, theirMax] of ranges) {
+      const low = Math.max(rank[ourMin], rank[theirMin]);
+      const high = Math.min(rank[ourMax], rank[theirMax]);
+      const expected = high >= low ? (high === 3 ? 'TLSv1.3' : 'TLSv1.2') : undefined;
+      it(`ours ${ourMin}..${ourMax} with s_server ${theirMin}..${theirMax}: ${expected ?? 'protocol_version'}`, async () => {
+        const server = await opensslServer({
+          minVersion: theirMin,
+          maxVersion: theirMax,
+          mode: 'stdio',
+        });
+        const options = { minVersion: ourMin, maxVersion: ourMax } as const;
+        if (expected) {
+          const socket = await open(server.port, options);
+          expect(socket.getProtocol()).toBe(expected);
+          socket.end();
+        } else {
+          // RFC 8446 4.2.1 / RFC 5246 E.1: no common version is protocol_version, either way.
+          // s_server refuses our ClientHello itself and says so.
+          const error = await refused(server.port, options);
+          expect(error).toMatchObject({ code: 'ERR_PEER_ALERT', alert: 70 });
+          await server.waitForOutput(/unsupported protocol/, { stream: 'stderr' });
+        }
+      });
+    }
   }
 });
