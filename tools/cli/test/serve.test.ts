@@ -119,6 +119,45 @@ describe('tlskit serve echo mode', () => {
     }
   });
 
+  it('asks for a client certificate with --request-cert and takes connect --cert --key', async () => {
+    const server = await startServe([
+      '--cert',
+      ecdsa.chain.file,
+      '--key',
+      ecdsa.key.file,
+      '--ca',
+      certs.clientCa.cert.file,
+      '--request-cert',
+    ]);
+    const client = certs.client.ecdsa;
+    const args = ['connect', '--ca', certs.ca.cert.file, '--servername', 'localhost'];
+    try {
+      const run = await runCliAsync(
+        [
+          ...args,
+          '--cert',
+          client.chain.file,
+          '--key',
+          client.key.file,
+          `127.0.0.1:${server.port}`,
+        ],
+        { input: 'with a certificate\n' },
+      );
+      expect(run.status).toBe(0);
+      expect(run.stdout).toBe('with a certificate\n');
+      // Without one the server refuses: RFC 8446 4.4.2.4, alert certificate_required (116).
+      const refused = await runCliAsync([...args, `127.0.0.1:${server.port}`], {
+        input: 'no certificate\n',
+      });
+      expect(refused.status).toBe(1);
+      expect(refused.stdout).toBe('');
+      expect(refused.stderr).toMatch(/^tlskit connect: ERR_[A-Z_]+: .*certificate_required/m);
+      await server.process.waitForOutput(/handshake failed: ERR_CERT/, { timeoutMs: 5000 });
+    } finally {
+      await server.process.stop();
+    }
+  });
+
   it('refuses a bad command line with exit code 2', async () => {
     const noCert = await runCliAsync(['serve', '--port', '0']);
     expect(noCert.status).toBe(2);
