@@ -18,6 +18,7 @@ import {
   loadProvider,
   negotiated,
   openClient,
+  parseCodePoints,
   parseList,
   parseVersion,
   providerNames,
@@ -25,6 +26,7 @@ import {
   secureConnected,
   stringOption,
 } from './tls.js';
+import { InputError } from './input.js';
 import { Tracer } from './trace.js';
 
 /** HOST:PORT, [IPv6]:PORT. */
@@ -47,9 +49,21 @@ export function timeoutMs(value: OptionValue): number {
   return seconds * 1000;
 }
 
-/** Reads a PEM file given by a flag, as text. */
-export async function readPem(io: Io, path: string | undefined): Promise<string | undefined> {
-  return path === undefined ? undefined : new TextDecoder().decode(await io.readFile(path));
+/**
+ * Reads a PEM file given by a flag, as text. A file without the expected block (`CERTIFICATE`,
+ * or a `PRIVATE KEY` of any kind) is an input error now, not a failed handshake later.
+ */
+export async function readPem(
+  io: Io,
+  path: string | undefined,
+  expect: 'CERTIFICATE' | 'PRIVATE KEY' = 'CERTIFICATE',
+): Promise<string | undefined> {
+  if (path === undefined) return undefined;
+  const text = new TextDecoder().decode(await io.readFile(path));
+  if (!new RegExp(`-----BEGIN [A-Z ]*${expect}-----`).test(text)) {
+    throw new InputError(`${path}: no PEM ${expect} block`);
+  }
+  return text;
 }
 
 /** Starts (truncates) an NSS key log file and returns the function that appends a line. */
@@ -137,12 +151,12 @@ async function runConnect(args: ParsedArgs, io: Io): Promise<ExitCode> {
     servername,
     ca: await readPem(io, stringOption(v.ca)),
     cert: await readPem(io, stringOption(v.cert)),
-    key: await readPem(io, stringOption(v.key)),
+    key: await readPem(io, stringOption(v.key), 'PRIVATE KEY'),
     alpn: parseList(v.alpn),
     minVersion: parseVersion('--min-version', v['min-version']),
     maxVersion: parseVersion('--max-version', v['max-version']),
-    groups: parseList(v.groups),
-    ciphers: parseList(v.ciphers),
+    groups: parseCodePoints('--groups', v.groups),
+    ciphers: parseCodePoints('--ciphers', v.ciphers),
     rejectUnauthorized: v.insecure !== true,
     provider: await loadProvider(v.provider),
     onMessage: tracer && ((trace) => info(tracer.format(trace))),

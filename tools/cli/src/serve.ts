@@ -153,7 +153,9 @@ async function runServe(args: ParsedArgs, io: Io): Promise<ExitCode> {
   const server = createServer(
     {
       cert: await Promise.all(certFiles.map(async (f) => (await readPem(io, f)) ?? '')),
-      key: await Promise.all(keyFiles.map(async (f) => (await readPem(io, f)) ?? '')),
+      key: await Promise.all(
+        keyFiles.map(async (f) => (await readPem(io, f, 'PRIVATE KEY')) ?? ''),
+      ),
       provider: await loadProvider(v.provider),
       ...(alpn === undefined ? {} : { ALPNProtocols: alpn }),
       ...(ca === undefined ? {} : { ca }),

@@ -41,6 +41,25 @@ export function parseList(value: OptionValue): string[] | undefined {
   return items.length > 0 ? items : undefined;
 }
 
+/**
+ * `--groups` / `--ciphers`: a comma-separated list of IANA names, each checked now so that a
+ * typo is a usage error rather than a failed connection.
+ */
+export function parseCodePoints(
+  flag: '--groups' | '--ciphers',
+  value: OptionValue,
+): string[] | undefined {
+  const list = parseList(value);
+  for (const name of list ?? []) {
+    try {
+      (flag === '--groups' ? groupCode : cipherSuiteCode)(name);
+    } catch (error) {
+      throw new UsageError(`${flag}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return list;
+}
+
 /** The option value as a string, or undefined. */
 export function stringOption(value: OptionValue): string | undefined {
   return typeof value === 'string' ? value : undefined;
