@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import {
   type Credential,
   captureFields,
+  groups,
   curlRequest,
   decryptedText,
   interopCerts,
@@ -21,7 +22,10 @@ import {
   startOpensslClient,
   stopAllPeers,
   tempDir,
+  tls12Suites,
 } from '@tlskit/interop';
+import { connect } from '@tlskit/client';
+import { SessionCache } from '@tlskit/handshake';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, type TLSSocket, type TlsServerOptions } from '../src/index.js';
 
@@ -75,11 +79,12 @@ async function ourServer({ mode = 'echo', keylogFile, ...options }: ServerSetup 
   return { port: (server.address() as AddressInfo).port, accepted, clientErrors };
 }
 
-/** One s_client connection (TLS 1.3 only, trusting our CA) that echoes one line. */
+/** One s_client connection (TLS 1.3 only unless a range is given) that echoes one line. */
 function sClient(port: number, options: Partial<OpensslExchangeOptions> = {}) {
+  const ranged = options.minVersion !== undefined || options.maxVersion !== undefined;
   return opensslClientExchange({
     port,
-    version: 'TLSv1.3',
+    ...(ranged ? {} : { version: 'TLSv1.3' as const }),
     ca: certs.ca.cert,
     send: 'ping from s_client\n',
     expect: 'ping from s_client',
@@ -364,4 +369,171 @@ describe('the key log of createServer()', () => {
       expect(await decryptedText({ pcap, port })).not.toContain('decrypt-me');
     },
   );
+});
+
+describe('openssl s_client -tls1_2 against createServer()', () => {
+  const ecdsa = certs.server.ecdsaP256;
+  const rsa = certs.server.rsa2048;
+  /** ECDSA and RSA side by side: each TLS 1.2 suite needs the matching certificate. */
+  const both = { key: [ecdsa.key.pem, rsa.key.pem], cert: [ecdsa.chain.pem, rsa.chain.pem] };
+
+  for (const suite of tls12Suites) {
+    it(`serves ${suite.openssl} to a client that offers only it`, async () => {
+      const { port, accepted } = await ourServer(both);
+      const { summary } = await sClient(port, { version: 'TLSv1.2', ciphers: [suite.openssl] });
+      expect(summary).toMatchObject({
+        established: true,
+        protocol: 'TLSv1.2',
+        cipher: suite.openssl,
+        verifyCode: 0,
+      });
+      expect(accepted[0]?.getCipher()?.standardName).toBe(suite.iana);
+    });
+  }
+
+  for (const { iana: group, openssl } of groups) {
+    it(`agrees on ${group} for ECDHE with a client that offers only it`, async () => {
+      // RSA: an ECDSA certificate's curve would also have to be in the client's list.
+      const { port } = await ourServer({ key: rsa.key.pem, cert: rsa.chain.pem });
+      const { summary } = await sClient(port, { version: 'TLSv1.2', groups: [openssl] });
+      expect(summary).toMatchObject({ established: true, protocol: 'TLSv1.2', group });
+    });
+  }
+
+  // Engine bug (packages/handshake, TLS 1.2 server certificate choice): with ECDSA P-256 and RSA
+  // certificates and a ClientHello whose supported_groups is only x25519, the server still picks
+  // ECDSA P-256 (ECDHE-ECDSA); RFC 8422 5.1/5.3 say the certificate's curve must be one the
+  // client supports, and s_client answers illegal_parameter. It should fall back to the RSA one.
+  it.fails('chooses the RSA certificate when the client lists no curve of the ECDSA one — fails: TLS 1.2 server picks ECDSA P-256 outside the client supported_groups (RFC 8422 5.3), s_client sends illegal_parameter', async () => {
+    const { port } = await ourServer(both);
+    const { summary } = await sClient(port, { version: 'TLSv1.2', groups: ['x25519'] });
+    expect(summary).toMatchObject({ established: true, peerSignatureType: 'RSA-PSS' });
+  });
+
+  it('resumes by session ID when s_client sends no ticket extension', async () => {
+    const { port, accepted } = await ourServer({ engine: { sessionCache: new SessionCache() } });
+    const sessionFile = join(tempDir(), 'session12.pem');
+    const noTicket = { version: 'TLSv1.2', extraArgs: ['-no_ticket'] } as const;
+    const first = await sClient(port, { ...noTicket, sessOut: sessionFile });
+    expect(first.summary).toMatchObject({ established: true, resumed: false });
+    expect(first.stdout).not.toMatch(/TLS session ticket:/);
+    const second = await sClient(port, { ...noTicket, sessIn: sessionFile });
+    expect(second.summary).toMatchObject({ established: true, resumed: true });
+    expect(accepted[1]?.isSessionReused()).toBe(true);
+  });
+
+  it('resumes by the RFC 5077 ticket it issued', async () => {
+    const { port, accepted } = await ourServer();
+    const sessionFile = join(tempDir(), 'ticket12.pem');
+    const first = await sClient(port, { version: 'TLSv1.2', sessOut: sessionFile });
+    expect(first.summary).toMatchObject({ established: true, resumed: false });
+    expect(first.stdout).toMatch(/TLS session ticket:/);
+    const second = await sClient(port, { version: 'TLSv1.2', sessIn: sessionFile });
+    expect(second.summary).toMatchObject({ established: true, resumed: true });
+    expect(accepted[1]?.isSessionReused()).toBe(true);
+  });
+
+  it('verifies a client certificate from s_client', async () => {
+    const { port, accepted } = await ourServer({ requestCert: true, ca: certs.clientCa.cert.pem });
+    const { summary } = await sClient(port, { version: 'TLSv1.2', credential: certs.client.rsa });
+    expect(summary.established).toBe(true);
+    expect(accepted[0]?.authorized).toBe(true);
+  });
+
+  it('refuses s_client without the certificate it requires', async () => {
+    const { port } = await ourServer({ requestCert: true, ca: certs.clientCa.cert.pem });
+    const { summary } = await sClient(port, { version: 'TLSv1.2' });
+    expect(summary.established).toBe(false);
+    expect(summary.alertReceived).toBeDefined();
+  });
+
+  // Engine bug (packages/handshake, TLS 1.2 server): an empty client Certificate under
+  // clientAuth 'require' is answered with certificate_required (116), an alert RFC 8446 defines
+  // for TLS 1.3 only; RFC 5246 7.4.6 says handshake_failure (40) in TLS 1.2.
+  it.fails('refuses a TLS 1.2 client without a certificate with handshake_failure — fails: TLS 1.2 server sends the TLS 1.3-only certificate_required (116) instead of handshake_failure (40, RFC 5246 7.4.6)', async () => {
+    const { port } = await ourServer({ requestCert: true, ca: certs.clientCa.cert.pem });
+    const { summary } = await sClient(port, { version: 'TLSv1.2' });
+    expect(summary.alertReceived).toBe(40);
+  });
+
+  it('negotiates ALPN', async () => {
+    const { port } = await ourServer({ ALPNProtocols: ['http/1.1'] });
+    const { summary } = await sClient(port, { version: 'TLSv1.2', alpn: ['h2', 'http/1.1'] });
+    expect(summary).toMatchObject({ established: true, protocol: 'TLSv1.2', alpn: 'http/1.1' });
+  });
+
+  it('answers curl --tls-max 1.2 with ECDHE-RSA-AES256-GCM-SHA384', async () => {
+    const { port } = await ourServer({ ...both, mode: 'http' });
+    const result = await curlRequest({
+      port,
+      ca: certs.ca.cert,
+      maxVersion: 'TLSv1.2',
+      ciphers: ['ECDHE-RSA-AES256-GCM-SHA384'],
+      http: 'http1.1',
+    });
+    expect(result).toMatchObject({
+      exitCode: 0,
+      status: 200,
+      protocol: 'TLSv1.2',
+      cipher: 'ECDHE-RSA-AES256-GCM-SHA384',
+      verified: true,
+    });
+    expect(result.body).toBe(
+      'hello from tlskit over TLSv1.2 TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384\n',
+    );
+  });
+});
+
+type Version = 'TLSv1.2' | 'TLSv1.3';
+const versionRanges: readonly (readonly [Version, Version])[] = [
+  ['TLSv1.2', 'TLSv1.2'],
+  ['TLSv1.3', 'TLSv1.3'],
+  ['TLSv1.2', 'TLSv1.3'],
+];
+
+/** The version two ranges agree on: the highest in both (RFC 8446 4.2.1), or none. */
+function agreed(a: readonly [Version, Version], b: readonly [Version, Version]) {
+  const rank = (v: Version) => (v === 'TLSv1.3' ? 3 : 2);
+  const low = Math.max(rank(a[0]), rank(b[0]));
+  const high = Math.min(rank(a[1]), rank(b[1]));
+  if (high < low) return undefined;
+  return high === 3 ? 'TLSv1.3' : 'TLSv1.2';
+}
+
+describe('version negotiation of createServer()', () => {
+  for (const [ourMin, ourMax] of versionRanges) {
+    for (const [theirMin, theirMax] of versionRanges) {
+      const expected = agreed([ourMin, ourMax], [theirMin, theirMax]);
+      it(`with s_client ${theirMin}..${theirMax}, ours ${ourMin}..${ourMax}: ${expected ?? 'protocol_version'}`, async () => {
+        const { port } = await ourServer({ minVersion: ourMin, maxVersion: ourMax });
+        const { summary } = await sClient(port, {
+          minVersion: theirMin,
+          maxVersion: theirMax,
+        });
+        if (expected) expect(summary).toMatchObject({ established: true, protocol: expected });
+        else expect(summary).toMatchObject({ established: false, alertReceived: 70 });
+      });
+
+      it(`with our connect() ${theirMin}..${theirMax}, ours ${ourMin}..${ourMax}: ${expected ?? 'protocol_version'}`, async () => {
+        const { port } = await ourServer({ minVersion: ourMin, maxVersion: ourMax });
+        const client = connect({
+          host: '127.0.0.1',
+          port,
+          servername: 'tlskit.test',
+          ca: certs.ca.cert.pem,
+          minVersion: theirMin,
+          maxVersion: theirMax,
+        });
+        cleanup.push(() => client.destroy());
+        const signal = AbortSignal.timeout(10_000);
+        // once() rejects with the socket's error, which is the refusal we look for.
+        const outcome = await once(client, 'secureConnect', { signal }).then(
+          () => client.getProtocol(),
+          (error: Error & { alert?: number }) => error,
+        );
+        if (expected) expect(outcome).toBe(expected);
+        else expect(outcome).toMatchObject({ alert: 70 });
+      });
+    }
+  }
 });
