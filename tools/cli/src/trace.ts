@@ -144,7 +144,10 @@ export class Tracer {
       }
       case HandshakeType.encryptedExtensions:
         return compact([
-          ['extensions', message.extensions.map((e) => nameOf(ExtensionType, e.type)).join(', ')],
+          [
+            'extensions',
+            message.extensions.map((e) => nameOf(ExtensionType, e.type)).join(', ') || '(none)',
+          ],
           ['ALPN', alpnOf(message.extensions)],
         ]);
       case HandshakeType.certificate: {

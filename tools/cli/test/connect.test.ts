@@ -198,6 +198,15 @@ describe.skipIf(missingPeers('openssl'))('tlskit connect against openssl s_serve
       expect(json.response).toMatch(/^HTTP\/1\.0 200 ok\r\n/);
       // s_server -www describes the session it negotiated: the same suite.
       expect(json.response).toContain(`Cipher    : ${json.cipher}`);
+      // --trace shows the retry: the server names secp384r1, the second ClientHello carries it.
+      const traced = await runCliAsync(connectArgs(server.port, '--trace', '--http', '/'));
+      expect(traced.status).toBe(0);
+      expect(traced.stdout).toMatch(
+        /server -> client {2}server_hello \(\d+ bytes\)\n {4}HelloRetryRequest: [^\n]*\n(?: {4}[^\n]*\n)* {4}selected group: secp384r1\n/,
+      );
+      expect(traced.stdout).toMatch(
+        /client -> server {2}client_hello[^\n]*\n(?: {4}[^\n]*\n)*? {4}key shares: secp384r1 \(97 bytes\)\n/,
+      );
     } finally {
       await server.stop();
     }

@@ -96,8 +96,15 @@ describe.skipIf(missingPeers('openssl'))('tlskit serve answered by openssl s_cli
 });
 
 describe('tlskit serve echo mode', () => {
-  it('echoes what a node:tls client sends', async () => {
-    const server = await startServe(['--cert', ecdsa.chain.file, '--key', ecdsa.key.file]);
+  it('echoes what a node:tls client sends (with the node crypto provider)', async () => {
+    const server = await startServe([
+      '--cert',
+      ecdsa.chain.file,
+      '--key',
+      ecdsa.key.file,
+      '--provider',
+      'node',
+    ]);
     try {
       const echoed = await new Promise<string>((resolve, reject) => {
         const socket = tlsConnect(
