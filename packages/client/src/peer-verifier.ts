@@ -54,6 +54,9 @@ export function createPeerVerifier(options: PeerVerifierOptions): CertificateVer
         provider: options.provider,
         time: context.now,
         purpose: context.peer === 'server' ? 'serverAuth' : 'clientAuth',
+        // RFC 8446 4.4.2.2 (and RFC 5246 7.4.2 for ECDHE): a leaf that signs the handshake
+        // must allow digitalSignature when it has a keyUsage extension.
+        keyUsage: ['digitalSignature'],
         ...(hostname === undefined ? {} : { hostname }),
       });
       if (custom !== undefined && context.serverName !== undefined) {

@@ -2,7 +2,11 @@
  * Our client against node:tls servers (OpenSSL inside Node): the peer is the oracle for what was
  * negotiated, for exported keying material and for resumption.
  */
+import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer as createHttpsServer, request } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import {
@@ -162,6 +166,49 @@ describe('connect() to a node:tls server', () => {
       open(connect({ host: '127.0.0.1', port, servername: 'tlskit.test', ca: certs.ca.cert.pem })),
     ).rejects.toMatchObject({
       code: 'ERR_CERT_HOSTNAME_MISMATCH',
+    });
+  });
+
+  it('refuses a leaf whose keyUsage does not allow digitalSignature', async () => {
+    // Made here with openssl: an ECDSA leaf for tlskit.test, issued by the test CA, whose keyUsage
+    // says keyAgreement only. RFC 8446 4.4.2.2 forbids it for signing CertificateVerify.
+    const dir = mkdtempSync(join(tmpdir(), 'tlskit-ku-'));
+    const run = (args: string[]): void => {
+      const result = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+      if (result.status !== 0) throw new Error(`openssl ${args.join(' ')}: ${result.stderr}`);
+    };
+    writeFileSync(
+      join(dir, 'ext.cnf'),
+      'subjectAltName=DNS:tlskit.test\nkeyUsage=critical,keyAgreement\nextendedKeyUsage=serverAuth\nbasicConstraints=critical,CA:FALSE\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n',
+    );
+    run(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'leaf.key']);
+    run(['req', '-new', '-key', 'leaf.key', '-subj', '/CN=tlskit.test', '-out', 'leaf.csr']);
+    run([
+      'x509',
+      '-req',
+      '-in',
+      'leaf.csr',
+      '-CA',
+      certs.ca.cert.file,
+      '-CAkey',
+      certs.ca.key.file,
+      '-CAcreateserial',
+      '-days',
+      '30',
+      '-sha256',
+      '-extfile',
+      'ext.cnf',
+      '-out',
+      'leaf.pem',
+    ]);
+    const { port } = await nodeServer({
+      key: readFileSync(join(dir, 'leaf.key'), 'utf8'),
+      cert: readFileSync(join(dir, 'leaf.pem'), 'utf8'),
+    });
+    await expect(
+      open(connect({ host: '127.0.0.1', port, servername: 'tlskit.test', ca: certs.ca.cert.pem })),
+    ).rejects.toMatchObject({
+      code: 'ERR_CERT_KEY_USAGE',
     });
   });
 
