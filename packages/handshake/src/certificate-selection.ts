@@ -1,3 +1,10 @@
+import {
+  type Certificate,
+  parseCertificate,
+  type PublicKeyInfo,
+  signatureScheme,
+} from '@tlskit/x509';
+import { type ClientHello, ExtensionType, findExtension } from '@tlskit/wire';
 import type { CertificateEntry } from './options.js';
 
 /** `*.example.com` matches exactly one leftmost label; names compare case-insensitively. */
@@ -11,19 +18,73 @@ function hostMatches(pattern: string, name: string): boolean {
   return p === n;
 }
 
+const issuerKinds: readonly PublicKeyInfo['algorithm'][] = ['rsa', 'ec', 'ed25519', 'rsa-pss'];
+
 /**
- * The certificates to try for a server_name, best first: entries that name it, then entries
- * for any name. When none fits, every entry (a client may still accept one, e.g. by IP).
+ * The SignatureScheme a certificate was signed with. The issuer is the next certificate of the
+ * chain; past the end of the chain (the issuer is a trust anchor the server does not send) the
+ * first key type that makes the algorithm valid names the scheme.
+ */
+function schemeOf(certificate: Certificate, issuer: Certificate | undefined): number | undefined {
+  if (issuer !== undefined)
+    return signatureScheme(certificate.signatureAlgorithm, issuer.publicKey);
+  for (const algorithm of issuerKinds) {
+    try {
+      return signatureScheme(certificate.signatureAlgorithm, { algorithm, der: new Uint8Array(0) });
+    } catch {
+      // Not this key type: try the next one.
+    }
+  }
+  return undefined;
+}
+
+const chainSchemes = new WeakMap<CertificateEntry, readonly number[] | null>();
+
+/** The schemes the entry's certificates are signed with, or null when they cannot be read. */
+function schemesOf(entry: CertificateEntry): readonly number[] | null {
+  let schemes = chainSchemes.get(entry);
+  if (schemes !== undefined) return schemes;
+  try {
+    const certs = entry.chain.map((der) => parseCertificate(der));
+    schemes = certs.map((c, i) => schemeOf(c, certs[i + 1]) ?? -1);
+  } catch {
+    schemes = null;
+  }
+  chainSchemes.set(entry, schemes);
+  return schemes;
+}
+
+/**
+ * The certificates to try, best first: by server_name (entries that name it, then entries for
+ * any name), then, among those, chains signed only with schemes the peer accepts in certificates
+ * (RFC 8446 4.2.3 / 4.4.2.2: signature_algorithms_cert, else signature_algorithms). When no name
+ * fits, every entry (a client may still accept one); a chain outside the peer's schemes is still
+ * sent when nothing better exists, as RFC 8446 4.4.2.2 says.
  */
 export function certificatesFor(
   entries: readonly CertificateEntry[],
   serverName: string | undefined,
+  certSchemes: readonly number[] | undefined,
 ): readonly CertificateEntry[] {
-  const rank = (e: CertificateEntry): number => {
+  const nameRank = (e: CertificateEntry): number => {
     if (e.serverNames === undefined) return 1;
     if (serverName === undefined) return 0;
     return e.serverNames.some((n) => hostMatches(n, serverName)) ? 2 : 0;
   };
-  const ranked = entries.filter((e) => rank(e) > 0).sort((a, b) => rank(b) - rank(a));
-  return ranked.length > 0 ? ranked : entries;
+  const signedWithin = (e: CertificateEntry): number => {
+    const schemes = schemesOf(e);
+    if (certSchemes === undefined || schemes === null) return 0;
+    return schemes.every((s) => certSchemes.includes(s)) ? 1 : 0;
+  };
+  const rank = (e: CertificateEntry): number => nameRank(e) * 2 + signedWithin(e);
+  const named = entries.filter((e) => nameRank(e) > 0);
+  return [...(named.length > 0 ? named : entries)].sort((a, b) => rank(b) - rank(a));
+}
+
+/** RFC 8446 4.2.3: signature_algorithms_cert, or signature_algorithms when it is absent. */
+export function certSchemes(ch: ClientHello): readonly number[] | undefined {
+  return (
+    findExtension(ch.extensions, ExtensionType.signatureAlgorithmsCert)?.schemes ??
+    findExtension(ch.extensions, ExtensionType.signatureAlgorithms)?.schemes
+  );
 }

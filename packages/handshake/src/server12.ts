@@ -25,7 +25,7 @@ import {
   type ServerKeyExchange,
   type SignatureScheme,
 } from '@tlskit/wire';
-import { certificatesFor } from './certificate-selection.js';
+import { certificatesFor, certSchemes } from './certificate-selection.js';
 import { alpnBytes, alpnNames, expectMessage, hostName, type RawMessage } from './codec.js';
 import type { Engine, State } from './engine.js';
 import {
@@ -220,7 +220,7 @@ function chooseSuiteAndCertificate(
   serverName: string | undefined,
   schemes: readonly number[],
 ): { suite: Suite12; entry: CertificateEntry; scheme: number } {
-  const pool = certificatesFor(config.options.certificates, serverName);
+  const pool = certificatesFor(config.options.certificates, serverName, certSchemes(ch));
   for (const code of config.suites12) {
     if (!ch.cipherSuites.includes(code as CipherSuite)) continue;
     const suite = suite12(code);

@@ -17,7 +17,7 @@ import {
   PskKeyExchangeMode,
   type SignatureScheme,
 } from '@tlskit/wire';
-import { certificatesFor } from './certificate-selection.js';
+import { certificatesFor, certSchemes } from './certificate-selection.js';
 import { certificate13, certificateMessage, chooseScheme } from './client13.js';
 import { alpnBytes, alpnNames, expectMessage, hostName, type RawMessage } from './codec.js';
 import {
@@ -345,10 +345,11 @@ async function acceptPsk(
 function chooseCertificate(
   engine: Engine,
   config: ServerConfig,
+  ch: ClientHello,
   serverName: string | undefined,
   schemes: readonly number[],
 ): { entry: CertificateEntry; scheme: number } {
-  const pool = certificatesFor(config.options.certificates, serverName);
+  const pool = certificatesFor(config.options.certificates, serverName, certSchemes(ch));
   for (const entry of pool) {
     const scheme = chooseScheme(engine.provider, entry, schemes);
     if (scheme !== undefined) return { entry, scheme };
@@ -389,7 +390,7 @@ async function negotiate(
   let cert: { entry: CertificateEntry; scheme: number } | undefined;
   if (psk === undefined) {
     if (saData === undefined) throw missingExtension('ClientHello has no signature_algorithms');
-    cert = chooseCertificate(engine, config, serverName, saData.schemes);
+    cert = chooseCertificate(engine, config, ch, serverName, saData.schemes);
   }
   const limitData = findExtension(ch.extensions, ExtensionType.recordSizeLimit);
   if (limitData !== undefined) {

@@ -18,6 +18,9 @@ export interface Fixtures {
   readonly server: Record<LeafKind, CertificateEntry>;
   readonly serverPem: Record<LeafKind, { cert: string; key: string }>;
   readonly client: CertificateEntry;
+  readonly rsaCaDer: Uint8Array;
+  /** A P-256 leaf issued by the RSA CA. */
+  readonly p256ByRsaCa: CertificateEntry;
 }
 
 function openssl(cwd: string, args: readonly string[]): void {
@@ -48,8 +51,8 @@ export function fixtures(): Promise<Fixtures> {
 
 async function make(): Promise<Fixtures> {
   const dir = mkdtempSync(join(tmpdir(), 'tlskit-hs-'));
-  const ca = (name: string) => {
-    openssl(dir, ['genpkey', ...keyArgs.p256, '-out', `${name}.key`]);
+  const ca = (name: string, kind: LeafKind = 'p256') => {
+    openssl(dir, ['genpkey', ...keyArgs[kind], '-out', `${name}.key`]);
     openssl(dir, [
       'req',
       '-x509',
@@ -71,11 +74,13 @@ async function make(): Promise<Fixtures> {
   };
   const caDer = ca('test-ca');
   const otherCaDer = ca('other-ca');
+  const rsaCaDer = ca('rsa-ca', 'rsa');
   const leaf = async (
     name: string,
     kind: LeafKind,
     eku: string,
     days: string[],
+    issuer = 'test-ca',
   ): Promise<CertificateEntry> => {
     openssl(dir, ['genpkey', ...keyArgs[kind], '-out', `${name}.key`]);
     openssl(dir, [
@@ -98,9 +103,9 @@ async function make(): Promise<Fixtures> {
       '-in',
       `${name}.csr`,
       '-CA',
-      'test-ca.pem',
+      `${issuer}.pem`,
       '-CAkey',
-      'test-ca.key',
+      `${issuer}.key`,
       '-CAcreateserial',
       ...days,
       '-extfile',
@@ -124,5 +129,13 @@ async function make(): Promise<Fixtures> {
     };
   }
   const client = await leaf('client', 'p256', 'clientAuth', ['-days', '365']);
-  return { dir, caDer, otherCaDer, server, serverPem, client };
+  // The same kind of leaf, issued by an RSA CA (sha256WithRSAEncryption = rsa_pkcs1_sha256).
+  const p256ByRsaCa = await leaf(
+    'server-p256-rsaca',
+    'p256',
+    'serverAuth',
+    ['-days', '365'],
+    'rsa-ca',
+  );
+  return { dir, caDer, otherCaDer, rsaCaDer, server, serverPem, client, p256ByRsaCa };
 }

@@ -204,6 +204,20 @@ describe('negotiation', () => {
     expect(q.clientInfo?.peerSignatureScheme).toBe(0x0804);
   });
 
+  it('prefers the chain signed with the client signature_algorithms_cert (RFC 8446 4.4.2.2)', async () => {
+    const f = await fixtures();
+    const certificates = [f.server.p256, f.p256ByRsaCa];
+    const ca = [f.caDer, f.rsaCaDer];
+    const byRsa = await connect({ ca, signatureSchemesCert: [0x0401] }, { certificates });
+    expect(byRsa.clientClose?.error).toBeUndefined();
+    expect(byRsa.clientInfo?.peerCertificates[0]).toEqual(f.p256ByRsaCa.chain[0]);
+    const byEcdsa = await connect({ ca, signatureSchemesCert: [0x0403] }, { certificates });
+    expect(byEcdsa.clientInfo?.peerCertificates[0]).toEqual(f.server.p256.chain[0]);
+    // Nothing within the list: the server still sends a chain of its choice.
+    const neither = await connect({ ca, signatureSchemesCert: [0x0807] }, { certificates });
+    expect(neither.clientClose?.error).toBeUndefined();
+  });
+
   it('honours record_size_limit by fragmenting to the peer limit', async () => {
     const p = await connect({ recordSizeLimit: 256 });
     expect(p.clientClose?.error).toBeUndefined();
