@@ -14,6 +14,7 @@ import {
   nodeScriptArgv,
   runWithGnutlsServer,
   stopAllPeers,
+  tls12Suites,
   tls13Suites,
 } from '@tlskit/interop';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -140,3 +141,53 @@ describe.skipIf(skip)(`connect() to gnutls-serv${skip ? ` (skipped: ${skip})` : 
     expect(server).toMatch(/^\*\*\* This is a resumed session$/m);
   });
 });
+
+describe.skipIf(skip)(
+  `connect() to gnutls-serv NORMAL:-VERS-ALL:+VERS-TLS1.2${skip ? ` (skipped: ${skip})` : ''}`,
+  () => {
+    for (const suite of tls12Suites) {
+      it(`negotiates ${suite.iana} when gnutls-serv allows only it`, async () => {
+        const credential =
+          suite.certificate === 'rsa' ? certs.server.rsa2048 : certs.server.ecdsaP256;
+        const { connections, server } = await againstGnutls({
+          credential,
+          priority: gnutlsPriority({ versions: ['TLSv1.2'], suites: [suite.iana] }),
+        });
+        expect(connections[0]).toMatchObject({
+          protocol: 'TLSv1.2',
+          cipher: suite.iana,
+          authorized: true,
+          received: 'ping from tlskit\n',
+        });
+        expect(server).toMatch(/^- Version: TLS1\.2$/m);
+        expect(server).toMatch(new RegExp(`^- Cipher: ${suite.gnutls.cipher}$`, 'm'));
+      });
+    }
+
+    it('presents a client certificate that gnutls-serv requires', async () => {
+      const { connections, server } = await againstGnutls(
+        {
+          priority: gnutlsPriority({ versions: ['TLSv1.2'] }),
+          clientAuth: { ca: certs.clientCa.cert, required: true },
+        },
+        { certFile: certs.client.rsa.chain.file, keyFile: certs.client.rsa.key.file },
+      );
+      expect(connections[0]).toMatchObject({ protocol: 'TLSv1.2', received: 'ping from tlskit\n' });
+      expect(server).toMatch(/client-rsa\.tlskit\.test/);
+    });
+
+    it('resumes a TLS 1.2 session with gnutls-serv', async () => {
+      const { connections, server } = await againstGnutls(
+        { priority: gnutlsPriority({ versions: ['TLSv1.2'] }) },
+        { resume: true },
+      );
+      expect(connections).toHaveLength(2);
+      expect(connections[1]).toMatchObject({
+        protocol: 'TLSv1.2',
+        resumed: true,
+        received: 'ping from tlskit\n',
+      });
+      expect(server).toMatch(/^\*\*\* This is a resumed session$/m);
+    });
+  },
+);
