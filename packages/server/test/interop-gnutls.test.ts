@@ -14,6 +14,7 @@ import {
   missingPeers,
   startGnutlsClient,
   stopAllPeers,
+  tls12Suites,
   tls13Suites,
 } from '@tlskit/interop';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -165,6 +166,61 @@ describe.skipIf(skip)(
       expect(client.summary().error).toBeUndefined();
       // Theirs arrived, and ours (asked for by update_requested) went out.
       expect(messages).toEqual(['received key_update', 'sent key_update']);
+      await client.close();
+    });
+  },
+);
+
+describe.skipIf(skip)(
+  `gnutls-cli NORMAL:-VERS-ALL:+VERS-TLS1.2 against createServer()${skip ? ` (skipped: ${skip})` : ''}`,
+  () => {
+    const ecdsa = certs.server.ecdsaP256;
+    const rsa = certs.server.rsa2048;
+    const both = { key: [ecdsa.key.pem, rsa.key.pem], cert: [ecdsa.chain.pem, rsa.chain.pem] };
+
+    for (const suite of tls12Suites) {
+      it(`serves ${suite.iana} to gnutls-cli that allows only it`, async () => {
+        const { port, accepted } = await ourServer(both);
+        const client = await gnutlsCli(port, {
+          priority: gnutlsPriority({ versions: ['TLSv1.2'], suites: [suite.iana] }),
+        });
+        expect(client.summary()).toMatchObject({
+          established: true,
+          protocol: 'TLS1.2',
+          cipher: suite.gnutls.cipher,
+          trusted: true,
+        });
+        expect(accepted[0]?.getCipher()?.standardName).toBe(suite.iana);
+        await client.close();
+      });
+    }
+
+    it('verifies a client certificate from gnutls-cli', async () => {
+      const { port, accepted } = await ourServer({
+        requestCert: true,
+        ca: certs.clientCa.cert.pem,
+      });
+      const client = await gnutlsCli(port, {
+        priority: gnutlsPriority({ versions: ['TLSv1.2'] }),
+        credential: certs.client.ecdsa,
+      });
+      expect(client.summary()).toMatchObject({ established: true, protocol: 'TLS1.2' });
+      expect(accepted[0]?.authorized).toBe(true);
+      await client.close();
+    });
+
+    it('resumes gnutls-cli in TLS 1.2', async () => {
+      const { port, accepted } = await ourServer();
+      const client = await gnutlsCli(port, {
+        priority: gnutlsPriority({ versions: ['TLSv1.2'] }),
+        resume: true,
+      });
+      expect(client.summary()).toMatchObject({
+        established: true,
+        protocol: 'TLS1.2',
+        resumed: true,
+      });
+      expect(accepted.at(-1)?.isSessionReused()).toBe(true);
       await client.close();
     });
   },
