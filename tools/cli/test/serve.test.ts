@@ -2,8 +2,17 @@
  * `tlskit serve`, spawned as `pnpm tlskit` runs it, answered by clients that are not tlskit:
  * curl, `openssl s_client` and node:tls. Every process is tracked and stopped.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
-import { curlRequest, interopCerts, missingPeers, runPeer, stopAllPeers } from '@tlskit/interop';
+import {
+  curlRequest,
+  interopCerts,
+  missingPeers,
+  runPeer,
+  stopAllPeers,
+  tempDir,
+} from '@tlskit/interop';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCliAsync, type ServeProcess, startServe } from './helpers.js';
 
@@ -33,9 +42,13 @@ function serveHttp(...extra: string[]): Promise<ServeProcess> {
 
 describe.skipIf(missingPeers('curl'))('tlskit serve --http answered by curl', () => {
   it('serves a page whose parameters match what curl negotiated, TLS 1.3 and 1.2', async () => {
-    const server = await serveHttp();
+    const dir = tempDir('tlskit-cli-serve-');
+    const serverLog = join(dir, 'serve.keylog');
+    const curlLog = join(dir, 'curl.keylog');
+    const server = await serveHttp('--keylog', serverLog);
     try {
       const tls13 = await curlRequest({
+        keylogFile: curlLog,
         port: server.port,
         host: 'localhost',
         ca: certs.ca.cert,
@@ -53,6 +66,7 @@ describe.skipIf(missingPeers('curl'))('tlskit serve --http answered by curl', ()
         ca: certs.ca.cert,
         maxVersion: 'TLSv1.2',
         ciphers: ['ECDHE-RSA-AES256-GCM-SHA384'],
+        keylogFile: curlLog,
       });
       expect(tls12.status).toBe(200);
       expect(tls12.protocol).toBe('TLSv1.2');
@@ -60,6 +74,15 @@ describe.skipIf(missingPeers('curl'))('tlskit serve --http answered by curl', ()
       expect(tls12.body).toContain(
         '<tr><th>cipher</th><td>TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384</td></tr>',
       );
+      // --keylog: every secret curl (OpenSSL) logged, our server logged too, TLS 1.3
+      // traffic secrets and the TLS 1.2 CLIENT_RANDOM master secret alike.
+      const ours = new Set(readFileSync(serverLog, 'utf8').trim().split('\n'));
+      const theirs = readFileSync(curlLog, 'utf8')
+        .split('\n')
+        .filter((line) => /^[A-Z_0-9]+ [0-9a-f]{64} [0-9a-f]+$/.test(line));
+      expect(theirs.some((l) => l.startsWith('CLIENT_TRAFFIC_SECRET_0 '))).toBe(true);
+      expect(theirs.some((l) => l.startsWith('CLIENT_RANDOM '))).toBe(true);
+      for (const line of theirs) expect(ours).toContain(line);
     } finally {
       await server.process.stop();
     }
