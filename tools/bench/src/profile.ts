@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { handshakeLoop } from './handshake.js';
-import { tlskit } from './peers.js';
+import { availableProviders, tlskit } from './peers.js';
 import { markdownTable, sectionBody } from './report.js';
 
 /** The parts of a V8 .cpuprofile this reads. */
@@ -62,6 +62,7 @@ export function category(functionName: string, url: string): string {
   const dependency =
     /\/node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)\//.exec(url);
   if (dependency) return `dependency: ${dependency[1]}`;
+  if (/^node:(internal\/)?crypto/.test(url)) return 'node:crypto (JS side)';
   if (url.startsWith('node:')) return 'Node.js internals (net, streams, timers)';
   if (functionName === '(garbage collector)') return 'garbage collector';
   if (functionName === '(idle)') return 'idle';
@@ -141,12 +142,17 @@ socket and stream machinery, the garbage collector and V8 builtins.`;
 export interface ProfileRun {
   readonly attribution: Attribution;
   readonly handshakes: number;
+  readonly provider: string;
   /** Where the .cpuprofile was written (deleted unless `keep`). */
   readonly file: string;
 }
 
 /** Runs `handshakes` handshakes under `--cpu-prof` in a child and attributes the loop's samples. */
-export async function runProfile(handshakes: number, keep = false): Promise<ProfileRun> {
+export async function runProfile(
+  handshakes: number,
+  provider = 'noble',
+  keep = false,
+): Promise<ProfileRun> {
   const dir = mkdtempSync(join(tmpdir(), 'tlskit-profile-'));
   try {
     const output = await new Promise<string>((done, fail) => {
@@ -158,6 +164,7 @@ export async function runProfile(handshakes: number, keep = false): Promise<Prof
           fileURLToPath(import.meta.url),
           '--profile-loop',
           String(handshakes),
+          provider,
         ],
         { stdio: ['ignore', 'pipe', 'inherit'] },
       );
@@ -178,7 +185,7 @@ export async function runProfile(handshakes: number, keep = false): Promise<Prof
     if (!name) throw new Error('node --cpu-prof wrote no profile');
     const file = join(dir, name);
     const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
-    return { attribution: attribute(profile, window), handshakes, file };
+    return { attribution: attribute(profile, window), handshakes, provider, file };
   } finally {
     if (!keep) rmSync(dir, { recursive: true, force: true });
   }
@@ -189,7 +196,7 @@ export function profileSection(run: ProfileRun, command: string): string {
     heading: "Where a handshake's time goes",
     command,
     method: `\`pnpm bench profile\` runs ${run.handshakes} full TLS 1.3 handshakes in a loop (tlskit
-client and server in one process, default \`noble\` provider, ECDSA P-256 certificate under an
+client and server in one process, \`${run.provider}\` provider, ECDSA P-256 certificate under an
 ECDSA P-256 root, x25519, the client verifying chain and host name, a new TCP connection each, no
 resumption) under \`node --cpu-prof\`, after untimed warm-up handshakes. tools/bench/src/profile.ts
 then attributes each sample's self time to the package whose source file holds the function
@@ -211,9 +218,10 @@ tools/bench/src/profile.ts FILE.cpuprofile\`.`,
 // ---- the profiled child, and the script mode ----
 
 /** The loop run under the profiler; prints its window on the profiler's clock, last. */
-async function profiledLoop(handshakes: number): Promise<void> {
-  const { nobleProvider } = await import('@tlskit/crypto');
-  const loop = await handshakeLoop(tlskit('noble', nobleProvider), {
+async function profiledLoop(handshakes: number, providerName: string): Promise<void> {
+  const [found] = await availableProviders([providerName]);
+  if (!found) throw new Error(`no provider named ${providerName}`);
+  const loop = await handshakeLoop(tlskit(found.name, found.provider), {
     version: 'TLSv1.3',
     cert: 'ECDSA P-256',
   });
@@ -227,10 +235,10 @@ async function profiledLoop(handshakes: number): Promise<void> {
 }
 
 if (resolve(process.argv[1] ?? '') === fileURLToPath(import.meta.url)) {
-  const [first, second] = process.argv.slice(2);
+  const [first, second, third] = process.argv.slice(2);
   const main =
     first === '--profile-loop'
-      ? profiledLoop(Number(second))
+      ? profiledLoop(Number(second), third ?? 'noble')
       : Promise.resolve().then(() => {
           if (!first) throw new Error('usage: profile.ts FILE.cpuprofile');
           const attribution = attribute(JSON.parse(readFileSync(first, 'utf8')) as CpuProfile);

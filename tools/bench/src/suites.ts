@@ -81,7 +81,8 @@ export const connectionSuites: Readonly<Record<string, Suite>> = {
   },
   async profile(o, command) {
     // --iterations is the number of profiled handshakes here.
-    const run = await runProfile(o.iterations ?? (o.smoke ? 5 : 300));
+    // The noble provider unless one --provider is named.
+    const run = await runProfile(o.iterations ?? (o.smoke ? 5 : 300), o.providers[0] ?? 'noble');
     return {
       table: [
         profileTable(run.attribution, run.handshakes),
