@@ -14,6 +14,8 @@ import {
   startOpensslServer,
   stopAllPeers,
   tls12Suites,
+  type VersionRange,
+  versionRanges,
 } from '@tlskit/interop';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ConnectOptions, connect, type TLSSocket } from '../src/index.js';
@@ -410,33 +412,23 @@ describe('connect() to openssl s_server -tls1_2', () => {
 });
 
 describe('version negotiation between connect() and openssl s_server', () => {
-  type Range = readonly ['TLSv1.2' | 'TLSv1.3', 'TLSv1.2' | 'TLSv1.3'];
-  const ranges: Range[] = [
-    ['TLSv1.2', 'TLSv1.2'],
-    ['TLSv1.3', 'TLSv1.3'],
-    ['TLSv1.2', 'TLSv1.3'],
-  ];
-  const rank = { 'TLSv1.2': 2, 'TLSv1.3': 3 } as const;
-  for (const [ourMin, ourMax] of ranges) {
-    for (const [theirMin, theirMax] of ranges) {
-      const low = Math.max(rank[ourMin], rank[theirMin]);
-      const high = Math.min(rank[ourMax], rank[theirMax]);
+  const rank = (v: VersionRange['minVersion']) => (v === 'TLSv1.3' ? 3 : 2);
+  for (const ours of versionRanges) {
+    for (const theirs of versionRanges) {
+      // The highest version in both ranges, or none.
+      const low = Math.max(rank(ours.minVersion), rank(theirs.minVersion));
+      const high = Math.min(rank(ours.maxVersion), rank(theirs.maxVersion));
       const expected = high >= low ? (high === 3 ? 'TLSv1.3' : 'TLSv1.2') : undefined;
-      it(`ours ${ourMin}..${ourMax} with s_server ${theirMin}..${theirMax}: ${expected ?? 'protocol_version'}`, async () => {
-        const server = await opensslServer({
-          minVersion: theirMin,
-          maxVersion: theirMax,
-          mode: 'stdio',
-        });
-        const options = { minVersion: ourMin, maxVersion: ourMax } as const;
+      it(`ours ${ours.minVersion}..${ours.maxVersion} with s_server ${theirs.minVersion}..${theirs.maxVersion}: ${expected ?? 'protocol_version'}`, async () => {
+        const server = await opensslServer({ ...theirs, mode: 'stdio' });
         if (expected) {
-          const socket = await open(server.port, options);
+          const socket = await open(server.port, ours);
           expect(socket.getProtocol()).toBe(expected);
           socket.end();
         } else {
           // RFC 8446 4.2.1 / RFC 5246 E.1: no common version is protocol_version, either way.
           // s_server refuses our ClientHello itself and says so.
-          const error = await refused(server.port, options);
+          const error = await refused(server.port, ours);
           expect(error).toMatchObject({ code: 'ERR_PEER_ALERT', alert: 70 });
           await server.waitForOutput(/unsupported protocol/, { stream: 'stderr' });
         }

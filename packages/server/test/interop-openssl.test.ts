@@ -23,6 +23,8 @@ import {
   stopAllPeers,
   tempDir,
   tls12Suites,
+  type VersionRange,
+  versionRanges,
 } from '@tlskit/interop';
 import { connect } from '@tlskit/client';
 import { SessionCache } from '@tlskit/handshake';
@@ -484,26 +486,21 @@ describe('openssl s_client -tls1_2 against createServer()', () => {
   });
 });
 
-type Version = 'TLSv1.2' | 'TLSv1.3';
-const versionRanges: readonly (readonly [Version, Version])[] = [
-  ['TLSv1.2', 'TLSv1.2'],
-  ['TLSv1.3', 'TLSv1.3'],
-  ['TLSv1.2', 'TLSv1.3'],
-];
-
 /** The version two ranges agree on: the highest in both (RFC 8446 4.2.1), or none. */
-function agreed(a: readonly [Version, Version], b: readonly [Version, Version]) {
-  const rank = (v: Version) => (v === 'TLSv1.3' ? 3 : 2);
-  const low = Math.max(rank(a[0]), rank(b[0]));
-  const high = Math.min(rank(a[1]), rank(b[1]));
+function agreed(a: VersionRange, b: VersionRange) {
+  const rank = (v: VersionRange['minVersion']) => (v === 'TLSv1.3' ? 3 : 2);
+  const low = Math.max(rank(a.minVersion), rank(b.minVersion));
+  const high = Math.min(rank(a.maxVersion), rank(b.maxVersion));
   if (high < low) return undefined;
   return high === 3 ? 'TLSv1.3' : 'TLSv1.2';
 }
 
 describe('version negotiation of createServer()', () => {
-  for (const [ourMin, ourMax] of versionRanges) {
-    for (const [theirMin, theirMax] of versionRanges) {
-      const expected = agreed([ourMin, ourMax], [theirMin, theirMax]);
+  for (const ours of versionRanges) {
+    for (const theirs of versionRanges) {
+      const expected = agreed(ours, theirs);
+      const { minVersion: ourMin, maxVersion: ourMax } = ours;
+      const { minVersion: theirMin, maxVersion: theirMax } = theirs;
       it(`with s_client ${theirMin}..${theirMax}, ours ${ourMin}..${ourMax}: ${expected ?? 'protocol_version'}`, async () => {
         const { port } = await ourServer({ minVersion: ourMin, maxVersion: ourMax });
         const { summary } = await sClient(port, {
