@@ -371,6 +371,25 @@ describe('after the handshake', () => {
     expect(sl).toEqual(cl);
   });
 
+  it('works without middlebox compatibility mode: no session ID, no change_cipher_spec', async () => {
+    const f = await fixtures();
+    const c = createClient({
+      provider,
+      serverName: 'localhost',
+      ca: [f.caDer],
+      middleboxCompatibility: false,
+      minVersion: 'TLSv1.3',
+    });
+    const s = createServer({ provider, certificates: [f.server.p256] });
+    const seen: string[] = [];
+    c.on('message', (m) => seen.push(`${m.direction} ${m.type}`));
+    s.on('message', (m) => seen.push(`server ${m.direction} ${m.type}`));
+    await c.start();
+    await pump(c, s);
+    expect(c.state).toBe('connected');
+    expect(seen.filter((x) => x.includes('change_cipher_spec'))).toEqual([]);
+  });
+
   it('traces each handshake message with decoded fields', async () => {
     const f = await fixtures();
     const c = createClient({
@@ -409,6 +428,29 @@ describe('resumption', () => {
     expect(second.clientInfo?.resumed).toBe(true);
     expect(second.serverInfo?.resumed).toBe(true);
     expect(second.clientInfo?.peerCertificates[0]).toEqual(f.server.p256.chain[0]);
+  });
+
+  it('resumes through a HelloRetryRequest (the binder covers message_hash and the retry)', async () => {
+    const ticketKeys = [{ name: new Uint8Array(16).fill(1), key: new Uint8Array(32).fill(2) }];
+    const first = await connect({}, { ticketKeys });
+    const session = first.sessions[0]!;
+    const second = await connect(
+      { session, groups: [0x001d, 0x0017], keyShareGroups: [0x001d] },
+      { ticketKeys, groups: [0x0017] },
+    );
+    expect(second.clientClose?.error).toBeUndefined();
+    expect(second.clientInfo?.helloRetryRequest).toBe(true);
+    expect(second.clientInfo?.resumed).toBe(true);
+    expect(second.serverInfo?.resumed).toBe(true);
+  });
+
+  it('refuses a PSK whose binder was tampered with, with decrypt_error', async () => {
+    const ticketKeys = [{ name: new Uint8Array(16).fill(1), key: new Uint8Array(32).fill(2) }];
+    const first = await connect({}, { ticketKeys });
+    const session = first.sessions[0]!;
+    const forged = { ...session, psk: new Uint8Array((session as { psk: Uint8Array }).psk.length) };
+    const second = await connect({ session: forged }, { ticketKeys });
+    expect(second.serverClose?.error).toMatchObject({ code: 'ERR_DECRYPT', alert: 51 });
   });
 
   it('falls back to a full handshake when the ticket key was rotated out', async () => {

@@ -137,6 +137,21 @@ describe('TLS 1.2 handshakes', () => {
     expect(p.clientInfo?.alpn).toBe('h2');
   });
 
+  it('logs the master secret as an NSS CLIENT_RANDOM line, the same on both sides', async () => {
+    const f = await fixtures();
+    const c = createClient({ provider, serverName: 'localhost', ca: [f.caDer], ...only12 });
+    const s = createServer({ provider, certificates: [f.server.p256], ...both });
+    const cl: string[] = [];
+    const sl: string[] = [];
+    c.on('keylog', (l) => cl.push(l));
+    s.on('keylog', (l) => sl.push(l));
+    await c.start();
+    await pump(c, s);
+    expect(cl.length).toBe(1);
+    expect(cl[0]).toMatch(/^CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}$/);
+    expect(sl).toEqual(cl);
+  });
+
   it('refuses KeyUpdate on a TLS 1.2 connection', async () => {
     const p = await connect({ ...only12 }, { ...both });
     await expect(p.client.keyUpdate(false)).rejects.toMatchObject({ code: 'ERR_NOT_SUPPORTED' });
