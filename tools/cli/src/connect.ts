@@ -160,6 +160,7 @@ async function runConnect(args: ParsedArgs, io: Io): Promise<ExitCode> {
     rejectUnauthorized: v.insecure !== true,
     provider: await loadProvider(v.provider),
     onMessage: tracer && ((trace) => info(tracer.format(trace))),
+    onAlert: tracer && ((alert) => info(tracer.formatAlert(alert))),
     onKeylog: keylogWriter(stringOption(v.keylog)),
   });
   try {

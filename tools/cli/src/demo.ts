@@ -18,7 +18,7 @@ import type { CryptoProvider } from '@tlskit/crypto';
 import { createServer } from '@tlskit/server';
 import { makeDemoCertificates } from './certs.js';
 import { type Command, ExitCode, type Io, type OptionValue, UsageError } from './command.js';
-import { httpGet } from './connect.js';
+import { closeGracefully, httpGet } from './connect.js';
 import { serveHttp } from './serve.js';
 import {
   type ClientSetup,
@@ -147,7 +147,11 @@ async function runHandshakeDemo(provider: CryptoProvider, io: Io): Promise<ExitC
 
 async function demoConnection(io: Io, setup: ClientSetup): Promise<void> {
   const tracer = new Tracer('client');
-  const socket = openClient({ ...setup, onMessage: (m) => io.stdout(tracer.format(m)) });
+  const socket = openClient({
+    ...setup,
+    onMessage: (m) => io.stdout(tracer.format(m)),
+    onAlert: (a) => io.stdout(tracer.formatAlert(a)),
+  });
   try {
     await secureConnected(socket, DEMO_TIMEOUT_MS);
     io.stdout(`\nNegotiated:\n${formatNegotiated(negotiated(socket))}`);
@@ -157,7 +161,7 @@ async function demoConnection(io: Io, setup: ClientSetup): Promise<void> {
     const response = await readAll(socket, DEMO_TIMEOUT_MS);
     io.stdout(`\nHTTP/1.1 response from the server:\n${indent(response)}`);
   } finally {
-    socket.destroy();
+    await closeGracefully(socket);
   }
 }
 

@@ -14,7 +14,12 @@ import {
   TLSSocket,
 } from '@tlskit/client';
 import { type CryptoProvider, nobleProvider } from '@tlskit/crypto';
-import { type ClientOptions, createClient, type MessageTrace } from '@tlskit/handshake';
+import {
+  type AlertEvent,
+  type ClientOptions,
+  createClient,
+  type MessageTrace,
+} from '@tlskit/handshake';
 import { nameOf, SignatureScheme, TlsError } from '@tlskit/wire';
 import { TrustStore } from '@tlskit/x509';
 import { type OptionValue, UsageError } from './command.js';
@@ -121,6 +126,8 @@ export interface ClientSetup {
   readonly onMessage?: ((trace: MessageTrace) => void) | undefined;
   /** Each NSS key log line (no newline). */
   readonly onKeylog?: ((line: string) => void) | undefined;
+  /** Each alert sent or received (close_notify included). */
+  readonly onAlert?: ((alert: AlertEvent) => void) | undefined;
 }
 
 let mozilla: TrustStore | undefined;
@@ -165,6 +172,7 @@ export function openClient(setup: ClientSetup): TLSSocket {
     const connection = createClient(options);
     if (setup.onMessage) connection.on('message', setup.onMessage);
     if (setup.onKeylog) connection.on('keylog', setup.onKeylog);
+    if (setup.onAlert) connection.on('alert', setup.onAlert);
     return connection;
   })();
   socket = new TLSSocket(transport, engine, {

@@ -4,7 +4,7 @@
  * gives the encoded message; the fields it does not name (SNI, random, key share sizes,
  * certificate subjects) are decoded here with @tlskit/wire and @tlskit/x509.
  */
-import type { MessageTrace } from '@tlskit/handshake';
+import type { AlertEvent, MessageTrace } from '@tlskit/handshake';
 import {
   CipherSuite,
   decodeHandshake,
@@ -56,11 +56,22 @@ export class Tracer {
 
   /** The lines for one message, ending with a newline. */
   format(trace: MessageTrace): string {
-    const fromClient = (trace.direction === 'sent') === (this.#role === 'client');
-    const arrow = fromClient ? 'client -> server' : 'server -> client';
+    const arrow = this.#arrow(trace.direction);
     const lines = [`${arrow}  ${trace.type} (${byteCount(trace.length)})`];
     for (const [key, value] of this.#fields(trace)) lines.push(`    ${key}: ${value}`);
     return `${lines.join('\n')}\n`;
+  }
+
+  /** One line for an alert, e.g. `server -> client  alert: fatal certificate_required (116)`. */
+  formatAlert(alert: AlertEvent): string {
+    const arrow = this.#arrow(alert.direction);
+    const level = alert.level === 2 ? 'fatal' : 'warning';
+    return `${arrow}  alert: ${level} ${alert.name} (${alert.description})\n`;
+  }
+
+  #arrow(direction: 'sent' | 'received'): string {
+    const fromClient = (direction === 'sent') === (this.#role === 'client');
+    return fromClient ? 'client -> server' : 'server -> client';
   }
 
   #fields(trace: MessageTrace): [string, string][] {
