@@ -166,7 +166,21 @@ describe('tlskit connect against node:tls', () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/^tlskit connect: ERR_CERT_UNKNOWN_ISSUER: [^\n]*\n$/);
     expect(run.stdout).toBe('');
-    // The server saw the alert (unknown_ca) rather than a dropped connection.
+    // --insecure finishes the handshake and says why the chain did not verify.
+    const insecure = await runCliAsync([
+      'connect',
+      '--insecure',
+      '--json',
+      '--ca',
+      certs.otherCa.cert.file,
+      '--servername',
+      'localhost',
+      `127.0.0.1:${server.port}`,
+    ]);
+    expect(insecure.status).toBe(0);
+    const json = JSON.parse(insecure.stdout) as ConnectJson & { verifyError: string };
+    expect(json.verified).toBe(false);
+    expect(json.verifyError).toMatch(/^ERR_CERT_UNKNOWN_ISSUER: /);
     await server.stop();
   });
 
