@@ -22,7 +22,7 @@ import {
 } from '@tlskit/handshake';
 import { nameOf, SignatureScheme, TlsError } from '@tlskit/wire';
 import { TrustStore } from '@tlskit/x509';
-import { type OptionValue, UsageError } from './command.js';
+import { type OptionSpec, type OptionValue, UsageError } from './command.js';
 import { certificateSubject } from './trace.js';
 
 /** A protocol version as node:tls names it. */
@@ -79,6 +79,24 @@ export class ProviderError extends TlsError {
 
 /** The provider names `--provider` takes. */
 export const providerNames = ['noble', 'node', 'webcrypto'] as const;
+
+/** The options `connect` and `serve` share, in `parseArgs` form. */
+export const sharedTlsOptions = {
+  alpn: { type: 'string' },
+  ca: { type: 'string' },
+  'min-version': { type: 'string' },
+  'max-version': { type: 'string' },
+  keylog: { type: 'string' },
+  provider: { type: 'string' },
+} as const satisfies OptionSpec;
+
+/** Help lines for {@link sharedTlsOptions} that read the same for both commands. */
+export const sharedTlsHelp = [
+  '  --min-version V    1.2 or 1.3',
+  '  --max-version V    1.2 or 1.3',
+  '  --keylog FILE      write NSS key log lines (SSLKEYLOGFILE format) for Wireshark',
+  `  --provider NAME    crypto provider: ${providerNames.join(', ')} (default noble)`,
+];
 
 /**
  * The crypto provider for `--provider NAME` (default noble). `node` and `webcrypto` are

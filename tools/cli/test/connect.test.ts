@@ -155,28 +155,22 @@ describe('tlskit connect against node:tls', () => {
 
   it('refuses a server whose CA it does not trust: exit 1 and ERR_CERT_UNKNOWN_ISSUER', async () => {
     server = await startNodeTlsServer({ cert: credential.chain.pem, key: credential.key.pem });
-    const run = await runCliAsync([
-      'connect',
-      '--ca',
-      certs.otherCa.cert.file,
-      '--servername',
-      'localhost',
-      `127.0.0.1:${server.port}`,
-    ]);
+    const untrusted = (...extra: string[]) =>
+      runCliAsync([
+        'connect',
+        ...extra,
+        '--ca',
+        certs.otherCa.cert.file,
+        '--servername',
+        'localhost',
+        `127.0.0.1:${server.port}`,
+      ]);
+    const run = await untrusted();
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/^tlskit connect: ERR_CERT_UNKNOWN_ISSUER: [^\n]*\n$/);
     expect(run.stdout).toBe('');
     // --insecure finishes the handshake and says why the chain did not verify.
-    const insecure = await runCliAsync([
-      'connect',
-      '--insecure',
-      '--json',
-      '--ca',
-      certs.otherCa.cert.file,
-      '--servername',
-      'localhost',
-      `127.0.0.1:${server.port}`,
-    ]);
+    const insecure = await untrusted('--insecure', '--json');
     expect(insecure.status).toBe(0);
     const json = JSON.parse(insecure.stdout) as ConnectJson & { verifyError: string };
     expect(json.verified).toBe(false);
