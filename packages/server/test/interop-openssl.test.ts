@@ -339,38 +339,44 @@ async function capturedBothFins(file: string, port: number): Promise<void> {
 
 describe('the key log of createServer()', () => {
   const skip = missingPeers('tshark', 'curl');
-  it.skipIf(skip)(
-    'lets tshark decrypt a loopback capture of an HTTPS request, and only with it',
-    async () => {
-      const keylogFile = join(tempDir(), 'server.keylog');
-      const { port } = await ourServer({ mode: 'http', keylogFile });
-      const capture = await startCapture({ port });
-      const result = await curlRequest({
-        port,
-        ca: certs.ca.cert,
-        minVersion: 'TLSv1.3',
-        http: 'http1.1',
-        path: '/decrypt-me',
-      });
-      expect(result.status).toBe(200);
-      await capturedBothFins(capture.file, port);
-      const pcap = await capture.stop();
-      expect(readFileSync(keylogFile, 'utf8')).toMatch(/^SERVER_TRAFFIC_SECRET_0 [0-9a-f]{64} /m);
-      const text = await decryptedText({ pcap, keylogFile, port });
-      expect(text).toContain('GET /decrypt-me HTTP/1.1');
-      expect(text).toContain('hello from tlskit over TLSv1.3');
-      const uris = await captureFields({
-        pcap,
-        keylogFile,
-        port,
-        filter: 'http.request',
-        fields: ['http.request.uri'],
-      });
-      expect(uris).toEqual([['/decrypt-me']]);
-      // Control: without the key log the same capture shows none of it.
-      expect(await decryptedText({ pcap, port })).not.toContain('decrypt-me');
-    },
-  );
+  for (const [version, secretLine] of [
+    ['TLSv1.3', /^SERVER_TRAFFIC_SECRET_0 [0-9a-f]{64} [0-9a-f]{64}$/m],
+    ['TLSv1.2', /^CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}$/m], // the master secret (NSS format)
+  ] as const) {
+    it.skipIf(skip)(
+      `lets tshark decrypt a ${version} loopback capture of an HTTPS request, and only with it`,
+      async () => {
+        const keylogFile = join(tempDir(), 'server.keylog');
+        const { port } = await ourServer({ mode: 'http', keylogFile });
+        const capture = await startCapture({ port });
+        const result = await curlRequest({
+          port,
+          ca: certs.ca.cert,
+          minVersion: version,
+          maxVersion: version,
+          http: 'http1.1',
+          path: '/decrypt-me',
+        });
+        expect(result).toMatchObject({ status: 200, protocol: version });
+        await capturedBothFins(capture.file, port);
+        const pcap = await capture.stop();
+        expect(readFileSync(keylogFile, 'utf8')).toMatch(secretLine);
+        const text = await decryptedText({ pcap, keylogFile, port });
+        expect(text).toContain('GET /decrypt-me HTTP/1.1');
+        expect(text).toContain(`hello from tlskit over ${version}`);
+        const uris = await captureFields({
+          pcap,
+          keylogFile,
+          port,
+          filter: 'http.request',
+          fields: ['http.request.uri'],
+        });
+        expect(uris).toEqual([['/decrypt-me']]);
+        // Control: without the key log the same capture shows none of it.
+        expect(await decryptedText({ pcap, port })).not.toContain('decrypt-me');
+      },
+    );
+  }
 });
 
 describe('openssl s_client -tls1_2 against createServer()', () => {
