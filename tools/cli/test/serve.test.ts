@@ -89,6 +89,35 @@ describe.skipIf(missingPeers('curl'))('tlskit serve --http answered by curl', ()
   });
 });
 
+describe.skipIf(missingPeers('curl'))('tlskit serve --min-version and --max-version', () => {
+  it('speaks TLS 1.2 to curl under --max-version 1.2 and refuses it under --min-version 1.3', async () => {
+    const capped = await serveHttp('--max-version', '1.2');
+    try {
+      const run = await curlRequest({ port: capped.port, host: 'localhost', ca: certs.ca.cert });
+      expect(run.protocol).toBe('TLSv1.2');
+      expect(run.body).toContain('<tr><th>version</th><td>TLSv1.2</td></tr>');
+    } finally {
+      await capped.process.stop();
+    }
+    const modern = await serveHttp('--min-version', '1.3');
+    try {
+      const run = await curlRequest({
+        port: modern.port,
+        host: 'localhost',
+        ca: certs.ca.cert,
+        maxVersion: 'TLSv1.2',
+      });
+      expect(run.exitCode).not.toBe(0);
+      // RFC 8446 4.2.1: a server without a common version answers protocol_version.
+      await modern.process.waitForOutput(/handshake failed: ERR_PROTOCOL_VERSION/, {
+        timeoutMs: 5000,
+      });
+    } finally {
+      await modern.process.stop();
+    }
+  });
+});
+
 describe.skipIf(missingPeers('openssl'))('tlskit serve answered by openssl s_client', () => {
   it('verifies the chain for s_client and answers its GET', async () => {
     const server = await serveHttp();
