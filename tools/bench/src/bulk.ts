@@ -19,7 +19,7 @@ import {
   suiteNames,
   type TlsVersion,
 } from './peers.js';
-import { markdownTable, ratio, sectionBody } from './report.js';
+import { count, markdownTable, ratio, sectionBody } from './report.js';
 
 export const chunkSize = 1 << 20;
 
@@ -167,8 +167,8 @@ export function bulkSection(
     method: `One connection per row (TLS 1.3 with the AEAD's suite, x25519, ECDSA P-256), client
 and server in one process on 127.0.0.1; the client writes 1 MiB chunks (with backpressure) and a
 batch ends when the server has received every byte. ${mib} MiB are timed per row, in
-${options.batches} batches of ${options.iterations} MiB after ${options.warmupBatches} untimed
-one(s), rows interleaved within each batch. MB/s is 10^6 bytes of application data per CPU second
+${count(options.batches, 'batch', 'batches')} of ${options.iterations} MiB after
+${count(options.warmupBatches, 'untimed batch', 'untimed batches')}, rows interleaved within each batch. MB/s is 10^6 bytes of application data per CPU second
 of this process, which does both the sealing and the opening, so it is about half what one side
 alone would reach; the median batch.`,
     table: bulkTable(rows),

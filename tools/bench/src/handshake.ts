@@ -20,7 +20,7 @@ import {
   secureConnected,
   type TlsVersion,
 } from './peers.js';
-import { markdownTable, ratio, sectionBody } from './report.js';
+import { count, markdownTable, ratio, sectionBody } from './report.js';
 
 export const handshakeCerts: readonly CertName[] = ['ECDSA P-256', 'RSA-2048'];
 
@@ -153,7 +153,7 @@ provider of @tlskit/crypto present (\`noble\` is the pure-JS default; \`node\` u
 
 Time is this process's CPU time (client + server), not wall time, because the two cores are shared
 with other work: ${options.batches} batches of ${options.iterations} handshakes per row, rows
-interleaved within each batch, after ${options.warmupBatches} warm-up batch(es); the figure is
+interleaved within each batch, after ${count(options.warmupBatches, 'warm-up batch', 'warm-up batches')}; the figure is
 the median batch. TLS 1.2 rows appear once the engines negotiate TLS 1.2 (checked by one
 handshake per implementation at the start of the run).`,
     table: handshakeTable(rows),

@@ -8,8 +8,8 @@
  * not): the child prints the loop's start and end on the profiler's clock (both are
  * CLOCK_MONOTONIC in microseconds).
  *
- * Also a script: `node tools/bench/src/profile.ts FILE.cpuprofile` prints the attribution of any
- * profile (all samples).
+ * Also a script: `node --conditions=tlskit-source --import tsx tools/bench/src/profile.ts FILE`
+ * prints the attribution of any .cpuprofile (all its samples).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -109,20 +109,23 @@ export function share(attribution: Attribution, test: (name: string) => boolean)
 const isCurve = (name: string) => (groups.curve as readonly string[]).includes(name);
 const isSymmetric = (name: string) => (groups.symmetric as readonly string[]).includes(name);
 
-export function profileTable(attribution: Attribution, handshakes: number): string {
+/** Self time per category; per handshake when `handshakes` is given, else for the whole profile. */
+export function profileTable(attribution: Attribution, handshakes?: number): string {
+  const per = handshakes ?? 1;
   const rows = attribution.categories.map((c) => [
     c.name,
-    (c.micros / 1000 / handshakes).toFixed(2),
+    (c.micros / 1000 / per).toFixed(2),
     `${((c.micros / attribution.total) * 100).toFixed(1)}%`,
   ]);
-  rows.push(['**total**', (attribution.total / 1000 / handshakes).toFixed(2), '100%']);
-  return markdownTable(['self time in', 'ms per handshake', 'share'], rows);
+  rows.push(['**total**', (attribution.total / 1000 / per).toFixed(2), '100%']);
+  const unit = handshakes === undefined ? 'ms' : 'ms per handshake';
+  return markdownTable(['self time in', unit, 'share'], rows);
 }
 
 /** The `count` @tlskit/* functions with the most self time. */
 export function protocolHotspots(attribution: Attribution, count = 12): string {
   return markdownTable(
-    ['@tlskit/* function (package/file)', 'share of the handshake'],
+    ['@tlskit/* function (package/file)', 'share of the total'],
     attribution.protocolFunctions
       .slice(0, count)
       .map((f) => [`\`${f.name}\``, `${((f.micros / attribution.total) * 100).toFixed(1)}%`]),
@@ -210,8 +213,8 @@ ${protocolHotspots(run.attribution)}`,
     notes: `${profileSummary(run.attribution)}
 
 The target of issue 7, "the protocol's own work is under 10% of a handshake's cost", reads off
-the @tlskit/* share above. To check any other profile: \`node --import tsx
-tools/bench/src/profile.ts FILE.cpuprofile\`.`,
+the @tlskit/* share above. To attribute any other profile the same way:
+\`node --conditions=tlskit-source --import tsx tools/bench/src/profile.ts FILE.cpuprofile\`.`,
   });
 }
 
@@ -242,7 +245,8 @@ if (resolve(process.argv[1] ?? '') === fileURLToPath(import.meta.url)) {
       : Promise.resolve().then(() => {
           if (!first) throw new Error('usage: profile.ts FILE.cpuprofile');
           const attribution = attribute(JSON.parse(readFileSync(first, 'utf8')) as CpuProfile);
-          console.log(profileTable(attribution, 1));
+          console.log(profileTable(attribution));
+          console.log(`\n${protocolHotspots(attribution)}`);
           console.log(`\n${profileSummary(attribution)}`);
         });
   main.then(

@@ -51,6 +51,11 @@ export function markdownTable(
   return [line(header), line(rule), ...rows.map(line)].join('\n');
 }
 
+/** `1 batch`, `8 batches`. */
+export function count(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}
+
 /** `x` as `0.42x` of `reference`, or `-` when there is no reference. */
 export function ratio(x: number, reference: number | undefined): string {
   return reference && reference > 0 ? `${(x / reference).toFixed(2)}x` : '-';
