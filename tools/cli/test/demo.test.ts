@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { missingPeers, runPeer, stopAllPeers, tempDir } from '@tlskit/interop';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeDemoCertificates } from '../src/certs.js';
-import { runCliAsync } from './helpers.js';
+import { runCliAsync, runInProcess } from './helpers.js';
 
 afterAll(() => stopAllPeers());
 
@@ -89,5 +89,13 @@ describe('tlskit demo', () => {
     expect(tls12).toMatch(/\n {2}version: TLSv1\.2\n {2}cipher suite: TLS_ECDHE_ECDSA_WITH_/);
     expect(tls12).toContain('  peer chain: verified\n');
     expect(tls12).toMatch(/HTTP\/1\.1 200 OK[\s\S]*over TLSv1\.2 with/);
+  });
+
+  it.each(['node', 'webcrypto'])('runs with --provider %s', async (provider) => {
+    const run = await runInProcess(['demo', '--provider', provider]);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout.match(/^ {2}peer chain: verified$/gm)).toHaveLength(2);
+    expect(run.stdout.match(/^ {2}HTTP\/1\.1 200 OK$/gm)).toHaveLength(2);
   });
 });
