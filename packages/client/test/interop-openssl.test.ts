@@ -5,14 +5,20 @@
  * received, the HelloRetryRequest random in its trace) is checked where it reports something.
  */
 import { once } from 'node:events';
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   type Credential,
+  decryptedText,
   groups,
   interopCerts,
+  missingPeers,
   type OpensslServer,
   type OpensslServerOptions,
+  startCapture,
   startOpensslServer,
   stopAllPeers,
+  tempDir,
   tls12Suites,
   type VersionRange,
   versionRanges,
@@ -57,7 +63,11 @@ function opensslServer(options: Partial<OpensslServerOptions> = {}): Promise<Ope
 }
 
 /** Connects to 127.0.0.1 as tlskit.test, trusting our CA; settles on secureConnect or error (10 s). */
-async function open(port: number, options: Partial<ConnectOptions> = {}): Promise<TLSSocket> {
+async function open(
+  port: number,
+  options: Partial<ConnectOptions> = {},
+  keylogFile?: string,
+): Promise<TLSSocket> {
   const socket = connect({
     host: '127.0.0.1',
     port,
@@ -66,6 +76,8 @@ async function open(port: number, options: Partial<ConnectOptions> = {}): Promis
     ...options,
   });
   sockets.push(socket);
+  // Key log lines come during the handshake, so the file must be attached from the start.
+  if (keylogFile) socket.on('keylog', (line: Buffer) => appendFileSync(keylogFile, line));
   // TLS 1.2 delivers its session before secureConnect, so listen from the start.
   socket.on('session', (session: Session) => lastSession.set(socket, session));
   const signal = AbortSignal.timeout(10_000);
@@ -434,5 +446,36 @@ describe('version negotiation between connect() and openssl s_server', () => {
         }
       });
     }
+  }
+});
+
+describe('the key log of connect()', () => {
+  const skip = missingPeers('tshark');
+  for (const version of ['TLSv1.3', 'TLSv1.2'] as const) {
+    it.skipIf(skip)(
+      `lets tshark decrypt a ${version} capture of our request to s_server -www, and only with it`,
+      async () => {
+        const keylogFile = join(tempDir(), 'client.keylog');
+        const server = await opensslServer({ version, mode: 'www' });
+        const capture = await startCapture({ port: server.port });
+        const socket = await open(server.port, {}, keylogFile);
+        const page = receive(socket, '</HTML>');
+        socket.write('GET /decrypt-me HTTP/1.0\r\n\r\n');
+        expect(await page).toContain('HTTP/1.0 200 ok');
+        socket.end();
+        // Poll the live capture (bounded) until tshark finds both directions in it.
+        let text = '';
+        for (let i = 0; i < 40 && !/GET \/decrypt-me[\s\S]*HTTP\/1\.0 200 ok/.test(text); i++) {
+          await new Promise((r) => setTimeout(r, 125));
+          text = await decryptedText({ pcap: capture.file, keylogFile, port: server.port }).catch(
+            () => '',
+          );
+        }
+        const pcap = await capture.stop();
+        expect(text).toContain('GET /decrypt-me HTTP/1.0');
+        expect(text).toContain('HTTP/1.0 200 ok');
+        expect(await decryptedText({ pcap, port: server.port })).not.toContain('decrypt-me');
+      },
+    );
   }
 });
