@@ -133,6 +133,14 @@ describe.skipIf(skip)(`connect() to gnutls-serv${skip ? ` (skipped: ${skip})` : 
     expect(connections[0]).toMatchObject({ alpn: 'h2', received: 'ping from tlskit\n' });
   });
 
+  it('keeps echoing after a KeyUpdate that asks gnutls-serv to update too', async () => {
+    const { connections } = await againstGnutls({}, { keyUpdate: true });
+    expect(connections[0]).toMatchObject({
+      protocol: 'TLSv1.3',
+      received: 'ping from tlskit\nafter the key update\n',
+    });
+  });
+
   it('resumes with a ticket from gnutls-serv', async () => {
     const { connections, server } = await againstGnutls({}, { resume: true });
     expect(connections).toHaveLength(2);

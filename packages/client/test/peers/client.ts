@@ -18,6 +18,8 @@ export interface PeerClientSpec {
   readonly keyShareGroups?: number[];
   readonly cipherSuites?: string[];
   readonly ALPNProtocols?: string[];
+  /** After the first echo, send a KeyUpdate (update_requested) and echo a second line. */
+  readonly keyUpdate?: boolean;
   /** Connect a second time with the session the first connection received. */
   readonly resume?: boolean;
 }
@@ -38,6 +40,7 @@ export interface PeerClientConnection {
 
 const spec = JSON.parse(process.env.TLSKIT_INTEROP_OPTIONS ?? '{}') as PeerClientSpec;
 const line = 'ping from tlskit\n';
+const afterUpdate = 'after the key update\n';
 
 async function run(session: ConnectOptions['session']) {
   const socket: TLSSocket = connect({
@@ -74,6 +77,14 @@ async function run(session: ConnectOptions['session']) {
     // Bounded: 160 x 50 ms for the echo (and, TLS 1.3, the ticket that comes with it).
     for (let i = 0; i < 160 && !(received.includes(line) && (ticket || !spec.resume)); i++) {
       await new Promise((r) => setTimeout(r, 50));
+    }
+    if (spec.keyUpdate && received.includes(line)) {
+      // RFC 8446 4.6.3: update ours and ask the peer to update too, then echo again.
+      await socket.keyUpdate(true);
+      socket.write(afterUpdate);
+      for (let i = 0; i < 160 && !received.includes(afterUpdate); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
     }
     const info = socket.handshakeInfo;
     const report: PeerClientConnection = {
