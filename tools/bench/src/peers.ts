@@ -58,6 +58,15 @@ export interface Profile {
   readonly aead?: AeadChoice;
 }
 
+/**
+ * Groups offered: x25519, the group every row uses. TLS 1.2 adds P-256 behind it, because an
+ * ECDSA certificate is usable only on a curve the client lists in supported_groups (RFC 8422
+ * section 5.1); the key exchange still picks x25519, listed first on both sides.
+ */
+function opensslGroups(profile: Profile): string {
+  return profile.version === 'TLSv1.3' ? 'X25519' : 'X25519:P-256';
+}
+
 /** The name both sides check and the certificate carries (see @tlskit/interop's serverNames). */
 const servername = 'tlskit.test';
 
@@ -160,7 +169,7 @@ export function tlskit(
           : { host: loopback, port }),
         servername,
         ca: caPem(),
-        groups: ['x25519'],
+        groups: profile.version === 'TLSv1.3' ? ['x25519'] : ['x25519', 'secp256r1'],
         cipherSuites: [suiteFor(profile)],
         minVersion: profile.version,
         maxVersion: profile.version,
@@ -182,7 +191,7 @@ export const nodeTls: Implementation = {
         cert: credential.chain.pem,
         minVersion: profile.version,
         maxVersion: profile.version,
-        ecdhCurve: 'X25519',
+        ecdhCurve: opensslGroups(profile),
         ...(profile.version === 'TLSv1.3'
           ? { ciphersuites: suite }
           : { ciphers: opensslTls12Names[suite] ?? suite }),
@@ -199,7 +208,7 @@ export const nodeTls: Implementation = {
       port,
       servername,
       ca: caPem(),
-      ecdhCurve: 'X25519',
+      ecdhCurve: opensslGroups(profile),
       minVersion: profile.version,
       maxVersion: profile.version,
       ...(profile.version === 'TLSv1.3'
