@@ -128,6 +128,26 @@ async function exchangeWithStdioServer(socket: TLSSocket, server: OpensslServer,
   return reply;
 }
 
+/**
+ * Connects twice to a stdio-mode s_server, the second time with the session the first one got;
+ * s_server must report the reuse. Returns the session.
+ */
+async function resumeTwice(server: OpensslServer): Promise<Session> {
+  const first = await open(server.port);
+  await exchangeWithStdioServer(first, server, 'first');
+  const saved = await sessionOf(first);
+  expect(first.isSessionReused()).toBe(false);
+  first.end();
+  // s_server serves one connection at a time in stdio mode.
+  await server.waitForOutput(/^CONNECTION CLOSED$/m);
+  const second = await open(server.port, { session: saved });
+  expect(second.isSessionReused()).toBe(true);
+  expect(await exchangeWithStdioServer(second, server, 'second')).toBe('from openssl second\n');
+  await server.waitForOutput(/^Reused session-id$/m);
+  second.end();
+  return saved;
+}
+
 /** Waits for the connection to fail and returns the error. */
 async function refused(port: number, options: Partial<ConnectOptions> = {}) {
   return open(port, options).then(
@@ -255,19 +275,8 @@ describe('connect() to openssl s_server (TLS 1.3)', () => {
   });
 
   it('resumes with a ticket from s_server, which reports the session reused', async () => {
-    const server = await opensslServer({ mode: 'stdio' });
-    const first = await open(server.port);
-    await exchangeWithStdioServer(first, server, 'first');
-    const ticket = await sessionOf(first);
-    expect(first.isSessionReused()).toBe(false);
-    first.end();
-    // s_server serves one connection at a time in stdio mode.
-    await server.waitForOutput(/^CONNECTION CLOSED$/m);
-    const second = await open(server.port, { session: ticket });
-    expect(second.isSessionReused()).toBe(true);
-    expect(await exchangeWithStdioServer(second, server, 'second')).toBe('from openssl second\n');
-    await server.waitForOutput(/^Reused session-id$/m);
-    second.end();
+    const saved = await resumeTwice(await opensslServer({ mode: 'stdio' }));
+    expect(saved).toMatchObject({ version: 'TLSv1.3' });
   });
 
   it('follows a KeyUpdate from the server that requests ours, and sends its own', async () => {
@@ -367,18 +376,9 @@ describe('connect() to openssl s_server -tls1_2', () => {
   ] as const) {
     it(`resumes by ${how}, and s_server reports the session reused`, async () => {
       const server = await opensslServer({ version: 'TLSv1.2', mode: 'stdio', noTicket });
-      const first = await open(server.port);
-      await exchangeWithStdioServer(first, server, 'first');
-      const saved = await sessionOf(first);
+      const saved = await resumeTwice(server);
       expect(saved).toMatchObject({ version: 'TLSv1.2' });
       expect(saved.ticket === undefined).toBe(noTicket);
-      first.end();
-      await server.waitForOutput(/^CONNECTION CLOSED$/m);
-      const second = await open(server.port, { session: saved });
-      expect(second.isSessionReused()).toBe(true);
-      expect(await exchangeWithStdioServer(second, server, 'second')).toBe('from openssl second\n');
-      await server.waitForOutput(/^Reused session-id$/m);
-      second.end();
     });
   }
 
