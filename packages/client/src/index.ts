@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+export { type ClientEngineOptions, createClientEngine } from './client-engine.js';
 export { type ConnectOptions, connect } from './connect.js';
 export {
   type CertificateMaterial,

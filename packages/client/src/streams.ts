@@ -2,16 +2,9 @@
  * The tlskit client over a pair of WHATWG streams: for browsers, Deno, Bun, workers and
  * TLS-over-WebSocket tunnels. No Node.js import on this path (a test checks it).
  */
-import { type CryptoProvider, nobleProvider } from '@tlskit/crypto';
-import {
-  type ClientOptions,
-  type Connection,
-  createClient,
-  type HandshakeInfo,
-  type Session,
-} from '@tlskit/handshake';
-import { cipherSuiteCode, groupCode } from './code-points.js';
-import { loadCertificate, loadTrustAnchors, type PemInput } from './credentials.js';
+import type { Connection, HandshakeInfo } from '@tlskit/handshake';
+import { type ClientEngineOptions, createClientEngine } from './client-engine.js';
+import { loadTrustAnchors, type PemInput } from './credentials.js';
 import { createPeerVerifier } from './peer-verifier.js';
 
 /** A byte transport as two WHATWG streams (e.g. from a WebSocket or `Deno.connect`). */
@@ -21,22 +14,11 @@ export interface StreamPair {
 }
 
 /** Options of {@link connectStreams}; names follow {@link ConnectOptions} of the Node facade. */
-export interface StreamsConnectOptions {
+export interface StreamsConnectOptions extends ClientEngineOptions {
   /** SNI and the name checked against the certificate. */
   readonly servername?: string;
   /** Trust anchors, PEM or DER. Required: there is no system store on this path. */
   readonly ca: PemInput | PemInput[];
-  readonly cert?: PemInput | PemInput[];
-  readonly key?: PemInput;
-  readonly ALPNProtocols?: string[];
-  readonly minVersion?: ClientOptions['minVersion'];
-  readonly maxVersion?: ClientOptions['maxVersion'];
-  readonly session?: Session;
-  readonly groups?: (string | number)[];
-  readonly cipherSuites?: (string | number)[];
-  readonly provider?: CryptoProvider;
-  /** Extra engine options (trace hooks, clock). */
-  readonly engine?: Partial<ClientOptions>;
 }
 
 /** An established TLS connection as WHATWG streams of application data. */
@@ -55,30 +37,10 @@ export async function connectStreams(
   transport: StreamPair,
   options: StreamsConnectOptions,
 ): Promise<TlsStreams> {
-  const provider = options.provider ?? nobleProvider;
-  const certificate =
-    options.cert !== undefined && options.key !== undefined
-      ? await loadCertificate(provider, options.cert, options.key)
-      : undefined;
-  const connection = createClient({
-    provider,
-    ...(options.servername === undefined ? {} : { serverName: options.servername }),
-    ...(options.minVersion === undefined ? {} : { minVersion: options.minVersion }),
-    ...(options.maxVersion === undefined ? {} : { maxVersion: options.maxVersion }),
-    ...(options.ALPNProtocols === undefined ? {} : { alpnProtocols: options.ALPNProtocols }),
-    ...(certificate === undefined ? {} : { certificate }),
-    ...(options.session === undefined ? {} : { session: options.session }),
-    ...(options.groups === undefined ? {} : { groups: options.groups.map(groupCode) }),
-    ...(options.cipherSuites === undefined
-      ? {}
-      : { cipherSuites: options.cipherSuites.map(cipherSuiteCode) }),
-    verifyCertificate: createPeerVerifier({
-      provider,
-      ca: loadTrustAnchors(options.ca),
-      rejectUnauthorized: true,
-    }),
-    ...options.engine,
-  });
+  const anchors = loadTrustAnchors(options.ca);
+  const connection = await createClientEngine(options, options.servername, (provider) =>
+    createPeerVerifier({ provider, ca: anchors, rejectUnauthorized: true }),
+  );
 
   const writer = transport.writable.getWriter();
   // One chain for every engine step, so records leave in order whatever the crypto does.
