@@ -297,6 +297,20 @@ describe('connect() to openssl s_server (TLS 1.3)', () => {
     socket.end();
   });
 
+  it('sends its server_name, by which s_server picks the second certificate', async () => {
+    const server = await opensslServer({
+      sni: { servername: 'other.example', credential: certs.server.wrongHost },
+    });
+    const other = await open(server.port, { servername: 'other.example' });
+    expect(other.authorized).toBe(true);
+    expect(other.getPeerCertificate().subject).toMatchObject({ CN: 'other.example' });
+    expect(await echo(other, 'by name')).toBe('by name');
+    other.end();
+    const usual = await open(server.port); // s_server echo mode: after the first has closed
+    expect(usual.getPeerCertificate().subject).toMatchObject({ CN: 'tlskit.test' });
+    usual.end();
+  });
+
   it('negotiates ALPN with the server', async () => {
     const server = await opensslServer({ alpn: ['h2', 'http/1.1'] });
     // s_server takes the first of its own protocols that the client offers (its preference).

@@ -29,7 +29,12 @@ import {
 import { connect } from '@tlskit/client';
 import { SessionCache } from '@tlskit/handshake';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createServer, type TLSSocket, type TlsServerOptions } from '../src/index.js';
+import {
+  createSecureContext,
+  createServer,
+  type TLSSocket,
+  type TlsServerOptions,
+} from '../src/index.js';
 
 const certs = interopCerts();
 const cleanup: (() => void)[] = [];
@@ -191,6 +196,48 @@ describe('openssl s_client against createServer() (TLS 1.3)', () => {
       expect(stdout).toMatch(new RegExp(`Server public key is ${keyBits} bit`));
     });
   }
+
+  it('picks the certificate for the server_name s_client sends', async () => {
+    const { port } = await ourServer({
+      certificates: [
+        { cert: certs.server.ecdsaP256.chain.pem, key: certs.server.ecdsaP256.key.pem },
+        {
+          cert: certs.server.wrongHost.chain.pem,
+          key: certs.server.wrongHost.key.pem,
+          serverNames: ['other.example'],
+        },
+      ],
+    });
+    const other = await sClient(port, {
+      servername: 'other.example',
+      verifyHostname: 'other.example',
+    });
+    expect(other.summary).toMatchObject({ established: true, verifyCode: 0 });
+    expect(other.summary.peerSubject).toContain('CN = other.example');
+    const usual = await sClient(port, { verifyHostname: 'tlskit.test' });
+    expect(usual.summary).toMatchObject({ established: true, verifyCode: 0 });
+    expect(usual.summary.peerSubject).toContain('CN = tlskit.test');
+  });
+
+  it('lets SNICallback choose the credentials by server_name', async () => {
+    const wrongHost = certs.server.wrongHost;
+    const names: string[] = [];
+    const { port } = await ourServer({
+      SNICallback: (servername, callback) => {
+        names.push(servername);
+        callback(
+          null,
+          servername === 'other.example'
+            ? createSecureContext({ key: wrongHost.key.pem, cert: wrongHost.chain.pem })
+            : undefined,
+        );
+      },
+    });
+    const { summary } = await sClient(port, { servername: 'other.example' });
+    expect(summary).toMatchObject({ established: true, verifyCode: 0 });
+    expect(summary.peerSubject).toContain('CN = other.example');
+    expect(names).toEqual(['other.example']);
+  });
 
   for (const [name, credential, cn] of [
     ['ECDSA', certs.client.ecdsa, 'client.tlskit.test'],
