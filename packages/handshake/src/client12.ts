@@ -1,4 +1,3 @@
-import { checkFinished, tls12FinishedVerifyData } from '@tlskit/key-schedule';
 import {
   CipherSuite,
   checkExtensionsAllowed,
@@ -21,7 +20,6 @@ import { alpnNames, expectMessage, type RawMessage } from './codec.js';
 import type { Engine, State } from './engine.js';
 import {
   decodeErrorMissing,
-  decryptError,
   downgrade,
   handshakeFailure,
   illegalParameter,
@@ -29,6 +27,7 @@ import {
   unexpected,
 } from './errors.js';
 import { established12 } from './exporter.js';
+import { verifyFinished12, verifySignature12 } from './proofs.js';
 import {
   Connected12,
   chooseScheme12,
@@ -223,14 +222,20 @@ class ExpectServerKeyExchange implements State {
       this.f.serverRandom,
       encodeServerEcdhParams(ske),
     );
-    if (!(await engine.provider.verify(ske.algorithm, this.peer.key, content, ske.signature))) {
-      throw decryptError('ServerKeyExchange signature does not verify');
-    }
+    const proof = await verifySignature12(
+      engine.provider,
+      config.signatureSchemes12,
+      this.peer.key,
+      ske.algorithm,
+      content,
+      ske.signature,
+      'ServerKeyExchange',
+    );
     this.f.transcript.update(m.raw);
     const server: ServerAuth12 = {
       chain: this.peer.chain,
       verified: this.peer.accepted.verified,
-      scheme: ske.algorithm,
+      scheme: proof.scheme,
       group: ske.namedCurve,
       share: ske.publicKey.slice(),
     };
@@ -356,14 +361,14 @@ class ExpectServerFinished12 implements State {
     if (!this.#ccs) throw unexpected('server Finished before its ChangeCipherSpec');
     const fin = expectMessage(m, HandshakeType.finished, this.name, 'tls12');
     const p = engine.provider;
-    const expected = tls12FinishedVerifyData(
+    const finished = verifyFinished12(
       p,
       suite.hash,
       this.keys.masterSecret,
       'server',
       transcript.hash.digest(),
+      fin.verifyData,
     );
-    checkFinished('server Finished', expected, fin.verifyData);
     transcript.update(m.raw);
     if (this.resumed) await sendFinished12(engine, transcript, suite, this.keys, 'client');
     const group = this.server.group;
@@ -389,6 +394,7 @@ class ExpectServerFinished12 implements State {
         this.f.clientRandom,
         this.f.serverRandom,
       ),
+      finished,
     );
     const previous = this.resumed ? config.options.session : undefined;
     const ticket =

@@ -600,7 +600,7 @@ class ExpectFinished implements State {
     const { engine, transcript, config } = hello;
     const p = engine.provider;
     const suite = keys.suite;
-    const _verified: FinishedVerified = verifyFinished(
+    const finished: FinishedVerified = verifyFinished(
       p,
       suite,
       keys.serverHs,
@@ -625,8 +625,8 @@ class ExpectFinished implements State {
     }
     await engine.setWriteKey(suite, keys.clientHs);
     if (this.request !== undefined) await this.#authenticate(this.request);
-    const finished = finishedVerifyData(p, suite.hash, keys.clientHs, transcript.digest());
-    const sent = await engine.sendHandshake({ type: HandshakeType.finished, verifyData: finished });
+    const ours = finishedVerifyData(p, suite.hash, keys.clientHs, transcript.digest());
+    const sent = await engine.sendHandshake({ type: HandshakeType.finished, verifyData: ours });
     transcript.update(sent.raw);
     await engine.setWriteKey(suite, clientAp);
     const resumptionSecret = master.resumptionMasterSecret(transcript.digest());
@@ -646,6 +646,7 @@ class ExpectFinished implements State {
         peerVerified: this.auth.verified,
       },
       established13(p, suite.hash, suite.hashLength, exporter),
+      finished,
     );
     return new ClientConnected(
       engine,

@@ -25,6 +25,7 @@ import {
 import { frame, type RawMessage } from './codec.js';
 import { ConnectionStateError, internalError, PeerAlertError, unexpected } from './errors.js';
 import { Emitter, type HandshakeInfo, type Session } from './events.js';
+import type { FinishedVerified } from './proofs.js';
 import { keyLogLine, type KeyLogLabel, nextTrafficSecret, trafficKeys } from '@tlskit/key-schedule';
 import type { Suite13 } from './suites.js';
 import { traceFields } from './trace.js';
@@ -318,7 +319,7 @@ export abstract class Engine extends Emitter implements Connection {
   }
 
   /** The handshake is complete: application data may flow. */
-  established(info: HandshakeInfo, secrets: Established): void {
+  established(info: HandshakeInfo, secrets: Established, _peerFinished: FinishedVerified): void {
     this.#info = info;
     this.#established = secrets;
     this.#handshakeDone = true;

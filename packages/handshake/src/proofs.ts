@@ -6,8 +6,14 @@
 import type { CryptoProvider, PublicKey } from '@tlskit/crypto';
 import { SignatureScheme } from '@tlskit/wire';
 import { decryptError, illegalParameter } from './errors.js';
-import { checkFinished, finishedVerifyData } from '@tlskit/key-schedule';
+import {
+  checkFinished,
+  finishedVerifyData,
+  type PrfHash,
+  tls12FinishedVerifyData,
+} from '@tlskit/key-schedule';
 import type { Suite13 } from './suites.js';
+import { scheme12FitsKey } from './tls12.js';
 
 declare const signatureBrand: unique symbol;
 declare const finishedBrand: unique symbol;
@@ -125,5 +131,41 @@ export function verifyFinished(
 ): FinishedVerified {
   const expected = finishedVerifyData(provider, suite.hash, baseKey, transcriptHash);
   checkFinished('Finished', expected, verifyData);
+  return {} as FinishedVerified;
+}
+
+/**
+ * Verifies a TLS 1.2 signature (ServerKeyExchange, RFC 8422 5.4; CertificateVerify, RFC 5246
+ * 7.4.8): the scheme must be one we offered and fit the key; a bad signature is decrypt_error.
+ */
+export async function verifySignature12(
+  provider: CryptoProvider,
+  offered: readonly number[],
+  key: PublicKey,
+  scheme: number,
+  content: Uint8Array,
+  signature: Uint8Array,
+  what: string,
+): Promise<SignatureVerified> {
+  if (!offered.includes(scheme) || !scheme12FitsKey(scheme, key)) {
+    throw illegalParameter(`${what}: scheme 0x${scheme.toString(16)} was not offered`);
+  }
+  if (!(await provider.verify(scheme, key, content, signature))) {
+    throw decryptError(`${what} signature does not verify`);
+  }
+  return { scheme } as SignatureVerified;
+}
+
+/** Verifies a TLS 1.2 Finished (RFC 5246 7.4.9) in constant time. */
+export function verifyFinished12(
+  provider: CryptoProvider,
+  hash: PrfHash,
+  masterSecret: Uint8Array,
+  sender: 'client' | 'server',
+  transcriptHash: Uint8Array,
+  verifyData: Uint8Array,
+): FinishedVerified {
+  const expected = tls12FinishedVerifyData(provider, hash, masterSecret, sender, transcriptHash);
+  checkFinished(`${sender} Finished`, expected, verifyData);
   return {} as FinishedVerified;
 }

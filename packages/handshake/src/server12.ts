@@ -6,7 +6,6 @@
  * ServerConnected12.
  */
 import type { KeyShare } from '@tlskit/crypto';
-import { checkFinished, tls12FinishedVerifyData } from '@tlskit/key-schedule';
 import {
   type CipherSuite,
   type ClientCertificateType,
@@ -30,13 +29,13 @@ import { alpnBytes, alpnNames, expectMessage, hostName, type RawMessage } from '
 import type { Engine, State } from './engine.js';
 import {
   certificateRequired,
-  decryptError,
   handshakeFailure,
   illegalParameter,
   noApplicationProtocol,
   unexpected,
 } from './errors.js';
 import { established12 } from './exporter.js';
+import { verifyFinished12, verifySignature12 } from './proofs.js';
 import type { CertificateEntry } from './options.js';
 import { decodeTicketState, encodeTicketState, type TicketState } from './tickets.js';
 import type { ServerConfig } from './server13.js';
@@ -49,7 +48,6 @@ import {
   type Keys12,
   keyFitsAuth,
   type Suite12,
-  scheme12FitsKey,
   serverKeyExchangeContent,
   suite12,
   sendFinished12,
@@ -442,27 +440,21 @@ class ExpectClientCertificateVerify12 implements State {
   async handle(m: RawMessage): Promise<State> {
     const cv = expectMessage(m, HandshakeType.certificateVerify, this.name, 'tls12');
     const { engine, config, transcript } = this.f;
-    if (
-      !config.signatureSchemes12.includes(cv.algorithm) ||
-      !scheme12FitsKey(cv.algorithm, this.client.key)
-    ) {
-      throw illegalParameter(
-        `CertificateVerify scheme 0x${cv.algorithm.toString(16)} was not requested`,
-      );
-    }
     // RFC 5246 7.4.8: the signature covers every handshake message before this one.
-    const ok = await engine.provider.verify(
-      cv.algorithm,
+    const proof = await verifySignature12(
+      engine.provider,
+      config.signatureSchemes12,
       this.client.key,
+      cv.algorithm,
       transcript.messages(),
       cv.signature,
+      'client CertificateVerify',
     );
-    if (!ok) throw decryptError('client CertificateVerify signature does not verify');
     transcript.update(m.raw);
     return expectClientFinished(this.f, this.keys, {
       chain: this.client.chain,
       verified: this.client.accepted.verified,
-      scheme: cv.algorithm,
+      scheme: proof.scheme,
     });
   }
 }
@@ -500,14 +492,14 @@ class ExpectClientFinished12 implements State {
     const fin = expectMessage(m, HandshakeType.finished, this.name, 'tls12');
     const { engine, transcript, suite } = this.f;
     const p = engine.provider;
-    const expected = tls12FinishedVerifyData(
+    const finished = verifyFinished12(
       p,
       suite.hash,
       this.keys.masterSecret,
       'client',
       transcript.hash.digest(),
+      fin.verifyData,
     );
-    checkFinished('client Finished', expected, fin.verifyData);
     transcript.update(m.raw);
     if (!this.resumed) await finishServerFlight(this.f, this.keys);
     const group = this.f.group;
@@ -533,6 +525,7 @@ class ExpectClientFinished12 implements State {
         this.f.clientRandom,
         this.f.serverRandom,
       ),
+      finished,
     );
     const cache = this.f.config.options.sessionCache;
     if (!this.resumed && cache !== undefined && this.f.sessionId.length > 0) {

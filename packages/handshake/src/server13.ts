@@ -619,7 +619,7 @@ class ExpectClientFinished implements State {
     const f = this.flight;
     const { engine, transcript, suite } = f;
     const p = engine.provider;
-    const _verified: FinishedVerified = verifyFinished(
+    const finished: FinishedVerified = verifyFinished(
       p,
       suite,
       f.clientHs,
@@ -646,6 +646,7 @@ class ExpectClientFinished implements State {
         peerVerified: this.auth.verified,
       },
       established13(p, suite.hash, suite.hashLength, f.exporter),
+      finished,
     );
     await issueTickets(f, resumption);
     return new ServerConnected(engine);
