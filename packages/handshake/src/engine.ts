@@ -57,18 +57,34 @@ const maxFragment = 16_384;
  * The public connection API both engines implement. See README.md for the contract.
  */
 export interface Connection {
+  /** Which engine this is. */
   readonly role: 'client' | 'server';
+  /** 'handshaking', then 'connected', then 'closed'. */
   readonly state: ConnectionState;
+  /** The negotiated parameters, once the handshake completed. */
   readonly handshakeInfo: HandshakeInfo | undefined;
+  /** Client: queues the ClientHello. Server: does nothing (it waits for one). */
   start(): Promise<void>;
+  /**
+   * Processes bytes from the peer, split anywhere. Never rejects for peer input: a peer error
+   * sends its alert and ends in a `close` event carrying the TlsError.
+   */
   receive(bytes: Uint8Array): Promise<void>;
+  /** The records to send, in order; empties the queue. */
   takeOutput(): Uint8Array[];
+  /** Encrypts application data. Rejects with ERR_NOT_CONNECTED / ERR_CLOSED (caller errors). */
   write(data: Uint8Array): Promise<void>;
+  /** Sends close_notify; we may still receive until the peer's (half-close). */
   close(): Promise<void>;
+  /** TLS 1.3 KeyUpdate (RFC 8446 4.6.3); `requestPeer` asks the peer to update too. */
   keyUpdate(requestPeer: boolean): Promise<void>;
+  /** RFC 8446 7.5 / RFC 5705 keying material exporter. */
   exportKeyingMaterial(label: string, context: Uint8Array | undefined, length: number): Uint8Array;
+  /** The peer's DER certificates, leaf first (empty before the handshake or without one). */
   getPeerCertificates(): readonly Uint8Array[];
+  /** Adds an event listener; returns a function that removes it. */
   on: Emitter['on'];
+  /** Removes an event listener. */
   off: Emitter['off'];
 }
 
