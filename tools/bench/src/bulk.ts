@@ -12,6 +12,7 @@ import { measure, median, type Variant } from './measure.js';
 import {
   type AeadChoice,
   benchVersions,
+  checkNegotiated,
   implementations,
   nextEvent,
   type Profile,
@@ -67,6 +68,7 @@ async function openPipe(
   });
   const client = implementation.connect(server.port, profile);
   await secureConnected(client);
+  checkNegotiated(client, profile);
   return {
     client,
     until(bytes) {

@@ -12,6 +12,7 @@
 import { measure, median, type Variant } from './measure.js';
 import {
   benchVersions,
+  checkNegotiated,
   type CertName,
   type Implementation,
   implementations,
@@ -52,6 +53,7 @@ export async function handshakeLoop(
   profile: Profile,
 ): Promise<{ server: RunningServer; once: () => Promise<void> }> {
   let served: (() => void) | undefined;
+  let checked = false;
   const server = await implementation.listen(profile, () => served?.());
   return {
     server,
@@ -63,6 +65,10 @@ export async function handshakeLoop(
       const socket = implementation.connect(server.port, profile);
       try {
         await secureConnected(socket);
+        if (!checked) {
+          checkNegotiated(socket, profile);
+          checked = true;
+        }
         await serverDone;
       } finally {
         socket.destroy();

@@ -77,8 +77,14 @@ export interface Implementation {
   /** A listening server on 127.0.0.1 whose accepted sockets call `onSecure`. */
   listen(profile: Profile, onSecure: (socket: Duplex) => void): Promise<RunningServer>;
   /** A client connection to `port`; emits `secureConnect` once the handshake is done. */
-  connect(port: number, profile: Profile): Duplex & { getProtocol(): string | null };
+  connect(port: number, profile: Profile): TlsClientSocket;
 }
+
+/** What both clients (tlskit's and node:tls's) report after the handshake. */
+export type TlsClientSocket = Duplex & {
+  getProtocol(): string | null;
+  getCipher(): { readonly standardName?: string | undefined } | null | undefined;
+};
 
 export interface RunningServer {
   readonly port: number;
@@ -93,6 +99,20 @@ export function benchCredential(cert: CertName): Credential {
 
 function caPem(): string {
   return interopCerts().ca.cert.pem;
+}
+
+/**
+ * Throws unless `socket` negotiated the version and cipher suite of `profile`: a row must measure
+ * what its label says, even if an engine ignored an option.
+ */
+export function checkNegotiated(socket: TlsClientSocket, profile: Profile): void {
+  const version = socket.getProtocol();
+  const suite = socket.getCipher()?.standardName;
+  if (version !== profile.version || suite !== suiteFor(profile)) {
+    throw new Error(
+      `negotiated ${version} ${suite}, expected ${profile.version} ${suiteFor(profile)}`,
+    );
+  }
 }
 
 function suiteFor(profile: Profile): string {
@@ -179,12 +199,20 @@ export function tlskit(
   };
 }
 
+/**
+ * node:tls's `ciphers`: it takes TLS 1.3 suites (by their IANA names) and TLS 1.2 suites (by
+ * OpenSSL's names) in the one option; Node has no `ciphersuites` option, and ignores one.
+ */
+function nodeCiphers(profile: Profile): string {
+  const suite = suiteFor(profile);
+  return profile.version === 'TLSv1.3' ? suite : (opensslTls12Names[suite] ?? suite);
+}
+
 /** node:tls on both sides: the reference. */
 export const nodeTls: Implementation = {
   name: 'node:tls',
   async listen(profile, onSecure) {
     const credential = benchCredential(profile.cert);
-    const suite = suiteFor(profile);
     const server = nodeCreateServer(
       {
         key: credential.key.pem,
@@ -192,9 +220,7 @@ export const nodeTls: Implementation = {
         minVersion: profile.version,
         maxVersion: profile.version,
         ecdhCurve: opensslGroups(profile),
-        ...(profile.version === 'TLSv1.3'
-          ? { ciphersuites: suite }
-          : { ciphers: opensslTls12Names[suite] ?? suite }),
+        ciphers: nodeCiphers(profile),
       },
       (socket) => acceptQuietly(socket, onSecure),
     );
@@ -202,18 +228,15 @@ export const nodeTls: Implementation = {
     return listening(server);
   },
   connect(port, profile) {
-    const suite = suiteFor(profile);
     return nodeConnect({
       host: loopback,
       port,
       servername,
       ca: caPem(),
       ecdhCurve: opensslGroups(profile),
+      ciphers: nodeCiphers(profile),
       minVersion: profile.version,
       maxVersion: profile.version,
-      ...(profile.version === 'TLSv1.3'
-        ? { ciphersuites: suite }
-        : { ciphers: opensslTls12Names[suite] ?? suite }),
     });
   },
 };
