@@ -49,7 +49,7 @@ async function againstGnutls(
   const { connections } = JSON.parse(result.client.stdout.trim().split('\n').at(-1) ?? '{}') as {
     connections: PeerClientConnection[];
   };
-  return { connections, server: result.server.stdout };
+  return { connections, server: result.server.stdout, serverLog: result.server.stderr };
 }
 
 describe.skipIf(skip)(`connect() to gnutls-serv${skip ? ` (skipped: ${skip})` : ''}`, () => {
@@ -140,6 +140,21 @@ describe.skipIf(skip)(`connect() to gnutls-serv${skip ? ` (skipped: ${skip})` : 
       received: 'ping from tlskit\nafter the key update\n',
     });
   });
+
+  for (const [name, credential, code] of [
+    ['from an unknown CA', certs.server.untrusted, 'ERR_CERT_UNKNOWN_ISSUER'],
+    ['that has expired', certs.server.expired, 'ERR_CERT_EXPIRED'],
+    ['for another host name', certs.server.wrongHost, 'ERR_CERT_HOSTNAME_MISMATCH'],
+  ] as [string, Credential, string][]) {
+    it(`refuses a gnutls-serv certificate ${name} with ${code}`, async () => {
+      const { connections, serverLog } = await againstGnutls({ credential });
+      expect(connections[0]?.error).toMatchObject({ code });
+      // Our alert goes out in plaintext, as RFC 8446 A.1 has it (the client sends under handshake
+      // keys only after the server's Finished); gnutls-serv 3.7.9 has already switched to those
+      // keys, so it reports a failed decryption rather than the alert.
+      expect(serverLog).toMatch(/^Error in handshake: /m);
+    });
+  }
 
   it('resumes with a ticket from gnutls-serv', async () => {
     const { connections, server } = await againstGnutls({}, { resume: true });

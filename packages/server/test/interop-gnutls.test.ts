@@ -32,6 +32,7 @@ afterEach(async () => {
 /** Our echo server on 127.0.0.1, with the ECDSA P-256 certificate unless told otherwise. */
 async function ourServer(options: TlsServerOptions = {}) {
   const accepted: TLSSocket[] = [];
+  const clientErrors: (Error & { code?: string })[] = [];
   const server = createServer(
     { key: certs.server.ecdsaP256.key.pem, cert: certs.server.ecdsaP256.chain.pem, ...options },
     (socket) => {
@@ -40,14 +41,14 @@ async function ourServer(options: TlsServerOptions = {}) {
       socket.pipe(socket);
     },
   );
-  server.on('tlsClientError', () => {});
+  server.on('tlsClientError', (error: Error) => clientErrors.push(error));
   server.listen(0, '127.0.0.1');
   await once(server, 'listening', { signal: AbortSignal.timeout(10_000) });
   cleanup.push(() => {
     for (const socket of accepted) socket.destroy();
     server.close();
   });
-  return { port: (server.address() as AddressInfo).port, accepted };
+  return { port: (server.address() as AddressInfo).port, accepted, clientErrors };
 }
 
 /** gnutls-cli (TLS 1.3 only unless `priority` is given) sends a line and waits for its echo. */
@@ -119,6 +120,27 @@ describe.skipIf(skip)(
         const client = await gnutlsCli(port, { ca: credential.ca });
         expect(client.summary()).toMatchObject({ established: true, trusted: true, signature });
         await client.close();
+      });
+    }
+
+    for (const [name, credential] of [
+      ['from an unknown CA', certs.server.untrusted],
+      ['that has expired', certs.server.expired],
+      ['for another host name', certs.server.wrongHost],
+    ] as [string, Credential][]) {
+      it(`is refused by gnutls-cli for a certificate ${name}`, async () => {
+        const { port, clientErrors } = await ourServer({
+          key: credential.key.pem,
+          cert: credential.chain.pem,
+        });
+        const client = await gnutlsCli(port);
+        await client.process.waitForExit(10_000);
+        expect(client.summary()).toMatchObject({ established: false, trusted: false });
+        // gnutls-cli answers every verification failure with bad_certificate, and we read it.
+        for (let i = 0; i < 100 && clientErrors.length === 0; i++) {
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        expect(clientErrors[0]).toMatchObject({ code: 'ERR_PEER_ALERT', alert: 42 });
       });
     }
 
