@@ -355,6 +355,23 @@ describe('curl against createServer()', () => {
     expect(result.body).toBe(`hello from tlskit over TLSv1.3 ${result.cipher}\n`);
   });
 
+  it.skipIf(skip)('verifies the client certificate curl presents', async () => {
+    const { port, accepted } = await ourServer({
+      mode: 'http',
+      requestCert: true,
+      ca: certs.clientCa.cert.pem,
+    });
+    const result = await curlRequest({
+      port,
+      ca: certs.ca.cert,
+      credential: certs.client.ecdsa,
+      http: 'http1.1',
+    });
+    expect(result).toMatchObject({ exitCode: 0, status: 200, protocol: 'TLSv1.3' });
+    expect(accepted[0]?.authorized).toBe(true);
+    expect(accepted[0]?.getPeerCertificate().subject).toMatchObject({ CN: 'client.tlskit.test' });
+  });
+
   it.skipIf(skip)('is refused by curl when the name does not match (exit 60)', async () => {
     const { port } = await ourServer({
       mode: 'http',
