@@ -78,9 +78,9 @@ describe('tlskit demo', () => {
     expect(tls13).toContain('  ALPN: http/1.1\n');
     expect(tls13).toContain('  peer chain: verified\n    leaf: CN=localhost\n');
     expect(tls13).toContain('HTTP/1.1 200 OK');
-    // The server closes after its answer (Connection: close) with close_notify, and so do we.
+    // The server closes after its answer (Connection: close) with close_notify. (Our answering
+    // close_notify is not checked: the server may have closed TCP before it could be sent.)
     expect(tls13).toContain('server -> client  alert: warning close_notify (0)');
-    expect(tls13).toContain('client -> server  alert: warning close_notify (0)');
     // The server's answer repeats what it negotiated, from its side.
     expect(tls13).toMatch(/over TLSv1\.3 with\n {2}TLS_AES_128_GCM_SHA256, key exchange/);
     // TLS 1.2: ServerKeyExchange and ClientKeyExchange instead of the encrypted flight.
