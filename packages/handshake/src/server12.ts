@@ -27,13 +27,7 @@ import {
 import { certificatesFor, certSchemes } from './certificate-selection.js';
 import { alpnBytes, alpnNames, expectMessage, hostName, type RawMessage } from './codec.js';
 import type { Engine, State } from './engine.js';
-import {
-  certificateRequired,
-  handshakeFailure,
-  illegalParameter,
-  noApplicationProtocol,
-  unexpected,
-} from './errors.js';
+import { handshakeFailure, illegalParameter, noApplicationProtocol, unexpected } from './errors.js';
 import { established12 } from './exporter.js';
 import { verifyFinished12, verifySignature12 } from './proofs.js';
 import type { CertificateEntry } from './options.js';
@@ -224,12 +218,30 @@ function chooseSuiteAndCertificate(
     const suite = suite12(code);
     if (suite === undefined) continue;
     for (const entry of pool) {
-      if (!keyFitsAuth(entry.key, suite.auth)) continue;
+      if (!keyFitsAuth(entry.key, suite.auth) || !curveOffered(entry, ch)) continue;
       const scheme = chooseScheme12(engine.provider, entry.key, schemes);
       if (scheme !== undefined) return { suite, entry, scheme };
     }
   }
   throw handshakeFailure('no TLS 1.2 cipher suite and certificate in common');
+}
+
+const curveGroups: Readonly<Record<string, number>> = {
+  'P-256': NamedGroupTable.secp256r1,
+  'P-384': NamedGroupTable.secp384r1,
+  'P-521': NamedGroupTable.secp521r1,
+};
+
+/**
+ * RFC 8422 5.3 (and 5.1): an ECDSA certificate is usable only if its curve is one the client
+ * listed in supported_groups; without the extension any curve is allowed.
+ */
+function curveOffered(entry: CertificateEntry, ch: ClientHello): boolean {
+  if (entry.key.type !== 'ec') return true;
+  const offered = findExtension(ch.extensions, ExtensionType.supportedGroups)?.groups;
+  if (offered === undefined) return true;
+  const group = entry.key.curve === undefined ? undefined : curveGroups[entry.key.curve];
+  return group !== undefined && offered.includes(group as NamedGroup);
 }
 
 /** RFC 5246 7.4.1.3-7.4.5: ServerHello, Certificate, ServerKeyExchange, [CertificateRequest], ServerHelloDone. */
@@ -386,7 +398,9 @@ class ExpectClientCertificate12 implements State {
     transcript.update(m.raw);
     if (cert.certificateList.length === 0) {
       // RFC 5246 7.4.6: the server may go on without one, or abort.
-      if (this.required) throw certificateRequired('the server requires a client certificate');
+      // RFC 5246 7.4.6: TLS 1.2 has no certificate_required alert (RFC 8446 added it); a server
+      // that insists on a client certificate answers handshake_failure.
+      if (this.required) throw handshakeFailure('the server requires a client certificate');
       return new ExpectClientKeyExchange(this.f, undefined);
     }
     const chain = cert.certificateList.map((c) => c.slice());
