@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export { type ClientEngineOptions, createClientEngine } from './client-engine.js';
+export type { HandshakeInfo, Session } from '@tlskit/handshake';
 export { type ConnectOptions, connect } from './connect.js';
 export {
   type CertificateMaterial,

@@ -15,6 +15,7 @@ import { createPeerVerifier, TLSSocket } from '@tlskit/client';
 import {
   type ClientAuthPolicy,
   createServer as createEngine,
+  SessionCache,
   type ServerOptions,
   type TicketKey,
   type TlsVersion,
@@ -49,6 +50,14 @@ export interface TlsServerOptions extends SecureContextOptions {
    * `{ name, key }` (current first; rotate by prepending). Default: a random key per server.
    */
   ticketKeys?: Uint8Array | TicketKey[];
+  /**
+   * TLS 1.2 session-ID resumption cache, shared by the server's connections (node:tls keeps one
+   * by default too). Default: a cache of 1000 sessions for `sessionTimeout` seconds; `false` turns
+   * session-ID resumption off (tickets still work).
+   */
+  sessionCache?: SessionCache | false;
+  /** Seconds a cached TLS 1.2 session stays resumable. Default 300 (as node:tls). */
+  sessionTimeout?: number;
   /** Milliseconds a client has to finish the handshake. Default 120000 (as node:tls). */
   handshakeTimeout?: number;
   /** The crypto provider. Default: `nobleProvider`. */
@@ -64,6 +73,7 @@ export class TlsServer extends EventEmitter {
   readonly #provider: CryptoProvider;
   readonly #context: SecureContext;
   readonly #ticketKeys: TicketKey[];
+  readonly #sessionCache: SessionCache | undefined;
 
   constructor(options: TlsServerOptions, listener?: (socket: TLSSocket) => void) {
     super();
@@ -78,6 +88,10 @@ export class TlsServer extends EventEmitter {
       throw new TypeError('createServer: give cert and key (or certificates, or an SNICallback)');
     }
     this.#ticketKeys = ticketKeyList(options.ticketKeys, this.#provider);
+    this.#sessionCache =
+      options.sessionCache === false
+        ? undefined
+        : (options.sessionCache ?? new SessionCache({ lifetime: options.sessionTimeout ?? 300 }));
     if (listener) this.on('secureConnection', listener);
     this.#net = createNetServer({ allowHalfOpen: true }, (socket) => this.#accept(socket));
     this.#net.on('error', (error) => this.emit('error', error));
@@ -167,6 +181,7 @@ export class TlsServer extends EventEmitter {
       ...(options.maxVersion === undefined ? {} : { maxVersion: options.maxVersion }),
       ...(options.ALPNProtocols === undefined ? {} : { alpnProtocols: options.ALPNProtocols }),
       ticketKeys: this.#ticketKeys,
+      ...(this.#sessionCache === undefined ? {} : { sessionCache: this.#sessionCache }),
       ...(clientAuth === 'none'
         ? {}
         : {

@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 export { TLSSocket } from '@tlskit/client';
+export { SessionCache, type SessionCacheOptions } from '@tlskit/handshake';
 export {
   createServer,
   type SNICallback,

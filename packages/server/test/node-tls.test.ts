@@ -227,6 +227,28 @@ describe('createServer() with node:tls clients', () => {
     expect(second.isSessionReused()).toBe(true);
     expect(await echo(second, 'two')).toBe('two');
   });
+  it('resumes a TLS 1.2 node:tls client by session ID from its default cache', async () => {
+    // Tickets off, so only the session-ID cache (on by default, as in node:tls) can resume.
+    const { port } = await ourServer({
+      key: ecdsa.key.pem,
+      cert: ecdsa.cert.pem,
+      maxVersion: 'TLSv1.2',
+      engine: { ticketCount: 0 },
+    });
+    const first = await nodeClient({ port, ca: certs.ca.cert.pem, maxVersion: 'TLSv1.2' });
+    expect(first.getProtocol()).toBe('TLSv1.2');
+    await echo(first, 'one');
+    const session = first.getSession();
+    first.end();
+    const second = await nodeClient({
+      port,
+      ca: certs.ca.cert.pem,
+      maxVersion: 'TLSv1.2',
+      session,
+    });
+    expect(second.isSessionReused()).toBe(true);
+    expect(await echo(second, 'two')).toBe('two');
+  });
 });
 
 describe('our client with our server', () => {
