@@ -18,6 +18,8 @@ export interface ConnectOptions extends ClientEngineOptions {
   port?: number;
   /** An already-connected transport to run TLS over (a net.Socket, or any Duplex). */
   socket?: Duplex;
+  /** TCP_NODELAY on the socket `connect()` opens (not on `socket`). Default true. */
+  noDelay?: boolean;
   /** SNI and the name checked against the certificate. Default: `host` unless it is an IP address. */
   servername?: string;
   /** Trust anchors: PEM text (one or several certificates), DER, or a list of either. Default: Node's Mozilla set. */
@@ -48,7 +50,11 @@ export function connect(options: ConnectOptions, secureConnectListener?: () => v
   }
   const host = options.host ?? 'localhost';
   const servername = options.servername ?? (isIP(host) === 0 ? host : undefined);
-  const transport = options.socket ?? netConnect({ host, port: options.port as number });
+  // TCP_NODELAY, as Go and node:http agents do: TLSSocket already hands each flight to the
+  // socket as one write, so Nagle only adds delayed-ACK stalls between flights.
+  const transport =
+    options.socket ??
+    netConnect({ host, port: options.port as number, noDelay: options.noDelay ?? true });
   let tlsSocket: TLSSocket | undefined;
   const engine = buildEngine(options, servername, () => tlsSocket);
   tlsSocket = new TLSSocket(transport, engine, {

@@ -114,7 +114,11 @@ export class TLSSocket extends Duplex {
     transport.on('end', () => this.#onTransportEnd());
     transport.on('error', (error) => this.destroy(error));
     transport.on('close', () => {
-      if (!this.destroyed) this.destroy();
+      // Records that arrived just before the close may still be decrypting (an async provider
+      // such as webcrypto): let the queue deliver them before the socket goes away.
+      void this.#queue.then(() => {
+        if (!this.destroyed) this.destroy();
+      });
     });
   }
 
@@ -155,7 +159,13 @@ export class TLSSocket extends Duplex {
   #flush(): void {
     const engine = this.#engine;
     if (engine === undefined || this.#transport.destroyed) return;
-    for (const record of engine.takeOutput()) this.#transport.write(view(record));
+    const records = engine.takeOutput();
+    if (records.length === 0) return;
+    // One flight leaves in one writev: written record by record, Nagle's algorithm holds the
+    // second small write until the peer ACKs the first (up to 40 ms of delayed ACK on Linux).
+    this.#transport.cork();
+    for (const record of records) this.#transport.write(view(record));
+    this.#transport.uncork();
   }
 
   #run(step: (engine: Connection) => Promise<void> | void): Promise<void> {

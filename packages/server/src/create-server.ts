@@ -58,6 +58,8 @@ export interface TlsServerOptions extends SecureContextOptions {
   sessionCache?: SessionCache | false;
   /** Seconds a cached TLS 1.2 session stays resumable. Default 300 (as node:tls). */
   sessionTimeout?: number;
+  /** TCP_NODELAY on accepted sockets. Default true (flights are already coalesced). */
+  noDelay?: boolean;
   /** Milliseconds a client has to finish the handshake. Default 120000 (as node:tls). */
   handshakeTimeout?: number;
   /** The crypto provider. Default: `nobleProvider`. */
@@ -101,6 +103,9 @@ export class TlsServer extends EventEmitter {
 
   #accept(socket: Socket): void {
     this.emit('connection', socket);
+    // Flights are written as one writev (TLSSocket corks), so Nagle would only add a delayed-ACK
+    // wait between a flight and the data after it.
+    if (this.#options.noDelay ?? true) socket.setNoDelay(true);
     // The TLSSocket queues every byte until its engine exists; meanwhile a second 'data'
     // listener reads the ClientHello's server_name so SNICallback can pick the credentials.
     let tlsSocket: TLSSocket | undefined;
