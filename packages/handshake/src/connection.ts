@@ -16,7 +16,7 @@ import {
 import { isTls13SignatureScheme } from './proofs.js';
 import { type ServerConfig, startServer } from './server13.js';
 import { defaultSuites13, suite13 } from './suites.js';
-import { defaultSuites12, isTls12SignatureScheme, suite12 } from './tls12.js';
+import { defaultSuites12, groups12, isTls12SignatureScheme, suite12 } from './tls12.js';
 import { checkTicketKeys, ticketKeySealer } from './tickets.js';
 import { defaultVerifier } from './x509-verifier.js';
 import type { ChainPolicy } from './verify.js';
@@ -125,12 +125,14 @@ export function createClient(options: ClientOptions): Connection {
   }
   const skip = options.dangerouslySkipCertificateVerification === true;
   const v = resolveVersions(options);
+  // A TLS 1.2-only ClientHello lists only groups TLS 1.2 can use (RFC 8422): no hybrid KEMs.
+  const offeredGroups = v.tls13 ? groups : groups.filter((g) => groups12.includes(g));
   const config: ClientConfig = {
     options,
     suites: v.suites13,
     suites12: v.suites12,
     signatureSchemes12: resolveSchemes12(options),
-    groups,
+    groups: offeredGroups,
     keyShareGroups,
     signatureSchemes: resolveSchemes(options),
     signatureSchemesCert: options.signatureSchemesCert,

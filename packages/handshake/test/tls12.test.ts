@@ -360,3 +360,36 @@ describe('TLS 1.2 resumption', () => {
     expect(p.clientInfo?.resumed).toBe(false);
   });
 });
+
+describe('a TLS 1.2-only ClientHello', () => {
+  it('lists only groups TLS 1.2 can use: no X25519MLKEM768', async () => {
+    const { nobleProvider: provider } = await import('@tlskit/crypto');
+    const { createClient: client } = await import('@tlskit/handshake');
+    const { decodeHandshake, ExtensionType, findExtension, NamedGroup, RECORD_HEADER_LENGTH } =
+      await import('@tlskit/wire');
+    const only12 = client({
+      provider,
+      serverName: 'localhost',
+      maxVersion: 'TLSv1.2',
+      dangerouslySkipCertificateVerification: true,
+    });
+    const both = client({
+      provider,
+      serverName: 'localhost',
+      dangerouslySkipCertificateVerification: true,
+    });
+    const groupsOf = async (c: typeof only12) => {
+      await c.start();
+      const record = c.takeOutput()[0]!;
+      const { message } = decodeHandshake(record.subarray(RECORD_HEADER_LENGTH), {
+        protocol: 'tls13',
+      });
+      if (message.type !== 1) throw new Error('not a ClientHello');
+      return findExtension(message.extensions, ExtensionType.supportedGroups)?.groups ?? [];
+    };
+    expect(await groupsOf(both)).toContain(NamedGroup.X25519MLKEM768);
+    const offered = await groupsOf(only12);
+    expect(offered).not.toContain(NamedGroup.X25519MLKEM768);
+    expect(offered).toContain(NamedGroup.x25519);
+  });
+});
