@@ -150,8 +150,8 @@ export function handshakeSection(
     heading: 'Full handshakes per second',
     command,
     method: `Each row is one implementation as both client and server on 127.0.0.1, in this one
-process: a new TCP connection per handshake, the full handshake (x25519, TLS_AES_128_GCM_SHA256
-in TLS 1.3), the client verifying the server's chain (leaf issued by an ECDSA P-256 root, both
+process: a new TCP connection per handshake, the full handshake (x25519; TLS_AES_128_GCM_SHA256
+in TLS 1.3, TLS_ECDHE_{ECDSA,RSA}_WITH_AES_128_GCM_SHA256 in TLS 1.2), the client verifying the server's chain (leaf issued by an ECDSA P-256 root, both
 made by openssl at run time) and the host name, no session resumption. A handshake counts when the
 client has \`secureConnect\` and the server \`secureConnection\`. tlskit runs over every crypto
 provider of @tlskit/crypto present (\`noble\` is the pure-JS default; \`node\` uses node:crypto;
