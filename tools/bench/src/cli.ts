@@ -1,6 +1,6 @@
 /**
  * `pnpm bench [suite...] [--smoke] [--no-write] [--batches N] [--iterations N] [--aead NAME]
- * [--provider NAME]`
+ * [--provider NAME] [--tls 1.2|1.3]`
  *
  * Suites: `record`, `handshake`, `s_time`, `bulk`, `memory`, `latency`, `profile`. With no suite
  * named, all run. A full run of a suite rewrites its own section of docs/performance.md (between
@@ -10,6 +10,7 @@
 import { cpus, platform, release, totalmem } from 'node:os';
 import type { AeadName } from '@tlskit/crypto';
 import { recordAeads, recordSize, recordTable, runRecordBench } from './record.js';
+import type { TlsVersion } from './peers.js';
 import { writeSection } from './report.js';
 import { connectionSuites } from './suites.js';
 
@@ -31,6 +32,8 @@ interface Options {
   readonly given: { batches?: number; iterations?: number };
   /** Only these tlskit providers (default every one present). */
   readonly providers: readonly string[];
+  /** Only these protocol versions in the handshake and bulk suites (default both). */
+  readonly versions: readonly TlsVersion[];
 }
 
 const suites = ['record', ...Object.keys(connectionSuites)] as const;
@@ -44,6 +47,7 @@ function parse(args: readonly string[]): Options {
   const aeads: AeadName[] = [];
   const given: { batches?: number; iterations?: number } = {};
   const providers: string[] = [];
+  const versions: TlsVersion[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '--smoke') smoke = true;
@@ -57,6 +61,10 @@ function parse(args: readonly string[]): Options {
       const name = args[++i];
       if (!name) throw new Error('--provider needs a name: noble, node or webcrypto');
       providers.push(name);
+    } else if (arg === '--tls') {
+      const version = args[++i];
+      if (version !== '1.2' && version !== '1.3') throw new Error('--tls needs 1.2 or 1.3');
+      versions.push(`TLSv${version}`);
     } else if (arg === '--batches' || arg === '--iterations') {
       const value = Number(args[++i]);
       if (!Number.isInteger(value) || value < 1) throw new Error(`${arg} needs a positive integer`);
@@ -65,7 +73,7 @@ function parse(args: readonly string[]): Options {
     } else if ((suites as readonly string[]).includes(arg)) named.push(arg);
     else
       throw new Error(
-        `unknown argument ${JSON.stringify(arg)}; suites: ${suites.join(', ')}; flags: --smoke, --no-write, --batches N, --iterations N, --aead NAME, --provider NAME`,
+        `unknown argument ${JSON.stringify(arg)}; suites: ${suites.join(', ')}; flags: --smoke, --no-write, --batches N, --iterations N, --aead NAME, --provider NAME, --tls 1.2|1.3`,
       );
   }
   if (smoke) {
@@ -74,7 +82,7 @@ function parse(args: readonly string[]): Options {
     write = false;
   }
   // A partial run does not replace the full report.
-  if (aeads.length > 0 || providers.length > 0) write = false;
+  if (aeads.length > 0 || providers.length > 0 || versions.length > 0) write = false;
   return {
     suites: named.length > 0 ? named : [...suites],
     smoke,
@@ -84,6 +92,7 @@ function parse(args: readonly string[]): Options {
     aeads: aeads.length > 0 ? aeads : recordAeads,
     given,
     providers,
+    versions,
   };
 }
 
@@ -117,7 +126,12 @@ export async function runBench(args: readonly string[], io: CliIo): Promise<stri
     if (!options.suites.includes(name)) continue;
     const command = ['pnpm bench', name, ...args.filter((a) => !suites.includes(a))].join(' ');
     const result = await suite(
-      { smoke: options.smoke, ...options.given, providers: options.providers },
+      {
+        smoke: options.smoke,
+        ...options.given,
+        providers: options.providers,
+        ...(options.versions.length > 0 ? { versions: options.versions } : {}),
+      },
       command,
     );
     io.out(result.table);

@@ -14,6 +14,7 @@ import {
   protocolHotspots,
   runProfile,
 } from './profile.js';
+import type { TlsVersion } from './peers.js';
 import { runSTimeBench, sTimeSection, sTimeTable } from './s-time.js';
 
 export interface SuiteOptions {
@@ -24,6 +25,8 @@ export interface SuiteOptions {
   readonly iterations?: number;
   /** `--provider NAME` (repeatable): only these tlskit providers; default every one present. */
   readonly providers: readonly string[];
+  /** `--tls 1.2|1.3` (repeatable): only these versions, for the suites that take one. */
+  readonly versions?: readonly TlsVersion[];
 }
 
 export interface SuiteResult {
@@ -35,6 +38,7 @@ export interface SuiteResult {
 type Suite = (options: SuiteOptions, command: string) => Promise<SuiteResult>;
 
 const providers = (o: SuiteOptions) => (o.providers.length > 0 ? { providers: o.providers } : {});
+const versions = (o: SuiteOptions) => (o.versions ? { versions: o.versions } : {});
 
 export const connectionSuites: Readonly<Record<string, Suite>> = {
   async handshake(o, command) {
@@ -43,6 +47,7 @@ export const connectionSuites: Readonly<Record<string, Suite>> = {
       iterations: o.iterations ?? (o.smoke ? 2 : 20),
       warmupBatches: o.smoke ? 0 : 1,
       ...providers(o),
+      ...versions(o),
     };
     const rows = await runHandshakeBench(options);
     return { table: handshakeTable(rows), section: handshakeSection(rows, command, options) };
@@ -60,6 +65,7 @@ export const connectionSuites: Readonly<Record<string, Suite>> = {
       iterations: o.iterations ?? (o.smoke ? 1 : 32),
       warmupBatches: o.smoke ? 0 : 1,
       ...providers(o),
+      ...versions(o),
     };
     const rows = await runBulkBench(options);
     return { table: bulkTable(rows), section: bulkSection(rows, command, options) };

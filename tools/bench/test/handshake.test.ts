@@ -14,6 +14,16 @@ describe('pnpm bench handshake --smoke', () => {
   }, 60_000);
 });
 
+describe('pnpm bench handshake --tls 1.3 --provider noble --smoke', () => {
+  it('keeps only the named version and provider, next to node:tls', async () => {
+    const markdown = await smokeRun('handshake', '--tls', '1.3', '--provider', 'noble');
+    expect(new Set(column(markdown, 'version'))).toEqual(new Set(['TLSv1.3']));
+    expect(new Set(column(markdown, 'implementation'))).toEqual(
+      new Set(['tlskit (noble)', 'node:tls']),
+    );
+  }, 60_000);
+});
+
 describe('TLS 1.2 rows', () => {
   it('configures node:tls for TLS 1.2 with the ECDHE suites the rows name, so they can appear', async () => {
     // The reference side of a TLS 1.2 row must negotiate 1.2 with the configured suite; the
