@@ -16,6 +16,7 @@ import {
   AlertLevel,
   ContentType,
   DecodeError,
+  RecordOverflowError,
   HandshakeType,
   isTlsError,
   nameOf,
@@ -50,6 +51,8 @@ export type ConnectionState = 'handshaking' | 'connected' | 'closed';
 
 /** Largest number of records one `receive` call processes before yielding to the caller's loop. */
 const maxRecordsPerCall = 1 << 20;
+/** Empty application_data records accepted in a row (as @tlskit/record's RecordReader). */
+const maxConsecutiveEmptyRecords = 32;
 /** RFC 8446 5.1: 2^14 bytes of plaintext per record. */
 const maxFragment = 16_384;
 
@@ -117,6 +120,7 @@ export abstract class Engine extends Emitter implements Connection {
   #readSuite: Suite13 | undefined;
   /** Peer's record_size_limit (RFC 8449), as a plaintext fragment limit. */
   #sendLimit = maxFragment;
+  #emptyRecords = 0;
   /** Bytes of undecryptable early data still to skip (server that rejected 0-RTT, RFC 8446 4.2.10). */
   #earlyDataSkip = 0;
   /** Whether change_cipher_spec records may still be dropped (RFC 8446 section 5). */
@@ -452,6 +456,12 @@ export abstract class Engine extends Emitter implements Connection {
       if (this.#earlyDataSkip > 0) return this.#skipEarly(payload.length);
       throw unexpected('application_data record before keys were established');
     }
+    // RFC 8446 5.4: the TLSInnerPlaintext (content, type byte, padding) is at most 2^14 + 1.
+    if (payload.length - this.#read.payloadOverhead > maxFragment + this.#read.innerOverhead) {
+      throw new RecordOverflowError(
+        `protected record of ${payload.length} bytes carries more than 2^14 + 1 bytes of plaintext`,
+      );
+    }
     let opened: { contentType: number; fragment: Uint8Array };
     try {
       opened = await this.#read.open(header, payload);
@@ -464,6 +474,11 @@ export abstract class Engine extends Emitter implements Connection {
   }
 
   async #dispatch(contentType: number, fragment: Uint8Array): Promise<void> {
+    // RFC 8446 5.2 / RFC 5246 6.2.3: no record may decrypt to more than 2^14 bytes of content.
+    if (fragment.length > maxFragment) {
+      throw new RecordOverflowError(`record plaintext of ${fragment.length} bytes exceeds 2^14`);
+    }
+    if (contentType !== ContentType.applicationData || fragment.length > 0) this.#emptyRecords = 0;
     switch (contentType) {
       case ContentType.handshake:
         return this.#handleHandshake(fragment);
@@ -472,6 +487,14 @@ export abstract class Engine extends Emitter implements Connection {
       case ContentType.applicationData:
         if (!this.#handshakeDone || this.#reassembler.hasPendingData) {
           throw unexpected('application data before the handshake completed');
+        }
+        // Empty application_data records are legal one by one, but an endless run of them costs
+        // a decryption each and delivers nothing: a peer wasting our CPU.
+        if (fragment.length === 0) {
+          if (++this.#emptyRecords > maxConsecutiveEmptyRecords) {
+            throw unexpected(`more than ${maxConsecutiveEmptyRecords} empty records in a row`);
+          }
+          return;
         }
         // RFC 8446 6.1: data after close_notify is ignored.
         if (!this.#readClosed) this.emit('data', fragment.slice());

@@ -1,0 +1,85 @@
+/**
+ * Limits on what a peer may put in a protected record, checked by forging records with the
+ * client's real application traffic key (taken from its key log) and feeding them to the server.
+ */
+import { nobleProvider as provider } from '@tlskit/crypto';
+import { type Connection, createClient, createServer, pump } from '@tlskit/handshake';
+import { fromHex } from '@tlskit/wire';
+import { trafficKeys } from '@tlskit/key-schedule';
+import { Tls13RecordProtection } from '@tlskit/record';
+import { describe, expect, it } from 'vitest';
+import { fixtures } from './fixtures.js';
+
+const applicationData = 23;
+
+/** A connected pair, and a record protection that seals as the client would. */
+async function connectedServer() {
+  const f = await fixtures();
+  const client = createClient({
+    provider,
+    serverName: 'localhost',
+    ca: [f.caDer],
+    cipherSuites: [0x1301],
+    minVersion: 'TLSv1.3',
+  });
+  const server = createServer({ provider, certificates: [f.server.p256], minVersion: 'TLSv1.3' });
+  let secret: Uint8Array | undefined;
+  client.on('keylog', (line) => {
+    const [label, , hex] = line.split(' ');
+    if (label === 'CLIENT_TRAFFIC_SECRET_0') secret = fromHex(hex!);
+  });
+  const received: Uint8Array[] = [];
+  let closeError: Error | undefined;
+  server.on('data', (d) => received.push(d));
+  server.on('close', ({ error }) => {
+    closeError = error;
+  });
+  await client.start();
+  await server.start();
+  await pump(client, server);
+  expect(server.state).toBe('connected');
+  const { key, iv } = trafficKeys(provider, 'SHA-256', secret!, 'AES-128-GCM');
+  const asClient = await Tls13RecordProtection.create(provider, 'AES-128-GCM', key, iv);
+  return { server, asClient, received, closed: () => closeError };
+}
+
+async function send(server: Connection, record: Uint8Array): Promise<void> {
+  await server.receive(record);
+}
+
+describe('protected record limits (RFC 8446 5.2, 5.4)', () => {
+  it('delivers a record of exactly 2^14 bytes', async () => {
+    const t = await connectedServer();
+    await send(t.server, await t.asClient.seal(applicationData, new Uint8Array(16_384).fill(7)));
+    expect(t.closed()).toBeUndefined();
+    expect(t.received.reduce((n, d) => n + d.length, 0)).toBe(16_384);
+  });
+
+  it('refuses a record that decrypts to 2^14 + 1 bytes with record_overflow', async () => {
+    const t = await connectedServer();
+    await send(t.server, await t.asClient.seal(applicationData, new Uint8Array(16_385)));
+    expect(t.closed()).toMatchObject({ code: 'ERR_RECORD_OVERFLOW', alert: 22 });
+    expect(t.received).toEqual([]);
+  });
+
+  it('refuses padding that takes the inner plaintext past 2^14 + 1 bytes', async () => {
+    const t = await connectedServer();
+    // 16,300 bytes of data + type + 100 bytes of padding: under the ciphertext limit of
+    // 2^14 + 256, over the inner plaintext limit of 2^14 + 1.
+    await send(t.server, await t.asClient.seal(applicationData, new Uint8Array(16_300), 100));
+    expect(t.closed()).toMatchObject({ code: 'ERR_RECORD_OVERFLOW' });
+  });
+
+  it('accepts 32 empty application_data records in a row but not 33', async () => {
+    const t = await connectedServer();
+    for (let i = 0; i < 32; i++)
+      await send(t.server, await t.asClient.seal(applicationData, new Uint8Array(0)));
+    expect(t.closed()).toBeUndefined();
+    await send(t.server, await t.asClient.seal(applicationData, Uint8Array.of(1)));
+    expect(t.received.map((d) => d.length)).toEqual([1]);
+    // The run counter restarts after a non-empty record; 33 more empties end the connection.
+    for (let i = 0; i < 33; i++)
+      await send(t.server, await t.asClient.seal(applicationData, new Uint8Array(0)));
+    expect(t.closed()).toMatchObject({ code: 'ERR_UNEXPECTED_MESSAGE' });
+  });
+});
