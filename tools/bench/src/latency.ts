@@ -110,11 +110,11 @@ implementations take turns connection by connection so that it hits them alike.
 ${options.rounds} connections per implementation after ${options.warmup} untimed ones. The ratio
 is time over node:tls's (lower is better).
 
-The "TCP_NODELAY" rows are the same tlskit endpoints with Nagle's algorithm off on both sockets.
-The facades write each record of a flight with its own socket write; with Nagle on, a small write
-that follows another waits for the peer's ACK, which Linux delays by up to 40 ms. node:tls hands a
-whole flight to the socket at once and does not meet it. The difference between a provider's two
-rows is that wait.`,
+The "TCP_NODELAY" rows set Nagle's algorithm off explicitly. Since commit 270b51a the facades
+hand each flight to the socket as one corked write and turn TCP_NODELAY on by default, so the two
+rows of a provider should agree; before that change every record was its own write, a small write
+after another waited for the peer's delayed ACK (up to 40 ms on Linux), and the plain rows were
+about 100 ms.`,
     table: latencyTable(rows),
   });
 }
