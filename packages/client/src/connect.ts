@@ -6,7 +6,8 @@ import { rootCertificates } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { TrustStore } from '@tlskit/x509';
 import { type ClientEngineOptions, createClientEngine } from './client-engine.js';
-import { loadTrustAnchors, type PemInput } from './credentials.js';
+import type { PemInput } from './credentials.js';
+import { trustStoreFor } from './trust-store-cache.js';
 import { type CheckServerIdentity, createPeerVerifier } from './peer-verifier.js';
 import { TLSSocket } from './tls-socket.js';
 
@@ -71,7 +72,7 @@ function buildEngine(
   servername: string | undefined,
   socket: () => TLSSocket | undefined,
 ) {
-  const ca = options.ca === undefined ? undefined : loadTrustAnchors(options.ca);
+  const ca = options.ca === undefined ? undefined : trustStoreFor(options.ca);
   return createClientEngine(options, servername, (provider) =>
     createPeerVerifier({
       provider,

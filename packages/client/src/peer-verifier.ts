@@ -13,8 +13,8 @@ export type CheckServerIdentity = (hostname: string, certificate: Certificate) =
 /** Options of {@link createPeerVerifier}. */
 export interface PeerVerifierOptions {
   readonly provider: CryptoProvider;
-  /** Trust anchors (DER). Without them the verifier uses `defaultTrustStore()`. */
-  readonly ca: readonly Uint8Array[] | undefined;
+  /** Trust anchors (a store, or DER certificates). Without them the verifier uses `defaultTrustStore()`. */
+  readonly ca: TrustStore | readonly Uint8Array[] | undefined;
   /** Fallback anchors when `ca` is absent (the Node facade passes the Mozilla set). */
   readonly defaultTrustStore?: () => TrustStore;
   /** When false, failures are reported, not fatal. */
@@ -34,9 +34,11 @@ export function createPeerVerifier(options: PeerVerifierOptions): CertificateVer
   let store: TrustStore | undefined;
   const trustStore = (): TrustStore => {
     store ??=
-      options.ca !== undefined
-        ? new TrustStore(options.ca)
-        : (options.defaultTrustStore?.() ?? new TrustStore());
+      options.ca instanceof TrustStore
+        ? options.ca
+        : options.ca !== undefined
+          ? new TrustStore(options.ca)
+          : (options.defaultTrustStore?.() ?? new TrustStore());
     return store;
   };
   return async (chain, context) => {

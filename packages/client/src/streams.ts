@@ -4,7 +4,8 @@
  */
 import type { Connection, HandshakeInfo } from '@tlskit/handshake';
 import { type ClientEngineOptions, createClientEngine } from './client-engine.js';
-import { loadTrustAnchors, type PemInput } from './credentials.js';
+import type { PemInput } from './credentials.js';
+import { trustStoreFor } from './trust-store-cache.js';
 import { createPeerVerifier } from './peer-verifier.js';
 
 /** A byte transport as two WHATWG streams (e.g. from a WebSocket or `Deno.connect`). */
@@ -37,7 +38,7 @@ export async function connectStreams(
   transport: StreamPair,
   options: StreamsConnectOptions,
 ): Promise<TlsStreams> {
-  const anchors = loadTrustAnchors(options.ca);
+  const anchors = trustStoreFor(options.ca);
   const connection = await createClientEngine(options, options.servername, (provider) =>
     createPeerVerifier({ provider, ca: anchors, rejectUnauthorized: true }),
   );
