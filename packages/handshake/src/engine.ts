@@ -166,8 +166,11 @@ export abstract class Engine extends Emitter implements Connection {
     return out;
   }
 
+  /**
+   * Queues application data. Like a Node stream's write, `data` is not copied (issue 7: no copy of
+   * application data beyond what the AEAD needs): do not modify it until the promise settles.
+   */
   write(data: Uint8Array): Promise<void> {
-    const copy = data.slice();
     return this.serialize(async () => {
       if (this.#closed || this.#writeClosed) {
         throw new ConnectionStateError('ERR_CLOSED', 'write after close');
@@ -175,7 +178,7 @@ export abstract class Engine extends Emitter implements Connection {
       if (!this.#handshakeDone) {
         throw new ConnectionStateError('ERR_NOT_CONNECTED', 'write before the handshake completed');
       }
-      await this.#sendRecords(ContentType.applicationData, copy);
+      await this.#sendRecords(ContentType.applicationData, data);
     });
   }
 
@@ -497,7 +500,8 @@ export abstract class Engine extends Emitter implements Connection {
           return;
         }
         // RFC 8446 6.1: data after close_notify is ignored.
-        if (!this.#readClosed) this.emit('data', fragment.slice());
+        // No copy: the fragment is a view of the AEAD's fresh output, which nothing else holds.
+        if (!this.#readClosed) this.emit('data', fragment);
         return;
       default:
         throw unexpected(`record content type ${contentType} not allowed here`);
