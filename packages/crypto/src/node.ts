@@ -99,6 +99,29 @@ function cached(der: Uint8Array, make: (der: Uint8Array) => KeyObject): KeyObjec
 
 const spkiKey = (der: Uint8Array) =>
   createPublicKey({ key: Buffer.from(der), format: 'der', type: 'spki' });
+
+/**
+ * Public KeyObjects cached by content, not identity: every handshake parses the peer's chain
+ * afresh, so the same server or CA key arrives in a new array each time and the identity cache
+ * above never hits (issue 7: SPKI import was the largest node:crypto self time per handshake).
+ * Public keys only; bounded, oldest entry evicted first.
+ */
+const publicKeys = new Map<string, KeyObject>();
+const PUBLIC_KEY_CACHE_SIZE = 256;
+
+function cachedPublic(spki: Uint8Array): KeyObject {
+  const id = b64url(spki);
+  let k = publicKeys.get(id);
+  if (k === undefined) {
+    k = spkiKey(spki);
+    if (publicKeys.size >= PUBLIC_KEY_CACHE_SIZE) {
+      const oldest = publicKeys.keys().next();
+      if (oldest.done !== true) publicKeys.delete(oldest.value);
+    }
+    publicKeys.set(id, k);
+  }
+  return k;
+}
 const pkcs8Key = (der: Uint8Array) =>
   createPrivateKey({ key: Buffer.from(der), format: 'der', type: 'pkcs8' });
 
@@ -113,15 +136,19 @@ const PLACEHOLDER_X = b64url(new Uint8Array(32));
  * a placeholder is enough; the RFC 7748 and RFC 8448 vector tests would catch a change.
  */
 function x25519PrivateKey(privateKey: Uint8Array): KeyObject {
-  return createPrivateKey({
-    key: { kty: 'OKP', crv: 'X25519', d: b64url(privateKey), x: PLACEHOLDER_X },
-    format: 'jwk',
-  });
+  // The same array serves publicKey() and then shared(): import it once.
+  return cached(privateKey, () =>
+    createPrivateKey({
+      key: { kty: 'OKP', crv: 'X25519', d: b64url(privateKey), x: PLACEHOLDER_X },
+      format: 'jwk',
+    }),
+  );
 }
 
 const nodeX25519: DhFunctions = {
   async publicKey(privateKey) {
-    const jwk = createPublicKey(x25519PrivateKey(privateKey)).export({ format: 'jwk' });
+    // A private key's JWK carries the public `x` that OpenSSL derived: no second import.
+    const jwk = x25519PrivateKey(privateKey).export({ format: 'jwk' });
     return bytes(Buffer.from(jwk.x ?? '', 'base64url'));
   },
   async shared(privateKey, peer) {
@@ -158,7 +185,7 @@ function nodeNist(curve: CurveName): DhFunctions {
 
 const nodeSignatures: SignatureFunctions = {
   async ecdsaVerify(curve, hashName, point, rs, message) {
-    const key = cached(point, () => spkiKey(ecSpki(curve, point)));
+    const key = cachedPublic(ecSpki(curve, point));
     return nodeVerify(digest(hashName), message, { key, dsaEncoding: 'ieee-p1363' }, rs);
   },
   async ecdsaSign(curve, hashName, d, message) {
@@ -167,7 +194,7 @@ const nodeSignatures: SignatureFunctions = {
     return bytes(nodeSign(digest(hashName), message, { key, dsaEncoding: 'ieee-p1363' }));
   },
   async ed25519Verify(publicKey, message, signature) {
-    const key = cached(publicKey, () => spkiKey(okpSpki('Ed25519', publicKey)));
+    const key = cachedPublic(okpSpki('Ed25519', publicKey));
     return nodeVerify(null, message, key, signature);
   },
   async ed25519Sign(seed, message) {
@@ -180,7 +207,7 @@ const nodeSignatures: SignatureFunctions = {
     );
   },
   async rsaVerify(s, rsaSpki, message, signature) {
-    const key = cached(rsaSpki, spkiKey);
+    const key = cachedPublic(rsaSpki);
     return nodeVerify(digest(s.hash ?? 'SHA-256'), message, rsaOptions(s, key), signature);
   },
   async rsaSign(s, rsaPkcs8, message) {
