@@ -462,6 +462,9 @@ class ExpectEncryptedExtensions implements State {
       // RFC 8449 4: a limit below 64 is illegal_parameter.
       if (limit.recordSizeLimit < 64) throw illegalParameter('record_size_limit is below 64');
       hello.engine.setPeerRecordSizeLimit(limit.recordSizeLimit);
+      // The server answered our extension, so it has agreed to send within our limit.
+      const own = hello.config.options.recordSizeLimit;
+      if (own !== undefined) hello.engine.setOwnRecordSizeLimit(own);
     }
     hello.transcript.update(m.raw);
     const negotiated: Negotiated = { alpn };

@@ -120,6 +120,11 @@ export abstract class Engine extends Emitter implements Connection {
   #readSuite: Suite13 | undefined;
   /** Peer's record_size_limit (RFC 8449), as a plaintext fragment limit. */
   #sendLimit = maxFragment;
+  /**
+   * Our record_size_limit (RFC 8449) once the peer has acknowledged it, as TLSInnerPlaintext
+   * bytes (content, type byte and padding) of a TLS 1.3 protected record.
+   */
+  #receiveLimit = maxFragment + 1;
   #emptyRecords = 0;
   /** Bytes of undecryptable early data still to skip (server that rejected 0-RTT, RFC 8446 4.2.10). */
   #earlyDataSkip = 0;
@@ -336,6 +341,14 @@ export abstract class Engine extends Emitter implements Connection {
     this.#sendLimit = Math.min(maxFragment, limit - 1);
   }
 
+  /**
+   * RFC 8449 4: we advertised `limit` and the peer acknowledged it, so a protected record whose
+   * TLSInnerPlaintext exceeds it is record_overflow. Unprotected records are not subject to it.
+   */
+  setOwnRecordSizeLimit(limit: number): void {
+    this.#receiveLimit = Math.min(maxFragment + 1, limit);
+  }
+
   /** Emits a key log line when someone listens (NSS SSLKEYLOGFILE format). */
   keylog(label: KeyLogLabel, secret: Uint8Array): void {
     if (this.listens('keylog')) this.emit('keylog', keyLogLine(label, this.#clientRandom, secret));
@@ -459,10 +472,13 @@ export abstract class Engine extends Emitter implements Connection {
       if (this.#earlyDataSkip > 0) return this.#skipEarly(payload.length);
       throw unexpected('application_data record before keys were established');
     }
-    // RFC 8446 5.4: the TLSInnerPlaintext (content, type byte, padding) is at most 2^14 + 1.
-    if (payload.length - this.#read.payloadOverhead > maxFragment + this.#read.innerOverhead) {
+    // RFC 8446 5.4: the TLSInnerPlaintext (content, type byte, padding) is at most 2^14 + 1,
+    // or less if we advertised a record_size_limit the peer acknowledged (RFC 8449 section 4).
+    const limit =
+      this.#read.kind === 'tls13' ? this.#receiveLimit : maxFragment + this.#read.innerOverhead;
+    if (payload.length - this.#read.payloadOverhead > limit) {
       throw new RecordOverflowError(
-        `protected record of ${payload.length} bytes carries more than 2^14 + 1 bytes of plaintext`,
+        `protected record of ${payload.length} bytes carries more than ${limit} bytes of plaintext`,
       );
     }
     let opened: { contentType: number; fragment: Uint8Array };

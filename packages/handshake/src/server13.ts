@@ -397,6 +397,8 @@ async function negotiate(
     // RFC 8449 4: a limit below 64 is illegal_parameter.
     if (limitData.recordSizeLimit < 64) throw illegalParameter('record_size_limit is below 64');
     engine.setPeerRecordSizeLimit(limitData.recordSizeLimit);
+    // We answer with ours in EncryptedExtensions, so from here on the client must honour it.
+    engine.setOwnRecordSizeLimit(config.recordSizeLimit);
   }
 
   const random = p.randomBytes(32);

@@ -12,8 +12,14 @@ import { fixtures } from './fixtures.js';
 
 const applicationData = 23;
 
-/** A connected pair, and a record protection that seals as the client would. */
-async function connectedServer() {
+/** record_size_limit values (RFC 8449) each side advertises, if any. */
+interface Limits {
+  readonly client?: number;
+  readonly server?: number;
+}
+
+/** A connected pair, and record protections that seal as the client and as the server would. */
+async function connectedPair(limits: Limits = {}) {
   const f = await fixtures();
   const client = createClient({
     provider,
@@ -21,27 +27,50 @@ async function connectedServer() {
     ca: [f.caDer],
     cipherSuites: [0x1301],
     minVersion: 'TLSv1.3',
+    ...(limits.client === undefined ? {} : { recordSizeLimit: limits.client }),
   });
-  const server = createServer({ provider, certificates: [f.server.p256], minVersion: 'TLSv1.3' });
-  let secret: Uint8Array | undefined;
+  const server = createServer({
+    provider,
+    certificates: [f.server.p256],
+    minVersion: 'TLSv1.3',
+    ...(limits.server === undefined ? {} : { recordSizeLimit: limits.server }),
+  });
+  const secrets = new Map<string, Uint8Array>();
   client.on('keylog', (line) => {
     const [label, , hex] = line.split(' ');
-    if (label === 'CLIENT_TRAFFIC_SECRET_0') secret = fromHex(hex!);
+    secrets.set(label!, fromHex(hex!));
   });
   const received: Uint8Array[] = [];
   let closeError: Error | undefined;
+  let clientCloseError: Error | undefined;
   server.on('data', (d) => received.push(d));
   server.on('close', ({ error }) => {
     closeError = error;
+  });
+  client.on('close', ({ error }) => {
+    clientCloseError = error;
   });
   await client.start();
   await server.start();
   await pump(client, server);
   expect(server.state).toBe('connected');
-  const { key, iv } = trafficKeys(provider, 'SHA-256', secret!, 'AES-128-GCM');
-  const asClient = await Tls13RecordProtection.create(provider, 'AES-128-GCM', key, iv);
-  return { server, asClient, received, closed: () => closeError };
+  expect(client.state).toBe('connected');
+  const sealer = (label: string) => {
+    const { key, iv } = trafficKeys(provider, 'SHA-256', secrets.get(label)!, 'AES-128-GCM');
+    return Tls13RecordProtection.create(provider, 'AES-128-GCM', key, iv);
+  };
+  return {
+    server,
+    client,
+    asClient: await sealer('CLIENT_TRAFFIC_SECRET_0'),
+    asServer: await sealer('SERVER_TRAFFIC_SECRET_0'),
+    received,
+    closed: () => closeError,
+    clientClosed: () => clientCloseError,
+  };
 }
+
+const connectedServer = () => connectedPair();
 
 async function send(server: Connection, record: Uint8Array): Promise<void> {
   await server.receive(record);
@@ -81,5 +110,33 @@ describe('protected record limits (RFC 8446 5.2, 5.4)', () => {
     for (let i = 0; i < 33; i++)
       await send(t.server, await t.asClient.seal(applicationData, new Uint8Array(0)));
     expect(t.closed()).toMatchObject({ code: 'ERR_UNEXPECTED_MESSAGE' });
+  });
+});
+
+describe('our advertised record_size_limit (RFC 8449 section 4)', () => {
+  it('server accepts inner plaintext up to its limit and refuses one byte more', async () => {
+    const t = await connectedPair({ client: 16_385, server: 1000 });
+    // 999 bytes of content + the type byte = 1000 bytes of TLSInnerPlaintext: at the limit.
+    await send(t.server, await t.asClient.seal(applicationData, new Uint8Array(999)));
+    expect(t.closed()).toBeUndefined();
+    await send(t.server, await t.asClient.seal(applicationData, new Uint8Array(1000)));
+    expect(t.closed()).toMatchObject({ code: 'ERR_RECORD_OVERFLOW', alert: 22 });
+    expect(t.received.map((d) => d.length)).toEqual([999]);
+  });
+
+  it('client refuses a record over the limit it advertised once the server agreed', async () => {
+    const t = await connectedPair({ client: 500 });
+    await send(t.client, await t.asServer.seal(applicationData, new Uint8Array(499)));
+    expect(t.clientClosed()).toBeUndefined();
+    // Padding counts towards the limit too (TLSInnerPlaintext includes it).
+    await send(t.client, await t.asServer.seal(applicationData, new Uint8Array(10), 490));
+    expect(t.clientClosed()).toMatchObject({ code: 'ERR_RECORD_OVERFLOW', alert: 22 });
+  });
+
+  it('does not enforce a limit the peer never acknowledged', async () => {
+    // The server advertises a limit only in answer to the client's extension (RFC 8449 4).
+    const t = await connectedPair({ server: 1000 });
+    await send(t.server, await t.asClient.seal(applicationData, new Uint8Array(16_384)));
+    expect(t.closed()).toBeUndefined();
   });
 });
