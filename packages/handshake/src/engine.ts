@@ -557,6 +557,8 @@ export abstract class Engine extends Emitter implements Connection {
   }
 
   #handleAlert(fragment: Uint8Array): void {
+    // RFC 8446 5.1: zero-length alert fragments are forbidden, like zero-length handshake ones.
+    if (fragment.length === 0) throw unexpected('zero-length alert record');
     // RFC 8446 5.1: alerts are never fragmented nor coalesced: exactly two bytes.
     if (fragment.length !== 2) throw new DecodeError(`alert record of ${fragment.length} bytes`);
     const level = fragment[0]!;

@@ -10,6 +10,8 @@ import { Tls13RecordProtection } from '@tlskit/record';
 import { describe, expect, it } from 'vitest';
 import { fixtures } from './fixtures.js';
 
+const handshake = 22;
+const alert = 21;
 const applicationData = 23;
 
 /** record_size_limit values (RFC 8449) each side advertises, if any. */
@@ -138,5 +140,25 @@ describe('our advertised record_size_limit (RFC 8449 section 4)', () => {
     const t = await connectedPair({ server: 1000 });
     await send(t.server, await t.asClient.seal(applicationData, new Uint8Array(16_384)));
     expect(t.closed()).toBeUndefined();
+  });
+});
+
+describe('zero-length protected records (RFC 8446 5.1)', () => {
+  it('refuses a zero-length handshake record with unexpected_message', async () => {
+    const t = await connectedServer();
+    await send(t.server, await t.asClient.seal(handshake, new Uint8Array(0)));
+    expect(t.closed()).toMatchObject({ code: 'ERR_UNEXPECTED_MESSAGE', alert: 10 });
+  });
+
+  it('refuses a zero-length alert record with unexpected_message', async () => {
+    const t = await connectedServer();
+    await send(t.server, await t.asClient.seal(alert, new Uint8Array(0)));
+    expect(t.closed()).toMatchObject({ code: 'ERR_UNEXPECTED_MESSAGE', alert: 10 });
+  });
+
+  it('refuses a one-byte alert record with decode_error', async () => {
+    const t = await connectedServer();
+    await send(t.server, await t.asClient.seal(alert, Uint8Array.of(2)));
+    expect(t.closed()).toMatchObject({ code: 'ERR_DECODE', alert: 50 });
   });
 });
