@@ -5,8 +5,8 @@
 import { nobleProvider as provider } from '@tlskit/crypto';
 import { type Connection, createClient, createServer, pump } from '@tlskit/handshake';
 import { fromHex } from '@tlskit/wire';
-import { trafficKeys } from '@tlskit/key-schedule';
-import { Tls13RecordProtection } from '@tlskit/record';
+import { tls12KeyBlock, trafficKeys } from '@tlskit/key-schedule';
+import { Tls12RecordProtection, Tls13RecordProtection } from '@tlskit/record';
 import { describe, expect, it } from 'vitest';
 import { fixtures } from './fixtures.js';
 
@@ -160,5 +160,71 @@ describe('zero-length protected records (RFC 8446 5.1)', () => {
     const t = await connectedServer();
     await send(t.server, await t.asClient.seal(alert, Uint8Array.of(2)));
     expect(t.closed()).toMatchObject({ code: 'ERR_DECODE', alert: 50 });
+  });
+});
+
+/** A TLS 1.2 pair (ECDHE-ECDSA-AES128-GCM-SHA256) and a protection that seals as the client. */
+async function connected12() {
+  const f = await fixtures();
+  const only12 = { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' } as const;
+  const client = createClient({
+    provider,
+    serverName: 'localhost',
+    ca: [f.caDer],
+    cipherSuites: [0xc02b],
+    ...only12,
+  });
+  const server = createServer({ provider, certificates: [f.server.p256], ...only12 });
+  let master: Uint8Array | undefined;
+  let clientRandom: Uint8Array | undefined;
+  let serverRandom: Uint8Array | undefined;
+  client.on('keylog', (line) => {
+    const [label, random, hex] = line.split(' ');
+    if (label === 'CLIENT_RANDOM') {
+      clientRandom = fromHex(random!);
+      master = fromHex(hex!);
+    }
+  });
+  client.on('message', (m) => {
+    // ServerHello: type(1) length(3) version(2) random(32).
+    if (m.direction === 'received' && m.bytes[0] === 2) serverRandom = m.bytes.slice(6, 38);
+  });
+  let closeError: Error | undefined;
+  const received: Uint8Array[] = [];
+  server.on('data', (d) => received.push(d));
+  server.on('close', ({ error }) => {
+    closeError = error;
+  });
+  await client.start();
+  await server.start();
+  await pump(client, server);
+  expect(server.state).toBe('connected');
+  const block = tls12KeyBlock(
+    provider,
+    'SHA-256',
+    master!,
+    clientRandom!,
+    serverRandom!,
+    'AES-128-GCM',
+  );
+  const asClient = await Tls12RecordProtection.create(
+    provider,
+    'AES-128-GCM',
+    block.clientWriteKey,
+    block.clientWriteIv,
+  );
+  // Sequence number 0 went to the client's Finished (RFC 5246 6.1); skip it.
+  await asClient.seal(handshake, new Uint8Array(16));
+  return { server, asClient, received, closed: () => closeError };
+}
+
+describe('TLS 1.2 plaintext limit (RFC 5246 6.2.3)', () => {
+  it('delivers 2^14 bytes and refuses 2^14 + 1 with record_overflow', async () => {
+    const t = await connected12();
+    await send(t.server, await t.asClient.seal(applicationData, new Uint8Array(16_384)));
+    expect(t.closed()).toBeUndefined();
+    expect(t.received.reduce((n, d) => n + d.length, 0)).toBe(16_384);
+    await send(t.server, await t.asClient.seal(applicationData, new Uint8Array(16_385)));
+    expect(t.closed()).toMatchObject({ code: 'ERR_RECORD_OVERFLOW', alert: 22 });
   });
 });
