@@ -7,6 +7,7 @@ import { X509Certificate } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import type { Connection, HandshakeInfo, Session } from '@tlskit/handshake';
+import { DecodeError } from '@tlskit/wire';
 import { openSslCipherName } from './cipher-names.js';
 
 /** What `getPeerCertificate()` returns, shaped like `node:tls`'s `PeerCertificate`. */
@@ -191,7 +192,14 @@ export class TLSSocket extends Duplex {
     // The transport closed its read side. Let pending input finish first; if the peer did not
     // send close_notify the stream still ends (as node:tls does), truncation is the app's call.
     this.#run((engine) => {
-      if (engine.state !== 'closed') this.push(null);
+      if (engine.state === 'closed') return;
+      // EOF before the handshake completed leaves a truncated handshake message (or none) that
+      // can never complete: fail it now, or the connection sits half-open until a timeout.
+      if (this.#handshake === undefined) {
+        this.destroy(new DecodeError('peer closed the connection during the handshake'));
+        return;
+      }
+      this.push(null);
     }).catch(() => {});
   }
 

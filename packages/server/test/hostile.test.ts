@@ -1,0 +1,321 @@
+/**
+ * Hostile peers against createServer(), over real TCP on 127.0.0.1 (issue 6, "Bad input").
+ * The attacker is a raw `net` socket; every reply is parsed as records, never trusted blindly.
+ */
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { type AddressInfo, connect as netConnect } from 'node:net';
+import { connect as nodeConnect } from 'node:tls';
+import { interopCerts } from '@tlskit/interop';
+import { fromHex, TlsError } from '@tlskit/wire';
+import fc from 'fast-check';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type TlsServer, type TlsServerOptions } from '../src/index.js';
+
+const certs = interopCerts();
+const credential = certs.server.ecdsaP256;
+const fixture = (name: string): Uint8Array =>
+  fromHex(readFileSync(new URL(`../../wire/test/fixtures/${name}`, import.meta.url), 'utf8'));
+/** A real ClientHello record captured from `openssl s_client` (TLS 1.3 and 1.2 offered). */
+const clientHello = fixture('openssl-s_client.hex');
+
+const cleanup: (() => void)[] = [];
+afterEach(() => {
+  for (const step of cleanup.splice(0)) step();
+});
+
+// Any crash of the process under hostile input is a failure of the whole file.
+const processFaults: unknown[] = [];
+const onFault = (error: unknown) => processFaults.push(error);
+beforeAll(() => {
+  process.on('uncaughtException', onFault);
+  process.on('unhandledRejection', onFault);
+});
+afterAll(() => {
+  process.off('uncaughtException', onFault);
+  process.off('unhandledRejection', onFault);
+  expect(processFaults).toEqual([]);
+});
+afterEach(() => expect(processFaults).toEqual([]));
+
+async function ourServer(options: Partial<TlsServerOptions> = {}) {
+  const clientErrors: Error[] = [];
+  const server: TlsServer = createServer(
+    { key: credential.key.pem, cert: credential.chain.pem, ...options },
+    (socket) => {
+      socket.on('error', () => {});
+      socket.pipe(socket);
+    },
+  );
+  server.on('tlsClientError', (error: Error) => clientErrors.push(error));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  cleanup.push(() => server.close());
+  return { port: (server.address() as AddressInfo).port, clientErrors, server };
+}
+
+interface AttackResult {
+  reply: Buffer;
+  /** 'close' when the server closed, 'timeout' when it neither closed nor answered in time. */
+  ended: 'close' | 'timeout';
+}
+
+/** Sends `chunks` as separate TCP writes, optionally FINs, collects the reply until close. */
+async function attack(
+  port: number,
+  chunks: Uint8Array[],
+  { fin = false, waitMs = 5_000 }: { fin?: boolean; waitMs?: number } = {},
+): Promise<AttackResult> {
+  const socket = netConnect({ port, host: '127.0.0.1' });
+  cleanup.push(() => socket.destroy());
+  socket.on('error', () => {}); // a reset from the server is an acceptable close
+  await once(socket, 'connect');
+  const received: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => received.push(chunk));
+  for (const chunk of chunks) {
+    socket.write(chunk);
+    if (chunks.length > 1) await new Promise((r) => setImmediate(r));
+  }
+  if (fin) socket.end();
+  const ended = await new Promise<'close' | 'timeout'>((resolve) => {
+    const timer = setTimeout(() => resolve('timeout'), waitMs);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve('close');
+    });
+  });
+  socket.destroy();
+  return { reply: Buffer.concat(received), ended };
+}
+
+/** The first plaintext alert record in `reply` as [level, description], if any (RFC 8446 6). */
+function firstAlert(reply: Buffer): [number, number] | undefined {
+  let offset = 0;
+  for (let i = 0; i < 64 && offset + 5 <= reply.length; i++) {
+    const type = reply[offset] ?? 0;
+    const length = reply.readUInt16BE(offset + 3);
+    if (type === 21 && length === 2 && offset + 7 <= reply.length) {
+      return [reply[offset + 5] ?? -1, reply[offset + 6] ?? -1];
+    }
+    offset += 5 + length;
+  }
+  return undefined;
+}
+
+/** Waits (bounded) until the server has reported `count` client errors. */
+async function clientErrorsReach(errors: Error[], count: number): Promise<void> {
+  for (let i = 0; i < 100 && errors.length < count; i++)
+    await new Promise((r) => setTimeout(r, 20));
+}
+
+function expectTypedErrors(errors: Error[]): void {
+  expect(errors.length).toBeGreaterThan(0);
+  for (const error of errors) {
+    expect(error).toBeInstanceOf(TlsError);
+    expect((error as TlsError).code).toMatch(/^ERR_[A-Z0-9_]+$/);
+  }
+}
+
+/** A good node:tls client completing a handshake and an echo proves the server still serves. */
+async function goodClientWorks(port: number): Promise<void> {
+  const socket = nodeConnect({
+    port,
+    host: '127.0.0.1',
+    servername: 'tlskit.test',
+    ca: credential.ca.pem,
+  });
+  cleanup.push(() => socket.destroy());
+  const signal = AbortSignal.timeout(8_000);
+  await Promise.race([
+    once(socket, 'secureConnect', { signal }),
+    once(socket, 'error', { signal }).then(([e]) => Promise.reject(e)),
+  ]);
+  socket.write('still serving');
+  const [data] = (await once(socket, 'data', { signal })) as [Buffer];
+  expect(data.toString()).toBe('still serving');
+  socket.destroy();
+}
+
+const record = (type: number, body: Uint8Array): Uint8Array => {
+  const out = new Uint8Array(5 + body.length);
+  out.set([type, 3, 3, body.length >> 8, body.length & 0xff]);
+  out.set(body, 5);
+  return out;
+};
+
+/** The ClientHello with a second extended_master_secret (0x0017) appended: a duplicate. */
+function withDuplicateExtension(hello: Uint8Array): Uint8Array {
+  const view = new DataView(hello.buffer, hello.byteOffset, hello.byteLength);
+  let offset = 5 + 4 + 2 + 32;
+  offset += 1 + (hello[offset] ?? 0); // legacy_session_id
+  offset += 2 + view.getUint16(offset); // cipher_suites
+  offset += 1 + (hello[offset] ?? 0); // legacy_compression_methods
+  const extensionsLengthAt = offset;
+  const extra = Uint8Array.of(0x00, 0x17, 0x00, 0x00);
+  const out = new Uint8Array(hello.length + extra.length);
+  out.set(hello);
+  out.set(extra, hello.length);
+  const outView = new DataView(out.buffer);
+  outView.setUint16(3, view.getUint16(3) + 4);
+  outView.setUint16(7, view.getUint16(7) + 4); // handshake length (low 16 bits of uint24)
+  outView.setUint16(extensionsLengthAt, view.getUint16(extensionsLengthAt) + 4);
+  return out;
+}
+
+describe('createServer() against hostile clients', () => {
+  it('answers a truncated ClientHello then FIN with a decode_error alert or a close', async () => {
+    const { port, clientErrors } = await ourServer();
+    const { reply, ended } = await attack(port, [clientHello.subarray(0, 100)], { fin: true });
+    expect(ended).toBe('close');
+    const alert = firstAlert(reply);
+    if (alert) expect(alert[0]).toBe(2);
+    await clientErrorsReach(clientErrors, 1);
+    expectTypedErrors(clientErrors);
+    await goodClientWorks(port);
+  });
+
+  it('completes a handshake when the ClientHello arrives in 1-byte TCP writes', async () => {
+    const { port } = await ourServer();
+    const bytes = Array.from(clientHello, (b) => Uint8Array.of(b));
+    const { reply } = await attack(port, bytes, { waitMs: 1_500 });
+    // The server must answer with a ServerHello handshake record (type 22, msg 2).
+    expect(reply[0]).toBe(22);
+    expect(reply[5]).toBe(2);
+  });
+
+  for (const extra of [256 + 1, 2048 + 1]) {
+    it(`rejects a record of 2^14 + ${extra} bytes with record_overflow (22)`, async () => {
+      const { port, clientErrors } = await ourServer();
+      const header = Uint8Array.of(22, 3, 3, (16384 + extra) >> 8, (16384 + extra) & 0xff);
+      const { reply, ended } = await attack(port, [header, new Uint8Array(16384 + extra)]);
+      expect(ended).toBe('close');
+      expect(firstAlert(reply)).toEqual([2, 22]);
+      await clientErrorsReach(clientErrors, 1);
+      expectTypedErrors(clientErrors);
+    });
+  }
+
+  it('rejects a ClientHello with a duplicated extension with illegal_parameter (47)', async () => {
+    const { port, clientErrors } = await ourServer();
+    const { reply, ended } = await attack(port, [withDuplicateExtension(clientHello)]);
+    expect(ended).toBe('close');
+    expect(firstAlert(reply)).toEqual([2, 47]);
+    await clientErrorsReach(clientErrors, 1);
+    expectTypedErrors(clientErrors);
+  });
+
+  it('rejects two ClientHellos in a row with unexpected_message (10)', async () => {
+    const { port, clientErrors } = await ourServer();
+    const { reply, ended } = await attack(port, [clientHello, clientHello]);
+    expect(ended).toBe('close');
+    // After our ServerHello the alert is encrypted (RFC 8446 5.2): check the typed error.
+    expect(reply.length).toBeGreaterThan(0);
+    await clientErrorsReach(clientErrors, 1);
+    expectTypedErrors(clientErrors);
+    expect(clientErrors[0]).toMatchObject({ code: 'ERR_UNEXPECTED_MESSAGE', alert: 10 });
+  });
+
+  it('rejects a Finished before anything else with unexpected_message (10)', async () => {
+    const { port, clientErrors } = await ourServer();
+    const finished = record(22, Uint8Array.of(20, 0, 0, 32, ...new Uint8Array(32)));
+    const { reply, ended } = await attack(port, [finished]);
+    expect(ended).toBe('close');
+    expect(firstAlert(reply)).toEqual([2, 10]);
+    await clientErrorsReach(clientErrors, 1);
+    expectTypedErrors(clientErrors);
+  });
+
+  it('rejects application_data before the handshake with unexpected_message (10)', async () => {
+    const { port, clientErrors } = await ourServer();
+    const { reply, ended } = await attack(port, [record(23, new Uint8Array(40))]);
+    expect(ended).toBe('close');
+    expect(firstAlert(reply)).toEqual([2, 10]);
+    await clientErrorsReach(clientErrors, 1);
+    expectTypedErrors(clientErrors);
+  });
+
+  it('rejects a change_cipher_spec with a bad body with a fatal alert', async () => {
+    const { port, clientErrors } = await ourServer();
+    const { reply, ended } = await attack(port, [clientHello, record(20, Uint8Array.of(2))]);
+    expect(ended).toBe('close');
+    // RFC 8446 5: a CCS whose body is not 0x01 is aborted with unexpected_message.
+    // After our ServerHello the alert is encrypted (RFC 8446 5.2): check the typed error.
+    expect(reply.length).toBeGreaterThan(0);
+    await clientErrorsReach(clientErrors, 1);
+    expectTypedErrors(clientErrors);
+    expect(clientErrors[0]).toMatchObject({ code: 'ERR_UNEXPECTED_MESSAGE', alert: 10 });
+  });
+
+  it('closes on garbage and keeps serving', async () => {
+    const { port, clientErrors } = await ourServer();
+    const garbage = new TextEncoder().encode('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    const { reply, ended } = await attack(port, [garbage]);
+    expect(ended).toBe('close');
+    const alert = firstAlert(reply);
+    if (alert) expect(alert[0]).toBe(2);
+    await clientErrorsReach(clientErrors, 1);
+    expectTypedErrors(clientErrors);
+    await goodClientWorks(port);
+  });
+
+  it('closes a silent client after handshakeTimeout', async () => {
+    const { port, clientErrors } = await ourServer({ handshakeTimeout: 300 });
+    const { ended } = await attack(port, [], { waitMs: 3_000 });
+    expect(ended).toBe('close');
+    await clientErrorsReach(clientErrors, 1);
+    expect(clientErrors.map((e) => (e as { code?: string }).code)).toEqual([
+      'ERR_TLS_HANDSHAKE_TIMEOUT',
+    ]);
+  });
+
+  it('closes a client that sends a ClientHello and vanishes after handshakeTimeout', async () => {
+    const { port, clientErrors } = await ourServer({ handshakeTimeout: 300 });
+    const { ended } = await attack(port, [clientHello], { waitMs: 3_000 });
+    expect(ended).toBe('close');
+    await clientErrorsReach(clientErrors, 1);
+    expect(clientErrors.map((e) => (e as { code?: string }).code)).toEqual([
+      'ERR_TLS_HANDSHAKE_TIMEOUT',
+    ]);
+  });
+
+  it('serves a good node:tls client while 50 bad clients attack at once', async () => {
+    const { port } = await ourServer({ handshakeTimeout: 2_000 });
+    const bad = Array.from({ length: 50 }, (_, i) =>
+      attack(port, [i % 2 ? clientHello.subarray(0, 60) : record(23, new Uint8Array(8))], {
+        fin: i % 3 === 0,
+        waitMs: 4_000,
+      }),
+    );
+    await goodClientWorks(port);
+    await Promise.all(bad);
+  });
+
+  it('survives fast-check mutations of a real ClientHello and keeps serving', async () => {
+    const { port, clientErrors } = await ourServer({ handshakeTimeout: 500 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ at: fc.nat(clientHello.length - 1), value: fc.nat(255) }), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        fc.nat(clientHello.length),
+        async (flips, cut) => {
+          const mutated = clientHello.slice(0, Math.max(cut, 6));
+          for (const { at, value } of flips) if (at < mutated.length) mutated[at] = value;
+          const { reply, ended } = await attack(port, [mutated], { fin: true, waitMs: 1_000 });
+          // We sent FIN: the server must close, whatever the mutation did (no hang).
+          expect(ended).toBe('close');
+          const alert = firstAlert(reply);
+          // A surviving mutation may legitimately get a ServerHello; any alert must be fatal.
+          if (alert && reply[0] === 21) expect(alert[0]).toBe(2);
+        },
+      ),
+      { numRuns: 15, seed: 8446 },
+    );
+    for (const error of clientErrors) {
+      expect(error).toBeInstanceOf(TlsError);
+      expect((error as TlsError).code).toMatch(/^ERR_[A-Z0-9_]+$/);
+    }
+    await goodClientWorks(port);
+  }, 9_500);
+});
