@@ -1,0 +1,222 @@
+/**
+ * Hostile servers against connect(), over real TCP on 127.0.0.1 (issue 5, "Bad input").
+ * The malicious server is a raw `net` server replaying real captured records, mutated.
+ */
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { type AddressInfo, createServer as netCreateServer, type Socket } from 'node:net';
+import { createServer as nodeTlsServer } from 'node:tls';
+import { interopCerts } from '@tlskit/interop';
+import { fromHex, TlsError } from '@tlskit/wire';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from '../src/index.js';
+
+const certs = interopCerts();
+const credential = certs.server.ecdsaP256;
+const fixture = (name: string): Uint8Array =>
+  fromHex(readFileSync(new URL(`../../wire/test/fixtures/${name}`, import.meta.url), 'utf8'));
+/** First record of `openssl s_server`'s TLS 1.3 reply: a real ServerHello. */
+const tls13Flight = fixture('openssl-s_server-tls13-flight.hex');
+const serverHello13 = tls13Flight.subarray(
+  0,
+  5 + new DataView(tls13Flight.buffer, tls13Flight.byteOffset).getUint16(3),
+);
+/** First record of `openssl s_server`'s TLS 1.2 reply: a real TLS 1.2 ServerHello. */
+const tls12Flight = fixture('openssl-s_server-tls12-flight.hex');
+const serverHello12 = tls12Flight.subarray(
+  0,
+  5 + new DataView(tls12Flight.buffer, tls12Flight.byteOffset).getUint16(3),
+);
+
+const cleanup: (() => void)[] = [];
+afterEach(() => {
+  for (const step of cleanup.splice(0)) step();
+});
+
+const processFaults: unknown[] = [];
+const onFault = (error: unknown) => processFaults.push(error);
+beforeAll(() => {
+  process.on('uncaughtException', onFault);
+  process.on('unhandledRejection', onFault);
+});
+afterAll(() => {
+  process.off('uncaughtException', onFault);
+  process.off('unhandledRejection', onFault);
+});
+afterEach(() => expect(processFaults).toEqual([]));
+
+/**
+ * A malicious server: waits for the ClientHello record, answers with `reply(clientHello)`,
+ * optionally FINs, and records everything the client sends afterwards.
+ */
+async function maliciousServer(reply: (clientHello: Uint8Array) => Uint8Array, fin = false) {
+  const afterReply: Buffer[] = [];
+  const server = netCreateServer((socket: Socket) => {
+    cleanup.push(() => socket.destroy());
+    socket.on('error', () => {});
+    let buffered = Buffer.alloc(0);
+    let answered = false;
+    socket.on('data', (chunk: Buffer) => {
+      if (answered) {
+        afterReply.push(chunk);
+        return;
+      }
+      buffered = Buffer.concat([buffered, chunk]);
+      if (buffered.length < 5 || buffered.length < 5 + buffered.readUInt16BE(3)) return;
+      answered = true;
+      socket.write(reply(new Uint8Array(buffered)));
+      if (fin) socket.end();
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  cleanup.push(() => server.close());
+  return { port: (server.address() as AddressInfo).port, afterReply };
+}
+
+/** Connects our client and resolves with the error it fails with (bounded). */
+async function clientError(port: number): Promise<TlsError> {
+  const socket = connect({
+    host: '127.0.0.1',
+    port,
+    servername: 'tlskit.test',
+    ca: credential.ca.pem,
+  });
+  cleanup.push(() => socket.destroy());
+  const signal = AbortSignal.timeout(5_000);
+  const [error] = (await Promise.race([
+    once(socket, 'error', { signal }),
+    once(socket, 'secureConnect', { signal }).then(() => {
+      throw new Error('handshake unexpectedly succeeded');
+    }),
+  ])) as [Error];
+  expect(error).toBeInstanceOf(TlsError);
+  expect((error as TlsError).code).toMatch(/^ERR_[A-Z0-9_]+$/);
+  return error as TlsError;
+}
+
+/** The first plaintext alert record in `bytes` as [level, description], if any. */
+function firstAlert(bytes: Buffer): [number, number] | undefined {
+  let offset = 0;
+  for (let i = 0; i < 64 && offset + 5 <= bytes.length; i++) {
+    const length = bytes.readUInt16BE(offset + 3);
+    if (bytes[offset] === 21 && length === 2 && offset + 7 <= bytes.length) {
+      return [bytes[offset + 5] ?? -1, bytes[offset + 6] ?? -1];
+    }
+    offset += 5 + length;
+  }
+  return undefined;
+}
+
+/**
+ * A real ServerHello record rewritten to echo the client's legacy_session_id (RFC 8446 4.1.3),
+ * so only the mutation under test is wrong; `mutate` gets the handshake body after the echo.
+ */
+function echoingServerHello(
+  serverHello: Uint8Array,
+  clientHello: Uint8Array,
+  mutate: (hello: Uint8Array, suiteAt: number) => void,
+): Uint8Array {
+  const clientSidAt = 5 + 4 + 2 + 32;
+  const clientSid = clientHello.subarray(
+    clientSidAt,
+    clientSidAt + 1 + (clientHello[clientSidAt] ?? 0),
+  );
+  const sidAt = 5 + 4 + 2 + 32;
+  const oldSidEnd = sidAt + 1 + (serverHello[sidAt] ?? 0);
+  const out = new Uint8Array(serverHello.length - (oldSidEnd - sidAt) + clientSid.length);
+  out.set(serverHello.subarray(0, sidAt));
+  out.set(clientSid, sidAt);
+  out.set(serverHello.subarray(oldSidEnd), sidAt + clientSid.length);
+  const view = new DataView(out.buffer);
+  view.setUint16(3, out.length - 5);
+  view.setUint16(7, out.length - 9); // handshake length, low 16 bits of the uint24
+  mutate(out, sidAt + clientSid.length);
+  return out;
+}
+
+describe('connect() against hostile servers', () => {
+  it('fails with a typed error when the server answers with garbage', async () => {
+    const { port } = await maliciousServer(() =>
+      new TextEncoder().encode('HTTP/1.1 400 Bad Request\r\n\r\n'),
+    );
+    await clientError(port);
+  });
+
+  it('rejects a ServerHello selecting a cipher suite we did not offer with illegal_parameter', async () => {
+    const { port, afterReply } = await maliciousServer((ch) =>
+      echoingServerHello(serverHello13, ch, (hello, suiteAt) => {
+        hello[suiteAt] = 0x13;
+        hello[suiteAt + 1] = 0x05; // TLS_AES_128_CCM_8_SHA256, which we never offer
+      }),
+    );
+    const error = await clientError(port);
+    expect(error).toMatchObject({ code: 'ERR_ILLEGAL_PARAMETER', alert: 47 });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(firstAlert(Buffer.concat(afterReply))).toEqual([2, 47]);
+  });
+
+  it('fails a truncated ServerHello followed by FIN with a typed error', async () => {
+    const { port } = await maliciousServer(
+      (ch) => echoingServerHello(serverHello13, ch, () => {}).subarray(0, 40),
+      true,
+    );
+    const error = await clientError(port);
+    expect(error.code).toBe('ERR_DECODE');
+  });
+
+  it('rejects the TLS 1.2 downgrade sentinel when we offered TLS 1.3 (RFC 8446 4.1.3)', async () => {
+    const { port, afterReply } = await maliciousServer((ch) =>
+      echoingServerHello(serverHello12, ch, (hello) => {
+        // The last 8 bytes of ServerHello.random: "DOWNGRD" 01.
+        hello.set([0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x01], 5 + 4 + 2 + 24);
+      }),
+    );
+    const error = await clientError(port);
+    expect(error).toMatchObject({ code: 'ERR_DOWNGRADE', alert: 47 });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(firstAlert(Buffer.concat(afterReply))).toEqual([2, 47]);
+  });
+
+  it('rejects a record longer than 2^14 + 256 bytes with record_overflow (22)', async () => {
+    const length = 16384 + 2048 + 1;
+    const { port } = await maliciousServer(() => {
+      const out = new Uint8Array(5 + length);
+      out.set([22, 3, 3, length >> 8, length & 0xff]);
+      return out;
+    });
+    const error = await clientError(port);
+    expect(error).toMatchObject({ code: 'ERR_RECORD_OVERFLOW', alert: 22 });
+  });
+
+  it('delivers data received before the server drops TCP without close_notify, then ends', async () => {
+    const server = nodeTlsServer(
+      { key: credential.key.pem, cert: credential.chain.pem },
+      (socket) => {
+        socket.on('error', () => {});
+        // destroy() tears down TCP without sending close_notify: a truncation attack shape.
+        socket.write('delivered before truncation', () => setTimeout(() => socket.destroy(), 50));
+      },
+    );
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    cleanup.push(() => server.close());
+    const socket = connect({
+      host: '127.0.0.1',
+      port: (server.address() as AddressInfo).port,
+      servername: 'tlskit.test',
+      ca: credential.ca.pem,
+    });
+    cleanup.push(() => socket.destroy());
+    let received = '';
+    const errors: Error[] = [];
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString();
+    });
+    socket.on('error', (error: Error) => errors.push(error));
+    await once(socket, 'close', { signal: AbortSignal.timeout(5_000) });
+    expect(received).toBe('delivered before truncation');
+    // Documented behaviour (like node:tls): a missing close_notify ends the stream without error.
+    expect(errors).toEqual([]);
+  });
+});
