@@ -183,68 +183,59 @@ describe('createServer() against hostile clients', () => {
     expect(reply[5]).toBe(2);
   });
 
-  for (const extra of [256 + 1, 2048 + 1]) {
-    it(`rejects a record of 2^14 + ${extra} bytes with record_overflow (22)`, async () => {
+  const oversized = (extra: number): Uint8Array[] => [
+    Uint8Array.of(22, 3, 3, (16384 + extra) >> 8, (16384 + extra) & 0xff),
+    new Uint8Array(16384 + extra),
+  ];
+  // Rejected before any ServerHello, so the alert is plaintext and its description visible.
+  const plaintextAlertCases: [string, () => Uint8Array[], number][] = [
+    ['a record of 2^14 + 257 bytes with record_overflow', () => oversized(256 + 1), 22],
+    ['a record of 2^14 + 2049 bytes with record_overflow', () => oversized(2048 + 1), 22],
+    [
+      'a ClientHello with a duplicated extension with illegal_parameter',
+      () => [withDuplicateExtension(clientHello)],
+      47,
+    ],
+    [
+      'a Finished before anything else with unexpected_message',
+      () => [record(22, Uint8Array.of(20, 0, 0, 32, ...new Uint8Array(32)))],
+      10,
+    ],
+    [
+      'application_data before the handshake with unexpected_message',
+      () => [record(23, new Uint8Array(40))],
+      10,
+    ],
+  ];
+  for (const [title, chunks, description] of plaintextAlertCases) {
+    it(`rejects ${title} (${description})`, async () => {
       const { port, clientErrors } = await ourServer();
-      const header = Uint8Array.of(22, 3, 3, (16384 + extra) >> 8, (16384 + extra) & 0xff);
-      const { reply, ended } = await attack(port, [header, new Uint8Array(16384 + extra)]);
+      const { reply, ended } = await attack(port, chunks());
       expect(ended).toBe('close');
-      expect(firstAlert(reply)).toEqual([2, 22]);
+      expect(firstAlert(reply)).toEqual([2, description]);
       await clientErrorsReach(clientErrors, 1);
       expectTypedErrors(clientErrors);
+      expect(clientErrors[0]).toMatchObject({ alert: description });
     });
   }
 
-  it('rejects a ClientHello with a duplicated extension with illegal_parameter (47)', async () => {
-    const { port, clientErrors } = await ourServer();
-    const { reply, ended } = await attack(port, [withDuplicateExtension(clientHello)]);
-    expect(ended).toBe('close');
-    expect(firstAlert(reply)).toEqual([2, 47]);
-    await clientErrorsReach(clientErrors, 1);
-    expectTypedErrors(clientErrors);
-  });
-
-  it('rejects two ClientHellos in a row with unexpected_message (10)', async () => {
-    const { port, clientErrors } = await ourServer();
-    const { reply, ended } = await attack(port, [clientHello, clientHello]);
-    expect(ended).toBe('close');
-    // After our ServerHello the alert is encrypted (RFC 8446 5.2): check the typed error.
-    expect(reply.length).toBeGreaterThan(0);
-    await clientErrorsReach(clientErrors, 1);
-    expectTypedErrors(clientErrors);
-    expect(clientErrors[0]).toMatchObject({ code: 'ERR_UNEXPECTED_MESSAGE', alert: 10 });
-  });
-
-  it('rejects a Finished before anything else with unexpected_message (10)', async () => {
-    const { port, clientErrors } = await ourServer();
-    const finished = record(22, Uint8Array.of(20, 0, 0, 32, ...new Uint8Array(32)));
-    const { reply, ended } = await attack(port, [finished]);
-    expect(ended).toBe('close');
-    expect(firstAlert(reply)).toEqual([2, 10]);
-    await clientErrorsReach(clientErrors, 1);
-    expectTypedErrors(clientErrors);
-  });
-
-  it('rejects application_data before the handshake with unexpected_message (10)', async () => {
-    const { port, clientErrors } = await ourServer();
-    const { reply, ended } = await attack(port, [record(23, new Uint8Array(40))]);
-    expect(ended).toBe('close');
-    expect(firstAlert(reply)).toEqual([2, 10]);
-    await clientErrorsReach(clientErrors, 1);
-    expectTypedErrors(clientErrors);
-  });
-
-  it('rejects a change_cipher_spec with a bad body with a fatal alert', async () => {
-    const { port, clientErrors } = await ourServer();
-    const { reply, ended } = await attack(port, [clientHello, record(20, Uint8Array.of(2))]);
-    expect(ended).toBe('close');
-    // RFC 8446 5: a CCS whose body is not 0x01 is aborted with unexpected_message.
-    // After our ServerHello the alert is encrypted (RFC 8446 5.2): check the typed error.
-    expect(reply.length).toBeGreaterThan(0);
-    await clientErrorsReach(clientErrors, 1);
-    expectTypedErrors(clientErrors);
-    expect(clientErrors[0]).toMatchObject({ code: 'ERR_UNEXPECTED_MESSAGE', alert: 10 });
-  });
+  // Rejected after our ServerHello: the alert is encrypted (RFC 8446 5.2), so check the typed
+  // error. A CCS whose body is not 0x01 is unexpected_message too (RFC 8446 5).
+  const encryptedAlertCases: [string, () => Uint8Array[]][] = [
+    ['two ClientHellos in a row', () => [clientHello, clientHello]],
+    ['a change_cipher_spec with a bad body', () => [clientHello, record(20, Uint8Array.of(2))]],
+  ];
+  for (const [title, chunks] of encryptedAlertCases) {
+    it(`rejects ${title} with unexpected_message (10)`, async () => {
+      const { port, clientErrors } = await ourServer();
+      const { reply, ended } = await attack(port, chunks());
+      expect(ended).toBe('close');
+      expect(reply.length).toBeGreaterThan(0);
+      await clientErrorsReach(clientErrors, 1);
+      expectTypedErrors(clientErrors);
+      expect(clientErrors[0]).toMatchObject({ code: 'ERR_UNEXPECTED_MESSAGE', alert: 10 });
+    });
+  }
 
   it('closes on garbage and keeps serving', async () => {
     const { port, clientErrors } = await ourServer();
