@@ -293,9 +293,13 @@ describe('createServer() against hostile clients', () => {
         async (flips, cut) => {
           const mutated = clientHello.slice(0, Math.max(cut, 6));
           for (const { at, value } of flips) if (at < mutated.length) mutated[at] = value;
+          const before = clientErrors.length;
           const { reply, ended } = await attack(port, [mutated], { fin: true, waitMs: 1_000 });
           // We sent FIN: the server must close, whatever the mutation did (no hang).
           expect(ended).toBe('close');
+          // No mutation completes a handshake before our FIN: each must be reported.
+          await clientErrorsReach(clientErrors, before + 1);
+          expect(clientErrors.length).toBe(before + 1);
           const alert = firstAlert(reply);
           // A surviving mutation may legitimately get a ServerHello; any alert must be fatal.
           if (alert && reply[0] === 21) expect(alert[0]).toBe(2);
