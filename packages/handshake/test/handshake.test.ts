@@ -1,61 +1,24 @@
 import { nobleProvider } from '@tlskit/crypto';
 import {
   type ClientOptions,
-  type Connection,
   createClient,
   createServer,
   type HandshakeInfo,
   pump,
   type ServerOptions,
-  type Session,
 } from '@tlskit/handshake';
 import { describe, expect, it } from 'vitest';
 import { fixtures } from './fixtures.js';
+import { connectPair, type Pair } from './pair.js';
 
 const provider = nobleProvider;
-
-interface Pair {
-  client: Connection;
-  server: Connection;
-  clientInfo: HandshakeInfo | undefined;
-  serverInfo: HandshakeInfo | undefined;
-  clientClose: { error: Error | undefined } | undefined;
-  serverClose: { error: Error | undefined } | undefined;
-  sessions: Session[];
-}
 
 async function connect(
   client: Partial<ClientOptions> = {},
   server: Partial<ServerOptions> = {},
 ): Promise<Pair> {
   const f = await fixtures();
-  const c = createClient({ provider, serverName: 'localhost', ca: [f.caDer], ...client });
-  const s = createServer({ provider, certificates: [f.server.p256], ...server });
-  const pair: Pair = {
-    client: c,
-    server: s,
-    clientInfo: undefined,
-    serverInfo: undefined,
-    clientClose: undefined,
-    serverClose: undefined,
-    sessions: [],
-  };
-  c.on('session', (session) => pair.sessions.push(session));
-  c.on('handshake', (i) => {
-    pair.clientInfo = i;
-  });
-  s.on('handshake', (i) => {
-    pair.serverInfo = i;
-  });
-  c.on('close', (e) => {
-    pair.clientClose = e;
-  });
-  s.on('close', (e) => {
-    pair.serverClose = e;
-  });
-  await c.start();
-  await pump(c, s);
-  return pair;
+  return connectPair([f.server.p256], client, server);
 }
 
 describe('TLS 1.3 handshake in memory', () => {

@@ -5,10 +5,8 @@
 import { nobleProvider as provider } from '@tlskit/crypto';
 import {
   type ClientOptions,
-  type Connection,
   createClient,
   createServer,
-  type HandshakeInfo,
   pump,
   type ServerOptions,
   type Session,
@@ -17,46 +15,14 @@ import {
 import { type ClientHello, decodeHandshake, encodeHandshake, type ServerHello } from '@tlskit/wire';
 import { describe, expect, it } from 'vitest';
 import { fixtures } from './fixtures.js';
-
-interface Pair {
-  client: Connection;
-  server: Connection;
-  clientInfo: HandshakeInfo | undefined;
-  serverInfo: HandshakeInfo | undefined;
-  clientClose: { error: Error | undefined } | undefined;
-  serverClose: { error: Error | undefined } | undefined;
-}
+import { connectPair, type Pair } from './pair.js';
 
 async function connect(
-  client: Partial<ClientOptions>,
-  server: Partial<ServerOptions>,
+  client: Partial<ClientOptions> = {},
+  server: Partial<ServerOptions> = {},
 ): Promise<Pair> {
   const f = await fixtures();
-  const c = createClient({ provider, serverName: 'localhost', ca: [f.caDer], ...client });
-  const s = createServer({ provider, certificates: [f.server.p256, f.server.rsa], ...server });
-  const pair: Pair = {
-    client: c,
-    server: s,
-    clientInfo: undefined,
-    serverInfo: undefined,
-    clientClose: undefined,
-    serverClose: undefined,
-  };
-  c.on('handshake', (i) => {
-    pair.clientInfo = i;
-  });
-  s.on('handshake', (i) => {
-    pair.serverInfo = i;
-  });
-  c.on('close', (e) => {
-    pair.clientClose = e;
-  });
-  s.on('close', (e) => {
-    pair.serverClose = e;
-  });
-  await c.start();
-  await pump(c, s);
-  return pair;
+  return connectPair([f.server.p256, f.server.rsa], client, server);
 }
 
 const both = { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3' } as const;
