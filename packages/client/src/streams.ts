@@ -49,7 +49,7 @@ export async function connectStreams(
   const run = (step: () => Promise<void> | void): Promise<void> => {
     const next = queue.then(async () => {
       await step();
-      for (const record of connection.takeOutput()) await writer.write(record);
+      for (const chunk of connection.takeOutput()) await writer.write(chunk);
     });
     queue = next.catch(() => {});
     return next;

@@ -160,12 +160,13 @@ export class TLSSocket extends Duplex {
   #flush(): void {
     const engine = this.#engine;
     if (engine === undefined || this.#transport.destroyed) return;
-    const records = engine.takeOutput();
-    if (records.length === 0) return;
+    const chunks = engine.takeOutput();
+    if (chunks.length === 0) return;
     // One flight leaves in one writev: written record by record, Nagle's algorithm holds the
     // second small write until the peer ACKs the first (up to 40 ms of delayed ACK on Linux).
+    // The chunks are record pieces (header, ciphertext, tag): the writev joins them, not us.
     this.#transport.cork();
-    for (const record of records) this.#transport.write(view(record));
+    for (const chunk of chunks) this.#transport.write(view(chunk));
     this.#transport.uncork();
   }
 

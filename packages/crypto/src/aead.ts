@@ -47,7 +47,7 @@ export async function importAeadKey(
   checkAeadKey(algorithm, key);
   // Our own copy: the caller may reuse or wipe its buffer.
   const raw = await backend(algorithm, key.slice());
-  return {
+  const aead: AeadKey = {
     algorithm,
     async seal(nonce, additionalData, plaintext) {
       checkNonce(nonce);
@@ -64,6 +64,14 @@ export async function importAeadKey(
       }
     },
   };
+  const sealChunks = raw.sealChunks;
+  if (sealChunks !== undefined) {
+    aead.sealChunks = async (nonce, additionalData, plaintext) => {
+      checkNonce(nonce);
+      return sealChunks(nonce, additionalData, plaintext);
+    };
+  }
+  return aead;
 }
 
 /** @noble/ciphers AES-GCM and ChaCha20-Poly1305. */

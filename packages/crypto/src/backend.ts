@@ -62,7 +62,7 @@ export interface HashFunctions {
 }
 
 /** An AEAD bound to a key, as AeadKey minus the name; here `open` may also throw for a bad tag. */
-export type RawAead = Pick<AeadKey, 'seal' | 'open'>;
+export type RawAead = Pick<AeadKey, 'seal' | 'open' | 'sealChunks'>;
 
 export interface CryptoBackend {
   readonly name: string;

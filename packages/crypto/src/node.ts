@@ -74,6 +74,21 @@ async function nodeAead(algorithm: AeadName, key: Uint8Array): Promise<RawAead> 
       out.set(c.getAuthTag(), plaintext.length);
       return out;
     },
+    // OpenSSL takes the plaintext piece by piece; each piece's ciphertext comes back as its own
+    // buffer (Node has no update-into), so nothing is joined here.
+    async sealChunks(nonce, aad, plaintext) {
+      const c = createCipheriv(cipher, secret, nonce, { authTagLength: TAG });
+      c.setAAD(aad);
+      const out: Uint8Array[] = [];
+      for (const piece of plaintext) {
+        const body = c.update(piece);
+        if (body.length > 0) out.push(body);
+      }
+      const rest = c.final();
+      if (rest.length > 0) out.push(rest);
+      out.push(c.getAuthTag());
+      return out;
+    },
     async open(nonce, aad, ciphertext) {
       const d = createDecipheriv(cipher, secret, nonce, { authTagLength: TAG });
       d.setAAD(aad);

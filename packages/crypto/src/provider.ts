@@ -34,6 +34,19 @@ export interface AeadKey {
    * not keep a reference to it after the promise settles.
    */
   seal(nonce: Uint8Array, additionalData: Uint8Array, plaintext: Uint8Array): Promise<Uint8Array>;
+  /**
+   * Optional scatter-gather form of `seal`: seals the concatenation of `plaintext` and returns
+   * ciphertext || tag as chunks, in order, whose concatenation is what `seal` would return. The
+   * record layer uses it to seal a fragment and its TLS 1.3 content-type byte without first
+   * joining them, and hands the chunks to a writev without joining them either (issue 7: no copy
+   * of application data beyond what the AEAD needs). A provider whose AEAD needs one contiguous
+   * input leaves it out, and the record layer builds the record around `seal` instead.
+   */
+  sealChunks?(
+    nonce: Uint8Array,
+    additionalData: Uint8Array,
+    plaintext: readonly Uint8Array[],
+  ): Promise<Uint8Array[]>;
   /** Returns the plaintext, or `null` when the tag does not verify. Never throws for bad input. */
   open(
     nonce: Uint8Array,

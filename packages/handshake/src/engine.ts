@@ -29,6 +29,7 @@ import { Emitter, type HandshakeInfo, type Session } from './events.js';
 import type { FinishedVerified } from './proofs.js';
 import { keyLogLine, type KeyLogLabel, nextTrafficSecret, trafficKeys } from '@tlskit/key-schedule';
 import type { Suite13 } from './suites.js';
+import { OutputQueue } from './output-queue.js';
 import { traceFields } from './trace.js';
 
 /** One step of the handshake typestate: it handles the next message and returns the next state. */
@@ -70,10 +71,15 @@ export interface Connection {
   start(): Promise<void>;
   /**
    * Processes bytes from the peer, split anywhere. Never rejects for peer input: a peer error
-   * sends its alert and ends in a `close` event carrying the TlsError.
+   * sends its alert and ends in a `close` event carrying the TlsError. `bytes` is not copied: do
+   * not modify it afterwards.
    */
   receive(bytes: Uint8Array): Promise<void>;
-  /** The records to send, in order; empties the queue. */
+  /**
+   * The bytes to send, as chunks in order; empties the queue. A record may span several chunks
+   * (header, ciphertext and tag come from the AEAD separately, so that nothing is copied): write
+   * them in order, ideally as one writev, or concatenate them.
+   */
   takeOutput(): Uint8Array[];
   /** Encrypts application data. Rejects with ERR_NOT_CONNECTED / ERR_CLOSED (caller errors). */
   write(data: Uint8Array): Promise<void>;
@@ -108,7 +114,7 @@ export abstract class Engine extends Emitter implements Connection {
   #info: HandshakeInfo | undefined;
   #established: Established | undefined;
   #queue: Promise<void> = Promise.resolve();
-  #output: Uint8Array[] = [];
+  readonly #output = new OutputQueue();
   #pendingHandshake: Uint8Array[] = [];
   readonly #deframer = new RecordDeframer();
   readonly #reassembler = new HandshakeReassembler();
@@ -156,19 +162,20 @@ export abstract class Engine extends Emitter implements Connection {
 
   abstract start(): Promise<void>;
 
+  /**
+   * Processes bytes from the peer. Like a Node stream's `data` chunk, `bytes` is not copied (issue
+   * 7): the engine keeps views of it, so the caller must not modify it afterwards.
+   */
   receive(bytes: Uint8Array): Promise<void> {
-    const copy = bytes.slice();
     return this.serialize(async () => {
       if (this.#closed) return;
-      this.#deframer.push(copy);
+      this.#deframer.push(bytes);
       await this.#drain();
     });
   }
 
   takeOutput(): Uint8Array[] {
-    const out = this.#output;
-    this.#output = [];
-    return out;
+    return this.#output.take();
   }
 
   /**
@@ -605,15 +612,16 @@ export abstract class Engine extends Emitter implements Connection {
 
   async #sealRecords(type: number, data: Uint8Array): Promise<void> {
     const limit = this.#write.kind === 'plaintext' ? maxFragment : this.#sendLimit;
-    if (data.length === 0) {
-      this.#output.push(await this.#write.seal(type as ContentType, data));
-      return;
+    const sealed: Promise<Uint8Array[]>[] = [];
+    // An empty fragment is still one record (an empty application data record, say).
+    let at = 0;
+    do {
+      sealed.push(this.#write.sealChunks(type as ContentType, data.subarray(at, at + limit)));
+      at += limit;
+    } while (at < data.length);
+    for (const record of await Promise.all(sealed)) {
+      for (const chunk of record) this.#output.push(chunk);
     }
-    const sealed: Promise<Uint8Array>[] = [];
-    for (let at = 0; at < data.length; at += limit) {
-      sealed.push(this.#write.seal(type as ContentType, data.subarray(at, at + limit)));
-    }
-    for (const record of await Promise.all(sealed)) this.#output.push(record);
   }
 
   async #sendAlert(level: number, description: number): Promise<void> {

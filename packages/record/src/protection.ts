@@ -38,6 +38,17 @@ export interface RecordProtection {
    */
   seal(contentType: ContentType, fragment: Uint8Array, paddingLength?: number): Promise<Uint8Array>;
   /**
+   * `seal`, but the record comes back as chunks to send in order (header first), so that a
+   * provider with `AeadKey.sealChunks` seals without joining the fragment to its trailer and
+   * the record reaches the socket's writev without being joined either. The chunks are the bytes
+   * of exactly one record; it may be one chunk. Same sequencing contract as `seal`.
+   */
+  sealChunks(
+    contentType: ContentType,
+    fragment: Uint8Array,
+    paddingLength?: number,
+  ): Promise<Uint8Array[]>;
+  /**
    * Deprotects one record: `header` is its 5 header bytes as received (TLS 1.3 additional data),
    * `payload` the bytes after them. Rejects with a TlsError only.
    */
@@ -87,6 +98,10 @@ export class PlaintextProtection implements RecordProtection {
     writeRecordHeader(record, contentType, this.recordVersion, fragment.length);
     record.set(fragment, recordHeaderLength);
     return record;
+  }
+
+  async sealChunks(contentType: ContentType, fragment: Uint8Array): Promise<Uint8Array[]> {
+    return [await this.seal(contentType, fragment)];
   }
 
   async open(header: Uint8Array, payload: Uint8Array): Promise<OpenedRecord> {

@@ -56,21 +56,42 @@ export class Tls12RecordProtection extends AeadRecordProtection implements Recor
   }
 
   async seal(contentType: ContentType, fragment: Uint8Array): Promise<Uint8Array> {
-    const ad = this.#additionalData(contentType, this.recordVersion, fragment.length);
-    const nonce = this.#nonce(ad);
-    // Reserved before the first await: sequence numbers follow call order.
-    this.sequence.advance();
-    const payloadLength = fragment.length + this.payloadOverhead;
-    const record = new Uint8Array(recordHeaderLength + payloadLength);
-    writeRecordHeader(record, contentType, this.recordVersion, payloadLength);
-    let offset = recordHeaderLength;
-    if (this.#explicit) {
-      record.set(nonce.subarray(4), offset);
-      offset += explicitNonceLength;
-    }
-    const sealed = await this.aead.seal(nonce, ad, fragment);
-    record.set(sealed, offset);
+    const { ad, nonce, prefix } = this.#begin(contentType, fragment.length);
+    const record = new Uint8Array(prefix.length + fragment.length + aeadTagLength);
+    record.set(prefix);
+    record.set(await this.aead.seal(nonce, ad, fragment), prefix.length);
     return record;
+  }
+
+  async sealChunks(contentType: ContentType, fragment: Uint8Array): Promise<Uint8Array[]> {
+    const sealChunks = this.aead.sealChunks;
+    if (sealChunks === undefined) return [await this.seal(contentType, fragment)];
+    const { ad, nonce, prefix } = this.#begin(contentType, fragment.length);
+    return [prefix, ...(await sealChunks.call(this.aead, nonce, ad, [fragment]))];
+  }
+
+  /**
+   * What sealing one record needs before the AEAD runs: its additional data, its nonce, and the
+   * bytes before the ciphertext (header and explicit nonce). Reserves the sequence number, so it
+   * runs before the caller's first await.
+   */
+  #begin(
+    contentType: ContentType,
+    fragmentLength: number,
+  ): { ad: Uint8Array; nonce: Uint8Array; prefix: Uint8Array } {
+    const ad = this.#additionalData(contentType, this.recordVersion, fragmentLength);
+    const nonce = this.#nonce(ad);
+    this.sequence.advance();
+    const prefixLength = recordHeaderLength + (this.#explicit ? explicitNonceLength : 0);
+    const prefix = new Uint8Array(prefixLength);
+    writeRecordHeader(
+      prefix,
+      contentType,
+      this.recordVersion,
+      fragmentLength + this.payloadOverhead,
+    );
+    if (this.#explicit) prefix.set(nonce.subarray(4), recordHeaderLength);
+    return { ad, nonce, prefix };
   }
 
   async open(header: Uint8Array, payload: Uint8Array): Promise<OpenedRecord> {

@@ -42,14 +42,33 @@ export class Tls13RecordProtection extends AeadRecordProtection implements Recor
     return new Tls13RecordProtection(await provider.importAeadKey(algorithm, key), iv, options);
   }
 
+  async sealChunks(
+    contentType: ContentType,
+    fragment: Uint8Array,
+    paddingLength = 0,
+  ): Promise<Uint8Array[]> {
+    const sealChunks = this.aead.sealChunks;
+    if (sealChunks === undefined) return [await this.seal(contentType, fragment, paddingLength)];
+    // Reserve the nonce before the first await: sequence numbers follow call order.
+    const nonce = this.#nextNonce();
+    const header = new Uint8Array(recordHeaderLength);
+    const payloadLength = fragment.length + 1 + paddingLength + aeadTagLength;
+    writeRecordHeader(header, ContentType.applicationData, this.recordVersion, payloadLength);
+    // The inner plaintext is fragment || type || zeros; the AEAD takes it in two pieces, so the
+    // fragment is never copied (the padding is already zero).
+    const trailer = new Uint8Array(1 + paddingLength);
+    trailer[0] = contentType;
+    const body = await sealChunks.call(this.aead, nonce, header, [fragment, trailer]);
+    return [header, ...body];
+  }
+
   async seal(
     contentType: ContentType,
     fragment: Uint8Array,
     paddingLength = 0,
   ): Promise<Uint8Array> {
     // Reserve the nonce before the first await: sequence numbers follow call order.
-    const nonce = nonceFor(this.iv, this.sequence);
-    this.sequence.advance();
+    const nonce = this.#nextNonce();
     const innerLength = fragment.length + 1 + paddingLength;
     const payloadLength = innerLength + aeadTagLength;
     // One allocation for the whole record. The inner plaintext is built where the ciphertext will
@@ -64,6 +83,13 @@ export class Tls13RecordProtection extends AeadRecordProtection implements Recor
     const sealed = await this.aead.seal(nonce, record.subarray(0, recordHeaderLength), inner);
     record.set(sealed, recordHeaderLength);
     return record;
+  }
+
+  /** The nonce of the next outgoing record; advances the sequence number. */
+  #nextNonce(): Uint8Array {
+    const nonce = nonceFor(this.iv, this.sequence);
+    this.sequence.advance();
+    return nonce;
   }
 
   async open(header: Uint8Array, payload: Uint8Array): Promise<OpenedRecord> {

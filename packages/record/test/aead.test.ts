@@ -1,5 +1,7 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { nobleProvider } from '@tlskit/crypto';
+import { nodeProvider } from '@tlskit/crypto/node';
+import { webcryptoProvider } from '@tlskit/crypto/webcrypto';
 import { ContentType } from '@tlskit/wire';
 import { describe, expect, it } from 'vitest';
 import { Tls12RecordProtection, Tls13RecordProtection } from '../src/index.js';
@@ -190,4 +192,57 @@ describe('key material ownership', () => {
     );
     expect(Buffer.from(record).toString('hex')).toBe(Buffer.from(expected).toString('hex'));
   });
+});
+
+describe('sealChunks: a record as chunks for a writev', () => {
+  const providers = [
+    { name: 'noble', provider: nobleProvider, scatter: false },
+    { name: 'node', provider: nodeProvider, scatter: true },
+    { name: 'webcrypto', provider: webcryptoProvider, scatter: false },
+  ];
+  const concat = (chunks: readonly Uint8Array[]) => Buffer.concat(chunks).toString('hex');
+
+  for (const { name, provider, scatter } of providers) {
+    for (const algorithm of algorithms) {
+      it(`${name} ${algorithm.name}: TLS 1.3 chunks join to the RFC 8446 record`, async () => {
+        const key = { key: randomBytes(algorithm.keyLength), iv: randomBytes(12) };
+        const protection = await Tls13RecordProtection.create(
+          provider,
+          algorithm.name,
+          key.key,
+          key.iv,
+        );
+        for (let seq = 0; seq < 3; seq++) {
+          const content = randomBytes(7000 * seq);
+          const inner = Buffer.concat([
+            Uint8Array.of(...content, ContentType.alert),
+            Buffer.alloc(seq),
+          ]);
+          const chunks = await protection.sealChunks(ContentType.alert, content, seq);
+          expect(concat(chunks)).toBe(
+            Buffer.from(sealWithNode(algorithm.name, key, seq, inner)).toString('hex'),
+          );
+          // The node provider seals the fragment and its trailer separately: no joined copy.
+          if (scatter) expect(chunks.length).toBeGreaterThan(2);
+          else expect(chunks).toHaveLength(1);
+        }
+      });
+
+      it(`${name} ${algorithm.name}: TLS 1.2 chunks join to the RFC 5246 record`, async () => {
+        const key = randomBytes(algorithm.keyLength);
+        const iv = randomBytes(algorithm.name === 'CHACHA20-POLY1305' ? 12 : 4);
+        const protection = await Tls12RecordProtection.create(provider, algorithm.name, key, iv);
+        for (let seq = 0; seq < 3; seq++) {
+          const content = randomBytes(9000 * seq + 1);
+          const chunks = await protection.sealChunks(ContentType.applicationData, content);
+          expect(concat(chunks)).toBe(
+            tls12Record(algorithm, key, iv, seq, ContentType.applicationData, content).toString(
+              'hex',
+            ),
+          );
+          if (scatter) expect(chunks.length).toBeGreaterThan(1);
+        }
+      });
+    }
+  }
 });

@@ -16,6 +16,10 @@ export function shuffledTiming(inner: RecordProtection): RecordProtection {
       const result = inner.seal(type, fragment, padding);
       return delay().then(() => result);
     },
+    sealChunks: (type, fragment, padding) => {
+      const result = inner.sealChunks(type, fragment, padding);
+      return delay().then(() => result);
+    },
     open: (header, payload) => {
       const result = inner.open(header, payload);
       return delay().then(() => result);

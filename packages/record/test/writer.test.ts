@@ -161,6 +161,9 @@ describe('RecordWriter ordering and key changes', () => {
       seal: async () => {
         throw new Error('provider failure');
       },
+      sealChunks: async () => {
+        throw new Error('unused');
+      },
       open: async () => {
         throw new Error('unused');
       },
