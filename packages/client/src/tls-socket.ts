@@ -166,7 +166,7 @@ export class TLSSocket extends Duplex {
     // second small write until the peer ACKs the first (up to 40 ms of delayed ACK on Linux).
     // The chunks are record pieces (header, ciphertext, tag): the writev joins them, not us.
     this.#transport.cork();
-    for (const chunk of chunks) this.#transport.write(view(chunk));
+    for (const chunk of chunks) this.#transport.write(Buffer.isBuffer(chunk) ? chunk : view(chunk));
     this.#transport.uncork();
   }
 
@@ -219,7 +219,27 @@ export class TLSSocket extends Duplex {
           engine.write(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)),
         ),
       )
-      .then(() => callback(), callback);
+      .then(() => this.#drained(callback), callback);
+  }
+
+  /**
+   * Calls `callback` once the transport has room: a write completes when its records are in the
+   * socket's buffer, and a sender faster than the peer would otherwise fill memory with sealed
+   * records (and lose the cache to them) instead of feeling backpressure, as node:tls does.
+   */
+  #drained(callback: () => void): void {
+    const transport = this.#transport;
+    if (!transport.writableNeedDrain || transport.destroyed) {
+      callback();
+      return;
+    }
+    const done = () => {
+      transport.off('drain', done);
+      transport.off('close', done);
+      callback();
+    };
+    transport.on('drain', done);
+    transport.on('close', done);
   }
 
   override _final(callback: (error?: Error | null) => void): void {

@@ -3,6 +3,7 @@
  * negotiated, for exported keying material and for resumption.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,6 +45,24 @@ async function nodeServer(options: TlsOptions) {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   return { port: (server.address() as AddressInfo).port, accepted, server };
+}
+
+/** A node:tls server on 127.0.0.1 that accepts connections but does not read from them. */
+async function pausedServer() {
+  const accepted: NodeTLSSocket[] = [];
+  const server = createNodeServer(
+    { key: certs.server.ecdsaP256.key.pem, cert: certs.server.ecdsaP256.cert.pem },
+    (socket) => {
+      accepted.push(socket);
+      sockets.push(socket);
+      socket.on('error', () => {});
+      socket.pause();
+    },
+  );
+  servers.push(server);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { port: (server.address() as AddressInfo).port, accepted };
 }
 
 /** Connects, waits for secureConnect or error (bounded), and returns the socket. */
@@ -283,6 +302,46 @@ describe('connect() to a node:tls server', () => {
     expect(await echo(socket, 'after the key update')).toBe('after the key update');
     socket.end();
   });
+
+  it('feels backpressure: a peer that stops reading holds writes back, and nothing is lost', async () => {
+    const total = 64 * 2 ** 20;
+    const received = createHash('sha256');
+    let receivedBytes = 0;
+    const { port, accepted } = await pausedServer();
+    const socket = await open(
+      connect({ host: '127.0.0.1', port, servername: 'tlskit.test', ca: certs.ca.cert.pem }),
+    );
+    const chunk = randomBytes(2 ** 20);
+    const sent = createHash('sha256');
+    let taken = true;
+    for (let n = 0; n < total / chunk.length; n++) {
+      sent.update(chunk);
+      taken = socket.write(chunk) && taken;
+    }
+    expect(taken).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Kernel and peer buffers hold a few MiB; the rest must still wait in our Writable rather
+    // than sit sealed in the TCP socket's buffer.
+    expect(socket.writableLength).toBeGreaterThan(total / 2);
+    const peer = accepted[0];
+    if (peer === undefined) throw new Error('the server accepted no connection');
+    const done = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`stalled at ${receivedBytes}`)), 30_000);
+      peer.on('data', (data: Buffer) => {
+        received.update(data);
+        receivedBytes += data.length;
+        if (receivedBytes >= total) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    peer.resume();
+    await done;
+    expect(receivedBytes).toBe(total);
+    expect(received.digest('hex')).toBe(sent.digest('hex'));
+    socket.end();
+  }, 40_000);
 
   it('works as createConnection for node:https', async () => {
     const server = createHttpsServer(
