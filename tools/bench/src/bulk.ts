@@ -6,7 +6,7 @@
  * connection for the whole run; a batch sends `iterations` chunks of 1 MiB over it and ends when
  * the server has received them all.
  */
-import { randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { measure, median, type Variant } from './measure.js';
 import {
@@ -94,6 +94,52 @@ async function openPipe(
   };
 }
 
+/** The name of the ceiling row: node:crypto's AEAD calls alone, no TLS around them. */
+export const ceilingName = 'node:crypto AEAD calls alone';
+
+const nodeCiphers = { 'AES-128-GCM': 'aes-128-gcm', 'CHACHA20-POLY1305': 'chacha20-poly1305' };
+
+/**
+ * The floor of any TLS stack that seals and opens through node:crypto's public API (the `node`
+ * provider): per 16 KiB record, one createCipheriv + setAAD + update + final + getAuthTag to
+ * seal, and the same with createDecipheriv to open, on the same bytes, with no record layer,
+ * sockets or streams. node:tls keeps one OpenSSL context per direction and only changes the
+ * nonce; Node's JavaScript API cannot, and its update allocates its output twice (see
+ * docs/performance.md). MB/s above this row's is out of reach for the node provider.
+ */
+function aeadCeiling(aead: AeadChoice): Variant {
+  const algorithm = nodeCiphers[aead] as 'aes-128-gcm';
+  const key = createSecretKey(randomBytes(aead === 'AES-128-GCM' ? 16 : 32));
+  const header = Uint8Array.of(23, 3, 3, 0x40, 0x11);
+  return {
+    name: ceilingName,
+    bytesPerOperation: chunkSize,
+    async prepare(iterations) {
+      const record = randomBytes(recordPayload);
+      return async () => {
+        let sequence = 0;
+        for (let n = 0; n < iterations * (chunkSize / recordPayload); n++) {
+          const nonce = Buffer.alloc(12);
+          nonce.writeUInt32BE(sequence++, 8);
+          const seal = createCipheriv(algorithm, key, nonce, { authTagLength: 16 });
+          seal.setAAD(header);
+          const body = seal.update(record);
+          seal.final();
+          const tag = seal.getAuthTag();
+          const open = createDecipheriv(algorithm, key, nonce, { authTagLength: 16 });
+          open.setAAD(header);
+          open.setAuthTag(tag);
+          open.update(body);
+          open.final();
+        }
+      };
+    },
+  };
+}
+
+/** Plaintext bytes per full record: 2^14 of data (TLS 1.3 adds the content-type byte inside). */
+const recordPayload = 2 ** 14;
+
 export async function runBulkBench(options: BulkBenchOptions): Promise<BulkRow[]> {
   const list = await implementations(options.providers);
   const versions = await benchVersions(list, options.versions);
@@ -119,6 +165,7 @@ export async function runBulkBench(options: BulkBenchOptions): Promise<BulkRow[]
             };
           },
         }));
+        variants.push(aeadCeiling(aead));
         const timings = await measure(variants, options);
         for (const { name } of variants) {
           const seconds = median(timings.get(name) ?? []);
@@ -172,7 +219,13 @@ batch ends when the server has received every byte. ${mib} MiB are timed per row
 ${count(options.batches, 'batch', 'batches')} of ${options.iterations} MiB after
 ${count(options.warmupBatches, 'untimed batch', 'untimed batches')}, rows interleaved within each batch. MB/s is 10^6 bytes of application data per CPU second
 of this process, which does both the sealing and the opening, so it is about half what one side
-alone would reach; the median batch.`,
+alone would reach; the median batch.
+
+The row "${ceilingName}" is no TLS at all: per 16 KiB record, node:crypto's createCipheriv,
+setAAD, update, final and getAuthTag to seal it, and the same with createDecipheriv to open it,
+on the same bytes, in the same batches. That is what the \`node\` provider cannot avoid (Node's
+API makes a new OpenSSL context per nonce, and its update allocates and copies its output), so it
+is the ceiling of tlskit over node:crypto; node:tls keeps one context per direction in C++.`,
     table: bulkTable(rows),
   });
 }

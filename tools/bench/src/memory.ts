@@ -24,6 +24,7 @@ import {
   secureConnected,
 } from './peers.js';
 import { markdownTable, ratio, sectionBody } from './report.js';
+import { childExecArgv } from './runtime.js';
 
 export type Role = 'server' | 'client';
 
@@ -154,7 +155,7 @@ function spawnChild(name: string, role: Role, count: number, port: number): Chil
     fileURLToPath(import.meta.url),
     ['--memory-child', name, role, String(count), String(port)],
     {
-      execArgv: ['--conditions=tlskit-source', '--import', 'tsx', '--expose-gc'],
+      execArgv: [...childExecArgv(), '--expose-gc'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     },
   );

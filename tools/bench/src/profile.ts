@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { handshakeLoop } from './handshake.js';
 import { availableProviders, tlskit } from './peers.js';
 import { markdownTable, sectionBody } from './report.js';
+import { childExecArgv } from './runtime.js';
 
 /** The parts of a V8 .cpuprofile this reads. */
 export interface CpuProfile {
@@ -163,7 +164,7 @@ export async function runProfile(
         process.execPath,
         [
           ...['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-interval', '200'],
-          ...['--conditions=tlskit-source', '--import', 'tsx'],
+          ...childExecArgv(),
           fileURLToPath(import.meta.url),
           '--profile-loop',
           String(handshakes),
