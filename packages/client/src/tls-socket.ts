@@ -254,7 +254,11 @@ export class TLSSocket extends Duplex {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.#rejectSecure(error ?? new Error('socket destroyed before the handshake completed'));
+    // Only a pending handshake needs a reason: building an Error (and its stack) for every
+    // connection that closes normally showed up in the handshake profile.
+    if (this.#handshake === undefined) {
+      this.#rejectSecure(error ?? new Error('socket destroyed before the handshake completed'));
+    }
     this.#transport.destroy();
     callback(error);
   }
