@@ -8,9 +8,12 @@
  */
 import { createCipheriv, createDecipheriv, createSecretKey, randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
+import type { CryptoProvider } from '@tlskit/crypto';
+import { openEnginePipe } from './engines.js';
 import { measure, median, type Variant } from './measure.js';
 import {
   type AeadChoice,
+  availableProviders,
   benchVersions,
   checkNegotiated,
   implementations,
@@ -94,6 +97,23 @@ async function openPipe(
   };
 }
 
+/** The name of the row of tlskit's engines joined in memory (node provider), no sockets. */
+export const enginesName = 'tlskit (node) engines alone, no sockets';
+
+async function enginesOnly(provider: CryptoProvider, profile: Profile): Promise<Variant> {
+  const pipe = await openEnginePipe(provider, profile);
+  const chunk = randomBytes(chunkSize);
+  return {
+    name: enginesName,
+    bytesPerOperation: chunkSize,
+    async prepare(iterations) {
+      return async () => {
+        for (let n = 0; n < iterations; n++) await pipe.send(chunk);
+      };
+    },
+  };
+}
+
 /** The name of the ceiling row: node:crypto's AEAD calls alone, no TLS around them. */
 export const ceilingName = 'node:crypto AEAD calls alone';
 
@@ -142,6 +162,8 @@ const recordPayload = 2 ** 14;
 
 export async function runBulkBench(options: BulkBenchOptions): Promise<BulkRow[]> {
   const list = await implementations(options.providers);
+  // The engines-only row is of the node provider: it explains that provider's distance to node:tls.
+  const nodeProvider = (await availableProviders(['node']))[0]?.provider;
   const versions = await benchVersions(list, options.versions);
   const chunk = randomBytes(chunkSize);
   const rows: BulkRow[] = [];
@@ -165,6 +187,7 @@ export async function runBulkBench(options: BulkBenchOptions): Promise<BulkRow[]
             };
           },
         }));
+        if (nodeProvider) variants.push(await enginesOnly(nodeProvider, profile));
         variants.push(aeadCeiling(aead));
         const timings = await measure(variants, options);
         for (const { name } of variants) {
@@ -220,6 +243,12 @@ ${count(options.batches, 'batch', 'batches')} of ${options.iterations} MiB after
 ${count(options.warmupBatches, 'untimed batch', 'untimed batches')}, rows interleaved within each batch. MB/s is 10^6 bytes of application data per CPU second
 of this process, which does both the sealing and the opening, so it is about half what one side
 alone would reach; the median batch.
+
+The row "${enginesName}" is tlskit's client and server engines (\`@tlskit/handshake\`, node
+provider) joined in memory: the same records, AEAD calls and engine work, with the sealed bytes
+handed to the receiving engine in 64 KiB pieces as a socket read would, but no socket, no Node
+stream and no TLSSocket. The distance from it to "tlskit (node)" is what the sockets and streams
+cost.
 
 The row "${ceilingName}" is no TLS at all: per 16 KiB record, node:crypto's createCipheriv,
 setAAD, update, final and getAuthTag to seal it, and the same with createDecipheriv to open it,

@@ -97,7 +97,7 @@ export function benchCredential(cert: CertName): Credential {
   return cert === 'ECDSA P-256' ? certs.server.ecdsaP256 : certs.server.rsa2048;
 }
 
-function caPem(): string {
+export function caPem(): string {
   return interopCerts().ca.cert.pem;
 }
 
@@ -115,7 +115,7 @@ export function checkNegotiated(socket: TlsClientSocket, profile: Profile): void
   }
 }
 
-function suiteFor(profile: Profile): string {
+export function suiteFor(profile: Profile): string {
   const aead = profile.aead ?? 'AES-128-GCM';
   return profile.version === 'TLSv1.3' ? suiteNames[aead] : tls12Suites[profile.cert][aead];
 }
