@@ -181,18 +181,21 @@ The target is under 10%.
 
 ${table}
 
-Where the record layer's time goes, beyond the AEAD: sealing allocates the record buffer and
-copies twice (the fragment into the TLSInnerPlaintext, the provider's fresh ciphertext behind the
-header): \`AeadKey.seal\` returns a new buffer, so a contiguous record needs that last copy. A
-provider method that seals into a caller-supplied buffer would remove it. Opening adds no copy of
+Where the record layer's time goes, beyond the AEAD: \`RecordWriter\` returns each record as one
+buffer, so sealing allocates it and copies twice (the fragment into the TLSInnerPlaintext, the
+provider's fresh ciphertext behind the header). The handshake engines use
+\`RecordProtection.sealChunks\` instead, which returns a record as chunks (header, then the AEAD's
+output as it is) for a writev: with noble the only copy left is joining the fragment and its
+content-type byte, which noble's AEAD needs; the \`node\` provider seals the two pieces
+separately and copies nothing (see docs/architecture.md). Opening adds no copy of
 its own (the deframer hands out views; the AEAD's output is returned as a view without the padding)
 but a few small allocations and promise hops per record. The own-cost column puts that at a few
 microseconds per record, against roughly 130 us (ChaCha20) to 450 us (AES-GCM) for the pure-JS AEAD
 on a 16 KiB record.
 
 node:crypto is shown for scale: it is not what the record layer runs on by default (the default
-provider is pure JS so that it works in every runtime). A node:crypto provider would let the
-record layer run at close to the node:crypto column.
+provider is pure JS so that it works in every runtime); the \`node\` provider
+(\`@tlskit/crypto/node\`) runs it at close to the node:crypto column.
 
 Reproduce: \`pnpm bench record\` (add \`--no-write\` to only print, \`--batches N --iterations N\` to
 change the effort; \`--smoke\` is the quick CI check and never writes this file).
