@@ -32,3 +32,50 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
+
+/**
+ * A string of one code unit per byte: it stands for exactly these bytes (no hashing, so no
+ * collisions), for Map keys over whole encodings such as a certificate's DER.
+ */
+export function bytesKey(bytes: Uint8Array): string {
+  let key = '';
+  for (let i = 0; i < bytes.length; i += 4096) {
+    key += String.fromCharCode(...bytes.subarray(i, i + 4096));
+  }
+  return key;
+}
+
+/**
+ * A map keyed by the full content of byte strings, holding at most `limit` entries (the oldest
+ * goes first). For values derived from public data only (parsed certificates, decoded public
+ * keys); inputs longer than `maxLength` bytes are not cached.
+ */
+export class BytesCache<V> {
+  readonly #entries = new Map<string, V>();
+
+  constructor(
+    readonly limit: number,
+    readonly maxLength = 16_384,
+  ) {}
+
+  /** The value for `bytes`, made by `make` (from a private copy of them) when not cached. */
+  get(bytes: Uint8Array, make: (copy: Uint8Array) => V): V {
+    if (bytes.length > this.maxLength) return make(bytes.slice());
+    const key = bytesKey(bytes);
+    let value = this.#entries.get(key);
+    if (value === undefined) {
+      // A copy: the caller may reuse its buffer, and the value may hold views of these bytes.
+      value = make(bytes.slice());
+      if (this.#entries.size >= this.limit) {
+        const oldest = this.#entries.keys().next();
+        if (oldest.done !== true) this.#entries.delete(oldest.value);
+      }
+      this.#entries.set(key, value);
+    }
+    return value;
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+}
