@@ -127,6 +127,9 @@ export class TLSSocket extends Duplex {
     if (this.destroyed) return;
     this.#engine = engine;
     engine.on('handshake', (info) => {
+      // What the engine sealed before reporting the handshake (a server's session tickets)
+      // leaves before anyone hears of it and can close the connection.
+      this.#flush();
       this.#handshake = info;
       this.alpnProtocol = info.alpn ?? false;
       if (info.serverName !== undefined) this.servername = info.serverName;
