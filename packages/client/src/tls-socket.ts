@@ -236,7 +236,10 @@ export class TLSSocket extends Duplex {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.#rejectSecure(error ?? new Error('socket destroyed before the handshake completed'));
+    // After the handshake the promise is settled: no Error (and stack trace) to build per close.
+    if (error !== null || this.#handshake === undefined) {
+      this.#rejectSecure(error ?? new Error('socket destroyed before the handshake completed'));
+    }
     this.#transport.destroy();
     callback(error);
   }
