@@ -43,13 +43,24 @@ function bytes(b: Buffer): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
-/** node:crypto's Hash as a HashState: `copy()` is its clone. */
-function nodeHashState(h: NodeHash): HashState {
-  return {
-    update: (data) => h.update(data),
-    digest: () => bytes(h.digest()),
-    clone: () => nodeHashState(h.copy()),
-  };
+/**
+ * node:crypto's Hash as a HashState: `copy()` is its clone. A class, not closures: the transcript
+ * hash is cloned at every digest, several times per handshake.
+ */
+class NodeHashState implements HashState {
+  readonly #h: NodeHash;
+  constructor(h: NodeHash) {
+    this.#h = h;
+  }
+  update(data: Uint8Array): void {
+    this.#h.update(data);
+  }
+  digest(): Uint8Array {
+    return bytes(this.#h.digest());
+  }
+  clone(): HashState {
+    return new NodeHashState(this.#h.copy());
+  }
 }
 
 const CIPHERS: Readonly<Record<AeadName, string>> = {
@@ -231,7 +242,7 @@ const nodeBackend: CryptoBackend = {
   name: 'node',
   hashes: {
     hash: (name, data) => bytes(nodeCreateHash(digest(name)).update(data).digest()),
-    createHash: (name) => new CloningHash(name, nodeHashState(nodeCreateHash(digest(name)))),
+    createHash: (name) => new CloningHash(name, new NodeHashState(nodeCreateHash(digest(name)))),
     hmac: (name, key, data) => bytes(createHmac(digest(name), key).update(data).digest()),
   },
   aead: nodeAead,
