@@ -145,7 +145,19 @@ export class TLSSocket extends Duplex {
       this.#session = session;
       this.#hooks.onSession?.(this, session);
     });
-    engine.on('keylog', (line) => this.emit('keylog', Buffer.from(`${line}\n`)));
+    // Key log lines are built only while someone listens (issue 7: hex of every secret, each
+    // handshake): subscribe to the engine once the socket has a 'keylog' listener.
+    const forwardKeylog = () =>
+      engine.on('keylog', (line) => this.emit('keylog', Buffer.from(`${line}\n`)));
+    if (this.listenerCount('keylog') > 0) forwardKeylog();
+    else {
+      const onListener = (event: string | symbol) => {
+        if (event !== 'keylog') return;
+        this.off('newListener', onListener);
+        forwardKeylog();
+      };
+      this.on('newListener', onListener);
+    }
     engine.on('close', ({ error }) => {
       this.#flush();
       if (error !== undefined) {

@@ -147,7 +147,10 @@ export class TlsServer extends EventEmitter {
       );
     }, this.#options.handshakeTimeout ?? 120_000);
     timer.unref?.();
-    tlsSocket.on('keylog', (line: Buffer) => this.emit('keylog', line, tlsSocket));
+    // As node:tls: connections accepted while the server has 'keylog' listeners report theirs.
+    if (this.listenerCount('keylog') > 0) {
+      tlsSocket.on('keylog', (line: Buffer) => this.emit('keylog', line, tlsSocket));
+    }
     tlsSocket.once('error', (error: Error) => {
       clearTimeout(timer);
       // A handshake failure belongs to this connection only: report it, keep serving.
