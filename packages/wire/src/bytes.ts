@@ -49,10 +49,12 @@ export function bytesKey(bytes: Uint8Array): string {
 /**
  * A map keyed by the full content of byte strings, holding at most `limit` entries (the oldest
  * goes first). For values derived from public data only (parsed certificates, decoded public
- * keys); inputs longer than `maxLength` bytes are not cached.
+ * keys); inputs longer than `maxLength` bytes are not cached. A look-up hashes the bytes to
+ * find a bucket and then compares them in full: a hash collision is never a hit.
  */
 export class BytesCache<V> {
-  readonly #entries = new Map<string, V>();
+  readonly #buckets = new Map<number, { readonly bytes: Uint8Array; readonly value: V }[]>();
+  readonly #order: { readonly hash: number; readonly bytes: Uint8Array }[] = [];
 
   constructor(
     readonly limit: number,
@@ -62,21 +64,38 @@ export class BytesCache<V> {
   /** The value for `bytes`, made by `make` (from a private copy of them) when not cached. */
   get(bytes: Uint8Array, make: (copy: Uint8Array) => V): V {
     if (bytes.length > this.maxLength) return make(bytes.slice());
-    const key = bytesKey(bytes);
-    let value = this.#entries.get(key);
-    if (value === undefined) {
-      // A copy: the caller may reuse its buffer, and the value may hold views of these bytes.
-      value = make(bytes.slice());
-      if (this.#entries.size >= this.limit) {
-        const oldest = this.#entries.keys().next();
-        if (oldest.done !== true) this.#entries.delete(oldest.value);
-      }
-      this.#entries.set(key, value);
+    const hash = fnv1a(bytes);
+    const bucket = this.#buckets.get(hash);
+    if (bucket !== undefined) {
+      for (const entry of bucket) if (equalBytes(entry.bytes, bytes)) return entry.value;
     }
+    // Copies: the caller may reuse its buffer, and the value may hold views of the bytes.
+    const value = make(bytes.slice());
+    const key = bytes.slice();
+    if (this.#order.length >= this.limit) this.#evictOldest();
+    if (bucket === undefined) this.#buckets.set(hash, [{ bytes: key, value }]);
+    else bucket.push({ bytes: key, value });
+    this.#order.push({ hash, bytes: key });
     return value;
   }
 
   get size(): number {
-    return this.#entries.size;
+    return this.#order.length;
   }
+
+  #evictOldest(): void {
+    const oldest = this.#order.shift();
+    if (oldest === undefined) return;
+    const bucket = this.#buckets.get(oldest.hash) ?? [];
+    const rest = bucket.filter((entry) => entry.bytes !== oldest.bytes);
+    if (rest.length === 0) this.#buckets.delete(oldest.hash);
+    else this.#buckets.set(oldest.hash, rest);
+  }
+}
+
+/** 32-bit FNV-1a: a bucket index only (BytesCache compares the bytes in full). */
+function fnv1a(bytes: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return h >>> 0;
 }
