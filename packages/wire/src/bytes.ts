@@ -73,8 +73,10 @@ export class BytesCache<V> {
     const value = make(bytes.slice());
     const key = bytes.slice();
     if (this.#order.length >= this.limit) this.#evictOldest();
-    if (bucket === undefined) this.#buckets.set(hash, [{ bytes: key, value }]);
-    else bucket.push({ bytes: key, value });
+    // Looked up again: the eviction may have replaced or dropped this very bucket.
+    const current = this.#buckets.get(hash);
+    if (current === undefined) this.#buckets.set(hash, [{ bytes: key, value }]);
+    else current.push({ bytes: key, value });
     this.#order.push({ hash, bytes: key });
     return value;
   }

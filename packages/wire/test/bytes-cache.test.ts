@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BytesCache, bytesKey } from '../src/index.js';
+import { BytesCache, bytesKey, fromHex } from '../src/index.js';
 
 describe('bytesKey', () => {
   it('is one code unit per byte, also past the 4096-byte chunk', () => {
@@ -27,6 +27,23 @@ describe('BytesCache', () => {
     expect(made).toBe(1);
     expect(cache.get(input, make)).toEqual(Uint8Array.of(9, 2, 3));
     expect(made).toBe(2);
+  });
+
+  it('never answers for other bytes of the same bucket, also across evictions', () => {
+    // Two inputs with the same 32-bit FNV-1a (0xd8b74c4e), found by a birthday search.
+    const a = fromHex('f92498c95669921a');
+    const b = fromHex('76e01d72a762ce9b');
+    const cache = new BytesCache<string>(2);
+    expect(cache.get(a, () => 'a')).toBe('a');
+    expect(cache.get(b, () => 'b')).toBe('b');
+    expect(cache.get(a, () => 'a again')).toBe('a');
+    expect(cache.get(b, () => 'b again')).toBe('b');
+    // A third entry evicts a; a comes back made anew, and b (same bucket) stays correct.
+    expect(cache.get(Uint8Array.of(1), () => 'one')).toBe('one');
+    expect(cache.get(a, () => 'a new')).toBe('a new');
+    expect(cache.get(b, () => 'b new')).toBe('b new');
+    expect(cache.get(a, () => 'a newer')).toBe('a new');
+    expect(cache.size).toBe(2);
   });
 
   it('holds at most `limit` entries and skips inputs over `maxLength`', () => {
