@@ -18,6 +18,7 @@ export function secureRandomBytes(length: number): Uint8Array {
   }
   if (length <= POOLED_MAX) {
     if (poolAt + length > pool.length) {
+      pool.fill(0); // the unused tail of the old pool is never handed out: wipe it
       pool = new Uint8Array(POOL_SIZE);
       c.getRandomValues(pool);
       poolAt = 0;
