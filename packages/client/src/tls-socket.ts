@@ -127,6 +127,9 @@ export class TLSSocket extends Duplex {
     if (this.destroyed) return;
     this.#engine = engine;
     engine.on('handshake', (info) => {
+      // What the engine sealed before reporting the handshake (a server's session tickets)
+      // leaves before anyone hears of it and can close the connection.
+      this.#flush();
       this.#handshake = info;
       this.alpnProtocol = info.alpn ?? false;
       if (info.serverName !== undefined) this.servername = info.serverName;
@@ -142,7 +145,19 @@ export class TLSSocket extends Duplex {
       this.#session = session;
       this.#hooks.onSession?.(this, session);
     });
-    engine.on('keylog', (line) => this.emit('keylog', Buffer.from(`${line}\n`)));
+    // Key log lines are built only while someone listens (issue 7: hex of every secret, each
+    // handshake): subscribe to the engine once the socket has a 'keylog' listener.
+    const forwardKeylog = () =>
+      engine.on('keylog', (line) => this.emit('keylog', Buffer.from(`${line}\n`)));
+    if (this.listenerCount('keylog') > 0) forwardKeylog();
+    else {
+      const onListener = (event: string | symbol) => {
+        if (event !== 'keylog') return;
+        this.off('newListener', onListener);
+        forwardKeylog();
+      };
+      this.on('newListener', onListener);
+    }
     engine.on('close', ({ error }) => {
       this.#flush();
       if (error !== undefined) {
@@ -256,7 +271,7 @@ export class TLSSocket extends Duplex {
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     // Only a pending handshake needs a reason: building an Error (and its stack) for every
     // connection that closes normally showed up in the handshake profile.
-    if (this.#handshake === undefined) {
+    if (error !== null || this.#handshake === undefined) {
       this.#rejectSecure(error ?? new Error('socket destroyed before the handshake completed'));
     }
     this.#transport.destroy();

@@ -127,6 +127,14 @@ export function hkdfExpand(
       `HKDF-Expand PRK must be at least ${hashLen} bytes for ${name}, got ${prk.length}`,
     );
   }
+  if (length <= hashLen) {
+    // One block, as every TLS 1.3 key, IV, secret and Finished key: T(1) = HMAC(PRK, info || 1).
+    const input = new Uint8Array(info.length + 1);
+    input.set(info);
+    input[info.length] = 1;
+    const t1 = hmacFn(name, prk, input);
+    return length === hashLen ? t1 : t1.slice(0, length);
+  }
   const out = new Uint8Array(length);
   // T(i) = HMAC(PRK, T(i-1) || info || i); the block buffer holds T(i-1) || info || i.
   const block = new Uint8Array(hashLen + info.length + 1);

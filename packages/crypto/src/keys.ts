@@ -5,7 +5,7 @@
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
-import { DecodeError, TlsError } from '@tlskit/wire';
+import { BytesCache, DecodeError, TlsError } from '@tlskit/wire';
 import { bitStringTlv, DerReader, oidTlv, Tag, tlv, unsignedIntegerTlv } from './der.js';
 import type { KeyType, PublicKey } from './provider.js';
 import type { CurveName } from './signatureSchemes.js';
@@ -123,6 +123,19 @@ function rsaKeyType(oid: string, params: DerReader): 'rsa' | 'rsa-pss' {
 
 /** Decodes a DER SubjectPublicKeyInfo. Throws DecodeError or UnsupportedKeyError. */
 export function decodeSpki(spki: Uint8Array): DecodedPublicKey {
+  return decodedSpkis.get(spki, decodeSpkiDer);
+}
+
+/**
+ * Decoded public keys by their full SPKI: a handshake decodes the same key up to three times
+ * (chain check, leaf import, CertificateVerify) and a client meets the same server key on
+ * every handshake, while the EC point check costs a curve operation each time (issue 7).
+ * Public keys only; a key that fails to decode is not cached. The values hold views of a
+ * private copy of the SPKI and are shared: they must not be changed.
+ */
+const decodedSpkis = new BytesCache<DecodedPublicKey>(256);
+
+function decodeSpkiDer(spki: Uint8Array): DecodedPublicKey {
   const outer = new DerReader(spki);
   const seq = outer.sequence();
   outer.end('SubjectPublicKeyInfo');

@@ -32,10 +32,17 @@ import type { CurveName } from './signatureSchemes.js';
 /** Options of {@link createNodeProvider}. */
 export type NodeProviderOptions = ProviderOptions;
 
+const OPENSSL_DIGESTS: Readonly<Record<HashName, string>> = {
+  'SHA-1': 'sha1',
+  'SHA-256': 'sha256',
+  'SHA-384': 'sha384',
+  'SHA-512': 'sha512',
+};
+
 /** OpenSSL's digest name; also checks the name (a caller error when unknown). */
 function digest(name: HashName): string {
   hashLength(name);
-  return name.replace('-', '').toLowerCase();
+  return OPENSSL_DIGESTS[name];
 }
 
 /** A plain Uint8Array view of a Buffer, so callers never meet Buffer's own slice semantics. */
@@ -43,13 +50,24 @@ function bytes(b: Buffer): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
-/** node:crypto's Hash as a HashState: `copy()` is its clone. */
-function nodeHashState(h: NodeHash): HashState {
-  return {
-    update: (data) => h.update(data),
-    digest: () => bytes(h.digest()),
-    clone: () => nodeHashState(h.copy()),
-  };
+/**
+ * node:crypto's Hash as a HashState: `copy()` is its clone. A class, not closures: the transcript
+ * hash is cloned at every digest, several times per handshake.
+ */
+class NodeHashState implements HashState {
+  readonly #h: NodeHash;
+  constructor(h: NodeHash) {
+    this.#h = h;
+  }
+  update(data: Uint8Array): void {
+    this.#h.update(data);
+  }
+  digest(): Uint8Array {
+    return bytes(this.#h.digest());
+  }
+  clone(): HashState {
+    return new NodeHashState(this.#h.copy());
+  }
 }
 
 const CIPHERS: Readonly<Record<AeadName, string>> = {
@@ -125,10 +143,17 @@ const publicKeys = new Map<string, KeyObject>();
 const PUBLIC_KEY_CACHE_SIZE = 256;
 
 function cachedPublic(spki: Uint8Array): KeyObject {
-  const id = b64url(spki);
+  return cachedPublicBy(b64url(spki), () => spki);
+}
+
+/**
+ * As cachedPublic, for a key known by its raw public bytes: `id` names the key type and the
+ * bytes in full, and the SPKI is encoded only when the key is not cached yet.
+ */
+function cachedPublicBy(id: string, spki: () => Uint8Array): KeyObject {
   let k = publicKeys.get(id);
   if (k === undefined) {
-    k = spkiKey(spki);
+    k = spkiKey(spki());
     if (publicKeys.size >= PUBLIC_KEY_CACHE_SIZE) {
       const oldest = publicKeys.keys().next();
       if (oldest.done !== true) publicKeys.delete(oldest.value);
@@ -200,7 +225,7 @@ function nodeNist(curve: CurveName): DhFunctions {
 
 const nodeSignatures: SignatureFunctions = {
   async ecdsaVerify(curve, hashName, point, rs, message) {
-    const key = cachedPublic(ecSpki(curve, point));
+    const key = cachedPublicBy(`${curve}:${b64url(point)}`, () => ecSpki(curve, point));
     return nodeVerify(digest(hashName), message, { key, dsaEncoding: 'ieee-p1363' }, rs);
   },
   async ecdsaSign(curve, hashName, d, message) {
@@ -209,7 +234,7 @@ const nodeSignatures: SignatureFunctions = {
     return bytes(nodeSign(digest(hashName), message, { key, dsaEncoding: 'ieee-p1363' }));
   },
   async ed25519Verify(publicKey, message, signature) {
-    const key = cachedPublic(okpSpki('Ed25519', publicKey));
+    const key = cachedPublicBy(`Ed25519:${b64url(publicKey)}`, () => okpSpki('Ed25519', publicKey));
     return nodeVerify(null, message, key, signature);
   },
   async ed25519Sign(seed, message) {
@@ -246,7 +271,7 @@ const nodeBackend: CryptoBackend = {
   name: 'node',
   hashes: {
     hash: (name, data) => bytes(nodeCreateHash(digest(name)).update(data).digest()),
-    createHash: (name) => new CloningHash(name, nodeHashState(nodeCreateHash(digest(name)))),
+    createHash: (name) => new CloningHash(name, new NodeHashState(nodeCreateHash(digest(name)))),
     hmac: (name, key, data) => bytes(createHmac(digest(name), key).update(data).digest()),
   },
   aead: nodeAead,

@@ -1,5 +1,5 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { SignatureScheme as S } from '@tlskit/wire';
+import { fromHex, SignatureScheme as S } from '@tlskit/wire';
 import type { SignatureFunctions } from './backend.js';
 import { decodeEcdsaSignature, encodeEcdsaSignature } from './der.js';
 import { hash } from './hash.js';
@@ -74,8 +74,24 @@ export async function verifySignature(
   }
 }
 
+const orderBytes = new Map<object, Uint8Array>();
+
+/**
+ * 0 < scalar < n, as big-endian bytes of the curve's length. r and s are public, so a plain
+ * byte comparison serves (noble's isValidSecretKey went through hex and a bigint; issue 7).
+ */
 function inRange(curve: (typeof NIST_CURVES)['P-256'], scalar: Uint8Array): boolean {
-  return curve.utils.isValidSecretKey(scalar);
+  let n = orderBytes.get(curve);
+  if (n === undefined) {
+    const size = curve.lengths.secretKey ?? 0;
+    n = fromHex(curve.Point.Fn.ORDER.toString(16).padStart(2 * size, '0'));
+    orderBytes.set(curve, n);
+  }
+  if (scalar.length !== n.length || scalar.every((b) => b === 0)) return false;
+  for (let i = 0; i < n.length; i++) {
+    if (scalar[i] !== n[i]) return scalar[i]! < n[i]!;
+  }
+  return false; // equal to n
 }
 
 /** Signs with a scheme the key can produce (see {@link schemesForKey}). */

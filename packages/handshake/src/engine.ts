@@ -318,6 +318,11 @@ export abstract class Engine extends Emitter implements Connection {
     this.#traceCcs('sent');
   }
 
+  /** Seals the handshake messages queued so far now, rather than when the current step ends. */
+  async flushHandshake(): Promise<void> {
+    await this.#flushHandshake();
+  }
+
   /** Switches the key we encrypt with (RFC 8446 7.3), flushing what was queued under the old one. */
   async setWriteKey(suite: Suite13, secret: Uint8Array): Promise<void> {
     await this.#flushHandshake();

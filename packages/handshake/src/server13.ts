@@ -632,6 +632,11 @@ class ExpectClientFinished implements State {
     await engine.setReadKey(suite, f.clientAp);
     engine.allowChangeCipherSpec(false);
     const resumption = f.master.resumptionMasterSecret(transcript.digest());
+    // Tickets first, sealed before the handshake is reported (as OpenSSL does): a client that
+    // closes as soon as both ends are connected would otherwise meet them on a closed socket,
+    // and the failed write costs an error and a stack trace per connection (issue 7).
+    await issueTickets(f, resumption);
+    await engine.flushHandshake();
     engine.established(
       {
         version: 'TLSv1.3',
@@ -650,7 +655,6 @@ class ExpectClientFinished implements State {
       established13(p, suite.hash, suite.hashLength, f.exporter),
       finished,
     );
-    await issueTickets(f, resumption);
     return new ServerConnected(engine);
   }
 }

@@ -16,6 +16,18 @@ export function hashLength(hash: HashName): number {
   return length;
 }
 
+/** The encoded text labels: a handful of fixed strings, each encoded once (bounded). */
+const labelCache = new Map<string, Uint8Array>();
+
+function labelBytesOf(label: string): Uint8Array {
+  let bytes = labelCache.get(label);
+  if (bytes === undefined) {
+    bytes = utf8(label);
+    if (labelCache.size < 64) labelCache.set(label, bytes);
+  }
+  return bytes;
+}
+
 /**
  * HKDF-Expand-Label(Secret, Label, Context, Length) of RFC 8446 section 7.1:
  * HKDF-Expand(Secret, HkdfLabel, Length) where HkdfLabel is
@@ -35,7 +47,7 @@ export function hkdfExpandLabel(
 ): Uint8Array {
   checkBytes('secret', secret);
   checkBytes('context', context);
-  const labelBytes = typeof label === 'string' ? utf8(label) : label;
+  const labelBytes = typeof label === 'string' ? labelBytesOf(label) : label;
   checkBytes('label', labelBytes);
   // RFC 8446 7.1: opaque label<7..255>, and "tls13 " takes 6 of those bytes.
   checkLength('"tls13 " + label length', LABEL_PREFIX.length + labelBytes.length, 7, 255);

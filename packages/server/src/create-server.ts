@@ -106,9 +106,42 @@ export class TlsServer extends EventEmitter {
     // Flights are written as one writev (TLSSocket corks), so Nagle would only add a delayed-ACK
     // wait between a flight and the data after it.
     if (this.#options.noDelay ?? true) socket.setNoDelay(true);
-    // The TLSSocket queues every byte until its engine exists; meanwhile a second 'data'
-    // listener reads the ClientHello's server_name so SNICallback can pick the credentials.
     let tlsSocket: TLSSocket | undefined;
+    const engine =
+      this.#options.SNICallback === undefined
+        ? // No SNICallback: the context is the server's whatever the name, so the ClientHello
+          // is not peeked at (decoded twice) before the engine exists (issue 7).
+          this.#buildEngine(this.#context, () => tlsSocket)
+        : this.#peekedEngine(socket, () => tlsSocket);
+    tlsSocket = new TLSSocket(socket, engine, {
+      onSecure: (s) => {
+        clearTimeout(timer);
+        this.emit('secureConnection', s);
+      },
+    });
+    const timer = setTimeout(() => {
+      tlsSocket?.destroy(
+        Object.assign(new Error('TLS handshake timeout'), { code: 'ERR_TLS_HANDSHAKE_TIMEOUT' }),
+      );
+    }, this.#options.handshakeTimeout ?? 120_000);
+    timer.unref?.();
+    // As node:tls: connections accepted while the server has 'keylog' listeners report theirs.
+    if (this.listenerCount('keylog') > 0) {
+      tlsSocket.on('keylog', (line: Buffer) => this.emit('keylog', line, tlsSocket));
+    }
+    tlsSocket.once('error', (error: Error) => {
+      clearTimeout(timer);
+      // A handshake failure belongs to this connection only: report it, keep serving.
+      if (tlsSocket?.handshakeInfo === undefined) this.emit('tlsClientError', error, tlsSocket);
+    });
+    tlsSocket.once('close', () => clearTimeout(timer));
+  }
+
+  /**
+   * The TLSSocket queues every byte until its engine exists; meanwhile a second 'data'
+   * listener reads the ClientHello's server_name so SNICallback can pick the credentials.
+   */
+  #peekedEngine(socket: Socket, tlsSocket: () => TLSSocket | undefined) {
     let buffered = new Uint8Array(0);
     let settle!: (serverName: string | undefined) => void;
     const serverName = new Promise<string | undefined>((resolve) => {
@@ -132,28 +165,9 @@ export class TlsServer extends EventEmitter {
     const onEnd = (): void => stopPeeking(undefined);
     socket.on('data', onData);
     socket.once('end', onEnd);
-    const engine = serverName
+    return serverName
       .then((name) => this.#contextFor(name))
-      .then((context) => this.#buildEngine(context, () => tlsSocket));
-    tlsSocket = new TLSSocket(socket, engine, {
-      onSecure: (s) => {
-        clearTimeout(timer);
-        this.emit('secureConnection', s);
-      },
-    });
-    const timer = setTimeout(() => {
-      tlsSocket?.destroy(
-        Object.assign(new Error('TLS handshake timeout'), { code: 'ERR_TLS_HANDSHAKE_TIMEOUT' }),
-      );
-    }, this.#options.handshakeTimeout ?? 120_000);
-    timer.unref?.();
-    tlsSocket.on('keylog', (line: Buffer) => this.emit('keylog', line, tlsSocket));
-    tlsSocket.once('error', (error: Error) => {
-      clearTimeout(timer);
-      // A handshake failure belongs to this connection only: report it, keep serving.
-      if (tlsSocket?.handshakeInfo === undefined) this.emit('tlsClientError', error, tlsSocket);
-    });
-    tlsSocket.once('close', () => clearTimeout(timer));
+      .then((context) => this.#buildEngine(context, tlsSocket));
   }
 
   async #contextFor(serverName: string | undefined): Promise<SecureContext> {

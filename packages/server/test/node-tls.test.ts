@@ -286,4 +286,31 @@ describe('our client with our server', () => {
     expect(second.isSessionReused()).toBe(true);
     expect(await echo(second, 'resumed')).toBe('resumed');
   });
+
+  it("reports key log lines to listeners only, the client's also when added after connect()", async () => {
+    const { port, server } = await ourServer({ key: ecdsa.key.pem, cert: ecdsa.cert.pem });
+    const options = { host: '127.0.0.1', port, servername: 'tlskit.test', ca: certs.ca.cert.pem };
+    const quiet = connect(options);
+    cleanup.push(() => quiet.destroy());
+    await once(quiet, 'secureConnect', { signal: AbortSignal.timeout(10_000) });
+    const serverLines: string[] = [];
+    server.on('keylog', (line: Buffer) => serverLines.push(String(line)));
+    const client = connect(options);
+    cleanup.push(() => client.destroy());
+    const clientLines: string[] = [];
+    await new Promise((resolve) => setImmediate(resolve));
+    client.on('keylog', (line: Buffer) => clientLines.push(String(line)));
+    await once(client, 'secureConnect', { signal: AbortSignal.timeout(10_000) });
+    expect(await echo(client, 'logged')).toBe('logged');
+    const labels = (lines: string[]) => lines.map((l) => l.split(' ')[0]).sort();
+    const tls13 = [
+      'CLIENT_HANDSHAKE_TRAFFIC_SECRET',
+      'CLIENT_TRAFFIC_SECRET_0',
+      'EXPORTER_SECRET',
+      'SERVER_HANDSHAKE_TRAFFIC_SECRET',
+      'SERVER_TRAFFIC_SECRET_0',
+    ];
+    expect(labels(clientLines)).toEqual(tls13);
+    expect(labels(serverLines)).toEqual(tls13);
+  });
 });

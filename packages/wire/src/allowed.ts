@@ -118,18 +118,23 @@ export function checkExtensionsAllowed(
   offered?: Iterable<number>,
 ): void {
   const allowed = allowedExtensions(context);
-  const offeredSet = offered === undefined ? undefined : new Set(offered);
+  // Read only here: a Set the caller passes is used as it is (the engines pass one).
+  const offeredSet =
+    offered === undefined ? undefined : offered instanceof Set ? offered : new Set(offered);
   for (const ext of extensions) {
     const known = isKnown(ExtensionType, ext.type);
-    const name = nameOf(ExtensionType, ext.type);
     if (known && !allowed.has(ext.type)) {
-      throw new IllegalParameterError(`${name} is not allowed in ${context}`);
+      throw new IllegalParameterError(
+        `${nameOf(ExtensionType, ext.type)} is not allowed in ${context}`,
+      );
     }
     if (IGNORES_UNKNOWN.has(context)) continue;
     if (context === 'hello_retry_request' && ext.type === ExtensionType.cookie) continue;
     const requested = offeredSet === undefined ? known : offeredSet.has(ext.type);
     if (!requested) {
-      throw new UnsupportedExtensionError(`${name} in ${context} was not offered`);
+      throw new UnsupportedExtensionError(
+        `${nameOf(ExtensionType, ext.type)} in ${context} was not offered`,
+      );
     }
   }
 }

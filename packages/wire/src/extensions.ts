@@ -134,11 +134,13 @@ function isServerHello(context: ExtensionContext): boolean {
 // Which form each known extension takes in each message (RFC 8446 section 4.2 and the
 // extension RFCs). Contexts not listed for a type have no defined form: the body stays raw, and
 // checkExtensionsAllowed rejects the extension there.
+/** A decoder for an extension whose body is empty in this context: it yields `ext`. */
+const empty =
+  <T extends KnownExtension>(ext: T): BodyDecoder =>
+  () =>
+    ext;
+
 function bodyDecoder(type: number, context: ExtensionContext): BodyDecoder | undefined {
-  const empty =
-    <T extends KnownExtension>(ext: T): BodyDecoder =>
-    () =>
-      ext;
   switch (type) {
     case ExtensionType.serverName:
       if (context === CH) return readServerNames;

@@ -261,21 +261,33 @@ export const EcCurveType = { namedCurve: 3 } as const;
 /**
  * The IANA name of a code point, e.g. `nameOf(NamedGroup, 0x11ec) === 'X25519MLKEM768'`, or a
  * hex string (`0x1a1a`) for a value the table does not list (GREASE values print this way).
- * The table is searched linearly; tables are small.
  */
 export function nameOf(table: Readonly<Record<string, number>>, value: number): string {
-  for (const key in table) {
-    if (table[key] === value) return ianaName(key);
-  }
-  return hexCode(value, table);
+  return namesOf(table).get(value) ?? hexCode(value, table);
 }
 
 /** True when `value` is listed in `table`. */
 export function isKnown(table: Readonly<Record<string, number>>, value: number): boolean {
-  for (const key in table) {
-    if (table[key] === value) return true;
+  return namesOf(table).has(value);
+}
+
+const names = new WeakMap<object, Map<number, string>>();
+
+/**
+ * The IANA names of a (constant) table by value, built once per table: the codec names message
+ * types and extensions on every encode and decode (issue 7). The first key of a value wins.
+ */
+function namesOf(table: Readonly<Record<string, number>>): Map<number, string> {
+  let byValue = names.get(table);
+  if (byValue === undefined) {
+    byValue = new Map();
+    for (const key in table) {
+      const value = table[key];
+      if (value !== undefined && !byValue.has(value)) byValue.set(value, ianaName(key));
+    }
+    names.set(table, byValue);
   }
-  return false;
+  return byValue;
 }
 
 /**

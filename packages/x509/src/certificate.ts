@@ -18,6 +18,7 @@ import {
   tagClass,
   toHex,
 } from './der.js';
+import { BytesCache } from '@tlskit/wire';
 import { malformed } from './errors.js';
 import { type GeneralName, parseGeneralName, parseGeneralNames } from './general-name.js';
 import { type Name, parseName } from './name.js';
@@ -376,6 +377,18 @@ function parseExtensions(node: Node): Extension[] {
 export function parseCertificate(der: Uint8Array): Certificate {
   if (!(der instanceof Uint8Array))
     throw new TypeError('parseCertificate: der must be a Uint8Array');
+  return parsed.get(der, parseDer);
+}
+
+/**
+ * Parsed certificates by their full DER: a client meets the same server chain on every
+ * handshake (issue 7). Only the parse is cached, never a validation result (time and options
+ * change those); a certificate that fails to parse is not cached and fails again. The cached
+ * Certificate holds views of a private copy of the DER, so it is shared and must not be changed.
+ */
+const parsed = new BytesCache<Certificate>(64);
+
+function parseDer(der: Uint8Array): Certificate {
   const root = decodeDer(der, 'Certificate');
   const [tbsNode, outerAlgorithm, signatureNode, ...extra] = sequence(root, 'Certificate');
   if (extra.length > 0 || signatureNode === undefined)

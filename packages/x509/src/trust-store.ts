@@ -1,3 +1,4 @@
+import { bytesKey } from '@tlskit/wire';
 import { type Certificate, parseCertificate } from './certificate.js';
 import { parsePem } from './pem.js';
 
@@ -78,9 +79,7 @@ const derKeys = new WeakMap<Uint8Array, string>();
 export function derKey(der: Uint8Array): string {
   let key = derKeys.get(der);
   if (key === undefined) {
-    key = '';
-    for (let i = 0; i < der.length; i += 4096)
-      key += String.fromCharCode(...der.subarray(i, i + 4096));
+    key = bytesKey(der);
     derKeys.set(der, key);
   }
   return key;
