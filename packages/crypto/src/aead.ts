@@ -1,5 +1,6 @@
 import { gcm } from '@noble/ciphers/aes.js';
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
+import { concatBytes } from '@tlskit/wire';
 import type { RawAead } from './backend.js';
 import type { AeadKey, AeadName } from './provider.js';
 
@@ -70,23 +71,9 @@ export async function importAeadKey(
     if (sealChunks !== undefined) return sealChunks(nonce, additionalData, plaintext);
     // An AEAD that takes one contiguous input gets the pieces joined (the one copy it needs); its
     // output is still handed on as a chunk, so the record layer need not copy it behind a header.
-    return [await raw.seal(nonce, additionalData, joined(plaintext))];
+    return [await raw.seal(nonce, additionalData, concatBytes(plaintext))];
   };
   return aead;
-}
-
-/** The pieces as one buffer: the piece itself when there is one, else a fresh concatenation. */
-function joined(pieces: readonly Uint8Array[]): Uint8Array {
-  if (pieces.length === 1) return pieces[0] as Uint8Array;
-  let length = 0;
-  for (const piece of pieces) length += piece.length;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const piece of pieces) {
-    out.set(piece, at);
-    at += piece.length;
-  }
-  return out;
 }
 
 /** @noble/ciphers AES-GCM and ChaCha20-Poly1305. */

@@ -1,6 +1,6 @@
 import { x25519 } from '@noble/curves/ed25519.js';
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
-import { IllegalParameterError, NamedGroup } from '@tlskit/wire';
+import { concatBytes, IllegalParameterError, NamedGroup } from '@tlskit/wire';
 import type { CryptoBackend, DhFunctions } from './backend.js';
 import { NIST_CURVES } from './keys.js';
 import type { KeyExchangeGroup, KeyShare, KeyShareResponse } from './provider.js';
@@ -150,7 +150,7 @@ function x25519MlKem768(x: DhFunctions, random: RandomSource): KeyExchangeGroup 
       const xKeys = await xSpec.keyPair(random);
       return {
         group,
-        publicKey: concat(ek, xKeys.publicKey),
+        publicKey: concatBytes([ek, xKeys.publicKey]),
         async complete(peerShare) {
           if (peerShare.length !== MLKEM768_CT_LENGTH + X25519_LENGTH) {
             throw illegal(
@@ -169,7 +169,7 @@ function x25519MlKem768(x: DhFunctions, random: RandomSource): KeyExchangeGroup 
           } catch (e) {
             throw illegal(`${name} ciphertext does not decapsulate`, e);
           }
-          return concat(kemShared, xShared);
+          return concatBytes([kemShared, xShared]);
         },
       };
     },
@@ -190,18 +190,11 @@ function x25519MlKem768(x: DhFunctions, random: RandomSource): KeyExchangeGroup 
       const xKeys = await xSpec.keyPair(random);
       const xShared = await xSpec.shared(xKeys.privateKey, peerShare.subarray(MLKEM768_EK_LENGTH));
       return {
-        publicKey: concat(kem.cipherText, xKeys.publicKey),
-        sharedSecret: concat(kem.sharedSecret, xShared),
+        publicKey: concatBytes([kem.cipherText, xKeys.publicKey]),
+        sharedSecret: concatBytes([kem.sharedSecret, xShared]),
       };
     },
   };
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }
 
 /** The key exchange groups of a backend, in the order of NAMED_GROUPS. */

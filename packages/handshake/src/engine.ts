@@ -15,6 +15,7 @@ import {
   AlertDescription,
   AlertLevel,
   ContentType,
+  concatBytes,
   DecodeError,
   RecordOverflowError,
   HandshakeType,
@@ -596,14 +597,7 @@ export abstract class Engine extends Emitter implements Connection {
     if (this.#pendingHandshake.length === 0) return;
     const parts = this.#pendingHandshake;
     this.#pendingHandshake = [];
-    const total = parts.reduce((n, p) => n + p.length, 0);
-    const joined = new Uint8Array(total);
-    let at = 0;
-    for (const p of parts) {
-      joined.set(p, at);
-      at += p.length;
-    }
-    await this.#sendRecords(ContentType.handshake, joined);
+    await this.#sendRecords(ContentType.handshake, concatBytes(parts));
   }
 
   async #sendRecords(type: number, data: Uint8Array): Promise<void> {

@@ -1,3 +1,5 @@
+import { concatBytes } from '@tlskit/wire';
+
 /**
  * The bytes a connection has to send, as chunks in order. Sealed records arrive in pieces (a
  * 5-byte header, the ciphertext, a 16-byte tag) so that application data is never copied on its
@@ -11,7 +13,6 @@ export class OutputQueue {
 
   #chunks: Uint8Array[] = [];
   #small: Uint8Array[] = [];
-  #smallBytes = 0;
 
   /** True when nothing is queued. */
   get empty(): boolean {
@@ -21,7 +22,6 @@ export class OutputQueue {
   push(chunk: Uint8Array): void {
     if (chunk.length < OutputQueue.smallChunk) {
       this.#small.push(chunk);
-      this.#smallBytes += chunk.length;
       return;
     }
     this.#joinSmall();
@@ -39,18 +39,7 @@ export class OutputQueue {
   #joinSmall(): void {
     const small = this.#small;
     if (small.length === 0) return;
-    if (small.length === 1) {
-      this.#chunks.push(small[0] as Uint8Array);
-    } else {
-      const joined = new Uint8Array(this.#smallBytes);
-      let at = 0;
-      for (const piece of small) {
-        joined.set(piece, at);
-        at += piece.length;
-      }
-      this.#chunks.push(joined);
-    }
+    this.#chunks.push(concatBytes(small));
     this.#small = [];
-    this.#smallBytes = 0;
   }
 }

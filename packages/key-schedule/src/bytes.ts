@@ -7,19 +7,6 @@ export function utf8(text: string): Uint8Array {
   return encoder.encode(text);
 }
 
-/** The concatenation of `parts` into one new array. */
-export function concat(...parts: readonly Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const p of parts) length += p.length;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
-}
-
 /** Throws a caller error unless `value` is a Uint8Array; `what` names the argument. */
 export function checkBytes(
   what: string,

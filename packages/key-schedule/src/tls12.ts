@@ -6,7 +6,8 @@
  */
 import type { AeadName, CryptoProvider, HashName } from '@tlskit/crypto';
 import { AEAD_KEY_LENGTH } from '@tlskit/crypto';
-import { checkBytes, checkLength, concat, utf8 } from './bytes.js';
+import { concatBytes } from '@tlskit/wire';
+import { checkBytes, checkLength, utf8 } from './bytes.js';
 
 /** TLS 1.2 suites use the PRF with SHA-256, or SHA-384 for the *_SHA384 suites. */
 export type PrfHash = Extract<HashName, 'SHA-256' | 'SHA-384'>;
@@ -30,12 +31,12 @@ export function tls12Prf(
   checkBytes('secret', secret);
   checkBytes('seed', seed);
   checkLength('length', length, 0, MAX_PRF_LENGTH);
-  const labelSeed = concat(utf8(label), seed);
+  const labelSeed = concatBytes([utf8(label), seed]);
   const out = new Uint8Array(length);
   let a = labelSeed;
   for (let offset = 0; offset < length; ) {
     a = provider.hmac(hash, secret, a);
-    const block = provider.hmac(hash, secret, concat(a, labelSeed));
+    const block = provider.hmac(hash, secret, concatBytes([a, labelSeed]));
     const take = Math.min(block.length, length - offset);
     out.set(block.subarray(0, take), offset);
     offset += take;
@@ -62,7 +63,7 @@ export function tls12MasterSecret(
     hash,
     preMasterSecret,
     'master secret',
-    concat(clientRandom, serverRandom),
+    concatBytes([clientRandom, serverRandom]),
     48,
   );
 }
@@ -126,7 +127,7 @@ export function tls12KeyBlock(
     masterSecret,
     'key expansion',
     // RFC 5246 6.3: server_random first here, unlike the master secret's seed.
-    concat(serverRandom, clientRandom),
+    concatBytes([serverRandom, clientRandom]),
     2 * keyLength + 2 * ivLength,
   );
   let o = 0;
@@ -188,11 +189,15 @@ export function tls12ExportKeyingMaterial(
   if (RESERVED_EXPORTER_LABELS.has(label)) {
     throw new RangeError(`exporter label ${JSON.stringify(label)} is reserved by TLS (RFC 5705 4)`);
   }
-  let seed = concat(clientRandom, serverRandom);
+  let seed = concatBytes([clientRandom, serverRandom]);
   if (context !== undefined) {
     checkBytes('context', context);
     checkLength('context length', context.length, 0, 0xffff);
-    seed = concat(seed, new Uint8Array([context.length >> 8, context.length & 0xff]), context);
+    seed = concatBytes([
+      seed,
+      new Uint8Array([context.length >> 8, context.length & 0xff]),
+      context,
+    ]);
   }
   return tls12Prf(provider, hash, masterSecret, label, seed, length);
 }

@@ -5,6 +5,7 @@
  */
 import {
   ContentType,
+  concatBytes,
   decodeHandshake,
   decodeRecordHeader,
   ExtensionType,
@@ -39,7 +40,7 @@ export function peekServerName(buffered: Uint8Array): PeekResult {
       payloadLength += header.length;
       offset = end;
       if (payloadLength >= HANDSHAKE_HEADER_LENGTH) {
-        const joined = join(payload, payloadLength);
+        const joined = concatBytes(payload);
         if (joined[0] !== HandshakeType.clientHello) return { done: true, serverName: undefined };
         const bodyLength = (joined[1]! << 16) | (joined[2]! << 8) | joined[3]!;
         if (payloadLength >= HANDSHAKE_HEADER_LENGTH + bodyLength) {
@@ -65,15 +66,4 @@ export function peekServerName(buffered: Uint8Array): PeekResult {
     return { done: true, serverName: undefined };
   }
   return buffered.length > maxPeekBytes ? { done: true, serverName: undefined } : { done: false };
-}
-
-function join(parts: readonly Uint8Array[], length: number): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }

@@ -26,6 +26,23 @@ export function fromHex(text: string): Uint8Array {
   return out;
 }
 
+/**
+ * The concatenation of `parts`: the part itself when there is exactly one (no copy, so it is not
+ * a fresh array then), else one new array.
+ */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0] as Uint8Array;
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
 /** Byte-wise equality. Not constant time: use it on public values only. */
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;

@@ -1,5 +1,5 @@
 export { allowedExtensions, checkExtensionsAllowed } from './allowed.js';
-export { BytesCache, bytesKey, equalBytes, fromHex, hex } from './bytes.js';
+export { BytesCache, bytesKey, concatBytes, equalBytes, fromHex, hex } from './bytes.js';
 export {
   DecodeError,
   EncodeError,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BytesCache, bytesKey, fromHex } from '../src/index.js';
+import { BytesCache, bytesKey, concatBytes, fromHex } from '../src/index.js';
 
 describe('bytesKey', () => {
   it('is one code unit per byte, also past the 4096-byte chunk', () => {
@@ -53,5 +53,17 @@ describe('BytesCache', () => {
     expect(cache.get(Uint8Array.of(0), () => 42)).toBe(42); // evicted, made again
     expect(cache.get(Uint8Array.of(1, 2, 3, 4), () => 7)).toBe(7);
     expect(cache.size).toBe(2);
+  });
+});
+
+describe('concatBytes', () => {
+  it('joins parts in order into a new array, and hands back a lone part as it is', () => {
+    const a = Uint8Array.of(1, 2);
+    const b = Uint8Array.of(3);
+    const joined = concatBytes([a, new Uint8Array(0), b]);
+    expect([...joined]).toEqual([1, 2, 3]);
+    expect(joined.buffer).not.toBe(a.buffer);
+    expect(concatBytes([a])).toBe(a);
+    expect(concatBytes([])).toEqual(new Uint8Array(0));
   });
 });

@@ -6,6 +6,7 @@
 import {
   type Alert,
   ContentType,
+  concatBytes,
   DecodeError,
   decodeAlert,
   decodeChangeCipherSpec,
@@ -159,7 +160,7 @@ class HandshakeStream {
     // Join the pieces only once the message at the front is complete, so a message spread over
     // many records is copied once, not once per record: the work stays linear in the input.
     if (this.#needed !== undefined && this.#pendingLength < this.#needed) return [];
-    const buffered = join(this.#pending, this.#pendingLength);
+    const buffered = concatBytes(this.#pending);
     const messages: InspectedMessage[] = [];
     let start = 0;
     // Each pass consumes at least the 4-byte handshake header, bounding the loop.
@@ -211,15 +212,4 @@ class HandshakeStream {
       );
     }
   }
-}
-
-function join(pieces: readonly Uint8Array[], length: number): Uint8Array {
-  if (pieces.length === 1) return pieces[0]!;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const piece of pieces) {
-    out.set(piece, at);
-    at += piece.length;
-  }
-  return out;
 }
