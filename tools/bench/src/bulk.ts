@@ -10,7 +10,7 @@ import { createCipheriv, createDecipheriv, createSecretKey, randomBytes } from '
 import type { Duplex } from 'node:stream';
 import type { CryptoProvider } from '@tlskit/crypto';
 import { openEnginePipe } from './engines.js';
-import { measure, median, type Variant } from './measure.js';
+import { measure, median, pairedSpeedRatio, type Variant } from './measure.js';
 import {
   type AeadChoice,
   availableProviders,
@@ -45,6 +45,8 @@ export interface BulkRow {
   readonly implementation: string;
   /** Median batch, 10^6 bytes per CPU second (sender and receiver together). */
   readonly mbPerSecond: number;
+  /** Median over batches of node:tls's time / this row's time, batch by batch. */
+  readonly paired: number;
 }
 
 /** A connection whose server counts what it receives; `until(n)` resolves once it has n bytes. */
@@ -197,6 +199,7 @@ export async function runBulkBench(options: BulkBenchOptions): Promise<BulkRow[]
             aead,
             implementation: name,
             mbPerSecond: (options.iterations * chunkSize) / seconds / 1e6,
+            paired: pairedSpeedRatio(timings, name, 'node:tls'),
           });
         }
       } finally {
@@ -209,7 +212,7 @@ export async function runBulkBench(options: BulkBenchOptions): Promise<BulkRow[]
 
 export function bulkTable(rows: readonly BulkRow[]): string {
   return markdownTable(
-    ['version', 'AEAD', 'implementation', 'MB/s', 'vs node:tls'],
+    ['version', 'AEAD', 'implementation', 'MB/s', 'vs node:tls', 'vs node:tls, paired'],
     rows.map((row) => [
       row.version,
       row.aead,
@@ -222,6 +225,7 @@ export function bulkTable(rows: readonly BulkRow[]): string {
             r.implementation === 'node:tls' && r.version === row.version && r.aead === row.aead,
         )?.mbPerSecond,
       ),
+      `${row.paired.toFixed(2)}x`,
     ]),
     3,
   );
@@ -242,7 +246,9 @@ batch ends when the server has received every byte. ${mib} MiB are timed per row
 ${count(options.batches, 'batch', 'batches')} of ${options.iterations} MiB after
 ${count(options.warmupBatches, 'untimed batch', 'untimed batches')}, rows interleaved within each batch. MB/s is 10^6 bytes of application data per CPU second
 of this process, which does both the sealing and the opening, so it is about half what one side
-alone would reach; the median batch.
+alone would reach; the median batch. "vs node:tls, paired" is the median over batches of
+node:tls's time divided by the row's time in the same batch (less moved by a shared machine's
+drift than the ratio of the two medians).
 
 The row "${enginesName}" is tlskit's client and server engines (\`@tlskit/handshake\`, node
 provider) joined in memory: the same records, AEAD calls and engine work, with the sealed bytes

@@ -9,7 +9,7 @@
  * which other work on the shared cores barely disturbs. Handshakes per CPU second is the median
  * batch.
  */
-import { measure, median, type Variant } from './measure.js';
+import { measure, median, pairedSpeedRatio, type Variant } from './measure.js';
 import {
   benchVersions,
   checkNegotiated,
@@ -45,6 +45,8 @@ export interface HandshakeRow {
   readonly perSecond: number;
   /** Median CPU milliseconds per handshake. */
   readonly cpuMs: number;
+  /** Median over batches of node:tls's time / this row's time, batch by batch. */
+  readonly paired: number;
 }
 
 /** A server of `implementation` and a function that runs one handshake against it. */
@@ -105,6 +107,7 @@ export async function runHandshakeBench(options: HandshakeBenchOptions): Promise
             implementation: name,
             perSecond: options.iterations / seconds,
             cpuMs: (seconds / options.iterations) * 1000,
+            paired: pairedSpeedRatio(timings, name, 'node:tls'),
           });
         }
       } finally {
@@ -127,7 +130,15 @@ export function referenceOf<R extends { implementation: string }>(
 export function handshakeTable(rows: readonly HandshakeRow[]): string {
   const same = (a: HandshakeRow, b: HandshakeRow) => a.version === b.version && a.cert === b.cert;
   return markdownTable(
-    ['version', 'certificate', 'implementation', 'handshakes/s', 'CPU ms/handshake', 'vs node:tls'],
+    [
+      'version',
+      'certificate',
+      'implementation',
+      'handshakes/s',
+      'CPU ms/handshake',
+      'vs node:tls',
+      'vs node:tls, paired',
+    ],
     rows.map((row) => [
       row.version,
       row.cert,
@@ -135,6 +146,7 @@ export function handshakeTable(rows: readonly HandshakeRow[]): string {
       row.perSecond.toFixed(1),
       row.cpuMs.toFixed(2),
       ratio(row.perSecond, referenceOf(rows, row, same)?.perSecond),
+      `${row.paired.toFixed(2)}x`,
     ]),
     3,
   );
@@ -160,7 +172,9 @@ provider of @tlskit/crypto present (\`noble\` is the pure-JS default; \`node\` u
 Time is this process's CPU time (client + server), not wall time, because the two cores are shared
 with other work: ${options.batches} batches of ${options.iterations} handshakes per row, rows
 interleaved within each batch, after ${count(options.warmupBatches, 'warm-up batch', 'warm-up batches')}; the figure is
-the median batch. TLS 1.2 rows appear once the engines negotiate TLS 1.2 (checked by one
+the median batch. "vs node:tls" divides two such medians; "vs node:tls, paired" is the median
+over batches of node:tls's time divided by the row's time in the same batch, which cancels most of
+the drift of a shared machine between batches (the figure to read against a target). TLS 1.2 rows appear once the engines negotiate TLS 1.2 (checked by one
 handshake per implementation at the start of the run).`,
     table: handshakeTable(rows),
   });

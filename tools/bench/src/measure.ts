@@ -60,6 +60,17 @@ export function throughput(timings: Timings, name: string, bytesPerBatch: number
   return bytesPerBatch / median(timings.get(name) ?? []) / 1e6;
 }
 
+/**
+ * Median over batches of time(reference) / time(name): how fast `name` is against `reference`,
+ * each batch compared with itself. The rows of a batch run back to back, so a batch on a slowed
+ * machine slows both: this moves far less from run to run than a ratio of two medians.
+ */
+export function pairedSpeedRatio(timings: Timings, name: string, reference: string): number {
+  const ours = timings.get(name) ?? [];
+  const theirs = timings.get(reference) ?? [];
+  return median(ours.map((t, i) => (theirs[i] ?? Number.NaN) / t));
+}
+
 /** Median over batches of time(a) / time(b) - 1, in percent: how much slower `a` is than `b`. */
 export function overheadPercent(timings: Timings, a: string, b: string): number {
   const ta = timings.get(a) ?? [];
