@@ -240,7 +240,7 @@ export function bulkSection(
   return sectionBody({
     heading: 'Bulk transfer over one connection',
     command,
-    method: `One connection per row (TLS 1.3 with the AEAD's suite, x25519, ECDSA P-256), client
+    method: `One connection per row (the row's version with the AEAD's suite, x25519, ECDSA P-256), client
 and server in one process on 127.0.0.1; the client writes 1 MiB chunks (with backpressure) and a
 batch ends when the server has received every byte. ${mib} MiB are timed per row, in
 ${count(options.batches, 'batch', 'batches')} of ${options.iterations} MiB after
