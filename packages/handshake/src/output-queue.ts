@@ -14,11 +14,6 @@ export class OutputQueue {
   #chunks: Uint8Array[] = [];
   #small: Uint8Array[] = [];
 
-  /** True when nothing is queued. */
-  get empty(): boolean {
-    return this.#chunks.length === 0 && this.#small.length === 0;
-  }
-
   push(chunk: Uint8Array): void {
     if (chunk.length < OutputQueue.smallChunk) {
       this.#small.push(chunk);
