@@ -26,8 +26,8 @@ import {
   protocolVersion,
   unexpected,
 } from './errors.js';
-import { established12 } from './exporter.js';
-import { verifyFinished12, verifySignature12 } from './proofs.js';
+import { receiveFinished12, reportEstablished12 } from './finish12.js';
+import { verifySignature12 } from './proofs.js';
 import {
   Connected12,
   chooseScheme12,
@@ -358,42 +358,20 @@ class ExpectServerFinished12 implements State {
         this.#ticket = { ticket: t.ticket.slice(), lifetime: t.ticketLifetimeHint };
       return this;
     }
-    if (!this.#ccs) throw unexpected('server Finished before its ChangeCipherSpec');
-    const fin = expectMessage(m, HandshakeType.finished, this.name, 'tls12');
-    const p = engine.provider;
-    const finished = verifyFinished12(
-      p,
-      suite.hash,
-      this.keys.masterSecret,
-      'server',
-      transcript.hash.digest(),
-      fin.verifyData,
-    );
-    transcript.update(m.raw);
+    const finished = receiveFinished12(this.f, this.keys, 'server', m, this.name, this.#ccs);
     if (this.resumed) await sendFinished12(engine, transcript, suite, this.keys, 'client');
-    const group = this.server.group;
-    engine.established(
+    reportEstablished12(
+      this.f,
+      this.keys,
       {
-        version: 'TLSv1.2',
-        cipherSuite: suite.name,
-        cipherSuiteCode: suite.code,
-        group: group === undefined ? undefined : nameOf(NamedGroup, group),
-        groupCode: group,
+        groupCode: this.server.group,
         peerSignatureScheme: this.server.scheme,
         alpn: this.f.alpn,
         serverName: config.options.serverName,
         peerCertificates: this.server.chain,
         resumed: this.resumed,
-        helloRetryRequest: false,
         peerVerified: this.server.verified,
       },
-      established12(
-        p,
-        suite.hash,
-        this.keys.masterSecret,
-        this.f.clientRandom,
-        this.f.serverRandom,
-      ),
       finished,
     );
     const previous = this.resumed ? config.options.session : undefined;

@@ -18,7 +18,6 @@ import {
   findExtension,
   HandshakeType,
   type NamedGroup,
-  nameOf,
   NamedGroup as NamedGroupTable,
   ProtocolVersion,
   type ServerKeyExchange,
@@ -28,8 +27,8 @@ import { certificatesFor, certSchemes } from './certificate-selection.js';
 import { alpnBytes, alpnNames, expectMessage, hostName, type RawMessage } from './codec.js';
 import type { Engine, State } from './engine.js';
 import { handshakeFailure, illegalParameter, noApplicationProtocol, unexpected } from './errors.js';
-import { established12 } from './exporter.js';
-import { verifyFinished12, verifySignature12 } from './proofs.js';
+import { receiveFinished12, reportEstablished12 } from './finish12.js';
+import { verifySignature12 } from './proofs.js';
 import type { CertificateEntry } from './options.js';
 import { decodeTicketState, encodeTicketState, type TicketState } from './tickets.js';
 import type { ServerConfig } from './server13.js';
@@ -502,43 +501,21 @@ class ExpectClientFinished12 implements State {
   }
 
   async handle(m: RawMessage): Promise<State> {
-    if (!this.#ccs) throw unexpected('client Finished before its ChangeCipherSpec');
-    const fin = expectMessage(m, HandshakeType.finished, this.name, 'tls12');
-    const { engine, transcript, suite } = this.f;
-    const p = engine.provider;
-    const finished = verifyFinished12(
-      p,
-      suite.hash,
-      this.keys.masterSecret,
-      'client',
-      transcript.hash.digest(),
-      fin.verifyData,
-    );
-    transcript.update(m.raw);
+    const { engine } = this.f;
+    const finished = receiveFinished12(this.f, this.keys, 'client', m, this.name, this.#ccs);
     if (!this.resumed) await finishServerFlight(this.f, this.keys);
-    const group = this.f.group;
-    engine.established(
+    reportEstablished12(
+      this.f,
+      this.keys,
       {
-        version: 'TLSv1.2',
-        cipherSuite: suite.name,
-        cipherSuiteCode: suite.code,
-        group: group === undefined ? undefined : nameOf(NamedGroupTable, group),
-        groupCode: group,
+        groupCode: this.f.group,
         peerSignatureScheme: this.auth.scheme,
         alpn: this.f.alpn,
         serverName: this.f.serverName,
         peerCertificates: this.auth.chain,
         resumed: this.resumed,
-        helloRetryRequest: false,
         peerVerified: this.auth.verified,
       },
-      established12(
-        p,
-        suite.hash,
-        this.keys.masterSecret,
-        this.f.clientRandom,
-        this.f.serverRandom,
-      ),
       finished,
     );
     const cache = this.f.config.options.sessionCache;

@@ -14,7 +14,13 @@ import {
   tls12MasterSecret,
 } from '@tlskit/key-schedule';
 import { Tls12RecordProtection } from '@tlskit/record';
-import { AlertDescription, HandshakeType, NamedGroup, SignatureScheme } from '@tlskit/wire';
+import {
+  AlertDescription,
+  concatBytes,
+  HandshakeType,
+  NamedGroup,
+  SignatureScheme,
+} from '@tlskit/wire';
 import type { RawMessage } from './codec.js';
 import type { Engine, State } from './engine.js';
 import { unexpected } from './errors.js';
@@ -108,14 +114,7 @@ export class Transcript12 {
 
   /** Every message so far, concatenated. */
   messages(): Uint8Array {
-    const total = this.#messages.reduce((n, m) => n + m.length, 0);
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const m of this.#messages) {
-      out.set(m, at);
-      at += m.length;
-    }
-    return out;
+    return concatBytes(this.#messages);
   }
 }
 

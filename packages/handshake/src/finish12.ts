@@ -1,0 +1,87 @@
+/**
+ * The end of a TLS 1.2 handshake, the same in both roles: the peer's Finished is checked, then the
+ * connection is reported established with what was negotiated.
+ */
+import { HandshakeType, NamedGroup, nameOf } from '@tlskit/wire';
+import { expectMessage, type RawMessage } from './codec.js';
+import type { Engine } from './engine.js';
+import { unexpected } from './errors.js';
+import type { HandshakeInfo } from './events.js';
+import { established12 } from './exporter.js';
+import { type FinishedVerified, verifyFinished12 } from './proofs.js';
+import type { Keys12, Suite12, Transcript12 } from './tls12.js';
+
+/** What a TLS 1.2 handshake's two sides have each learnt by the time the peer's Finished arrives. */
+export interface Handshake12 {
+  readonly engine: Engine;
+  readonly transcript: Transcript12;
+  readonly suite: Suite12;
+  readonly clientRandom: Uint8Array;
+  readonly serverRandom: Uint8Array;
+}
+
+/**
+ * RFC 5246 7.4.9: the peer's Finished, after its ChangeCipherSpec, checked in constant time
+ * against the PRF over the transcript so far, then added to the transcript.
+ */
+export function receiveFinished12(
+  h: Handshake12,
+  keys: Keys12,
+  sender: 'client' | 'server',
+  m: RawMessage,
+  state: string,
+  ccsSeen: boolean,
+): FinishedVerified {
+  if (!ccsSeen) throw unexpected(`${sender} Finished before its ChangeCipherSpec`);
+  const fin = expectMessage(m, HandshakeType.finished, state, 'tls12');
+  const finished = verifyFinished12(
+    h.engine.provider,
+    h.suite.hash,
+    keys.masterSecret,
+    sender,
+    h.transcript.hash.digest(),
+    fin.verifyData,
+  );
+  h.transcript.update(m.raw);
+  return finished;
+}
+
+/** The negotiated facts that differ by role: about the peer, and how the handshake went. */
+export type Peer12 = Pick<
+  HandshakeInfo,
+  | 'peerSignatureScheme'
+  | 'alpn'
+  | 'serverName'
+  | 'peerCertificates'
+  | 'resumed'
+  | 'peerVerified'
+  | 'groupCode'
+>;
+
+/** Reports the TLS 1.2 connection established (the `handshake` event) with its exporter. */
+export function reportEstablished12(
+  h: Handshake12,
+  keys: Keys12,
+  peer: Peer12,
+  finished: FinishedVerified,
+): void {
+  const group = peer.groupCode;
+  h.engine.established(
+    {
+      version: 'TLSv1.2',
+      cipherSuite: h.suite.name,
+      cipherSuiteCode: h.suite.code,
+      group: group === undefined ? undefined : nameOf(NamedGroup, group),
+      helloRetryRequest: false,
+      ...peer,
+    },
+    established12(
+      h.engine.provider,
+      h.suite.hash,
+      keys.masterSecret,
+      h.clientRandom,
+      h.serverRandom,
+    ),
+    finished,
+  );
+}
