@@ -3,10 +3,10 @@
  * them: the bulk row that says how much of tlskit's cost is TLS (records, AEAD calls, the
  * engine) and how much is Node's sockets and streams around it.
  */
-import { X509Certificate } from 'node:crypto';
 import type { CryptoProvider } from '@tlskit/crypto';
 import { createClient, createServer, pump } from '@tlskit/handshake';
 import { CipherSuite } from '@tlskit/wire';
+import { parsePem } from '@tlskit/x509';
 import { benchCredential, caPem, type Profile, suiteFor } from './peers.js';
 
 /** Bytes a socket read hands over at most: what the receiving engine is fed per call. */
@@ -15,15 +15,6 @@ const readSize = 64 * 1024;
 export interface EnginePipe {
   /** Seals `data` on the client, opens it on the server; resolves when all of it arrived. */
   send(data: Uint8Array): Promise<void>;
-}
-
-function der(pem: string): Uint8Array {
-  return new Uint8Array(new X509Certificate(pem).raw);
-}
-
-function chainOf(pem: string): Uint8Array[] {
-  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
-  return blocks.map(der);
 }
 
 export async function openEnginePipe(
@@ -36,7 +27,7 @@ export async function openEnginePipe(
   const client = createClient({
     provider,
     serverName: 'tlskit.test',
-    ca: [der(caPem())],
+    ca: parsePem(caPem()),
     cipherSuites: [suite],
     ...versions,
   });
@@ -44,7 +35,7 @@ export async function openEnginePipe(
     provider,
     certificates: [
       {
-        chain: chainOf(credential.chain.pem),
+        chain: parsePem(credential.chain.pem),
         key: await provider.importPrivateKey(credential.key.pem),
       },
     ],
