@@ -31,38 +31,26 @@ afterEach(async () => {
   }
 });
 
-/** A node:tls echo server on 127.0.0.1; resolves with its port and the sockets it accepted. */
-async function nodeServer(options: TlsOptions) {
+/**
+ * A node:tls server on 127.0.0.1; resolves with its port and the sockets it accepted. Each socket
+ * echoes, unless `serve` says otherwise.
+ */
+async function nodeServer(
+  options: TlsOptions,
+  serve: (socket: NodeTLSSocket) => void = (socket) => socket.pipe(socket),
+) {
   const accepted: NodeTLSSocket[] = [];
   const server = createNodeServer({ minVersion: 'TLSv1.3', ...options }, (socket) => {
     accepted.push(socket);
     sockets.push(socket);
     socket.on('error', () => {});
-    socket.pipe(socket);
+    serve(socket);
   });
   server.on('tlsClientError', () => {});
   servers.push(server);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   return { port: (server.address() as AddressInfo).port, accepted, server };
-}
-
-/** A node:tls server on 127.0.0.1 that accepts connections but does not read from them. */
-async function pausedServer() {
-  const accepted: NodeTLSSocket[] = [];
-  const server = createNodeServer(
-    { key: certs.server.ecdsaP256.key.pem, cert: certs.server.ecdsaP256.cert.pem },
-    (socket) => {
-      accepted.push(socket);
-      sockets.push(socket);
-      socket.on('error', () => {});
-      socket.pause();
-    },
-  );
-  servers.push(server);
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return { port: (server.address() as AddressInfo).port, accepted };
 }
 
 /** Connects, waits for secureConnect or error (bounded), and returns the socket. */
@@ -307,7 +295,11 @@ describe('connect() to a node:tls server', () => {
     const total = 64 * 2 ** 20;
     const received = createHash('sha256');
     let receivedBytes = 0;
-    const { port, accepted } = await pausedServer();
+    // The server accepts and then never reads.
+    const { port, accepted } = await nodeServer(
+      { key: certs.server.ecdsaP256.key.pem, cert: certs.server.ecdsaP256.cert.pem },
+      (socket) => socket.pause(),
+    );
     const socket = await open(
       connect({ host: '127.0.0.1', port, servername: 'tlskit.test', ca: certs.ca.cert.pem }),
     );
