@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { replaying } from './replay.js';
 import { hex, readVector, toHex } from './vectors.js';
 
-/** Sections of ../shared/vectors/rfc8448/transcripts.vec as name -> key -> hex value. */
+/** Sections of vectors/rfc8448/transcripts.vec as name -> key -> hex value. */
 function sections(): Map<string, Map<string, string>> {
   const out = new Map<string, Map<string, string>>();
   let current: Map<string, string> | undefined;

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** The shared vectors folder (../shared/vectors relative to the project root). */
-const VECTORS = fileURLToPath(new URL('../../../../shared/vectors/', import.meta.url));
+/** The shared vectors folder (vectors relative to the project root). */
+const VECTORS = fileURLToPath(new URL('../../../vectors/', import.meta.url));
 
 export interface WycheproofTest {
   tcId: number;
@@ -17,7 +17,7 @@ export interface WycheproofGroup {
   [field: string]: unknown;
 }
 
-/** Reads one Wycheproof file from ../shared/vectors/wycheproof. */
+/** Reads one Wycheproof file from vectors/wycheproof. */
 export function wycheproof(file: string): { algorithm: string; testGroups: WycheproofGroup[] } {
   return JSON.parse(readFileSync(`${VECTORS}wycheproof/${file}`, 'utf8'));
 }

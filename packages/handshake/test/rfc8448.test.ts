@@ -1,7 +1,7 @@
 /**
  * RFC 8448 section 3 (simple 1-RTT handshake), replayed by the real engines with the recorded
  * random values and clock: every byte each side sends must equal the trace (as Botan recorded
- * it, in ../shared/vectors/rfc8448/transcripts.vec). The replay runs once per crypto provider
+ * it, in vectors/rfc8448/transcripts.vec). The replay runs once per crypto provider
  * (noble, node, webcrypto; issue 7) with the same expectations.
  *
  * What is injected and why:
@@ -24,7 +24,7 @@ import { createClient, createServer, type Session } from '@tlskit/handshake';
 import { equalBytes, fromHex, hex } from '@tlskit/wire';
 import { describe, expect, it } from 'vitest';
 
-const dir = new URL('../../../../shared/vectors/rfc8448/', import.meta.url);
+const dir = new URL('../../../vectors/rfc8448/', import.meta.url);
 
 function section(name: string): Record<string, string> {
   const text = readFileSync(new URL('transcripts.vec', dir), 'utf8');

@@ -1,5 +1,5 @@
 /**
- * Replays the RFC 8448 handshakes of ../shared/vectors/rfc8448/transcripts.vec through the key
+ * Replays the RFC 8448 handshakes of vectors/rfc8448/transcripts.vec through the key
  * schedule. The oracle is the recorded traffic: each derived key and IV must open the recorded
  * records (an AEAD tag does not verify under a wrong key or nonce), each Finished and PSK binder
  * must equal the bytes the peers sent, and the ticket PSK must equal the one the recorded client

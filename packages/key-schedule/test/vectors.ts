@@ -1,12 +1,12 @@
 /**
- * Test helpers: the RFC 8448 transcript file (../shared/vectors/rfc8448/transcripts.vec, from
+ * Test helpers: the RFC 8448 transcript file (vectors/rfc8448/transcripts.vec, from
  * Botan's test data) and the TLS 1.3 record framing needed to replay it. Nothing here derives
  * keys: that is the code under test.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-export const VECTORS_DIR = resolve(import.meta.dirname, '../../../../shared/vectors');
+export const VECTORS_DIR = resolve(import.meta.dirname, '../../../vectors');
 
 /** Bytes from hex; whitespace ignored. */
 export function h(text: string): Uint8Array {

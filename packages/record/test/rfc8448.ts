@@ -1,5 +1,5 @@
 /**
- * The RFC 8448 example handshakes from ../shared/vectors/rfc8448/transcripts.vec, with every
+ * The RFC 8448 example handshakes from vectors/rfc8448/transcripts.vec, with every
  * traffic key and IV derived here from the trace's own random values, independently of tlskit:
  * node:crypto does the key exchange, hashing, HKDF (RFC 8446 section 7.1) and the AEAD that
  * decrypts the flights whose messages feed the transcript. The record layer is then tested
@@ -37,7 +37,7 @@ export interface Trace {
   get(name: string): Uint8Array;
 }
 
-const vectorFile = new URL('../../../../shared/vectors/rfc8448/transcripts.vec', import.meta.url);
+const vectorFile = new URL('../../../vectors/rfc8448/transcripts.vec', import.meta.url);
 
 function hexBytes(text: string): Uint8Array {
   return Uint8Array.from(Buffer.from(text, 'hex'));

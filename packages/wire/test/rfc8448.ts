@@ -12,7 +12,7 @@ export interface VecEntry {
 }
 
 const VEC = fileURLToPath(
-  new URL('../../../../shared/vectors/rfc8448/transcripts.vec', import.meta.url),
+  new URL('../../../vectors/rfc8448/transcripts.vec', import.meta.url),
 );
 
 /**

@@ -103,7 +103,7 @@ describe('strict DER', () => {
     const limbo = JSON.parse(
       gunzipSync(
         readFileSync(
-          new URL('../../../../shared/vectors/x509-limbo/limbo.json.gz', import.meta.url),
+          new URL('../../../vectors/x509-limbo/limbo.json.gz', import.meta.url),
         ),
       ).toString(),
     ) as { testcases: { id: string; crls: string[] }[] };
@@ -136,7 +136,7 @@ describe('trust stores', () => {
     const limbo = JSON.parse(
       gunzipSync(
         readFileSync(
-          new URL('../../../../shared/vectors/x509-limbo/limbo.json.gz', import.meta.url),
+          new URL('../../../vectors/x509-limbo/limbo.json.gz', import.meta.url),
         ),
       ).toString(),
     ) as {

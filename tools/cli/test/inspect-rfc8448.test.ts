@@ -1,5 +1,5 @@
 /**
- * `tlskit inspect` on the RFC 8448 example handshakes (../shared/vectors/rfc8448). The expected
+ * `tlskit inspect` on the RFC 8448 example handshakes (vectors/rfc8448). The expected
  * values are the ones RFC 8448 prints for each message.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { extension, firstMessage, inspectJson, type JsonCode } from './helpers.js';
 
-const vectors = new URL('../../../../shared/vectors/rfc8448/transcripts.vec', import.meta.url);
+const vectors = new URL('../../../vectors/rfc8448/transcripts.vec', import.meta.url);
 const dir = mkdtempSync(join(tmpdir(), 'tlskit-cli-rfc8448-'));
 
 /** `[Section]` then `Key = hex` lines, as in the vectors file. */

@@ -1,5 +1,5 @@
 /**
- * The trace formatter on the RFC 8448 example handshakes (../shared/vectors/rfc8448): each
+ * The trace formatter on the RFC 8448 example handshakes (vectors/rfc8448): each
  * expected value is one RFC 8448 prints for that message (its random, the SNI "server", the
  * x25519 share, the certificate "CN=rsa", rsa_pss_rsae_sha256 with a 128-byte signature).
  */
@@ -8,7 +8,7 @@ import type { MessageTrace } from '@tlskit/handshake';
 import { describe, expect, it } from 'vitest';
 import { Tracer } from '../src/trace.js';
 
-const vectors = new URL('../../../../shared/vectors/rfc8448/transcripts.vec', import.meta.url);
+const vectors = new URL('../../../vectors/rfc8448/transcripts.vec', import.meta.url);
 
 /** `[Section]` then `Key = hex` lines, as in the vectors file. */
 function section(name: string): Map<string, string> {

@@ -45,7 +45,7 @@ export const provider = process.env.LIMBO_PROVIDER === 'node' ? nodeProvider : n
 
 /** Where the bundle lives, relative to the repository root. */
 export const defaultBundle = new URL(
-  '../../../../shared/vectors/x509-limbo/limbo.json.gz',
+  '../../../vectors/x509-limbo/limbo.json.gz',
   import.meta.url,
 );
 
