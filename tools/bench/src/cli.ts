@@ -7,11 +7,10 @@
  * `<!-- bench:NAME -->` markers, see report.ts); `--smoke` runs a handful of iterations to prove
  * the benchmark works (CI) and never writes; `--no-write` only prints.
  */
-import { cpus, platform, release, totalmem } from 'node:os';
 import type { AeadName } from '@tlskit/crypto';
 import { recordAeads, recordSize, recordTable, runRecordBench } from './record.js';
 import type { TlsVersion } from './peers.js';
-import { writeSection } from './report.js';
+import { machine, writeSection } from './report.js';
 import { connectionSuites } from './suites.js';
 
 export interface CliIo {
@@ -94,12 +93,6 @@ function parse(args: readonly string[]): Options {
     providers,
     versions,
   };
-}
-
-/** A one-line description of this machine and runtime, for the report. */
-export function machine(): string {
-  const cpu = cpus();
-  return `${cpu[0]?.model.trim() ?? 'unknown CPU'} (${cpu.length} logical cores, shared), ${Math.round(totalmem() / 2 ** 30)} GiB RAM, ${platform()} ${release()}, Node.js ${process.version}`;
 }
 
 /** Runs the named suites; returns the markdown it printed. */

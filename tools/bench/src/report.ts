@@ -4,8 +4,7 @@
  * section and leaves the others as they were.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
-import { machine } from './cli.js';
+import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 
 const title = '# Performance\n';
 
@@ -28,6 +27,12 @@ export function writeSection(root: URL, name: string, body: string): void {
   const file = new URL('docs/performance.md', root);
   const document = existsSync(file) ? readFileSync(file, 'utf8') : title;
   writeFileSync(file, replaceSection(document, name, body));
+}
+
+/** A one-line description of this machine and runtime, for the report. */
+export function machine(): string {
+  const cpu = cpus();
+  return `${cpu[0]?.model.trim() ?? 'unknown CPU'} (${cpu.length} logical cores, shared), ${Math.round(totalmem() / 2 ** 30)} GiB RAM, ${platform()} ${release()}, Node.js ${process.version}`;
 }
 
 /** The 1-minute load average, for the report: the cores are shared. */
