@@ -53,8 +53,13 @@ export const connectionSuites: Readonly<Record<string, Suite>> = {
     return { table: handshakeTable(rows), section: handshakeSection(rows, command, options) };
   },
   async s_time(o, command) {
-    // --iterations is the seconds of each s_time run here.
-    const options = { seconds: o.iterations ?? (o.smoke ? 1 : 10), ...providers(o) };
+    // --iterations is the seconds of each s_time run here, --batches the rounds.
+    const options = {
+      seconds: o.iterations ?? (o.smoke ? 1 : 4),
+      rounds: o.batches ?? (o.smoke ? 1 : 5),
+      ...providers(o),
+      ...versions(o),
+    };
     const rows = await runSTimeBench(options);
     return { table: sTimeTable(rows), section: sTimeSection(rows, command, options) };
   },
