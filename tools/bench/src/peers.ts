@@ -10,7 +10,7 @@ import { type AddressInfo, connect as netConnect, type Server, type Socket } fro
 import type { Duplex } from 'node:stream';
 import { connect as nodeConnect, createServer as nodeCreateServer } from 'node:tls';
 import { connect as tlskitConnect } from '@tlskit/client';
-import type { CryptoProvider } from '@tlskit/crypto';
+import { CIPHER_SUITES, type CryptoProvider } from '@tlskit/crypto';
 import { type Credential, interopCerts, loopback } from '@tlskit/interop';
 import { createServer as tlskitCreateServer } from '@tlskit/server';
 
@@ -38,14 +38,6 @@ const tls12Suites: Record<CertName, Record<keyof typeof suiteNames, string>> = {
     'AES-128-GCM': 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
     'CHACHA20-POLY1305': 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
   },
-};
-
-/** OpenSSL's own names of the TLS 1.2 suites above (node:tls `ciphers`). */
-const opensslTls12Names: Record<string, string> = {
-  TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256: 'ECDHE-ECDSA-AES128-GCM-SHA256',
-  TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256: 'ECDHE-ECDSA-CHACHA20-POLY1305',
-  TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256: 'ECDHE-RSA-AES128-GCM-SHA256',
-  TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256: 'ECDHE-RSA-CHACHA20-POLY1305',
 };
 
 export type AeadChoice = keyof typeof suiteNames;
@@ -113,6 +105,12 @@ export function checkNegotiated(socket: TlsClientSocket, profile: Profile): void
       `negotiated ${version} ${suite}, expected ${profile.version} ${suiteFor(profile)}`,
     );
   }
+}
+
+/** OpenSSL's name of the profile's suite (`-cipher`, node:tls `ciphers`); TLS 1.3 keeps IANA's. */
+export function opensslSuiteName(profile: Profile): string {
+  const suite = suiteFor(profile);
+  return CIPHER_SUITES.find((s) => s.name === suite)?.openssl ?? suite;
 }
 
 export function suiteFor(profile: Profile): string {
@@ -199,15 +197,6 @@ export function tlskit(
   };
 }
 
-/**
- * node:tls's `ciphers`: it takes TLS 1.3 suites (by their IANA names) and TLS 1.2 suites (by
- * OpenSSL's names) in the one option; Node has no `ciphersuites` option, and ignores one.
- */
-function nodeCiphers(profile: Profile): string {
-  const suite = suiteFor(profile);
-  return profile.version === 'TLSv1.3' ? suite : (opensslTls12Names[suite] ?? suite);
-}
-
 /** node:tls on both sides: the reference. */
 export const nodeTls: Implementation = {
   name: 'node:tls',
@@ -220,7 +209,8 @@ export const nodeTls: Implementation = {
         minVersion: profile.version,
         maxVersion: profile.version,
         ecdhCurve: opensslGroups(profile),
-        ciphers: nodeCiphers(profile),
+        // node:tls takes TLS 1.3 suites by IANA name and TLS 1.2 ones by OpenSSL's in `ciphers`.
+        ciphers: opensslSuiteName(profile),
       },
       (socket) => acceptQuietly(socket, onSecure),
     );
@@ -234,7 +224,7 @@ export const nodeTls: Implementation = {
       servername,
       ca: caPem(),
       ecdhCurve: opensslGroups(profile),
-      ciphers: nodeCiphers(profile),
+      ciphers: opensslSuiteName(profile),
       minVersion: profile.version,
       maxVersion: profile.version,
     });

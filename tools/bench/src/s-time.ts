@@ -18,6 +18,7 @@ import {
   benchCredential,
   type Implementation,
   implementations,
+  opensslSuiteName,
   type Profile,
   type RunningServer,
   suiteFor,
@@ -67,11 +68,6 @@ export function parseSTime(output: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-/** OpenSSL's TLS 1.2 names of the suites the profiles use. */
-const opensslTls12: Record<string, string> = {
-  TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256: 'ECDHE-ECDSA-AES128-GCM-SHA256',
-};
-
 /** The s_time command line for one run. */
 export function sTimeArgs(
   port: number,
@@ -80,11 +76,10 @@ export function sTimeArgs(
   seconds: number,
   caFile: string,
 ): string[] {
-  const suite = suiteFor(profile);
   const version =
     profile.version === 'TLSv1.3'
-      ? ['-tls1_3', '-ciphersuites', suite]
-      : ['-tls1_2', '-cipher', opensslTls12[suite] ?? suite];
+      ? ['-tls1_3', '-ciphersuites', suiteFor(profile)]
+      : ['-tls1_2', '-cipher', opensslSuiteName(profile)];
   return [
     's_time',
     ...['-connect', `${loopback}:${port}`, `-${mode}`, '-time', String(seconds)],
