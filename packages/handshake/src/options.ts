@@ -146,7 +146,11 @@ export interface ServerOptions extends CommonOptions {
   readonly ticketCount?: number;
   /** ticket_lifetime in seconds, at most 604800. Default 7200. */
   readonly ticketLifetime?: number;
-  /** Send a cookie in HelloRetryRequest and require it back (RFC 8446 section 4.2.2). Default false. */
+  /**
+   * Send a cookie (32 random bytes) in HelloRetryRequest and require it back unchanged (RFC 8446
+   * section 4.2.2): proof that the client received the retry. The server stays stateful (it
+   * keeps ClientHello1's transcript), so the cookie does not encode it. Default false.
+   */
   readonly helloRetryCookie?: boolean;
   /**
    * max_early_data_size to advertise in tickets (RFC 8446 4.6.1). Default 0: no early_data

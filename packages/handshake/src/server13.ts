@@ -162,10 +162,11 @@ class ExpectClientHello implements State {
     const modes: readonly number[] =
       findExtension(ch.extensions, ExtensionType.pskKeyExchangeModes)?.modes ?? [];
 
-    // Cookie (RFC 8446 4.2.2): what we sent must come back unchanged.
+    // Cookie (RFC 8446 4.2.2): what we sent must come back unchanged. Compared in constant time:
+    // it is an unpredictable value, and a timing oracle would let a guesser learn it byte by byte.
     const cookieData = findExtension(ch.extensions, ExtensionType.cookie);
     if (retry?.cookie !== undefined) {
-      if (cookieData === undefined || !equalBytes(cookieData.cookie, retry.cookie)) {
+      if (cookieData === undefined || !constantTimeEqual(cookieData.cookie, retry.cookie)) {
         throw illegalParameter('ClientHello2 cookie does not match the HelloRetryRequest');
       }
     } else if (cookieData !== undefined) {
@@ -211,9 +212,10 @@ class ExpectClientHello implements State {
     const ext: Extension[] = [{ type: ExtensionType.keyShare, selectedGroup: group as NamedGroup }];
     let cookie: Uint8Array | undefined;
     if (config.options.helloRetryCookie === true) {
-      // The cookie binds ClientHello1: an HMAC of its hash under a per-connection random key.
-      const key = engine.provider.randomBytes(32);
-      cookie = engine.provider.hmac(suite.hash, key, transcript.digest());
+      // What the cookie proves: the client received this HelloRetryRequest (return routability),
+      // since it must echo 32 unpredictable bytes. The server keeps ClientHello1's transcript
+      // itself, so the cookie need not carry or authenticate it: this is not stateless HRR.
+      cookie = engine.provider.randomBytes(32).slice();
       ext.push({ type: ExtensionType.cookie, cookie });
     }
     ext.push({ type: ExtensionType.supportedVersions, selectedVersion: ProtocolVersion.TLSv1_3 });

@@ -130,6 +130,42 @@ describe('negotiation', () => {
     expect(types.filter((t) => t.startsWith('sent:client_hello'))[1]).toContain('cookie');
   });
 
+  it('refuses a ClientHello2 whose cookie differs from the one sent, with illegal_parameter', async () => {
+    const f = await fixtures();
+    const c = createClient({
+      provider,
+      serverName: 'localhost',
+      ca: [f.caDer],
+      groups: [0x001d, 0x0017],
+      keyShareGroups: [0x001d],
+    });
+    const s = createServer({
+      provider,
+      certificates: [f.server.p256],
+      groups: [0x0017],
+      helloRetryCookie: true,
+    });
+    let serverError: unknown;
+    s.on('close', ({ error }) => {
+      serverError = error;
+    });
+    const join = (chunks: Uint8Array[]) => Uint8Array.from(chunks.flatMap((chunk) => [...chunk]));
+    await c.start();
+    for (const chunk of c.takeOutput()) await s.receive(chunk);
+    const hrr = join(s.takeOutput());
+    // The cookie extension: type 0x002c, length 34, cookie<1..2^16-1> of 32 bytes.
+    const at = hrr.findIndex((_, i) => hrr[i] === 0 && hrr[i + 1] === 0x2c && hrr[i + 3] === 34);
+    expect(at).toBeGreaterThan(0);
+    const cookie = hrr.slice(at + 6, at + 6 + 32);
+    await c.receive(hrr);
+    const hello2 = join(c.takeOutput());
+    const echo = hello2.findIndex((_, i) => cookie.every((b, k) => hello2[i + k] === b));
+    expect(echo).toBeGreaterThan(0);
+    hello2[echo + 31]! ^= 1;
+    await s.receive(hello2);
+    expect(serverError).toMatchObject({ code: 'ERR_ILLEGAL_PARAMETER', alert: 47 });
+  });
+
   it('negotiates ALPN with the server preference and acknowledges SNI', async () => {
     const p = await connect(
       { alpnProtocols: ['http/1.1', 'h2'] },
