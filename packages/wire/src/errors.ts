@@ -5,14 +5,77 @@
  * can switch on, and the alert description (RFC 8446 section 6) the engine sends for it.
  * Messages name the field and the rule that was broken; they never contain secret bytes.
  */
+/**
+ * Every stable `code` a {@link TlsError} carries, whichever package throws it. Callers switch on
+ * it; a new code is added here, so that the list stays the one place that documents them.
+ */
+export type TlsErrorCode =
+  /** Bytes that do not parse (decode_error). */
+  | 'ERR_DECODE'
+  /** A value that parses but breaks a rule (illegal_parameter). */
+  | 'ERR_ILLEGAL_PARAMETER'
+  /** A message or record where none of its kind may appear (unexpected_message). */
+  | 'ERR_UNEXPECTED_MESSAGE'
+  /** An extension the peer was not offered, or may not send (unsupported_extension). */
+  | 'ERR_UNSUPPORTED_EXTENSION'
+  /** A required extension is absent (missing_extension). */
+  | 'ERR_MISSING_EXTENSION'
+  /** A record or plaintext longer than allowed (record_overflow). */
+  | 'ERR_RECORD_OVERFLOW'
+  /** A handshake message longer than the reassembly limit (handshake_failure / decode_error). */
+  | 'ERR_HANDSHAKE_MESSAGE_TOO_LARGE'
+  /** A record that fails to decrypt or authenticate (bad_record_mac). */
+  | 'ERR_BAD_RECORD_MAC'
+  /** The sequence number would wrap (RFC 8446 5.3): the connection must end. */
+  | 'ERR_SEQUENCE_EXHAUSTED'
+  /** A Finished that does not verify (decrypt_error). */
+  | 'ERR_BAD_FINISHED'
+  /** A signature or binder that does not verify (decrypt_error). */
+  | 'ERR_DECRYPT'
+  /** No common version, suite, group or scheme (handshake_failure). */
+  | 'ERR_HANDSHAKE_FAILURE'
+  /** The peer offers no version we speak, or a forbidden legacy_version (protocol_version). */
+  | 'ERR_PROTOCOL_VERSION'
+  /** A downgrade sentinel in ServerHello.random (RFC 8446 4.1.3; illegal_parameter). */
+  | 'ERR_DOWNGRADE'
+  /** TLS_FALLBACK_SCSV from a client that could have done better (inappropriate_fallback). */
+  | 'ERR_INAPPROPRIATE_FALLBACK'
+  /** No ALPN protocol in common (no_application_protocol). */
+  | 'ERR_NO_APPLICATION_PROTOCOL'
+  /** The server requires a client certificate and got none (certificate_required). */
+  | 'ERR_CERTIFICATE_REQUIRED'
+  /** A certificate message that is not acceptable (bad_certificate). */
+  | 'ERR_BAD_CERTIFICATE'
+  /** A certificate of a type or key we cannot use (unsupported_certificate). */
+  | 'ERR_UNSUPPORTED_CERTIFICATE'
+  /** A key tlskit cannot use (an option or a certificate's key). */
+  | 'ERR_UNSUPPORTED_KEY'
+  /** The peer ended the connection with a fatal alert; `alert` is the peer's. */
+  | 'ERR_PEER_ALERT'
+  /** A message the caller asked to encode breaks a bound: a bug in the caller (internal_error). */
+  | 'ERR_ENCODE'
+  /** A failure inside tlskit, never the peer's (internal_error). */
+  | 'ERR_INTERNAL'
+  /** An operation before the handshake completed (caller error, nothing is sent). */
+  | 'ERR_NOT_CONNECTED'
+  /** An operation after close (caller error, nothing is sent). */
+  | 'ERR_CLOSED'
+  /** An operation the negotiated version lacks, such as KeyUpdate in TLS 1.2 (caller error). */
+  | 'ERR_NOT_SUPPORTED'
+  /**
+   * Certificate validation: `@tlskit/x509`'s `CertificateErrorCode` lists and documents each
+   * (`ERR_CERT_EXPIRED`, `ERR_CERT_UNKNOWN_ISSUER`, ...); this package cannot import it.
+   */
+  | `ERR_CERT_${string}`;
+
 export class TlsError extends Error {
   override name = 'TlsError';
   /** Stable, documented identifier, e.g. `ERR_DECODE`, `ERR_BAD_RECORD_MAC`, `ERR_CERT_EXPIRED`. */
-  readonly code: string;
+  readonly code: TlsErrorCode;
   /** The AlertDescription code point to send to the peer (e.g. 50 = decode_error). */
   readonly alert: number;
 
-  constructor(code: string, alert: number, message: string, options?: ErrorOptions) {
+  constructor(code: TlsErrorCode, alert: number, message: string, options?: ErrorOptions) {
     super(message, options);
     this.code = code;
     this.alert = alert;

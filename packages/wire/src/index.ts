@@ -7,6 +7,7 @@ export {
   isTlsError,
   RecordOverflowError,
   TlsError,
+  type TlsErrorCode,
   UnexpectedMessageError,
   UnsupportedExtensionError,
 } from './errors.js';

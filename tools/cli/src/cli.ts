@@ -7,6 +7,7 @@ import { isTlsError } from '@tlskit/wire';
 import { type Command, ExitCode, type Io, parseCommandArgs, UsageError } from './command.js';
 import { connect } from './connect.js';
 import { demo } from './demo.js';
+import { CliError } from './errors.js';
 import { InputError } from './input.js';
 import { inspect } from './inspect.js';
 import { serve } from './serve.js';
@@ -54,7 +55,7 @@ function report(command: Command, error: unknown, io: Io): ExitCode {
     io.stderr(`${prefix} ${oneLine(error.message)}\nusage: tlskit ${command.usage}\n`);
     return ExitCode.usage;
   }
-  if (isTlsError(error) || error instanceof InputError) {
+  if (isTlsError(error) || error instanceof InputError || error instanceof CliError) {
     io.stderr(`${prefix} ${error.code}: ${oneLine(error.message)}\n`);
     return ExitCode.failure;
   }

@@ -20,9 +20,10 @@ import {
   createClient,
   type MessageTrace,
 } from '@tlskit/handshake';
-import { nameOf, SignatureScheme, TlsError } from '@tlskit/wire';
+import { nameOf, SignatureScheme } from '@tlskit/wire';
 import { TrustStore } from '@tlskit/x509';
 import { type OptionSpec, type OptionValue, UsageError } from './command.js';
+import { CliError } from './errors.js';
 import { certificateSubject } from './trace.js';
 
 /** A protocol version as node:tls names it. */
@@ -71,9 +72,9 @@ export function stringOption(value: OptionValue): string | undefined {
 }
 
 /** A provider the build does not have, or an unknown name: exit 1 with this code. */
-export class ProviderError extends TlsError {
+export class ProviderError extends CliError {
   constructor(message: string) {
-    super('ERR_PROVIDER_UNAVAILABLE', 80, message);
+    super('ERR_PROVIDER_UNAVAILABLE', message);
   }
 }
 
@@ -206,7 +207,7 @@ export function secureConnected(socket: TLSSocket, timeoutMs: number): Promise<v
   return new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       cleanup();
-      reject(new TlsError('ERR_TIMEOUT', 90, `no handshake within ${timeoutMs} ms`));
+      reject(new CliError('ERR_TIMEOUT', `no handshake within ${timeoutMs} ms`));
     }, timeoutMs);
     const onSecure = (): void => {
       cleanup();
@@ -218,9 +219,7 @@ export function secureConnected(socket: TLSSocket, timeoutMs: number): Promise<v
     };
     const onClose = (): void => {
       cleanup();
-      reject(
-        new TlsError('ERR_CONNECTION_CLOSED', 90, 'the connection closed during the handshake'),
-      );
+      reject(new CliError('ERR_CONNECTION_CLOSED', 'the connection closed during the handshake'));
     };
     const cleanup = (): void => {
       clearTimeout(timer);
