@@ -104,7 +104,8 @@ class ServerEngine extends Engine {
 }
 
 /**
- * Creates a TLS 1.3 client engine. Call `start()` to queue the ClientHello.
+ * Creates a client engine (TLS 1.3 and 1.2, as the options allow). Call `start()` to queue the
+ * ClientHello.
  * @throws OptionsError for bad options.
  */
 export function createClient(options: ClientOptions): Connection {
@@ -150,7 +151,7 @@ export function createClient(options: ClientOptions): Connection {
 }
 
 /**
- * Creates a TLS 1.3 server engine; it waits for a ClientHello.
+ * Creates a server engine (TLS 1.3 and 1.2, as the options allow); it waits for a ClientHello.
  * @throws OptionsError for bad options.
  */
 export function createServer(options: ServerOptions): Connection {

@@ -10,7 +10,9 @@ import { type AddressInfo, connect as netConnect, type Server, type Socket } fro
 import type { Duplex } from 'node:stream';
 import { connect as nodeConnect, createServer as nodeCreateServer } from 'node:tls';
 import { connect as tlskitConnect } from '@tlskit/client';
-import { CIPHER_SUITES, type CryptoProvider } from '@tlskit/crypto';
+import { CIPHER_SUITES, type CryptoProvider, nobleProvider } from '@tlskit/crypto';
+import { nodeProvider } from '@tlskit/crypto/node';
+import { webcryptoProvider } from '@tlskit/crypto/webcrypto';
 import { type Credential, interopCerts, loopback } from '@tlskit/interop';
 import { createServer as tlskitCreateServer } from '@tlskit/server';
 
@@ -231,34 +233,18 @@ export const nodeTls: Implementation = {
   },
 };
 
-/** The providers of @tlskit/crypto, by subpath; a missing one is skipped. */
-const providerModules = [
-  { name: 'noble', specifier: '@tlskit/crypto', exportName: 'nobleProvider' },
-  { name: 'node', specifier: '@tlskit/crypto/node', exportName: 'nodeProvider' },
-  { name: 'webcrypto', specifier: '@tlskit/crypto/webcrypto', exportName: 'webcryptoProvider' },
-] as const;
+/** The providers of @tlskit/crypto, each benchmarked under its own name. */
+const providers: readonly { name: string; provider: CryptoProvider }[] = [
+  { name: 'noble', provider: nobleProvider },
+  { name: 'node', provider: nodeProvider },
+  { name: 'webcrypto', provider: webcryptoProvider },
+];
 
-/**
- * Every crypto provider this checkout has, found by importing it: a provider that lands later is
- * benchmarked without a change here. `only` keeps the named ones.
- */
+/** The providers to benchmark: every one, or the named ones (`--provider NAME`). */
 export async function availableProviders(
   only?: readonly string[],
 ): Promise<{ name: string; provider: CryptoProvider }[]> {
-  const found: { name: string; provider: CryptoProvider }[] = [];
-  for (const { name, specifier, exportName } of providerModules) {
-    if (only && only.length > 0 && !only.includes(name)) continue;
-    try {
-      const module = (await import(specifier)) as Record<string, unknown>;
-      const provider = module[exportName];
-      if (provider && typeof provider === 'object') {
-        found.push({ name, provider: provider as CryptoProvider });
-      }
-    } catch {
-      // Not in this checkout (yet).
-    }
-  }
-  return found;
+  return providers.filter(({ name }) => !only || only.length === 0 || only.includes(name));
 }
 
 /** tlskit over every available provider, then node:tls. */
