@@ -45,6 +45,7 @@ import {
   handshakeFailure,
   illegalParameter,
   missingExtension,
+  protocolVersion,
   unexpected,
 } from './errors.js';
 import type { Session12, Session13 } from './events.js';
@@ -297,6 +298,12 @@ class ExpectServerHello implements State {
 
   async handle(m: RawMessage): Promise<State> {
     const sh = expectMessage(m, HandshakeType.serverHello, this.name);
+    // RFC 8446 D.5: legacy_version 0x0300 or lower is protocol_version, whatever else it says.
+    if (sh.legacyVersion <= ProtocolVersion.SSLv3) {
+      throw protocolVersion(
+        `ServerHello legacy_version ${nameOf(ProtocolVersion, sh.legacyVersion)}`,
+      );
+    }
     const { hello } = this;
     const config = hello.config;
     const sv = findExtension(sh.extensions, ExtensionType.supportedVersions);

@@ -4,7 +4,7 @@
  * state that skipped a check cannot be built.
  */
 import type { CryptoProvider, PublicKey } from '@tlskit/crypto';
-import { SignatureScheme } from '@tlskit/wire';
+import { DecodeError, SignatureScheme } from '@tlskit/wire';
 import { decryptError, illegalParameter } from './errors.js';
 import {
   checkFinished,
@@ -119,6 +119,19 @@ export async function verifyCertificateVerify(
 }
 
 /**
+ * verify_data has a fixed length (Hash.length in TLS 1.3, RFC 8446 4.4.4; 12 bytes in TLS 1.2,
+ * RFC 5246 7.4.9), so a Finished of any other length is malformed: decode_error, not the
+ * decrypt_error of a wrong value. Lengths are public; only the value is compared in constant time.
+ */
+function checkVerifyDataLength(what: string, expected: Uint8Array, received: Uint8Array): void {
+  if (received.length !== expected.length) {
+    throw new DecodeError(
+      `${what}: verify_data is ${received.length} bytes, expected ${expected.length}`,
+    );
+  }
+}
+
+/**
  * Verifies a peer's Finished (RFC 8446 4.4.4) in constant time; a mismatch is the key
  * schedule's `ERR_BAD_FINISHED` (decrypt_error).
  */
@@ -130,6 +143,7 @@ export function verifyFinished(
   verifyData: Uint8Array,
 ): FinishedVerified {
   const expected = finishedVerifyData(provider, suite.hash, baseKey, transcriptHash);
+  checkVerifyDataLength('Finished', expected, verifyData);
   checkFinished('Finished', expected, verifyData);
   return {} as FinishedVerified;
 }
@@ -166,6 +180,7 @@ export function verifyFinished12(
   verifyData: Uint8Array,
 ): FinishedVerified {
   const expected = tls12FinishedVerifyData(provider, hash, masterSecret, sender, transcriptHash);
+  checkVerifyDataLength(`${sender} Finished`, expected, verifyData);
   checkFinished(`${sender} Finished`, expected, verifyData);
   return {} as FinishedVerified;
 }

@@ -108,6 +108,12 @@ class ExpectClientHello implements State {
     const ch = expectMessage(m, HandshakeType.clientHello, this.name);
     const { engine, config, retry } = this;
     engine.setClientRandom(ch.random);
+    // RFC 8446 D.5: legacy_version 0x0300 or lower is refused whatever supported_versions says.
+    if (ch.legacyVersion <= ProtocolVersion.SSLv3) {
+      throw protocolVersion(
+        `ClientHello legacy_version ${nameOf(ProtocolVersion, ch.legacyVersion)}`,
+      );
+    }
     checkExtensionsAllowed(ch.extensions, 'client_hello');
     const sv = findExtension(ch.extensions, ExtensionType.supportedVersions);
     const versions: readonly number[] = sv !== undefined && 'versions' in sv ? sv.versions : [];

@@ -4,28 +4,12 @@
  * untyped error, never hang.
  */
 import { nobleProvider as provider } from '@tlskit/crypto';
-import { type Connection, createClient, createServer, pump } from '@tlskit/handshake';
+import { createClient, createServer, pump } from '@tlskit/handshake';
 import { isTlsError, TlsError } from '@tlskit/wire';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fixtures } from './fixtures.js';
-
-interface Watched {
-  conn: Connection;
-  closed: { error: Error | undefined } | undefined;
-  sentAlerts: number[];
-}
-
-function watch(conn: Connection): Watched {
-  const w: Watched = { conn, closed: undefined, sentAlerts: [] };
-  conn.on('close', (e) => {
-    w.closed = e;
-  });
-  conn.on('alert', (a) => {
-    if (a.direction === 'sent') w.sentAlerts.push(a.description);
-  });
-  return w;
-}
+import { type Watched, watch } from './watch.js';
 
 async function newServer(): Promise<Watched> {
   const f = await fixtures();

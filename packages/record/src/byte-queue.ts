@@ -1,13 +1,20 @@
+const empty = new Uint8Array(0);
+
 /**
  * A FIFO of byte chunks as they arrived. Reads return a view into a chunk when the requested
  * range lies inside one chunk, and copy only when it straddles chunks: on a stream socket most
  * records arrive whole, so most reads are copy-free.
  *
  * Chunks are kept by reference; whoever pushes a chunk must not modify it afterwards.
+ *
+ * Consumed chunks are skipped by an index rather than `shift`ed off, so a peer sending a message
+ * as thousands of one-byte records costs linear time, not quadratic (issue 11).
  */
 export class ByteQueue {
-  readonly #chunks: Uint8Array[] = [];
-  /** Read offset into the first chunk. */
+  #chunks: Uint8Array[] = [];
+  /** Index of the first chunk not fully consumed. */
+  #head = 0;
+  /** Read offset into that chunk. */
   #offset = 0;
   #length = 0;
 
@@ -26,7 +33,8 @@ export class ByteQueue {
   peek(index: number): number | undefined {
     if (index >= this.#length) return undefined;
     let at = this.#offset + index;
-    for (const chunk of this.#chunks) {
+    for (let i = this.#head; i < this.#chunks.length; i++) {
+      const chunk = this.#chunks[i]!;
       if (at < chunk.length) return chunk[at];
       at -= chunk.length;
     }
@@ -37,7 +45,7 @@ export class ByteQueue {
   take(count: number): Uint8Array {
     if (count > this.#length) throw new RangeError('ByteQueue.take: not enough bytes buffered');
     this.#length -= count;
-    const first = this.#chunks[0];
+    const first = this.#chunks[this.#head];
     if (first === undefined || count === 0) return new Uint8Array(0);
     const available = first.length - this.#offset;
     if (count <= available) {
@@ -48,7 +56,7 @@ export class ByteQueue {
     const out = new Uint8Array(count);
     let filled = 0;
     while (filled < count) {
-      const chunk = this.#chunks[0]!;
+      const chunk = this.#chunks[this.#head]!;
       const left = chunk.length - this.#offset;
       const n = Math.min(left, count - filled);
       out.set(chunk.subarray(this.#offset, this.#offset + n), filled);
@@ -60,8 +68,17 @@ export class ByteQueue {
 
   #advanceFirst(count: number, available: number): void {
     if (count === available) {
-      this.#chunks.shift();
+      this.#chunks[this.#head] = empty; // let the consumed chunk be collected
+      this.#head++;
       this.#offset = 0;
+      // Drop the consumed prefix once it is most of the array: amortised O(1) per chunk.
+      if (this.#head === this.#chunks.length) {
+        this.#chunks = [];
+        this.#head = 0;
+      } else if (this.#head >= 1024 && this.#head * 2 >= this.#chunks.length) {
+        this.#chunks = this.#chunks.slice(this.#head);
+        this.#head = 0;
+      }
     } else {
       this.#offset += count;
     }

@@ -1,11 +1,13 @@
 import { ByteQueue } from './byte-queue.js';
 import { HandshakeMessageTooLargeError } from './errors.js';
+import { maxHandshakeMessageLength } from './limits.js';
 
 /** Options of {@link HandshakeReassembler}. */
 export interface HandshakeReassemblerOptions {
   /**
-   * Largest handshake message body accepted, in bytes. Default 65536: comfortably above real
-   * certificate chains, small enough that a peer cannot make us buffer 16 MiB (the uint24 maximum).
+   * Largest handshake message body accepted, in bytes. Default {@link maxHandshakeMessageLength}
+   * (131,396): the largest encodable ClientHello, small enough that a peer cannot make us buffer
+   * 16 MiB (the uint24 maximum).
    */
   readonly maxMessageLength?: number;
 }
@@ -24,7 +26,7 @@ export class HandshakeReassembler {
   readonly #maxMessageLength: number;
 
   constructor(options: HandshakeReassemblerOptions = {}) {
-    this.#maxMessageLength = options.maxMessageLength ?? 65_536;
+    this.#maxMessageLength = options.maxMessageLength ?? maxHandshakeMessageLength;
   }
 
   /** Bytes of an incomplete (or not yet taken) message are buffered. */

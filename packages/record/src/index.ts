@@ -16,7 +16,11 @@ export {
   SequenceExhaustedError,
 } from './errors.js';
 export { HandshakeReassembler, type HandshakeReassemblerOptions } from './handshake-reassembler.js';
-export { maxTls13CiphertextLength, minRecordSizeLimit } from './limits.js';
+export {
+  maxHandshakeMessageLength,
+  maxTls13CiphertextLength,
+  minRecordSizeLimit,
+} from './limits.js';
 export { noPadding, type PaddingPolicy, padToMultipleOf } from './padding.js';
 export {
   type OpenedRecord,

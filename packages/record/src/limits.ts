@@ -15,6 +15,17 @@ export const maxTls13CiphertextLength = 16_384 + 256;
 /** Largest TLS 1.2 TLSCiphertext.fragment: 2^14 + 2048 (RFC 5246 section 6.2.3). */
 export const maxTls12CiphertextLength = MAX_RECORD_LENGTH;
 
+/**
+ * Default largest handshake message body, in bytes: the largest ClientHello the presentation
+ * language allows (RFC 8446 4.1.2; OpenSSL's CLIENT_HELLO_MAX_LENGTH): legacy_version (2), random
+ * (32), legacy_session_id<0..32> (33), cipher_suites<2..2^16-2> (2 + 65534),
+ * legacy_compression_methods<1..2^8-1> (256) and extensions<8..2^16-1> (2 + 65535). Every hello a
+ * client can encode is therefore taken, and a peer still cannot make us buffer 16 MiB (the uint24
+ * maximum). Real certificate chains are far below it.
+ */
+export const maxHandshakeMessageLength =
+  2 + 32 + (1 + 32) + (2 + 0xfffe) + (1 + 0xff) + (2 + 0xffff);
+
 /** Smallest record_size_limit a peer may advertise (RFC 8449 section 4). */
 export const minRecordSizeLimit = 64;
 

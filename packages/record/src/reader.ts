@@ -36,7 +36,7 @@ export type RecordEvent =
 export interface RecordReaderOptions {
   /** The protection to start with; default plaintext. */
   readonly protection?: RecordProtection;
-  /** Largest handshake message body accepted; default 65536. */
+  /** Largest handshake message body accepted; default `maxHandshakeMessageLength` (131,396). */
   readonly maxHandshakeMessageLength?: number;
   /** The record_size_limit we advertised (RFC 8449); applies to protected records only. */
   readonly recordSizeLimit?: number;

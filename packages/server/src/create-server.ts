@@ -20,7 +20,7 @@ import {
   type TicketKey,
   type TlsVersion,
 } from '@tlskit/handshake';
-import { peekServerName } from './client-hello-peek.js';
+import { ClientHelloPeek } from './client-hello-peek.js';
 import {
   createSecureContext,
   type SecureContext,
@@ -142,23 +142,19 @@ export class TlsServer extends EventEmitter {
    * listener reads the ClientHello's server_name so SNICallback can pick the credentials.
    */
   #peekedEngine(socket: Socket, tlsSocket: () => TLSSocket | undefined) {
-    let buffered = new Uint8Array(0);
+    const peek = new ClientHelloPeek();
     let settle!: (serverName: string | undefined) => void;
     const serverName = new Promise<string | undefined>((resolve) => {
       settle = resolve;
     });
+    // The TLSSocket keeps its own reference to each chunk and never modifies it, so no copy here.
     const onData = (chunk: Buffer): void => {
-      const next = new Uint8Array(buffered.length + chunk.length);
-      next.set(buffered);
-      next.set(chunk, buffered.length);
-      buffered = next;
-      const peek = peekServerName(buffered);
-      if (peek.done) stopPeeking(peek.serverName);
+      const result = peek.push(chunk);
+      if (result.done) stopPeeking(result.serverName);
     };
     const stopPeeking = (name: string | undefined): void => {
       socket.off('data', onData);
       socket.off('end', onEnd);
-      buffered = new Uint8Array(0);
       settle(name);
     };
     // A client that ends early still gets an engine, which answers the partial input properly.

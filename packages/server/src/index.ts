@@ -13,5 +13,5 @@ export {
   TlsServer,
   type TlsServerOptions,
 } from './create-server.js';
-export { peekServerName, type PeekResult } from './client-hello-peek.js';
+export { ClientHelloPeek, type PeekResult, peekServerName } from './client-hello-peek.js';
 export { createSecureContext, SecureContext, type SecureContextOptions } from './secure-context.js';

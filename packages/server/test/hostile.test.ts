@@ -3,23 +3,23 @@
  * The attacker is a raw `net` socket; every reply is parsed as records, never trusted blindly.
  */
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
-import { type AddressInfo, connect as netConnect } from 'node:net';
 import { connect as nodeConnect } from 'node:tls';
-import { interopCerts } from '@tlskit/interop';
-import { fromHex, TlsError } from '@tlskit/wire';
+import { TlsError } from '@tlskit/wire';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, type TlsServer, type TlsServerOptions } from '../src/index.js';
+import {
+  sendRaw as attack,
+  cleanup,
+  clientErrorsReach,
+  credential,
+  firstAlert,
+  fixture,
+  ourServer,
+} from './raw-peer.js';
 
-const certs = interopCerts();
-const credential = certs.server.ecdsaP256;
-const fixture = (name: string): Uint8Array =>
-  fromHex(readFileSync(new URL(`../../wire/test/fixtures/${name}`, import.meta.url), 'utf8'));
 /** A real ClientHello record captured from `openssl s_client` (TLS 1.3 and 1.2 offered). */
 const clientHello = fixture('openssl-s_client.hex');
 
-const cleanup: (() => void)[] = [];
 afterEach(() => {
   for (const step of cleanup.splice(0)) step();
 });
@@ -37,76 +37,6 @@ afterAll(() => {
   expect(processFaults).toEqual([]);
 });
 afterEach(() => expect(processFaults).toEqual([]));
-
-async function ourServer(options: Partial<TlsServerOptions> = {}) {
-  const clientErrors: Error[] = [];
-  const server: TlsServer = createServer(
-    { key: credential.key.pem, cert: credential.chain.pem, ...options },
-    (socket) => {
-      socket.on('error', () => {});
-      socket.pipe(socket);
-    },
-  );
-  server.on('tlsClientError', (error: Error) => clientErrors.push(error));
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  cleanup.push(() => server.close());
-  return { port: (server.address() as AddressInfo).port, clientErrors, server };
-}
-
-interface AttackResult {
-  reply: Buffer;
-  /** 'close' when the server closed, 'timeout' when it neither closed nor answered in time. */
-  ended: 'close' | 'timeout';
-}
-
-/** Sends `chunks` as separate TCP writes, optionally FINs, collects the reply until close. */
-async function attack(
-  port: number,
-  chunks: Uint8Array[],
-  { fin = false, waitMs = 5_000 }: { fin?: boolean; waitMs?: number } = {},
-): Promise<AttackResult> {
-  const socket = netConnect({ port, host: '127.0.0.1' });
-  cleanup.push(() => socket.destroy());
-  socket.on('error', () => {}); // a reset from the server is an acceptable close
-  await once(socket, 'connect');
-  const received: Buffer[] = [];
-  socket.on('data', (chunk: Buffer) => received.push(chunk));
-  for (const chunk of chunks) {
-    socket.write(chunk);
-    if (chunks.length > 1) await new Promise((r) => setImmediate(r));
-  }
-  if (fin) socket.end();
-  const ended = await new Promise<'close' | 'timeout'>((resolve) => {
-    const timer = setTimeout(() => resolve('timeout'), waitMs);
-    socket.once('close', () => {
-      clearTimeout(timer);
-      resolve('close');
-    });
-  });
-  socket.destroy();
-  return { reply: Buffer.concat(received), ended };
-}
-
-/** The first plaintext alert record in `reply` as [level, description], if any (RFC 8446 6). */
-function firstAlert(reply: Buffer): [number, number] | undefined {
-  let offset = 0;
-  for (let i = 0; i < 64 && offset + 5 <= reply.length; i++) {
-    const type = reply[offset] ?? 0;
-    const length = reply.readUInt16BE(offset + 3);
-    if (type === 21 && length === 2 && offset + 7 <= reply.length) {
-      return [reply[offset + 5] ?? -1, reply[offset + 6] ?? -1];
-    }
-    offset += 5 + length;
-  }
-  return undefined;
-}
-
-/** Waits (bounded) until the server has reported `count` client errors. */
-async function clientErrorsReach(errors: Error[], count: number): Promise<void> {
-  for (let i = 0; i < 100 && errors.length < count; i++)
-    await new Promise((r) => setTimeout(r, 20));
-}
 
 function expectTypedErrors(errors: Error[]): void {
   expect(errors.length).toBeGreaterThan(0);

@@ -65,6 +65,15 @@ ${rows}
 }
 
 /**
+ * Whether `head` holds a whole request header block: it ends at the first empty line. RFC 9112
+ * section 2.2 lets a recipient take a bare LF as a line terminator (and ignore a CR before it), as
+ * `openssl s_server -www` and many clients' `GET / HTTP/1.0\n\n` expect.
+ */
+export function headComplete(head: string): boolean {
+  return /\r?\n\r?\n/.test(head);
+}
+
+/**
  * Answers one HTTP/1.1 request with `respond(socket, requestLine)` once its header block has
  * arrived (bounded at 64 KiB), then closes.
  */
@@ -75,9 +84,9 @@ export function serveHttp(
   let head = '';
   socket.on('data', (chunk: Buffer) => {
     head += chunk.toString('latin1');
-    if (head.includes('\r\n\r\n') || head.length > 65_536) {
+    if (headComplete(head) || head.length > 65_536) {
       socket.removeAllListeners('data');
-      socket.end(respond(socket, head.split('\r\n')[0] ?? ''));
+      socket.end(respond(socket, head.split(/\r?\n/)[0] ?? ''));
     }
   });
   socket.on('end', () => socket.end());

@@ -14,6 +14,7 @@ import {
   tempDir,
 } from '@tlskit/interop';
 import { afterAll, describe, expect, it } from 'vitest';
+import { headComplete } from '../src/serve.js';
 import { runCliAsync, type ServeProcess, startServe } from './helpers.js';
 
 const certs = interopCerts();
@@ -147,6 +148,60 @@ describe.skipIf(missingPeers('openssl'))('tlskit serve answered by openssl s_cli
   });
 });
 
+/** Sends `request` over node:tls to `port`, then ends; returns everything the server answered. */
+function tlsRequest(port: number, request: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const socket = tlsConnect(
+      { host: '127.0.0.1', port, servername: 'localhost', ca: certs.ca.cert.pem },
+      () => socket.end(request),
+    );
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      text += chunk;
+    });
+    socket.on('end', () => resolve(text));
+    socket.on('error', reject);
+    socket.setTimeout(10_000, () => socket.destroy(new Error(`no answer in 10 s: ${text}`)));
+  });
+}
+
+describe('tlskit serve --http line endings (RFC 9112 section 2.2)', () => {
+  it('answers requests ended by bare LF, CRLF or a mix, as openssl s_server -www does', async () => {
+    const server = await serveHttp();
+    try {
+      for (const request of [
+        'GET / HTTP/1.0\n\n',
+        'GET /lf HTTP/1.1\nHost: localhost\n\n',
+        'GET /crlf HTTP/1.1\r\nHost: localhost\r\n\r\n',
+        'GET /mixed HTTP/1.1\r\nHost: localhost\n\r\n',
+      ]) {
+        const answer = await tlsRequest(server.port, request);
+        expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+        expect(answer).toContain(`<code>${request.split(/\r?\n/)[0]}</code>`);
+      }
+    } finally {
+      await server.process.stop();
+    }
+  });
+});
+
+describe('headComplete', () => {
+  it('finds the empty line that ends a header block, with CRLF or bare LF', () => {
+    for (const done of [
+      'GET / HTTP/1.0\n\n',
+      'GET / HTTP/1.0\r\n\r\n',
+      'A\r\nB: c\n\n',
+      'A\n\r\n',
+    ]) {
+      expect([done, headComplete(done)]).toEqual([done, true]);
+    }
+    for (const partial of ['GET / HTTP/1.0\n', 'GET / HTTP/1.0\r\n', 'A\r\nB: c\r\n', 'A\r\r\n']) {
+      expect([partial, headComplete(partial)]).toEqual([partial, false]);
+    }
+  });
+});
+
 describe('tlskit serve echo mode', () => {
   it('echoes what a node:tls client sends (with the node crypto provider)', async () => {
     const server = await startServe([
@@ -158,20 +213,7 @@ describe('tlskit serve echo mode', () => {
       'node',
     ]);
     try {
-      const echoed = await new Promise<string>((resolve, reject) => {
-        const socket = tlsConnect(
-          { host: '127.0.0.1', port: server.port, servername: 'localhost', ca: certs.ca.cert.pem },
-          () => socket.end('echo me\n'),
-        );
-        let text = '';
-        socket.setEncoding('utf8');
-        socket.on('data', (chunk: string) => {
-          text += chunk;
-        });
-        socket.on('end', () => resolve(text));
-        socket.on('error', reject);
-        socket.setTimeout(20_000, () => socket.destroy(new Error('no echo in 20 s')));
-      });
+      const echoed = await tlsRequest(server.port, 'echo me\n');
       expect(echoed).toBe('echo me\n');
     } finally {
       await server.process.stop();
