@@ -180,6 +180,11 @@ describe('connect() to openssl s_server (TLS 1.3)', () => {
       const server = await opensslServer({ groups: [opensslName] });
       const socket = await open(server.port, { groups: [group] });
       expect(socket.handshakeInfo).toMatchObject({ group, helloRetryRequest: false });
+      // As node:tls: finite-field groups are `DH` with their size, curves `ECDH`.
+      const bits = Number(/^ffdhe(\d+)$/.exec(group)?.[1]);
+      expect(socket.getEphemeralKeyInfo()).toEqual(
+        bits ? { type: 'DH', name: group, size: bits } : { type: 'ECDH', name: group },
+      );
       expect(await echo(socket, `keys from ${group}`)).toBe(`keys from ${group}`);
       socket.end();
     });
