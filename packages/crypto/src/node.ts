@@ -14,6 +14,7 @@ import {
   createDecipheriv,
   createDiffieHellman,
   createECDH,
+  type DiffieHellman,
   createHash as nodeCreateHash,
   createHmac,
   createPrivateKey,
@@ -235,9 +236,16 @@ function leftPad(b: Buffer, length: number): Uint8Array {
 function nodeFfdhe(name: FfdheName): DhFunctions {
   const { prime, length } = FFDHE_GROUPS[name];
   const p = Buffer.from(prime);
+  // One DiffieHellman per private key, shared by publicKey() and then shared(): setting up a
+  // context for a 2048-4096-bit prime costs as much as the exponentiation.
+  const contexts = new WeakMap<Uint8Array, DiffieHellman>();
   const dh = (privateKey: Uint8Array) => {
-    const d = createDiffieHellman(p, 2);
-    d.setPrivateKey(Buffer.from(privateKey));
+    let d = contexts.get(privateKey);
+    if (d === undefined) {
+      d = createDiffieHellman(p, 2);
+      d.setPrivateKey(Buffer.from(privateKey));
+      contexts.set(privateKey, d);
+    }
     return d;
   };
   return {
