@@ -309,10 +309,18 @@ export class TLSSocket extends Duplex {
     };
   }
 
-  /** The negotiated key exchange group, e.g. `{ type: 'ECDH', name: 'x25519' }` (node: getEphemeralKeyInfo). */
-  getEphemeralKeyInfo(): { type: string; name: string } | Record<string, never> {
+  /**
+   * The negotiated key exchange group, e.g. `{ type: 'ECDH', name: 'x25519' }`, or for an RFC 7919
+   * group `{ type: 'DH', name: 'ffdhe2048', size: 2048 }` (node: getEphemeralKeyInfo, whose DH
+   * answer has `type` and `size`; tlskit names every group by its IANA name).
+   */
+  getEphemeralKeyInfo(): { type: string; name: string; size?: number } | Record<string, never> {
     const group = this.#handshake?.group;
-    return group === undefined ? {} : { type: 'ECDH', name: group };
+    if (group === undefined) return {};
+    const ffdhe = /^ffdhe(\d+)$/.exec(group);
+    return ffdhe
+      ? { type: 'DH', name: group, size: Number(ffdhe[1]) }
+      : { type: 'ECDH', name: group };
   }
 
   /** The peer's leaf certificate (with `detailed`, linked to its issuers), or an empty object. */

@@ -8,7 +8,10 @@ import { fileURLToPath } from 'node:url';
 import {
   type Credential,
   type GnutlsServerOptions,
+  ffdheGroups,
+  gnutlsKeyExchange,
   gnutlsPriority,
+  groups,
   interopCerts,
   missingPeers,
   nodeScriptArgv,
@@ -68,13 +71,15 @@ describe.skipIf(skip)(`connect() to gnutls-serv${skip ? ` (skipped: ${skip})` : 
     });
   }
 
-  for (const group of ['x25519', 'secp256r1', 'secp384r1']) {
+  for (const names of [...groups, ...ffdheGroups]) {
+    const group = names.iana;
     it(`agrees on ${group} when gnutls-serv allows only it`, async () => {
+      // Our client with default options: groups it sends no share for come by a retry.
       const { connections, server } = await againstGnutls({
         priority: gnutlsPriority({ versions: ['TLSv1.3'], groups: [group] }),
       });
       expect(connections[0]).toMatchObject({ group, received: 'ping from tlskit\n' });
-      expect(server).toMatch(new RegExp(`\\(ECDHE-${group.toUpperCase()}\\)`));
+      expect(server).toContain(`(${gnutlsKeyExchange(names)})`);
     });
   }
 

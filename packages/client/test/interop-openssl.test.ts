@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import {
   type Credential,
   decryptedText,
+  ffdheGroups,
   groups,
   interopCerts,
   missingPeers,
@@ -174,19 +175,29 @@ describe('connect() to openssl s_server (TLS 1.3)', () => {
     });
   }
 
-  for (const [group, opensslName] of [
-    ['x25519', 'x25519'],
-    ['secp256r1', 'P-256'],
-    ['secp384r1', 'P-384'],
-  ] as const) {
+  for (const { iana: group, openssl: opensslName } of [...groups, ...ffdheGroups]) {
     it(`agrees on ${group} when both sides allow only it`, async () => {
       const server = await opensslServer({ groups: [opensslName] });
       const socket = await open(server.port, { groups: [group] });
       expect(socket.handshakeInfo).toMatchObject({ group, helloRetryRequest: false });
+      // As node:tls: finite-field groups are `DH` with their size, curves `ECDH`.
+      const bits = Number(/^ffdhe(\d+)$/.exec(group)?.[1]);
+      expect(socket.getEphemeralKeyInfo()).toEqual(
+        bits ? { type: 'DH', name: group, size: bits } : { type: 'ECDH', name: group },
+      );
       expect(await echo(socket, `keys from ${group}`)).toBe(`keys from ${group}`);
       socket.end();
     });
   }
+
+  it('reaches ffdhe2048, listed but not shared by default, with a HelloRetryRequest', async () => {
+    const server = await opensslServer({ groups: ['ffdhe2048'], mode: 'stdio', trace: true });
+    const socket = await open(server.port);
+    expect(socket.handshakeInfo).toMatchObject({ group: 'ffdhe2048', helloRetryRequest: true });
+    expect(await exchangeWithStdioServer(socket, server, 'ffdhe')).toBe('from openssl ffdhe\n');
+    expect(server.process.stdout).toContain(helloRetryRandom);
+    socket.end();
+  });
 
   it('falls back from X25519MLKEM768 (which OpenSSL 3.0 lacks) to its x25519 share without a retry', async () => {
     const server = await opensslServer({ mode: 'stdio', trace: true });

@@ -4,13 +4,19 @@
  * backend (noble, node:crypto, WebCrypto) only does arithmetic on already-validated inputs.
  */
 import type { AeadKey, AeadName, HashName, IncrementalHash } from './provider.js';
+import type { FfdheName } from './ffdhe.js';
 import type { CurveName, SignatureSchemeInfo } from './signatureSchemes.js';
 
-/** Raw Diffie-Hellman on one curve. Private keys are the bytes drawn from the random source. */
+/**
+ * Raw Diffie-Hellman in one group. Private keys are the bytes drawn from the random source
+ * (for FFDHE, the big-endian exponent); public values and FFDHE secrets are left-padded to the
+ * group's length.
+ */
 export interface DhFunctions {
   publicKey(privateKey: Uint8Array): Promise<Uint8Array>;
   /**
-   * The raw shared secret (X25519 output, or the X coordinate for NIST curves). May throw for
+   * The raw shared secret (X25519/X448 output, the X coordinate for NIST curves, g^xy mod p
+   * for FFDHE). Peer shares arrive checked (length, on the curve, 1 < y < p-1). May throw for
    * an invalid peer point; the caller turns any failure into illegal_parameter.
    */
   shared(privateKey: Uint8Array, peer: Uint8Array): Promise<Uint8Array>;
@@ -70,6 +76,9 @@ export interface CryptoBackend {
   /** Called with a checked key; the returned functions get checked nonces. */
   aead(algorithm: AeadName, key: Uint8Array): Promise<RawAead>;
   readonly x25519: DhFunctions;
-  readonly nist: Readonly<Record<'P-256' | 'P-384', DhFunctions>>;
+  readonly x448: DhFunctions;
+  readonly nist: Readonly<Record<CurveName, DhFunctions>>;
+  /** RFC 7919 groups; `bigintFfdhe` (ffdhe.ts) where the platform has no DH of its own. */
+  readonly ffdhe: Readonly<Record<FfdheName, DhFunctions>>;
   readonly signatures: SignatureFunctions;
 }

@@ -1,12 +1,17 @@
 import { x25519 } from '@noble/curves/ed25519.js';
+import { x448 } from '@noble/curves/ed448.js';
+import { bytesToNumberBE } from '@noble/curves/utils.js';
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { concatBytes, IllegalParameterError, NamedGroup } from '@tlskit/wire';
 import type { CryptoBackend, DhFunctions } from './backend.js';
+import { FFDHE_GROUPS, type FfdheName } from './ffdhe.js';
 import { NIST_CURVES } from './keys.js';
 import type { KeyExchangeGroup, KeyShare, KeyShareResponse } from './provider.js';
 import type { RandomSource } from './random.js';
+import type { CurveName } from './signatureSchemes.js';
 
 const X25519_LENGTH = 32;
+const X448_LENGTH = 56;
 const MLKEM768_EK_LENGTH = 1184;
 const MLKEM768_CT_LENGTH = 1088;
 // A bound on rejection sampling of an EC scalar: a CSPRNG draws an out-of-range P-256 scalar
@@ -37,46 +42,64 @@ interface DhGroupSpec {
   shared(privateKey: Uint8Array, peer: Uint8Array): Promise<Uint8Array>;
 }
 
-function x25519Spec(dh: DhFunctions, name = 'x25519'): DhGroupSpec {
+/** An RFC 7748 curve: X25519 or X448. */
+interface MontgomeryCurve {
+  readonly group: number;
+  readonly function: 'X25519' | 'X448';
+  readonly length: number;
+}
+
+const X25519_CURVE: MontgomeryCurve = {
+  group: NamedGroup.x25519,
+  function: 'X25519',
+  length: X25519_LENGTH,
+};
+const X448_CURVE: MontgomeryCurve = {
+  group: NamedGroup.x448,
+  function: 'X448',
+  length: X448_LENGTH,
+};
+
+function montgomerySpec(curve: MontgomeryCurve, dh: DhFunctions, name: string): DhGroupSpec {
+  const { length } = curve;
+  const what = `${name} ${curve.function}`;
   return {
-    group: NamedGroup.x25519,
+    group: curve.group,
     name,
     async keyPair(random) {
-      // The scalar is the random bytes themselves (clamped inside X25519), so a replayed
+      // The scalar is the random bytes themselves (clamped inside the function), so a replayed
       // random source reproduces RFC 8448's shares exactly.
-      const privateKey = random(X25519_LENGTH).slice(); // our own copy: a source may reuse its buffer
+      const privateKey = random(length).slice(); // our own copy: a source may reuse its buffer
       return { privateKey, publicKey: await dh.publicKey(privateKey) };
     },
     async shared(privateKey, peer) {
-      if (peer.length !== X25519_LENGTH) {
-        throw illegal(`${name} X25519 share must be ${X25519_LENGTH} bytes, got ${peer.length}`);
+      if (peer.length !== length) {
+        throw illegal(`${what} share must be ${length} bytes, got ${peer.length}`);
       }
       let shared: Uint8Array;
       try {
         shared = await dh.shared(privateKey, peer);
       } catch (e) {
-        throw illegal(`${name} X25519 share is a low-order point`, e);
+        throw illegal(`${what} share is a low-order point`, e);
       }
-      // RFC 8446 7.4.2 / RFC 7748 6.1: an all-zero result means a low-order peer point.
-      if (isAllZero(shared)) throw illegal(`${name} X25519 share gives an all-zero shared secret`);
+      // RFC 8446 7.4.2 / RFC 7748 6: an all-zero result means a low-order peer point.
+      if (isAllZero(shared)) throw illegal(`${what} share gives an all-zero shared secret`);
       return shared;
     },
   };
 }
 
 /**
- * secp256r1 / secp384r1 (RFC 8446 4.2.8.2): shares are uncompressed points only
- * (0x04 || X || Y); the shared secret is the X coordinate of the product.
+ * secp256r1 / secp384r1 / secp521r1 (RFC 8446 4.2.8.2): shares are uncompressed points only
+ * (0x04 || X || Y); the shared secret is the X coordinate of the product, as wide as the field.
  */
-function nistSpec(
-  group: number,
-  name: string,
-  curveName: 'P-256' | 'P-384',
-  dh: DhFunctions,
-): DhGroupSpec {
+function nistSpec(group: number, name: string, curveName: CurveName, dh: DhFunctions): DhGroupSpec {
   const curve = NIST_CURVES[curveName];
   const scalarLength = curve.lengths.secretKey ?? 32;
   const pointLength = 1 + 2 * scalarLength;
+  // P-521's 66-byte scalar has 7 bits above n's 521: clear them before the range check, or
+  // 127 of 128 draws would be refused. P-256 and P-384 scalars fill their bytes.
+  const topByteMask = 0xff >> (8 * scalarLength - curve.Point.Fn.BITS);
   return {
     group,
     name,
@@ -85,6 +108,7 @@ function nistSpec(
       // fully determines the key; a reduction mod n would not.
       for (let i = 0; i < MAX_SCALAR_DRAWS; i++) {
         const privateKey = random(scalarLength).slice();
+        privateKey[0]! &= topByteMask;
         if (curve.utils.isValidSecretKey(privateKey)) {
           return { privateKey, publicKey: await dh.publicKey(privateKey) };
         }
@@ -104,6 +128,44 @@ function nistSpec(
       } catch (e) {
         throw illegal(`${name} share is not a point on the curve`, e);
       }
+      try {
+        return await dh.shared(privateKey, peer);
+      } catch (e) {
+        throw illegal(`${name} share was refused by the key agreement`, e);
+      }
+    },
+  };
+}
+
+/**
+ * RFC 7919 groups in TLS 1.3 (RFC 8446 4.2.8.1): a share is the public value left-padded to the
+ * prime's length; RFC 7919 5.1 has the peer's value checked to be 1 < y < p-1 (p is a safe
+ * prime, so that excludes the only small subgroup).
+ */
+function ffdheSpec(group: number, name: FfdheName, dh: DhFunctions): DhGroupSpec {
+  const { prime, length, exponentLength } = FFDHE_GROUPS[name];
+  const pMinusOne = bytesToNumberBE(prime) - 1n;
+  return {
+    group,
+    name,
+    async keyPair(random) {
+      for (let i = 0; i < MAX_SCALAR_DRAWS; i++) {
+        const privateKey = random(exponentLength).slice();
+        // An exponent of 0 or 1 (probability 2^-255 and less) would give 1 or g.
+        if (bytesToNumberBE(privateKey) > 1n) {
+          return { privateKey, publicKey: await dh.publicKey(privateKey) };
+        }
+      }
+      throw new Error(
+        `${name}: the random source gave ${MAX_SCALAR_DRAWS} zero exponents in a row`,
+      );
+    },
+    async shared(privateKey, peer) {
+      if (peer.length !== length) {
+        throw illegal(`${name} share must be ${length} bytes (left-padded), got ${peer.length}`);
+      }
+      const y = bytesToNumberBE(peer);
+      if (y <= 1n || y >= pMinusOne) throw illegal(`${name} share is outside 1 < y < p-1`);
       try {
         return await dh.shared(privateKey, peer);
       } catch (e) {
@@ -141,7 +203,7 @@ function dhGroup(spec: DhGroupSpec, random: RandomSource): KeyExchangeGroup {
 function x25519MlKem768(x: DhFunctions, random: RandomSource): KeyExchangeGroup {
   const group = NamedGroup.X25519MLKEM768;
   const name = 'X25519MLKEM768';
-  const xSpec = x25519Spec(x, name);
+  const xSpec = montgomerySpec(X25519_CURVE, x, name);
   return {
     group,
     name,
@@ -204,9 +266,14 @@ export function groupsOf(
 ): readonly KeyExchangeGroup[] {
   return [
     x25519MlKem768(backend.x25519, random),
-    dhGroup(x25519Spec(backend.x25519), random),
+    dhGroup(montgomerySpec(X25519_CURVE, backend.x25519, 'x25519'), random),
     dhGroup(nistSpec(NamedGroup.secp256r1, 'secp256r1', 'P-256', backend.nist['P-256']), random),
     dhGroup(nistSpec(NamedGroup.secp384r1, 'secp384r1', 'P-384', backend.nist['P-384']), random),
+    dhGroup(nistSpec(NamedGroup.secp521r1, 'secp521r1', 'P-521', backend.nist['P-521']), random),
+    dhGroup(montgomerySpec(X448_CURVE, backend.x448, 'x448'), random),
+    dhGroup(ffdheSpec(NamedGroup.ffdhe2048, 'ffdhe2048', backend.ffdhe.ffdhe2048), random),
+    dhGroup(ffdheSpec(NamedGroup.ffdhe3072, 'ffdhe3072', backend.ffdhe.ffdhe3072), random),
+    dhGroup(ffdheSpec(NamedGroup.ffdhe4096, 'ffdhe4096', backend.ffdhe.ffdhe4096), random),
   ];
 }
 
@@ -216,7 +283,13 @@ export const nobleX25519: DhFunctions = {
   shared: async (privateKey, peer) => x25519.getSharedSecret(privateKey, peer),
 };
 
-export function nobleNist(curveName: 'P-256' | 'P-384'): DhFunctions {
+/** @noble/curves X448. */
+export const nobleX448: DhFunctions = {
+  publicKey: async (privateKey) => x448.getPublicKey(privateKey),
+  shared: async (privateKey, peer) => x448.getSharedSecret(privateKey, peer),
+};
+
+export function nobleNist(curveName: CurveName): DhFunctions {
   const curve = NIST_CURVES[curveName];
   return {
     publicKey: async (privateKey) => curve.getPublicKey(privateKey, false),

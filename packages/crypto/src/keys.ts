@@ -14,6 +14,7 @@ const OID = {
   ecPublicKey: '1.2.840.10045.2.1',
   ed25519: '1.3.101.112',
   x25519: '1.3.101.110',
+  x448: '1.3.101.111',
   rsaEncryption: '1.2.840.113549.1.1.1',
   rsassaPss: '1.2.840.113549.1.1.10',
 } as const;
@@ -285,9 +286,18 @@ function ecAlgorithmId(curve: CurveName): Uint8Array {
   return tlv(Tag.sequence, oidTlv(OID.ecPublicKey), oidTlv(curveOid));
 }
 
-function okpAlgorithmId(kind: 'Ed25519' | 'X25519'): Uint8Array {
+/** An RFC 8410 key type tlskit hands to a native API. */
+export type OkpKind = 'Ed25519' | 'X25519' | 'X448';
+
+const OKP_OIDS: Readonly<Record<OkpKind, string>> = {
+  Ed25519: OID.ed25519,
+  X25519: OID.x25519,
+  X448: OID.x448,
+};
+
+function okpAlgorithmId(kind: OkpKind): Uint8Array {
   // RFC 8410 3: no parameters.
-  return tlv(Tag.sequence, oidTlv(kind === 'Ed25519' ? OID.ed25519 : OID.x25519));
+  return tlv(Tag.sequence, oidTlv(OKP_OIDS[kind]));
 }
 
 /** SubjectPublicKeyInfo of an uncompressed EC point (RFC 5480). */
@@ -310,13 +320,13 @@ export function ecPkcs8(curve: CurveName, d: Uint8Array): Uint8Array {
   );
 }
 
-/** SubjectPublicKeyInfo of an Ed25519 or X25519 key (RFC 8410 4). */
-export function okpSpki(kind: 'Ed25519' | 'X25519', key: Uint8Array): Uint8Array {
+/** SubjectPublicKeyInfo of an Ed25519, X25519 or X448 key (RFC 8410 4). */
+export function okpSpki(kind: OkpKind, key: Uint8Array): Uint8Array {
   return tlv(Tag.sequence, okpAlgorithmId(kind), bitStringTlv(key));
 }
 
-/** PKCS#8 of an Ed25519 seed or X25519 private key (RFC 8410 7). */
-export function okpPkcs8(kind: 'Ed25519' | 'X25519', privateKey: Uint8Array): Uint8Array {
+/** PKCS#8 of an Ed25519 seed or X25519/X448 private key (RFC 8410 7). */
+export function okpPkcs8(kind: OkpKind, privateKey: Uint8Array): Uint8Array {
   return tlv(
     Tag.sequence,
     tlv(Tag.integer, new Uint8Array([0])),

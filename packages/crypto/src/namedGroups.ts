@@ -6,18 +6,25 @@ export interface NamedGroupInfo {
   readonly code: NamedGroup;
   /** IANA name. */
   readonly name: string;
-  /** `ecdhe`: a Diffie-Hellman curve; `hybrid`: ML-KEM-768 combined with X25519. */
-  readonly kind: 'ecdhe' | 'hybrid';
+  /**
+   * `ecdhe`: a Diffie-Hellman curve; `hybrid`: ML-KEM-768 combined with X25519; `ffdhe`: an
+   * RFC 7919 finite-field group (TLS 1.3 only in tlskit).
+   */
+  readonly kind: 'ecdhe' | 'hybrid' | 'ffdhe';
   /** Bytes of the share the initiator (1.3 client, 1.2 server) sends. */
   readonly initiatorShareLength: number;
   /** Bytes of the share the responder (1.3 server, 1.2 client) sends. */
   readonly responderShareLength: number;
   readonly sharedSecretLength: number;
-  /** Usable for TLS 1.2 ECDHE (RFC 8422); the hybrid is TLS 1.3 only. */
+  /** Usable for TLS 1.2 ECDHE (RFC 8422); the hybrid and the FFDHE groups are TLS 1.3 only. */
   readonly tls12: boolean;
 }
 
-/** The groups of the noble provider, most preferred first (post-quantum hybrid first). */
+/**
+ * The groups of every tlskit provider, most preferred first (post-quantum hybrid first, FFDHE
+ * last: its shares are large and its arithmetic slow, so it is negotiated only with peers that
+ * have nothing else).
+ */
 export const NAMED_GROUPS: readonly NamedGroupInfo[] = [
   {
     code: NamedGroup.X25519MLKEM768,
@@ -33,7 +40,25 @@ export const NAMED_GROUPS: readonly NamedGroupInfo[] = [
   // RFC 8446 4.2.8.2: uncompressed points, 1 + 2 * field size.
   ecdhe(NamedGroup.secp256r1, 'secp256r1', 65, 32),
   ecdhe(NamedGroup.secp384r1, 'secp384r1', 97, 48),
+  ecdhe(NamedGroup.secp521r1, 'secp521r1', 133, 66),
+  ecdhe(NamedGroup.x448, 'x448', 56, 56),
+  // RFC 8446 4.2.8.1 / 7.4.1: the public value and the secret are left-padded to p's length.
+  ffdhe(NamedGroup.ffdhe2048, 'ffdhe2048', 256),
+  ffdhe(NamedGroup.ffdhe3072, 'ffdhe3072', 384),
+  ffdhe(NamedGroup.ffdhe4096, 'ffdhe4096', 512),
 ];
+
+function ffdhe(code: NamedGroup, name: string, primeLength: number): NamedGroupInfo {
+  return {
+    code,
+    name,
+    kind: 'ffdhe',
+    initiatorShareLength: primeLength,
+    responderShareLength: primeLength,
+    sharedSecretLength: primeLength,
+    tls12: false,
+  };
+}
 
 function ecdhe(code: NamedGroup, name: string, share: number, secret: number): NamedGroupInfo {
   return {

@@ -1,7 +1,8 @@
 import { nobleAead } from './aead.js';
 import type { CryptoBackend } from './backend.js';
 import { composeProvider, type ProviderOptions } from './compose.js';
-import { nobleNist, nobleX25519 } from './groups.js';
+import { bigintFfdheGroups } from './ffdhe.js';
+import { nobleNist, nobleX448, nobleX25519 } from './groups.js';
 import { nobleHashes } from './hash.js';
 import type { CryptoProvider } from './provider.js';
 import { nobleSignatures } from './signatures.js';
@@ -14,7 +15,9 @@ const nobleBackend: CryptoBackend = {
   hashes: nobleHashes,
   aead: nobleAead,
   x25519: nobleX25519,
-  nist: { 'P-256': nobleNist('P-256'), 'P-384': nobleNist('P-384') },
+  x448: nobleX448,
+  nist: { 'P-256': nobleNist('P-256'), 'P-384': nobleNist('P-384'), 'P-521': nobleNist('P-521') },
+  ffdhe: bigintFfdheGroups(),
   signatures: nobleSignatures,
 };
 

@@ -12,7 +12,9 @@ import {
   constants as nodeConstants,
   createCipheriv,
   createDecipheriv,
+  createDiffieHellman,
   createECDH,
+  type DiffieHellman,
   createHash as nodeCreateHash,
   createHmac,
   createPrivateKey,
@@ -24,8 +26,9 @@ import {
 } from 'node:crypto';
 import type { CryptoBackend, DhFunctions, RawAead, SignatureFunctions } from './backend.js';
 import { composeProvider, type ProviderOptions } from './compose.js';
+import { FFDHE_GROUPS, type FfdheName } from './ffdhe.js';
 import { CloningHash, HASH_LENGTH, type HashState, hashLength } from './hash.js';
-import { ecPkcs8, ecSpki, okpPkcs8, okpSpki } from './keys.js';
+import { ecPkcs8, ecSpki, type OkpKind, okpPkcs8, okpSpki } from './keys.js';
 import type { AeadName, CryptoProvider, HashName } from './provider.js';
 import type { CurveName } from './signatureSchemes.js';
 
@@ -167,42 +170,40 @@ const pkcs8Key = (der: Uint8Array) =>
 
 const b64url = (b: Uint8Array) =>
   Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64url');
-const PLACEHOLDER_X = b64url(new Uint8Array(32));
 
 /**
- * An X25519 private KeyObject from raw bytes. JWK rather than PKCS#8: OpenSSL 3's PKCS#8
- * decoder costs ~2 ms per key, the JWK path ~0.15 ms. Node requires `x` to be present but
- * builds the key from `d` alone (EVP_PKEY_new_raw_private_key) and derives the public half, so
- * a placeholder is enough; the RFC 7748 and RFC 8448 vector tests would catch a change.
+ * X25519 or X448 through JWK KeyObjects. Private keys are imported from JWK rather than PKCS#8:
+ * OpenSSL 3's PKCS#8 decoder costs ~2 ms per key, the JWK path ~0.15 ms. Node requires `x` to
+ * be present but builds the key from `d` alone (EVP_PKEY_new_raw_private_key) and derives the
+ * public half, so a placeholder is enough; the RFC 7748 and RFC 8448 vector tests would catch
+ * a change.
  */
-function x25519PrivateKey(privateKey: Uint8Array): KeyObject {
+function nodeMontgomery(crv: Exclude<OkpKind, 'Ed25519'>, length: number): DhFunctions {
+  const placeholderX = b64url(new Uint8Array(length));
   // The same array serves publicKey() and then shared(): import it once.
-  return cached(privateKey, () =>
-    createPrivateKey({
-      key: { kty: 'OKP', crv: 'X25519', d: b64url(privateKey), x: PLACEHOLDER_X },
-      format: 'jwk',
-    }),
-  );
-}
-
-const nodeX25519: DhFunctions = {
-  async publicKey(privateKey) {
-    // A private key's JWK carries the public `x` that OpenSSL derived: no second import.
-    const jwk = x25519PrivateKey(privateKey).export({ format: 'jwk' });
-    return bytes(Buffer.from(jwk.x ?? '', 'base64url'));
-  },
-  async shared(privateKey, peer) {
-    return bytes(
-      diffieHellman({
-        privateKey: x25519PrivateKey(privateKey),
-        publicKey: createPublicKey({
-          key: { kty: 'OKP', crv: 'X25519', x: b64url(peer) },
-          format: 'jwk',
-        }),
+  const privateKeyObject = (privateKey: Uint8Array) =>
+    cached(privateKey, () =>
+      createPrivateKey({
+        key: { kty: 'OKP', crv, d: b64url(privateKey), x: placeholderX },
+        format: 'jwk',
       }),
     );
-  },
-};
+  return {
+    async publicKey(privateKey) {
+      // A private key's JWK carries the public `x` that OpenSSL derived: no second import.
+      const jwk = privateKeyObject(privateKey).export({ format: 'jwk' });
+      return bytes(Buffer.from(jwk.x ?? '', 'base64url'));
+    },
+    async shared(privateKey, peer) {
+      return bytes(
+        diffieHellman({
+          privateKey: privateKeyObject(privateKey),
+          publicKey: createPublicKey({ key: { kty: 'OKP', crv, x: b64url(peer) }, format: 'jwk' }),
+        }),
+      );
+    },
+  };
+}
 
 const OPENSSL_CURVES: Readonly<Record<CurveName, string>> = {
   'P-256': 'prime256v1',
@@ -220,6 +221,37 @@ function nodeNist(curve: CurveName): DhFunctions {
     publicKey: async (privateKey) => bytes(ecdh(privateKey).getPublicKey()),
     // computeSecret returns the X coordinate (SEC 1 3.3.1), as TLS wants.
     shared: async (privateKey, peer) => bytes(ecdh(privateKey).computeSecret(peer)),
+  };
+}
+
+/** OpenSSL's big-endian integers drop leading zero bytes; TLS wants the prime's full length. */
+function leftPad(b: Buffer, length: number): Uint8Array {
+  if (b.length === length) return bytes(b);
+  const out = new Uint8Array(length);
+  out.set(b, length - b.length);
+  return out;
+}
+
+/** RFC 7919 DH through OpenSSL (Node knows only the RFC 3526 groups by name, so p is given). */
+function nodeFfdhe(name: FfdheName): DhFunctions {
+  const { prime, length } = FFDHE_GROUPS[name];
+  const p = Buffer.from(prime);
+  // One DiffieHellman per private key, shared by publicKey() and then shared(): setting up a
+  // context for a 2048-4096-bit prime costs as much as the exponentiation.
+  const contexts = new WeakMap<Uint8Array, DiffieHellman>();
+  const dh = (privateKey: Uint8Array) => {
+    let d = contexts.get(privateKey);
+    if (d === undefined) {
+      d = createDiffieHellman(p, 2);
+      d.setPrivateKey(Buffer.from(privateKey));
+      contexts.set(privateKey, d);
+    }
+    return d;
+  };
+  return {
+    // generateKeys keeps a private key that is already set and computes g^x mod p from it.
+    publicKey: async (privateKey) => leftPad(dh(privateKey).generateKeys(), length),
+    shared: async (privateKey, peer) => leftPad(dh(privateKey).computeSecret(peer), length),
   };
 }
 
@@ -275,8 +307,14 @@ const nodeBackend: CryptoBackend = {
     hmac: (name, key, data) => bytes(createHmac(digest(name), key).update(data).digest()),
   },
   aead: nodeAead,
-  x25519: nodeX25519,
-  nist: { 'P-256': nodeNist('P-256'), 'P-384': nodeNist('P-384') },
+  x25519: nodeMontgomery('X25519', 32),
+  x448: nodeMontgomery('X448', 56),
+  nist: { 'P-256': nodeNist('P-256'), 'P-384': nodeNist('P-384'), 'P-521': nodeNist('P-521') },
+  ffdhe: {
+    ffdhe2048: nodeFfdhe('ffdhe2048'),
+    ffdhe3072: nodeFfdhe('ffdhe3072'),
+    ffdhe4096: nodeFfdhe('ffdhe4096'),
+  },
   signatures: nodeSignatures,
 };
 

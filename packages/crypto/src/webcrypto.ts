@@ -1,15 +1,17 @@
 /**
  * `@tlskit/crypto/webcrypto`: a provider on the runtime's WebCrypto (`globalThis.crypto.subtle`)
- * for what it offers (AES-GCM, X25519, P-256/P-384 ECDH, ECDSA, Ed25519, RSA) and @noble/* for
- * the rest: SHA-2/HMAC/HKDF (WebCrypto digests are asynchronous, the transcript hash is not),
- * ChaCha20-Poly1305 and ML-KEM-768 (not in WebCrypto). No Node import: runs in browsers,
- * workers, Deno and Bun.
+ * for what it offers (AES-GCM, X25519, P-256/P-384/P-521 ECDH, ECDSA, Ed25519, RSA; X448 where
+ * the runtime has it) and @noble/* for the rest: SHA-2/HMAC/HKDF (WebCrypto digests are
+ * asynchronous, the transcript hash is not), ChaCha20-Poly1305, ML-KEM-768, FFDHE (not in
+ * WebCrypto) and X448 elsewhere. No Node import: runs in browsers, workers, Deno and Bun.
  *
  * @packageDocumentation
  */
 import { nobleAead } from './aead.js';
 import type { CryptoBackend, DhFunctions, RawAead, SignatureFunctions } from './backend.js';
 import { composeProvider, type ProviderOptions } from './compose.js';
+import { bigintFfdheGroups } from './ffdhe.js';
+import { nobleX448 } from './groups.js';
 import { nobleHashes } from './hash.js';
 import { ecPkcs8, ecSpki, okpPkcs8, okpSpki } from './keys.js';
 import type { AeadName, CryptoProvider } from './provider.js';
@@ -59,19 +61,19 @@ async function exportedPublic(key: CryptoKey, kind: 'okp' | 'ec'): Promise<Uint8
   return out;
 }
 
-const DH_BITS = { X25519: 256, 'P-256': 256, 'P-384': 384 } as const;
+const DH_BITS = { X25519: 256, X448: 448, 'P-256': 256, 'P-384': 384, 'P-521': 528 } as const;
 
-/** X25519 or NIST ECDH through deriveBits, private keys imported from their raw bytes. */
+/** X25519, X448 or NIST ECDH through deriveBits, private keys imported from their raw bytes. */
 function webDh(curve: keyof typeof DH_BITS): DhFunctions {
-  const okp = curve === 'X25519';
-  const algorithm = okp ? { name: 'X25519' } : { name: 'ECDH', namedCurve: curve };
+  const okp = curve === 'X25519' || curve === 'X448';
+  const algorithm = okp ? { name: curve } : { name: 'ECDH', namedCurve: curve };
   // One import per ephemeral key, shared by publicKey() and shared(): the group code passes
   // the same private key bytes to both. Extractable only so the public half can be read back.
   const importPrivate = (privateKey: Uint8Array) =>
     cachedKey(privateKey, `DH/${curve}`, () =>
       subtle().importKey(
         'pkcs8',
-        buf(okp ? okpPkcs8('X25519', privateKey) : ecPkcs8(curve, privateKey)),
+        buf(okp ? okpPkcs8(curve, privateKey) : ecPkcs8(curve, privateKey)),
         algorithm,
         true,
         ['deriveBits'],
@@ -88,6 +90,34 @@ function webDh(curve: keyof typeof DH_BITS): DhFunctions {
         await subtle().deriveBits({ name: algorithm.name, public: pub }, priv, DH_BITS[curve]),
       );
     },
+  };
+}
+
+/**
+ * X448 through WebCrypto when the runtime implements it (Node does, as an experimental
+ * algorithm that prints a warning on first use; browsers mostly do not), else @noble/curves.
+ * Probed once, on the first X448 operation, by importing the RFC 7748 base point, so a
+ * provider that never negotiates x448 never touches it.
+ */
+function webOrNobleX448(): DhFunctions {
+  const web = webDh('X448');
+  let chosen: Promise<DhFunctions> | undefined;
+  const choose = () => {
+    chosen ??= (async () => {
+      const basePoint = new Uint8Array(56);
+      basePoint[0] = 5;
+      try {
+        await subtle().importKey('raw', basePoint, { name: 'X448' }, false, []);
+        return web;
+      } catch {
+        return nobleX448;
+      }
+    })();
+    return chosen;
+  };
+  return {
+    publicKey: async (privateKey) => (await choose()).publicKey(privateKey),
+    shared: async (privateKey, peer) => (await choose()).shared(privateKey, peer),
   };
 }
 
@@ -137,7 +167,9 @@ const webBackend: CryptoBackend = {
   hashes: nobleHashes,
   aead: webAead,
   x25519: webDh('X25519'),
-  nist: { 'P-256': webDh('P-256'), 'P-384': webDh('P-384') },
+  x448: webOrNobleX448(),
+  nist: { 'P-256': webDh('P-256'), 'P-384': webDh('P-384'), 'P-521': webDh('P-521') },
+  ffdhe: bigintFfdheGroups(),
   signatures: webSignatures,
 };
 

@@ -79,7 +79,8 @@ describe('named groups', () => {
   it('lists exactly the groups the provider implements, in its preference order', () => {
     expect(NAMED_GROUPS.map((g) => g.code)).toEqual([...nobleProvider.supportedGroups]);
     expect(namedGroupInfo(0x11ec)?.name).toBe('X25519MLKEM768');
-    expect(namedGroupInfo(0x0100)).toBeUndefined();
+    expect(namedGroupInfo(0x0100)?.kind).toBe('ffdhe');
+    expect(namedGroupInfo(0x0103)).toBeUndefined(); // ffdhe6144: not implemented
   });
 
   it.each(NAMED_GROUPS.map((g) => [g.name, g] as const))(

@@ -7,6 +7,11 @@ import { hex, toHex, wycheproof } from './vectors.js';
 const X25519 = 0x001d;
 const P256 = 0x0017;
 const P384 = 0x0018;
+const P521 = 0x0019;
+const X448 = 0x001e;
+const FFDHE2048 = 0x0100;
+const FFDHE3072 = 0x0101;
+const FFDHE4096 = 0x0102;
 const HYBRID = 0x11ec;
 
 describe.each(PROVIDERS)('%s provider', (_name, create) => {
@@ -20,20 +25,26 @@ describe.each(PROVIDERS)('%s provider', (_name, create) => {
     expect(error).toMatchObject({ code: 'ERR_ILLEGAL_PARAMETER', alert: 47 });
   }
 
-  describe('Wycheproof x25519_test.json', () => {
-    const tests = wycheproof('x25519_test.json').testGroups.flatMap((g) => g.tests);
+  describe.each([
+    ['x25519_test.json', X25519, { acceptableAccepted: 223, acceptableRejected: 31 }],
+    ['x448_test.json', X448, { acceptableAccepted: 234, acceptableRejected: 11 }],
+  ] as const)('Wycheproof %s', (file, group, expected) => {
+    const tests = wycheproof(file).testGroups.flatMap((g) => g.tests);
     it(`agrees on every valid case and never returns an all-zero secret (${tests.length} cases)`, async () => {
       let acceptableAccepted = 0;
       let acceptableRejected = 0;
       for (const t of tests) {
         const p = replaying(create, hex(t.private as string));
-        const share = await p.keyExchange(X25519)!.generate();
+        const share = await p.keyExchange(group)!.generate();
         const result = await share.complete(hex(t.public as string)).then(
           (s) => toHex(s),
           (e: unknown) => e,
         );
         if (t.result === 'valid') {
           expect(result, `tcId ${t.tcId} ${t.comment}`).toBe(t.shared);
+        } else if (t.result === 'invalid') {
+          // Public keys of the wrong length.
+          expect(result, `tcId ${t.tcId} ${t.comment}`).toMatchObject({ alert: 47 });
         } else if (typeof result === 'string') {
           // acceptable: RFC 7748 inputs (twist points, non-canonical u) that give a nonzero secret.
           expect(result, `tcId ${t.tcId}`).toBe(t.shared);
@@ -46,11 +57,8 @@ describe.each(PROVIDERS)('%s provider', (_name, create) => {
         }
       }
       // Recorded in the README: acceptable cases are accepted unless the secret is all zero.
-      expect({ acceptableAccepted, acceptableRejected }).toEqual({
-        acceptableAccepted: 223,
-        acceptableRejected: 31,
-      });
-    });
+      expect({ acceptableAccepted, acceptableRejected }).toEqual(expected);
+    }, 60_000);
   });
 
   describe('x25519', () => {
@@ -84,9 +92,49 @@ describe.each(PROVIDERS)('%s provider', (_name, create) => {
     });
   });
 
+  describe('x448', () => {
+    // RFC 7748 6.2: Alice's and Bob's keys and the shared secret.
+    const alicePriv = hex(
+      '9a8f4925d1519f5775cf46b04b5800d4ee9ee8bae8bc5565d498c28dd9c9baf574a9419744897391006382a6f127ab1d9ac2d8c0a598726b',
+    );
+    const alicePub =
+      '9b08f7cc31b7e3e67d22d5aea121074a273bd2b83de09c63faa73d2c22c5d9bbc836647241d953d40c5b12da88120d53177f80e532c41fa0';
+    const bobPriv = hex(
+      '1c306a7ac2a0e2e0990b294470cba339e6453772b075811d8fad0d1d6927c120bb5ee8972b0d3e21374c9c921b09d1b0366f10b65173992d',
+    );
+    const bobPub =
+      '3eb7a829b0cd20f5bcfc0b599b6feccf6da4627107bdb0d4f345b43027d8b972fc3e34fb4232a13ca706dcb57aec3dae07bdc1c67bf33609';
+    const shared =
+      '07fff4181ac6cc95ec1c16a94a0f74d12da232ce40a77552281d282bb60c0b56fd2464c335543936521c24403085d59a449a5037514a879d';
+
+    it('reproduces the RFC 7748 6.2 exchange from injected private keys', async () => {
+      const alice = await replaying(create, alicePriv).keyExchange(X448)!.generate();
+      expect(toHex(alice.publicKey)).toBe(alicePub);
+      const bob = await replaying(create, bobPriv).keyExchange(X448)!.respond(alice.publicKey);
+      expect(toHex(bob.publicKey)).toBe(bobPub);
+      expect(toHex(bob.sharedSecret)).toBe(shared);
+      expect(toHex(await alice.complete(hex(bobPub)))).toBe(shared);
+    });
+
+    it('rejects low-order shares (all-zero secret) and shares of the wrong length', async () => {
+      const share = await p.keyExchange(X448)!.generate();
+      const one = new Uint8Array(56);
+      one[0] = 1;
+      for (const bad of [new Uint8Array(56), one, new Uint8Array(55), new Uint8Array(57)]) {
+        await expectIllegalParameter(share.complete(bad));
+        await expectIllegalParameter(p.keyExchange(X448)!.respond(bad));
+      }
+      // Zero-padded: a good share with a byte more.
+      const padded = new Uint8Array(57);
+      padded.set(share.publicKey, 1);
+      await expectIllegalParameter(p.keyExchange(X448)!.respond(padded));
+    });
+  });
+
   describe.each([
     [P256, 65],
     [P384, 97],
+    [P521, 133],
   ])('NIST group %i', (group, length) => {
     it('agrees with itself and sends uncompressed points', async () => {
       const a = await p.keyExchange(group)!.generate();
@@ -107,13 +155,20 @@ describe.each(PROVIDERS)('%s provider', (_name, create) => {
       offCurve[length - 1]! ^= 1;
       const hybridFormat = good.slice();
       hybridFormat[0] = 6;
+      const zeroPadded = new Uint8Array(length + 1);
+      zeroPadded.set(good, 1);
+      const originXY = new Uint8Array(length);
+      originXY[0] = 4; // x = 0, y = 0
       for (const bad of [
         compressed,
         offCurve,
         hybridFormat,
         good.subarray(1),
-        new Uint8Array(1),
+        good.subarray(0, length - 1),
+        zeroPadded,
+        new Uint8Array(1), // the point at infinity (SEC 1 2.3.3)
         new Uint8Array(length),
+        originXY,
       ]) {
         await expectIllegalParameter(g.respond(bad));
       }
@@ -182,8 +237,19 @@ describe.each(PROVIDERS)('%s provider', (_name, create) => {
 
   describe('key exchange', () => {
     it('lists the supported groups and returns undefined for others', () => {
-      expect([...p.supportedGroups].sort()).toEqual([P256, P384, X25519, HYBRID].sort());
-      expect(p.keyExchange(0x0019)).toBeUndefined();
+      expect(p.supportedGroups).toEqual([
+        HYBRID,
+        X25519,
+        P256,
+        P384,
+        P521,
+        X448,
+        FFDHE2048,
+        FFDHE3072,
+        FFDHE4096,
+      ]);
+      expect(p.keyExchange(0x0103)).toBeUndefined(); // ffdhe6144
+      expect(p.keyExchange(0x11eb)).toBeUndefined(); // SecP256r1MLKEM768
     });
 
     it('draws every private key from the injected random source', async () => {
@@ -194,9 +260,10 @@ describe.each(PROVIDERS)('%s provider', (_name, create) => {
   });
 
   describe.each([
-    ['ecdh_secp256r1_test.json', P256, 32],
-    ['ecdh_secp384r1_test.json', P384, 48],
-  ] as const)('Wycheproof %s', (file, group, size) => {
+    ['ecdh_secp256r1_test.json', P256, 32, 230],
+    ['ecdh_secp384r1_test.json', P384, 48, 230],
+    ['ecdh_secp521r1_test.json', P521, 66, 228],
+  ] as const)('Wycheproof %s', (file, group, size, acceptableCount) => {
     const tests = wycheproof(file).testGroups.flatMap((g) => g.tests);
     it(`agrees on every valid case and rejects every invalid one (${tests.length} cases)`, async () => {
       const acceptable = { accepted: [] as string[], rejected: 0 };
@@ -225,9 +292,9 @@ describe.each(PROVIDERS)('%s provider', (_name, create) => {
           acceptable.rejected++;
         }
       }
-      // Recorded in the README: all 230 acceptable cases (BER-isms in the SPKI, compressed
-      // points, explicit curve parameters) are rejected by the strict SPKI parser.
-      expect(acceptable).toEqual({ accepted: [], rejected: 230 });
-    }, 180_000); // ~1,000 P-384 agreements; WebCrypto imports a key per operation
+      // Recorded in the README: all acceptable cases (BER-isms in the SPKI, compressed points,
+      // explicit curve parameters) are rejected by the strict SPKI parser.
+      expect(acceptable).toEqual({ accepted: [], rejected: acceptableCount });
+    }, 180_000); // ~1,000 P-384/P-521 agreements; WebCrypto imports a key per operation
   });
 });

@@ -30,6 +30,7 @@ import { receiveFinished12, reportEstablished12 } from './finish12.js';
 import { verifySignature12 } from './proofs.js';
 import {
   Connected12,
+  groups12,
   chooseScheme12,
   deriveKeys12,
   keysFromMaster,
@@ -201,8 +202,11 @@ class ExpectServerKeyExchange implements State {
   async handle(m: RawMessage): Promise<State> {
     const ske = expectMessage(m, HandshakeType.serverKeyExchange, this.name, 'tls12');
     const { engine, config } = this.f;
+    // RFC 8422 5.4: a named curve we offered; a 1.3-capable hello also lists TLS 1.3-only
+    // groups (FFDHE, hybrids), which an ECDHE ServerKeyExchange may not name.
     if (
       !config.groups.includes(ske.namedCurve) ||
+      !groups12.includes(ske.namedCurve) ||
       engine.provider.keyExchange(ske.namedCurve) === undefined
     ) {
       throw illegalParameter(

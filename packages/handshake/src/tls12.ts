@@ -44,11 +44,16 @@ export const defaultSuites12: readonly number[] = CIPHER_SUITES.filter(
   (s) => s.version === 'TLS1.2',
 ).map((s) => s.code);
 
-/** RFC 8422 5.1.1: the groups ECDHE in TLS 1.2 may use (no hybrids, no FFDHE). */
+/**
+ * RFC 8422 5.1.1: the groups ECDHE in TLS 1.2 may use (no hybrids; RFC 7919 FFDHE would need
+ * DHE suites, which tlskit does not implement).
+ */
 export const groups12: readonly number[] = [
   NamedGroup.x25519,
   NamedGroup.secp256r1,
   NamedGroup.secp384r1,
+  NamedGroup.secp521r1,
+  NamedGroup.x448,
 ];
 
 /** Schemes a TLS 1.2 ServerKeyExchange or CertificateVerify may use (no SHA-1). */

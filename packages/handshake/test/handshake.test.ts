@@ -7,6 +7,7 @@ import {
   pump,
   type ServerOptions,
 } from '@tlskit/handshake';
+import { type ClientHello, decodeHandshake, encodeHandshake, ExtensionType } from '@tlskit/wire';
 import { describe, expect, it } from 'vitest';
 import { fixtures } from './fixtures.js';
 import { connectPair, type Pair } from './pair.js';
@@ -74,6 +75,11 @@ describe('negotiation', () => {
     [0x001d, 'x25519'],
     [0x0017, 'secp256r1'],
     [0x0018, 'secp384r1'],
+    [0x0019, 'secp521r1'],
+    [0x001e, 'x448'],
+    [0x0100, 'ffdhe2048'],
+    [0x0101, 'ffdhe3072'],
+    [0x0102, 'ffdhe4096'],
     [0x11ec, 'X25519MLKEM768'],
   ])('negotiates group %i', async (group, name) => {
     const p = await connect({ groups: [group] });
@@ -99,6 +105,49 @@ describe('negotiation', () => {
     expect(p.clientInfo?.helloRetryRequest).toBe(true);
     expect(p.serverInfo?.helloRetryRequest).toBe(true);
     expect(p.clientInfo?.group).toBe('secp384r1');
+  });
+
+  it('reaches an FFDHE group the default client lists but sends no share for, by a retry', async () => {
+    const p = await connect({}, { groups: [0x0100] });
+    expect(p.clientClose?.error).toBeUndefined();
+    expect(p.clientInfo?.helloRetryRequest).toBe(true);
+    expect(p.clientInfo?.group).toBe('ffdhe2048');
+    expect(p.serverInfo?.group).toBe('ffdhe2048');
+  });
+
+  it.each([
+    [0x0100, 'y = 1', (y: Uint8Array) => new Uint8Array(y.length).fill(1, -1)],
+    [0x0100, 'y = p - 1', (y: Uint8Array) => new Uint8Array(y.length).fill(0xff).fill(0xfe, -1)],
+    [0x0100, 'its leading byte cut', (y: Uint8Array) => y.subarray(1)],
+    [0x0102, 'a zero byte in front', (y: Uint8Array) => Uint8Array.of(0, ...y)],
+    [0x001e, 'an all-zero result', (y: Uint8Array) => new Uint8Array(y.length)],
+    [0x0019, 'x = 0, y = 0', (y: Uint8Array) => new Uint8Array(y.length).fill(4, 0, 1)],
+    [0x0019, 'the point at infinity', () => Uint8Array.of(0)],
+  ])('refuses a %i key share with %s with illegal_parameter', async (group, _what, spoil) => {
+    const f = await fixtures();
+    const c = createClient({ provider, serverName: 'localhost', ca: [f.caDer], groups: [group] });
+    await c.start();
+    const record = Uint8Array.from(c.takeOutput().flatMap((chunk) => [...chunk]));
+    const ch = decodeHandshake(record.subarray(5), { protocol: 'tls13' }).message as ClientHello;
+    const extensions = ch.extensions.map((e) =>
+      e.type === ExtensionType.keyShare && 'clientShares' in e
+        ? {
+            ...e,
+            clientShares: e.clientShares.map((k) => ({ ...k, keyExchange: spoil(k.keyExchange) })),
+          }
+        : e,
+    );
+    const body = encodeHandshake({ ...ch, extensions });
+    const out = new Uint8Array(5 + body.length);
+    out.set([22, 3, 1, body.length >> 8, body.length & 0xff]);
+    out.set(body, 5);
+    const s = createServer({ provider, certificates: [f.server.p256], groups: [group] });
+    let serverError: Error | undefined;
+    s.on('close', (e) => {
+      serverError = e.error;
+    });
+    await s.receive(out);
+    expect(serverError).toMatchObject({ code: 'ERR_ILLEGAL_PARAMETER', alert: 47 });
   });
 
   it('sends a cookie in the HelloRetryRequest and accepts it back', async () => {

@@ -60,6 +60,8 @@ describe('TLS 1.2 handshakes', () => {
     [0x001d, 'x25519'],
     [0x0017, 'secp256r1'],
     [0x0018, 'secp384r1'],
+    [0x0019, 'secp521r1'],
+    [0x001e, 'x448'],
   ])('uses ECDHE group %i', async (group, name) => {
     const p = await connect({ ...only12, groups: [group] }, { ...both });
     expect(p.clientInfo?.group).toBe(name);
@@ -356,6 +358,38 @@ describe('a TLS 1.2-only ClientHello', () => {
     expect(await groupsOf(both)).toContain(NamedGroup.X25519MLKEM768);
     const offered = await groupsOf(only12);
     expect(offered).not.toContain(NamedGroup.X25519MLKEM768);
+    expect(offered).not.toContain(NamedGroup.ffdhe2048);
     expect(offered).toContain(NamedGroup.x25519);
+    expect(offered).toContain(NamedGroup.secp521r1);
+    expect(offered).toContain(NamedGroup.x448);
+  });
+
+  it('a client that also offered TLS 1.3 refuses a 1.2 ServerKeyExchange naming an FFDHE group', async () => {
+    // The 1.3-capable hello lists ffdhe2048 in supported_groups, but RFC 8422 5.4 ECDHE
+    // parameters may only name an elliptic curve: rename the server's curve and expect
+    // illegal_parameter (before the fix: the signature check failed, decrypt_error).
+    const f = await fixtures();
+    const client = createClient({ provider, serverName: 'localhost', ca: [f.caDer], ...both });
+    const server = createServer({ provider, certificates: [f.server.p256], ...only12 });
+    let clientError: Error | undefined;
+    client.on('close', (e) => {
+      clientError = e.error;
+    });
+    await client.start();
+    for (const chunk of client.takeOutput()) await server.receive(chunk);
+    const flight = Uint8Array.from(server.takeOutput().flatMap((c) => [...c]));
+    // ServerKeyExchange: type 12, uint24 length, curve_type named_curve (3), x25519 (0x001d), 32.
+    const at = flight.findIndex(
+      (b, i) =>
+        b === 12 &&
+        flight[i + 4] === 3 &&
+        flight[i + 5] === 0 &&
+        flight[i + 6] === 0x1d &&
+        flight[i + 7] === 32,
+    );
+    expect(at).toBeGreaterThan(0);
+    flight.set([0x01, 0x00], at + 5);
+    await client.receive(flight);
+    expect(clientError).toMatchObject({ code: 'ERR_ILLEGAL_PARAMETER', alert: 47 });
   });
 });

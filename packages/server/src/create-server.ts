@@ -11,7 +11,7 @@ import {
   type Socket,
 } from 'node:net';
 import { type CryptoProvider, nobleProvider } from '@tlskit/crypto';
-import { createPeerVerifier, TLSSocket } from '@tlskit/client';
+import { createPeerVerifier, groupCode, TLSSocket } from '@tlskit/client';
 import {
   type ClientAuthPolicy,
   createServer as createEngine,
@@ -46,6 +46,12 @@ export interface TlsServerOptions extends SecureContextOptions {
   minVersion?: TlsVersion;
   maxVersion?: TlsVersion;
   /**
+   * Key exchange groups by IANA name or code point, most preferred first (as the client's
+   * `groups`; node:tls calls this `ecdhCurve`), e.g. `['x25519', 'secp256r1', 'ffdhe2048']`.
+   * Default: every group of the provider, FFDHE last. An unknown name throws here.
+   */
+  groups?: (string | number)[];
+  /**
    * Session ticket keys: node:tls's 48-byte buffer (16 bytes name, 32 bytes key), or a list of
    * `{ name, key }` (current first; rotate by prepending). Default: a random key per server.
    */
@@ -75,6 +81,7 @@ export class TlsServer extends EventEmitter {
   readonly #provider: CryptoProvider;
   readonly #context: SecureContext;
   readonly #ticketKeys: TicketKey[];
+  readonly #groups: number[] | undefined;
   readonly #sessionCache: SessionCache | undefined;
 
   constructor(options: TlsServerOptions, listener?: (socket: TLSSocket) => void) {
@@ -89,6 +96,7 @@ export class TlsServer extends EventEmitter {
     ) {
       throw new TypeError('createServer: give cert and key (or certificates, or an SNICallback)');
     }
+    this.#groups = options.groups?.map(groupCode);
     this.#ticketKeys = ticketKeyList(options.ticketKeys, this.#provider);
     this.#sessionCache =
       options.sessionCache === false
@@ -195,6 +203,7 @@ export class TlsServer extends EventEmitter {
       ...(options.minVersion === undefined ? {} : { minVersion: options.minVersion }),
       ...(options.maxVersion === undefined ? {} : { maxVersion: options.maxVersion }),
       ...(options.ALPNProtocols === undefined ? {} : { alpnProtocols: options.ALPNProtocols }),
+      ...(this.#groups === undefined ? {} : { groups: this.#groups }),
       ticketKeys: this.#ticketKeys,
       ...(this.#sessionCache === undefined ? {} : { sessionCache: this.#sessionCache }),
       ...(clientAuth === 'none'

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import {
   type Credential,
   captureFields,
+  ffdheGroups,
   groups,
   curlRequest,
   decryptedText,
@@ -130,11 +131,7 @@ describe('openssl s_client against createServer() (TLS 1.3)', () => {
     });
   }
 
-  for (const [group, opensslName] of [
-    ['x25519', 'x25519'],
-    ['secp256r1', 'P-256'],
-    ['secp384r1', 'P-384'],
-  ] as const) {
+  for (const { iana: group, openssl: opensslName } of [...groups, ...ffdheGroups]) {
     it(`agrees on ${group} with a client that offers only it`, async () => {
       const { port, accepted } = await ourServer();
       const { summary } = await sClient(port, { groups: [opensslName], trace: true });
@@ -152,6 +149,17 @@ describe('openssl s_client against createServer() (TLS 1.3)', () => {
       helloRetryRequest: true,
     });
     expect(accepted[0]?.handshakeInfo?.helloRetryRequest).toBe(true);
+  });
+
+  it('sends a HelloRetryRequest for ffdhe2048 when the client shares x25519 first', async () => {
+    const { port, accepted } = await ourServer({ engine: { groups: [0x0100] } });
+    const { summary } = await sClient(port, { groups: ['x25519', 'ffdhe2048'], trace: true });
+    expect(summary).toMatchObject({
+      established: true,
+      group: 'ffdhe2048',
+      helloRetryRequest: true,
+    });
+    expect(accepted[0]?.handshakeInfo?.group).toBe('ffdhe2048');
   });
 
   for (const [name, credential, signatureType] of [

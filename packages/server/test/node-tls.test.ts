@@ -98,6 +98,46 @@ describe('createServer() with node:tls clients', () => {
     });
   }
 
+  for (const [group, ecdhCurve] of [
+    ['secp521r1', 'P-521'],
+    ['x448', 'X448'],
+  ] as const) {
+    it(`negotiates ${group}, named in its groups option, with a node:tls client (1.3 and 1.2)`, async () => {
+      const { port, accepted } = await ourServer({
+        key: rsa.key.pem,
+        cert: rsa.chain.pem,
+        groups: [group],
+      });
+      for (const maxVersion of ['TLSv1.3', 'TLSv1.2'] as const) {
+        const socket = await nodeClient({ port, ca: rsa.ca.pem, ecdhCurve, maxVersion });
+        expect(socket.getProtocol()).toBe(maxVersion);
+        expect((socket.getEphemeralKeyInfo() as { name?: string }).name).toBe(
+          ecdhCurve === 'P-521' ? 'secp521r1' : 'X448',
+        );
+        expect(await echo(socket, group)).toBe(group);
+      }
+      expect(accepted.map((s) => s.handshakeInfo?.group)).toEqual([group, group]);
+    });
+  }
+
+  it('negotiates ffdhe2048 with a node:tls client offering it, and refuses unknown group names', async () => {
+    const { port, accepted } = await ourServer({
+      key: ecdsa.key.pem,
+      cert: ecdsa.chain.pem,
+      groups: ['ffdhe2048'],
+    });
+    const socket = await nodeClient({ port, ca: ecdsa.ca.pem, ecdhCurve: 'X25519:ffdhe2048' });
+    expect(socket.getEphemeralKeyInfo()).toMatchObject({ type: 'DH', size: 2048 });
+    expect(await echo(socket, 'ffdhe')).toBe('ffdhe');
+    expect(accepted[0]?.handshakeInfo).toMatchObject({
+      group: 'ffdhe2048',
+      helloRetryRequest: true,
+    });
+    expect(() =>
+      createServer({ key: ecdsa.key.pem, cert: ecdsa.chain.pem, groups: ['ffdhe1024'] }),
+    ).toThrow(/unknown named group "ffdhe1024"/);
+  });
+
   it('picks the ECDSA or the RSA certificate by the client signature algorithms', async () => {
     const { port } = await ourServer({
       key: [ecdsa.key.pem, rsa.key.pem],

@@ -64,6 +64,18 @@ export const groups: readonly GroupNames[] = [
   { iana: 'x25519', openssl: 'x25519', gnutls: 'GROUP-X25519', node: 'X25519' },
   { iana: 'secp256r1', openssl: 'P-256', gnutls: 'GROUP-SECP256R1', node: 'prime256v1' },
   { iana: 'secp384r1', openssl: 'P-384', gnutls: 'GROUP-SECP384R1', node: 'secp384r1' },
+  { iana: 'secp521r1', openssl: 'P-521', gnutls: 'GROUP-SECP521R1', node: 'secp521r1' },
+  { iana: 'x448', openssl: 'X448', gnutls: 'GROUP-X448', node: 'X448' },
+];
+
+/**
+ * The RFC 7919 groups tlskit negotiates in TLS 1.3 only (it has no DHE suites for 1.2). Node
+ * reports no name for a DH ephemeral key (`{ type: 'DH', size }`), hence no `node` field.
+ */
+export const ffdheGroups: readonly Omit<GroupNames, 'node'>[] = [
+  { iana: 'ffdhe2048', openssl: 'ffdhe2048', gnutls: 'GROUP-FFDHE2048' },
+  { iana: 'ffdhe3072', openssl: 'ffdhe3072', gnutls: 'GROUP-FFDHE3072' },
+  { iana: 'ffdhe4096', openssl: 'ffdhe4096', gnutls: 'GROUP-FFDHE4096' },
 ];
 
 /**
@@ -78,6 +90,15 @@ export const hybridGroups: readonly GroupNames[] = [
     node: 'X25519MLKEM768',
   },
 ];
+
+/**
+ * How GnuTLS names the key exchange in its session description: `ECDHE-<curve>` (ECDHE-X448),
+ * or `DHE-FFDHE<bits>` for an RFC 7919 group.
+ */
+export function gnutlsKeyExchange(group: Pick<GroupNames, 'iana' | 'gnutls'>): string {
+  const kx = group.iana.startsWith('ffdhe') ? 'DHE' : 'ECDHE';
+  return `${kx}-${group.gnutls.slice('GROUP-'.length)}`;
+}
 
 /** Options of {@link gnutlsPriority}. */
 export interface GnutlsPriorityOptions {
@@ -97,7 +118,7 @@ export function gnutlsPriority(o: GnutlsPriorityOptions): string {
   const parts = ['NORMAL'];
   if (o.versions) parts.push('-VERS-ALL', ...o.versions.map((v) => `+VERS-TLS${v.slice(4)}`));
   if (o.groups) {
-    const all = [...groups, ...hybridGroups];
+    const all = [...groups, ...hybridGroups, ...ffdheGroups];
     parts.push('-GROUP-ALL', ...o.groups.map((g) => `+${lookup(all, g).gnutls}`));
   }
   if (o.suites) {

@@ -241,7 +241,7 @@ export interface OpensslClientSummary {
   readonly cipher?: string;
   /** True for an abbreviated (resumed) handshake. */
   readonly resumed: boolean;
-  /** Key exchange group as IANA names it (x25519, secp256r1, secp384r1, ...). */
+  /** Key exchange group as IANA names it (x25519, secp256r1, secp384r1, ffdhe2048, ...). */
   readonly group?: string;
   /** Signature type the server used (`ECDSA`, `RSA-PSS`, `Ed25519`, ...). */
   readonly peerSignatureType?: string;
@@ -275,6 +275,8 @@ export function parseOpensslClientOutput(
 ): OpensslClientSummary {
   const session = stdout.match(/^(New|Reused), (TLSv1\.[23]), Cipher is (\S+)$/m);
   const tempKey = stdout.match(/^Server Temp Key: (?:ECDH, )?([\w-]+)/m);
+  // A finite-field key prints as `DH, 2048 bits`; in TLS 1.3 that is an RFC 7919 group.
+  const dhBits = stdout.match(/^Server Temp Key: DH, (\d+) bits/m)?.[1];
   const verify = stdout.match(/^\s*Verify return code: (\d+) \((.*)\)$/m);
   const alpn = stdout.match(/^ALPN protocol: (.+)$/m);
   const signature = stdout.match(/^Peer signature type: (.+)$/m);
@@ -287,7 +289,11 @@ export function parseOpensslClientOutput(
       ? { protocol: session[2] as TlsVersionName, cipher: session[3] as string }
       : {}),
     resumed: established && session?.[1] === 'Reused',
-    ...(tempKey?.[1] ? { group: opensslGroupNames[tempKey[1]] ?? tempKey[1] } : {}),
+    ...(dhBits && session?.[2] === 'TLSv1.3'
+      ? { group: `ffdhe${dhBits}` }
+      : tempKey?.[1]
+        ? { group: opensslGroupNames[tempKey[1]] ?? tempKey[1] }
+        : {}),
     ...(signature?.[1] ? { peerSignatureType: signature[1] } : {}),
     ...(alpn?.[1] ? { alpn: alpn[1] } : {}),
     ...(verify ? { verifyCode: Number(verify[1]), verifyMessage: verify[2] as string } : {}),
