@@ -206,6 +206,10 @@ async function checkTrust(
   } catch (error) {
     if (!(error instanceof CertificateError)) throw error;
     const verifyError = `${error.code}: ${error.message}`;
+    // Dates are findings of their own (when no time suits every certificate, validation fails on them).
+    if (error.code === 'ERR_CERT_EXPIRED' || error.code === 'ERR_CERT_NOT_YET_VALID') {
+      return { trusted: false, verifyError };
+    }
     if (error.code !== 'ERR_CERT_UNKNOWN_ISSUER') {
       // Weak keys and SHA-1 are reported by name; anything else is a broken chain.
       if (error.code === 'ERR_CERT_UNSUPPORTED_ALGORITHM' && hasWeakAlgorithm(chain)) {

@@ -101,7 +101,7 @@ export function exchange(target: Target, hello: ClientHello): Promise<Flight> {
     });
     socket.on('data', (chunk: Buffer) => {
       try {
-        if (reader.push(new Uint8Array(chunk))) finish(reader.alert ? 'alert' : 'hello');
+        if (reader.push(new Uint8Array(chunk))) finish(reader.serverHello ? 'hello' : 'alert');
       } catch (error) {
         finish('malformed', error instanceof Error ? error.message : String(error));
       }
@@ -138,6 +138,8 @@ class FlightReader {
       this.#buffer = this.#buffer.subarray(end);
       if (header.type === ContentType.alert) {
         this.alert = decodeAlert(fragment);
+        // A warning (e.g. unrecognized_name for an unknown SNI, RFC 6066 3) lets the handshake go on.
+        if (this.alert.level === 1 && this.alert.description !== 0) continue;
         return true;
       }
       if (header.type !== ContentType.handshake) return true;

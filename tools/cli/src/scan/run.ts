@@ -162,7 +162,7 @@ export async function runScan(options: ScanOptions): Promise<ScanReport> {
       probeServerOrder(context, legacyBest, suites),
       tls13 ? Promise.resolve([]) : probeTls12Curves(context, legacyBest, suites),
       probeDhePrime(context, legacyBest, suites),
-      probeLegacyFeatures(context, legacyBest, suites),
+      probeLegacyFeatures(context, legacyBest, authenticatedFirst(suites)),
     ]);
     return { version: legacyBest, suites, serverOrder, curves, dhePrimeBits, features };
   })();
@@ -339,6 +339,15 @@ export async function runScan(options: ScanOptions): Promise<ScanReport> {
   };
 }
 
+/**
+ * `suites` with the ones that authenticate the server first: a probe after the certificate must
+ * not let the server pick an anonymous suite, which sends none.
+ */
+function authenticatedFirst(suites: readonly number[]): number[] {
+  const anonymous = (s: number): boolean => suiteInfo(s).weaknesses.includes('anonymous');
+  return [...suites.filter((s) => !anonymous(s)), ...suites.filter(anonymous)];
+}
+
 /** The server cannot be scanned at all (nothing listens, or it is not TLS). */
 export class ScanError extends Error {
   override name = 'ScanError';
@@ -453,11 +462,14 @@ async function sniAnswers(
       if (legacyVersion !== undefined) {
         const flight = await probe(context, {
           version: legacyVersion,
-          cipherSuites: suites.length > 0 ? suites : legacySuites,
+          cipherSuites: suites.length > 0 ? authenticatedFirst(suites) : legacySuites,
           serverName: name,
         });
         leaf = certificatesOf(flight)[0];
-        if (flight.alert) alert = nameOf(AlertDescription, flight.alert.description);
+        if (flight.alert) {
+          const level = flight.alert.level === 1 ? 'warning' : 'fatal';
+          alert = `${level} ${nameOf(AlertDescription, flight.alert.description)}`;
+        }
       } else {
         const traced = await context.run(() =>
           tracedHandshake(context.target.host, context.target.port, name, timeoutMs),
