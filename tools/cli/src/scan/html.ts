@@ -3,10 +3,9 @@
  * fetched), with the main handshake drawn as a sequence diagram whose arrows carry each message's
  * fields. Every string from the server (names, subjects, alerts) is escaped.
  */
+import { escapeHtml } from '../escape-html.js';
 import type { HandshakeStep } from './handshake.js';
 import type { ScanReport } from './run.js';
-
-const escape = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 const severityColour: Record<string, string> = {
   critical: '#8b0000',
@@ -24,7 +23,7 @@ export function formatScanHtml(report: ScanReport): string {
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>${escape(title)}</title>
+<title>${escapeHtml(title)}</title>
 <style>
 body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}
 h1{font-size:1.5em}h2{font-size:1.15em;margin-top:1.8em;border-bottom:1px solid #ddd}
@@ -34,8 +33,8 @@ table{border-collapse:collapse}td,th{padding:.2em .8em .2em 0;text-align:left;ve
 .ok{color:#2e7d32}.bad{color:#c62828}.muted{color:#777}code{font-size:.92em}
 svg text{font:12px system-ui,sans-serif}svg .note{font-size:11px;fill:#444}
 </style></head><body>
-<h1>${escape(title)}</h1>
-<p class="muted">SNI ${escape(t.servername ?? '(none)')} · ${report.probes} probes in ${(report.durationMs / 1000).toFixed(1)} s · ${escape(report.startedAt)} · schema ${escape(report.schema)}</p>
+<h1>${escapeHtml(title)}</h1>
+<p class="muted">SNI ${escapeHtml(t.servername ?? '(none)')} · ${report.probes} probes in ${(report.durationMs / 1000).toFixed(1)} s · ${escapeHtml(report.startedAt)} · schema ${escapeHtml(report.schema)}</p>
 <section id="findings"><h2>Findings (${report.findings.length})</h2>
 ${report.findings.length === 0 ? '<p class="ok">No findings.</p>' : report.findings.map(findingHtml).join('\n')}
 </section>
@@ -52,19 +51,19 @@ ${sniHtml(report)}
 
 function findingHtml(f: ScanReport['findings'][number]): string {
   const colour = severityColour[f.severity] ?? '#616161';
-  return `<div class="finding" data-id="${escape(f.id)}" data-severity="${f.severity}" style="border-color:${colour}">
-<span class="severity" style="background:${colour}">${f.severity}</span> <strong>${escape(f.title)}</strong>
-<div>${escape(f.detail)}</div>
-<div><em>Why it matters:</em> ${escape(f.why)}</div>
-<div><em>How to fix:</em> ${escape(f.fix)}</div></div>`;
+  return `<div class="finding" data-id="${escapeHtml(f.id)}" data-severity="${f.severity}" style="border-color:${colour}">
+<span class="severity" style="background:${colour}">${f.severity}</span> <strong>${escapeHtml(f.title)}</strong>
+<div>${escapeHtml(f.detail)}</div>
+<div><em>Why it matters:</em> ${escapeHtml(f.why)}</div>
+<div><em>How to fix:</em> ${escapeHtml(f.fix)}</div></div>`;
 }
 
 function handshakeSummary(report: ScanReport): string {
   const h = report.handshake;
   if (h.completed) {
-    return `<p>${escape(h.version ?? '')}, ${escape(h.cipherSuite ?? '')}, ${escape(h.group ?? 'no group')}, completed by tlskit's client.</p>`;
+    return `<p>${escapeHtml(h.version ?? '')}, ${escapeHtml(h.cipherSuite ?? '')}, ${escapeHtml(h.group ?? 'no group')}, completed by tlskit's client.</p>`;
   }
-  return `<p class="muted">${escape(h.error ?? 'not completed')}</p>`;
+  return `<p class="muted">${escapeHtml(h.error ?? 'not completed')}</p>`;
 }
 
 const WIDTH = 1000;
@@ -89,12 +88,13 @@ function sequenceDiagram(steps: readonly HandshakeStep[]): string {
     const label = `${step.encrypted ? '{' : ''}${step.message}${step.encrypted ? '}' : ''} (${step.length} B)`;
     const head = x2 > x1 ? x2 - 8 : x2 + 8;
     parts.push(
-      `<g class="step" data-message="${escape(step.message)}" data-from="${step.from}" data-index="${i}">`,
+      `<g class="step" data-message="${escapeHtml(step.message)}" data-from="${step.from}" data-index="${i}">`,
       `<line x1="${x1}" y1="${arrowY}" x2="${x2}" y2="${arrowY}" stroke="${colour}" stroke-width="2"${step.encrypted ? ' stroke-dasharray="6 3"' : ''}/>`,
       `<polygon points="${x2},${arrowY} ${head},${arrowY - 5} ${head},${arrowY + 5}" fill="${colour}"/>`,
-      `<text x="${(CLIENT_X + SERVER_X) / 2}" y="${arrowY - 5}" text-anchor="middle" fill="${colour}">${escape(label)}</text>`,
+      `<text x="${(CLIENT_X + SERVER_X) / 2}" y="${arrowY - 5}" text-anchor="middle" fill="${colour}">${escapeHtml(label)}</text>`,
       ...notes.map(
-        (n, j) => `<text class="note" x="${NOTE_X}" y="${y + 12 + j * LINE}">${escape(n)}</text>`,
+        (n, j) =>
+          `<text class="note" x="${NOTE_X}" y="${y + 12 + j * LINE}">${escapeHtml(n)}</text>`,
       ),
       '</g>',
     );
@@ -115,22 +115,22 @@ function protocolsHtml(report: ScanReport): string {
   const rows = report.protocols
     .map(
       (p) =>
-        `<tr><th>${escape(p.version)}</th><td class="${p.supported ? '' : 'muted'}">${p.supported ? 'accepted' : 'refused'}</td></tr>`,
+        `<tr><th>${escapeHtml(p.version)}</th><td class="${p.supported ? '' : 'muted'}">${p.supported ? 'accepted' : 'refused'}</td></tr>`,
     )
     .join('');
   const suites = report.cipherSuites.accepted
     .map(
       (s) =>
-        `<tr><td><code>${escape(s.name)}</code></td><td class="${s.weaknesses.length ? 'bad' : 'ok'}">${escape(s.weaknesses.join(', ') || 'ok')}</td></tr>`,
+        `<tr><td><code>${escapeHtml(s.name)}</code></td><td class="${s.weaknesses.length ? 'bad' : 'ok'}">${escapeHtml(s.weaknesses.join(', ') || 'ok')}</td></tr>`,
     )
     .join('');
   const d = report.downgrade;
   return `<section id="protocols"><h2>Protocols and cipher suites</h2>
 <table>${rows}</table>
-<p>TLS 1.3 suites: ${escape(report.cipherSuites.tls13.join(', ') || '(none)')}</p>
-${report.cipherSuites.enumeratedAt ? `<p>${escape(report.cipherSuites.enumeratedAt)} suites, in the order the server chose them (${report.cipherSuites.serverOrder === null ? 'one suite' : report.cipherSuites.serverOrder ? "server's order" : "client's order"}):</p><table id="suites">${suites}</table>` : ''}
-<p>Groups: ${escape(report.keyExchange.groups.join(', ') || '(none)')}${report.keyExchange.dhePrimeBits === null ? '' : ` · DHE prime ${report.keyExchange.dhePrimeBits} bits`}</p>
-<p>TLS_FALLBACK_SCSV ${escape(d.fallbackScsv)} · downgrade sentinel ${flag(d.downgradeSentinel)} · secure renegotiation ${flag(d.secureRenegotiation)} · extended master secret ${flag(d.extendedMasterSecret)} · compression ${flag(d.compression === null ? null : !d.compression, 'off', 'on')}</p>
+<p>TLS 1.3 suites: ${escapeHtml(report.cipherSuites.tls13.join(', ') || '(none)')}</p>
+${report.cipherSuites.enumeratedAt ? `<p>${escapeHtml(report.cipherSuites.enumeratedAt)} suites, in the order the server chose them (${report.cipherSuites.serverOrder === null ? 'one suite' : report.cipherSuites.serverOrder ? "server's order" : "client's order"}):</p><table id="suites">${suites}</table>` : ''}
+<p>Groups: ${escapeHtml(report.keyExchange.groups.join(', ') || '(none)')}${report.keyExchange.dhePrimeBits === null ? '' : ` · DHE prime ${report.keyExchange.dhePrimeBits} bits`}</p>
+<p>TLS_FALLBACK_SCSV ${escapeHtml(d.fallbackScsv)} · downgrade sentinel ${flag(d.downgradeSentinel)} · secure renegotiation ${flag(d.secureRenegotiation)} · extended master secret ${flag(d.extendedMasterSecret)} · compression ${flag(d.compression === null ? null : !d.compression, 'off', 'on')}</p>
 </section>`;
 }
 
@@ -145,19 +145,22 @@ function certificateHtml(report: ScanReport): string {
     return '<section id="certificate"><h2>Certificate</h2><p>None received.</p></section>';
   const rows = c.chain
     .map(
-      (cert, i) => `<tr><th>${i === 0 ? 'leaf' : `chain[${i}]`}</th><td>${escape(cert.subject)}<br>
-<span class="muted">issuer ${escape(cert.issuer)} · ${escape(cert.key)} · ${escape(cert.signatureAlgorithm)} · ${escape(cert.notBefore)} to ${escape(cert.notAfter)}${cert.names.length ? ` · ${escape(cert.names.join(', '))}` : ''}</span></td></tr>`,
+      (
+        cert,
+        i,
+      ) => `<tr><th>${i === 0 ? 'leaf' : `chain[${i}]`}</th><td>${escapeHtml(cert.subject)}<br>
+<span class="muted">issuer ${escapeHtml(cert.issuer)} · ${escapeHtml(cert.key)} · ${escapeHtml(cert.signatureAlgorithm)} · ${escapeHtml(cert.notBefore)} to ${escapeHtml(cert.notAfter)}${cert.names.length ? ` · ${escapeHtml(cert.names.join(', '))}` : ''}</span></td></tr>`,
     )
     .join('');
   return `<section id="certificate"><h2>Certificate</h2><table>${rows}</table>
-<p>Trusted ${flag(c.trusted)}${c.verifyError ? ` <span class="muted">(${escape(c.verifyError)})</span>` : ''} · covers the host ${flag(c.matchesHost)} · OCSP staple ${flag(c.ocspStapled)} · SCTs ${c.scts ?? 'n/a'}</p></section>`;
+<p>Trusted ${flag(c.trusted)}${c.verifyError ? ` <span class="muted">(${escapeHtml(c.verifyError)})</span>` : ''} · covers the host ${flag(c.matchesHost)} · OCSP staple ${flag(c.ocspStapled)} · SCTs ${c.scts ?? 'n/a'}</p></section>`;
 }
 
 function sniHtml(report: ScanReport): string {
   const rows = report.sni
     .map(
       (s) =>
-        `<tr><th>${escape(s.servername ?? 'no SNI')}</th><td>${s.subject === null ? `no certificate${s.alert ? ` (alert ${escape(s.alert)})` : ''}` : `${escape(s.subject)} ${flag(s.matchesHost, 'covers the host', 'does not cover the host')}`}</td></tr>`,
+        `<tr><th>${escapeHtml(s.servername ?? 'no SNI')}</th><td>${s.subject === null ? `no certificate${s.alert ? ` (alert ${escapeHtml(s.alert)})` : ''}` : `${escapeHtml(s.subject)} ${flag(s.matchesHost, 'covers the host', 'does not cover the host')}`}</td></tr>`,
     )
     .join('');
   return `<section id="sni"><h2>SNI</h2><table>${rows}</table></section>`;
