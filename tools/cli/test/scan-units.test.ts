@@ -11,6 +11,7 @@ import { serverKeyExchange } from '../src/scan/probes.js';
 import { SCAN_SCHEMA, type ScanReport } from '../src/scan/run.js';
 import { legacySuites, suiteInfo, tls13Suites } from '../src/scan/suites.js';
 import { formatScanText } from '../src/scan/text.js';
+import { runInProcess } from './helpers.js';
 
 describe('suiteInfo', () => {
   it.each([
@@ -146,5 +147,27 @@ describe('reports', () => {
   it('use colour only when asked (a terminal)', () => {
     expect(formatScanText(report, false)).not.toContain('\x1b[');
     expect(formatScanText(report, true)).toContain('\x1b[');
+  });
+});
+
+describe('tlskit scan command line', () => {
+  it('wants exactly one HOST:PORT', async () => {
+    const run = await runInProcess(['scan']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^tlskit scan: expected exactly one HOST:PORT\nusage: tlskit scan /);
+  });
+
+  it('reports a server it cannot reach in one line, as the user’s problem', async () => {
+    const run = await runInProcess(['scan', '127.0.0.1:1', '--timeout', '2']);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(
+      /^tlskit scan: cannot connect to 127\.0\.0\.1:1: .*ECONNREFUSED.*\n$/,
+    );
+    expect(run.stdout).toBe('');
+  });
+
+  it('is listed by help', async () => {
+    const run = await runInProcess(['help']);
+    expect(run.stdout).toMatch(/\n {2}scan +probe a TLS server/);
   });
 });
