@@ -190,6 +190,15 @@ describe('tlskit scan against openssl s_server', { timeout: 60_000 }, () => {
     expect(ids).toEqual(['protocol-no-tls13']);
   });
 
+  it('finds nothing wrong with a TLS 1.3-only server, and reads its certificate through tlskit', async () => {
+    const { ids, report } = await scanOpenssl(certs.server.ecdsaP256, { version: 'TLSv1.3' });
+    expect(ids).toEqual([]);
+    expect(report.cipherSuites.enumeratedAt).toBeNull();
+    expect(report.downgrade.fallbackScsv).toBe('not-applicable');
+    expect(report.certificate?.trusted).toBe(true);
+    expect(report.sni.every((s) => s.matchesHost)).toBe(true);
+  });
+
   it('reports which certificate each SNI gets, and a default certificate for another name', async () => {
     const { ids, report } = await scanOpenssl(certs.server.wrongHost, {
       ...aeadOnly,
