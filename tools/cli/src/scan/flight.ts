@@ -229,3 +229,24 @@ export function decodeTls12(bytes: Uint8Array): HandshakeMessage | undefined {
     return undefined;
   }
 }
+
+/** The certificates of a TLS 1.2 flight's Certificate message, leaf first. */
+export function certificatesOf(flight: Flight): Uint8Array[] {
+  const raw = flight.messages.find((m) => m.type === HandshakeType.certificate);
+  const message = raw ? decodeTls12(raw.bytes) : undefined;
+  return message?.type === HandshakeType.certificate && message.protocol === 'tls12'
+    ? [...message.certificateList]
+    : [];
+}
+
+/** RFC 6962 3.3: the number of SCTs in a TLS 1.2 ServerHello's signed_certificate_timestamp. */
+export function sctCount(flight: Flight): number {
+  const ext = flight.serverHello?.extensions.find((e) => e.type === 18);
+  if (ext === undefined || !('raw' in ext)) return 0;
+  const list = ext.raw.subarray(2);
+  let count = 0;
+  // Each pass moves past one length-prefixed SCT, bounding the loop by the list length.
+  for (let at = 0; at + 2 <= list.length; count++)
+    at += 2 + (((list[at] ?? 0) << 8) | (list[at + 1] ?? 0));
+  return count;
+}

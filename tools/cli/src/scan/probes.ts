@@ -15,7 +15,7 @@ import {
 } from '@tlskit/wire';
 import { exchange, type Flight, selectedVersion, type Target } from './flight.js';
 import { clientHello, type HelloSpec } from './hello.js';
-import { isTls13Suite, legacySuites, suiteInfo, tls13Suites } from './suites.js';
+import { legacySuites, suiteInfo, tls13Suites } from './suites.js';
 
 /** The protocol versions a scan tries, oldest first. */
 export const protocolVersions = [
@@ -78,21 +78,27 @@ export interface VersionResult {
 
 /** Offers `version` alone, with every suite that version could use. */
 export async function probeVersion(context: ProbeContext, version: number): Promise<VersionResult> {
-  const spec: HelloSpec =
-    version === TLS13
-      ? { version: TLS12, supportedVersions: [TLS13], cipherSuites: tls13Suites }
-      : version === 0x0300
-        ? // SSL 3.0 has no extensions: RFC 5746 section 3.3 signals renegotiation with the SCSV.
-          {
-            version,
-            cipherSuites: [...legacySuites, ianaCipherSuites.TLS_EMPTY_RENEGOTIATION_INFO_SCSV],
-            noExtensions: true,
-          }
-        : { version, cipherSuites: legacySuites };
+  const spec = versionHello(version);
   const flight = await probe(context, spec);
   const accepted =
     flight.serverHello !== undefined && selectedVersion(flight.serverHello) === version;
   return { version, accepted, flight };
+}
+
+/** The ClientHello that offers `version` alone. */
+function versionHello(version: number): HelloSpec {
+  if (version === TLS13) {
+    return { version: TLS12, supportedVersions: [TLS13], cipherSuites: tls13Suites };
+  }
+  if (version === 0x0300) {
+    // SSL 3.0 has no extensions: RFC 5746 section 3.3 signals renegotiation with the SCSV.
+    return {
+      version,
+      cipherSuites: [...legacySuites, ianaCipherSuites.TLS_EMPTY_RENEGOTIATION_INFO_SCSV],
+      noExtensions: true,
+    };
+  }
+  return { version, cipherSuites: legacySuites };
 }
 
 /**
@@ -324,9 +330,4 @@ export async function probeLegacyFeatures(
     compression: (flight.compressionMethod ?? 0) !== 0,
     flight,
   };
-}
-
-/** True for a suite value a TLS 1.2 enumeration may return (not a TLS 1.3 suite). */
-export function isLegacySuite(value: number): boolean {
-  return !isTls13Suite(value);
 }

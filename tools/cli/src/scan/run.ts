@@ -3,32 +3,19 @@
  * certificates, and gathers the findings into one {@link ScanReport} — the object `--json`
  * prints and the text and HTML reports render.
  */
-import { nobleProvider } from '@tlskit/crypto';
-import {
-  AlertDescription,
-  HandshakeType,
-  ianaCipherSuites,
-  ianaNamedGroups,
-  nameOf,
-} from '@tlskit/wire';
-import { TrustStore } from '@tlskit/x509';
 import { rootCertificates } from 'node:tls';
-import {
-  type CertificateReport,
-  checkCertificates,
-  fingerprint,
-  subjectOf,
-} from './certificates.js';
-import { type Finding, finding, sortFindings } from './findings.js';
-import { decodeTls12, type Flight } from './flight.js';
+import { nobleProvider } from '@tlskit/crypto';
+import { HandshakeType, ianaCipherSuites, ianaNamedGroups, nameOf } from '@tlskit/wire';
+import { TrustStore } from '@tlskit/x509';
+import { defenceFindings, downgradeSentinel, suiteFindings, versionFindings } from './assess.js';
+import { type CertificateReport, checkCertificates } from './certificates.js';
+import { type Finding, sortFindings } from './findings.js';
+import { certificatesOf, sctCount } from './flight.js';
 import { type MainHandshake, probeHandshake, tracedHandshake } from './handshake.js';
 import {
   enumerateSuites,
-  hasDowngradeSentinel,
-  type LegacyFeatures,
   limiter,
   type ProbeContext,
-  probe,
   probeDhePrime,
   probeFallbackScsv,
   probeLegacyFeatures,
@@ -38,11 +25,12 @@ import {
   probeTls13Suites,
   probeVersion,
   protocolVersions,
-  type VersionResult,
   versionName,
 } from './probes.js';
-import { legacySuites, type SuiteInfo, suiteInfo } from './suites.js';
-import { matchesHostname, parseCertificate } from '@tlskit/x509';
+import { type SniAnswer, sniAnswers, sniFindings } from './sni.js';
+import { strongestFirst, type SuiteInfo, suiteInfo } from './suites.js';
+
+export { type SniAnswer, UNKNOWN_SERVERNAME } from './sni.js';
 
 /** The version of the `--json` schema (docs/scan.md). Bumped on any incompatible change. */
 export const SCAN_SCHEMA = 'tlskit-scan/1';
@@ -63,19 +51,6 @@ export interface ScanOptions {
   readonly now?: Date;
   /** Called after each probe with the number done so far. */
   readonly onProgress?: (done: number) => void;
-}
-
-/** What the server does with and without SNI. */
-export interface SniAnswer {
-  /** The SNI sent (null: none). */
-  readonly servername: string | null;
-  /** Subject of the certificate the server sent, or null when the handshake failed. */
-  readonly subject: string | null;
-  readonly sha256: string | null;
-  /** Whether that certificate covers the scanned name. */
-  readonly matchesHost: boolean | null;
-  /** The alert the server answered with instead, if any. */
-  readonly alert: string | null;
 }
 
 /** Everything a scan found; `--json` prints it as is. */
@@ -120,9 +95,6 @@ export interface ScanReport {
   readonly findings: readonly Finding[];
 }
 
-/** A name nobody serves, for the unknown-SNI probe (RFC 2606 reserves .invalid). */
-export const UNKNOWN_SERVERNAME = 'unknown-name.tlskit-scan.invalid';
-
 const TLS12 = 0x0303;
 const TLS13 = 0x0304;
 
@@ -162,7 +134,7 @@ export async function runScan(options: ScanOptions): Promise<ScanReport> {
       probeServerOrder(context, legacyBest, suites),
       tls13 ? Promise.resolve([]) : probeTls12Curves(context, legacyBest, suites),
       probeDhePrime(context, legacyBest, suites),
-      probeLegacyFeatures(context, legacyBest, authenticatedFirst(suites)),
+      probeLegacyFeatures(context, legacyBest, strongestFirst(suites)),
     ]);
     return { version: legacyBest, suites, serverOrder, curves, dhePrimeBits, features };
   })();
@@ -174,15 +146,19 @@ export async function runScan(options: ScanOptions): Promise<ScanReport> {
     fallbackVersion === undefined
       ? Promise.resolve(null)
       : probeFallbackScsv(context, fallbackVersion);
+  const sniPart = legacyPart.then((legacy) =>
+    sniAnswers(context, legacy?.version, legacy?.suites ?? [], servername, timeoutMs),
+  );
   const mainPart = context.run(() =>
     tracedHandshake(options.host, options.port, servername, timeoutMs),
   );
 
-  const [legacy, [tls13Suites, tls13Groups], fallbackHonoured, traced] = await Promise.all([
+  const [legacy, [tls13Suites, tls13Groups], fallbackHonoured, traced, sni] = await Promise.all([
     legacyPart,
     tls13Part,
     fallbackPart,
     mainPart,
+    sniPart,
   ]);
 
   // The certificate: from tlskit's handshake, else from the plaintext TLS 1.2 flight.
@@ -214,87 +190,28 @@ export async function runScan(options: ScanOptions): Promise<ScanReport> {
           ocspStapled: features
             ? features.flight.messages.some((m) => m.type === HandshakeType.certificateStatus)
             : null,
-          extensionScts: features ? sctCount(features) : null,
+          extensionScts: features ? sctCount(features.flight) : null,
         });
 
-  const sni = await sniAnswers(
-    context,
-    legacy?.version,
-    legacy?.suites ?? [],
-    servername,
-    host,
-    timeoutMs,
-  );
-
+  const sentinel = downgradeSentinel(versionResults, tls13);
   const findings: Finding[] = [
     ...versionFindings(versionResults),
     ...suiteFindings(legacy?.suites ?? []),
+    ...defenceFindings({
+      version: legacy?.version,
+      suites: legacy?.suites ?? [],
+      serverOrder: legacy?.serverOrder ?? null,
+      dhePrimeBits: legacy?.dhePrimeBits ?? null,
+      features,
+      fallback:
+        fallbackVersion === undefined || fallbackHonoured === null
+          ? null
+          : { version: fallbackVersion, honoured: fallbackHonoured },
+      sentinelMissing: sentinel.missing,
+    }),
     ...(certificate?.findings ?? []),
+    ...sniFindings(sni, servername),
   ];
-  if (
-    legacy?.serverOrder === false &&
-    (legacy.suites ?? []).some((s) => suiteInfo(s).weaknesses.length > 0)
-  ) {
-    findings.push(
-      finding(
-        'no-server-order',
-        `offered the accepted suites in reverse, the server took the client's first choice each time`,
-      ),
-    );
-  }
-  if (legacy?.dhePrimeBits != null && legacy.dhePrimeBits < 2048) {
-    findings.push(
-      finding('dhe-weak-prime', `the ServerKeyExchange prime has ${legacy.dhePrimeBits} bits`),
-    );
-  }
-  if (fallbackHonoured === false) {
-    findings.push(
-      finding(
-        'fallback-scsv-ignored',
-        `a ${versionName(fallbackVersion ?? 0)} ClientHello with TLS_FALLBACK_SCSV was answered with a ServerHello, not inappropriate_fallback`,
-      ),
-    );
-  }
-  const sentinel = downgradeSentinel(versionResults, tls13);
-  if (sentinel.missing.length > 0) {
-    findings.push(
-      finding(
-        'downgrade-sentinel-missing',
-        `the ServerHello random of ${sentinel.missing.join(', ')} does not end in DOWNGRD`,
-      ),
-    );
-  }
-  if (features && !features.secureRenegotiation) {
-    findings.push(
-      finding('insecure-renegotiation', 'the ServerHello has no renegotiation_info extension'),
-    );
-  }
-  if (features && !features.extendedMasterSecret && legacy?.version !== 0x0300) {
-    findings.push(
-      finding(
-        'no-extended-master-secret',
-        'the ServerHello has no extended_master_secret extension',
-      ),
-    );
-  }
-  if (features?.compression) {
-    findings.push(
-      finding(
-        'compression',
-        `the server chose compression method ${features.flight.compressionMethod}`,
-      ),
-    );
-  }
-  const withSni = sni.find((s) => s.servername === servername && servername !== undefined);
-  const withoutSni = sni.find((s) => s.servername === null);
-  if (withSni?.matchesHost && withoutSni?.matchesHost === false) {
-    findings.push(
-      finding(
-        'sni-default-certificate-mismatch',
-        `without SNI the server sends ${withoutSni.subject}`,
-      ),
-    );
-  }
 
   const { peerCertificates: _, ...handshakeReport } = handshake;
   const groups = tls13 ? tls13Groups : (legacy?.curves ?? []);
@@ -339,15 +256,6 @@ export async function runScan(options: ScanOptions): Promise<ScanReport> {
   };
 }
 
-/**
- * `suites` with the ones that authenticate the server first: a probe after the certificate must
- * not let the server pick an anonymous suite, which sends none.
- */
-function authenticatedFirst(suites: readonly number[]): number[] {
-  const anonymous = (s: number): boolean => suiteInfo(s).weaknesses.includes('anonymous');
-  return [...suites.filter((s) => !anonymous(s)), ...suites.filter(anonymous)];
-}
-
 /** The server cannot be scanned at all (nothing listens, or it is not TLS). */
 export class ScanError extends Error {
   override name = 'ScanError';
@@ -361,139 +269,4 @@ function withoutFindings(report: CertificateReport): Omit<CertificateReport, 'fi
 
 function isIp(host: string): boolean {
   return /^[\d.]+$/.test(host) || host.includes(':');
-}
-
-const versionFindingIds = {
-  768: 'protocol-sslv3',
-  769: 'protocol-tls10',
-  770: 'protocol-tls11',
-} as const;
-
-function versionFindings(results: readonly VersionResult[]): Finding[] {
-  const findings: Finding[] = [];
-  for (const r of results) {
-    const id = versionFindingIds[r.version as keyof typeof versionFindingIds];
-    if (id && r.accepted)
-      findings.push(finding(id, `a ${versionName(r.version)}-only ClientHello was accepted`));
-  }
-  const accepted = (v: number): boolean => results.some((r) => r.version === v && r.accepted);
-  if (results.some((r) => r.accepted)) {
-    if (!accepted(TLS12) && !accepted(TLS13)) {
-      findings.push(
-        finding('protocol-no-tls12-or-13', 'the best version accepted is below TLS 1.2'),
-      );
-    } else if (!accepted(TLS13)) {
-      findings.push(finding('protocol-no-tls13', 'a TLS 1.3-only ClientHello was refused'));
-    }
-  }
-  return findings;
-}
-
-const weaknessFindings = {
-  null: 'suite-null',
-  export: 'suite-export',
-  anonymous: 'suite-anonymous',
-  rc4: 'suite-rc4',
-  des: 'suite-des',
-  '3des': 'suite-3des',
-  'rsa-kx': 'suite-rsa-kx',
-  cbc: 'suite-cbc',
-} as const;
-
-function suiteFindings(suites: readonly number[]): Finding[] {
-  const findings: Finding[] = [];
-  for (const [weakness, id] of Object.entries(weaknessFindings)) {
-    const affected = suites.map(suiteInfo).filter((s) => s.weaknesses.includes(weakness as never));
-    if (affected.length > 0) findings.push(finding(id, affected.map((s) => s.name).join(', ')));
-  }
-  return findings;
-}
-
-function downgradeSentinel(
-  results: readonly VersionResult[],
-  tls13: boolean,
-): { applicable: boolean; missing: string[] } {
-  const lower = results.filter((r) => r.accepted && r.version < TLS13 && r.version >= 0x0301);
-  if (!tls13 || lower.length === 0) return { applicable: false, missing: [] };
-  const missing = lower
-    .filter((r) => r.flight.serverHello && !hasDowngradeSentinel(r.flight.serverHello))
-    .map((r) => versionName(r.version));
-  return { applicable: true, missing };
-}
-
-/** The certificates of a TLS 1.2 flight's Certificate message, leaf first. */
-function certificatesOf(flight: Flight): Uint8Array[] {
-  const raw = flight.messages.find((m) => m.type === HandshakeType.certificate);
-  const message = raw ? decodeTls12(raw.bytes) : undefined;
-  return message?.type === HandshakeType.certificate && message.protocol === 'tls12'
-    ? [...message.certificateList]
-    : [];
-}
-
-/** RFC 6962 3.3: the number of SCTs in the ServerHello's signed_certificate_timestamp. */
-function sctCount(features: LegacyFeatures): number {
-  const ext = features.flight.serverHello?.extensions.find((e) => e.type === 18);
-  if (ext === undefined || !('raw' in ext)) return 0;
-  const list = ext.raw.subarray(2);
-  let count = 0;
-  // Each pass moves past one length-prefixed SCT, bounding the loop by the list length.
-  for (let at = 0; at + 2 <= list.length; count++)
-    at += 2 + (((list[at] ?? 0) << 8) | (list[at + 1] ?? 0));
-  return count;
-}
-
-async function sniAnswers(
-  context: ProbeContext,
-  legacyVersion: number | undefined,
-  suites: readonly number[],
-  servername: string | undefined,
-  host: string,
-  timeoutMs: number,
-): Promise<SniAnswer[]> {
-  const names: (string | undefined)[] = [
-    ...(servername === undefined ? [] : [servername]),
-    undefined,
-    UNKNOWN_SERVERNAME,
-  ];
-  return Promise.all(
-    names.map(async (name): Promise<SniAnswer> => {
-      let leaf: Uint8Array | undefined;
-      let alert: string | null = null;
-      if (legacyVersion !== undefined) {
-        const flight = await probe(context, {
-          version: legacyVersion,
-          cipherSuites: suites.length > 0 ? authenticatedFirst(suites) : legacySuites,
-          serverName: name,
-        });
-        leaf = certificatesOf(flight)[0];
-        if (flight.alert) {
-          const level = flight.alert.level === 1 ? 'warning' : 'fatal';
-          alert = `${level} ${nameOf(AlertDescription, flight.alert.description)}`;
-        }
-      } else {
-        const traced = await context.run(() =>
-          tracedHandshake(context.target.host, context.target.port, name, timeoutMs),
-        );
-        leaf = traced.peerCertificates[0];
-        const received = traced.steps.find((s) => s.message === 'alert' && s.from === 'server');
-        if (received) alert = received.notes[0]?.[1] ?? null;
-      }
-      if (leaf === undefined) {
-        return { servername: name ?? null, subject: null, sha256: null, matchesHost: null, alert };
-      }
-      let matches: boolean | null = null;
-      try {
-        matches = matchesHostname(parseCertificate(leaf), host);
-      } catch {
-        matches = null;
-      }
-      return {
-        servername: name ?? null,
-        subject: subjectOf(leaf),
-        sha256: fingerprint(leaf),
-        matchesHost: matches,
-        alert,
-      };
-    }),
-  );
 }

@@ -81,3 +81,15 @@ export function suiteInfo(value: number): SuiteInfo {
   const forwardSecret = /^(ECDHE|DHE)/.test(keyExchange) || keyExchange === 'PSK_DHE';
   return { value, name, keyExchange, forwardSecret, weaknesses };
 }
+
+/**
+ * `suites` strongest first (fewest weaknesses, anonymous last): the probes after the enumeration
+ * want the certificate (an anonymous suite sends none) and a handshake worth drawing.
+ */
+export function strongestFirst(suites: readonly number[]): number[] {
+  const cost = (s: number): number => {
+    const { weaknesses } = suiteInfo(s);
+    return (weaknesses.includes('anonymous') ? 100 : 0) + weaknesses.length;
+  };
+  return [...suites].sort((a, b) => cost(a) - cost(b));
+}
