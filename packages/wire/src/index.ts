@@ -40,6 +40,19 @@ export {
   DOWNGRADE_TLS12,
   HELLO_RETRY_REQUEST_RANDOM,
 } from './messages.js';
+export {
+  ianaCipherSuites,
+  ianaExtensionTypes,
+  ianaNamedGroups,
+  ianaSignatureSchemes,
+} from './iana.js';
+export {
+  type DecodedMessage,
+  type DecodedRecord,
+  type DecodedRecordContent,
+  type DecodeRecordsOptions,
+  decodeRecords,
+} from './records.js';
 export { decodeAll, Reader } from './reader.js';
 export {
   type Alert,

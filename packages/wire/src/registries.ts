@@ -8,6 +8,13 @@
  * (see {@link nameOf}). TypeScript `enum` is avoided because it is not erasable syntax.
  */
 
+import {
+  ianaCipherSuites,
+  ianaExtensionTypes,
+  ianaNamedGroups,
+  ianaSignatureSchemes,
+} from './iana.js';
+
 declare const codePointBrand: unique symbol;
 
 /** A code point not listed in a table, branded with the table's name so registries do not mix. */
@@ -273,6 +280,14 @@ export function isKnown(table: Readonly<Record<string, number>>, value: number):
 
 const names = new WeakMap<object, Map<number, string>>();
 
+/** Tables whose keys are already IANA spellings (`brainpoolP256r1` must not become snake_case). */
+const ianaSpelled = new WeakSet<object>([
+  ianaCipherSuites,
+  ianaNamedGroups,
+  ianaSignatureSchemes,
+  ianaExtensionTypes,
+]);
+
 /**
  * The IANA names of a (constant) table by value, built once per table: the codec names message
  * types and extensions on every encode and decode (issue 7). The first key of a value wins.
@@ -281,9 +296,12 @@ function namesOf(table: Readonly<Record<string, number>>): Map<number, string> {
   let byValue = names.get(table);
   if (byValue === undefined) {
     byValue = new Map();
+    const verbatim = ianaSpelled.has(table);
     for (const key in table) {
       const value = table[key];
-      if (value !== undefined && !byValue.has(value)) byValue.set(value, ianaName(key));
+      if (value !== undefined && !byValue.has(value)) {
+        byValue.set(value, verbatim ? key : ianaName(key));
+      }
     }
     names.set(table, byValue);
   }

@@ -10,10 +10,11 @@ import { demo } from './demo.js';
 import { CliError } from './errors.js';
 import { InputError } from './input.js';
 import { inspect } from './inspect.js';
+import { scan } from './scan.js';
 import { serve } from './serve.js';
 
 /** Every subcommand, in the order `tlskit help` lists them. */
-export const commands: readonly Command[] = [inspect, demo, connect, serve];
+export const commands: readonly Command[] = [inspect, demo, connect, serve, scan];
 
 /** Runs `tlskit ...argv` and returns the exit code. Never throws. */
 export async function runCli(argv: readonly string[], io: Io): Promise<ExitCode> {

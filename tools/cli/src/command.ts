@@ -17,6 +17,8 @@ export interface Io {
   readonly stdin?: NodeJS.ReadableStream;
   /** Writes bytes to standard output unchanged (the peer's data may not be text). */
   readonly stdoutBytes?: (bytes: Uint8Array) => void;
+  /** Which outputs are terminals (colour, progress); absent means neither, as in tests. */
+  readonly terminal?: { readonly stdout: boolean; readonly stderr: boolean };
 }
 
 /** Process exit codes: 0 success, 1 the input or the peer was at fault, 2 bad command line. */

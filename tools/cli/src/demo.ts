@@ -12,6 +12,7 @@ import {
   findExtension,
   HandshakeType,
   isGrease,
+  decodeRecords,
 } from '@tlskit/wire';
 import type { TLSSocket } from '@tlskit/client';
 import type { CryptoProvider } from '@tlskit/crypto';
@@ -34,7 +35,6 @@ import { Tracer } from './trace.js';
 import { showRecords } from './inspect.js';
 import { tlsBytesFromFile } from './input.js';
 import { code } from './names.js';
-import { inspectRecords } from './records.js';
 import { byteCount } from './tree.js';
 
 /** The captured ClientHellos the demo can show, and where each came from. */
@@ -193,7 +193,7 @@ function fixtureName(value: OptionValue): DemoFixture {
 
 /** A few sentences on what the client offers, read off the decoded ClientHello. */
 function summary(bytes: Uint8Array): string {
-  const inspected = inspectRecords(bytes)
+  const inspected = decodeRecords(bytes)
     .flatMap((r) => (r.content.kind === 'handshake' ? r.content.messages : []))
     .find((m) => m.message.type === HandshakeType.clientHello);
   if (inspected === undefined) return '';

@@ -1,9 +1,12 @@
 /**
  * Turns decoded records, handshake messages and extensions into the display tree of `tree.ts`,
  * field by field, with the RFC's field names. Nothing here decodes bytes: that is @tlskit/wire's
- * job (records.ts drives it).
+ * job (its decodeRecords drives it).
  */
 import {
+  type DecodedMessage,
+  type DecodedRecord,
+  type DecodedRecordContent,
   DOWNGRADE_TLS11,
   DOWNGRADE_TLS12,
   equalBytes,
@@ -15,16 +18,15 @@ import {
   type ServerName,
 } from '@tlskit/wire';
 import { code, codes } from './names.js';
-import type { InspectedMessage, InspectedRecord, RecordContent } from './records.js';
 import { Bytes, type Fields, type Node } from './tree.js';
 
 /** The whole stream: `{ records: [...] }`. */
-export function describeRecords(records: readonly InspectedRecord[]): Fields {
+export function describeRecords(records: readonly DecodedRecord[]): Fields {
   return { records: records.map(describeRecord) };
 }
 
 /** One record: its header, then what its fragment holds. */
-export function describeRecord(record: InspectedRecord): Fields {
+export function describeRecord(record: DecodedRecord): Fields {
   return {
     record: record.index,
     offset: record.offset,
@@ -35,7 +37,7 @@ export function describeRecord(record: InspectedRecord): Fields {
   };
 }
 
-function describeContent(content: RecordContent, fragment: Uint8Array): Fields {
+function describeContent(content: DecodedRecordContent, fragment: Uint8Array): Fields {
   switch (content.kind) {
     case 'handshake':
       return {
@@ -57,7 +59,7 @@ function describeContent(content: RecordContent, fragment: Uint8Array): Fields {
 }
 
 /** One handshake message: its header, then its body's fields. */
-export function describeMessage(inspected: InspectedMessage): Fields {
+export function describeMessage(inspected: DecodedMessage): Fields {
   const { message, bytes } = inspected;
   return {
     msg_type: code('HandshakeType', message.type),

@@ -2,11 +2,10 @@
  * `tlskit inspect [--json] [--full] [--protocol tls12|tls13] FILE`: prints every record and
  * handshake message in FILE with all their fields.
  */
-import type { WireProtocol } from '@tlskit/wire';
+import { decodeRecords, type WireProtocol } from '@tlskit/wire';
 import { type Command, ExitCode, type Io, type OptionValue, UsageError } from './command.js';
 import { describeRecords } from './describe.js';
 import { tlsBytesFromFile } from './input.js';
-import { inspectRecords } from './records.js';
 import { toJson, toText } from './tree.js';
 
 /** How `inspect` and other commands that show records print them. */
@@ -21,7 +20,7 @@ export interface ShowOptions {
  * as the TlsError @tlskit/wire threw (see `cli.ts` for how they are reported).
  */
 export function showRecords(bytes: Uint8Array, options: ShowOptions, io: Io): void {
-  const records = inspectRecords(bytes, options.protocol ? { protocol: options.protocol } : {});
+  const records = decodeRecords(bytes, options.protocol ? { protocol: options.protocol } : {});
   const tree = describeRecords(records);
   io.stdout(
     options.json

@@ -13,6 +13,7 @@ process.exitCode = await runCli(process.argv.slice(2), {
     return process.stdin;
   },
   stdoutBytes: (bytes) => process.stdout.write(bytes),
+  terminal: { stdout: process.stdout.isTTY === true, stderr: process.stderr.isTTY === true },
   // `-` is standard input, so records can be piped in (`xxd -p capture.bin | tlskit inspect -`).
   readFile: async (path) => new Uint8Array(path === '-' ? await readStdin() : await readFile(path)),
 });

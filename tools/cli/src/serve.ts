@@ -13,6 +13,7 @@ import {
   UsageError,
 } from './command.js';
 import { keylogWriter, readPem } from './connect.js';
+import { escapeHtml } from './escape-html.js';
 import {
   loadProvider,
   negotiated,
@@ -37,8 +38,6 @@ function portOption(value: OptionValue): number {
   }
   return port;
 }
-
-const escapeHtml = (s: string): string => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The HTTP/1.1 response `--http` sends: a small page with the negotiated parameters. */
 export function httpPage(socket: TLSSocket, requestLine: string): string {

@@ -6,17 +6,17 @@
  */
 import type { AlertEvent, MessageTrace } from '@tlskit/handshake';
 import {
-  CipherSuite,
   decodeHandshake,
   type Extension,
   ExtensionType,
   findExtension,
   HandshakeType,
   type HandshakeMessage,
-  NamedGroup,
+  ianaCipherSuites as CipherSuite,
+  ianaNamedGroups as NamedGroup,
+  ianaSignatureSchemes as SignatureScheme,
   nameOf,
   ProtocolVersion,
-  SignatureScheme,
 } from '@tlskit/wire';
 import { formatName, parseCertificate } from '@tlskit/x509';
 import { byteCount } from './tree.js';
@@ -58,7 +58,7 @@ export class Tracer {
   format(trace: MessageTrace): string {
     const arrow = this.#arrow(trace.direction);
     const lines = [`${arrow}  ${trace.type} (${byteCount(trace.length)})`];
-    for (const [key, value] of this.#fields(trace)) lines.push(`    ${key}: ${value}`);
+    for (const [key, value] of this.fields(trace)) lines.push(`    ${key}: ${value}`);
     return `${lines.join('\n')}\n`;
   }
 
@@ -70,11 +70,16 @@ export class Tracer {
   }
 
   #arrow(direction: 'sent' | 'received'): string {
-    const fromClient = (direction === 'sent') === (this.#role === 'client');
-    return fromClient ? 'client -> server' : 'server -> client';
+    return this.fromClient(direction) ? 'client -> server' : 'server -> client';
   }
 
-  #fields(trace: MessageTrace): [string, string][] {
+  /** True when a message reported in `direction` travels from the client to the server. */
+  fromClient(direction: 'sent' | 'received'): boolean {
+    return (direction === 'sent') === (this.#role === 'client');
+  }
+
+  /** The fields worth showing of one message, as `[label, value]` pairs (what `format` prints). */
+  fields(trace: MessageTrace): [string, string][] {
     if (trace.type === 'change_cipher_spec') {
       return [
         [

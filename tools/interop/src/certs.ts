@@ -25,6 +25,8 @@ export type KeyType =
   | 'ecdsa-p384'
   /** rsaEncryption key: rsa_pss_rsae_* in TLS 1.3, rsa_pkcs1_* or rsa_pss_rsae_* in TLS 1.2 */
   | 'rsa-2048'
+  /** A deliberately weak RSA key (scan tests); peers need `@SECLEVEL=0` to load it. */
+  | 'rsa-1024'
   /** id-RSASSA-PSS key: rsa_pss_pss_* only */
   | 'rsa-pss-2048'
   /** ed25519 */
@@ -87,6 +89,14 @@ export interface InteropCerts {
     readonly wrongHost: Credential;
     /** ECDSA P-256 leaf with the right names, issued by `otherCa`: refused as unknown_ca. */
     readonly untrusted: Credential;
+    /** ECDSA P-256 leaf with the right names that issued itself (its own `ca`). */
+    readonly selfSigned: Credential;
+    /** ECDSA P-256 leaf issued by `ca` with a SHA-1 signature (ecdsa-with-SHA1). */
+    readonly sha1: Credential;
+    /** RSA-1024 leaf issued by `ca`. */
+    readonly rsa1024: Credential;
+    /** ECDSA P-256 leaf issued by `ca`, valid for 825 days (over the CA/B Forum's 398). */
+    readonly longValidity: Credential;
   };
   /** Client leaves (extendedKeyUsage clientAuth), issued by `clientCa`. */
   readonly client: {
@@ -105,6 +115,7 @@ const genpkeyArgs: Record<KeyType, readonly string[]> = {
   'ecdsa-p256': ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'],
   'ecdsa-p384': ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-384'],
   'rsa-2048': ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'],
+  'rsa-1024': ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:1024'],
   'rsa-pss-2048': ['-algorithm', 'RSA-PSS', '-pkeyopt', 'rsa_keygen_bits:2048'],
   ed25519: ['-algorithm', 'ED25519'],
 };
@@ -151,6 +162,10 @@ interface Profile {
   readonly notBefore?: string;
   /** `YYYYMMDDHHMMSSZ`; default a year from now. */
   readonly notAfter?: string;
+  /** Days of validity from now when `notAfter` is absent; default 365. */
+  readonly days?: number;
+  /** Signature hash; default sha256. */
+  readonly digest?: 'sha256' | 'sha1';
 }
 
 function extensions(profile: Profile): string {
@@ -228,15 +243,33 @@ class CertificateFactory {
     const file = join(this.dir, `${name}.crt`);
     const dates = [
       ...(profile.notBefore ? ['-startdate', profile.notBefore] : []),
-      ...(profile.notAfter ? ['-enddate', profile.notAfter] : ['-days', '365']),
+      ...(profile.notAfter
+        ? ['-enddate', profile.notAfter]
+        : ['-days', String(profile.days ?? 365)]),
     ];
     this.openssl([
-      ...words('ca -batch -config ca.cnf -notext -preserveDN -md sha256 -extensions v3'),
+      ...words('ca -batch -config ca.cnf -notext -preserveDN -extensions v3'),
+      ...['-md', profile.digest ?? 'sha256'],
       ...['-cert', issuer.cert.file, '-keyfile', issuer.key.file, '-extfile', ext],
       ...dates,
       ...['-in', csr, '-out', file],
     ]);
     return { cert: pemFile(file), key };
+  }
+
+  /** A leaf that issued itself: the certificate is its own trust anchor. */
+  selfSignedLeaf(name: string, profile: Profile): Credential {
+    const key = this.key(name, 'ecdsa-p256');
+    const ext = this.write(join(this.dir, `${name}.ext`), extensions(profile)).file;
+    const file = join(this.dir, `${name}.crt`);
+    const commonName = profile.dns?.[0] ?? name;
+    this.openssl([
+      ...words('req -x509 -new -days 365 -sha256 -extensions v3'),
+      ...['-key', key.file, '-subj', subject(commonName), '-config', ext, '-out', file],
+    ]);
+    const cert = pemFile(file);
+    const intermediates = this.write(join(this.dir, `${name}.intermediates.pem`), '');
+    return { name, keyType: 'ecdsa-p256', cert, key, chain: cert, intermediates, ca: cert };
   }
 
   intermediate(name: string, commonName: string, issuer: Authority): Authority {
@@ -313,6 +346,10 @@ function interopCertsRecipe(f: CertificateFactory): InteropCerts {
         dns: ['other.example'],
       }),
       untrusted: f.leaf('server-untrusted', 'ecdsa-p256', otherCa, otherCa, server),
+      selfSigned: f.selfSignedLeaf('server-self-signed', server),
+      sha1: f.leaf('server-sha1', 'ecdsa-p256', ca, ca, { ...server, digest: 'sha1' }),
+      rsa1024: f.leaf('server-rsa-1024', 'rsa-1024', ca, ca, server),
+      longValidity: f.leaf('server-long-validity', 'ecdsa-p256', ca, ca, { ...server, days: 825 }),
     },
     client: {
       ecdsa: f.leaf('client-ecdsa', 'ecdsa-p256', clientCa, clientCa, client('client.tlskit.test')),
@@ -324,7 +361,7 @@ function interopCertsRecipe(f: CertificateFactory): InteropCerts {
 let cached: InteropCerts | undefined;
 
 // Bump when the recipe changes, so no process reads a cache laid out by an older one.
-const recipeVersion = 'v1';
+const recipeVersion = 'v2';
 
 /**
  * The interop certificates, made on first use and shared through a cache directory in the temp

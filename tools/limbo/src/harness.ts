@@ -44,10 +44,7 @@ export interface Result {
 export const provider = process.env.LIMBO_PROVIDER === 'node' ? nodeProvider : nobleProvider;
 
 /** Where the bundle lives, relative to the repository root. */
-export const defaultBundle = new URL(
-  '../../../vectors/x509-limbo/limbo.json.gz',
-  import.meta.url,
-);
+export const defaultBundle = new URL('../../../vectors/x509-limbo/limbo.json.gz', import.meta.url);
 
 /** Reads limbo.json.gz. */
 export function loadTestcases(path: URL | string = defaultBundle): Testcase[] {

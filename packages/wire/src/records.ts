@@ -3,33 +3,29 @@
  * using the @tlskit/wire codec. Handshake messages may span records and records may hold several
  * messages (RFC 8446 section 5.1), so handshake bytes are reassembled across records.
  */
+import { concatBytes } from './bytes.js';
+import { DecodeError, isTlsError, TlsError, UnexpectedMessageError } from './errors.js';
+import { decodeHandshake, decodeHandshakeHeader, HANDSHAKE_HEADER_LENGTH } from './handshake.js';
+import type { HandshakeMessage, WireProtocol } from './messages.js';
+import { Reader } from './reader.js';
 import {
   type Alert,
-  ContentType,
-  concatBytes,
-  DecodeError,
   decodeAlert,
   decodeChangeCipherSpec,
-  decodeHandshake,
-  decodeHandshakeHeader,
   decodeRecordHeader,
-  ExtensionType,
-  HANDSHAKE_HEADER_LENGTH,
-  type HandshakeMessage,
-  HandshakeType,
-  isTlsError,
-  nameOf,
-  ProtocolVersion,
   RECORD_HEADER_LENGTH,
   type RecordHeader,
-  Reader,
-  TlsError,
-  UnexpectedMessageError,
-  type WireProtocol,
-} from '@tlskit/wire';
+} from './record.js';
+import {
+  ContentType,
+  ExtensionType,
+  HandshakeType,
+  nameOf,
+  ProtocolVersion,
+} from './registries.js';
 
 /** One handshake message, decoded, with the exact bytes it came from. */
-export interface InspectedMessage {
+export interface DecodedMessage {
   readonly message: HandshakeMessage;
   readonly bytes: Uint8Array;
   /** The layout it was decoded with (Certificate, CertificateRequest, NewSessionTicket differ). */
@@ -37,11 +33,11 @@ export interface InspectedMessage {
 }
 
 /** What a record's fragment turned out to be. */
-export type RecordContent =
+export type DecodedRecordContent =
   | {
       readonly kind: 'handshake';
       /** Messages that end in this record (they may have started in earlier ones). */
-      readonly messages: readonly InspectedMessage[];
+      readonly messages: readonly DecodedMessage[];
       /** Bytes of a message that has not ended yet: it continues in the next record. */
       readonly pendingBytes: number;
     }
@@ -57,18 +53,18 @@ export type RecordContent =
     };
 
 /** One record of the stream. */
-export interface InspectedRecord {
+export interface DecodedRecord {
   /** 1-based position in the stream. */
   readonly index: number;
   /** Byte offset of the record header in the input. */
   readonly offset: number;
   readonly header: RecordHeader;
   readonly fragment: Uint8Array;
-  readonly content: RecordContent;
+  readonly content: DecodedRecordContent;
 }
 
-/** Options for {@link inspectRecords}. */
-export interface InspectOptions {
+/** Options for {@link decodeRecords}. */
+export interface DecodeRecordsOptions {
   /**
    * The version whose layouts to use. Default: inferred from the stream (a ServerHello's
    * supported_versions, or a ClientHello that does not offer TLS 1.3), else TLS 1.3.
@@ -81,10 +77,13 @@ export interface InspectOptions {
  * {@link TlsError} (from @tlskit/wire, or a DecodeError for a truncated stream) whose message
  * starts with the record number and offset where decoding stopped.
  */
-export function inspectRecords(bytes: Uint8Array, options: InspectOptions = {}): InspectedRecord[] {
+export function decodeRecords(
+  bytes: Uint8Array,
+  options: DecodeRecordsOptions = {},
+): DecodedRecord[] {
   if (bytes.length === 0) throw new DecodeError('input holds no TLS records');
   const stream = new HandshakeStream(options.protocol);
-  const records: InspectedRecord[] = [];
+  const records: DecodedRecord[] = [];
   const reader = new Reader(bytes);
   // Each pass reads at least the 5-byte header, so the loop is bounded by the input length.
   while (reader.remaining > 0) {
@@ -128,7 +127,7 @@ class HandshakeStream {
     this.#fixedProtocol = protocol !== undefined;
   }
 
-  read(header: RecordHeader, fragment: Uint8Array): RecordContent {
+  read(header: RecordHeader, fragment: Uint8Array): DecodedRecordContent {
     // RFC 8446 section 5.1: handshake messages must not be interleaved with other record types.
     if (header.type !== ContentType.handshake && this.#pendingLength > 0) {
       throw new UnexpectedMessageError(
@@ -154,14 +153,14 @@ class HandshakeStream {
     return { kind: 'handshake', messages, pendingBytes: this.#pendingLength };
   }
 
-  #handshake(fragment: Uint8Array): InspectedMessage[] {
+  #handshake(fragment: Uint8Array): DecodedMessage[] {
     this.#pending.push(fragment);
     this.#pendingLength += fragment.length;
     // Join the pieces only once the message at the front is complete, so a message spread over
     // many records is copied once, not once per record: the work stays linear in the input.
     if (this.#needed !== undefined && this.#pendingLength < this.#needed) return [];
     const buffered = concatBytes(this.#pending);
-    const messages: InspectedMessage[] = [];
+    const messages: DecodedMessage[] = [];
     let start = 0;
     // Each pass consumes at least the 4-byte handshake header, bounding the loop.
     while (buffered.length - start >= HANDSHAKE_HEADER_LENGTH) {

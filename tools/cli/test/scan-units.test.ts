@@ -1,0 +1,173 @@
+/**
+ * The parts of `tlskit scan` that need no server: what a suite name says, reading a DHE
+ * ServerKeyExchange, the finding catalogue, and the reports' handling of hostile strings.
+ */
+import { describe, expect, it } from 'vitest';
+import { findingCatalogue, severities } from '../src/scan/findings.js';
+import type { Flight } from '../src/scan/flight.js';
+import { clientHello } from '../src/scan/hello.js';
+import { formatScanHtml } from '../src/scan/html.js';
+import { serverKeyExchange } from '../src/scan/probes.js';
+import { SCAN_SCHEMA, type ScanReport } from '../src/scan/run.js';
+import { legacySuites, suiteInfo, tls13Suites } from '../src/scan/suites.js';
+import { formatScanText } from '../src/scan/text.js';
+import { runInProcess } from './helpers.js';
+
+describe('suiteInfo', () => {
+  it.each([
+    [0x0000 + 0x0002, 'TLS_RSA_WITH_NULL_SHA', ['null', 'rsa-kx']],
+    [0x0003, 'TLS_RSA_EXPORT_WITH_RC4_40_MD5', ['export', 'rc4', 'rsa-kx']],
+    [0x0018, 'TLS_DH_anon_WITH_RC4_128_MD5', ['anonymous', 'rc4']],
+    [0x000a, 'TLS_RSA_WITH_3DES_EDE_CBC_SHA', ['3des', 'rsa-kx']],
+    [0x0015, 'TLS_DHE_RSA_WITH_DES_CBC_SHA', ['des']],
+    [0xc013, 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA', ['cbc']],
+    [0x009c, 'TLS_RSA_WITH_AES_128_GCM_SHA256', ['rsa-kx']],
+    [0xc02b, 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', []],
+    [0xcca8, 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256', []],
+    [0x1301, 'TLS_AES_128_GCM_SHA256', []],
+  ])('reads %s (%s) as %j', (value, name, weaknesses) => {
+    const info = suiteInfo(value);
+    expect(info.name).toBe(name);
+    expect([...info.weaknesses].sort()).toEqual([...weaknesses].sort());
+  });
+
+  it('gives forward secrecy to (EC)DHE and TLS 1.3 only', () => {
+    expect(suiteInfo(0xc02f).forwardSecret).toBe(true);
+    expect(suiteInfo(0x009e).forwardSecret).toBe(true);
+    expect(suiteInfo(0x1302).forwardSecret).toBe(true);
+    expect(suiteInfo(0x002f).forwardSecret).toBe(false);
+  });
+
+  it('enumerates every IANA suite but the signalling values and TLS 1.3 ones', () => {
+    expect(legacySuites).not.toContain(0x00ff);
+    expect(legacySuites).not.toContain(0x5600);
+    expect(legacySuites.some((s) => s >> 8 === 0x13)).toBe(false);
+    expect(legacySuites.length).toBeGreaterThan(300);
+    expect(tls13Suites).toContain(0x1301);
+  });
+});
+
+describe('serverKeyExchange', () => {
+  const flight = (suite: number, body: number[]): Flight =>
+    ({
+      serverHello: { cipherSuite: suite },
+      messages: [{ type: 12, bytes: Uint8Array.from([12, 0, 0, body.length, ...body]) }],
+    }) as unknown as Flight;
+
+  it('measures the DHE prime without its leading zero bits', () => {
+    // dh_p of 3 bytes 0x00 0x01 0xff: 9 significant bits.
+    expect(serverKeyExchange(flight(0x009e, [0, 3, 0, 1, 0xff, 0, 1, 2]))).toEqual({
+      primeBits: 9,
+    });
+  });
+
+  it('reads the named curve of an ECDHE ServerKeyExchange', () => {
+    expect(serverKeyExchange(flight(0xc02f, [3, 0, 0x1d, 32]))).toEqual({ curve: 0x1d });
+  });
+
+  it('ignores a ServerKeyExchange that is not named_curve', () => {
+    expect(serverKeyExchange(flight(0xc02f, [1, 0, 0x1d]))).toBeUndefined();
+  });
+});
+
+describe('clientHello', () => {
+  it('offers TLS 1.3 with an empty key share, so the server must answer with a HelloRetryRequest', () => {
+    const hello = clientHello({
+      version: 0x0303,
+      supportedVersions: [0x0304],
+      cipherSuites: [0x1301],
+    });
+    const keyShare = hello.extensions.find((e) => e.type === 51);
+    expect(keyShare).toEqual({ type: 51, clientShares: [] });
+  });
+
+  it('sends no extension at all for SSL 3.0', () => {
+    expect(
+      clientHello({ version: 0x0300, cipherSuites: [0x002f], noExtensions: true }).extensions,
+    ).toEqual([]);
+  });
+});
+
+describe('findings', () => {
+  it('explain why and how to fix every finding', () => {
+    for (const [id, f] of Object.entries(findingCatalogue)) {
+      expect(severities, id).toContain(f.severity);
+      expect(f.why.length, id).toBeGreaterThan(40);
+      expect(f.fix.length, id).toBeGreaterThan(10);
+    }
+  });
+});
+
+const hostile = '<script>alert(1)</script>';
+const report: ScanReport = {
+  schema: SCAN_SCHEMA,
+  target: { host: '127.0.0.1', port: 1, servername: hostile, trustAnchors: 'ca-file' },
+  startedAt: '2026-01-01T00:00:00.000Z',
+  durationMs: 10,
+  probes: 1,
+  protocols: [{ version: 'TLSv1.3', supported: true }],
+  cipherSuites: { enumeratedAt: null, accepted: [], serverOrder: null, tls13: [] },
+  keyExchange: { groups: [], probedWith: null, dhePrimeBits: null },
+  downgrade: {
+    fallbackScsv: 'not-applicable',
+    downgradeSentinel: null,
+    secureRenegotiation: null,
+    extendedMasterSecret: null,
+    compression: null,
+  },
+  certificate: null,
+  sni: [{ servername: null, subject: hostile, sha256: null, matchesHost: false, alert: null }],
+  handshake: {
+    source: 'tlskit',
+    completed: false,
+    version: null,
+    cipherSuite: null,
+    group: null,
+    error: hostile,
+    steps: [
+      {
+        from: 'server',
+        message: 'alert',
+        length: 2,
+        encrypted: false,
+        notes: [['alert', hostile]],
+      },
+    ],
+  },
+  findings: [],
+};
+
+describe('reports', () => {
+  it('escape every string the server controls in HTML', () => {
+    const html = formatScanHtml(report);
+    expect(html).not.toContain('<script');
+    expect(html).toContain('&#60;script&#62;');
+  });
+
+  it('use colour only when asked (a terminal)', () => {
+    expect(formatScanText(report, false)).not.toContain('\x1b[');
+    expect(formatScanText(report, true)).toContain('\x1b[');
+  });
+});
+
+describe('tlskit scan command line', () => {
+  it('wants exactly one HOST:PORT', async () => {
+    const run = await runInProcess(['scan']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^tlskit scan: expected exactly one HOST:PORT\nusage: tlskit scan /);
+  });
+
+  it('reports a server it cannot reach in one line, as the user’s problem', async () => {
+    const run = await runInProcess(['scan', '127.0.0.1:1', '--timeout', '2']);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(
+      /^tlskit scan: cannot connect to 127\.0\.0\.1:1: .*ECONNREFUSED.*\n$/,
+    );
+    expect(run.stdout).toBe('');
+  });
+
+  it('is listed by help', async () => {
+    const run = await runInProcess(['help']);
+    expect(run.stdout).toMatch(/\n {2}scan +probe a TLS server/);
+  });
+});
