@@ -1,0 +1,198 @@
+/**
+ * Turns a parsed shim configuration into engine options, the way BoringSSL's shim turns its
+ * flags into SSL_CTX settings.
+ */
+import { readFileSync } from 'node:fs';
+import type { CryptoProvider, PrivateKey } from '@tlskit/crypto';
+import type {
+  CertificateEntry,
+  CertificateVerifier,
+  ClientOptions,
+  CommonOptions,
+  ServerOptions,
+  TlsVersion,
+} from '@tlskit/handshake';
+import { TlsError } from '@tlskit/wire';
+import { parsePem } from '@tlskit/x509';
+import {
+  type Credential,
+  flagBool,
+  flagInt,
+  flagInts,
+  flagString,
+  type ShimConfig,
+} from './flags.js';
+
+/** A flag value this shim cannot honour with tlskit (the test is then unimplemented). */
+export class Unsupported extends Error {
+  override name = 'Unsupported';
+}
+
+const versionNames: Readonly<Record<number, TlsVersion>> = { 771: 'TLSv1.2', 772: 'TLSv1.3' };
+
+/** The version range from -min-version/-max-version/-no-tls1x, within what tlskit has. */
+export function versionRange(config: ShimConfig): { min: TlsVersion; max: TlsVersion } {
+  let min = Math.max(flagInt(config, '-min-version') ?? 0x0303, 0x0303);
+  let max = Math.min(flagInt(config, '-max-version') ?? 0x0304, 0x0304);
+  if (flagBool(config, '-no-tls13')) max = Math.min(max, 0x0303);
+  if (flagBool(config, '-no-tls12')) min = Math.max(min, 0x0304);
+  const minName = versionNames[min];
+  const maxName = versionNames[max];
+  if (minName === undefined || maxName === undefined || min > max) {
+    throw new Unsupported(`version range ${min.toString(16)}..${max.toString(16)}`);
+  }
+  return { min: minName, max: maxName };
+}
+
+/** Protocol names from BoringSSL's wire form: each one prefixed with its length byte. */
+export function parseAlpnList(text: string): string[] {
+  const bytes = Buffer.from(text, 'latin1');
+  const names: string[] = [];
+  for (let i = 0; i < bytes.length; ) {
+    const length = bytes[i]!;
+    if (length === 0 || i + 1 + length > bytes.length) {
+      throw new Unsupported('malformed -advertise-alpn list');
+    }
+    names.push(bytes.subarray(i + 1, i + 1 + length).toString('latin1'));
+    i += 1 + length;
+  }
+  return names;
+}
+
+/** Groups from -curves; each must be one the provider implements. */
+function groups(config: ShimConfig, provider: CryptoProvider): number[] | undefined {
+  const curves = flagInts(config, '-curves');
+  if (curves.length === 0) return undefined;
+  for (const group of curves) {
+    if (provider.keyExchange(group) === undefined) {
+      throw new Unsupported(`group ${group} is not implemented by the provider`);
+    }
+  }
+  return [...curves];
+}
+
+/**
+ * BoringSSL's shim replaces X.509 path validation with a callback that accepts any chain, or
+ * rejects every chain under -verify-fail; the runner's certificates are not meant to validate.
+ * A rejection only matters when verification is on (-verify-peer, or a server requiring a
+ * certificate), as with SSL_VERIFY_NONE BoringSSL records the failure and goes on.
+ */
+function verifier(config: ShimConfig, enforced: boolean): CertificateVerifier {
+  const fail = flagBool(config, '-verify-fail') && enforced;
+  return async () => {
+    if (fail) {
+      throw new TlsError('ERR_CERT_REJECTED', 46, 'the verify callback rejected the chain');
+    }
+  };
+}
+
+function readPem(path: string): string {
+  return readFileSync(path, 'latin1');
+}
+
+async function loadCredential(
+  provider: CryptoProvider,
+  values: ReadonlyMap<string, unknown>,
+): Promise<CertificateEntry | undefined> {
+  const certFile = values.get('-cert-file');
+  const keyFile = values.get('-key-file');
+  if (typeof certFile !== 'string' || typeof keyFile !== 'string') return undefined;
+  const chain = parsePem(readPem(certFile));
+  const key: PrivateKey = await provider.importPrivateKey(readPem(keyFile));
+  return { chain, key };
+}
+
+/** The certificate entries: the default one (-cert-file/-key-file), then -new-x509-credential ones. */
+export async function credentials(
+  config: ShimConfig,
+  provider: CryptoProvider,
+): Promise<CertificateEntry[]> {
+  const entries: CertificateEntry[] = [];
+  const main = await loadCredential(provider, config.values);
+  if (main !== undefined) entries.push(main);
+  for (const credential of config.credentials as Credential[]) {
+    if (credential.type !== 'x509') throw new Unsupported('delegated credentials');
+    const entry = await loadCredential(provider, credential.values);
+    if (entry === undefined) throw new Unsupported('credential without -cert-file/-key-file');
+    entries.push(entry);
+  }
+  return entries;
+}
+
+/**
+ * -signing-prefs limits the schemes we sign with. tlskit picks the scheme from
+ * `provider.signatureSchemesFor(key)`, so the shim narrows that list for this connection.
+ */
+export function withSigningPrefs(
+  provider: CryptoProvider,
+  prefs: readonly number[],
+): CryptoProvider {
+  if (prefs.length === 0) return provider;
+  const narrowed: CryptoProvider = Object.create(provider);
+  Object.defineProperty(narrowed, 'signatureSchemesFor', {
+    value: (key: PrivateKey) => {
+      const fits = provider.signatureSchemesFor(key);
+      return prefs.filter((scheme) => fits.includes(scheme));
+    },
+  });
+  return narrowed;
+}
+
+function common(config: ShimConfig, provider: CryptoProvider): CommonOptions {
+  const range = versionRange(config);
+  const verifyPrefs = flagInts(config, '-verify-prefs');
+  const groupList = groups(config, provider);
+  return {
+    provider: withSigningPrefs(provider, flagInts(config, '-signing-prefs')),
+    minVersion: range.min,
+    maxVersion: range.max,
+    ...(groupList === undefined ? {} : { groups: groupList }),
+    ...(verifyPrefs.length === 0 ? {} : { signatureSchemes: [...verifyPrefs] }),
+  };
+}
+
+/** Client options for one connection. */
+export async function clientOptions(
+  config: ShimConfig,
+  provider: CryptoProvider,
+): Promise<ClientOptions> {
+  const [certificate] = await credentials(config, provider);
+  const alpn = flagString(config, '-advertise-alpn');
+  const host = flagString(config, '-host-name');
+  return {
+    ...common(config, provider),
+    verifyCertificate: verifier(config, flagBool(config, '-verify-peer')),
+    ...(certificate === undefined ? {} : { certificate }),
+    ...(alpn === undefined ? {} : { alpnProtocols: parseAlpnList(alpn) }),
+    ...(host === undefined ? {} : { serverName: host }),
+  };
+}
+
+/** What a server keeps across the connections of one test, for resumption. */
+export interface ServerState {
+  readonly ticketKeys: { name: Uint8Array; key: Uint8Array }[];
+  readonly sessionCache: import('@tlskit/handshake').SessionCache;
+}
+
+/** Server options for one connection. */
+export async function serverOptions(
+  config: ShimConfig,
+  provider: CryptoProvider,
+  state: ServerState,
+): Promise<ServerOptions> {
+  const certificates = await credentials(config, provider);
+  if (certificates.length === 0) throw new Unsupported('server without a credential');
+  const select = flagString(config, '-select-alpn');
+  const requireAny = flagBool(config, '-require-any-client-certificate');
+  const verifyPeer = flagBool(config, '-verify-peer');
+  const clientAuth = verifyPeer ? 'request' : requireAny ? 'require' : 'none';
+  return {
+    ...common(config, provider),
+    certificates,
+    clientAuth,
+    verifyCertificate: verifier(config, clientAuth !== 'none'),
+    ticketKeys: state.ticketKeys,
+    sessionCache: state.sessionCache,
+    ...(select === undefined ? {} : { alpnProtocols: [select] }),
+  };
+}
