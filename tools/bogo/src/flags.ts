@@ -47,6 +47,8 @@ export const implementedFlags: ReadonlySet<string> = new Set([
   '-use-custom-verify-callback',
   '-verify-fail',
   '-expect-peer-cert-file',
+  '-expect-verify-result',
+  '-expect-selected-credential',
   // Negotiation settings and the checks of their outcome.
   '-min-version',
   '-max-version',
@@ -70,6 +72,7 @@ export const implementedFlags: ReadonlySet<string> = new Set([
   '-expect-session-miss',
   '-expect-no-session',
   '-expect-extended-master-secret',
+  '-no-ticket',
   // After the handshake.
   '-shim-writes-first',
   '-shim-shuts-down',

@@ -2,6 +2,7 @@
  * Entry point of the BoGo shim (see docs/conformance.md). Exit status: 0 success, 1 failure
  * (with BoringSSL's error string on stderr), 89 a flag this shim does not implement.
  */
+import { appendFileSync } from 'node:fs';
 import { nodeProvider } from '@tlskit/crypto/node';
 import { errorReport } from './errors.js';
 import { parseArgs } from './flags.js';
@@ -10,6 +11,15 @@ import { CheckFailed, ConnectionFailed, runTest } from './shim.js';
 
 /** The runner's status for "this test needs something the shim does not have". */
 export const EXIT_UNIMPLEMENTED = 89;
+
+/**
+ * The runner keeps a shim's stdout only for failures; to tally what unimplemented tests lack,
+ * set TLSKIT_BOGO_UNIMPLEMENTED_LOG to a file and each such test appends its reason there.
+ */
+function logUnimplemented(reason: string): void {
+  const file = process.env.TLSKIT_BOGO_UNIMPLEMENTED_LOG;
+  if (file !== undefined && file !== '') appendFileSync(file, `${reason}\n`);
+}
 
 async function main(args: readonly string[]): Promise<number> {
   // Probe before any test: no split-handshake (handshaker) support.
@@ -27,6 +37,7 @@ async function main(args: readonly string[]): Promise<number> {
       return 1;
     case 'unimplemented':
       process.stdout.write(`unimplemented flag: ${parsed.flag}\n`);
+      logUnimplemented(parsed.flag);
       return EXIT_UNIMPLEMENTED;
   }
   try {
@@ -35,6 +46,7 @@ async function main(args: readonly string[]): Promise<number> {
   } catch (error) {
     if (error instanceof Unsupported) {
       process.stdout.write(`unimplemented: ${error.message}\n`);
+      logUnimplemented(error.message);
       return EXIT_UNIMPLEMENTED;
     }
     if (error instanceof ConnectionFailed) {

@@ -10,6 +10,7 @@ import type {
   ClientOptions,
   CommonOptions,
   ServerOptions,
+  SessionCache,
   TlsVersion,
 } from '@tlskit/handshake';
 import { TlsError } from '@tlskit/wire';
@@ -71,16 +72,26 @@ function groups(config: ShimConfig, provider: CryptoProvider): number[] | undefi
   return [...curves];
 }
 
+/** The outcome of the last chain verification (SSL_get_verify_result), kept across resumptions. */
+export interface VerifyRecord {
+  failed: boolean;
+}
+
 /**
  * BoringSSL's shim replaces X.509 path validation with a callback that accepts any chain, or
  * rejects every chain under -verify-fail; the runner's certificates are not meant to validate.
- * A rejection only matters when verification is on (-verify-peer, or a server requiring a
- * certificate), as with SSL_VERIFY_NONE BoringSSL records the failure and goes on.
+ * A rejection only ends the handshake when verification is on (-verify-peer, or a server
+ * asking for a certificate): with SSL_VERIFY_NONE BoringSSL records the failure and goes on.
  */
-function verifier(config: ShimConfig, enforced: boolean): CertificateVerifier {
-  const fail = flagBool(config, '-verify-fail') && enforced;
+function verifier(
+  config: ShimConfig,
+  enforced: boolean,
+  record: VerifyRecord,
+): CertificateVerifier {
+  const fail = flagBool(config, '-verify-fail');
   return async () => {
-    if (fail) {
+    record.failed = fail;
+    if (fail && enforced) {
       throw new TlsError('ERR_CERT_REJECTED', 46, 'the verify callback rejected the chain');
     }
   };
@@ -102,40 +113,63 @@ async function loadCredential(
   return { chain, key };
 }
 
-/** The certificate entries: the default one (-cert-file/-key-file), then -new-x509-credential ones. */
-export async function credentials(
-  config: ShimConfig,
-  provider: CryptoProvider,
-): Promise<CertificateEntry[]> {
-  const entries: CertificateEntry[] = [];
-  const main = await loadCredential(provider, config.values);
-  if (main !== undefined) entries.push(main);
-  for (const credential of config.credentials as Credential[]) {
-    if (credential.type !== 'x509') throw new Unsupported('delegated credentials');
-    const entry = await loadCredential(provider, credential.values);
-    if (entry === undefined) throw new Unsupported('credential without -cert-file/-key-file');
-    entries.push(entry);
-  }
-  return entries;
+/** Per-key facts: BoringSSL's credential number and the credential's -signing-prefs. */
+interface KeyInfo {
+  readonly number: number;
+  readonly signingPrefs: readonly number[];
 }
 
 /**
- * -signing-prefs limits the schemes we sign with. tlskit picks the scheme from
- * `provider.signatureSchemesFor(key)`, so the shim narrows that list for this connection.
+ * The provider one test signs with. -signing-prefs limits (per credential) the schemes a key
+ * signs with, and tlskit takes them from `provider.signatureSchemesFor(key)`; the key that signed
+ * tells which credential was selected (-expect-selected-credential: -1 for the default one, else
+ * the index of the -new-x509-credential).
  */
-export function withSigningPrefs(
-  provider: CryptoProvider,
-  prefs: readonly number[],
-): CryptoProvider {
-  if (prefs.length === 0) return provider;
-  const narrowed: CryptoProvider = Object.create(provider);
-  Object.defineProperty(narrowed, 'signatureSchemesFor', {
-    value: (key: PrivateKey) => {
-      const fits = provider.signatureSchemesFor(key);
-      return prefs.filter((scheme) => fits.includes(scheme));
-    },
-  });
-  return narrowed;
+export class Signer {
+  readonly provider: CryptoProvider;
+  readonly #keys = new Map<PrivateKey, KeyInfo>();
+  /** The credential number of the last key that signed, -1 when none did. */
+  selected = -1;
+
+  constructor(base: CryptoProvider) {
+    const keys = this.#keys;
+    const narrowed: CryptoProvider = Object.create(base);
+    Object.defineProperties(narrowed, {
+      signatureSchemesFor: {
+        value: (key: PrivateKey): readonly number[] => {
+          const fits = base.signatureSchemesFor(key);
+          const prefs = keys.get(key)?.signingPrefs ?? [];
+          return prefs.length === 0 ? fits : prefs.filter((scheme) => fits.includes(scheme));
+        },
+      },
+      sign: {
+        value: (scheme: number, key: PrivateKey, message: Uint8Array): Promise<Uint8Array> => {
+          this.selected = keys.get(key)?.number ?? -1;
+          return base.sign(scheme, key, message);
+        },
+      },
+    });
+    this.provider = narrowed;
+  }
+
+  /** Loads the default credential, then each -new-x509-credential one, in order. */
+  async credentials(config: ShimConfig): Promise<CertificateEntry[]> {
+    const entries: CertificateEntry[] = [];
+    const add = (entry: CertificateEntry, number: number, prefs: unknown): void => {
+      const signingPrefs = Array.isArray(prefs) ? (prefs as number[]) : [];
+      this.#keys.set(entry.key, { number, signingPrefs });
+      entries.push(entry);
+    };
+    const main = await loadCredential(this.provider, config.values);
+    if (main !== undefined) add(main, -1, config.values.get('-signing-prefs'));
+    for (const [index, credential] of (config.credentials as Credential[]).entries()) {
+      if (credential.type !== 'x509') throw new Unsupported('delegated credentials');
+      const entry = await loadCredential(this.provider, credential.values);
+      if (entry === undefined) throw new Unsupported('credential without -cert-file/-key-file');
+      add(entry, index, credential.values.get('-signing-prefs'));
+    }
+    return entries;
+  }
 }
 
 function common(config: ShimConfig, provider: CryptoProvider): CommonOptions {
@@ -143,7 +177,7 @@ function common(config: ShimConfig, provider: CryptoProvider): CommonOptions {
   const verifyPrefs = flagInts(config, '-verify-prefs');
   const groupList = groups(config, provider);
   return {
-    provider: withSigningPrefs(provider, flagInts(config, '-signing-prefs')),
+    provider,
     minVersion: range.min,
     maxVersion: range.max,
     ...(groupList === undefined ? {} : { groups: groupList }),
@@ -154,14 +188,15 @@ function common(config: ShimConfig, provider: CryptoProvider): CommonOptions {
 /** Client options for one connection. */
 export async function clientOptions(
   config: ShimConfig,
-  provider: CryptoProvider,
+  signer: Signer,
+  verify: VerifyRecord,
 ): Promise<ClientOptions> {
-  const [certificate] = await credentials(config, provider);
+  const [certificate] = await signer.credentials(config);
   const alpn = flagString(config, '-advertise-alpn');
   const host = flagString(config, '-host-name');
   return {
-    ...common(config, provider),
-    verifyCertificate: verifier(config, flagBool(config, '-verify-peer')),
+    ...common(config, signer.provider),
+    verifyCertificate: verifier(config, flagBool(config, '-verify-peer'), verify),
     ...(certificate === undefined ? {} : { certificate }),
     ...(alpn === undefined ? {} : { alpnProtocols: parseAlpnList(alpn) }),
     ...(host === undefined ? {} : { serverName: host }),
@@ -171,27 +206,28 @@ export async function clientOptions(
 /** What a server keeps across the connections of one test, for resumption. */
 export interface ServerState {
   readonly ticketKeys: { name: Uint8Array; key: Uint8Array }[];
-  readonly sessionCache: import('@tlskit/handshake').SessionCache;
+  readonly sessionCache: SessionCache;
 }
 
 /** Server options for one connection. */
 export async function serverOptions(
   config: ShimConfig,
-  provider: CryptoProvider,
+  signer: Signer,
+  verify: VerifyRecord,
   state: ServerState,
 ): Promise<ServerOptions> {
-  const certificates = await credentials(config, provider);
+  const certificates = await signer.credentials(config);
   if (certificates.length === 0) throw new Unsupported('server without a credential');
   const select = flagString(config, '-select-alpn');
   const requireAny = flagBool(config, '-require-any-client-certificate');
   const verifyPeer = flagBool(config, '-verify-peer');
   const clientAuth = verifyPeer ? 'request' : requireAny ? 'require' : 'none';
   return {
-    ...common(config, provider),
+    ...common(config, signer.provider),
     certificates,
     clientAuth,
-    verifyCertificate: verifier(config, clientAuth !== 'none'),
-    ticketKeys: state.ticketKeys,
+    verifyCertificate: verifier(config, clientAuth !== 'none', verify),
+    ...(flagBool(config, '-no-ticket') ? {} : { ticketKeys: state.ticketKeys }),
     sessionCache: state.sessionCache,
     ...(select === undefined ? {} : { alpnProtocols: [select] }),
   };

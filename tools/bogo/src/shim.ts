@@ -15,7 +15,13 @@ import {
 } from '@tlskit/handshake';
 import { parsePem } from '@tlskit/x509';
 import { flagBool, flagInt, flagString, type ShimConfig } from './flags.js';
-import { clientOptions, type ServerState, serverOptions } from './options.js';
+import {
+  clientOptions,
+  type ServerState,
+  Signer,
+  serverOptions,
+  type VerifyRecord,
+} from './options.js';
 import { connectToRunner, EnginePipe } from './transport.js';
 
 /** A check of the handshake's outcome failed: the shim reports it and exits 1. */
@@ -100,10 +106,28 @@ export function checkHandshake(
 /** What one connection hands to the next. */
 interface Carry {
   session: Session | undefined;
+  /** SSL_get_verify_result: a resumed session keeps the result of the full handshake. */
+  readonly verify: VerifyRecord;
+}
+
+/** The checks that need the shim's own records, not only the HandshakeInfo. */
+function checkShimRecords(config: ShimConfig, signer: Signer, carry: Carry): void {
+  if (flagBool(config, '-expect-verify-result')) {
+    check(
+      carry.verify.failed === flagBool(config, '-verify-fail'),
+      'Wrong certificate verification result',
+    );
+  }
+  const credential = flagInt(config, '-expect-selected-credential') ?? -1;
+  check(
+    signer.selected === credential,
+    `Credential ${signer.selected} was used, wanted ${credential}`,
+  );
 }
 
 async function exchange(
   config: ShimConfig,
+  signer: Signer,
   engine: Connection,
   pipe: EnginePipe,
   isServer: boolean,
@@ -161,6 +185,7 @@ async function exchange(
   }
   const info = engine.handshakeInfo!;
   checkHandshake(config, info, isServer, isResume);
+  checkShimRecords(config, signer, carry);
 
   const exportLength = flagInt(config, '-export-keying-material') ?? 0;
   if (exportLength > 0) {
@@ -237,14 +262,15 @@ export async function runTest(
     ticketKeys: [{ name: provider.randomBytes(16), key: provider.randomBytes(32) }],
     sessionCache: new SessionCache(),
   };
-  const carry: Carry = { session: undefined };
+  const carry: Carry = { session: undefined, verify: { failed: false } };
   for (let round = 0; round < rounds; round++) {
     const config = round === 0 ? initial : resume;
     const isResume = round > 0;
+    const signer = new Signer(provider);
     const engine = isServer
-      ? createServer(await serverOptions(config, provider, serverState))
+      ? createServer(await serverOptions(config, signer, carry.verify, serverState))
       : createClient({
-          ...(await clientOptions(config, provider)),
+          ...(await clientOptions(config, signer, carry.verify)),
           ...(isResume && carry.session !== undefined ? { session: carry.session } : {}),
         });
     const socket = await connectToRunner(
@@ -254,7 +280,7 @@ export async function runTest(
     );
     const pipe = new EnginePipe(socket, engine);
     try {
-      await exchange(config, engine, pipe, isServer, isResume, carry);
+      await exchange(config, signer, engine, pipe, isServer, isResume, carry);
     } finally {
       // Whatever happened, the alert or close_notify the engine queued goes out first.
       await pipe.end();
