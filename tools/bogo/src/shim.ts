@@ -53,6 +53,8 @@ export function checkHandshake(
   info: HandshakeInfo,
   isServer: boolean,
   isResume: boolean,
+  peerScheme: number | undefined,
+  groupCode: number | undefined,
 ): void {
   const version = flagInt(config, '-expect-version');
   check(
@@ -65,7 +67,7 @@ export function checkHandshake(
     `session unexpectedly was${info.resumed ? '' : ' not'} reused`,
   );
   const curve = flagInt(config, '-expect-curve-id');
-  check(curve === undefined || info.groupCode === curve, `curve ${info.groupCode}, want ${curve}`);
+  check(curve === undefined || groupCode === curve, `curve ${groupCode}, want ${curve}`);
   const cipher = flagInt(config, '-expect-cipher');
   check(
     cipher === undefined || info.cipherSuiteCode === cipher,
@@ -73,8 +75,8 @@ export function checkHandshake(
   );
   const scheme = flagInt(config, '-expect-peer-signature-algorithm');
   check(
-    scheme === undefined || info.peerSignatureScheme === scheme,
-    `peer signature algorithm ${info.peerSignatureScheme}, want ${scheme}`,
+    scheme === undefined || peerScheme === scheme,
+    `peer signature algorithm ${peerScheme}, want ${scheme}`,
   );
   // The server must report what it selected; the client what the test expected (or none).
   const alpn =
@@ -106,6 +108,14 @@ export function checkHandshake(
 /** What one connection hands to the next. */
 interface Carry {
   session: Session | undefined;
+  /**
+   * SSL_get_peer_signature_algorithm: BoringSSL keeps the scheme of the full handshake in the
+   * session and reports it again on resumption; tlskit reports the scheme of this handshake
+   * only, so the shim carries it over.
+   */
+  peerScheme: number | undefined;
+  /** SSL_get_curve_id: likewise, a TLS 1.2 resumption reports the group of the full handshake. */
+  group: number | undefined;
   /** SSL_get_verify_result: a resumed session keeps the result of the full handshake. */
   readonly verify: VerifyRecord;
 }
@@ -184,7 +194,9 @@ async function exchange(
     await waitEvent();
   }
   const info = engine.handshakeInfo!;
-  checkHandshake(config, info, isServer, isResume);
+  if (!info.resumed) carry.peerScheme = info.peerSignatureScheme;
+  if (!info.resumed || info.groupCode !== undefined) carry.group = info.groupCode;
+  checkHandshake(config, info, isServer, isResume, carry.peerScheme, carry.group);
   checkShimRecords(config, signer, carry);
 
   const exportLength = flagInt(config, '-export-keying-material') ?? 0;
@@ -262,7 +274,12 @@ export async function runTest(
     ticketKeys: [{ name: provider.randomBytes(16), key: provider.randomBytes(32) }],
     sessionCache: new SessionCache(),
   };
-  const carry: Carry = { session: undefined, verify: { failed: false } };
+  const carry: Carry = {
+    session: undefined,
+    peerScheme: undefined,
+    group: undefined,
+    verify: { failed: false },
+  };
   for (let round = 0; round < rounds; round++) {
     const config = round === 0 ? initial : resume;
     const isResume = round > 0;
