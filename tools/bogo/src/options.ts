@@ -13,7 +13,7 @@ import type {
   SessionCache,
   TlsVersion,
 } from '@tlskit/handshake';
-import { TlsError } from '@tlskit/wire';
+import { isTlsError, TlsError } from '@tlskit/wire';
 import { parsePem } from '@tlskit/x509';
 import {
   type Credential,
@@ -89,10 +89,13 @@ function verifier(
   record: VerifyRecord,
 ): CertificateVerifier {
   const fail = flagBool(config, '-verify-fail');
+  // BoringSSL's alert for the rejection: certificate_unknown from a custom verify callback,
+  // handshake_failure from the legacy one (X509_V_ERR_APPLICATION_VERIFICATION).
+  const alert = flagBool(config, '-use-custom-verify-callback') ? 46 : 40;
   return async () => {
     record.failed = fail;
     if (fail && enforced) {
-      throw new TlsError('ERR_CERT_REJECTED', 46, 'the verify callback rejected the chain');
+      throw new TlsError('ERR_CERT_REJECTED', alert, 'the verify callback rejected the chain');
     }
   };
 }
@@ -109,7 +112,15 @@ async function loadCredential(
   const keyFile = values.get('-key-file');
   if (typeof certFile !== 'string' || typeof keyFile !== 'string') return undefined;
   const chain = parsePem(readPem(certFile));
-  const key: PrivateKey = await provider.importPrivateKey(readPem(keyFile));
+  let key: PrivateKey;
+  try {
+    key = await provider.importPrivateKey(readPem(keyFile));
+  } catch (error) {
+    if (isTlsError(error) && error.code === 'ERR_UNSUPPORTED_KEY') {
+      throw new Unsupported(`key type of ${keyFile}: ${error.message}`);
+    }
+    throw error;
+  }
   return { chain, key };
 }
 
@@ -157,6 +168,11 @@ export class Signer {
     const entries: CertificateEntry[] = [];
     const add = (entry: CertificateEntry, number: number, prefs: unknown): void => {
       const signingPrefs = Array.isArray(prefs) ? (prefs as number[]) : [];
+      for (const scheme of signingPrefs) {
+        if (!this.provider.supportedSignatureSchemes.includes(scheme)) {
+          throw new Unsupported(`signature scheme ${scheme} is not implemented by the provider`);
+        }
+      }
       this.#keys.set(entry.key, { number, signingPrefs });
       entries.push(entry);
     };
@@ -172,16 +188,27 @@ export class Signer {
   }
 }
 
+/** Signature schemes from -verify-prefs; each must be one the provider implements. */
+function verifyPrefs(config: ShimConfig, provider: CryptoProvider): readonly number[] {
+  const prefs = flagInts(config, '-verify-prefs');
+  for (const scheme of prefs) {
+    if (!provider.supportedSignatureSchemes.includes(scheme)) {
+      throw new Unsupported(`signature scheme ${scheme} is not implemented by the provider`);
+    }
+  }
+  return prefs;
+}
+
 function common(config: ShimConfig, provider: CryptoProvider): CommonOptions {
   const range = versionRange(config);
-  const verifyPrefs = flagInts(config, '-verify-prefs');
+  const prefs = verifyPrefs(config, provider);
   const groupList = groups(config, provider);
   return {
     provider,
     minVersion: range.min,
     maxVersion: range.max,
     ...(groupList === undefined ? {} : { groups: groupList }),
-    ...(verifyPrefs.length === 0 ? {} : { signatureSchemes: [...verifyPrefs] }),
+    ...(prefs.length === 0 ? {} : { signatureSchemes: [...prefs] }),
   };
 }
 
