@@ -378,6 +378,13 @@ class ExpectServerHello implements State {
     hello.engine.keylog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', clientHs);
     hello.engine.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', serverHs);
     await hello.engine.setReadKey(suite, serverHs);
+    // The server reads with our handshake key from here on (RFC 8446 7.3), so an alert about
+    // what follows must be sealed with it, not sent in the clear. Compatibility mode's
+    // change_cipher_spec goes first, unless it already went out after a HelloRetryRequest.
+    if ((hello.config.options.middleboxCompatibility ?? true) && !hello.helloRetry) {
+      await hello.engine.sendChangeCipherSpec();
+    }
+    await hello.engine.setWriteKey(suite, clientHs);
     const keys: HandshakeKeys = {
       suite,
       handshakeSecret,
@@ -628,12 +635,6 @@ class ExpectFinished implements State {
     engine.keylog('EXPORTER_SECRET', exporter);
     await engine.setReadKey(suite, serverAp);
     engine.allowChangeCipherSpec(false);
-    // RFC 8446 D.4: compatibility mode sends change_cipher_spec before the first encrypted record,
-    // unless it already went out after a HelloRetryRequest.
-    if ((config.options.middleboxCompatibility ?? true) && !hello.helloRetry) {
-      await engine.sendChangeCipherSpec();
-    }
-    await engine.setWriteKey(suite, keys.clientHs);
     if (this.request !== undefined) await this.#authenticate(this.request);
     const ours = finishedVerifyData(p, suite.hash, keys.clientHs, transcript.digest());
     const sent = await engine.sendHandshake({ type: HandshakeType.finished, verifyData: ours });

@@ -458,11 +458,13 @@ describe('after the handshake', () => {
     expect(seen).toEqual([
       'sent client_hello',
       'received server_hello',
+      // Sent as the handshake keys are installed, so that an alert is protected (RFC 8446 D.4:
+      // still immediately before the client's second flight on the wire).
+      'sent change_cipher_spec',
       'received encrypted_extensions',
       'received certificate',
       'received certificate_verify',
       'received finished',
-      'sent change_cipher_spec',
       'sent finished',
     ]);
   });

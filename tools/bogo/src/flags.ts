@@ -1,0 +1,209 @@
+/**
+ * Parses the runner's arguments into one configuration per handshake kind, as BoringSSL's shim
+ * does: an unprefixed flag applies to every connection, `-on-initial-X` only to the first one,
+ * `-on-resume-X` to the resumptions, `-on-retry-X` to a 0-RTT retry; `-on-shim-X` applies here
+ * and `-on-handshaker-X` (the split-handshake helper) never does.
+ */
+import { type FlagKind, flagKinds } from './flag-table.js';
+
+/** A value as given: true for a bool, numbers for integer flags, text otherwise. */
+export type FlagValue = boolean | number | readonly number[] | string;
+
+/** One certificate and key (the default one, or one opened by `-new-x509-credential`). */
+export interface Credential {
+  readonly type: 'x509' | 'delegated';
+  readonly values: Map<string, FlagValue>;
+}
+
+/** The flags that apply to one handshake. */
+export interface ShimConfig {
+  /** Flag name (with its leading dash) to value. Credential flags live in `credentials`. */
+  readonly values: Map<string, FlagValue>;
+  /** Credentials opened by `-new-x509-credential` / `-new-delegated-credential`, in order. */
+  readonly credentials: Credential[];
+}
+
+/** Flags this shim implements. Every other name in the table makes the test unimplemented. */
+export const implementedFlags: ReadonlySet<string> = new Set([
+  // The protocol itself (SHIM.md): where to connect, which role, how many connections.
+  '-port',
+  '-shim-id',
+  '-ipv6',
+  '-server',
+  '-resume-count',
+  '-is-handshaker-supported',
+  // The engines are driven by events, not by BoringSSL's non-blocking calls: both are no-ops,
+  // as in rustls's shim. (-async wraps the socket in a BIO that returns WANT_READ/WANT_WRITE;
+  // -implicit-handshake lets SSL_read/SSL_write start it.)
+  '-async',
+  '-implicit-handshake',
+  // Credentials and peer verification.
+  '-cert-file',
+  '-key-file',
+  '-trust-cert',
+  '-new-x509-credential',
+  '-verify-peer',
+  '-require-any-client-certificate',
+  '-use-custom-verify-callback',
+  '-verify-fail',
+  '-expect-peer-cert-file',
+  '-expect-verify-result',
+  '-expect-selected-credential',
+  // Negotiation settings and the checks of their outcome.
+  '-min-version',
+  '-max-version',
+  '-no-tls13',
+  '-no-tls12',
+  '-expect-version',
+  '-curves',
+  '-expect-curve-id',
+  '-signing-prefs',
+  '-verify-prefs',
+  '-expect-peer-signature-algorithm',
+  '-expect-cipher',
+  '-host-name',
+  '-expect-server-name',
+  '-expect-no-server-name',
+  '-advertise-alpn',
+  '-select-alpn',
+  '-expect-alpn',
+  '-expect-hrr',
+  '-expect-no-hrr',
+  '-expect-session-miss',
+  '-expect-no-session',
+  '-expect-extended-master-secret',
+  '-no-ticket',
+  // After the handshake.
+  '-shim-writes-first',
+  '-shim-shuts-down',
+  '-check-close-notify',
+  '-export-keying-material',
+  '-export-label',
+  '-export-context',
+  '-use-export-context',
+  '-key-update',
+]);
+
+/** Flags that belong to the current credential once `-new-x509-credential` opened one. */
+const credentialFlags = new Set([
+  '-cert-file',
+  '-key-file',
+  '-signing-prefs',
+  '-ocsp-response',
+  '-signed-cert-timestamps',
+  '-delegated-credential',
+]);
+
+/** What parsing found. */
+export type ParseResult =
+  | { readonly kind: 'ok'; readonly initial: ShimConfig; readonly resume: ShimConfig }
+  | { readonly kind: 'unknown'; readonly flag: string }
+  | { readonly kind: 'unimplemented'; readonly flag: string }
+  | { readonly kind: 'invalid'; readonly flag: string; readonly message: string };
+
+function emptyConfig(): ShimConfig {
+  return { values: new Map(), credentials: [] };
+}
+
+function stripPrefix(name: string, prefix: string): string | undefined {
+  return name.startsWith(`${prefix}-`) ? name.slice(prefix.length) : undefined;
+}
+
+function parseInt32(text: string): number | undefined {
+  if (!/^-?\d+$/.test(text)) return undefined;
+  const value = Number(text);
+  return Number.isSafeInteger(value) ? value : undefined;
+}
+
+function apply(config: ShimConfig, name: string, kind: FlagKind, param: string | undefined): void {
+  if (name === '-new-x509-credential' || name === '-new-delegated-credential') {
+    const type = name === '-new-x509-credential' ? 'x509' : 'delegated';
+    config.credentials.push({ type, values: new Map() });
+    return;
+  }
+  const target =
+    credentialFlags.has(name) && config.credentials.length > 0
+      ? config.credentials[config.credentials.length - 1]!.values
+      : config.values;
+  if (kind === 'bool') {
+    target.set(name, true);
+  } else if (kind === 'int') {
+    target.set(name, parseInt32(param!)!);
+  } else if (kind === 'ints') {
+    const list = (target.get(name) as readonly number[] | undefined) ?? [];
+    target.set(name, [...list, parseInt32(param!)!]);
+  } else {
+    target.set(name, param!);
+  }
+}
+
+/**
+ * Parses `args` (without the program name). Stops at the first flag that is unknown, known but
+ * not implemented, or given a value of the wrong form.
+ */
+export function parseArgs(args: readonly string[]): ParseResult {
+  const initial = emptyConfig();
+  const resume = emptyConfig();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    let name = arg;
+    let skip = false;
+    const onShim = stripPrefix(name, '-on-shim');
+    const onHandshaker = stripPrefix(name, '-on-handshaker');
+    if (onShim !== undefined) name = onShim;
+    else if (onHandshaker !== undefined) {
+      name = onHandshaker;
+      skip = true;
+    }
+    let targets: ShimConfig[] = [initial, resume];
+    const onInitial = stripPrefix(name, '-on-initial');
+    const onResume = stripPrefix(name, '-on-resume');
+    const onRetry = stripPrefix(name, '-on-retry');
+    if (onInitial !== undefined) {
+      name = onInitial;
+      targets = [initial];
+    } else if (onResume !== undefined) {
+      name = onResume;
+      targets = [resume];
+    } else if (onRetry !== undefined) {
+      // Only a rejected 0-RTT attempt retries, and -enable-early-data is not implemented, so a
+      // retry configuration is parsed (for its strictness) but never used.
+      name = onRetry;
+      targets = [];
+    }
+    const kind = Object.hasOwn(flagKinds, name) ? flagKinds[name] : undefined;
+    if (kind === undefined) return { kind: 'unknown', flag: name };
+    let param: string | undefined;
+    if (kind !== 'bool') {
+      param = args[++i];
+      if (param === undefined) return { kind: 'invalid', flag: name, message: 'missing value' };
+      if ((kind === 'int' || kind === 'ints') && parseInt32(param) === undefined) {
+        return { kind: 'invalid', flag: name, message: `not an integer: ${param}` };
+      }
+    }
+    if (skip) continue;
+    if (!implementedFlags.has(name)) return { kind: 'unimplemented', flag: name };
+    for (const target of targets) apply(target, name, kind, param);
+  }
+  return { kind: 'ok', initial, resume };
+}
+
+/** Typed reads of a parsed configuration. */
+export function flagBool(config: ShimConfig, name: string): boolean {
+  return config.values.get(name) === true;
+}
+
+export function flagInt(config: ShimConfig, name: string): number | undefined {
+  const value = config.values.get(name);
+  return typeof value === 'number' ? value : undefined;
+}
+
+export function flagInts(config: ShimConfig, name: string): readonly number[] {
+  const value = config.values.get(name);
+  return Array.isArray(value) ? value : [];
+}
+
+export function flagString(config: ShimConfig, name: string): string | undefined {
+  const value = config.values.get(name);
+  return typeof value === 'string' ? value : undefined;
+}

@@ -1,0 +1,261 @@
+/**
+ * Turns a parsed shim configuration into engine options, the way BoringSSL's shim turns its
+ * flags into SSL_CTX settings.
+ */
+import { readFileSync } from 'node:fs';
+import type { CryptoProvider, PrivateKey } from '@tlskit/crypto';
+import type {
+  CertificateEntry,
+  CertificateVerifier,
+  ClientOptions,
+  CommonOptions,
+  ServerOptions,
+  SessionCache,
+  TlsVersion,
+} from '@tlskit/handshake';
+import { isTlsError, TlsError } from '@tlskit/wire';
+import { parsePem } from '@tlskit/x509';
+import {
+  type Credential,
+  flagBool,
+  flagInt,
+  flagInts,
+  flagString,
+  type ShimConfig,
+} from './flags.js';
+
+/** A flag value this shim cannot honour with tlskit (the test is then unimplemented). */
+export class Unsupported extends Error {
+  override name = 'Unsupported';
+}
+
+const versionNames: Readonly<Record<number, TlsVersion>> = { 771: 'TLSv1.2', 772: 'TLSv1.3' };
+
+/** The version range from -min-version/-max-version/-no-tls1x, within what tlskit has. */
+export function versionRange(config: ShimConfig): { min: TlsVersion; max: TlsVersion } {
+  let min = Math.max(flagInt(config, '-min-version') ?? 0x0303, 0x0303);
+  let max = Math.min(flagInt(config, '-max-version') ?? 0x0304, 0x0304);
+  if (flagBool(config, '-no-tls13')) max = Math.min(max, 0x0303);
+  if (flagBool(config, '-no-tls12')) min = Math.max(min, 0x0304);
+  const minName = versionNames[min];
+  const maxName = versionNames[max];
+  if (minName === undefined || maxName === undefined || min > max) {
+    throw new Unsupported(`version range ${min.toString(16)}..${max.toString(16)}`);
+  }
+  return { min: minName, max: maxName };
+}
+
+/** Protocol names from BoringSSL's wire form: each one prefixed with its length byte. */
+export function parseAlpnList(text: string): string[] {
+  const bytes = Buffer.from(text, 'latin1');
+  const names: string[] = [];
+  for (let i = 0; i < bytes.length; ) {
+    const length = bytes[i]!;
+    if (length === 0 || i + 1 + length > bytes.length) {
+      throw new Unsupported('malformed -advertise-alpn list');
+    }
+    names.push(bytes.subarray(i + 1, i + 1 + length).toString('latin1'));
+    i += 1 + length;
+  }
+  return names;
+}
+
+/** Groups from -curves; each must be one the provider implements. */
+function groups(config: ShimConfig, provider: CryptoProvider): number[] | undefined {
+  const curves = flagInts(config, '-curves');
+  if (curves.length === 0) return undefined;
+  for (const group of curves) {
+    if (provider.keyExchange(group) === undefined) {
+      throw new Unsupported(`group ${group} is not implemented by the provider`);
+    }
+  }
+  return [...curves];
+}
+
+/** The outcome of the last chain verification (SSL_get_verify_result), kept across resumptions. */
+export interface VerifyRecord {
+  failed: boolean;
+}
+
+/**
+ * BoringSSL's shim replaces X.509 path validation with a callback that accepts any chain, or
+ * rejects every chain under -verify-fail; the runner's certificates are not meant to validate.
+ * A rejection only ends the handshake when verification is on (-verify-peer, or a server
+ * asking for a certificate): with SSL_VERIFY_NONE BoringSSL records the failure and goes on.
+ */
+function verifier(
+  config: ShimConfig,
+  enforced: boolean,
+  record: VerifyRecord,
+): CertificateVerifier {
+  const fail = flagBool(config, '-verify-fail');
+  // BoringSSL's alert for the rejection: certificate_unknown from a custom verify callback,
+  // handshake_failure from the legacy one (X509_V_ERR_APPLICATION_VERIFICATION).
+  const alert = flagBool(config, '-use-custom-verify-callback') ? 46 : 40;
+  return async () => {
+    record.failed = fail;
+    if (fail && enforced) {
+      throw new TlsError('ERR_CERT_REJECTED', alert, 'the verify callback rejected the chain');
+    }
+  };
+}
+
+function readPem(path: string): string {
+  return readFileSync(path, 'latin1');
+}
+
+async function loadCredential(
+  provider: CryptoProvider,
+  values: ReadonlyMap<string, unknown>,
+): Promise<CertificateEntry | undefined> {
+  const certFile = values.get('-cert-file');
+  const keyFile = values.get('-key-file');
+  if (typeof certFile !== 'string' || typeof keyFile !== 'string') return undefined;
+  const chain = parsePem(readPem(certFile));
+  let key: PrivateKey;
+  try {
+    key = await provider.importPrivateKey(readPem(keyFile));
+  } catch (error) {
+    if (isTlsError(error) && error.code === 'ERR_UNSUPPORTED_KEY') {
+      throw new Unsupported(`key type of ${keyFile}: ${error.message}`);
+    }
+    throw error;
+  }
+  return { chain, key };
+}
+
+/** Per-key facts: BoringSSL's credential number and the credential's -signing-prefs. */
+interface KeyInfo {
+  readonly number: number;
+  readonly signingPrefs: readonly number[];
+}
+
+/**
+ * The provider one test signs with. -signing-prefs limits (per credential) the schemes a key
+ * signs with, and tlskit takes them from `provider.signatureSchemesFor(key)`; the key that signed
+ * tells which credential was selected (-expect-selected-credential: -1 for the default one, else
+ * the index of the -new-x509-credential).
+ */
+export class Signer {
+  readonly provider: CryptoProvider;
+  readonly #keys = new Map<PrivateKey, KeyInfo>();
+  /** The credential number of the last key that signed, -1 when none did. */
+  selected = -1;
+
+  constructor(base: CryptoProvider) {
+    const keys = this.#keys;
+    const narrowed: CryptoProvider = Object.create(base);
+    Object.defineProperties(narrowed, {
+      signatureSchemesFor: {
+        value: (key: PrivateKey): readonly number[] => {
+          const fits = base.signatureSchemesFor(key);
+          const prefs = keys.get(key)?.signingPrefs ?? [];
+          return prefs.length === 0 ? fits : prefs.filter((scheme) => fits.includes(scheme));
+        },
+      },
+      sign: {
+        value: (scheme: number, key: PrivateKey, message: Uint8Array): Promise<Uint8Array> => {
+          this.selected = keys.get(key)?.number ?? -1;
+          return base.sign(scheme, key, message);
+        },
+      },
+    });
+    this.provider = narrowed;
+  }
+
+  /** Loads the default credential, then each -new-x509-credential one, in order. */
+  async credentials(config: ShimConfig): Promise<CertificateEntry[]> {
+    const entries: CertificateEntry[] = [];
+    const add = (entry: CertificateEntry, number: number, prefs: unknown): void => {
+      const signingPrefs = Array.isArray(prefs) ? (prefs as number[]) : [];
+      for (const scheme of signingPrefs) {
+        if (!this.provider.supportedSignatureSchemes.includes(scheme)) {
+          throw new Unsupported(`signature scheme ${scheme} is not implemented by the provider`);
+        }
+      }
+      this.#keys.set(entry.key, { number, signingPrefs });
+      entries.push(entry);
+    };
+    const main = await loadCredential(this.provider, config.values);
+    if (main !== undefined) add(main, -1, config.values.get('-signing-prefs'));
+    for (const [index, credential] of (config.credentials as Credential[]).entries()) {
+      if (credential.type !== 'x509') throw new Unsupported('delegated credentials');
+      const entry = await loadCredential(this.provider, credential.values);
+      if (entry === undefined) throw new Unsupported('credential without -cert-file/-key-file');
+      add(entry, index, credential.values.get('-signing-prefs'));
+    }
+    return entries;
+  }
+}
+
+/** Signature schemes from -verify-prefs; each must be one the provider implements. */
+function verifyPrefs(config: ShimConfig, provider: CryptoProvider): readonly number[] {
+  const prefs = flagInts(config, '-verify-prefs');
+  for (const scheme of prefs) {
+    if (!provider.supportedSignatureSchemes.includes(scheme)) {
+      throw new Unsupported(`signature scheme ${scheme} is not implemented by the provider`);
+    }
+  }
+  return prefs;
+}
+
+function common(config: ShimConfig, provider: CryptoProvider): CommonOptions {
+  const range = versionRange(config);
+  const prefs = verifyPrefs(config, provider);
+  const groupList = groups(config, provider);
+  return {
+    provider,
+    minVersion: range.min,
+    maxVersion: range.max,
+    ...(groupList === undefined ? {} : { groups: groupList }),
+    ...(prefs.length === 0 ? {} : { signatureSchemes: [...prefs] }),
+  };
+}
+
+/** Client options for one connection. */
+export async function clientOptions(
+  config: ShimConfig,
+  signer: Signer,
+  verify: VerifyRecord,
+): Promise<ClientOptions> {
+  const [certificate] = await signer.credentials(config);
+  const alpn = flagString(config, '-advertise-alpn');
+  const host = flagString(config, '-host-name');
+  return {
+    ...common(config, signer.provider),
+    verifyCertificate: verifier(config, flagBool(config, '-verify-peer'), verify),
+    ...(certificate === undefined ? {} : { certificate }),
+    ...(alpn === undefined ? {} : { alpnProtocols: parseAlpnList(alpn) }),
+    ...(host === undefined ? {} : { serverName: host }),
+  };
+}
+
+/** What a server keeps across the connections of one test, for resumption. */
+export interface ServerState {
+  readonly ticketKeys: { name: Uint8Array; key: Uint8Array }[];
+  readonly sessionCache: SessionCache;
+}
+
+/** Server options for one connection. */
+export async function serverOptions(
+  config: ShimConfig,
+  signer: Signer,
+  verify: VerifyRecord,
+  state: ServerState,
+): Promise<ServerOptions> {
+  const certificates = await signer.credentials(config);
+  if (certificates.length === 0) throw new Unsupported('server without a credential');
+  const select = flagString(config, '-select-alpn');
+  const requireAny = flagBool(config, '-require-any-client-certificate');
+  const verifyPeer = flagBool(config, '-verify-peer');
+  const clientAuth = verifyPeer ? 'request' : requireAny ? 'require' : 'none';
+  return {
+    ...common(config, signer.provider),
+    certificates,
+    clientAuth,
+    verifyCertificate: verifier(config, clientAuth !== 'none', verify),
+    ...(flagBool(config, '-no-ticket') ? {} : { ticketKeys: state.ticketKeys }),
+    sessionCache: state.sessionCache,
+    ...(select === undefined ? {} : { alpnProtocols: [select] }),
+  };
+}

@@ -1,0 +1,307 @@
+/**
+ * One test: the connections of one shim process (the first, then -resume-count resumptions),
+ * each following the runner's protocol (SHIM.md): connect out, send the shim id, handshake,
+ * check what the flags expect, then echo every byte XOR 0xff until the runner closes.
+ */
+import { readFileSync } from 'node:fs';
+import type { CryptoProvider } from '@tlskit/crypto';
+import {
+  type Connection,
+  createClient,
+  createServer,
+  type HandshakeInfo,
+  type Session,
+  SessionCache,
+} from '@tlskit/handshake';
+import { parsePem } from '@tlskit/x509';
+import { flagBool, flagInt, flagString, type ShimConfig } from './flags.js';
+import {
+  clientOptions,
+  type ServerState,
+  Signer,
+  serverOptions,
+  type VerifyRecord,
+} from './options.js';
+import { connectToRunner, EnginePipe } from './transport.js';
+
+/** A check of the handshake's outcome failed: the shim reports it and exits 1. */
+export class CheckFailed extends Error {
+  override name = 'CheckFailed';
+}
+
+/** A connection ended with a TLS error: reported as BoringSSL's string for it. */
+export class ConnectionFailed extends Error {
+  override name = 'ConnectionFailed';
+  constructor(readonly tlsError: unknown) {
+    super('connection failed', { cause: tlsError });
+  }
+}
+
+const versionCodes: Readonly<Record<string, number>> = { 'TLSv1.2': 0x0303, 'TLSv1.3': 0x0304 };
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+function check(condition: boolean, message: string): void {
+  if (!condition) throw new CheckFailed(message);
+}
+
+/** CheckHandshakeProperties of BoringSSL's shim, for the flags this shim implements. */
+export function checkHandshake(
+  config: ShimConfig,
+  info: HandshakeInfo,
+  isServer: boolean,
+  isResume: boolean,
+  peerScheme: number | undefined,
+  groupCode: number | undefined,
+): void {
+  const version = flagInt(config, '-expect-version');
+  check(
+    version === undefined || versionCodes[info.version] === version,
+    `want version ${version?.toString(16)}, got ${info.version}`,
+  );
+  const expectResume = isResume && !flagBool(config, '-expect-session-miss');
+  check(
+    info.resumed === expectResume,
+    `session unexpectedly was${info.resumed ? '' : ' not'} reused`,
+  );
+  const curve = flagInt(config, '-expect-curve-id');
+  check(curve === undefined || groupCode === curve, `curve ${groupCode}, want ${curve}`);
+  const cipher = flagInt(config, '-expect-cipher');
+  check(
+    cipher === undefined || info.cipherSuiteCode === cipher,
+    `cipher ${info.cipherSuiteCode}, want ${cipher}`,
+  );
+  const scheme = flagInt(config, '-expect-peer-signature-algorithm');
+  check(
+    scheme === undefined || peerScheme === scheme,
+    `peer signature algorithm ${peerScheme}, want ${scheme}`,
+  );
+  // The server must report what it selected; the client what the test expected (or none).
+  const alpn =
+    (isServer ? flagString(config, '-select-alpn') : flagString(config, '-expect-alpn')) ?? '';
+  check((info.alpn ?? '') === alpn, `negotiated ALPN ${info.alpn}, want "${alpn}"`);
+  if (isServer) {
+    const name = flagString(config, '-expect-server-name');
+    check(name === undefined || info.serverName === name, `server name ${info.serverName}`);
+    check(
+      !flagBool(config, '-expect-no-server-name') || info.serverName === undefined,
+      `unexpected server name ${info.serverName}`,
+    );
+  }
+  if (flagBool(config, '-expect-hrr'))
+    check(info.helloRetryRequest, 'expected a HelloRetryRequest');
+  if (flagBool(config, '-expect-no-hrr'))
+    check(!info.helloRetryRequest, 'unexpected HelloRetryRequest');
+  const peerCertFile = flagString(config, '-expect-peer-cert-file');
+  if (peerCertFile !== undefined) {
+    const want = parsePem(readFileSync(peerCertFile, 'latin1'));
+    const got = info.peerCertificates;
+    check(
+      want.length === got.length && want.every((der, i) => equalBytes(der, got[i]!)),
+      'peer certificate chain differs from -expect-peer-cert-file',
+    );
+  }
+}
+
+/** What one connection hands to the next. */
+interface Carry {
+  session: Session | undefined;
+  /**
+   * SSL_get_peer_signature_algorithm: BoringSSL keeps the scheme of the full handshake in the
+   * session and reports it again on resumption; tlskit reports the scheme of this handshake
+   * only, so the shim carries it over.
+   */
+  peerScheme: number | undefined;
+  /** SSL_get_curve_id: likewise, a TLS 1.2 resumption reports the group of the full handshake. */
+  group: number | undefined;
+  /** SSL_get_verify_result: a resumed session keeps the result of the full handshake. */
+  readonly verify: VerifyRecord;
+}
+
+/** The checks that need the shim's own records, not only the HandshakeInfo. */
+function checkShimRecords(config: ShimConfig, signer: Signer, carry: Carry): void {
+  if (flagBool(config, '-expect-verify-result')) {
+    check(
+      carry.verify.failed === flagBool(config, '-verify-fail'),
+      'Wrong certificate verification result',
+    );
+  }
+  const credential = flagInt(config, '-expect-selected-credential') ?? -1;
+  check(
+    signer.selected === credential,
+    `Credential ${signer.selected} was used, wanted ${credential}`,
+  );
+}
+
+async function exchange(
+  config: ShimConfig,
+  signer: Signer,
+  engine: Connection,
+  pipe: EnginePipe,
+  isServer: boolean,
+  isResume: boolean,
+  carry: Carry,
+): Promise<void> {
+  let failure: unknown;
+  let gotSession = false;
+  let peerClosed = false;
+  const received: Uint8Array[] = [];
+  let wake: (() => void) | undefined;
+  const notify = (): void => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  engine.on('close', (event) => {
+    if (event.error !== undefined) failure = event.error;
+    notify();
+  });
+  engine.on('session', (session) => {
+    gotSession = true;
+    carry.session = session;
+  });
+  engine.on('data', (data) => {
+    received.push(data);
+    notify();
+  });
+  engine.on('end', () => {
+    peerClosed = true;
+    notify();
+  });
+  engine.on('handshake', () => notify());
+
+  void pipe.untilEof().then(notify);
+  const waitEvent = (): Promise<void> =>
+    new Promise((resolve) => {
+      wake = resolve;
+    });
+  const throwIfFailed = (): void => {
+    if (failure !== undefined) throw new ConnectionFailed(failure);
+  };
+
+  await engine.start();
+  pipe.flush();
+  while (engine.handshakeInfo === undefined) {
+    throwIfFailed();
+    if (pipe.eof) {
+      await pipe.settled();
+      throwIfFailed();
+      if (engine.handshakeInfo !== undefined) break;
+      throw new CheckFailed('the runner closed the connection during the handshake');
+    }
+    await waitEvent();
+  }
+  const info = engine.handshakeInfo!;
+  if (!info.resumed) carry.peerScheme = info.peerSignatureScheme;
+  if (!info.resumed || info.groupCode !== undefined) carry.group = info.groupCode;
+  checkHandshake(config, info, isServer, isResume, carry.peerScheme, carry.group);
+  checkShimRecords(config, signer, carry);
+
+  const exportLength = flagInt(config, '-export-keying-material') ?? 0;
+  if (exportLength > 0) {
+    const context = flagBool(config, '-use-export-context')
+      ? new TextEncoder().encode(flagString(config, '-export-context') ?? '')
+      : undefined;
+    await engine.write(
+      engine.exportKeyingMaterial(flagString(config, '-export-label') ?? '', context, exportLength),
+    );
+    pipe.flush();
+  }
+  if (flagBool(config, '-shim-writes-first')) {
+    await engine.write(new TextEncoder().encode('hello'));
+    pipe.flush();
+  }
+  if (!flagBool(config, '-shim-shuts-down')) {
+    for (;;) {
+      while (received.length > 0) {
+        const data = received.shift()!;
+        if (flagBool(config, '-key-update')) await engine.keyUpdate(false);
+        const echo = new Uint8Array(data.length);
+        for (let i = 0; i < data.length; i++) echo[i] = data[i]! ^ 0xff;
+        await engine.write(echo);
+        pipe.flush();
+      }
+      throwIfFailed();
+      if (peerClosed) break;
+      if (pipe.eof) {
+        await pipe.settled();
+        throwIfFailed();
+        if (received.length > 0) continue;
+        if (flagBool(config, '-check-close-notify') && !peerClosed) {
+          throw new CheckFailed('the runner closed TCP without close_notify');
+        }
+        break;
+      }
+      await waitEvent();
+    }
+  }
+  if (info.version === 'TLSv1.3' && !isServer) {
+    const expectSession =
+      !flagBool(config, '-expect-no-session') && !flagBool(config, '-shim-shuts-down');
+    check(
+      gotSession === expectSession,
+      `new session was${gotSession ? '' : ' not'} cached, but we expected the opposite`,
+    );
+  }
+  if (engine.state !== 'closed') {
+    await engine.close();
+    pipe.flush();
+  }
+  if (flagBool(config, '-shim-shuts-down') && flagBool(config, '-check-close-notify')) {
+    while (!peerClosed) {
+      throwIfFailed();
+      if (pipe.eof) {
+        await pipe.settled();
+        if (peerClosed) break;
+        throw new CheckFailed('no close_notify from the runner after ours');
+      }
+      await waitEvent();
+    }
+  }
+}
+
+/** Runs every connection of the test. Throws CheckFailed or ConnectionFailed on failure. */
+export async function runTest(
+  initial: ShimConfig,
+  resume: ShimConfig,
+  provider: CryptoProvider,
+): Promise<void> {
+  const isServer = flagBool(initial, '-server');
+  const rounds = 1 + (flagInt(initial, '-resume-count') ?? 0);
+  const serverState: ServerState = {
+    ticketKeys: [{ name: provider.randomBytes(16), key: provider.randomBytes(32) }],
+    sessionCache: new SessionCache(),
+  };
+  const carry: Carry = {
+    session: undefined,
+    peerScheme: undefined,
+    group: undefined,
+    verify: { failed: false },
+  };
+  for (let round = 0; round < rounds; round++) {
+    const config = round === 0 ? initial : resume;
+    const isResume = round > 0;
+    const signer = new Signer(provider);
+    const engine = isServer
+      ? createServer(await serverOptions(config, signer, carry.verify, serverState))
+      : createClient({
+          ...(await clientOptions(config, signer, carry.verify)),
+          ...(isResume && carry.session !== undefined ? { session: carry.session } : {}),
+        });
+    const socket = await connectToRunner(
+      flagInt(initial, '-port') ?? 0,
+      flagBool(initial, '-ipv6'),
+      flagInt(initial, '-shim-id') ?? 0,
+    );
+    const pipe = new EnginePipe(socket, engine);
+    try {
+      await exchange(config, signer, engine, pipe, isServer, isResume, carry);
+    } finally {
+      // Whatever happened, the alert or close_notify the engine queued goes out first.
+      await pipe.end();
+      socket.destroy();
+    }
+  }
+}

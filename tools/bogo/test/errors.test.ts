@@ -1,0 +1,39 @@
+import { PeerAlertError } from '@tlskit/handshake';
+import { AlertDescription, DecodeError, TlsError } from '@tlskit/wire';
+import { describe, expect, it } from 'vitest';
+import { errorReport, errorString } from '../src/errors.js';
+
+describe('errorString', () => {
+  it('maps tlskit codes to BoringSSL error strings', () => {
+    expect(errorString(new DecodeError('short'))).toBe(':DECODE_ERROR:');
+    expect(errorString(new TlsError('ERR_BAD_RECORD_MAC', 20, 'x'))).toBe(
+      ':DECRYPTION_FAILED_OR_BAD_RECORD_MAC:',
+    );
+    expect(errorString(new TlsError('ERR_UNEXPECTED_MESSAGE', 10, 'x'))).toBe(
+      ':UNEXPECTED_MESSAGE:',
+    );
+    expect(errorString(new TlsError('ERR_CERT_EXPIRED', 45, 'x'))).toBe(
+      ':CERTIFICATE_VERIFY_FAILED:',
+    );
+  });
+
+  it('names a fatal alert from the peer as BoringSSL does', () => {
+    const alert = new PeerAlertError(AlertDescription.handshakeFailure, 'handshake_failure');
+    expect(errorString(alert)).toBe(':SSLV3_ALERT_HANDSHAKE_FAILURE:');
+    expect(errorString(new PeerAlertError(70, 'protocol_version'))).toBe(
+      ':TLSV1_ALERT_PROTOCOL_VERSION:',
+    );
+    expect(errorString(new PeerAlertError(200, 'unknown'))).toBe(':UNKNOWN_ALERT_TYPE:');
+  });
+
+  it('names an unmapped code after the code, and anything else as internal', () => {
+    expect(errorString(new TlsError('ERR_SOMETHING_NEW', 80, 'x'))).toBe(':SOMETHING_NEW:');
+    expect(errorString(new Error('bug'))).toBe(':INTERNAL_ERROR:');
+  });
+
+  it('reports the string first, then tlskit code and message', () => {
+    expect(errorReport(new DecodeError('short ServerHello'))).toBe(
+      ':DECODE_ERROR:\ntlskit: ERR_DECODE: short ServerHello\n',
+    );
+  });
+});
