@@ -4,7 +4,6 @@
  * backend (noble, node:crypto, WebCrypto) only does arithmetic on already-validated inputs.
  */
 import type { AeadKey, AeadName, HashName, IncrementalHash } from './provider.js';
-import type { FfdheName } from './ffdhe.js';
 import type { CurveName, SignatureSchemeInfo } from './signatureSchemes.js';
 
 /**
@@ -21,6 +20,9 @@ export interface DhFunctions {
    */
   shared(privateKey: Uint8Array, peer: Uint8Array): Promise<Uint8Array>;
 }
+
+/** The RFC 7919 finite-field groups a backend implements. */
+export type FfdheName = 'ffdhe2048' | 'ffdhe3072' | 'ffdhe4096';
 
 /** Signature arithmetic on decoded keys. Verify functions may throw; callers map that to false. */
 export interface SignatureFunctions {

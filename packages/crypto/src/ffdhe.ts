@@ -3,9 +3,9 @@
  * JavaScript DH on them for the backends that have no native one (noble, WebCrypto).
  */
 import { bytesToNumberBE, numberToBytesBE } from '@noble/curves/utils.js';
-import type { DhFunctions } from './backend.js';
+import type { DhFunctions, FfdheName } from './backend.js';
 
-export type FfdheName = 'ffdhe2048' | 'ffdhe3072' | 'ffdhe4096';
+export type { FfdheName };
 
 // RFC 7919 Appendix A: p = 2^b - 2^{b-64} + {[2^{b-130} e] + X} * 2^64 - 1, generator 2. The
 // three primes share their leading digits (all are built from e), so each is stored as the
