@@ -13,7 +13,7 @@ export {
   type PrivateKeyPassphraseErrorCode,
   UnsupportedKeyError,
 } from './key-errors.js';
-export { privateKeySpki, samePublicKey } from './keys.js';
+export { describeNonPem, privateKeySpki, samePublicKey } from './keys.js';
 export { NAMED_GROUPS, type NamedGroupInfo, namedGroupInfo } from './namedGroups.js';
 export type { ProviderOptions } from './compose.js';
 export { createNobleProvider, type NobleProviderOptions, nobleProvider } from './noble.js';

@@ -5,10 +5,11 @@
  *
  * @packageDocumentation
  */
-export { TLSSocket } from '@tlskit/client';
+export { PeerDisconnectedError, TLSSocket, TlsOptionError } from '@tlskit/client';
 export { SessionCache, type SessionCacheOptions } from '@tlskit/handshake';
 export {
   createServer,
+  defaultHandshakeTimeout,
   type SNICallback,
   TlsServer,
   type TlsServerOptions,

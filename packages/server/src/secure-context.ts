@@ -2,9 +2,13 @@
 import type { CryptoProvider } from '@tlskit/crypto';
 import {
   type CertificateMaterial,
-  loadCertificate,
+  type CheckedCredential,
+  checkCredential,
+  importCredential,
   loadTrustAnchors,
   type PemInput,
+  refuseUnsupportedOptions,
+  TlsOptionError,
 } from '@tlskit/client';
 import type { CertificateEntry } from '@tlskit/handshake';
 
@@ -18,23 +22,47 @@ export interface SecureContextOptions {
   certificates?: { cert: PemInput | PemInput[]; key: PemInput; serverNames?: string[] }[];
   /** Trust anchors for client certificates. */
   ca?: PemInput | PemInput[];
+  /** Passphrase of encrypted keys (`ENCRYPTED PRIVATE KEY`, PBES2), as node:tls. */
+  passphrase?: string;
 }
 
-/** Loaded credentials; the keys are imported once, on first use. */
+/**
+ * Loaded credentials. Every certificate and key is read and checked when the context is created
+ * (a key that does not decode, is encrypted without `passphrase`, or does not belong to its
+ * certificate throws a `TlsOptionError` at once, as node:tls does); the keys are imported into
+ * the provider once, on first use.
+ */
 export class SecureContext {
   readonly options: SecureContextOptions;
   #loaded: Promise<CertificateEntry[]> | undefined;
   #ca: Uint8Array[] | undefined;
+  readonly #credentials: { credential: CheckedCredential; serverNames?: readonly string[] }[];
 
   constructor(options: SecureContextOptions) {
+    if (typeof options !== 'object' || options === null) {
+      throw new TlsOptionError('ERR_INVALID_ARG_TYPE', 'options', 'must be an object');
+    }
+    refuseUnsupportedOptions(options, 'server');
     const keys = toList(options.key);
     const certs = toList(options.cert);
     if (keys.length !== certs.length) {
-      throw new TypeError(
+      throw new TlsOptionError(
+        'ERR_INVALID_ARG_VALUE',
+        'key',
         `key and cert must pair up: got ${keys.length} key(s) and ${certs.length} cert(s)`,
       );
     }
     this.options = options;
+    const { passphrase } = options;
+    this.#credentials = certs.map((cert, i) => ({
+      credential: checkCredential(cert, keys[i]!, passphrase),
+    }));
+    for (const entry of options.certificates ?? []) {
+      this.#credentials.push({
+        credential: checkCredential(entry.cert, entry.key, passphrase),
+        ...(entry.serverNames === undefined ? {} : { serverNames: entry.serverNames }),
+      });
+    }
     this.#ca = options.ca === undefined ? undefined : loadTrustAnchors(options.ca);
   }
 
@@ -46,14 +74,9 @@ export class SecureContext {
   /** The certificate entries for the engine, keys imported through `provider`. */
   certificates(provider: CryptoProvider): Promise<CertificateEntry[]> {
     this.#loaded ??= (async () => {
-      const keys = toList(this.options.key);
-      const certs = toList(this.options.cert);
       const entries: CertificateMaterial[] = [];
-      for (let i = 0; i < keys.length; i++)
-        entries.push(await loadCertificate(provider, certs[i]!, keys[i]!));
-      for (const entry of this.options.certificates ?? []) {
-        entries.push(await loadCertificate(provider, entry.cert, entry.key, entry.serverNames));
-      }
+      for (const { credential, serverNames } of this.#credentials)
+        entries.push(await importCredential(provider, credential, serverNames));
       return entries;
     })();
     return this.#loaded;
