@@ -181,6 +181,27 @@ describe('a server that leaves during the handshake', () => {
   });
 });
 
+describe('a server that does not speak TLS', () => {
+  it('is reported as ERR_NOT_TLS, where node:tls reports ERR_SSL_WRONG_VERSION_NUMBER', async () => {
+    // What a plain HTTP server answers to bytes it cannot parse.
+    const { port } = await tcpServer((socket) =>
+      socket.once('data', () =>
+        socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n'),
+      ),
+    );
+    const errorOf = (socket: Duplex) =>
+      new Promise<Error & { code?: string }>((resolve) => {
+        cleanup.push(() => socket.destroy());
+        socket.once('error', resolve);
+      });
+    const theirs = await errorOf(nodeConnect(clientOptions(port)));
+    const ours = await errorOf(connect(clientOptions(port)));
+    expect(theirs.code).toBe('ERR_SSL_WRONG_VERSION_NUMBER');
+    expect(ours.code).toBe('ERR_NOT_TLS');
+    expect(ours.message).toMatch(/the peer does not speak TLS.*"HT/);
+  });
+});
+
 describe('connect() checks its options before any I/O', () => {
   const truncatedCa = certs.ca.cert.pem.slice(0, certs.ca.cert.pem.length / 2);
   // node:crypto encrypts (PBES2, AES-256-CBC): an independent writer of the format we read.

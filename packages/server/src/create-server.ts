@@ -11,12 +11,7 @@ import {
   type Socket,
 } from 'node:net';
 import { type CryptoProvider, nobleProvider } from '@tlskit/crypto';
-import {
-  checkCommonFacadeOptions,
-  createPeerVerifier,
-  TLSSocket,
-  TlsOptionError,
-} from '@tlskit/client';
+import { createPeerVerifier, TLSSocket, TlsOptionError } from '@tlskit/client';
 import {
   type ClientAuthPolicy,
   createServer as createEngine,
@@ -99,7 +94,6 @@ export class TlsServer extends EventEmitter {
     // Every option is checked here, so that a server with a bad key or version never starts
     // listening to fail each handshake instead (issue 13).
     this.#context = createSecureContext(options);
-    checkCommonFacadeOptions(options);
     this.#provider = options.provider ?? nobleProvider;
     if (
       toList(options.cert).length === 0 &&

@@ -3,6 +3,7 @@ import type { CryptoProvider } from '@tlskit/crypto';
 import {
   type CertificateMaterial,
   type CheckedCredential,
+  checkCommonFacadeOptions,
   checkCredential,
   importCredential,
   loadTrustAnchors,
@@ -43,6 +44,8 @@ export class SecureContext {
       throw new TlsOptionError('ERR_INVALID_ARG_TYPE', 'options', 'must be an object');
     }
     refuseUnsupportedOptions(options, 'server');
+    // node:tls's createSecureContext also takes (and checks) minVersion, maxVersion, ...
+    checkCommonFacadeOptions(options);
     const keys = toList(options.key);
     const certs = toList(options.cert);
     if (keys.length !== certs.length) {
