@@ -52,6 +52,18 @@ async function listen(server: AnyServer): Promise<number> {
 
 const serverOptions = { key: credential.key.pem, cert: credential.cert.pem };
 
+/** A node:tls client of the server on `port`, destroyed after the test. */
+function nodeClient(port: number) {
+  const client = nodeConnect({
+    host: '127.0.0.1',
+    port,
+    servername: 'tlskit.test',
+    ca: certs.ca.cert.pem,
+  });
+  cleanup.push(() => client.destroy());
+  return client;
+}
+
 describe('closing after the client ends, as node:tls (allowHalfOpen false by default)', () => {
   for (const [name, make] of Object.entries(makers)) {
     it(`${name}: the server socket gets 'end' then 'close' after the client's close_notify and FIN`, async () => {
@@ -71,13 +83,7 @@ describe('closing after the client ends, as node:tls (allowHalfOpen false by def
         });
       });
       const port = await listen(server);
-      const client = nodeConnect({
-        host: '127.0.0.1',
-        port,
-        servername: 'tlskit.test',
-        ca: certs.ca.cert.pem,
-      });
-      cleanup.push(() => client.destroy());
+      const client = nodeClient(port);
       client.on('error', () => {});
       await once(client, 'secureConnect');
       client.end('ping\n');
@@ -280,13 +286,7 @@ describe('configuration mistakes throw at creation, as node:tls', () => {
     for (const make of Object.values(makers)) {
       const server = make(options, (socket: Socket) => socket.end('hello\n'));
       const port = await listen(server);
-      const client = nodeConnect({
-        host: '127.0.0.1',
-        port,
-        servername: 'tlskit.test',
-        ca: certs.ca.cert.pem,
-      });
-      cleanup.push(() => client.destroy());
+      const client = nodeClient(port);
       let text = '';
       client.on('data', (chunk: Buffer) => {
         text += chunk.toString();
