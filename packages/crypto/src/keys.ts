@@ -370,13 +370,20 @@ export function decodePrivateKeyPem(
   }
 }
 
-/** Why `text` holds no complete PEM block, in words a user can act on. */
+/**
+ * Why `text` holds no complete PEM block, in words a user can act on: empty, truncated (BEGIN
+ * without END), a file name given instead of the file's contents, or bare base64.
+ */
 export function describeNonPem(text: string): string {
   const trimmed = text.trim();
   if (trimmed.length === 0) return 'the text is empty';
   const begin = /-----BEGIN ([A-Z0-9 ]+)-----/.exec(trimmed);
   if (begin !== null)
     return `"BEGIN ${begin[1]}" has no matching END line (is the file truncated?)`;
+  // Bare base64 (a PEM body without its lines) also holds '/', but never a '.' or a '\'.
+  if (/^[A-Za-z0-9+/=\s]{64,}$/.test(trimmed)) {
+    return 'the text looks like base64 without its "-----BEGIN ...-----" and "-----END ...-----" lines';
+  }
   if (!/\s/.test(trimmed) && trimmed.length < 4096 && /[/\\.]/.test(trimmed)) {
     return `"${trimmed.slice(0, 80)}" looks like a file name: pass the file's contents (readFileSync(path)), not its path`;
   }

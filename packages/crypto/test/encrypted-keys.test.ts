@@ -115,6 +115,11 @@ describe('private keys that are not keys', () => {
     ['a file path', '/etc/tlskit/server.key', /file name/],
     ['a truncated PEM', readFileSync(join(FIXTURES, 'p256.pem'), 'utf8').slice(0, 80), /truncated/],
     ['an empty text', '', /empty/],
+    [
+      'a PEM body without its BEGIN and END lines',
+      readFileSync(join(FIXTURES, 'rsa2048.pem'), 'utf8').split('\n').slice(1, -2).join('\n'),
+      /base64 without/,
+    ],
   ];
   for (const [what, text, message] of cases) {
     it(`says what is wrong with ${what}`, () => {
