@@ -15,4 +15,9 @@ export {
   type TlsServerOptions,
 } from './create-server.js';
 export { peekServerName, type PeekResult } from './client-hello-peek.js';
-export { createSecureContext, SecureContext, type SecureContextOptions } from './secure-context.js';
+export {
+  createSecureContext,
+  type KeyInput,
+  SecureContext,
+  type SecureContextOptions,
+} from './secure-context.js';

@@ -13,10 +13,13 @@ import {
 } from '@tlskit/client';
 import type { CertificateEntry } from '@tlskit/handshake';
 
+/** A private key: PEM or DER, or node:tls's `{ pem, passphrase }` for a key with its own passphrase. */
+export type KeyInput = PemInput | { pem: PemInput; passphrase?: string };
+
 /** Options of {@link createSecureContext}; as node:tls: `key[i]` belongs to `cert[i]`. */
 export interface SecureContextOptions {
   /** Private key(s), PEM. Several keys serve several certificates (e.g. ECDSA and RSA side by side). */
-  key?: PemInput | PemInput[];
+  key?: KeyInput | KeyInput[];
   /** Certificate chain(s), PEM: leaf first, then intermediates. One per key. */
   cert?: PemInput | PemInput[];
   /** Explicit entries, each with the host names it serves (`*.example.com` allowed). */
@@ -57,9 +60,12 @@ export class SecureContext {
     }
     this.options = options;
     const { passphrase } = options;
-    this.#credentials = certs.map((cert, i) => ({
-      credential: checkCredential(cert, keys[i]!, passphrase),
-    }));
+    this.#credentials = certs.map((cert, i) => {
+      const key = keys[i]!;
+      return typeof key === 'object' && 'pem' in key
+        ? { credential: checkCredential(cert, key.pem, key.passphrase ?? passphrase) }
+        : { credential: checkCredential(cert, key, passphrase) };
+    });
     for (const entry of options.certificates ?? []) {
       this.#credentials.push({
         credential: checkCredential(entry.cert, entry.key, passphrase),
@@ -87,7 +93,7 @@ export class SecureContext {
 }
 
 // A single PEM bundle is one chain; an array of strings is one chain per element (node:tls).
-function toList(value: PemInput | PemInput[] | undefined): PemInput[] {
+function toList<T>(value: T | T[] | undefined): T[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
 }

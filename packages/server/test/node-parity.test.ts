@@ -281,6 +281,15 @@ describe('configuration mistakes throw at creation, as node:tls', () => {
     });
   }
 
+  it("takes node:tls's key: [{ pem, passphrase }] form, and checks each passphrase", () => {
+    const good = { key: [{ pem: encrypted, passphrase: 'secret' }], cert: credential.cert.pem };
+    const bad = { key: [{ pem: encrypted, passphrase: 'wrong' }], cert: credential.cert.pem };
+    expect(thrown(() => nodeSecureContext(good))).toBeUndefined();
+    expect(thrown(() => createSecureContext(good))).toBeUndefined();
+    expect(thrown(() => nodeSecureContext(bad))?.code).toBe('ERR_OSSL_BAD_DECRYPT');
+    expect(thrown(() => createSecureContext(bad))?.code).toBe('ERR_OSSL_BAD_DECRYPT');
+  });
+
   it('serves with an encrypted key and its passphrase, like node:tls', async () => {
     const options = { key: encrypted, cert: credential.cert.pem, passphrase: 'secret' };
     for (const make of Object.values(makers)) {
