@@ -1,13 +1,14 @@
 /**
  * `connect()`: the tlskit client over a Node.js socket, modelled on `node:tls.connect`.
  */
-import { connect as netConnect, isIP } from 'node:net';
+import { connect as netConnect, isIP, type TcpNetConnectOpts } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { TrustStore } from '@tlskit/x509';
 import { type ClientEngineOptions, createClientEngine } from './client-engine.js';
 import type { PemInput } from './credentials.js';
 import { trustStoreFor } from './trust-store-cache.js';
+import { TlsOptionError } from './option-errors.js';
 import { type CheckServerIdentity, createPeerVerifier } from './peer-verifier.js';
 import { TLSSocket } from './tls-socket.js';
 
@@ -32,11 +33,41 @@ export interface ConnectOptions extends ClientEngineOptions {
   rejectUnauthorized?: boolean;
   /** Replaces the host name check; return an Error to reject (node:tls signature). */
   checkServerIdentity?: CheckServerIdentity;
+  /**
+   * As node:tls: when false (the default) the socket ends its side once the server has ended
+   * its own (close_notify or FIN), so the connection closes and the process can exit.
+   */
+  allowHalfOpen?: boolean;
+  /** As node:tls: calls `setTimeout(timeout)` on the socket (milliseconds of inactivity). */
+  timeout?: number;
+  /** Passed to `net.connect` (not used with `socket`). */
+  family?: number;
+  /** Passed to `net.connect` (not used with `socket`). */
+  localAddress?: string;
+  /** Passed to `net.connect` (not used with `socket`). */
+  localPort?: number;
+  /** Passed to `net.connect` (not used with `socket`). */
+  lookup?: TcpNetConnectOpts['lookup'];
+  /** Passed to `net.connect` (not used with `socket`). */
+  keepAlive?: boolean;
+  /** Passed to `net.connect` (not used with `socket`). */
+  keepAliveInitialDelay?: number;
 }
+
+/** The `net.connect` options `connect()` forwards as node:tls does. */
+const netOptions = [
+  'family',
+  'localAddress',
+  'localPort',
+  'lookup',
+  'keepAlive',
+  'keepAliveInitialDelay',
+] as const;
 
 /**
  * Opens a TLS connection. Returns at once; `secureConnect` fires when the handshake is done,
- * `error` if it fails (with a `TlsError` whose `code` says why).
+ * `error` if it fails (with a `TlsError` whose `code` says why). Every option is checked first:
+ * a mistake throws a {@link TlsOptionError} (with a `code`) before any socket is opened.
  *
  * @example
  * const socket = connect({ host: 'example.com', port: 443, ALPNProtocols: ['http/1.1'] }, () => {
@@ -45,26 +76,55 @@ export interface ConnectOptions extends ClientEngineOptions {
  */
 export function connect(options: ConnectOptions, secureConnectListener?: () => void): TLSSocket {
   if (typeof options !== 'object' || options === null)
-    throw new TypeError('connect: options must be an object');
-  if (options.socket === undefined && !Number.isInteger(options.port)) {
-    throw new TypeError('connect: options.port (an integer) or options.socket is required');
+    throw new TlsOptionError('ERR_INVALID_ARG_TYPE', 'options', 'must be an object');
+  const port = options.port;
+  if (
+    options.socket === undefined &&
+    !(Number.isInteger(port) && (port as number) >= 0 && (port as number) < 65536)
+  ) {
+    // node:tls throws ERR_SOCKET_BAD_PORT (a RangeError) here; ours is a TlsOptionError.
+    throw new TlsOptionError(
+      'ERR_SOCKET_BAD_PORT',
+      'port',
+      `an integer from 0 to 65535 (or options.socket) is required, got ${String(port)}`,
+    );
+  }
+  if (options.host !== undefined && typeof options.host !== 'string') {
+    throw new TlsOptionError('ERR_INVALID_ARG_TYPE', 'host', 'must be a string');
   }
   const host = options.host ?? 'localhost';
   const servername = options.servername ?? (isIP(host) === 0 ? host : undefined);
+  let tlsSocket: TLSSocket | undefined;
+  // Every option is checked here, before a socket exists: a bad option must not leave a
+  // connection open behind the exception (issue 13).
+  const engine = buildEngine(options, servername, () => tlsSocket);
   // TCP_NODELAY, as Go and node:http agents do: TLSSocket already hands each flight to the
-  // socket as one write, so Nagle only adds delayed-ACK stalls between flights.
+  // socket as one write, so Nagle only adds delayed-ACK stalls between flights. The transport
+  // is half-open: TLSSocket ends it after its close_notify, whichever side closes first.
   const transport =
     options.socket ??
-    netConnect({ host, port: options.port as number, noDelay: options.noDelay ?? true });
-  let tlsSocket: TLSSocket | undefined;
-  const engine = buildEngine(options, servername, () => tlsSocket);
+    netConnect({
+      ...pick(options, netOptions),
+      host,
+      port: port as number,
+      noDelay: options.noDelay ?? true,
+      allowHalfOpen: true,
+    });
   tlsSocket = new TLSSocket(transport, engine, {
     onSecure: (socket) => socket.emit('secureConnect'),
     onSession: (socket, session) => socket.emit('session', session),
+    ...(options.allowHalfOpen === undefined ? {} : { allowHalfOpen: options.allowHalfOpen }),
   });
+  if (options.timeout !== undefined) tlsSocket.setTimeout(options.timeout);
   if (servername !== undefined) tlsSocket.servername = servername;
   if (secureConnectListener) tlsSocket.once('secureConnect', secureConnectListener);
   return tlsSocket;
+}
+
+function pick<T extends object, K extends keyof T>(from: T, keys: readonly K[]): Partial<T> {
+  const out: Partial<T> = {};
+  for (const key of keys) if (from[key] !== undefined) out[key] = from[key];
+  return out;
 }
 
 function buildEngine(

@@ -9,11 +9,17 @@ export type { HandshakeInfo, Session } from '@tlskit/handshake';
 export { type ConnectOptions, connect } from './connect.js';
 export {
   type CertificateMaterial,
+  type CheckedCredential,
+  checkCredential,
+  importCredential,
   loadCertificate,
   loadCertificates,
   loadTrustAnchors,
   type PemInput,
 } from './credentials.js';
+export { PeerDisconnectedError } from './disconnect-error.js';
+export { checkCommonFacadeOptions, refuseUnsupportedOptions } from './option-checks.js';
+export { TlsOptionError, type TlsOptionErrorCode } from './option-errors.js';
 export { cipherSuiteCode, groupCode } from './code-points.js';
 export {
   type CheckServerIdentity,

@@ -5,8 +5,12 @@
 import type { Connection, HandshakeInfo } from '@tlskit/handshake';
 import { type ClientEngineOptions, createClientEngine } from './client-engine.js';
 import type { PemInput } from './credentials.js';
+import { PeerDisconnectedError } from './disconnect-error.js';
 import { trustStoreFor } from './trust-store-cache.js';
 import { createPeerVerifier } from './peer-verifier.js';
+
+export { PeerDisconnectedError } from './disconnect-error.js';
+export { TlsOptionError, type TlsOptionErrorCode } from './option-errors.js';
 
 /** A byte transport as two WHATWG streams (e.g. from a WebSocket or `Deno.connect`). */
 export interface StreamPair {
@@ -32,7 +36,10 @@ export interface TlsStreams extends StreamPair {
 
 /**
  * Runs the handshake over `transport` and resolves with the protected streams. Rejects with the
- * `TlsError` that ended the handshake.
+ * `TlsError` that ended the handshake; a transport that ends before the handshake completes
+ * rejects with a `PeerDisconnectedError` (`ECONNRESET`), as `connect()` fails, and one that
+ * errors rejects with its error. Option mistakes reject with a `TlsOptionError` before the
+ * transport is read or written.
  */
 export async function connectStreams(
   transport: StreamPair,
@@ -64,7 +71,9 @@ export async function connectStreams(
   connection.on('data', (bytes) => dataController.enqueue(bytes));
   connection.on('end', () => dataController.close());
 
+  let failHandshake!: (error: unknown) => void;
   const established = new Promise<HandshakeInfo>((resolve, reject) => {
+    failHandshake = reject;
     connection.on('handshake', resolve);
     connection.on('close', ({ error }) => {
       if (error !== undefined) {
@@ -88,6 +97,10 @@ export async function connectStreams(
       await run(() => connection.receive(value));
       if (connection.state === 'closed') break;
     }
+    // As the Node facade: once the input queued before the end is processed, an end before the
+    // handshake completed can never complete it (issue 13: it used to hang forever).
+    await queue;
+    if (connection.state === 'handshaking') throw new PeerDisconnectedError('client');
     if (connection.state !== 'closed') {
       try {
         dataController.close();
@@ -96,7 +109,11 @@ export async function connectStreams(
       }
     }
   };
+  // Awaited below; until then a failure must not count as an unhandled rejection.
+  established.catch(() => {});
   pump().catch((error: unknown) => {
+    failHandshake(error);
+    writer.abort(error).catch(() => {});
     try {
       dataController.error(error);
     } catch {

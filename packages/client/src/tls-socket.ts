@@ -7,8 +7,8 @@ import { X509Certificate } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import type { Connection, HandshakeInfo, Session } from '@tlskit/handshake';
-import { DecodeError } from '@tlskit/wire';
 import { openSslCipherName } from './cipher-names.js';
+import { PeerDisconnectedError } from './disconnect-error.js';
 
 /** What `getPeerCertificate()` returns, shaped like `node:tls`'s `PeerCertificate`. */
 export interface PeerCertificate {
@@ -33,8 +33,14 @@ export interface CipherNameAndProtocol {
   version: string;
 }
 
-/** Hooks the facades pass in; both optional. */
+/** Hooks the facades pass in; all optional. */
 export interface TLSSocketHooks {
+  /**
+   * As node:tls: when false (the default), the socket ends its side (close_notify, then FIN)
+   * once the peer's side has ended, so the connection closes and the process can exit. True
+   * keeps the write side open after the peer's close_notify.
+   */
+  allowHalfOpen?: boolean;
   /** Called once the handshake is done and the peer chain was judged. */
   onSecure?(socket: TLSSocket): void;
   /** Emitted `session` event payload for the client. */
@@ -96,7 +102,7 @@ export class TLSSocket extends Duplex {
   #rejectSecure!: (error: Error) => void;
 
   constructor(transport: Duplex, engine: Promise<Connection>, hooks: TLSSocketHooks = {}) {
-    super({ allowHalfOpen: true });
+    super({ allowHalfOpen: hooks.allowHalfOpen ?? false });
     this.#transport = transport;
     this.#hooks = hooks;
     this.#secure = new Promise<void>((resolve, reject) => {
@@ -174,7 +180,9 @@ export class TLSSocket extends Duplex {
   /** Sends what the engine produced. Buffers are views: no copy on the way out. */
   #flush(): void {
     const engine = this.#engine;
-    if (engine === undefined || this.#transport.destroyed) return;
+    // A transport whose write side already ended (a caller's socket without allowHalfOpen)
+    // cannot take our close_notify; writing would only raise write-after-end.
+    if (engine === undefined || this.#transport.destroyed || this.#transport.writableEnded) return;
     const chunks = engine.takeOutput();
     if (chunks.length === 0) return;
     // One flight leaves in one writev: written record by record, Nagle's algorithm holds the
@@ -212,7 +220,7 @@ export class TLSSocket extends Duplex {
       // EOF before the handshake completed leaves a truncated handshake message (or none) that
       // can never complete: fail it now, or the connection sits half-open until a timeout.
       if (this.#handshake === undefined) {
-        this.destroy(new DecodeError('peer closed the connection during the handshake'));
+        this.destroy(new PeerDisconnectedError(engine.role));
         return;
       }
       this.push(null);

@@ -4,8 +4,7 @@ import { groupsOf } from './groups.js';
 import { hkdfExpand, hkdfExtract } from './hash.js';
 import {
   type DecodedPrivateKey,
-  decodePkcs8,
-  decodePrivateKeyPem,
+  decodePrivateKey,
   decodeSpki,
   privateKeyFields,
   publicKeyOf,
@@ -75,8 +74,8 @@ export function composeProvider(
       const copy = spki.slice();
       return publicKeyOf(copy, decodeSpki(copy));
     },
-    async importPrivateKey(key) {
-      const decoded = typeof key === 'string' ? decodePrivateKeyPem(key) : decodePkcs8(key.slice());
+    async importPrivateKey(key, options) {
+      const decoded = decodePrivateKey(key, options);
       const spki = spkiForPrivateKey(decoded);
       const privateKey: PrivateKey = {
         ...privateKeyFields(decoded),

@@ -7,7 +7,13 @@
 export { AEAD_KEY_LENGTH, AEAD_NONCE_LENGTH, AEAD_TAG_LENGTH } from './aead.js';
 export { CIPHER_SUITES, type CipherSuiteInfo, cipherSuiteInfo } from './cipherSuites.js';
 export { HASH_LENGTH } from './hash.js';
-export { UnsupportedKeyError } from './keys.js';
+export type { PrivateKeyOptions } from './encrypted-key.js';
+export {
+  PrivateKeyPassphraseError,
+  type PrivateKeyPassphraseErrorCode,
+  UnsupportedKeyError,
+} from './key-errors.js';
+export { describeNonPem, privateKeySpki, samePublicKey } from './keys.js';
 export { NAMED_GROUPS, type NamedGroupInfo, namedGroupInfo } from './namedGroups.js';
 export type { ProviderOptions } from './compose.js';
 export { createNobleProvider, type NobleProviderOptions, nobleProvider } from './noble.js';

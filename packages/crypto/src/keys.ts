@@ -5,8 +5,10 @@
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
-import { BytesCache, DecodeError, TlsError } from '@tlskit/wire';
+import { BytesCache, DecodeError } from '@tlskit/wire';
 import { bitStringTlv, DerReader, oidTlv, Tag, tlv, unsignedIntegerTlv } from './der.js';
+import { decryptPkcs8, type PrivateKeyOptions } from './encrypted-key.js';
+import { UnsupportedKeyError } from './key-errors.js';
 import type { KeyType, PublicKey } from './provider.js';
 import type { CurveName } from './signatureSchemes.js';
 
@@ -50,14 +52,6 @@ export type DecodedPrivateKey =
   | { readonly type: 'ec'; readonly curve: CurveName; readonly d: Uint8Array }
   | { readonly type: 'ed25519'; readonly seed: Uint8Array }
   | { readonly type: 'rsa' | 'rsa-pss'; readonly bits: number; readonly rsaPkcs8: Uint8Array };
-
-/** The key is well formed but of a kind we do not support: alert unsupported_certificate (43). */
-export class UnsupportedKeyError extends TlsError {
-  override name = 'UnsupportedKeyError';
-  constructor(message: string) {
-    super('ERR_UNSUPPORTED_KEY', 43, message);
-  }
-}
 
 function algorithmIdentifier(r: DerReader): { oid: string; params: DerReader } {
   const seq = r.sequence();
@@ -348,22 +342,100 @@ export function privateKeyFields(k: DecodedPrivateKey): {
 
 // --- PEM (RFC 7468) -------------------------------------------------------------------------
 
-/** Decodes the first PEM block and the structure its label names. */
-export function decodePrivateKeyPem(text: string): DecodedPrivateKey {
+/**
+ * Decodes the first private key PEM block and the structure its label names; an `ENCRYPTED
+ * PRIVATE KEY` is decrypted with `options.passphrase` first. Errors say what was given instead
+ * of a key (a certificate, a file name, a truncated file), since that is the usual mistake.
+ */
+export function decodePrivateKeyPem(
+  text: string,
+  options: PrivateKeyOptions = {},
+): DecodedPrivateKey {
   const m = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/.exec(text);
-  if (m === null) throw new DecodeError('no PEM private key block found');
+  if (m === null) throw new DecodeError(`no PEM private key found: ${describeNonPem(text)}`);
   const label = m[1];
-  const der = base64(m[2] ?? '');
+  const body = m[2] ?? '';
+  // RFC 1421 headers mark OpenSSL's legacy encryption ("traditional" format): refuse it by name.
+  if (/^\s*Proc-Type:\s*4,ENCRYPTED/m.test(body)) {
+    throw new UnsupportedKeyError(
+      'legacy PEM encryption (Proc-Type: 4,ENCRYPTED) is not supported: convert the key with `openssl pkcs8 -topk8 -v2 aes-256-cbc`',
+    );
+  }
+  const der = base64(body);
   switch (label) {
     case 'PRIVATE KEY':
       return decodePkcs8(der);
+    case 'ENCRYPTED PRIVATE KEY':
+      return decryptPkcs8(der, options, decodePkcs8);
     case 'EC PRIVATE KEY':
       return ecPrivateKey(der, undefined);
     case 'RSA PRIVATE KEY':
       return rsaPrivateKey(der, 'rsa');
+    case 'CERTIFICATE':
+      throw new DecodeError(
+        'expected a private key, found a CERTIFICATE PEM block (are cert and key swapped?)',
+      );
     default:
       throw new UnsupportedKeyError(`unsupported PEM label "${label}"`);
   }
+}
+
+/**
+ * Why `text` holds no complete PEM block, in words a user can act on: empty, truncated (BEGIN
+ * without END), a file name given instead of the file's contents, or bare base64.
+ */
+export function describeNonPem(text: string): string {
+  const trimmed = text.trim();
+  if (trimmed.length === 0) return 'the text is empty';
+  const begin = /-----BEGIN ([A-Z0-9 ]+)-----/.exec(trimmed);
+  if (begin !== null)
+    return `"BEGIN ${begin[1]}" has no matching END line (is the file truncated?)`;
+  // Bare base64 (a PEM body without its lines) also holds '/', but never a '.' or a '\'.
+  if (/^[A-Za-z0-9+/=\s]{64,}$/.test(trimmed)) {
+    return 'the text looks like base64 without its "-----BEGIN ...-----" and "-----END ...-----" lines';
+  }
+  if (!/\s/.test(trimmed) && trimmed.length < 4096 && /[/\\.]/.test(trimmed)) {
+    return `"${trimmed.slice(0, 80)}" looks like a file name: pass the file's contents (readFileSync(path)), not its path`;
+  }
+  return 'the text has no "-----BEGIN" line';
+}
+
+/**
+ * Decodes a private key given as PEM text or PKCS#8 DER (decrypting it with `passphrase`), checks
+ * it fully, and returns the SubjectPublicKeyInfo of its public key. Synchronous, so a facade can
+ * refuse a bad key (or one that does not match its certificate) when it is configured.
+ */
+export function privateKeySpki(
+  key: string | Uint8Array,
+  options: PrivateKeyOptions = {},
+): Uint8Array {
+  return spkiForPrivateKey(decodePrivateKey(key, options));
+}
+
+/** Decodes PEM text (any supported label) or PKCS#8 DER. */
+export function decodePrivateKey(
+  key: string | Uint8Array,
+  options: PrivateKeyOptions = {},
+): DecodedPrivateKey {
+  return typeof key === 'string' ? decodePrivateKeyPem(key, options) : decodePkcs8(key.slice());
+}
+
+/**
+ * True when two SubjectPublicKeyInfos carry the same public key. RSA keys are compared by
+ * modulus and exponent, so an rsaEncryption key matches the same key in an RSASSA-PSS
+ * certificate. Public data only: no constant-time compare needed.
+ */
+export function samePublicKey(a: Uint8Array, b: Uint8Array): boolean {
+  const x = decodeSpki(a);
+  const y = decodeSpki(b);
+  const bytes = (k: DecodedPublicKey): Uint8Array =>
+    k.type === 'ec' ? k.point : k.type === 'ed25519' ? k.key : k.rsaSpki;
+  const family = (k: DecodedPublicKey): string =>
+    k.type === 'ec' ? `ec:${k.curve}` : k.type === 'ed25519' ? 'ed25519' : 'rsa';
+  if (family(x) !== family(y)) return false;
+  const p = bytes(x);
+  const q = bytes(y);
+  return p.length === q.length && p.every((v, i) => v === q[i]);
 }
 
 function base64(body: string): Uint8Array {

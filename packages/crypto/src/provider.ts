@@ -143,10 +143,16 @@ export interface CryptoProvider {
    */
   importPublicKey(spki: Uint8Array): Promise<PublicKey>;
   /**
-   * Accepts PKCS#8 DER, or PEM text of PKCS#8, SEC1 ('EC PRIVATE KEY') or PKCS#1 ('RSA PRIVATE KEY').
-   * The key material stays inside the provider; the returned object carries no secret fields.
+   * Accepts PKCS#8 DER, or PEM text of PKCS#8, SEC1 ('EC PRIVATE KEY'), PKCS#1 ('RSA PRIVATE
+   * KEY') or encrypted PKCS#8 ('ENCRYPTED PRIVATE KEY', PBES2 with PBKDF2 and AES-CBC, opened
+   * with `options.passphrase`; without it `ERR_MISSING_PASSPHRASE`, with a wrong one
+   * `ERR_OSSL_BAD_DECRYPT`). The key material stays inside the provider; the returned object carries
+   * no secret fields.
    */
-  importPrivateKey(key: Uint8Array | string): Promise<PrivateKey>;
+  importPrivateKey(
+    key: Uint8Array | string,
+    options?: { readonly passphrase?: string | undefined },
+  ): Promise<PrivateKey>;
   /** Resolves false for a signature that does not verify or does not parse (never throws for peer input). */
   verify(
     scheme: number,

@@ -5,6 +5,7 @@ import {
   UnexpectedMessageError,
 } from '@tlskit/wire';
 import { ByteQueue } from './byte-queue.js';
+import { NotTlsError } from './errors.js';
 import { maxTls12CiphertextLength, recordHeaderLength } from './limits.js';
 
 /** One record as framed on the wire, not yet deprotected. Both fields are views when possible. */
@@ -24,10 +25,22 @@ export interface RawRecord {
  *
  * The length field is checked as soon as the header is complete, so an oversized record is refused
  * with `record_overflow` before its body is buffered. A content type TLS does not define is refused
- * with `unexpected_message` (RFC 8446 section 5), which also rejects streams that are not TLS.
+ * with `unexpected_message` (RFC 8446 section 5). A stream whose first bytes cannot start a TLS
+ * record (a content type TLS does not define, or a legacy_record_version that is not 3.x) is
+ * refused as soon as they arrive with `NotTlsError` (`ERR_NOT_TLS`): the peer does not speak TLS.
  */
 export class RecordDeframer {
   readonly #input = new ByteQueue();
+  /** No record header has been accepted yet: the next bytes are the first from the peer. */
+  #first: boolean;
+
+  /**
+   * @param options.streamStart whether the first bytes pushed start the peer's TLS stream (so a
+   * non-TLS peer can be named). Default true; false for a deframer that takes over mid-stream.
+   */
+  constructor(options: { readonly streamStart?: boolean } = {}) {
+    this.#first = options.streamStart ?? true;
+  }
 
   /** Bytes received and not yet returned as records. */
   get bufferedLength(): number {
@@ -45,6 +58,7 @@ export class RecordDeframer {
    */
   next(maxPayloadLength: number = maxTls12CiphertextLength): RawRecord | undefined {
     const input = this.#input;
+    if (this.#first) this.#checkStartsTls();
     if (input.length < recordHeaderLength) return undefined;
     const headerBytes = new Uint8Array(recordHeaderLength);
     for (let i = 0; i < recordHeaderLength; i++) headerBytes[i] = input.peek(i) ?? 0;
@@ -62,6 +76,7 @@ export class RecordDeframer {
         `record length ${length} exceeds the limit of ${maxPayloadLength} bytes`,
       );
     }
+    this.#first = false;
     if (input.length < recordHeaderLength + length) return undefined;
     const record = input.take(recordHeaderLength + length);
     return {
@@ -70,5 +85,25 @@ export class RecordDeframer {
       header: record.subarray(0, recordHeaderLength),
       payload: record.subarray(recordHeaderLength),
     };
+  }
+
+  /**
+   * The first two bytes of a TLS stream are a content type (20..23) and the major version 3 of
+   * legacy_record_version (RFC 8446 5.1). Checked byte by byte as they arrive, so that a peer
+   * that sends "HTTP/1.1 400" or "SSH-2.0" is named at once instead of waiting for a whole
+   * header, or being reported as the record overflow its text reads as.
+   */
+  #checkStartsTls(): void {
+    const input = this.#input;
+    const type = input.peek(0);
+    const major = input.peek(1);
+    const badType =
+      type !== undefined &&
+      (type < ContentType.changeCipherSpec || type > ContentType.applicationData);
+    if (badType || (major !== undefined && major !== 3)) {
+      const shown = new Uint8Array(Math.min(input.length, 8));
+      for (let i = 0; i < shown.length; i++) shown[i] = input.peek(i) ?? 0;
+      throw new NotTlsError(shown);
+    }
   }
 }

@@ -36,3 +36,27 @@ export class HandshakeMessageTooLargeError extends TlsError {
     super('ERR_HANDSHAKE_MESSAGE_TOO_LARGE', 47, message, options);
   }
 }
+
+/**
+ * The peer's first bytes are not a TLS record header (an HTTP request or response, an SSH
+ * banner, ...): the peer does not speak TLS. Code `ERR_NOT_TLS`, alert `unexpected_message` (10),
+ * which a non-TLS peer will not read anyway. node:tls reports the same case as OpenSSL's
+ * `ERR_SSL_HTTP_REQUEST` or `ERR_SSL_WRONG_VERSION_NUMBER`.
+ */
+export class NotTlsError extends TlsError {
+  override name = 'NotTlsError';
+  constructor(firstBytes: Uint8Array) {
+    super(
+      'ERR_NOT_TLS',
+      10,
+      `the peer does not speak TLS: its first bytes ${describe(firstBytes)} are not a TLS record header`,
+    );
+  }
+}
+
+/** Hex, and the text when every byte is printable ASCII (what an HTTP or SSH peer sends). */
+function describe(bytes: Uint8Array): string {
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ');
+  const printable = bytes.every((b) => b >= 0x20 && b < 0x7f);
+  return printable ? `${hex} (${JSON.stringify(String.fromCharCode(...bytes))})` : hex;
+}

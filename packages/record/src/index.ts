@@ -13,6 +13,7 @@ export { type RawRecord, RecordDeframer } from './deframer.js';
 export {
   BadRecordMacError,
   HandshakeMessageTooLargeError,
+  NotTlsError,
   SequenceExhaustedError,
 } from './errors.js';
 export { HandshakeReassembler, type HandshakeReassemblerOptions } from './handshake-reassembler.js';

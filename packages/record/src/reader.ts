@@ -64,7 +64,7 @@ export interface RecordReaderOptions {
  * that is not exactly two bytes -> `decode_error`.
  */
 export class RecordReader {
-  readonly #deframer = new RecordDeframer();
+  readonly #deframer: RecordDeframer;
   readonly #handshake: HandshakeReassembler;
   readonly #maxEmpty: number;
   #protection: RecordProtection;
@@ -94,6 +94,11 @@ export class RecordReader {
 
   constructor(options: RecordReaderOptions = {}) {
     this.#protection = options.protection ?? new PlaintextProtection();
+    // A reader that starts under keys is not at the start of a TLS stream (its caller read the
+    // plaintext records elsewhere), so its first bytes are not checked for a non-TLS peer.
+    this.#deframer = new RecordDeframer({
+      streamStart: this.#protection.kind === 'plaintext',
+    });
     this.#handshake = new HandshakeReassembler(
       options.maxHandshakeMessageLength === undefined
         ? {}

@@ -167,14 +167,31 @@ describe('RecordReader TLS 1.3 deprotection', () => {
 });
 
 describe('RecordReader content rules', () => {
-  it('refuses record content types TLS does not define, and non-TLS streams', async () => {
-    for (const bytes of [
-      Uint8Array.of(24, 3, 3, 0, 1, 0),
-      new TextEncoder().encode('GET / HTTP/1.1\r\n'),
+  it('refuses record content types TLS does not define after the first record', async () => {
+    const reader = new RecordReader();
+    reader.feed(plaintextRecord(hs, message(1, 8)));
+    reader.feed(Uint8Array.of(24, 3, 3, 0, 1, 0));
+    await reader.read();
+    await rejectsWith(reader.read(), 'ERR_UNEXPECTED_MESSAGE', 10);
+  });
+
+  it('names a peer whose first bytes are not a TLS record: the peer does not speak TLS', async () => {
+    for (const text of [
+      'GET / HTTP/1.1\r\n',
+      'HTTP/1.1 400 Bad Request\r\n',
+      'SSH-2.0-OpenSSH_9.2\r\n',
     ]) {
       const reader = new RecordReader();
+      // Two bytes suffice: nobody waits for a whole header (or a timeout) to hear it.
+      reader.feed(new TextEncoder().encode(text.slice(0, 2)));
+      const error = reader.read();
+      await rejectsWith(error, 'ERR_NOT_TLS', 10);
+      await expect(error).rejects.toThrow(/does not speak TLS.*"(GE|HT|SS)"/);
+    }
+    for (const bytes of [Uint8Array.of(24, 3, 3, 0, 1, 0), Uint8Array.of(22, 0x16, 3, 0, 1)]) {
+      const reader = new RecordReader();
       reader.feed(bytes);
-      await rejectsWith(reader.read(), 'ERR_UNEXPECTED_MESSAGE', 10);
+      await rejectsWith(reader.read(), 'ERR_NOT_TLS', 10);
     }
   });
 

@@ -11,7 +11,7 @@ import {
   type Socket,
 } from 'node:net';
 import { type CryptoProvider, nobleProvider } from '@tlskit/crypto';
-import { createPeerVerifier, groupCode, TLSSocket } from '@tlskit/client';
+import { createPeerVerifier, groupCode, TLSSocket, TlsOptionError } from '@tlskit/client';
 import {
   type ClientAuthPolicy,
   createServer as createEngine,
@@ -66,13 +66,24 @@ export interface TlsServerOptions extends SecureContextOptions {
   sessionTimeout?: number;
   /** TCP_NODELAY on accepted sockets. Default true (flights are already coalesced). */
   noDelay?: boolean;
-  /** Milliseconds a client has to finish the handshake. Default 120000 (as node:tls). */
+  /**
+   * Milliseconds a client has to finish the handshake; then the socket is destroyed and
+   * `tlsClientError` reports `ERR_TLS_HANDSHAKE_TIMEOUT`. Default 120000 (as node:tls).
+   */
   handshakeTimeout?: number;
+  /**
+   * As node:tls: when false (the default), a connection whose client has ended its side
+   * (close_notify or FIN) is ended from ours too and closes; true keeps our side writable.
+   */
+  allowHalfOpen?: boolean;
   /** The crypto provider. Default: `nobleProvider`. */
   provider?: CryptoProvider;
   /** Extra engine options for research and tests. */
   engine?: Partial<ServerOptions>;
 }
+
+/** node:tls's default `handshakeTimeout`, in milliseconds. */
+export const defaultHandshakeTimeout = 120_000;
 
 /** A TLS server: a net.Server whose connections speak TLS. */
 export class TlsServer extends EventEmitter {
@@ -87,14 +98,28 @@ export class TlsServer extends EventEmitter {
   constructor(options: TlsServerOptions, listener?: (socket: TLSSocket) => void) {
     super();
     this.#options = options;
-    this.#provider = options.provider ?? nobleProvider;
+    // Every option is checked here, so that a server with a bad key or version never starts
+    // listening to fail each handshake instead (issue 13).
     this.#context = createSecureContext(options);
+    this.#provider = options.provider ?? nobleProvider;
     if (
       toList(options.cert).length === 0 &&
       !options.certificates?.length &&
       !options.SNICallback
     ) {
-      throw new TypeError('createServer: give cert and key (or certificates, or an SNICallback)');
+      throw new TlsOptionError(
+        'ERR_INVALID_ARG_VALUE',
+        'cert',
+        'createServer needs cert and key (or certificates, or an SNICallback)',
+      );
+    }
+    const timeout = options.handshakeTimeout;
+    if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) {
+      throw new TlsOptionError(
+        'ERR_INVALID_ARG_VALUE',
+        'handshakeTimeout',
+        'must be a positive number of milliseconds',
+      );
     }
     this.#groups = options.groups?.map(groupCode);
     this.#ticketKeys = ticketKeyList(options.ticketKeys, this.#provider);
@@ -126,12 +151,13 @@ export class TlsServer extends EventEmitter {
         clearTimeout(timer);
         this.emit('secureConnection', s);
       },
+      allowHalfOpen: this.#options.allowHalfOpen ?? false,
     });
     const timer = setTimeout(() => {
       tlsSocket?.destroy(
         Object.assign(new Error('TLS handshake timeout'), { code: 'ERR_TLS_HANDSHAKE_TIMEOUT' }),
       );
-    }, this.#options.handshakeTimeout ?? 120_000);
+    }, this.#options.handshakeTimeout ?? defaultHandshakeTimeout);
     timer.unref?.();
     // As node:tls: connections accepted while the server has 'keylog' listeners report theirs.
     if (this.listenerCount('keylog') > 0) {
@@ -273,7 +299,13 @@ function ticketKeyList(
   if (keys === undefined)
     return [{ name: provider.randomBytes(16), key: provider.randomBytes(32) }];
   if (keys instanceof Uint8Array) {
-    if (keys.length !== 48) throw new TypeError('ticketKeys must be 48 bytes (16 name + 32 key)');
+    if (keys.length !== 48) {
+      throw new TlsOptionError(
+        'ERR_INVALID_ARG_VALUE',
+        'ticketKeys',
+        'must be 48 bytes (16 name + 32 key)',
+      );
+    }
     return [{ name: keys.slice(0, 16), key: keys.slice(16) }];
   }
   return keys;

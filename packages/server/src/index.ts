@@ -5,13 +5,19 @@
  *
  * @packageDocumentation
  */
-export { TLSSocket } from '@tlskit/client';
+export { PeerDisconnectedError, TLSSocket, TlsOptionError } from '@tlskit/client';
 export { SessionCache, type SessionCacheOptions } from '@tlskit/handshake';
 export {
   createServer,
+  defaultHandshakeTimeout,
   type SNICallback,
   TlsServer,
   type TlsServerOptions,
 } from './create-server.js';
 export { ClientHelloPeek, type PeekResult, peekServerName } from './client-hello-peek.js';
-export { createSecureContext, SecureContext, type SecureContextOptions } from './secure-context.js';
+export {
+  createSecureContext,
+  type KeyInput,
+  SecureContext,
+  type SecureContextOptions,
+} from './secure-context.js';

@@ -2,39 +2,76 @@
 import type { CryptoProvider } from '@tlskit/crypto';
 import {
   type CertificateMaterial,
-  loadCertificate,
+  type CheckedCredential,
+  checkCommonFacadeOptions,
+  checkCredential,
+  importCredential,
   loadTrustAnchors,
   type PemInput,
+  refuseUnsupportedOptions,
+  TlsOptionError,
 } from '@tlskit/client';
 import type { CertificateEntry } from '@tlskit/handshake';
+
+/** A private key: PEM or DER, or node:tls's `{ pem, passphrase }` for a key with its own passphrase. */
+export type KeyInput = PemInput | { pem: PemInput; passphrase?: string };
 
 /** Options of {@link createSecureContext}; as node:tls: `key[i]` belongs to `cert[i]`. */
 export interface SecureContextOptions {
   /** Private key(s), PEM. Several keys serve several certificates (e.g. ECDSA and RSA side by side). */
-  key?: PemInput | PemInput[];
+  key?: KeyInput | KeyInput[];
   /** Certificate chain(s), PEM: leaf first, then intermediates. One per key. */
   cert?: PemInput | PemInput[];
   /** Explicit entries, each with the host names it serves (`*.example.com` allowed). */
   certificates?: { cert: PemInput | PemInput[]; key: PemInput; serverNames?: string[] }[];
   /** Trust anchors for client certificates. */
   ca?: PemInput | PemInput[];
+  /** Passphrase of encrypted keys (`ENCRYPTED PRIVATE KEY`, PBES2), as node:tls. */
+  passphrase?: string;
 }
 
-/** Loaded credentials; the keys are imported once, on first use. */
+/**
+ * Loaded credentials. Every certificate and key is read and checked when the context is created
+ * (a key that does not decode, is encrypted without `passphrase`, or does not belong to its
+ * certificate throws a `TlsOptionError` at once, as node:tls does); the keys are imported into
+ * the provider once, on first use.
+ */
 export class SecureContext {
   readonly options: SecureContextOptions;
   #loaded: Promise<CertificateEntry[]> | undefined;
   #ca: Uint8Array[] | undefined;
+  readonly #credentials: { credential: CheckedCredential; serverNames?: readonly string[] }[];
 
   constructor(options: SecureContextOptions) {
+    if (typeof options !== 'object' || options === null) {
+      throw new TlsOptionError('ERR_INVALID_ARG_TYPE', 'options', 'must be an object');
+    }
+    refuseUnsupportedOptions(options, 'server');
+    // node:tls's createSecureContext also takes (and checks) minVersion, maxVersion, ...
+    checkCommonFacadeOptions(options);
     const keys = toList(options.key);
     const certs = toList(options.cert);
     if (keys.length !== certs.length) {
-      throw new TypeError(
+      throw new TlsOptionError(
+        'ERR_INVALID_ARG_VALUE',
+        'key',
         `key and cert must pair up: got ${keys.length} key(s) and ${certs.length} cert(s)`,
       );
     }
     this.options = options;
+    const { passphrase } = options;
+    this.#credentials = certs.map((cert, i) => {
+      const key = keys[i]!;
+      return typeof key === 'object' && 'pem' in key
+        ? { credential: checkCredential(cert, key.pem, key.passphrase ?? passphrase) }
+        : { credential: checkCredential(cert, key, passphrase) };
+    });
+    for (const entry of options.certificates ?? []) {
+      this.#credentials.push({
+        credential: checkCredential(entry.cert, entry.key, passphrase),
+        ...(entry.serverNames === undefined ? {} : { serverNames: entry.serverNames }),
+      });
+    }
     this.#ca = options.ca === undefined ? undefined : loadTrustAnchors(options.ca);
   }
 
@@ -46,14 +83,9 @@ export class SecureContext {
   /** The certificate entries for the engine, keys imported through `provider`. */
   certificates(provider: CryptoProvider): Promise<CertificateEntry[]> {
     this.#loaded ??= (async () => {
-      const keys = toList(this.options.key);
-      const certs = toList(this.options.cert);
       const entries: CertificateMaterial[] = [];
-      for (let i = 0; i < keys.length; i++)
-        entries.push(await loadCertificate(provider, certs[i]!, keys[i]!));
-      for (const entry of this.options.certificates ?? []) {
-        entries.push(await loadCertificate(provider, entry.cert, entry.key, entry.serverNames));
-      }
+      for (const { credential, serverNames } of this.#credentials)
+        entries.push(await importCredential(provider, credential, serverNames));
       return entries;
     })();
     return this.#loaded;
@@ -61,7 +93,7 @@ export class SecureContext {
 }
 
 // A single PEM bundle is one chain; an array of strings is one chain per element (node:tls).
-function toList(value: PemInput | PemInput[] | undefined): PemInput[] {
+function toList<T>(value: T | T[] | undefined): T[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
 }

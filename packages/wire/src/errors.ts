@@ -12,6 +12,8 @@
 export type TlsErrorCode =
   /** Bytes that do not parse (decode_error). */
   | 'ERR_DECODE'
+  /** The peer's first bytes are not a TLS record (an HTTP request, ...): it does not speak TLS. */
+  | 'ERR_NOT_TLS'
   /** A value that parses but breaks a rule (illegal_parameter). */
   | 'ERR_ILLEGAL_PARAMETER'
   /** A message or record where none of its kind may appear (unexpected_message). */
@@ -50,6 +52,17 @@ export type TlsErrorCode =
   | 'ERR_UNSUPPORTED_CERTIFICATE'
   /** A key tlskit cannot use (an option or a certificate's key). */
   | 'ERR_UNSUPPORTED_KEY'
+  /** An encrypted private key given without `passphrase` (a caller error; node's code). */
+  | 'ERR_MISSING_PASSPHRASE'
+  /** The `passphrase` does not open the encrypted private key (node:tls's code). */
+  | 'ERR_OSSL_BAD_DECRYPT'
+  /**
+   * The peer closed TCP before the handshake completed. node's code and message for the same
+   * event ("Client network socket disconnected before secure TLS connection was established").
+   */
+  | 'ECONNRESET'
+  /** PEM text (a trust store, `ca`, `cert`) that holds no certificate at all. */
+  | 'ERR_PEM_NO_CERTIFICATE'
   /** The peer ended the connection with a fatal alert; `alert` is the peer's. */
   | 'ERR_PEER_ALERT'
   /** A message the caller asked to encode breaks a bound: a bug in the caller (internal_error). */

@@ -51,6 +51,11 @@ export const certificateErrorAlerts = {
   ERR_CERT_CRL_INVALID: alert.certificateUnknown,
   /** Path building or name-constraint checking exceeded its work bound (hostile input). */
   ERR_CERT_WORK_LIMIT: alert.certificateUnknown,
+  /**
+   * PEM text given as certificates (a trust store, a chain) holds no CERTIFICATE block: a
+   * configuration mistake, reported when the store or chain is built.
+   */
+  ERR_PEM_NO_CERTIFICATE: alert.certificateUnknown,
 } as const;
 
 /** A stable certificate error code. */

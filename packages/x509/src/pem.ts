@@ -21,13 +21,24 @@ function decodeBase64(text: string): Uint8Array {
   return out;
 }
 
-/** Every PEM block in `text`, in order. Text outside the blocks (comments in a bundle) is ignored. */
+const beginPattern = /-----BEGIN ([A-Z0-9 ]+)-----/g;
+
+/**
+ * Every PEM block in `text`, in order. Text outside the blocks (comments in a bundle) is ignored,
+ * but a BEGIN line without its END line is an error: a truncated file must not silently lose
+ * its last certificate (issue 13).
+ */
 export function parsePemBlocks(text: string): PemBlock[] {
   const blocks: PemBlock[] = [];
   for (const match of text.matchAll(blockPattern)) {
     const label = match[1]!;
     if (match[3] !== label) throw malformed(`PEM: BEGIN ${label} closed by END ${match[3]}`);
     blocks.push({ label, der: decodeBase64(match[2]!) });
+  }
+  const begins = [...text.matchAll(beginPattern)];
+  if (begins.length !== blocks.length) {
+    const unclosed = begins.at(-1)?.[1] ?? '';
+    throw malformed(`PEM: BEGIN ${unclosed} has no matching END line (is the file truncated?)`);
   }
   return blocks;
 }

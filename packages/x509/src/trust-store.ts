@@ -1,5 +1,6 @@
 import { bytesKey } from '@tlskit/wire';
 import { type Certificate, parseCertificate } from './certificate.js';
+import { CertificateError } from './errors.js';
 import { parsePem } from './pem.js';
 
 /**
@@ -19,22 +20,41 @@ export class TrustStore {
 
   /**
    * Anchors from a PEM bundle (e.g. `/etc/ssl/certs/ca-certificates.crt`). With `skipInvalid`,
-   * certificates that do not parse are left out instead of failing the whole bundle.
+   * certificates that do not parse are left out instead of failing the whole bundle. Text that
+   * holds no certificate at all (empty, a key, a truncated file) throws a {@link CertificateError}
+   * (`ERR_PEM_NO_CERTIFICATE`, or `ERR_CERT_MALFORMED` for a BEGIN line without its END).
    */
   static fromPem(
     text: string | readonly string[],
     options: { skipInvalid?: boolean } = {},
   ): TrustStore {
     const store = new TrustStore();
-    const texts = typeof text === 'string' ? [text] : text;
+    const texts: readonly unknown[] =
+      typeof text === 'string' || !Array.isArray(text) ? [text] : text;
+    let found = 0;
     for (const pem of texts) {
+      if (typeof pem !== 'string') {
+        throw new CertificateError(
+          'ERR_PEM_NO_CERTIFICATE',
+          'TrustStore.fromPem: expected PEM text',
+        );
+      }
       for (const der of parsePem(pem)) {
+        found++;
         try {
           store.add(der);
         } catch (error) {
           if (!options.skipInvalid) throw error;
         }
       }
+    }
+    // A bundle with no certificate is a configuration mistake (a key file, an empty file, the
+    // wrong path's contents): an empty store would only fail later, as "unknown issuer".
+    if (found === 0) {
+      throw new CertificateError(
+        'ERR_PEM_NO_CERTIFICATE',
+        'TrustStore.fromPem: the PEM text holds no CERTIFICATE block',
+      );
     }
     return store;
   }

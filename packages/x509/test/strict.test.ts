@@ -102,9 +102,7 @@ describe('strict DER', () => {
   it('parses CRLs and refuses a CRL without CRLNumber', () => {
     const limbo = JSON.parse(
       gunzipSync(
-        readFileSync(
-          new URL('../../../vectors/x509-limbo/limbo.json.gz', import.meta.url),
-        ),
+        readFileSync(new URL('../../../vectors/x509-limbo/limbo.json.gz', import.meta.url)),
       ).toString(),
     ) as { testcases: { id: string; crls: string[] }[] };
     const missing = limbo.testcases.find((t) => t.id === 'crl::crlnumber-missing')!;
@@ -132,12 +130,36 @@ describe('trust stores', () => {
     }
   });
 
+  it('refuses PEM text without a certificate with ERR_PEM_NO_CERTIFICATE, not an empty store', () => {
+    const key =
+      '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIMauuYjiiF898FD+GOAY9U6ubILmElfMcjqlk9VcwjFe\n-----END PRIVATE KEY-----\n';
+    expect(code(() => TrustStore.fromPem(''))).toBe('ERR_PEM_NO_CERTIFICATE');
+    expect(code(() => TrustStore.fromPem([]))).toBe('ERR_PEM_NO_CERTIFICATE');
+    expect(code(() => TrustStore.fromPem('/etc/ssl/certs/ca.pem'))).toBe('ERR_PEM_NO_CERTIFICATE');
+    expect(code(() => TrustStore.fromPem(key))).toBe('ERR_PEM_NO_CERTIFICATE');
+    expect(code(() => TrustStore.fromPem(undefined as unknown as string))).toBe(
+      'ERR_PEM_NO_CERTIFICATE',
+    );
+  });
+
+  it('refuses a truncated PEM bundle instead of dropping its last certificate', () => {
+    const pki = new Pki();
+    try {
+      const a = pki.issue('a', { subject: '/CN=A', extensions: rootExtensions });
+      const b = pki.issue('b', { subject: '/CN=B', extensions: rootExtensions });
+      const truncated = `${a.pem}${b.pem.slice(0, b.pem.length / 2)}`;
+      expect(code(() => TrustStore.fromPem(truncated))).toBe('ERR_CERT_MALFORMED');
+      expect(() => parsePem(truncated)).toThrow(/no matching END line/);
+      expect(code(() => TrustStore.fromPem(a.pem.slice(0, 100)))).toBe('ERR_CERT_MALFORMED');
+    } finally {
+      pki.dispose();
+    }
+  });
+
   it('parses every certificate of x509-limbo without an error outside the family', () => {
     const limbo = JSON.parse(
       gunzipSync(
-        readFileSync(
-          new URL('../../../vectors/x509-limbo/limbo.json.gz', import.meta.url),
-        ),
+        readFileSync(new URL('../../../vectors/x509-limbo/limbo.json.gz', import.meta.url)),
       ).toString(),
     ) as {
       testcases: {

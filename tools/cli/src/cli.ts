@@ -3,6 +3,7 @@
  * failure into one line on stderr and an exit code. A new command is a module exporting a
  * {@link Command}, added to {@link commands}.
  */
+import { TlsOptionError } from '@tlskit/client';
 import { isTlsError } from '@tlskit/wire';
 import { type Command, ExitCode, type Io, parseCommandArgs, UsageError } from './command.js';
 import { connect } from './connect.js';
@@ -56,7 +57,12 @@ function report(command: Command, error: unknown, io: Io): ExitCode {
     io.stderr(`${prefix} ${oneLine(error.message)}\nusage: tlskit ${command.usage}\n`);
     return ExitCode.usage;
   }
-  if (isTlsError(error) || error instanceof InputError || error instanceof CliError) {
+  // A TlsOptionError is a bad option value (a truncated --ca, a key that does not match --cert):
+  // the user's input, reported with its code like a protocol failure.
+  if (
+    isTlsError(error) || error instanceof InputError || error instanceof TlsOptionError ||
+    error instanceof CliError
+  ) {
     io.stderr(`${prefix} ${error.code}: ${oneLine(error.message)}\n`);
     return ExitCode.failure;
   }

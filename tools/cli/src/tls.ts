@@ -7,9 +7,9 @@ import { connect as netConnect } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import {
   cipherSuiteCode,
+  createClientEngine,
   createPeerVerifier,
   groupCode,
-  loadCertificate,
   loadTrustAnchors,
   TLSSocket,
 } from '@tlskit/client';
@@ -152,30 +152,28 @@ export interface ClientSetup {
 let mozilla: TrustStore | undefined;
 
 /**
- * Opens a client connection, like `connect()` from @tlskit/client, except that the engine is
- * built here: `connect()` subscribes to the engine only as it starts it, too late to see the
- * ClientHello, so the CLI wires its trace and key log listeners first and hands the engine to
- * the same `TLSSocket`.
+ * Opens a client connection, like `connect()` from @tlskit/client, except that the CLI wires its
+ * trace and key log listeners to the engine before the TLSSocket starts it, so they see the
+ * ClientHello. Every option is checked before the TCP connection is opened: a bad `--ca`,
+ * `--key` or version combination throws a `TlsOptionError` at once (a user error, not a bug).
  */
 export function openClient(setup: ClientSetup): TLSSocket {
-  const transport = netConnect({ host: setup.host, port: setup.port });
   let socket: TLSSocket | undefined;
-  const engine = (async () => {
-    const provider = setup.provider;
-    const certificate =
-      setup.cert !== undefined && setup.key !== undefined
-        ? await loadCertificate(provider, setup.cert, setup.key)
-        : undefined;
-    const options: ClientOptions = {
+  const provider = setup.provider;
+  const engine = createClientEngine(
+    {
       provider,
-      ...(setup.servername === undefined ? {} : { serverName: setup.servername }),
       ...(setup.minVersion === undefined ? {} : { minVersion: setup.minVersion }),
       ...(setup.maxVersion === undefined ? {} : { maxVersion: setup.maxVersion }),
-      ...(setup.alpn === undefined ? {} : { alpnProtocols: setup.alpn }),
-      ...(certificate === undefined ? {} : { certificate }),
-      ...(setup.groups === undefined ? {} : { groups: setup.groups.map(groupCode) }),
-      ...(setup.ciphers === undefined ? {} : { cipherSuites: setup.ciphers.map(cipherSuiteCode) }),
-      verifyCertificate: createPeerVerifier({
+      ...(setup.alpn === undefined ? {} : { ALPNProtocols: [...setup.alpn] }),
+      ...(setup.cert === undefined ? {} : { cert: setup.cert }),
+      ...(setup.key === undefined ? {} : { key: setup.key }),
+      ...(setup.groups === undefined ? {} : { groups: [...setup.groups] }),
+      ...(setup.ciphers === undefined ? {} : { cipherSuites: [...setup.ciphers] }),
+    },
+    setup.servername,
+    () =>
+      createPeerVerifier({
         provider,
         ca: setup.ca === undefined ? undefined : loadTrustAnchors(setup.ca),
         defaultTrustStore: () => {
@@ -187,13 +185,13 @@ export function openClient(setup: ClientSetup): TLSSocket {
           if (socket !== undefined) socket.authorizationError = error;
         },
       }),
-    };
-    const connection = createClient(options);
+  ).then((connection) => {
     if (setup.onMessage) connection.on('message', setup.onMessage);
     if (setup.onKeylog) connection.on('keylog', setup.onKeylog);
     if (setup.onAlert) connection.on('alert', setup.onAlert);
     return connection;
-  })();
+  });
+  const transport = netConnect({ host: setup.host, port: setup.port, allowHalfOpen: true });
   socket = new TLSSocket(transport, engine, {
     onSecure: (s) => s.emit('secureConnect'),
     onSession: (s, session) => s.emit('session', session),
