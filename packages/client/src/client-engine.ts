@@ -23,8 +23,11 @@ export interface ClientEngineOptions {
   minVersion?: TlsVersion;
   /** Highest version. Default 'TLSv1.3'. */
   maxVersion?: TlsVersion;
-  /** A session from an earlier connection's `session` event or `getSession()`, to resume. */
-  session?: Session;
+  /**
+   * A session to resume: the Buffer from an earlier connection's `session` event or
+   * `getSession()` (also one stored and read back later), or a `Session` object from the engine.
+   */
+  session?: Session | Uint8Array;
   /** Named groups by IANA name or code point, most preferred first (e.g. ['x25519', 'secp256r1']). */
   groups?: (string | number)[];
   /** Cipher suites by IANA name or code point. */

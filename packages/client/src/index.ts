@@ -6,6 +6,7 @@
  */
 export { type ClientEngineOptions, createClientEngine } from './client-engine.js';
 export type { HandshakeInfo, Session } from '@tlskit/handshake';
+export { decodeSession, encodeSession } from '@tlskit/handshake';
 export { type ConnectOptions, connect } from './connect.js';
 export {
   type CertificateMaterial,

@@ -6,7 +6,7 @@
 import { X509Certificate } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
-import type { Connection, HandshakeInfo, Session } from '@tlskit/handshake';
+import { type Connection, encodeSession, type HandshakeInfo } from '@tlskit/handshake';
 import { DecodeError } from '@tlskit/wire';
 import { openSslCipherName } from './cipher-names.js';
 
@@ -37,8 +37,11 @@ export interface CipherNameAndProtocol {
 export interface TLSSocketHooks {
   /** Called once the handshake is done and the peer chain was judged. */
   onSecure?(socket: TLSSocket): void;
-  /** Emitted `session` event payload for the client. */
-  onSession?(socket: TLSSocket, session: Session): void;
+  /**
+   * A new resumable session (client), as the bytes `getSession()` returns: the facade emits
+   * them as node:tls does, `socket.emit('session', session)`.
+   */
+  onSession?(socket: TLSSocket, session: Buffer): void;
 }
 
 function view(bytes: Uint8Array): Buffer {
@@ -90,7 +93,7 @@ export class TLSSocket extends Duplex {
   /** Every engine call is chained here, so records leave in order whatever crypto does. */
   #queue: Promise<void>;
   #handshake: HandshakeInfo | undefined;
-  #session: Session | undefined;
+  #session: Buffer | undefined;
   #secure: Promise<void>;
   #resolveSecure!: () => void;
   #rejectSecure!: (error: Error) => void;
@@ -142,8 +145,9 @@ export class TLSSocket extends Duplex {
     });
     engine.on('end', () => this.push(null));
     engine.on('session', (session) => {
-      this.#session = session;
-      this.#hooks.onSession?.(this, session);
+      const bytes = view(encodeSession(session));
+      this.#session = bytes;
+      this.#hooks.onSession?.(this, bytes);
     });
     // Key log lines are built only while someone listens (issue 7: hex of every secret, each
     // handshake): subscribe to the engine once the socket has a 'keylog' listener.
@@ -334,8 +338,12 @@ export class TLSSocket extends Duplex {
     return [...(this.#handshake?.peerCertificates ?? [])];
   }
 
-  /** The latest resumable session (client), to pass back as `connect({ session })`. */
-  getSession(): Session | undefined {
+  /**
+   * The latest resumable session (client), serialised (`encodeSession` of @tlskit/handshake), to
+   * pass back as `connect({ session })`, as node:tls's `getSession()`. The bytes hold the
+   * session's secret: whoever has them can resume it, so store them like a private key.
+   */
+  getSession(): Buffer | undefined {
     return this.#session;
   }
 

@@ -47,7 +47,7 @@ import {
   missingExtension,
   unexpected,
 } from './errors.js';
-import type { Session12, Session13 } from './events.js';
+import type { Session, Session12, Session13 } from './events.js';
 import type { CertificateEntry, ClientOptions } from './options.js';
 import {
   certificateVerifyContent,
@@ -77,6 +77,8 @@ export interface ClientConfig {
   readonly suites12: readonly number[];
   /** Schemes accepted in a TLS 1.2 ServerKeyExchange (RSA PKCS#1 allowed, SHA-1 not). */
   readonly signatureSchemes12: readonly number[];
+  /** `options.session`, decoded when it was given as bytes. */
+  readonly session: Session | undefined;
 }
 
 /** Everything the states share for one handshake. */
@@ -154,7 +156,7 @@ async function generateShares(engine: Engine, groups: readonly number[]): Promis
 }
 
 function offerableSession12(engine: Engine, config: ClientConfig): Session12 | undefined {
-  const session = config.options.session;
+  const session = config.session;
   if (session === undefined || session.version !== 'TLSv1.2' || !config.offerTls12)
     return undefined;
   if (!config.suites12.includes(session.cipherSuite)) return undefined;
@@ -166,7 +168,7 @@ function offerableSession12(engine: Engine, config: ClientConfig): Session12 | u
 }
 
 function offerablePsk(engine: Engine, config: ClientConfig): OfferedPsk | undefined {
-  const session = config.options.session;
+  const session = config.session;
   if (session === undefined || session.version !== 'TLSv1.3' || !config.offerTls13)
     return undefined;
   const suite = suite13(session.cipherSuite);

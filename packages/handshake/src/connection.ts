@@ -5,6 +5,8 @@
 import { CipherSuite, ProtocolVersion, SignatureScheme } from '@tlskit/wire';
 import { type ClientConfig, startClient } from './client13.js';
 import { type Connection, Engine } from './engine.js';
+import type { Session } from './events.js';
+import { decodeSession } from './session-codec.js';
 import {
   type CertificateVerifier,
   type ClientOptions,
@@ -67,6 +69,18 @@ function resolveChain(o: CommonOptions, skip: boolean): ChainPolicy {
   let verifier: CertificateVerifier | undefined = o.verifyCertificate;
   if (verifier === undefined && o.ca !== undefined) verifier = defaultVerifier(o.provider, o.ca);
   return { verifier, skip };
+}
+
+/** `options.session` as an object; bytes that are not a session are a caller error. */
+function resolveSession(session: ClientOptions['session']): Session | undefined {
+  if (!(session instanceof Uint8Array)) return session;
+  try {
+    return decodeSession(session);
+  } catch (error) {
+    throw new OptionsError(
+      `options.session: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
 }
 
 class ClientEngine extends Engine {
@@ -140,6 +154,7 @@ export function createClient(options: ClientOptions): Connection {
     chain: resolveChain(options, skip),
     offerTls12: v.tls12,
     offerTls13: v.tls13,
+    session: resolveSession(options.session),
   };
   if (!skip && config.chain.verifier === undefined) {
     throw new OptionsError(

@@ -27,3 +27,4 @@ export {
   type VerifyContext,
 } from './options.js';
 export { SessionCache, type SessionCacheOptions } from './session-cache.js';
+export { decodeSession, encodeSession, sessionFormatVersion } from './session-codec.js';

@@ -88,8 +88,11 @@ export interface ClientOptions extends CommonOptions {
   readonly keyShareGroups?: readonly number[];
   /** Client certificate for servers that ask (CertificateRequest). Without it we send an empty Certificate. */
   readonly certificate?: CertificateEntry;
-  /** A session from an earlier `session` event, to resume with a PSK (psk_dhe_ke). */
-  readonly session?: Session;
+  /**
+   * A session from an earlier `session` event, to resume with a PSK (psk_dhe_ke): the object,
+   * or its bytes from `encodeSession` (see session-codec.ts for the format).
+   */
+  readonly session?: Session | Uint8Array;
   /**
    * RFC 8446 appendix D.4 middlebox compatibility mode: a 32-byte legacy_session_id and a
    * change_cipher_spec before the second flight. Default true.

@@ -146,6 +146,8 @@ export interface ClientSetup {
   readonly onKeylog?: ((line: string) => void) | undefined;
   /** Each alert sent or received (close_notify included). */
   readonly onAlert?: ((alert: AlertEvent) => void) | undefined;
+  /** A saved session to resume (`--session-in`): its bytes, as `getSession()` gave them. */
+  readonly session?: Uint8Array | undefined;
 }
 
 let mozilla: TrustStore | undefined;
@@ -174,6 +176,7 @@ export function openClient(setup: ClientSetup): TLSSocket {
       ...(certificate === undefined ? {} : { certificate }),
       ...(setup.groups === undefined ? {} : { groups: setup.groups.map(groupCode) }),
       ...(setup.ciphers === undefined ? {} : { cipherSuites: setup.ciphers.map(cipherSuiteCode) }),
+      ...(setup.session === undefined ? {} : { session: setup.session }),
       verifyCertificate: createPeerVerifier({
         provider,
         ca: setup.ca === undefined ? undefined : loadTrustAnchors(setup.ca),
