@@ -5,11 +5,23 @@ import {
   type ClientOptions,
   type Connection,
   createClient,
+  type PskHash,
+  type PskMode,
   type Session,
   type TlsVersion,
 } from '@tlskit/handshake';
 import { cipherSuiteCode, groupCode } from './code-points.js';
 import { loadCertificate, type PemInput } from './credentials.js';
+
+/** What a client `pskCallback` returns. */
+export interface ClientPsk {
+  /** The key, 16..255 bytes. */
+  psk: Uint8Array;
+  /** The identity the server knows the key by: a string is sent as UTF-8 (as node:tls). */
+  identity: string | Uint8Array;
+  /** The hash the key is bound to. Default 'SHA-256' (as OpenSSL's `-psk`). */
+  hash?: PskHash;
+}
 
 /** Options with node:tls names that both `connect()` and `connectStreams()` take. */
 export interface ClientEngineOptions {
@@ -32,6 +44,15 @@ export interface ClientEngineOptions {
   groups?: (string | number)[];
   /** Cipher suites by IANA name or code point. */
   cipherSuites?: (string | number)[];
+  /**
+   * External PSK (TLS 1.3, RFC 8446 2.2), node:tls's shape: called once before the ClientHello
+   * with `hint` null (TLS 1.3 has no identity hint); return `{ psk, identity }` to offer that key
+   * (`hash` 'SHA-384' for a key bound to SHA-384; default 'SHA-256'), or null to offer none.
+   * The server is then authenticated by the key, not by a certificate.
+   */
+  pskCallback?: (hint: string | null) => ClientPsk | null | undefined;
+  /** PSK key exchange modes to offer: default `['psk_dhe_ke']`; `psk_ke` has no forward secrecy. */
+  pskKeyExchangeModes?: PskMode[];
   /** The crypto provider. Default: `nobleProvider`. */
   provider?: CryptoProvider;
   /** Extra engine options for research and tests (trace hooks, key shares, clock). */
@@ -52,8 +73,24 @@ export async function createClientEngine(
     options.cert !== undefined && options.key !== undefined
       ? await loadCertificate(provider, options.cert, options.key)
       : undefined;
+  const external = options.pskCallback?.(null) ?? undefined;
   return createClient({
     provider,
+    ...(external === undefined
+      ? {}
+      : {
+          externalPsk: {
+            key: external.psk,
+            identity:
+              typeof external.identity === 'string'
+                ? new TextEncoder().encode(external.identity)
+                : external.identity,
+            ...(external.hash === undefined ? {} : { hash: external.hash }),
+          },
+        }),
+    ...(options.pskKeyExchangeModes === undefined
+      ? {}
+      : { pskKeyExchangeModes: options.pskKeyExchangeModes }),
     ...(serverName === undefined ? {} : { serverName }),
     ...(options.minVersion === undefined ? {} : { minVersion: options.minVersion }),
     ...(options.maxVersion === undefined ? {} : { maxVersion: options.maxVersion }),

@@ -2,7 +2,7 @@
  * The TLS 1.3 client as typestate (RFC 8446 section 2, figure 1): each state is a class with one
  * job, holding exactly what it needs, and returns the next state.
  */
-import type { KeyShare } from '@tlskit/crypto';
+import { HASH_LENGTH, type HashName, type KeyShare } from '@tlskit/crypto';
 import {
   type Certificate13,
   CipherSuite,
@@ -34,6 +34,7 @@ import {
   EarlySecret,
   finishedVerifyData,
   type HandshakeSecret,
+  type PskKind,
   resumptionPsk,
   TranscriptHash,
 } from '@tlskit/key-schedule';
@@ -48,6 +49,7 @@ import {
   unexpected,
 } from './errors.js';
 import type { Session, Session12, Session13 } from './events.js';
+import type { ExternalPsk, PskHash } from './external-psk.js';
 import type { CertificateEntry, ClientOptions } from './options.js';
 import {
   certificateVerifyContent,
@@ -79,6 +81,10 @@ export interface ClientConfig {
   readonly signatureSchemes12: readonly number[];
   /** `options.session`, decoded when it was given as bytes. */
   readonly session: Session | undefined;
+  /** `options.externalPsk` with its hash resolved. */
+  readonly externalPsk: (ExternalPsk & { readonly hash: PskHash }) | undefined;
+  /** PskKeyExchangeMode code points to offer, in preference order. */
+  readonly pskModes: readonly number[];
 }
 
 /** Everything the states share for one handshake. */
@@ -99,10 +105,17 @@ interface Hello {
   readonly session12: Session12 | undefined;
 }
 
+/** The one PSK a ClientHello offers: a ticket (resumption) or an external key. */
 interface OfferedPsk {
-  readonly session: Session13;
-  readonly suite: Suite13;
+  readonly kind: PskKind;
+  readonly identity: Uint8Array;
+  /** RFC 8446 4.2.11: the ticket age plus ticket_age_add, mod 2^32; 0 for external PSKs. */
+  readonly obfuscatedTicketAge: () => number;
+  readonly hash: HashName;
+  readonly hashLength: number;
   readonly earlySecret: EarlySecret;
+  /** The session a resumption PSK comes from. */
+  readonly session: Session13 | undefined;
 }
 
 const maxTicketLifetime = 604_800;
@@ -168,6 +181,19 @@ function offerableSession12(engine: Engine, config: ClientConfig): Session12 | u
 }
 
 function offerablePsk(engine: Engine, config: ClientConfig): OfferedPsk | undefined {
+  const external = config.externalPsk;
+  if (external !== undefined) {
+    if (!config.offerTls13) return undefined;
+    return {
+      kind: 'external',
+      identity: external.identity,
+      obfuscatedTicketAge: () => 0,
+      hash: external.hash,
+      hashLength: HASH_LENGTH[external.hash],
+      earlySecret: EarlySecret.create(engine.provider, external.hash, external.key),
+      session: undefined,
+    };
+  }
   const session = config.session;
   if (session === undefined || session.version !== 'TLSv1.3' || !config.offerTls13)
     return undefined;
@@ -178,9 +204,14 @@ function offerablePsk(engine: Engine, config: ClientConfig): OfferedPsk | undefi
   if (age < 0 || age > session.lifetime * 1000) return undefined;
   if (session.serverName !== config.options.serverName) return undefined;
   return {
-    session,
-    suite,
+    kind: 'resumption',
+    identity: session.ticket,
+    obfuscatedTicketAge: () =>
+      (Math.max(0, engine.now() - session.receivedAt) + session.ageAdd) >>> 0,
+    hash: suite.hash,
+    hashLength: suite.hashLength,
     earlySecret: EarlySecret.create(engine.provider, suite.hash, session.psk),
+    session,
   };
 }
 
@@ -232,7 +263,10 @@ async function sendClientHello(
     });
   }
   if (config.offerTls13) {
-    ext.push({ type: ExtensionType.pskKeyExchangeModes, modes: [PskKeyExchangeMode.psk_dhe_ke] });
+    ext.push({
+      type: ExtensionType.pskKeyExchangeModes,
+      modes: config.pskModes as PskKeyExchangeMode[],
+    });
   }
   if (o.recordSizeLimit !== undefined) {
     ext.push({ type: ExtensionType.recordSizeLimit, recordSizeLimit: o.recordSizeLimit });
@@ -267,18 +301,16 @@ async function sendClientHello(
   // RFC 8446 4.2.11: pre_shared_key is last; the binder covers the ClientHello up to the binders.
   hello.offered.add(ExtensionType.preSharedKey);
   const p = engine.provider;
-  const s = psk.session;
-  const obfuscatedTicketAge = (Math.max(0, engine.now() - s.receivedAt) + s.ageAdd) >>> 0;
-  const identities = [{ identity: s.ticket, obfuscatedTicketAge }];
+  const identities = [{ identity: psk.identity, obfuscatedTicketAge: psk.obfuscatedTicketAge() }];
   const withBinders = (binders: Uint8Array[]) =>
     hello1([...ext, { type: ExtensionType.preSharedKey, identities, binders }]);
-  const placeholder = [new Uint8Array(psk.suite.hashLength)];
+  const placeholder = [new Uint8Array(psk.hashLength)];
   const full = frame(withBinders(placeholder)).raw;
   const truncated = full.subarray(0, full.length - encodePskBinders(placeholder).length);
   const bindersHash = hello.helloRetry
     ? hello.transcript.digestWith(truncated)
-    : p.hash(psk.suite.hash, truncated);
-  const binder = psk.earlySecret.pskBinder('resumption', bindersHash);
+    : p.hash(psk.hash, truncated);
+  const binder = psk.earlySecret.pskBinder(psk.kind, bindersHash);
   const message = await engine.sendHandshake(withBinders([binder]));
   hello.transcript.update(message.raw);
   hello.sent.push(message.raw);
@@ -350,19 +382,29 @@ class ExpectServerHello implements State {
       const index = pskExt.selectedIdentity;
       if (hello.psk === undefined || index !== 0)
         throw illegalParameter(`selected_identity ${index} was not offered`);
-      if (hello.psk.suite.hash !== suite.hash)
+      if (hello.psk.hash !== suite.hash)
         throw illegalParameter('PSK hash does not match the chosen suite');
       psk = hello.psk;
     }
     const ks = findExtension(sh.extensions, ExtensionType.keyShare);
-    // We offer only psk_dhe_ke, so a key share is always required.
-    if (ks === undefined || !('serverShare' in ks))
-      throw missingExtension('ServerHello has no key_share');
-    const serverShare = ks.serverShare;
-    const ours = this.shares.find((s) => s.group === serverShare.group);
-    if (ours === undefined)
-      throw illegalParameter(`server key share for group ${serverShare.group} we did not send`);
-    const shared = await ours.complete(serverShare.keyExchange);
+    let shared: Uint8Array | undefined;
+    let group: number | undefined;
+    if (ks === undefined) {
+      // RFC 8446 4.2.9: no key share is psk_ke, which only a PSK we offered it for may use.
+      if (psk === undefined || !config.pskModes.includes(PskKeyExchangeMode.psk_ke))
+        throw missingExtension('ServerHello has no key_share');
+    } else {
+      if (!('serverShare' in ks)) throw missingExtension('ServerHello has no key_share');
+      if (psk !== undefined && !config.pskModes.includes(PskKeyExchangeMode.psk_dhe_ke)) {
+        throw illegalParameter('key_share with a PSK, but psk_dhe_ke was not offered');
+      }
+      const serverShare = ks.serverShare;
+      const ours = this.shares.find((s) => s.group === serverShare.group);
+      if (ours === undefined)
+        throw illegalParameter(`server key share for group ${serverShare.group} we did not send`);
+      shared = await ours.complete(serverShare.keyExchange);
+      group = serverShare.group;
+    }
     hello.transcript.selectHash(suite.hash);
     hello.transcript.update(m.raw);
     const early = psk?.earlySecret ?? EarlySecret.create(p, suite.hash);
@@ -378,8 +420,8 @@ class ExpectServerHello implements State {
       handshakeSecret,
       clientHs,
       serverHs,
-      group: serverShare.group,
-      resumed: psk !== undefined,
+      group,
+      psk,
     };
     return new ExpectEncryptedExtensions(hello, keys);
   }
@@ -411,8 +453,7 @@ class ExpectServerHello implements State {
     // RFC 8446 D.4: in compatibility mode the client sends change_cipher_spec before ClientHello2.
     const middlebox = hello.config.options.middleboxCompatibility ?? true;
     if (middlebox) await hello.engine.sendChangeCipherSpec();
-    const psk =
-      hello.psk !== undefined && hello.psk.suite.hash === suite.hash ? hello.psk : undefined;
+    const psk = hello.psk !== undefined && hello.psk.hash === suite.hash ? hello.psk : undefined;
     const retried: Hello = { ...hello, offered: new Set(), psk, helloRetry: true };
     await sendClientHello(retried, shares, cookie);
     return new ExpectServerHello(retried, shares, suite);
@@ -424,8 +465,10 @@ interface HandshakeKeys {
   readonly handshakeSecret: HandshakeSecret;
   readonly clientHs: Uint8Array;
   readonly serverHs: Uint8Array;
-  readonly group: number;
-  readonly resumed: boolean;
+  /** undefined in psk_ke mode: no key exchange. */
+  readonly group: number | undefined;
+  /** The PSK the server accepted. */
+  readonly psk: OfferedPsk | undefined;
 }
 
 /** What EncryptedExtensions told us. */
@@ -470,10 +513,12 @@ class ExpectEncryptedExtensions implements State {
     }
     hello.transcript.update(m.raw);
     const negotiated: Negotiated = { alpn };
-    if (this.keys.resumed) {
-      const s = hello.psk!.session;
+    const psk = this.keys.psk;
+    if (psk !== undefined) {
+      // RFC 8446 2.2: the PSK authenticates the server; a resumed session keeps the chain of
+      // the connection that issued the ticket.
       return new ExpectFinished(hello, this.keys, negotiated, undefined, {
-        chain: s.peerCertificates,
+        chain: psk.session?.peerCertificates ?? [],
         verified: true,
         scheme: undefined,
       });
@@ -640,15 +685,16 @@ class ExpectFinished implements State {
         version: 'TLSv1.3',
         cipherSuite: suite.name,
         cipherSuiteCode: suite.code,
-        group: nameOf(NamedGroup, keys.group),
+        group: keys.group === undefined ? undefined : nameOf(NamedGroup, keys.group),
         groupCode: keys.group,
         peerSignatureScheme: this.auth.scheme,
         alpn: this.negotiated.alpn,
         serverName: config.options.serverName,
         peerCertificates: this.auth.chain,
-        resumed: keys.resumed,
+        resumed: keys.psk?.kind === 'resumption',
         helloRetryRequest: hello.helloRetry,
         peerVerified: this.auth.verified,
+        ...(keys.psk?.kind === 'external' ? { pskIdentity: keys.psk.identity } : {}),
       },
       established13(p, suite.hash, suite.hashLength, exporter),
       finished,

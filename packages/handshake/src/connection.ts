@@ -7,6 +7,7 @@ import { type ClientConfig, startClient } from './client13.js';
 import { type Connection, Engine } from './engine.js';
 import type { Session } from './events.js';
 import { decodeSession } from './session-codec.js';
+import { checkExternalPsk, pskModeCodes } from './external-psk.js';
 import {
   type CertificateVerifier,
   type ClientOptions,
@@ -83,6 +84,12 @@ function resolveSession(session: ClientOptions['session']): Session | undefined 
   }
 }
 
+function resolveExternalPsk(options: ClientOptions): ClientConfig['externalPsk'] {
+  const psk = options.externalPsk;
+  if (psk === undefined) return undefined;
+  return { ...psk, hash: checkExternalPsk(psk) };
+}
+
 class ClientEngine extends Engine {
   readonly role = 'client' as const;
   readonly #config: ClientConfig;
@@ -138,6 +145,9 @@ export function createClient(options: ClientOptions): Connection {
     }
   }
   const skip = options.dangerouslySkipCertificateVerification === true;
+  if (options.session !== undefined && options.externalPsk !== undefined) {
+    throw new OptionsError('offer either a session or an externalPsk, not both');
+  }
   const v = resolveVersions(options);
   // A TLS 1.2-only ClientHello lists only groups TLS 1.2 can use (RFC 8422): no hybrid KEMs.
   const offeredGroups = v.tls13 ? groups : groups.filter((g) => groups12.includes(g));
@@ -155,8 +165,11 @@ export function createClient(options: ClientOptions): Connection {
     offerTls12: v.tls12,
     offerTls13: v.tls13,
     session: resolveSession(options.session),
+    externalPsk: resolveExternalPsk(options),
+    pskModes: pskModeCodes('pskKeyExchangeModes', options.pskKeyExchangeModes, ['psk_dhe_ke']),
   };
-  if (!skip && config.chain.verifier === undefined) {
+  // A client with an external PSK authenticates the server by the key: it needs no anchors.
+  if (!skip && config.chain.verifier === undefined && config.externalPsk === undefined) {
     throw new OptionsError(
       'set options.ca or options.verifyCertificate (or dangerouslySkipCertificateVerification)',
     );
@@ -170,8 +183,14 @@ export function createClient(options: ClientOptions): Connection {
  */
 export function createServer(options: ServerOptions): Connection {
   checkCommonOptions(options);
-  if (!Array.isArray(options.certificates) || options.certificates.length === 0) {
-    throw new OptionsError('options.certificates needs at least one { chain, key }');
+  const pskOnly = options.pskCallback !== undefined;
+  if (options.pskCallback !== undefined && typeof options.pskCallback !== 'function') {
+    throw new OptionsError('options.pskCallback must be a function (identity) => { key, hash? }');
+  }
+  if (!Array.isArray(options.certificates) || (options.certificates.length === 0 && !pskOnly)) {
+    throw new OptionsError(
+      'options.certificates needs at least one { chain, key } (or none with a pskCallback)',
+    );
   }
   for (const c of options.certificates) {
     if (c.chain.length === 0) throw new OptionsError('a certificate entry has an empty chain');
@@ -208,6 +227,7 @@ export function createServer(options: ServerOptions): Connection {
     ticketLifetime: lifetime,
     recordSizeLimit: options.recordSizeLimit ?? 16_385,
     allowTls12: v.tls12,
+    pskModes: pskModeCodes('pskKeyExchangeModes', options.pskKeyExchangeModes, ['psk_dhe_ke']),
   };
   return new ServerEngine(config);
 }

@@ -29,6 +29,8 @@ export interface HandshakeInfo {
   readonly helloRetryRequest: boolean;
   /** True when the peer's chain was verified (false only when verification was turned off). */
   readonly peerVerified: boolean;
+  /** The identity of the external PSK the handshake used (RFC 8446 2.2), if it used one. */
+  readonly pskIdentity?: Uint8Array;
 }
 
 /**

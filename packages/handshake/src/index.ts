@@ -26,5 +26,12 @@ export {
   type TlsVersion,
   type VerifyContext,
 } from './options.js';
+export type {
+  ExternalPsk,
+  ExternalPskKey,
+  ExternalPskLookup,
+  PskHash,
+  PskMode,
+} from './external-psk.js';
 export { SessionCache, type SessionCacheOptions } from './session-cache.js';
 export { decodeSession, encodeSession, sessionFormatVersion } from './session-codec.js';

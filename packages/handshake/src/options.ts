@@ -1,5 +1,6 @@
 import type { CryptoProvider, PrivateKey } from '@tlskit/crypto';
 import type { Session } from './events.js';
+import type { ExternalPsk, ExternalPskLookup, PskMode } from './external-psk.js';
 import type { SessionCache } from './session-cache.js';
 
 /** A protocol version a caller can allow. */
@@ -94,6 +95,17 @@ export interface ClientOptions extends CommonOptions {
    */
   readonly session?: Session | Uint8Array;
   /**
+   * An external PSK to offer (RFC 8446 2.2): the server then authenticates by the key, not a
+   * certificate. Offered alone (not beside `session`), with `obfuscated_ticket_age` 0. Without
+   * `ca`/`verifyCertificate`, a server that does not accept it fails the handshake.
+   */
+  readonly externalPsk?: ExternalPsk;
+  /**
+   * The PSK key exchange modes offered (RFC 8446 4.2.9), for resumption and external PSKs.
+   * Default `['psk_dhe_ke']`; `psk_ke` gives up forward secrecy.
+   */
+  readonly pskKeyExchangeModes?: readonly PskMode[];
+  /**
    * RFC 8446 appendix D.4 middlebox compatibility mode: a 32-byte legacy_session_id and a
    * change_cipher_spec before the second flight. Default true.
    */
@@ -133,8 +145,22 @@ export interface TicketSealer {
 
 /** Options of {@link createServer}. */
 export interface ServerOptions extends CommonOptions {
-  /** Certificates to choose from, by SNI and by the client's signature_algorithms. At least one. */
+  /**
+   * Certificates to choose from, by SNI and by the client's signature_algorithms. At least one,
+   * unless `pskCallback` is set: a server with only external PSKs may have none (a client
+   * without a known PSK then gets handshake_failure).
+   */
   readonly certificates: readonly CertificateEntry[];
+  /**
+   * External PSKs (RFC 8446 2.2): called with each identity a client offers (at most 8, in
+   * order) until one returns a key; the binder is then checked with it.
+   */
+  readonly pskCallback?: ExternalPskLookup;
+  /**
+   * PSK key exchange modes the server accepts, preferred first (RFC 8446 4.2.9). Default
+   * `['psk_dhe_ke']`; add `'psk_ke'` to allow PSK-only handshakes without forward secrecy.
+   */
+  readonly pskKeyExchangeModes?: readonly PskMode[];
   /** Whether to ask for a client certificate. Default 'none'. */
   readonly clientAuth?: ClientAuthPolicy;
   /**

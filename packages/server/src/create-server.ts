@@ -15,6 +15,9 @@ import { createPeerVerifier, TLSSocket } from '@tlskit/client';
 import {
   type ClientAuthPolicy,
   createServer as createEngine,
+  type ExternalPskLookup,
+  type PskHash,
+  type PskMode,
   SessionCache,
   type ServerOptions,
   type TicketKey,
@@ -62,6 +65,18 @@ export interface TlsServerOptions extends SecureContextOptions {
   noDelay?: boolean;
   /** Milliseconds a client has to finish the handshake. Default 120000 (as node:tls). */
   handshakeTimeout?: number;
+  /**
+   * External PSKs (TLS 1.3, RFC 8446 2.2), node:tls's shape: called with the identity a client
+   * offers (decoded as UTF-8) and the socket; return the key (a Buffer, bound to SHA-256), or
+   * `{ psk, hash }`, or null for an identity the server does not know. With it the server may
+   * have no certificate at all (then clients without a known PSK get handshake_failure).
+   */
+  pskCallback?: (
+    socket: TLSSocket,
+    identity: string,
+  ) => Uint8Array | { psk: Uint8Array; hash?: PskHash } | null | undefined;
+  /** PSK key exchange modes accepted, preferred first. Default `['psk_dhe_ke']`. */
+  pskKeyExchangeModes?: PskMode[];
   /** The crypto provider. Default: `nobleProvider`. */
   provider?: CryptoProvider;
   /** Extra engine options for research and tests. */
@@ -85,9 +100,12 @@ export class TlsServer extends EventEmitter {
     if (
       toList(options.cert).length === 0 &&
       !options.certificates?.length &&
-      !options.SNICallback
+      !options.SNICallback &&
+      !options.pskCallback
     ) {
-      throw new TypeError('createServer: give cert and key (or certificates, or an SNICallback)');
+      throw new TypeError(
+        'createServer: give cert and key (or certificates, an SNICallback or a pskCallback)',
+      );
     }
     this.#ticketKeys = ticketKeyList(options.ticketKeys, this.#provider);
     this.#sessionCache =
@@ -184,8 +202,9 @@ export class TlsServer extends EventEmitter {
     const options = this.#options;
     const provider = this.#provider;
     const certificates = await context.certificates(provider);
-    if (certificates.length === 0)
+    if (certificates.length === 0 && options.pskCallback === undefined)
       throw new TypeError('the selected SecureContext has no certificate');
+    const pskCallback = options.pskCallback;
     const clientAuth: ClientAuthPolicy = options.requestCert
       ? (options.rejectUnauthorized ?? true)
         ? 'require'
@@ -200,6 +219,12 @@ export class TlsServer extends EventEmitter {
       ...(options.maxVersion === undefined ? {} : { maxVersion: options.maxVersion }),
       ...(options.ALPNProtocols === undefined ? {} : { alpnProtocols: options.ALPNProtocols }),
       ticketKeys: this.#ticketKeys,
+      ...(pskCallback === undefined
+        ? {}
+        : { pskCallback: externalPskLookup(pskCallback, () => socket()) }),
+      ...(options.pskKeyExchangeModes === undefined
+        ? {}
+        : { pskKeyExchangeModes: options.pskKeyExchangeModes }),
       ...(this.#sessionCache === undefined ? {} : { sessionCache: this.#sessionCache }),
       ...(clientAuth === 'none'
         ? {}
@@ -254,6 +279,27 @@ export class TlsServer extends EventEmitter {
   getTicketKeys(): TicketKey[] {
     return [...this.#ticketKeys];
   }
+}
+
+/** The engine's PSK lookup over node:tls's `pskCallback(socket, identity)`. */
+function externalPskLookup(
+  callback: NonNullable<TlsServerOptions['pskCallback']>,
+  socket: () => TLSSocket | undefined,
+): ExternalPskLookup {
+  return (identity) => {
+    const s = socket();
+    if (s === undefined) return undefined;
+    let name: string;
+    try {
+      name = new TextDecoder('utf-8', { fatal: true }).decode(identity);
+    } catch {
+      return undefined; // not UTF-8: not an identity a string-keyed callback can know
+    }
+    const found = callback(s, name);
+    if (found === null || found === undefined) return undefined;
+    if (found instanceof Uint8Array) return { key: found };
+    return { key: found.psk, ...(found.hash === undefined ? {} : { hash: found.hash }) };
+  };
 }
 
 function toList<T>(value: T | T[] | undefined): T[] {

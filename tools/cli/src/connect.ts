@@ -20,7 +20,10 @@ import {
   openClient,
   parseCodePoints,
   parseList,
+  parsePsk,
   parseVersion,
+  pskHelp,
+  pskOptions,
   sharedTlsHelp,
   sharedTlsOptions,
   readAll,
@@ -83,7 +86,7 @@ export const connect: Command = {
   name: 'connect',
   summary: 'connect to a TLS server and show what was negotiated (like openssl s_client)',
   usage:
-    'connect [--servername NAME] [--ca FILE] [--cert FILE --key FILE] [--alpn LIST] [--min-version V] [--max-version V] [--groups LIST] [--ciphers LIST] [--insecure] [--keylog FILE] [--trace] [--http PATH] [--json] [--session-in FILE] [--session-out FILE] [--provider NAME] HOST:PORT',
+    'connect [--servername NAME] [--ca FILE] [--cert FILE --key FILE] [--alpn LIST] [--min-version V] [--max-version V] [--groups LIST] [--ciphers LIST] [--insecure] [--keylog FILE] [--trace] [--http PATH] [--json] [--session-in FILE] [--session-out FILE] [--psk HEX --psk-identity ID] [--provider NAME] HOST:PORT',
   help: [
     'Connects to HOST:PORT, runs the handshake and prints the negotiated parameters. Then',
     'sends an HTTP GET (--http) and prints the response, or pipes standard input to the',
@@ -103,6 +106,7 @@ export const connect: Command = {
     '  --session-in FILE  resume the session saved in FILE by --session-out',
     '  --session-out FILE save the session the server gives (TLS 1.3 ticket, TLS 1.2 ticket or',
     '                     session ID) to FILE; it holds the session secret: keep it private',
+    ...pskHelp,
     ...sharedTlsHelp,
     '  --timeout SECONDS  give up on the handshake after this long (default 30)',
     '',
@@ -112,6 +116,7 @@ export const connect: Command = {
   ].join('\n'),
   options: {
     ...sharedTlsOptions,
+    ...pskOptions,
     servername: { type: 'string' },
     cert: { type: 'string' },
     key: { type: 'string' },
@@ -147,6 +152,7 @@ async function runConnect(args: ParsedArgs, io: Io): Promise<ExitCode> {
   const sessionOut = stringOption(v['session-out']);
   const socket = openClient({
     session,
+    psk: parsePsk(v),
     host,
     port,
     servername,

@@ -17,7 +17,10 @@ import {
   loadProvider,
   negotiated,
   parseList,
+  parsePsk,
   parseVersion,
+  pskHelp,
+  pskOptions,
   sharedTlsHelp,
   sharedTlsOptions,
   stringOption,
@@ -93,7 +96,7 @@ export const serve: Command = {
   name: 'serve',
   summary: 'run a TLS server that echoes, or answers HTTP (like openssl s_server)',
   usage:
-    'serve --cert FILE --key FILE [--cert FILE --key FILE ...] [--host HOST] [--port PORT] [--alpn LIST] [--ca FILE --request-cert] [--min-version V] [--max-version V] [--keylog FILE] [--http] [--provider NAME]',
+    'serve --cert FILE --key FILE [--cert FILE --key FILE ...] [--psk HEX --psk-identity ID] [--host HOST] [--port PORT] [--alpn LIST] [--ca FILE --request-cert] [--min-version V] [--max-version V] [--keylog FILE] [--http] [--provider NAME]',
   help: [
     'Listens on HOST:PORT and prints one line `listening on HOST:PORT` when ready, then one',
     'line on stderr per connection. Each client gets its data echoed back, or with --http a',
@@ -108,6 +111,8 @@ export const serve: Command = {
     '  --ca FILE          trust anchors for client certificates, PEM',
     '  --request-cert     ask for a client certificate and refuse clients without a valid one',
     '  --http             answer HTTP/1.1 requests instead of echoing',
+    ...pskHelp,
+    '                     (with --psk, --cert and --key are optional)',
     ...sharedTlsHelp,
   ].join('\n'),
   options: {
@@ -116,6 +121,7 @@ export const serve: Command = {
     cert: { type: 'string', multiple: true },
     key: { type: 'string', multiple: true },
     ...sharedTlsOptions,
+    ...pskOptions,
     'request-cert': { type: 'boolean' },
     http: { type: 'boolean' },
   },
@@ -128,7 +134,10 @@ async function runServe(args: ParsedArgs, io: Io): Promise<ExitCode> {
     throw new UsageError(`unexpected argument ${args.positionals[0]}`);
   const certFiles = all(v.cert);
   const keyFiles = all(v.key);
-  if (certFiles.length === 0) throw new UsageError('--cert FILE --key FILE is required');
+  const psk = parsePsk(v);
+  if (certFiles.length === 0 && psk === undefined) {
+    throw new UsageError('--cert FILE --key FILE is required (or --psk HEX --psk-identity ID)');
+  }
   if (certFiles.length !== keyFiles.length) {
     throw new UsageError('give one --key for each --cert');
   }
@@ -155,6 +164,13 @@ async function runServe(args: ParsedArgs, io: Io): Promise<ExitCode> {
       ...(v['request-cert'] === true ? { requestCert: true, rejectUnauthorized: true } : {}),
       ...(minVersion === undefined ? {} : { minVersion }),
       ...(maxVersion === undefined ? {} : { maxVersion }),
+      ...(psk === undefined
+        ? {}
+        : {
+            pskCallback: (_socket: TLSSocket, identity: string) =>
+              identity === psk.identity ? psk.key : null,
+            ...(psk.modes === undefined ? {} : { pskKeyExchangeModes: psk.modes }),
+          }),
     },
     (socket) => {
       const p = negotiated(socket);

@@ -19,8 +19,9 @@ import {
   type ClientOptions,
   createClient,
   type MessageTrace,
+  type PskMode,
 } from '@tlskit/handshake';
-import { nameOf, SignatureScheme, TlsError } from '@tlskit/wire';
+import { fromHex, nameOf, SignatureScheme, TlsError } from '@tlskit/wire';
 import { TrustStore } from '@tlskit/x509';
 import { type OptionSpec, type OptionValue, UsageError } from './command.js';
 import { certificateSubject } from './trace.js';
@@ -148,6 +149,53 @@ export interface ClientSetup {
   readonly onAlert?: ((alert: AlertEvent) => void) | undefined;
   /** A saved session to resume (`--session-in`): its bytes, as `getSession()` gave them. */
   readonly session?: Uint8Array | undefined;
+  /** An external PSK to offer (`--psk`, `--psk-identity`). */
+  readonly psk?: CliPsk | undefined;
+}
+
+/** `--psk HEX --psk-identity ID [--psk-modes LIST]`, parsed. */
+export interface CliPsk {
+  readonly key: Uint8Array;
+  readonly identity: string;
+  readonly modes: PskMode[] | undefined;
+}
+
+/** The options `connect` and `serve` share for external PSKs. */
+export const pskOptions = {
+  psk: { type: 'string' },
+  'psk-identity': { type: 'string' },
+  'psk-modes': { type: 'string' },
+} as const satisfies OptionSpec;
+
+/** Help lines for {@link pskOptions}. */
+export const pskHelp = [
+  '  --psk HEX          external PSK (TLS 1.3), as openssl -psk: hex, at least 16 bytes; the',
+  '                     PSK authenticates the server (SHA-256 suites, as OpenSSL)',
+  '  --psk-identity ID  the identity of --psk (required with it)',
+  '  --psk-modes LIST   psk_dhe_ke (default), psk_ke (no forward secrecy), or both',
+];
+
+/** Reads `--psk`, `--psk-identity` and `--psk-modes`, or undefined without `--psk`. */
+export function parsePsk(values: Record<string, OptionValue>): CliPsk | undefined {
+  const hex = stringOption(values.psk);
+  const identity = stringOption(values['psk-identity']);
+  const modes = parseList(values['psk-modes']);
+  if (hex === undefined) {
+    if (identity !== undefined || modes !== undefined) {
+      throw new UsageError('--psk-identity and --psk-modes need --psk HEX');
+    }
+    return undefined;
+  }
+  if (identity === undefined) throw new UsageError('--psk needs --psk-identity ID');
+  if (!/^([0-9a-fA-F]{2})+$/.test(hex) || hex.length < 32) {
+    throw new UsageError('--psk must be hex, at least 16 bytes (32 hex digits)');
+  }
+  for (const mode of modes ?? []) {
+    if (mode !== 'psk_dhe_ke' && mode !== 'psk_ke') {
+      throw new UsageError(`--psk-modes: ${mode} is neither psk_dhe_ke nor psk_ke`);
+    }
+  }
+  return { key: fromHex(hex), identity, modes: modes as PskMode[] | undefined };
 }
 
 let mozilla: TrustStore | undefined;
@@ -177,6 +225,15 @@ export function openClient(setup: ClientSetup): TLSSocket {
       ...(setup.groups === undefined ? {} : { groups: setup.groups.map(groupCode) }),
       ...(setup.ciphers === undefined ? {} : { cipherSuites: setup.ciphers.map(cipherSuiteCode) }),
       ...(setup.session === undefined ? {} : { session: setup.session }),
+      ...(setup.psk === undefined
+        ? {}
+        : {
+            externalPsk: {
+              key: setup.psk.key,
+              identity: new TextEncoder().encode(setup.psk.identity),
+            },
+            ...(setup.psk.modes === undefined ? {} : { pskKeyExchangeModes: setup.psk.modes }),
+          }),
       verifyCertificate: createPeerVerifier({
         provider,
         ca: setup.ca === undefined ? undefined : loadTrustAnchors(setup.ca),
