@@ -53,6 +53,18 @@ export interface ClientEngineOptions {
   pskCallback?: (hint: string | null) => ClientPsk | null | undefined;
   /** PSK key exchange modes to offer: default `['psk_dhe_ke']`; `psk_ke` has no forward secrecy. */
   pskKeyExchangeModes?: PskMode[];
+  /**
+   * 0-RTT (TLS 1.3): with a `session` whose ticket allows it, what is written before
+   * `secureConnect` (whole writes, up to the ticket's max_early_data_size) goes out as early
+   * data. Early data can be replayed by an attacker: send only requests that are safe to repeat
+   * (docs/early-data.md). `socket.earlyData` says afterwards whether the server accepted it.
+   */
+  earlyData?: boolean;
+  /**
+   * When the server rejects early data, send it again as ordinary data once connected
+   * (default true). With false it is dropped: check `socket.earlyData` and decide.
+   */
+  resendRejectedEarlyData?: boolean;
   /** The crypto provider. Default: `nobleProvider`. */
   provider?: CryptoProvider;
   /** Extra engine options for research and tests (trace hooks, key shares, clock). */
@@ -91,6 +103,10 @@ export async function createClientEngine(
     ...(options.pskKeyExchangeModes === undefined
       ? {}
       : { pskKeyExchangeModes: options.pskKeyExchangeModes }),
+    ...(options.earlyData === undefined ? {} : { earlyData: options.earlyData }),
+    ...(options.resendRejectedEarlyData === undefined
+      ? {}
+      : { resendRejectedEarlyData: options.resendRejectedEarlyData }),
     ...(serverName === undefined ? {} : { serverName }),
     ...(options.minVersion === undefined ? {} : { minVersion: options.minVersion }),
     ...(options.maxVersion === undefined ? {} : { maxVersion: options.maxVersion }),

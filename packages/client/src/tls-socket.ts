@@ -95,6 +95,8 @@ export class TLSSocket extends Duplex {
   #handshake: HandshakeInfo | undefined;
   #session: Buffer | undefined;
   #secure: Promise<void>;
+  /** Server: bytes at the start of the readable stream that arrived as 0-RTT early data. */
+  #earlyDataLength = 0;
   #resolveSecure!: () => void;
   #rejectSecure!: (error: Error) => void;
 
@@ -144,6 +146,13 @@ export class TLSSocket extends Duplex {
       if (!this.push(view(data))) this.#transport.pause();
     });
     engine.on('end', () => this.push(null));
+    // Server: accepted 0-RTT data comes first in the stream; earlyDataLength marks how much.
+    engine.on('earlyData', (data) => {
+      this.#earlyDataLength += data.length;
+      const bytes = view(data);
+      this.emit('earlyData', bytes);
+      if (!this.push(bytes)) this.#transport.pause();
+    });
     engine.on('session', (session) => {
       const bytes = view(encodeSession(session));
       this.#session = bytes;
@@ -232,12 +241,17 @@ export class TLSSocket extends Duplex {
     _encoding: BufferEncoding,
     callback: (error?: Error | null) => void,
   ): void {
-    this.#secure
-      .then(() =>
-        this.#run((engine) =>
-          engine.write(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)),
-        ),
-      )
+    const data = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    // A client that offered 0-RTT sends whole writes that fit as early data at once; the rest
+    // waits for the handshake. Writes reach _write one at a time, so the order is kept.
+    let early = false;
+    this.#run(async (engine) => {
+      if (engine.state !== 'handshaking' || data.length === 0) return;
+      if (engine.earlyDataRemaining < data.length) return;
+      early = true;
+      await engine.write(data);
+    })
+      .then(() => (early ? undefined : this.#secure.then(() => this.#run((e) => e.write(data)))))
       .then(() => this.#drained(callback), callback);
   }
 
@@ -345,6 +359,23 @@ export class TLSSocket extends Duplex {
    */
   getSession(): Buffer | undefined {
     return this.#session;
+  }
+
+  /**
+   * 0-RTT (TLS 1.3) once connected: 'accepted' when the server took the client's early data,
+   * 'rejected' when it was offered and refused (the client then resent it unless
+   * `resendRejectedEarlyData` is false), 'none' when none was offered.
+   */
+  get earlyData(): 'accepted' | 'rejected' | 'none' {
+    return this.#handshake?.earlyData ?? 'none';
+  }
+
+  /**
+   * Server: how many bytes at the start of what this socket reads arrived as 0-RTT early data.
+   * Those bytes may be a replay (RFC 8446 8): act on them only if the request is safe to repeat.
+   */
+  get earlyDataLength(): number {
+    return this.#earlyDataLength;
   }
 
   /** True when this connection resumed an earlier session. */

@@ -87,6 +87,16 @@ export interface ClientConfig {
   readonly pskModes: readonly number[];
 }
 
+/** 0-RTT offered in ClientHello1 (RFC 8446 2.3), and what became of it. */
+interface EarlyOffer {
+  /** The ticket's max_early_data_size. */
+  readonly limit: number;
+  /** The session whose suite and ALPN the server must keep to accept it. */
+  readonly session: Session13;
+  /** Early data sent before a HelloRetryRequest rejected it. */
+  rejected: Uint8Array[] | undefined;
+}
+
 /** Everything the states share for one handshake. */
 interface Hello {
   readonly engine: Engine;
@@ -103,6 +113,8 @@ interface Hello {
   readonly sent: Uint8Array[];
   /** A TLS 1.2 session offered for resumption. */
   readonly session12: Session12 | undefined;
+  /** 0-RTT, when ClientHello1 offered it. */
+  readonly early: EarlyOffer | undefined;
 }
 
 /** The one PSK a ClientHello offers: a ticket (resumption) or an external key. */
@@ -114,8 +126,9 @@ interface OfferedPsk {
   readonly hash: HashName;
   readonly hashLength: number;
   readonly earlySecret: EarlySecret;
-  /** The session a resumption PSK comes from. */
+  /** The session a resumption PSK comes from, and its suite. */
   readonly session: Session13 | undefined;
+  readonly suite: Suite13 | undefined;
 }
 
 const maxTicketLifetime = 604_800;
@@ -141,6 +154,7 @@ export async function startClient(engine: Engine, config: ClientConfig): Promise
   const shares = await generateShares(engine, config.keyShareGroups);
   const transcript = new TranscriptHash(p);
   const psk = offerablePsk(engine, config);
+  const early = earlyOffer(config, psk);
   const hello: Hello = {
     engine,
     config,
@@ -152,9 +166,18 @@ export async function startClient(engine: Engine, config: ClientConfig): Promise
     helloRetry: false,
     sent: [],
     session12,
+    early,
   };
   await sendClientHello(hello, shares, undefined);
   engine.allowChangeCipherSpec(true);
+  if (early !== undefined && psk?.suite !== undefined) {
+    // RFC 8446 D.4: with early data, change_cipher_spec goes right after ClientHello1.
+    if (middlebox) await engine.sendChangeCipherSpec();
+    const chHash = p.hash(psk.hash, hello.sent[0]!);
+    const secret = psk.earlySecret.clientEarlyTrafficSecret(chHash);
+    engine.keylog('CLIENT_EARLY_TRAFFIC_SECRET', secret);
+    await engine.beginEarlyWrite(psk.suite, secret, early.limit);
+  }
   return new ExpectServerHello(hello, shares);
 }
 
@@ -192,6 +215,7 @@ function offerablePsk(engine: Engine, config: ClientConfig): OfferedPsk | undefi
       hashLength: HASH_LENGTH[external.hash],
       earlySecret: EarlySecret.create(engine.provider, external.hash, external.key),
       session: undefined,
+      suite: undefined,
     };
   }
   const session = config.session;
@@ -212,7 +236,20 @@ function offerablePsk(engine: Engine, config: ClientConfig): OfferedPsk | undefi
     hashLength: suite.hashLength,
     earlySecret: EarlySecret.create(engine.provider, suite.hash, session.psk),
     session,
+    suite,
   };
+}
+
+/**
+ * RFC 8446 4.2.10: early data only with a resumption PSK whose ticket allows it, and only if we
+ * can offer the session's ALPN again (the server must select the same protocol to accept).
+ */
+function earlyOffer(config: ClientConfig, psk: OfferedPsk | undefined): EarlyOffer | undefined {
+  if (config.options.earlyData !== true || psk?.session === undefined) return undefined;
+  const session = psk.session;
+  if (session.maxEarlyData === 0) return undefined;
+  if (session.alpn !== undefined && !config.alpn.includes(session.alpn)) return undefined;
+  return { limit: session.maxEarlyData, session, rejected: undefined };
 }
 
 async function sendClientHello(
@@ -278,6 +315,8 @@ async function sendClientHello(
     });
   }
   if (cookie !== undefined) ext.push({ type: ExtensionType.cookie, cookie });
+  // RFC 8446 4.2.10: early_data only in ClientHello1 (a retry rejects it).
+  if (hello.early !== undefined && !hello.helloRetry) ext.push({ type: ExtensionType.earlyData });
   const hello1 = (extensions: readonly Extension[]): ClientHello => ({
     type: HandshakeType.clientHello,
     legacyVersion: ProtocolVersion.TLSv1_2,
@@ -450,9 +489,12 @@ class ExpectServerHello implements State {
     hello.transcript.selectHash(suite.hash);
     hello.transcript.replaceWithMessageHash();
     hello.transcript.update(m.raw);
-    // RFC 8446 D.4: in compatibility mode the client sends change_cipher_spec before ClientHello2.
+    // RFC 8446 4.2.10: a HelloRetryRequest rejects early data; ClientHello2 goes in plaintext.
+    if (hello.early !== undefined) hello.early.rejected = hello.engine.endEarlyWrite(true);
+    // RFC 8446 D.4: in compatibility mode the client sends change_cipher_spec before ClientHello2
+    // (unless it already did, after a ClientHello1 with early data).
     const middlebox = hello.config.options.middleboxCompatibility ?? true;
-    if (middlebox) await hello.engine.sendChangeCipherSpec();
+    if (middlebox && hello.early === undefined) await hello.engine.sendChangeCipherSpec();
     const psk = hello.psk !== undefined && hello.psk.hash === suite.hash ? hello.psk : undefined;
     const retried: Hello = { ...hello, offered: new Set(), psk, helloRetry: true };
     await sendClientHello(retried, shares, cookie);
@@ -474,6 +516,8 @@ interface HandshakeKeys {
 /** What EncryptedExtensions told us. */
 interface Negotiated {
   readonly alpn: string | undefined;
+  /** The server accepted our early data. */
+  readonly earlyAccepted: boolean;
 }
 
 class ExpectEncryptedExtensions implements State {
@@ -511,8 +555,22 @@ class ExpectEncryptedExtensions implements State {
       const own = hello.config.options.recordSizeLimit;
       if (own !== undefined) hello.engine.setOwnRecordSizeLimit(own);
     }
+    const earlyAccepted = findExtension(list, ExtensionType.earlyData) !== undefined;
+    if (earlyAccepted) {
+      // RFC 8446 4.2.10: accepted early data keeps the first PSK's suite and ALPN.
+      const session = hello.early?.session;
+      if (session === undefined || this.keys.psk?.session !== session) {
+        throw illegalParameter('early_data accepted without the PSK it was sent under');
+      }
+      if (this.keys.suite.code !== session.cipherSuite) {
+        throw illegalParameter('early data accepted under another cipher suite');
+      }
+      if (alpn !== session.alpn) {
+        throw illegalParameter('early data accepted with another ALPN protocol');
+      }
+    }
     hello.transcript.update(m.raw);
-    const negotiated: Negotiated = { alpn };
+    const negotiated: Negotiated = { alpn, earlyAccepted };
     const psk = this.keys.psk;
     if (psk !== undefined) {
       // RFC 8446 2.2: the PSK authenticates the server; a resumed session keeps the chain of
@@ -669,9 +727,24 @@ class ExpectFinished implements State {
     await engine.setReadKey(suite, serverAp);
     engine.allowChangeCipherSpec(false);
     // RFC 8446 D.4: compatibility mode sends change_cipher_spec before the first encrypted record,
-    // unless it already went out after a HelloRetryRequest.
-    if ((config.options.middleboxCompatibility ?? true) && !hello.helloRetry) {
+    // unless it already went out after a HelloRetryRequest or after ClientHello1 (early data).
+    if (
+      (config.options.middleboxCompatibility ?? true) &&
+      !hello.helloRetry &&
+      hello.early === undefined
+    ) {
       await engine.sendChangeCipherSpec();
+    }
+    // RFC 8446 4.5: accepted early data ends with EndOfEarlyData, under the early key.
+    let unsent: Uint8Array[] = hello.early?.rejected ?? [];
+    if (hello.early !== undefined && hello.early.rejected === undefined) {
+      if (this.negotiated.earlyAccepted) {
+        const eoed = await engine.sendHandshake({ type: HandshakeType.endOfEarlyData });
+        transcript.update(eoed.raw);
+        engine.endEarlyWrite(false);
+      } else {
+        unsent = engine.endEarlyWrite(false);
+      }
     }
     await engine.setWriteKey(suite, keys.clientHs);
     if (this.request !== undefined) await this.#authenticate(this.request);
@@ -695,10 +768,20 @@ class ExpectFinished implements State {
         helloRetryRequest: hello.helloRetry,
         peerVerified: this.auth.verified,
         ...(keys.psk?.kind === 'external' ? { pskIdentity: keys.psk.identity } : {}),
+        earlyData:
+          hello.early === undefined
+            ? 'none'
+            : this.negotiated.earlyAccepted
+              ? 'accepted'
+              : 'rejected',
       },
       established13(p, suite.hash, suite.hashLength, exporter),
       finished,
     );
+    // RFC 8446 4.2.10: rejected early data is the application's to send again; by default we do.
+    if (unsent.length > 0 && config.options.resendRejectedEarlyData !== false) {
+      await engine.resendEarlyData(unsent);
+    }
     return new ClientConnected(
       engine,
       config,

@@ -90,6 +90,27 @@ function resolveExternalPsk(options: ClientOptions): ClientConfig['externalPsk']
   return { ...psk, hash: checkExternalPsk(psk) };
 }
 
+/** 0-RTT settings of a server, checked once. */
+function resolveEarlyData(
+  options: ServerOptions,
+): Pick<ServerConfig, 'maxEarlyData' | 'antiReplay' | 'earlyDataWindow'> {
+  const maxEarlyData = options.maxEarlyData ?? 0;
+  if (!Number.isInteger(maxEarlyData) || maxEarlyData < 0 || maxEarlyData > 0xffff_ffff) {
+    throw new OptionsError('maxEarlyData must be an integer number of bytes, 0..2^32-1');
+  }
+  const earlyDataWindow = options.earlyDataWindow ?? 10_000;
+  if (!(earlyDataWindow >= 0 && earlyDataWindow <= 60_000)) {
+    throw new OptionsError('earlyDataWindow must be 0..60000 ms');
+  }
+  const antiReplay = options.antiReplay;
+  if (maxEarlyData > 0 && antiReplay === undefined) {
+    throw new OptionsError(
+      'maxEarlyData needs an antiReplay store shared by the server (e.g. new MemoryAntiReplayStore())',
+    );
+  }
+  return { maxEarlyData, antiReplay, earlyDataWindow };
+}
+
 class ClientEngine extends Engine {
   readonly role = 'client' as const;
   readonly #config: ClientConfig;
@@ -228,6 +249,7 @@ export function createServer(options: ServerOptions): Connection {
     recordSizeLimit: options.recordSizeLimit ?? 16_385,
     allowTls12: v.tls12,
     pskModes: pskModeCodes('pskKeyExchangeModes', options.pskKeyExchangeModes, ['psk_dhe_ke']),
+    ...resolveEarlyData(options),
   };
   return new ServerEngine(config);
 }

@@ -1,3 +1,8 @@
+export {
+  type AntiReplayStore,
+  MemoryAntiReplayStore,
+  type MemoryAntiReplayStoreOptions,
+} from './anti-replay.js';
 export { alertName, type Connection, type ConnectionState } from './engine.js';
 export { createClient, createServer, pump } from './connection.js';
 export type {

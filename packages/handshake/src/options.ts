@@ -1,4 +1,5 @@
 import type { CryptoProvider, PrivateKey } from '@tlskit/crypto';
+import type { AntiReplayStore } from './anti-replay.js';
 import type { Session } from './events.js';
 import type { ExternalPsk, ExternalPskLookup, PskMode } from './external-psk.js';
 import type { SessionCache } from './session-cache.js';
@@ -106,6 +107,20 @@ export interface ClientOptions extends CommonOptions {
    */
   readonly pskKeyExchangeModes?: readonly PskMode[];
   /**
+   * 0-RTT (RFC 8446 2.3): with a TLS 1.3 `session` whose ticket allows early data, what is
+   * written before the handshake completes (up to the ticket's max_early_data_size) goes out as
+   * early data. Only when the session's ALPN is still offered; the server must keep its suite
+   * and ALPN. Early data can be replayed by an attacker: send only what is safe to repeat
+   * (RFC 8446 8, docs/early-data.md). `handshakeInfo.earlyData` says what happened.
+   */
+  readonly earlyData?: boolean;
+  /**
+   * When the server rejects early data, send it again as ordinary application data after the
+   * handshake (default true). With false, it is dropped and the application decides
+   * (`handshakeInfo.earlyData === 'rejected'`).
+   */
+  readonly resendRejectedEarlyData?: boolean;
+  /**
    * RFC 8446 appendix D.4 middlebox compatibility mode: a 32-byte legacy_session_id and a
    * change_cipher_spec before the second flight. Default true.
    */
@@ -184,6 +199,23 @@ export interface ServerOptions extends CommonOptions {
    * that expect the extension.
    */
   readonly ticketMaxEarlyData?: number;
+  /**
+   * 0-RTT (RFC 8446 2.3, 4.2.10): the early data accepted per ticket, in bytes. Default 0: none.
+   * Above 0, tickets carry early_data with this size, and a resuming client's early data is
+   * accepted (at most once per ticket, see `antiReplay`) and reported by the `earlyData` event.
+   * Early data can be a replay: act only on requests that are safe to repeat (docs/early-data.md).
+   */
+  readonly maxEarlyData?: number;
+  /**
+   * Single-use ticket store for 0-RTT (RFC 8446 8.1), shared by all the server's connections
+   * (and by every server that accepts the same tickets). Required with `maxEarlyData`.
+   */
+  readonly antiReplay?: AntiReplayStore;
+  /**
+   * Freshness window for 0-RTT (RFC 8446 8.3): early data is rejected when the client's ticket
+   * age and ours differ by more than this many ms. Default 10000.
+   */
+  readonly earlyDataWindow?: number;
   /** TLS 1.2 session-ID resumption: a cache shared by the server's connections. */
   readonly sessionCache?: SessionCache;
   /** Accept PSK resumption. Default true when tickets are enabled. */

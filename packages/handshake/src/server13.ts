@@ -51,6 +51,7 @@ import {
   verifyFinished,
 } from './proofs.js';
 import { type Suite13, suite13 } from './suites.js';
+import type { AntiReplayStore } from './anti-replay.js';
 import { type FoundExternalPsk, findExternalPsk, type PskHash } from './external-psk.js';
 import { decodeTicketState, encodeTicketState, type TicketState } from './tickets.js';
 import { type ChainPolicy, checkPeerChain, type PeerChain } from './verify.js';
@@ -73,6 +74,12 @@ export interface ServerConfig {
   readonly signatureSchemes12: readonly number[];
   /** PskKeyExchangeMode code points the server accepts, preferred first. */
   readonly pskModes: readonly number[];
+  /** 0-RTT accepted per ticket (0: never). */
+  readonly maxEarlyData: number;
+  /** Single-use claims for early data; set whenever maxEarlyData > 0. */
+  readonly antiReplay: AntiReplayStore | undefined;
+  /** Largest difference between the client's and our ticket age for 0-RTT, ms (RFC 8446 8.3). */
+  readonly earlyDataWindow: number;
 }
 
 /** RFC 8446 4.1.2: the extensions a ClientHello2 may change relative to ClientHello1. */
@@ -322,6 +329,8 @@ interface AcceptedPsk {
   readonly earlySecret: EarlySecret;
   /** The PskKeyExchangeMode chosen. */
   readonly mode: number;
+  /** |client's ticket age - ours| in ms (resumption only), for the 0-RTT freshness check. */
+  readonly ageSkew: number;
 }
 
 /** At most this many offered identities are looked at (each may cost a ticket decryption). */
@@ -388,6 +397,7 @@ async function acceptPsk(
         identity: external.identity,
         earlySecret: early,
         mode,
+        ageSkew: 0,
       };
     }
     if (sealer === undefined) continue;
@@ -401,14 +411,23 @@ async function acceptPsk(
     const age = engine.now() - state.issuedAt;
     if (age < 0 || age > state.lifetime * 1000) continue;
     const clientAge = (id.obfuscatedTicketAge - state.ageAdd) >>> 0;
-    if (Math.abs(clientAge - age) > 60_000) continue;
+    const ageSkew = Math.abs(clientAge - age);
+    if (ageSkew > 60_000) continue;
     if (state.serverName !== (serverName ?? '')) continue;
     const early = EarlySecret.create(p, suite.hash, state.psk);
     const expected = early.pskBinder('resumption', transcript.digestWith(truncated));
     if (!constantTimeEqual(offer.binders[index]!, expected)) {
       throw decryptError('PSK binder does not verify');
     }
-    return { index, kind: 'resumption', state, identity: undefined, earlySecret: early, mode };
+    return {
+      index,
+      kind: 'resumption',
+      state,
+      identity: undefined,
+      earlySecret: early,
+      mode,
+      ageSkew,
+    };
   }
   return undefined;
 }
@@ -473,6 +492,8 @@ async function negotiate(
   // RFC 8446 4.2.9: psk_ke is the PSK alone, without a key exchange.
   const keyExchange = psk?.mode !== PskKeyExchangeMode.psk_ke;
   transcript.update(m.raw);
+  // The ClientHello hash, for the early traffic secret (RFC 8446 7.1).
+  const th0 = transcript.digest();
   const saData = findExtension(ch.extensions, ExtensionType.signatureAlgorithms);
   let cert: { entry: CertificateEntry; scheme: number } | undefined;
   if (psk === undefined) {
@@ -523,10 +544,21 @@ async function negotiate(
   engine.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', serverHs);
   if (ch.legacySessionId.length > 0 && !helloRetry) await engine.sendChangeCipherSpec();
   await engine.setWriteKey(suite, serverHs);
-  await engine.setReadKey(suite, clientHs);
+  const earlyOffered = findExtension(ch.extensions, ExtensionType.earlyData) !== undefined;
+  const earlyLimit = earlyOffered
+    ? await acceptEarlyData(engine, config, suite, alpn, psk, helloRetry)
+    : 0;
+  if (earlyLimit > 0) {
+    // RFC 8446 4.2.10: accepted: the client's records use the early key until EndOfEarlyData.
+    const secret = psk!.earlySecret.clientEarlyTrafficSecret(th0);
+    engine.keylog('CLIENT_EARLY_TRAFFIC_SECRET', secret);
+    await engine.beginEarlyRead(suite, secret, earlyLimit);
+  } else {
+    await engine.setReadKey(suite, clientHs);
+    // Rejected: skip records we cannot decrypt, up to what the client may have sent.
+    if (earlyOffered) engine.skipEarlyData(Math.max(1 << 16, config.maxEarlyData));
+  }
   engine.allowChangeCipherSpec(true);
-  if (findExtension(ch.extensions, ExtensionType.earlyData) !== undefined)
-    engine.skipEarlyData(1 << 16);
 
   // EncryptedExtensions (RFC 8446 4.3.1).
   const ee: Extension[] = [
@@ -542,6 +574,7 @@ async function negotiate(
       protocols: alpnBytes([alpn]),
     });
   }
+  if (earlyLimit > 0) ee.push({ type: ExtensionType.earlyData });
   const eeMsg = await engine.sendHandshake({
     type: HandshakeType.encryptedExtensions,
     extensions: ee,
@@ -607,7 +640,9 @@ async function negotiate(
     serverName,
     psk,
     helloRetry,
+    earlyData: !earlyOffered ? 'none' : earlyLimit > 0 ? 'accepted' : 'rejected',
   };
+  if (earlyLimit > 0) return new ExpectEndOfEarlyData(flight);
   if (askClient) return new ExpectClientCertificate(flight, policy === 'require');
   // RFC 8446 2.2: an external PSK authenticates the client as well as the server.
   const pskAuthenticated = psk?.kind === 'external';
@@ -635,6 +670,50 @@ interface ServerFlight {
   /** The PSK accepted, if any. */
   readonly psk: AcceptedPsk | undefined;
   readonly helloRetry: boolean;
+  readonly earlyData: 'accepted' | 'rejected' | 'none';
+}
+
+/**
+ * The max_early_data_size to accept from this ClientHello, or 0 to reject its early data
+ * (RFC 8446 4.2.10, section 8). Every condition is checked before the single-use claim, so a
+ * handshake that could not use 0-RTT anyway does not use up the ticket.
+ */
+async function acceptEarlyData(
+  engine: Engine,
+  config: ServerConfig,
+  suite: Suite13,
+  alpn: string | undefined,
+  psk: AcceptedPsk | undefined,
+  helloRetry: boolean,
+): Promise<number> {
+  const state = psk?.state;
+  if (config.maxEarlyData === 0 || config.antiReplay === undefined) return 0;
+  if (helloRetry || psk === undefined || state === undefined || psk.index !== 0) return 0;
+  if (state.maxEarlyData === 0 || state.cipherSuite !== suite.code) return 0;
+  if (state.alpn !== (alpn ?? '')) return 0;
+  // RFC 8446 8.3: the ClientHello must be recent: the ages must agree within the window.
+  if (psk.ageSkew > config.earlyDataWindow) return 0;
+  // RFC 8446 8.1: each ticket carries early data at most once. The ticket's PSK names it.
+  const key = engine.provider.hash('SHA-256', state.psk);
+  const expires = state.issuedAt + state.lifetime * 1000;
+  if (!(await config.antiReplay.claim(key, expires, engine.now()))) return 0;
+  return Math.min(state.maxEarlyData, config.maxEarlyData);
+}
+
+/** RFC 8446 4.5: accepted early data ends with EndOfEarlyData, under the early key. */
+class ExpectEndOfEarlyData implements State {
+  readonly name = 'ExpectEndOfEarlyData';
+  constructor(private readonly flight: ServerFlight) {}
+
+  async handle(m: RawMessage): Promise<State> {
+    expectMessage(m, HandshakeType.endOfEarlyData, this.name);
+    const { engine, transcript, suite, clientHs } = this.flight;
+    transcript.update(m.raw);
+    engine.endEarlyRead();
+    await engine.setReadKey(suite, clientHs);
+    // A PSK handshake: no client certificate was asked for.
+    return new ExpectClientFinished(this.flight, { chain: [], verified: false, scheme: undefined });
+  }
 }
 
 /** The client's authentication, as proven by the states before Finished. */
@@ -749,6 +828,7 @@ class ExpectClientFinished implements State {
         helloRetryRequest: f.helloRetry,
         peerVerified: this.auth.verified,
         ...(f.psk?.identity === undefined ? {} : { pskIdentity: f.psk.identity }),
+        earlyData: f.earlyData,
       },
       established13(p, suite.hash, suite.hashLength, f.exporter),
       finished,
@@ -763,7 +843,8 @@ async function issueTickets(f: ServerFlight, resumptionSecret: Uint8Array): Prom
   const sealer = config.sealer;
   if (sealer === undefined || config.options.resumption === false) return;
   const p = engine.provider;
-  const maxEarly = config.options.ticketMaxEarlyData ?? 0;
+  const maxEarly =
+    config.maxEarlyData > 0 ? config.maxEarlyData : (config.options.ticketMaxEarlyData ?? 0);
   const extensions: Extension[] =
     maxEarly > 0 ? [{ type: ExtensionType.earlyData, maxEarlyDataSize: maxEarly }] : [];
   for (let i = 0; i < config.ticketCount; i++) {
@@ -778,6 +859,7 @@ async function issueTickets(f: ServerFlight, resumptionSecret: Uint8Array): Prom
       ageAdd,
       alpn: f.alpn ?? '',
       serverName: f.serverName ?? '',
+      maxEarlyData: config.maxEarlyData,
     };
     const ticket = await sealer.seal(encodeTicketState(state));
     await engine.sendHandshake({

@@ -15,7 +15,9 @@ import { createPeerVerifier, TLSSocket } from '@tlskit/client';
 import {
   type ClientAuthPolicy,
   createServer as createEngine,
+  type AntiReplayStore,
   type ExternalPskLookup,
+  MemoryAntiReplayStore,
   type PskHash,
   type PskMode,
   SessionCache,
@@ -77,6 +79,19 @@ export interface TlsServerOptions extends SecureContextOptions {
   ) => Uint8Array | { psk: Uint8Array; hash?: PskHash } | null | undefined;
   /** PSK key exchange modes accepted, preferred first. Default `['psk_dhe_ke']`. */
   pskKeyExchangeModes?: PskMode[];
+  /**
+   * 0-RTT (TLS 1.3): bytes of early data accepted per session ticket. Default 0 (off). Accepted
+   * early data is the first `socket.earlyDataLength` bytes the socket reads, and may be a
+   * replay: handle it only if the request is safe to repeat (docs/early-data.md).
+   */
+  maxEarlyData?: number;
+  /**
+   * Where ticket uses are recorded so that each ticket carries early data once (RFC 8446 8.1).
+   * Default: a `MemoryAntiReplayStore` of this server. Servers sharing ticket keys must share it.
+   */
+  antiReplay?: AntiReplayStore;
+  /** 0-RTT freshness window in ms (RFC 8446 8.3). Default 10000. */
+  earlyDataWindow?: number;
   /** The crypto provider. Default: `nobleProvider`. */
   provider?: CryptoProvider;
   /** Extra engine options for research and tests. */
@@ -91,6 +106,7 @@ export class TlsServer extends EventEmitter {
   readonly #context: SecureContext;
   readonly #ticketKeys: TicketKey[];
   readonly #sessionCache: SessionCache | undefined;
+  readonly #antiReplay: AntiReplayStore | undefined;
 
   constructor(options: TlsServerOptions, listener?: (socket: TLSSocket) => void) {
     super();
@@ -112,6 +128,16 @@ export class TlsServer extends EventEmitter {
       options.sessionCache === false
         ? undefined
         : (options.sessionCache ?? new SessionCache({ lifetime: options.sessionTimeout ?? 300 }));
+    const maxEarlyData = options.maxEarlyData ?? 0;
+    if (!Number.isInteger(maxEarlyData) || maxEarlyData < 0 || maxEarlyData > 0xffff_ffff) {
+      throw new TypeError(
+        'createServer: maxEarlyData must be an integer number of bytes, 0..2^32-1',
+      );
+    }
+    this.#antiReplay =
+      (options.maxEarlyData ?? 0) > 0
+        ? (options.antiReplay ?? new MemoryAntiReplayStore())
+        : options.antiReplay;
     if (listener) this.on('secureConnection', listener);
     this.#net = createNetServer({ allowHalfOpen: true }, (socket) => this.#accept(socket));
     this.#net.on('error', (error) => this.emit('error', error));
@@ -225,6 +251,11 @@ export class TlsServer extends EventEmitter {
       ...(options.pskKeyExchangeModes === undefined
         ? {}
         : { pskKeyExchangeModes: options.pskKeyExchangeModes }),
+      ...(options.maxEarlyData === undefined ? {} : { maxEarlyData: options.maxEarlyData }),
+      ...(this.#antiReplay === undefined ? {} : { antiReplay: this.#antiReplay }),
+      ...(options.earlyDataWindow === undefined
+        ? {}
+        : { earlyDataWindow: options.earlyDataWindow }),
       ...(this.#sessionCache === undefined ? {} : { sessionCache: this.#sessionCache }),
       ...(clientAuth === 'none'
         ? {}

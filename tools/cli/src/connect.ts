@@ -86,7 +86,7 @@ export const connect: Command = {
   name: 'connect',
   summary: 'connect to a TLS server and show what was negotiated (like openssl s_client)',
   usage:
-    'connect [--servername NAME] [--ca FILE] [--cert FILE --key FILE] [--alpn LIST] [--min-version V] [--max-version V] [--groups LIST] [--ciphers LIST] [--insecure] [--keylog FILE] [--trace] [--http PATH] [--json] [--session-in FILE] [--session-out FILE] [--psk HEX --psk-identity ID] [--provider NAME] HOST:PORT',
+    'connect [--servername NAME] [--ca FILE] [--cert FILE --key FILE] [--alpn LIST] [--min-version V] [--max-version V] [--groups LIST] [--ciphers LIST] [--insecure] [--keylog FILE] [--trace] [--http PATH] [--json] [--session-in FILE [--early-data FILE]] [--session-out FILE] [--psk HEX --psk-identity ID] [--provider NAME] HOST:PORT',
   help: [
     'Connects to HOST:PORT, runs the handshake and prints the negotiated parameters. Then',
     'sends an HTTP GET (--http) and prints the response, or pipes standard input to the',
@@ -104,6 +104,9 @@ export const connect: Command = {
     '  --http PATH        send GET PATH over HTTP/1.1 and print the response',
     '  --json             print one JSON object: version, cipher, group, alpn, resumed, ...',
     '  --session-in FILE  resume the session saved in FILE by --session-out',
+    '  --early-data FILE  with --session-in: send FILE as 0-RTT early data (TLS 1.3, up to the',
+    "                     ticket's limit); resent after the handshake if the server rejects it;",
+    '                     --json then includes what the server sent back within a second',
     '  --session-out FILE save the session the server gives (TLS 1.3 ticket, TLS 1.2 ticket or',
     '                     session ID) to FILE; it holds the session secret: keep it private',
     ...pskHelp,
@@ -128,6 +131,7 @@ export const connect: Command = {
     json: { type: 'boolean' },
     timeout: { type: 'string' },
     'session-in': { type: 'string' },
+    'early-data': { type: 'string' },
     'session-out': { type: 'string' },
   },
   run: runConnect,
@@ -150,9 +154,15 @@ async function runConnect(args: ParsedArgs, io: Io): Promise<ExitCode> {
   const servername = stringOption(v.servername) ?? (/^[\d.]+$|:/.test(host) ? undefined : host);
   const session = await readSession(io, stringOption(v['session-in']));
   const sessionOut = stringOption(v['session-out']);
+  const earlyFile = stringOption(v['early-data']);
+  if (earlyFile !== undefined && session === undefined) {
+    throw new UsageError('--early-data needs --session-in FILE (0-RTT resumes a session)');
+  }
+  const early = earlyFile === undefined ? undefined : await io.readFile(earlyFile);
   const socket = openClient({
     session,
     psk: parsePsk(v),
+    earlyData: early !== undefined,
     host,
     port,
     servername,
@@ -171,6 +181,8 @@ async function runConnect(args: ParsedArgs, io: Io): Promise<ExitCode> {
     onKeylog: keylogWriter(stringOption(v.keylog)),
   });
   const saved = sessionOut === undefined ? undefined : saveSessions(socket, sessionOut);
+  // Written before the handshake: it leaves as early data if it fits the ticket's limit.
+  if (early !== undefined) socket.write(early);
   try {
     await secureConnected(socket, limit);
     const params = negotiated(socket);
@@ -178,6 +190,9 @@ async function runConnect(args: ParsedArgs, io: Io): Promise<ExitCode> {
     if (httpPath !== undefined) {
       socket.write(httpGet(httpPath, servername ?? host));
       response = await readAll(socket, limit);
+    } else if (early !== undefined && json) {
+      // The answer to the early data, if the server sends one soon.
+      response = await readAll(socket, 1000);
     }
     if (json) {
       io.stdout(

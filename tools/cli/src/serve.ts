@@ -32,6 +32,16 @@ function all(value: OptionValue): string[] {
   return typeof value === 'string' ? [value] : [...value];
 }
 
+/** A non-negative byte count option, or undefined when absent. */
+function byteCount(flag: string, value: OptionValue): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 0xffff_ffff) {
+    throw new UsageError(`${flag} must be a number of bytes, not ${String(value)}`);
+  }
+  return n;
+}
+
 function portOption(value: OptionValue): number {
   if (value === undefined) return 4433;
   const port = Number(value);
@@ -52,7 +62,12 @@ export function httpPage(socket: TLSSocket, requestLine: string): string {
     peerCertificates.length === 0
       ? { clientCertificate: '(none)' }
       : { clientCertificate: peerCertificates.join('; '), signatureScheme, verified, verifyError };
-  const rows = Object.entries({ ...params, ...client })
+  // RFC 8470 in spirit: say whether the request (or part of it) came as replayable 0-RTT data.
+  const early =
+    socket.earlyDataLength > 0
+      ? { requestAsEarlyData: `yes (${socket.earlyDataLength} bytes, may be a replay)` }
+      : { requestAsEarlyData: 'no' };
+  const rows = Object.entries({ ...params, ...client, ...early })
     .map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(String(v))}</td></tr>`)
     .join('\n');
   const body = `<!doctype html>
@@ -111,6 +126,8 @@ export const serve: Command = {
     '  --ca FILE          trust anchors for client certificates, PEM',
     '  --request-cert     ask for a client certificate and refuse clients without a valid one',
     '  --http             answer HTTP/1.1 requests instead of echoing',
+    '  --max-early-data N accept up to N bytes of 0-RTT early data per ticket (default 0: none);',
+    '                     each ticket once; echo answers it like other data, --http marks it',
     ...pskHelp,
     '                     (with --psk, --cert and --key are optional)',
     ...sharedTlsHelp,
@@ -123,6 +140,7 @@ export const serve: Command = {
     ...sharedTlsOptions,
     ...pskOptions,
     'request-cert': { type: 'boolean' },
+    'max-early-data': { type: 'string' },
     http: { type: 'boolean' },
   },
   run: runServe,
@@ -152,6 +170,7 @@ async function runServe(args: ParsedArgs, io: Io): Promise<ExitCode> {
   const maxVersion = parseVersion('--max-version', v['max-version']);
   const keylog = keylogWriter(stringOption(v.keylog));
   const http = v.http === true;
+  const maxEarlyData = byteCount('--max-early-data', v['max-early-data']);
   const server = createServer(
     {
       cert: await Promise.all(certFiles.map(async (f) => (await readPem(io, f)) ?? '')),
@@ -164,6 +183,7 @@ async function runServe(args: ParsedArgs, io: Io): Promise<ExitCode> {
       ...(v['request-cert'] === true ? { requestCert: true, rejectUnauthorized: true } : {}),
       ...(minVersion === undefined ? {} : { minVersion }),
       ...(maxVersion === undefined ? {} : { maxVersion }),
+      ...(maxEarlyData === undefined ? {} : { maxEarlyData }),
       ...(psk === undefined
         ? {}
         : {
@@ -175,7 +195,7 @@ async function runServe(args: ParsedArgs, io: Io): Promise<ExitCode> {
     (socket) => {
       const p = negotiated(socket);
       io.stderr(
-        `connection from ${socket.remoteAddress}:${socket.remotePort}: ${p.version} ${p.cipher} ${p.group ?? 'psk'}${p.alpn ? ` ALPN ${p.alpn}` : ''}${p.resumed ? ' resumed' : ''}\n`,
+        `connection from ${socket.remoteAddress}:${socket.remotePort}: ${p.version} ${p.cipher} ${p.group ?? 'psk'}${p.alpn ? ` ALPN ${p.alpn}` : ''}${p.resumed ? ' resumed' : ''}${socket.earlyDataLength > 0 ? ` early data ${socket.earlyDataLength} bytes` : ''}\n`,
       );
       socket.on('error', (error: Error & { code?: string }) =>
         io.stderr(`connection error: ${error.code ?? error.name}: ${error.message}\n`),

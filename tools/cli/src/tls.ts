@@ -151,6 +151,8 @@ export interface ClientSetup {
   readonly session?: Uint8Array | undefined;
   /** An external PSK to offer (`--psk`, `--psk-identity`). */
   readonly psk?: CliPsk | undefined;
+  /** Offer 0-RTT with `session` (`--early-data`). */
+  readonly earlyData?: boolean | undefined;
 }
 
 /** `--psk HEX --psk-identity ID [--psk-modes LIST]`, parsed. */
@@ -225,6 +227,7 @@ export function openClient(setup: ClientSetup): TLSSocket {
       ...(setup.groups === undefined ? {} : { groups: setup.groups.map(groupCode) }),
       ...(setup.ciphers === undefined ? {} : { cipherSuites: setup.ciphers.map(cipherSuiteCode) }),
       ...(setup.session === undefined ? {} : { session: setup.session }),
+      ...(setup.earlyData === true ? { earlyData: true } : {}),
       ...(setup.psk === undefined
         ? {}
         : {
@@ -329,6 +332,8 @@ export interface NegotiatedParameters {
   readonly signatureScheme: string | null;
   readonly helloRetryRequest: boolean;
   readonly resumed: boolean;
+  /** 0-RTT: 'accepted', 'rejected' or 'none'. */
+  readonly earlyData: 'accepted' | 'rejected' | 'none';
   /** The peer chain verified against the trust anchors. */
   readonly verified: boolean;
   /** Why it did not verify (with `--insecure`), as `CODE: message`. */
@@ -353,6 +358,7 @@ export function negotiated(socket: TLSSocket): NegotiatedParameters {
         : nameOf(SignatureScheme, info.peerSignatureScheme),
     helloRetryRequest: info?.helloRetryRequest ?? false,
     resumed: info?.resumed ?? false,
+    earlyData: socket.earlyData,
     verified: socket.authorized && error === undefined,
     verifyError: error === undefined ? null : `${error.code ?? error.name}: ${error.message}`,
     peerCertificates: (info?.peerCertificates ?? []).map(certificateSubject),
@@ -373,6 +379,7 @@ export function formatNegotiated(p: NegotiatedParameters): string {
     `  peer signature scheme: ${p.signatureScheme ?? '(none)'}`,
     `  HelloRetryRequest: ${p.helloRetryRequest ? 'yes' : 'no'}`,
     `  resumed: ${p.resumed ? 'yes' : 'no'}`,
+    `  early data: ${p.earlyData}`,
     `  peer chain: ${p.verified ? 'verified' : `NOT verified (${p.verifyError ?? 'unknown reason'})`}${chain.join('')}`,
   ];
   return `${lines.join('\n')}\n`;
