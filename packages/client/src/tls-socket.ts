@@ -42,6 +42,8 @@ export interface TLSSocketHooks {
    * them as node:tls does, `socket.emit('session', session)`.
    */
   onSession?(socket: TLSSocket, session: Buffer): void;
+  /** Server: accepted 0-RTT data arrived, before the handshake completed. */
+  onEarlyData?(socket: TLSSocket, data: Buffer): void;
 }
 
 function view(bytes: Uint8Array): Buffer {
@@ -151,6 +153,7 @@ export class TLSSocket extends Duplex {
       this.#earlyDataLength += data.length;
       const bytes = view(data);
       this.emit('earlyData', bytes);
+      this.#hooks.onEarlyData?.(this, bytes);
       if (!this.push(bytes)) this.#transport.pause();
     });
     engine.on('session', (session) => {

@@ -162,6 +162,8 @@ export class TlsServer extends EventEmitter {
         clearTimeout(timer);
         this.emit('secureConnection', s);
       },
+      // Before secureConnection: the data is also at the start of what the socket reads.
+      onEarlyData: (s, data) => this.emit('earlyData', s, data),
     });
     const timer = setTimeout(() => {
       tlsSocket?.destroy(
