@@ -193,10 +193,9 @@ export interface ServerOptions extends CommonOptions {
   /** Send a cookie in HelloRetryRequest and require it back (RFC 8446 section 4.2.2). Default false. */
   readonly helloRetryCookie?: boolean;
   /**
-   * max_early_data_size to advertise in tickets (RFC 8446 4.6.1). Default 0: no early_data
-   * extension. The server does not accept 0-RTT data yet: it rejects early data as RFC 8446
-   * 4.2.10 allows (skipping it), so this only exists to interoperate with and replay peers
-   * that expect the extension.
+   * max_early_data_size to advertise in tickets (RFC 8446 4.6.1) without accepting early data
+   * (it is rejected and skipped, as RFC 8446 4.2.10 allows): for tests and replays of peers that
+   * expect the extension. Ignored when `maxEarlyData` is set, which both advertises and accepts.
    */
   readonly ticketMaxEarlyData?: number;
   /**
