@@ -245,6 +245,11 @@ export class TLSSocket extends Duplex {
     callback: (error?: Error | null) => void,
   ): void {
     const data = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (this.#handshake !== undefined) {
+      // Connected: straight to the engine, one queue hop per write (issue 7).
+      this.#run((engine) => engine.write(data)).then(() => this.#drained(callback), callback);
+      return;
+    }
     // A client that offered 0-RTT sends whole writes that fit as early data at once; the rest
     // waits for the handshake. Writes reach _write one at a time, so the order is kept.
     let early = false;
