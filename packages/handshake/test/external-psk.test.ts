@@ -149,3 +149,15 @@ describe('external PSKs', () => {
     expect(() => createServer({ provider, certificates: [], pskCallback: lookup })).not.toThrow();
   });
 });
+
+describe('external PSKs and TLS 1.2', () => {
+  it('refuses a TLS 1.2-only client with handshake_failure when the server has only PSKs', async () => {
+    const p = await connectPair(
+      [],
+      { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' },
+      { pskCallback: lookup },
+    );
+    expect(p.serverClose?.error).toMatchObject({ alert: 40 });
+    expect(p.clientInfo).toBeUndefined();
+  });
+});
