@@ -50,6 +50,7 @@ import {
 } from './errors.js';
 import type { Session, Session12, Session13 } from './events.js';
 import type { ExternalPsk, PskHash } from './external-psk.js';
+import { encodeImportedIdentity, importPsk } from './psk-importer.js';
 import type { CertificateEntry, ClientOptions } from './options.js';
 import {
   certificateVerifyContent,
@@ -121,6 +122,8 @@ interface Hello {
 interface OfferedPsk {
   readonly kind: PskKind;
   readonly identity: Uint8Array;
+  /** The external PSK's own identity (reported in HandshakeInfo.pskIdentity). */
+  readonly externalIdentity?: Uint8Array;
   /** RFC 8446 4.2.11: the ticket age plus ticket_age_add, mod 2^32; 0 for external PSKs. */
   readonly obfuscatedTicketAge: () => number;
   readonly hash: HashName;
@@ -207,13 +210,27 @@ function offerablePsk(engine: Engine, config: ClientConfig): OfferedPsk | undefi
   const external = config.externalPsk;
   if (external !== undefined) {
     if (!config.offerTls13) return undefined;
+    const p = engine.provider;
+    // RFC 9258: an imported PSK sends the ImportedIdentity and uses the key derived from it.
+    const importer = external.importer;
+    const identity =
+      importer === undefined
+        ? external.identity
+        : encodeImportedIdentity(
+            external.identity,
+            importer.context ?? new Uint8Array(0),
+            external.hash,
+          );
+    const key =
+      importer === undefined ? external.key : importPsk(p, external.key, identity, external.hash);
     return {
-      kind: 'external',
-      identity: external.identity,
+      kind: importer === undefined ? 'external' : 'imported',
+      identity,
+      externalIdentity: external.identity,
       obfuscatedTicketAge: () => 0,
       hash: external.hash,
       hashLength: HASH_LENGTH[external.hash],
-      earlySecret: EarlySecret.create(engine.provider, external.hash, external.key),
+      earlySecret: EarlySecret.create(p, external.hash, key),
       session: undefined,
       suite: undefined,
     };
@@ -767,7 +784,9 @@ class ExpectFinished implements State {
         resumed: keys.psk?.kind === 'resumption',
         helloRetryRequest: hello.helloRetry,
         peerVerified: this.auth.verified,
-        ...(keys.psk?.kind === 'external' ? { pskIdentity: keys.psk.identity } : {}),
+        ...(keys.psk?.externalIdentity === undefined
+          ? {}
+          : { pskIdentity: keys.psk.externalIdentity }),
         earlyData:
           hello.early === undefined
             ? 'none'

@@ -3,7 +3,8 @@
  * of band with an identity both sides know, instead of a ticket from an earlier connection.
  * The server then authenticates by the key alone, so it needs no certificate.
  */
-import type { HashName } from '@tlskit/crypto';
+import type { CryptoProvider, HashName } from '@tlskit/crypto';
+import { decodeImportedIdentity, importPsk } from './psk-importer.js';
 import { PskKeyExchangeMode } from '@tlskit/wire';
 import { OptionsError } from './options.js';
 
@@ -25,6 +26,12 @@ export interface ExternalPskKey {
 export interface ExternalPsk extends ExternalPskKey {
   /** The identity the server knows the key by (1..65535 bytes). */
   readonly identity: Uint8Array;
+  /**
+   * Import the key by RFC 9258 instead of using it directly: the identity sent is an
+   * ImportedIdentity (TLS 1.3, the KDF of `hash`, this `context`), the key is derived from it,
+   * and the binder uses "imp binder". The server needs `pskImporters: true`.
+   */
+  readonly importer?: { readonly context?: Uint8Array };
 }
 
 /**
@@ -80,6 +87,10 @@ export function checkExternalPsk(psk: ExternalPsk): PskHash {
   if (psk.identity.length > 0xffff) {
     throw new OptionsError('externalPsk.identity must be 1..65535 bytes');
   }
+  const context = psk.importer?.context;
+  if (context !== undefined && (!(context instanceof Uint8Array) || context.length > 0xffff)) {
+    throw new OptionsError('externalPsk.importer.context must be 0..65535 bytes');
+  }
   return checkPskKey('externalPsk', psk);
 }
 
@@ -91,6 +102,9 @@ export function isPskHash(hash: HashName): hash is PskHash {
 /** An external PSK the server's lookup knew, for the identity at `index` of the offer. */
 export interface FoundExternalPsk {
   readonly index: number;
+  /** 'imported' when the offered identity was an RFC 9258 ImportedIdentity. */
+  readonly kind: 'external' | 'imported';
+  /** The external identity (inside the ImportedIdentity for an imported PSK). */
   readonly identity: Uint8Array;
   readonly key: Uint8Array;
   readonly hash: PskHash;
@@ -98,18 +112,32 @@ export interface FoundExternalPsk {
 
 /**
  * Server: asks `lookup` about the offered identities in order (at most `limit`) and returns
- * the first it knows. A lookup that returns a malformed key is a server bug: it throws.
+ * the first it knows. With `importers` (the provider), an identity that is an RFC 9258
+ * ImportedIdentity for TLS 1.3 is looked up by its external identity and its key imported.
+ * A lookup that returns a malformed key is a server bug: it throws.
  */
 export async function findExternalPsk(
   lookup: ExternalPskLookup,
   identities: readonly { readonly identity: Uint8Array }[],
   limit: number,
+  importers: CryptoProvider | undefined,
 ): Promise<FoundExternalPsk | undefined> {
   for (let index = 0; index < Math.min(identities.length, limit); index++) {
     const identity = identities[index]!.identity;
+    const imported = importers === undefined ? undefined : decodeImportedIdentity(identity);
+    if (imported?.forTls13 && imported.targetHash !== undefined) {
+      const found = await lookup(imported.externalIdentity);
+      if (found !== undefined && found !== null) {
+        checkPskKey('pskCallback result', found);
+        const key = importPsk(importers!, found.key, identity, imported.targetHash);
+        const hash = imported.targetHash;
+        return { index, kind: 'imported', identity: imported.externalIdentity, key, hash };
+      }
+    }
     const found = await lookup(identity);
     if (found === undefined || found === null) continue;
-    return { index, identity, key: found.key, hash: checkPskKey('pskCallback result', found) };
+    const hash = checkPskKey('pskCallback result', found);
+    return { index, kind: 'external', identity, key: found.key, hash };
   }
   return undefined;
 }

@@ -38,5 +38,11 @@ export type {
   PskHash,
   PskMode,
 } from './external-psk.js';
+export {
+  decodeImportedIdentity,
+  encodeImportedIdentity,
+  type ImportedIdentity,
+  importPsk,
+} from './psk-importer.js';
 export { SessionCache, type SessionCacheOptions } from './session-cache.js';
 export { decodeSession, encodeSession, sessionFormatVersion } from './session-codec.js';

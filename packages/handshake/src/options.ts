@@ -172,6 +172,11 @@ export interface ServerOptions extends CommonOptions {
    */
   readonly pskCallback?: ExternalPskLookup;
   /**
+   * Also accept RFC 9258 imported PSKs: an offered identity that is an ImportedIdentity for
+   * TLS 1.3 is looked up by its external identity, and the key imported. Default false.
+   */
+  readonly pskImporters?: boolean;
+  /**
    * PSK key exchange modes the server accepts, preferred first (RFC 8446 4.2.9). Default
    * `['psk_dhe_ke']`; add `'psk_ke'` to allow PSK-only handshakes without forward secrecy.
    */

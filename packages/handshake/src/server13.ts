@@ -154,7 +154,7 @@ class ExpectClientHello implements State {
     if (retry !== undefined) checkRetryHello(retry.first, ch);
 
     // An external PSK is bound to one hash (RFC 8446 4.2.11): prefer suites that can use it.
-    const external = await lookupExternalPsk(config, ch);
+    const external = await lookupExternalPsk(engine, config, ch);
     const suite = retry?.suite ?? chooseSuite(config, ch.cipherSuites, external?.hash);
     const groupsExt = findExtension(ch.extensions, ExtensionType.supportedGroups);
     const sharesExt = findExtension(ch.extensions, ExtensionType.keyShare);
@@ -338,13 +338,15 @@ const maxPskIdentities = 8;
 
 /** The external PSK the server's pskCallback knows among the offered identities, if any. */
 async function lookupExternalPsk(
+  engine: Engine,
   config: ServerConfig,
   ch: ClientHello,
 ): Promise<FoundExternalPsk | undefined> {
   const lookup = config.options.pskCallback;
   const offer = findExtension(ch.extensions, ExtensionType.preSharedKey);
   if (lookup === undefined || offer === undefined || !('identities' in offer)) return undefined;
-  return findExternalPsk(lookup, offer.identities, maxPskIdentities);
+  const importers = config.options.pskImporters === true ? engine.provider : undefined;
+  return findExternalPsk(lookup, offer.identities, maxPskIdentities, importers);
 }
 
 /** Our most preferred PSK key exchange mode that the client offers (RFC 8446 4.2.9). */
@@ -386,13 +388,13 @@ async function acceptPsk(
       if (external.hash !== suite.hash) continue;
       // RFC 8446 4.2.11.2: the binder covers the ClientHello up to the binders list.
       const early = EarlySecret.create(p, suite.hash, external.key);
-      const expected = early.pskBinder('external', transcript.digestWith(truncated));
+      const expected = early.pskBinder(external.kind, transcript.digestWith(truncated));
       if (!constantTimeEqual(offer.binders[index]!, expected)) {
         throw decryptError('PSK binder does not verify');
       }
       return {
         index,
-        kind: 'external',
+        kind: external.kind,
         state: undefined,
         identity: external.identity,
         earlySecret: early,
@@ -645,7 +647,7 @@ async function negotiate(
   if (earlyLimit > 0) return new ExpectEndOfEarlyData(flight);
   if (askClient) return new ExpectClientCertificate(flight, policy === 'require');
   // RFC 8446 2.2: an external PSK authenticates the client as well as the server.
-  const pskAuthenticated = psk?.kind === 'external';
+  const pskAuthenticated = psk !== undefined && psk.kind !== 'resumption';
   return new ExpectClientFinished(flight, {
     chain: [],
     verified: pskAuthenticated,
