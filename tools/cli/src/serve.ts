@@ -111,7 +111,7 @@ export const serve: Command = {
   name: 'serve',
   summary: 'run a TLS server that echoes, or answers HTTP (like openssl s_server)',
   usage:
-    'serve --cert FILE --key FILE [--cert FILE --key FILE ...] [--psk HEX --psk-identity ID] [--host HOST] [--port PORT] [--alpn LIST] [--ca FILE --request-cert] [--min-version V] [--max-version V] [--keylog FILE] [--http] [--provider NAME]',
+    'serve --cert FILE --key FILE [--cert FILE --key FILE ...] [--psk HEX --psk-identity ID] [--max-early-data N] [--host HOST] [--port PORT] [--alpn LIST] [--ca FILE --request-cert] [--min-version V] [--max-version V] [--keylog FILE] [--http] [--provider NAME]',
   help: [
     'Listens on HOST:PORT and prints one line `listening on HOST:PORT` when ready, then one',
     'line on stderr per connection. Each client gets its data echoed back, or with --http a',
