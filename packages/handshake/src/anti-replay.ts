@@ -12,7 +12,8 @@
 /** Records which tickets have already carried early data. */
 export interface AntiReplayStore {
   /**
-   * Claims `key` (a digest of the ticket) for early data. Resolves true the first time, false
+   * Claims `key` (32 bytes naming the ticket: SHA-256 of its PSK, so a shared store holds no
+   * secret) for early data. Resolves true the first time, false
    * when it was claimed before (a replay) or when the store cannot remember it (full): in both
    * cases the server rejects the early data and the handshake goes on without it.
    * `expiresAt` (ms since the epoch) is when the ticket stops being usable, so the claim may
