@@ -6,6 +6,8 @@ import {
   type Connection,
   createClient,
   OptionsError,
+  type PskHash,
+  type PskMode,
   type Session,
   type TlsVersion,
 } from '@tlskit/handshake';
@@ -13,6 +15,16 @@ import { cipherSuiteCode, groupCode } from './code-points.js';
 import { checkCredential, importCredential, type PemInput } from './credentials.js';
 import { checkCommonFacadeOptions, refuseUnsupportedOptions } from './option-checks.js';
 import { TlsOptionError } from './option-errors.js';
+
+/** What a client `pskCallback` returns. */
+export interface ClientPsk {
+  /** The key, 16..255 bytes. */
+  psk: Uint8Array;
+  /** The identity the server knows the key by: a string is sent as UTF-8 (as node:tls). */
+  identity: string | Uint8Array;
+  /** The hash the key is bound to. Default 'SHA-256' (as OpenSSL's `-psk`). */
+  hash?: PskHash;
+}
 
 /** Options with node:tls names that both `connect()` and `connectStreams()` take. */
 export interface ClientEngineOptions {
@@ -28,12 +40,36 @@ export interface ClientEngineOptions {
   minVersion?: TlsVersion;
   /** Highest version. Default 'TLSv1.3'. */
   maxVersion?: TlsVersion;
-  /** A session from an earlier connection's `session` event or `getSession()`, to resume. */
-  session?: Session;
+  /**
+   * A session to resume: the Buffer from an earlier connection's `session` event or
+   * `getSession()` (also one stored and read back later), or a `Session` object from the engine.
+   */
+  session?: Session | Uint8Array;
   /** Named groups by IANA name or code point, most preferred first (e.g. ['x25519', 'secp256r1']). */
   groups?: (string | number)[];
   /** Cipher suites by IANA name or code point. */
   cipherSuites?: (string | number)[];
+  /**
+   * External PSK (TLS 1.3, RFC 8446 2.2), node:tls's shape: called once before the ClientHello
+   * with `hint` null (TLS 1.3 has no identity hint); return `{ psk, identity }` to offer that key
+   * (`hash` 'SHA-384' for a key bound to SHA-384; default 'SHA-256'), or null to offer none.
+   * The server is then authenticated by the key, not by a certificate.
+   */
+  pskCallback?: (hint: string | null) => ClientPsk | null | undefined;
+  /** PSK key exchange modes to offer: default `['psk_dhe_ke']`; `psk_ke` has no forward secrecy. */
+  pskKeyExchangeModes?: PskMode[];
+  /**
+   * 0-RTT (TLS 1.3): with a `session` whose ticket allows it, what is written before
+   * `secureConnect` (whole writes, up to the ticket's max_early_data_size) goes out as early
+   * data. Early data can be replayed by an attacker: send only requests that are safe to repeat
+   * (docs/early-data.md). `socket.earlyData` says afterwards whether the server accepted it.
+   */
+  earlyData?: boolean;
+  /**
+   * When the server rejects early data, send it again as ordinary data once connected
+   * (default true). With false it is dropped: check `socket.earlyData` and decide.
+   */
+  resendRejectedEarlyData?: boolean;
   /** The crypto provider. Default: `nobleProvider`. */
   provider?: CryptoProvider;
   /** Extra engine options for research and tests (trace hooks, key shares, clock). */
@@ -65,8 +101,28 @@ export function createClientEngine(
     options.cert !== undefined && options.key !== undefined
       ? checkCredential(options.cert, options.key, options.passphrase)
       : undefined;
+  const external = options.pskCallback?.(null) ?? undefined;
   const engineOptions: ClientOptions = {
     provider,
+    ...(external === undefined
+      ? {}
+      : {
+          externalPsk: {
+            key: external.psk,
+            identity:
+              typeof external.identity === 'string'
+                ? new TextEncoder().encode(external.identity)
+                : external.identity,
+            ...(external.hash === undefined ? {} : { hash: external.hash }),
+          },
+        }),
+    ...(options.pskKeyExchangeModes === undefined
+      ? {}
+      : { pskKeyExchangeModes: options.pskKeyExchangeModes }),
+    ...(options.earlyData === undefined ? {} : { earlyData: options.earlyData }),
+    ...(options.resendRejectedEarlyData === undefined
+      ? {}
+      : { resendRejectedEarlyData: options.resendRejectedEarlyData }),
     ...(serverName === undefined ? {} : { serverName }),
     ...(options.minVersion === undefined ? {} : { minVersion: options.minVersion }),
     ...(options.maxVersion === undefined ? {} : { maxVersion: options.maxVersion }),

@@ -4,8 +4,9 @@
  *
  * @packageDocumentation
  */
-export { type ClientEngineOptions, createClientEngine } from './client-engine.js';
+export { type ClientEngineOptions, type ClientPsk, createClientEngine } from './client-engine.js';
 export type { HandshakeInfo, Session } from '@tlskit/handshake';
+export { decodeSession, encodeSession } from '@tlskit/handshake';
 export { type ConnectOptions, connect } from './connect.js';
 export {
   type CertificateMaterial,

@@ -6,7 +6,7 @@
 import { X509Certificate } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
-import type { Connection, HandshakeInfo, Session } from '@tlskit/handshake';
+import { type Connection, encodeSession, type HandshakeInfo } from '@tlskit/handshake';
 import { openSslCipherName } from './cipher-names.js';
 import { PeerDisconnectedError } from './disconnect-error.js';
 
@@ -43,8 +43,13 @@ export interface TLSSocketHooks {
   allowHalfOpen?: boolean;
   /** Called once the handshake is done and the peer chain was judged. */
   onSecure?(socket: TLSSocket): void;
-  /** Emitted `session` event payload for the client. */
-  onSession?(socket: TLSSocket, session: Session): void;
+  /**
+   * A new resumable session (client), as the bytes `getSession()` returns: the facade emits
+   * them as node:tls does, `socket.emit('session', session)`.
+   */
+  onSession?(socket: TLSSocket, session: Buffer): void;
+  /** Server: accepted 0-RTT data arrived, before the handshake completed. */
+  onEarlyData?(socket: TLSSocket, data: Buffer): void;
 }
 
 function view(bytes: Uint8Array): Buffer {
@@ -96,8 +101,10 @@ export class TLSSocket extends Duplex {
   /** Every engine call is chained here, so records leave in order whatever crypto does. */
   #queue: Promise<void>;
   #handshake: HandshakeInfo | undefined;
-  #session: Session | undefined;
+  #session: Buffer | undefined;
   #secure: Promise<void>;
+  /** Server: bytes at the start of the readable stream that arrived as 0-RTT early data. */
+  #earlyDataLength = 0;
   #resolveSecure!: () => void;
   #rejectSecure!: (error: Error) => void;
 
@@ -147,9 +154,18 @@ export class TLSSocket extends Duplex {
       if (!this.push(view(data))) this.#transport.pause();
     });
     engine.on('end', () => this.push(null));
+    // Server: accepted 0-RTT data comes first in the stream; earlyDataLength marks how much.
+    engine.on('earlyData', (data) => {
+      this.#earlyDataLength += data.length;
+      const bytes = view(data);
+      this.emit('earlyData', bytes);
+      this.#hooks.onEarlyData?.(this, bytes);
+      if (!this.push(bytes)) this.#transport.pause();
+    });
     engine.on('session', (session) => {
-      this.#session = session;
-      this.#hooks.onSession?.(this, session);
+      const bytes = view(encodeSession(session));
+      this.#session = bytes;
+      this.#hooks.onSession?.(this, bytes);
     });
     // Key log lines are built only while someone listens (issue 7: hex of every secret, each
     // handshake): subscribe to the engine once the socket has a 'keylog' listener.
@@ -236,12 +252,22 @@ export class TLSSocket extends Duplex {
     _encoding: BufferEncoding,
     callback: (error?: Error | null) => void,
   ): void {
-    this.#secure
-      .then(() =>
-        this.#run((engine) =>
-          engine.write(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)),
-        ),
-      )
+    const data = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (this.#handshake !== undefined) {
+      // Connected: straight to the engine, one queue hop per write (issue 7).
+      this.#run((engine) => engine.write(data)).then(() => this.#drained(callback), callback);
+      return;
+    }
+    // A client that offered 0-RTT sends whole writes that fit as early data at once; the rest
+    // waits for the handshake. Writes reach _write one at a time, so the order is kept.
+    let early = false;
+    this.#run(async (engine) => {
+      if (engine.state !== 'handshaking' || data.length === 0) return;
+      if (engine.earlyDataRemaining < data.length) return;
+      early = true;
+      await engine.write(data);
+    })
+      .then(() => (early ? undefined : this.#secure.then(() => this.#run((e) => e.write(data)))))
       .then(() => this.#drained(callback), callback);
   }
 
@@ -350,9 +376,30 @@ export class TLSSocket extends Duplex {
     return [...(this.#handshake?.peerCertificates ?? [])];
   }
 
-  /** The latest resumable session (client), to pass back as `connect({ session })`. */
-  getSession(): Session | undefined {
+  /**
+   * The latest resumable session (client), serialised (`encodeSession` of @tlskit/handshake), to
+   * pass back as `connect({ session })`, as node:tls's `getSession()`. The bytes hold the
+   * session's secret: whoever has them can resume it, so store them like a private key.
+   */
+  getSession(): Buffer | undefined {
     return this.#session;
+  }
+
+  /**
+   * 0-RTT (TLS 1.3) once connected: 'accepted' when the server took the client's early data,
+   * 'rejected' when it was offered and refused (the client then resent it unless
+   * `resendRejectedEarlyData` is false), 'none' when none was offered.
+   */
+  get earlyData(): 'accepted' | 'rejected' | 'none' {
+    return this.#handshake?.earlyData ?? 'none';
+  }
+
+  /**
+   * Server: how many bytes at the start of what this socket reads arrived as 0-RTT early data.
+   * Those bytes may be a replay (RFC 8446 8): act on them only if the request is safe to repeat.
+   */
+  get earlyDataLength(): number {
+    return this.#earlyDataLength;
   }
 
   /** True when this connection resumed an earlier session. */

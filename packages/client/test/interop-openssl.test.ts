@@ -5,7 +5,7 @@
  * received, the HelloRetryRequest random in its trace) is checked where it reports something.
  */
 import { once } from 'node:events';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type Credential,
@@ -25,17 +25,23 @@ import {
   versionRanges,
 } from '@tlskit/interop';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ConnectOptions, connect, type TLSSocket } from '../src/index.js';
+import {
+  type ConnectOptions,
+  connect,
+  decodeSession,
+  type Session,
+  type TLSSocket,
+} from '../src/index.js';
 
-/** What the `session` event carries (the client does not re-export the handshake's type). */
-type Session = NonNullable<ConnectOptions['session']>;
+/** What the `session` event carries: the session's bytes, as node:tls gives a Buffer. */
+type SessionBytes = Buffer;
 
 const certs = interopCerts();
 const sockets: TLSSocket[] = [];
-const lastSession = new WeakMap<TLSSocket, Session>();
+const lastSession = new WeakMap<TLSSocket, SessionBytes>();
 
 /** The last session `socket` received; waits (bounded) for one to arrive. */
-async function sessionOf(socket: TLSSocket): Promise<Session> {
+async function sessionOf(socket: TLSSocket): Promise<SessionBytes> {
   for (let i = 0; i < 100; i++) {
     const session = lastSession.get(socket);
     if (session) return session;
@@ -80,7 +86,7 @@ async function open(
   // Key log lines come during the handshake, so the file must be attached from the start.
   if (keylogFile) socket.on('keylog', (line: Buffer) => appendFileSync(keylogFile, line));
   // TLS 1.2 delivers its session before secureConnect, so listen from the start.
-  socket.on('session', (session: Session) => lastSession.set(socket, session));
+  socket.on('session', (session: SessionBytes) => lastSession.set(socket, session));
   const signal = AbortSignal.timeout(10_000);
   await Promise.race([
     once(socket, 'secureConnect', { signal }),
@@ -130,13 +136,17 @@ async function exchangeWithStdioServer(socket: TLSSocket, server: OpensslServer,
 }
 
 /**
- * Connects twice to a stdio-mode s_server, the second time with the session the first one got;
- * s_server must report the reuse. Returns the session.
+ * Connects twice to a stdio-mode s_server, the second time with the session the first one got,
+ * saved to a file and read back as a portable session would be; s_server must report the reuse.
+ * Returns the session, decoded.
  */
 async function resumeTwice(server: OpensslServer): Promise<Session> {
   const first = await open(server.port);
   await exchangeWithStdioServer(first, server, 'first');
-  const saved = await sessionOf(first);
+  const file = join(tempDir(), 'saved.session');
+  writeFileSync(file, await sessionOf(first));
+  expect(first.getSession()).toEqual(readFileSync(file));
+  const saved = readFileSync(file);
   expect(first.isSessionReused()).toBe(false);
   first.end();
   // s_server serves one connection at a time in stdio mode.
@@ -146,7 +156,7 @@ async function resumeTwice(server: OpensslServer): Promise<Session> {
   expect(await exchangeWithStdioServer(second, server, 'second')).toBe('from openssl second\n');
   await server.waitForOutput(/^Reused session-id$/m);
   second.end();
-  return saved;
+  return decodeSession(saved);
 }
 
 /** Waits for the connection to fail and returns the error. */

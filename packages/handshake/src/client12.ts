@@ -378,7 +378,7 @@ class ExpectServerFinished12 implements State {
       },
       finished,
     );
-    const previous = this.resumed ? config.options.session : undefined;
+    const previous = this.resumed ? config.session : undefined;
     const ticket =
       this.#ticket?.ticket ?? (previous?.version === 'TLSv1.2' ? previous.ticket : undefined);
     // RFC 7627 5.3: a session without the extended master secret is never resumed.

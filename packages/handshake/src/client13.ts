@@ -2,7 +2,7 @@
  * The TLS 1.3 client as typestate (RFC 8446 section 2, figure 1): each state is a class with one
  * job, holding exactly what it needs, and returns the next state.
  */
-import type { KeyShare } from '@tlskit/crypto';
+import { HASH_LENGTH, type HashName, type KeyShare } from '@tlskit/crypto';
 import {
   type Certificate13,
   CipherSuite,
@@ -34,6 +34,7 @@ import {
   EarlySecret,
   finishedVerifyData,
   type HandshakeSecret,
+  type PskKind,
   resumptionPsk,
   TranscriptHash,
 } from '@tlskit/key-schedule';
@@ -48,7 +49,9 @@ import {
   protocolVersion,
   unexpected,
 } from './errors.js';
-import type { Session12, Session13 } from './events.js';
+import type { Session, Session12, Session13 } from './events.js';
+import type { ExternalPsk, PskHash } from './external-psk.js';
+import { encodeImportedIdentity, importPsk } from './psk-importer.js';
 import type { CertificateEntry, ClientOptions } from './options.js';
 import {
   certificateVerifyContent,
@@ -78,6 +81,22 @@ export interface ClientConfig {
   readonly suites12: readonly number[];
   /** Schemes accepted in a TLS 1.2 ServerKeyExchange (RSA PKCS#1 allowed, SHA-1 not). */
   readonly signatureSchemes12: readonly number[];
+  /** `options.session`, decoded when it was given as bytes. */
+  readonly session: Session | undefined;
+  /** `options.externalPsk` with its hash resolved. */
+  readonly externalPsk: (ExternalPsk & { readonly hash: PskHash }) | undefined;
+  /** PskKeyExchangeMode code points to offer, in preference order. */
+  readonly pskModes: readonly number[];
+}
+
+/** 0-RTT offered in ClientHello1 (RFC 8446 2.3), and what became of it. */
+interface EarlyOffer {
+  /** The ticket's max_early_data_size. */
+  readonly limit: number;
+  /** The session whose suite and ALPN the server must keep to accept it. */
+  readonly session: Session13;
+  /** Early data sent before a HelloRetryRequest rejected it. */
+  rejected: Uint8Array[] | undefined;
 }
 
 /** Everything the states share for one handshake. */
@@ -96,12 +115,24 @@ interface Hello {
   readonly sent: Uint8Array[];
   /** A TLS 1.2 session offered for resumption. */
   readonly session12: Session12 | undefined;
+  /** 0-RTT, when ClientHello1 offered it. */
+  readonly early: EarlyOffer | undefined;
 }
 
+/** The one PSK a ClientHello offers: a ticket (resumption) or an external key. */
 interface OfferedPsk {
-  readonly session: Session13;
-  readonly suite: Suite13;
+  readonly kind: PskKind;
+  readonly identity: Uint8Array;
+  /** The external PSK's own identity (reported in HandshakeInfo.pskIdentity). */
+  readonly externalIdentity?: Uint8Array;
+  /** RFC 8446 4.2.11: the ticket age plus ticket_age_add, mod 2^32; 0 for external PSKs. */
+  readonly obfuscatedTicketAge: () => number;
+  readonly hash: HashName;
+  readonly hashLength: number;
   readonly earlySecret: EarlySecret;
+  /** The session a resumption PSK comes from, and its suite. */
+  readonly session: Session13 | undefined;
+  readonly suite: Suite13 | undefined;
 }
 
 const maxTicketLifetime = 604_800;
@@ -127,6 +158,7 @@ export async function startClient(engine: Engine, config: ClientConfig): Promise
   const shares = await generateShares(engine, config.keyShareGroups);
   const transcript = new TranscriptHash(p);
   const psk = offerablePsk(engine, config);
+  const early = earlyOffer(config, psk);
   const hello: Hello = {
     engine,
     config,
@@ -138,9 +170,18 @@ export async function startClient(engine: Engine, config: ClientConfig): Promise
     helloRetry: false,
     sent: [],
     session12,
+    early,
   };
   await sendClientHello(hello, shares, undefined);
   engine.allowChangeCipherSpec(true);
+  if (early !== undefined && psk?.suite !== undefined) {
+    // RFC 8446 D.4: with early data, change_cipher_spec goes right after ClientHello1.
+    if (middlebox) await engine.sendChangeCipherSpec();
+    const chHash = p.hash(psk.hash, hello.sent[0]!);
+    const secret = psk.earlySecret.clientEarlyTrafficSecret(chHash);
+    engine.keylog('CLIENT_EARLY_TRAFFIC_SECRET', secret);
+    await engine.beginEarlyWrite(psk.suite, secret, early.limit);
+  }
   return new ExpectServerHello(hello, shares);
 }
 
@@ -155,7 +196,7 @@ async function generateShares(engine: Engine, groups: readonly number[]): Promis
 }
 
 function offerableSession12(engine: Engine, config: ClientConfig): Session12 | undefined {
-  const session = config.options.session;
+  const session = config.session;
   if (session === undefined || session.version !== 'TLSv1.2' || !config.offerTls12)
     return undefined;
   if (!config.suites12.includes(session.cipherSuite)) return undefined;
@@ -167,7 +208,35 @@ function offerableSession12(engine: Engine, config: ClientConfig): Session12 | u
 }
 
 function offerablePsk(engine: Engine, config: ClientConfig): OfferedPsk | undefined {
-  const session = config.options.session;
+  const external = config.externalPsk;
+  if (external !== undefined) {
+    if (!config.offerTls13) return undefined;
+    const p = engine.provider;
+    // RFC 9258: an imported PSK sends the ImportedIdentity and uses the key derived from it.
+    const importer = external.importer;
+    const identity =
+      importer === undefined
+        ? external.identity
+        : encodeImportedIdentity(
+            external.identity,
+            importer.context ?? new Uint8Array(0),
+            external.hash,
+          );
+    const key =
+      importer === undefined ? external.key : importPsk(p, external.key, identity, external.hash);
+    return {
+      kind: importer === undefined ? 'external' : 'imported',
+      identity,
+      externalIdentity: external.identity,
+      obfuscatedTicketAge: () => 0,
+      hash: external.hash,
+      hashLength: HASH_LENGTH[external.hash],
+      earlySecret: EarlySecret.create(p, external.hash, key),
+      session: undefined,
+      suite: undefined,
+    };
+  }
+  const session = config.session;
   if (session === undefined || session.version !== 'TLSv1.3' || !config.offerTls13)
     return undefined;
   const suite = suite13(session.cipherSuite);
@@ -177,10 +246,36 @@ function offerablePsk(engine: Engine, config: ClientConfig): OfferedPsk | undefi
   if (age < 0 || age > session.lifetime * 1000) return undefined;
   if (session.serverName !== config.options.serverName) return undefined;
   return {
+    kind: 'resumption',
+    identity: session.ticket,
+    obfuscatedTicketAge: () =>
+      (Math.max(0, engine.now() - session.receivedAt) + session.ageAdd) >>> 0,
+    hash: suite.hash,
+    hashLength: suite.hashLength,
+    earlySecret: EarlySecret.create(engine.provider, suite.hash, session.psk),
     session,
     suite,
-    earlySecret: EarlySecret.create(engine.provider, suite.hash, session.psk),
   };
+}
+
+/**
+ * Early data went out with ClientHello1 and no HelloRetryRequest rejected it: we still write
+ * with the early key.
+ */
+function earlyInFlight(hello: Hello): boolean {
+  return hello.early !== undefined && hello.early.rejected === undefined;
+}
+
+/**
+ * RFC 8446 4.2.10: early data only with a resumption PSK whose ticket allows it, and only if we
+ * can offer the session's ALPN again (the server must select the same protocol to accept).
+ */
+function earlyOffer(config: ClientConfig, psk: OfferedPsk | undefined): EarlyOffer | undefined {
+  if (config.options.earlyData !== true || psk?.session === undefined) return undefined;
+  const session = psk.session;
+  if (session.maxEarlyData === 0) return undefined;
+  if (session.alpn !== undefined && !config.alpn.includes(session.alpn)) return undefined;
+  return { limit: session.maxEarlyData, session, rejected: undefined };
 }
 
 async function sendClientHello(
@@ -231,7 +326,10 @@ async function sendClientHello(
     });
   }
   if (config.offerTls13) {
-    ext.push({ type: ExtensionType.pskKeyExchangeModes, modes: [PskKeyExchangeMode.psk_dhe_ke] });
+    ext.push({
+      type: ExtensionType.pskKeyExchangeModes,
+      modes: config.pskModes as PskKeyExchangeMode[],
+    });
   }
   if (o.recordSizeLimit !== undefined) {
     ext.push({ type: ExtensionType.recordSizeLimit, recordSizeLimit: o.recordSizeLimit });
@@ -243,6 +341,8 @@ async function sendClientHello(
     });
   }
   if (cookie !== undefined) ext.push({ type: ExtensionType.cookie, cookie });
+  // RFC 8446 4.2.10: early_data only in ClientHello1 (a retry rejects it).
+  if (hello.early !== undefined && !hello.helloRetry) ext.push({ type: ExtensionType.earlyData });
   const hello1 = (extensions: readonly Extension[]): ClientHello => ({
     type: HandshakeType.clientHello,
     legacyVersion: ProtocolVersion.TLSv1_2,
@@ -266,18 +366,16 @@ async function sendClientHello(
   // RFC 8446 4.2.11: pre_shared_key is last; the binder covers the ClientHello up to the binders.
   hello.offered.add(ExtensionType.preSharedKey);
   const p = engine.provider;
-  const s = psk.session;
-  const obfuscatedTicketAge = (Math.max(0, engine.now() - s.receivedAt) + s.ageAdd) >>> 0;
-  const identities = [{ identity: s.ticket, obfuscatedTicketAge }];
+  const identities = [{ identity: psk.identity, obfuscatedTicketAge: psk.obfuscatedTicketAge() }];
   const withBinders = (binders: Uint8Array[]) =>
     hello1([...ext, { type: ExtensionType.preSharedKey, identities, binders }]);
-  const placeholder = [new Uint8Array(psk.suite.hashLength)];
+  const placeholder = [new Uint8Array(psk.hashLength)];
   const full = frame(withBinders(placeholder)).raw;
   const truncated = full.subarray(0, full.length - encodePskBinders(placeholder).length);
   const bindersHash = hello.helloRetry
     ? hello.transcript.digestWith(truncated)
-    : p.hash(psk.suite.hash, truncated);
-  const binder = psk.earlySecret.pskBinder('resumption', bindersHash);
+    : p.hash(psk.hash, truncated);
+  const binder = psk.earlySecret.pskBinder(psk.kind, bindersHash);
   const message = await engine.sendHandshake(withBinders([binder]));
   hello.transcript.update(message.raw);
   hello.sent.push(message.raw);
@@ -355,19 +453,29 @@ class ExpectServerHello implements State {
       const index = pskExt.selectedIdentity;
       if (hello.psk === undefined || index !== 0)
         throw illegalParameter(`selected_identity ${index} was not offered`);
-      if (hello.psk.suite.hash !== suite.hash)
+      if (hello.psk.hash !== suite.hash)
         throw illegalParameter('PSK hash does not match the chosen suite');
       psk = hello.psk;
     }
     const ks = findExtension(sh.extensions, ExtensionType.keyShare);
-    // We offer only psk_dhe_ke, so a key share is always required.
-    if (ks === undefined || !('serverShare' in ks))
-      throw missingExtension('ServerHello has no key_share');
-    const serverShare = ks.serverShare;
-    const ours = this.shares.find((s) => s.group === serverShare.group);
-    if (ours === undefined)
-      throw illegalParameter(`server key share for group ${serverShare.group} we did not send`);
-    const shared = await ours.complete(serverShare.keyExchange);
+    let shared: Uint8Array | undefined;
+    let group: number | undefined;
+    if (ks === undefined) {
+      // RFC 8446 4.2.9: no key share is psk_ke, which only a PSK we offered it for may use.
+      if (psk === undefined || !config.pskModes.includes(PskKeyExchangeMode.psk_ke))
+        throw missingExtension('ServerHello has no key_share');
+    } else {
+      if (!('serverShare' in ks)) throw missingExtension('ServerHello has no key_share');
+      if (psk !== undefined && !config.pskModes.includes(PskKeyExchangeMode.psk_dhe_ke)) {
+        throw illegalParameter('key_share with a PSK, but psk_dhe_ke was not offered');
+      }
+      const serverShare = ks.serverShare;
+      const ours = this.shares.find((s) => s.group === serverShare.group);
+      if (ours === undefined)
+        throw illegalParameter(`server key share for group ${serverShare.group} we did not send`);
+      shared = await ours.complete(serverShare.keyExchange);
+      group = serverShare.group;
+    }
     hello.transcript.selectHash(suite.hash);
     hello.transcript.update(m.raw);
     const early = psk?.earlySecret ?? EarlySecret.create(p, suite.hash);
@@ -380,18 +488,22 @@ class ExpectServerHello implements State {
     await hello.engine.setReadKey(suite, serverHs);
     // The server reads with our handshake key from here on (RFC 8446 7.3), so an alert about
     // what follows must be sealed with it, not sent in the clear. Compatibility mode's
-    // change_cipher_spec goes first, unless it already went out after a HelloRetryRequest.
-    if ((hello.config.options.middleboxCompatibility ?? true) && !hello.helloRetry) {
-      await hello.engine.sendChangeCipherSpec();
+    // change_cipher_spec goes first, unless it already went out after a HelloRetryRequest. With
+    // early data in flight our write key stays the early one until the server's Finished
+    // (RFC 8446 4.2.10); ExpectFinished switches it after EndOfEarlyData.
+    if (!earlyInFlight(hello)) {
+      if ((hello.config.options.middleboxCompatibility ?? true) && !hello.helloRetry) {
+        await hello.engine.sendChangeCipherSpec();
+      }
+      await hello.engine.setWriteKey(suite, clientHs);
     }
-    await hello.engine.setWriteKey(suite, clientHs);
     const keys: HandshakeKeys = {
       suite,
       handshakeSecret,
       clientHs,
       serverHs,
-      group: serverShare.group,
-      resumed: psk !== undefined,
+      group,
+      psk,
     };
     return new ExpectEncryptedExtensions(hello, keys);
   }
@@ -420,11 +532,13 @@ class ExpectServerHello implements State {
     hello.transcript.selectHash(suite.hash);
     hello.transcript.replaceWithMessageHash();
     hello.transcript.update(m.raw);
-    // RFC 8446 D.4: in compatibility mode the client sends change_cipher_spec before ClientHello2.
+    // RFC 8446 4.2.10: a HelloRetryRequest rejects early data; ClientHello2 goes in plaintext.
+    if (hello.early !== undefined) hello.early.rejected = hello.engine.endEarlyWrite(true);
+    // RFC 8446 D.4: in compatibility mode the client sends change_cipher_spec before ClientHello2
+    // (unless it already did, after a ClientHello1 with early data).
     const middlebox = hello.config.options.middleboxCompatibility ?? true;
-    if (middlebox) await hello.engine.sendChangeCipherSpec();
-    const psk =
-      hello.psk !== undefined && hello.psk.suite.hash === suite.hash ? hello.psk : undefined;
+    if (middlebox && hello.early === undefined) await hello.engine.sendChangeCipherSpec();
+    const psk = hello.psk !== undefined && hello.psk.hash === suite.hash ? hello.psk : undefined;
     const retried: Hello = { ...hello, offered: new Set(), psk, helloRetry: true };
     await sendClientHello(retried, shares, cookie);
     return new ExpectServerHello(retried, shares, suite);
@@ -436,13 +550,17 @@ interface HandshakeKeys {
   readonly handshakeSecret: HandshakeSecret;
   readonly clientHs: Uint8Array;
   readonly serverHs: Uint8Array;
-  readonly group: number;
-  readonly resumed: boolean;
+  /** undefined in psk_ke mode: no key exchange. */
+  readonly group: number | undefined;
+  /** The PSK the server accepted. */
+  readonly psk: OfferedPsk | undefined;
 }
 
 /** What EncryptedExtensions told us. */
 interface Negotiated {
   readonly alpn: string | undefined;
+  /** The server accepted our early data. */
+  readonly earlyAccepted: boolean;
 }
 
 class ExpectEncryptedExtensions implements State {
@@ -480,12 +598,28 @@ class ExpectEncryptedExtensions implements State {
       const own = hello.config.options.recordSizeLimit;
       if (own !== undefined) hello.engine.setOwnRecordSizeLimit(own);
     }
+    const earlyAccepted = findExtension(list, ExtensionType.earlyData) !== undefined;
+    if (earlyAccepted) {
+      // RFC 8446 4.2.10: accepted early data keeps the first PSK's suite and ALPN.
+      const session = hello.early?.session;
+      if (session === undefined || this.keys.psk?.session !== session) {
+        throw illegalParameter('early_data accepted without the PSK it was sent under');
+      }
+      if (this.keys.suite.code !== session.cipherSuite) {
+        throw illegalParameter('early data accepted under another cipher suite');
+      }
+      if (alpn !== session.alpn) {
+        throw illegalParameter('early data accepted with another ALPN protocol');
+      }
+    }
     hello.transcript.update(m.raw);
-    const negotiated: Negotiated = { alpn };
-    if (this.keys.resumed) {
-      const s = hello.psk!.session;
+    const negotiated: Negotiated = { alpn, earlyAccepted };
+    const psk = this.keys.psk;
+    if (psk !== undefined) {
+      // RFC 8446 2.2: the PSK authenticates the server; a resumed session keeps the chain of
+      // the connection that issued the ticket.
       return new ExpectFinished(hello, this.keys, negotiated, undefined, {
-        chain: s.peerCertificates,
+        chain: psk.session?.peerCertificates ?? [],
         verified: true,
         scheme: undefined,
       });
@@ -635,6 +769,20 @@ class ExpectFinished implements State {
     engine.keylog('EXPORTER_SECRET', exporter);
     await engine.setReadKey(suite, serverAp);
     engine.allowChangeCipherSpec(false);
+    // RFC 8446 4.5: with early data in flight our write key is still the early one (see
+    // ExpectServerHello): accepted early data ends with EndOfEarlyData under it, then the
+    // handshake key takes over. Rejected early data is handed back to be sent again.
+    let unsent: Uint8Array[] = hello.early?.rejected ?? [];
+    if (earlyInFlight(hello)) {
+      if (this.negotiated.earlyAccepted) {
+        const eoed = await engine.sendHandshake({ type: HandshakeType.endOfEarlyData });
+        transcript.update(eoed.raw);
+        engine.endEarlyWrite(false);
+      } else {
+        unsent = engine.endEarlyWrite(false);
+      }
+      await engine.setWriteKey(suite, keys.clientHs);
+    }
     if (this.request !== undefined) await this.#authenticate(this.request);
     const ours = finishedVerifyData(p, suite.hash, keys.clientHs, transcript.digest());
     const sent = await engine.sendHandshake({ type: HandshakeType.finished, verifyData: ours });
@@ -646,19 +794,32 @@ class ExpectFinished implements State {
         version: 'TLSv1.3',
         cipherSuite: suite.name,
         cipherSuiteCode: suite.code,
-        group: nameOf(NamedGroup, keys.group),
+        group: keys.group === undefined ? undefined : nameOf(NamedGroup, keys.group),
         groupCode: keys.group,
         peerSignatureScheme: this.auth.scheme,
         alpn: this.negotiated.alpn,
         serverName: config.options.serverName,
         peerCertificates: this.auth.chain,
-        resumed: keys.resumed,
+        resumed: keys.psk?.kind === 'resumption',
         helloRetryRequest: hello.helloRetry,
         peerVerified: this.auth.verified,
+        ...(keys.psk?.externalIdentity === undefined
+          ? {}
+          : { pskIdentity: keys.psk.externalIdentity }),
+        earlyData:
+          hello.early === undefined
+            ? 'none'
+            : this.negotiated.earlyAccepted
+              ? 'accepted'
+              : 'rejected',
       },
       established13(p, suite.hash, suite.hashLength, exporter),
       finished,
     );
+    // RFC 8446 4.2.10: rejected early data is the application's to send again; by default we do.
+    if (unsent.length > 0 && config.options.resendRejectedEarlyData !== false) {
+      await engine.resendEarlyData(unsent);
+    }
     return new ClientConnected(
       engine,
       config,

@@ -5,6 +5,9 @@
 import { CipherSuite, ProtocolVersion, SignatureScheme } from '@tlskit/wire';
 import { type ClientConfig, startClient } from './client13.js';
 import { type Connection, Engine } from './engine.js';
+import type { Session } from './events.js';
+import { decodeSession } from './session-codec.js';
+import { checkExternalPsk, pskModeCodes } from './external-psk.js';
 import {
   type CertificateVerifier,
   type ClientOptions,
@@ -69,6 +72,45 @@ function resolveChain(o: CommonOptions, skip: boolean): ChainPolicy {
   return { verifier, skip };
 }
 
+/** `options.session` as an object; bytes that are not a session are a caller error. */
+function resolveSession(session: ClientOptions['session']): Session | undefined {
+  if (!(session instanceof Uint8Array)) return session;
+  try {
+    return decodeSession(session);
+  } catch (error) {
+    throw new OptionsError(
+      `options.session: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
+function resolveExternalPsk(options: ClientOptions): ClientConfig['externalPsk'] {
+  const psk = options.externalPsk;
+  if (psk === undefined) return undefined;
+  return { ...psk, hash: checkExternalPsk(psk) };
+}
+
+/** 0-RTT settings of a server, checked once. */
+function resolveEarlyData(
+  options: ServerOptions,
+): Pick<ServerConfig, 'maxEarlyData' | 'antiReplay' | 'earlyDataWindow'> {
+  const maxEarlyData = options.maxEarlyData ?? 0;
+  if (!Number.isInteger(maxEarlyData) || maxEarlyData < 0 || maxEarlyData > 0xffff_ffff) {
+    throw new OptionsError('maxEarlyData must be an integer number of bytes, 0..2^32-1');
+  }
+  const earlyDataWindow = options.earlyDataWindow ?? 10_000;
+  if (!(earlyDataWindow >= 0 && earlyDataWindow <= 60_000)) {
+    throw new OptionsError('earlyDataWindow must be 0..60000 ms');
+  }
+  const antiReplay = options.antiReplay;
+  if (maxEarlyData > 0 && antiReplay === undefined) {
+    throw new OptionsError(
+      'maxEarlyData needs an antiReplay store shared by the server (e.g. new MemoryAntiReplayStore())',
+    );
+  }
+  return { maxEarlyData, antiReplay, earlyDataWindow };
+}
+
 class ClientEngine extends Engine {
   readonly role = 'client' as const;
   readonly #config: ClientConfig;
@@ -125,6 +167,9 @@ export function createClient(options: ClientOptions): Connection {
     }
   }
   const skip = options.dangerouslySkipCertificateVerification === true;
+  if (options.session !== undefined && options.externalPsk !== undefined) {
+    throw new OptionsError('offer either a session or an externalPsk, not both');
+  }
   const v = resolveVersions(options);
   // A TLS 1.2-only ClientHello lists only groups TLS 1.2 can use (RFC 8422): no hybrid KEMs.
   const offeredGroups = v.tls13 ? groups : groups.filter((g) => groups12.includes(g));
@@ -141,8 +186,12 @@ export function createClient(options: ClientOptions): Connection {
     chain: resolveChain(options, skip),
     offerTls12: v.tls12,
     offerTls13: v.tls13,
+    session: resolveSession(options.session),
+    externalPsk: resolveExternalPsk(options),
+    pskModes: pskModeCodes('pskKeyExchangeModes', options.pskKeyExchangeModes, ['psk_dhe_ke']),
   };
-  if (!skip && config.chain.verifier === undefined) {
+  // A client with an external PSK authenticates the server by the key: it needs no anchors.
+  if (!skip && config.chain.verifier === undefined && config.externalPsk === undefined) {
     throw new OptionsError(
       'set options.ca or options.verifyCertificate (or dangerouslySkipCertificateVerification)',
     );
@@ -156,8 +205,14 @@ export function createClient(options: ClientOptions): Connection {
  */
 export function createServer(options: ServerOptions): Connection {
   checkCommonOptions(options);
-  if (!Array.isArray(options.certificates) || options.certificates.length === 0) {
-    throw new OptionsError('options.certificates needs at least one { chain, key }');
+  const pskOnly = options.pskCallback !== undefined;
+  if (options.pskCallback !== undefined && typeof options.pskCallback !== 'function') {
+    throw new OptionsError('options.pskCallback must be a function (identity) => { key, hash? }');
+  }
+  if (!Array.isArray(options.certificates) || (options.certificates.length === 0 && !pskOnly)) {
+    throw new OptionsError(
+      'options.certificates needs at least one { chain, key } (or none with a pskCallback)',
+    );
   }
   for (const c of options.certificates) {
     if (c.chain.length === 0) throw new OptionsError('a certificate entry has an empty chain');
@@ -194,6 +249,8 @@ export function createServer(options: ServerOptions): Connection {
     ticketLifetime: lifetime,
     recordSizeLimit: options.recordSizeLimit ?? 16_385,
     allowTls12: v.tls12,
+    pskModes: pskModeCodes('pskKeyExchangeModes', options.pskKeyExchangeModes, ['psk_dhe_ke']),
+    ...resolveEarlyData(options),
   };
   return new ServerEngine(config);
 }

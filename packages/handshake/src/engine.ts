@@ -82,8 +82,17 @@ export interface Connection {
    * them in order, ideally as one writev, or concatenate them.
    */
   takeOutput(): Uint8Array[];
-  /** Encrypts application data. Rejects with ERR_NOT_CONNECTED / ERR_CLOSED (caller errors). */
+  /**
+   * Encrypts application data. Rejects with ERR_NOT_CONNECTED / ERR_CLOSED (caller errors).
+   * A client that offered 0-RTT may write before the handshake completes, as early data, as
+   * long as the data fits in {@link Connection.earlyDataRemaining}.
+   */
   write(data: Uint8Array): Promise<void>;
+  /**
+   * Client: how many more bytes `write()` may send as early data now (RFC 8446 2.3); 0 when
+   * 0-RTT was not offered, is over, or the ticket's max_early_data_size is used up.
+   */
+  readonly earlyDataRemaining: number;
   /** Sends close_notify; we may still receive until the peer's (half-close). */
   close(): Promise<void>;
   /** TLS 1.3 KeyUpdate (RFC 8446 4.6.3); `requestPeer` asks the peer to update too. */
@@ -135,6 +144,10 @@ export abstract class Engine extends Emitter implements Connection {
   #emptyRecords = 0;
   /** Bytes of undecryptable early data still to skip (server that rejected 0-RTT, RFC 8446 4.2.10). */
   #earlyDataSkip = 0;
+  /** Client: 0-RTT in progress: what may still be sent, and a copy of what was (to resend). */
+  #earlyWrite: { remaining: number; sent: Uint8Array[] } | undefined;
+  /** Server: accepted 0-RTT in progress: bytes of early data the client may still send. */
+  #earlyRead: { remaining: number } | undefined;
   /** Whether change_cipher_spec records may still be dropped (RFC 8446 section 5). */
   #ccsAllowed = false;
   /** TLS 1.2: what a ChangeCipherSpec does when one is expected (switch the read key). */
@@ -189,10 +202,23 @@ export abstract class Engine extends Emitter implements Connection {
         throw new ConnectionStateError('ERR_CLOSED', 'write after close');
       }
       if (!this.#handshakeDone) {
-        throw new ConnectionStateError('ERR_NOT_CONNECTED', 'write before the handshake completed');
+        const early = this.#earlyWrite;
+        if (early === undefined || data.length > early.remaining) {
+          throw new ConnectionStateError(
+            'ERR_NOT_CONNECTED',
+            'write before the handshake completed (beyond what 0-RTT allows)',
+          );
+        }
+        early.remaining -= data.length;
+        // Kept to send again as ordinary data if the server rejects it (RFC 8446 4.2.10).
+        early.sent.push(data.slice());
       }
       await this.#sendRecords(ContentType.applicationData, data);
     });
+  }
+
+  get earlyDataRemaining(): number {
+    return this.#handshakeDone ? 0 : (this.#earlyWrite?.remaining ?? 0);
   }
 
   close(): Promise<void> {
@@ -297,6 +323,50 @@ export abstract class Engine extends Emitter implements Connection {
   /** Sends a warning alert and goes on (RFC 5246 7.2: no_renegotiation). */
   async sendWarningAlert(description: number): Promise<void> {
     await this.#sendAlert(AlertLevel.warning, description);
+  }
+
+  /**
+   * Client: 0-RTT starts (RFC 8446 2.3): from now on we encrypt with the early traffic key, and
+   * `write()` may send up to `limit` bytes before the handshake completes.
+   */
+  async beginEarlyWrite(suite: Suite13, secret: Uint8Array, limit: number): Promise<void> {
+    await this.setWriteKey(suite, secret);
+    this.#earlyWrite = { remaining: limit, sent: [] };
+  }
+
+  /**
+   * Client: 0-RTT is over (the server answered, or asked to retry): no more early writes.
+   * Returns what was sent as early data. After a HelloRetryRequest the next ClientHello goes
+   * out in plaintext again (`plaintext`).
+   */
+  endEarlyWrite(plaintext: boolean): Uint8Array[] {
+    const sent = this.#earlyWrite?.sent ?? [];
+    this.#earlyWrite = undefined;
+    if (plaintext) {
+      this.#write = new PlaintextProtection();
+      this.#writeSecret = undefined;
+      this.#writeSuite = undefined;
+    }
+    return sent;
+  }
+
+  /** Client: sends early data the server rejected again, now as ordinary application data. */
+  async resendEarlyData(chunks: readonly Uint8Array[]): Promise<void> {
+    for (const chunk of chunks) await this.#sendRecords(ContentType.applicationData, chunk);
+  }
+
+  /**
+   * Server: 0-RTT accepted (RFC 8446 4.2.10): decrypt with the early traffic key and deliver up
+   * to `limit` bytes of application data as `earlyData` until EndOfEarlyData.
+   */
+  async beginEarlyRead(suite: Suite13, secret: Uint8Array, limit: number): Promise<void> {
+    await this.setReadKey(suite, secret);
+    this.#earlyRead = { remaining: limit };
+  }
+
+  /** Server: EndOfEarlyData arrived; application data before the handshake is unexpected again. */
+  endEarlyRead(): void {
+    this.#earlyRead = undefined;
   }
 
   /** Server: the client's early data was rejected; skip up to `bytes` of records that fail to open. */
@@ -517,6 +587,9 @@ export abstract class Engine extends Emitter implements Connection {
       case ContentType.alert:
         return this.#handleAlert(fragment);
       case ContentType.applicationData:
+        if (!this.#handshakeDone && this.#earlyRead !== undefined) {
+          return this.#receiveEarly(fragment);
+        }
         if (!this.#handshakeDone || this.#reassembler.hasPendingData) {
           throw unexpected('application data before the handshake completed');
         }
@@ -546,6 +619,16 @@ export abstract class Engine extends Emitter implements Connection {
       fields: {},
       bytes: Uint8Array.of(1),
     });
+  }
+
+  /** Accepted early data: counted against max_early_data_size, delivered as `earlyData`. */
+  #receiveEarly(fragment: Uint8Array): void {
+    const early = this.#earlyRead!;
+    if (this.#reassembler.hasPendingData) throw unexpected('early data inside a handshake message');
+    // RFC 8446 4.2.10: more than max_early_data_size is unexpected_message.
+    early.remaining -= fragment.length;
+    if (early.remaining < 0) throw unexpected('more early data than max_early_data_size');
+    if (fragment.length > 0) this.emit('earlyData', fragment);
   }
 
   #skipEarly(length: number): void {

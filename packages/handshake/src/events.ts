@@ -29,6 +29,13 @@ export interface HandshakeInfo {
   readonly helloRetryRequest: boolean;
   /** True when the peer's chain was verified (false only when verification was turned off). */
   readonly peerVerified: boolean;
+  /** The identity of the external PSK the handshake used (RFC 8446 2.2), if it used one. */
+  readonly pskIdentity?: Uint8Array;
+  /**
+   * 0-RTT (RFC 8446 2.3): 'accepted' when the server took the client's early data, 'rejected'
+   * when the client offered it and the server did not, 'none' when none was offered.
+   */
+  readonly earlyData?: 'accepted' | 'rejected' | 'none';
 }
 
 /**
@@ -122,6 +129,11 @@ export interface ConnectionEvents {
   handshake: (info: HandshakeInfo) => void;
   /** Application data from the peer. */
   data: (data: Uint8Array) => void;
+  /**
+   * Server: 0-RTT application data the client sent before the handshake completed (RFC 8446
+   * 2.3). It may be a replay (RFC 8446 8): act only on what is safe to repeat.
+   */
+  earlyData: (data: Uint8Array) => void;
   /** An alert was sent or received (close_notify included). */
   alert: (alert: AlertEvent) => void;
   /** The peer sent close_notify: it will send no more data (half-close); we may still write. */

@@ -1,3 +1,8 @@
+export {
+  type AntiReplayStore,
+  MemoryAntiReplayStore,
+  type MemoryAntiReplayStoreOptions,
+} from './anti-replay.js';
 export { alertName, type Connection, type ConnectionState } from './engine.js';
 export { createClient, createServer, pump } from './connection.js';
 export type {
@@ -26,4 +31,18 @@ export {
   type TlsVersion,
   type VerifyContext,
 } from './options.js';
+export type {
+  ExternalPsk,
+  ExternalPskKey,
+  ExternalPskLookup,
+  PskHash,
+  PskMode,
+} from './external-psk.js';
+export {
+  decodeImportedIdentity,
+  encodeImportedIdentity,
+  type ImportedIdentity,
+  importPsk,
+} from './psk-importer.js';
 export { SessionCache, type SessionCacheOptions } from './session-cache.js';
+export { decodeSession, encodeSession, sessionFormatVersion } from './session-codec.js';

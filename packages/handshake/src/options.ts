@@ -1,5 +1,7 @@
 import type { CryptoProvider, PrivateKey } from '@tlskit/crypto';
+import type { AntiReplayStore } from './anti-replay.js';
 import type { Session } from './events.js';
+import type { ExternalPsk, ExternalPskLookup, PskMode } from './external-psk.js';
 import type { SessionCache } from './session-cache.js';
 
 /** A protocol version a caller can allow. */
@@ -88,8 +90,36 @@ export interface ClientOptions extends CommonOptions {
   readonly keyShareGroups?: readonly number[];
   /** Client certificate for servers that ask (CertificateRequest). Without it we send an empty Certificate. */
   readonly certificate?: CertificateEntry;
-  /** A session from an earlier `session` event, to resume with a PSK (psk_dhe_ke). */
-  readonly session?: Session;
+  /**
+   * A session from an earlier `session` event, to resume with a PSK (psk_dhe_ke): the object,
+   * or its bytes from `encodeSession` (see session-codec.ts for the format).
+   */
+  readonly session?: Session | Uint8Array;
+  /**
+   * An external PSK to offer (RFC 8446 2.2): the server then authenticates by the key, not a
+   * certificate. Offered alone (not beside `session`), with `obfuscated_ticket_age` 0. Without
+   * `ca`/`verifyCertificate`, a server that does not accept it fails the handshake.
+   */
+  readonly externalPsk?: ExternalPsk;
+  /**
+   * The PSK key exchange modes offered (RFC 8446 4.2.9), for resumption and external PSKs.
+   * Default `['psk_dhe_ke']`; `psk_ke` gives up forward secrecy.
+   */
+  readonly pskKeyExchangeModes?: readonly PskMode[];
+  /**
+   * 0-RTT (RFC 8446 2.3): with a TLS 1.3 `session` whose ticket allows early data, what is
+   * written before the handshake completes (up to the ticket's max_early_data_size) goes out as
+   * early data. Only when the session's ALPN is still offered; the server must keep its suite
+   * and ALPN. Early data can be replayed by an attacker: send only what is safe to repeat
+   * (RFC 8446 8, docs/early-data.md). `handshakeInfo.earlyData` says what happened.
+   */
+  readonly earlyData?: boolean;
+  /**
+   * When the server rejects early data, send it again as ordinary application data after the
+   * handshake (default true). With false, it is dropped and the application decides
+   * (`handshakeInfo.earlyData === 'rejected'`).
+   */
+  readonly resendRejectedEarlyData?: boolean;
   /**
    * RFC 8446 appendix D.4 middlebox compatibility mode: a 32-byte legacy_session_id and a
    * change_cipher_spec before the second flight. Default true.
@@ -130,8 +160,27 @@ export interface TicketSealer {
 
 /** Options of {@link createServer}. */
 export interface ServerOptions extends CommonOptions {
-  /** Certificates to choose from, by SNI and by the client's signature_algorithms. At least one. */
+  /**
+   * Certificates to choose from, by SNI and by the client's signature_algorithms. At least one,
+   * unless `pskCallback` is set: a server with only external PSKs may have none (a client
+   * without a known PSK then gets handshake_failure).
+   */
   readonly certificates: readonly CertificateEntry[];
+  /**
+   * External PSKs (RFC 8446 2.2): called with each identity a client offers (at most 8, in
+   * order) until one returns a key; the binder is then checked with it.
+   */
+  readonly pskCallback?: ExternalPskLookup;
+  /**
+   * Also accept RFC 9258 imported PSKs: an offered identity that is an ImportedIdentity for
+   * TLS 1.3 is looked up by its external identity, and the key imported. Default false.
+   */
+  readonly pskImporters?: boolean;
+  /**
+   * PSK key exchange modes the server accepts, preferred first (RFC 8446 4.2.9). Default
+   * `['psk_dhe_ke']`; add `'psk_ke'` to allow PSK-only handshakes without forward secrecy.
+   */
+  readonly pskKeyExchangeModes?: readonly PskMode[];
   /** Whether to ask for a client certificate. Default 'none'. */
   readonly clientAuth?: ClientAuthPolicy;
   /**
@@ -153,12 +202,28 @@ export interface ServerOptions extends CommonOptions {
    */
   readonly helloRetryCookie?: boolean;
   /**
-   * max_early_data_size to advertise in tickets (RFC 8446 4.6.1). Default 0: no early_data
-   * extension. The server does not accept 0-RTT data yet: it rejects early data as RFC 8446
-   * 4.2.10 allows (skipping it), so this only exists to interoperate with and replay peers
-   * that expect the extension.
+   * max_early_data_size to advertise in tickets (RFC 8446 4.6.1) without accepting early data
+   * (it is rejected and skipped, as RFC 8446 4.2.10 allows): for tests and replays of peers that
+   * expect the extension. Ignored when `maxEarlyData` is set, which both advertises and accepts.
    */
   readonly ticketMaxEarlyData?: number;
+  /**
+   * 0-RTT (RFC 8446 2.3, 4.2.10): the early data accepted per ticket, in bytes. Default 0: none.
+   * Above 0, tickets carry early_data with this size, and a resuming client's early data is
+   * accepted (at most once per ticket, see `antiReplay`) and reported by the `earlyData` event.
+   * Early data can be a replay: act only on requests that are safe to repeat (docs/early-data.md).
+   */
+  readonly maxEarlyData?: number;
+  /**
+   * Single-use ticket store for 0-RTT (RFC 8446 8.1), shared by all the server's connections
+   * (and by every server that accepts the same tickets). Required with `maxEarlyData`.
+   */
+  readonly antiReplay?: AntiReplayStore;
+  /**
+   * Freshness window for 0-RTT (RFC 8446 8.3): early data is rejected when the client's ticket
+   * age and ours differ by more than this many ms. Default 10000.
+   */
+  readonly earlyDataWindow?: number;
   /** TLS 1.2 session-ID resumption: a cache shared by the server's connections. */
   readonly sessionCache?: SessionCache;
   /** Accept PSK resumption. Default true when tickets are enabled. */

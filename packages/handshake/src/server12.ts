@@ -130,6 +130,7 @@ function sessionState(f: Flight12, masterSecret: Uint8Array): Uint8Array {
     lifetime: f.config.ticketLifetime,
     ageAdd: 0,
     alpn: f.alpn ?? '',
+    maxEarlyData: 0,
     serverName: f.serverName ?? '',
   });
 }

@@ -25,6 +25,7 @@ import {
   EarlySecret,
   finishedVerifyData,
   type MasterSecret,
+  type PskKind,
   resumptionPsk,
   TranscriptHash,
 } from '@tlskit/key-schedule';
@@ -50,6 +51,8 @@ import {
   verifyFinished,
 } from './proofs.js';
 import { type Suite13, suite13 } from './suites.js';
+import type { AntiReplayStore } from './anti-replay.js';
+import { type FoundExternalPsk, findExternalPsk, type PskHash } from './external-psk.js';
 import { decodeTicketState, encodeTicketState, type TicketState } from './tickets.js';
 import { type ChainPolicy, checkPeerChain, type PeerChain } from './verify.js';
 
@@ -69,6 +72,14 @@ export interface ServerConfig {
   readonly allowTls13: boolean;
   readonly suites12: readonly number[];
   readonly signatureSchemes12: readonly number[];
+  /** PskKeyExchangeMode code points the server accepts, preferred first. */
+  readonly pskModes: readonly number[];
+  /** 0-RTT accepted per ticket (0: never). */
+  readonly maxEarlyData: number;
+  /** Single-use claims for early data; set whenever maxEarlyData > 0. */
+  readonly antiReplay: AntiReplayStore | undefined;
+  /** Largest difference between the client's and our ticket age for 0-RTT, ms (RFC 8446 8.3). */
+  readonly earlyDataWindow: number;
 }
 
 /** RFC 8446 4.1.2: the extensions a ClientHello2 may change relative to ClientHello1. */
@@ -148,7 +159,9 @@ class ExpectClientHello implements State {
     }
     if (retry !== undefined) checkRetryHello(retry.first, ch);
 
-    const suite = retry?.suite ?? chooseSuite(config, ch.cipherSuites);
+    // An external PSK is bound to one hash (RFC 8446 4.2.11): prefer suites that can use it.
+    const external = await lookupExternalPsk(engine, config, ch);
+    const suite = retry?.suite ?? chooseSuite(config, ch.cipherSuites, external?.hash);
     const groupsExt = findExtension(ch.extensions, ExtensionType.supportedGroups);
     const sharesExt = findExtension(ch.extensions, ExtensionType.keyShare);
     if (groupsExt === undefined) throw missingExtension('ClientHello has no supported_groups');
@@ -201,7 +214,18 @@ class ExpectClientHello implements State {
     if (share === undefined) {
       return this.#helloRetry(m, ch, suite, group, transcript);
     }
-    return negotiate(engine, config, ch, m, suite, share, modes, transcript, retry !== undefined);
+    return negotiate(
+      engine,
+      config,
+      ch,
+      m,
+      suite,
+      share,
+      modes,
+      transcript,
+      retry !== undefined,
+      external,
+    );
   }
 
   /** RFC 8446 4.1.4: ask for a share of `group` (and, if configured, echo a cookie). */
@@ -262,7 +286,17 @@ function checkRetryHello(first: ClientHello, second: ClientHello): void {
     throw illegalParameter('ClientHello2 differs from ClientHello1 beyond what a retry allows');
 }
 
-function chooseSuite(config: ServerConfig, offered: readonly number[]): Suite13 {
+function chooseSuite(
+  config: ServerConfig,
+  offered: readonly number[],
+  pskHash: PskHash | undefined,
+): Suite13 {
+  if (pskHash !== undefined) {
+    for (const code of config.suites) {
+      const s = suite13(code);
+      if (s !== undefined && s.hash === pskHash && offered.includes(code)) return s;
+    }
+  }
   for (const code of config.suites) {
     if (offered.includes(code)) {
       const s = suite13(code);
@@ -292,11 +326,40 @@ function chooseGroup(
   return { group: first, share: undefined };
 }
 
-/** A ticket that opened and passed its checks. */
+/** A PSK whose binder verified: a ticket that opened and passed its checks, or an external key. */
 interface AcceptedPsk {
   readonly index: number;
-  readonly state: TicketState;
+  readonly kind: PskKind;
+  /** The ticket's state (resumption only). */
+  readonly state: TicketState | undefined;
+  /** The identity (external only), reported in HandshakeInfo.pskIdentity. */
+  readonly identity: Uint8Array | undefined;
   readonly earlySecret: EarlySecret;
+  /** The PskKeyExchangeMode chosen. */
+  readonly mode: number;
+  /** |client's ticket age - ours| in ms (resumption only), for the 0-RTT freshness check. */
+  readonly ageSkew: number;
+}
+
+/** At most this many offered identities are looked at (each may cost a ticket decryption). */
+const maxPskIdentities = 8;
+
+/** The external PSK the server's pskCallback knows among the offered identities, if any. */
+async function lookupExternalPsk(
+  engine: Engine,
+  config: ServerConfig,
+  ch: ClientHello,
+): Promise<FoundExternalPsk | undefined> {
+  const lookup = config.options.pskCallback;
+  const offer = findExtension(ch.extensions, ExtensionType.preSharedKey);
+  if (lookup === undefined || offer === undefined || !('identities' in offer)) return undefined;
+  const importers = config.options.pskImporters === true ? engine.provider : undefined;
+  return findExternalPsk(lookup, offer.identities, maxPskIdentities, importers);
+}
+
+/** Our most preferred PSK key exchange mode that the client offers (RFC 8446 4.2.9). */
+function choosePskMode(config: ServerConfig, offered: readonly number[]): number | undefined {
+  return config.pskModes.find((mode) => offered.includes(mode));
 }
 
 async function acceptPsk(
@@ -308,6 +371,7 @@ async function acceptPsk(
   modes: readonly number[],
   transcript: TranscriptHash,
   serverName: string | undefined,
+  external: FoundExternalPsk | undefined,
 ): Promise<AcceptedPsk | undefined> {
   const offer = findExtension(ch.extensions, ExtensionType.preSharedKey);
   if (offer === undefined) return undefined;
@@ -320,32 +384,60 @@ async function acceptPsk(
     throw illegalParameter('pre_shared_key: identities and binders must pair up');
   }
   const bindersLength = encodePskBinders(offer.binders).length;
-  if (config.sealer === undefined || config.options.resumption === false) return undefined;
-  if (!modes.includes(PskKeyExchangeMode.psk_dhe_ke)) return undefined;
+  const mode = choosePskMode(config, modes);
+  if (mode === undefined) return undefined;
+  const sealer =
+    config.sealer !== undefined && config.options.resumption !== false ? config.sealer : undefined;
   const p = engine.provider;
-  const now = engine.now();
-  const limit = Math.min(offer.identities.length, 8);
+  const truncated = m.raw.subarray(0, m.raw.length - bindersLength);
+  const limit = Math.min(offer.identities.length, maxPskIdentities);
   for (let index = 0; index < limit; index++) {
+    if (external?.index === index) {
+      if (external.hash !== suite.hash) continue;
+      // RFC 8446 4.2.11.2: the binder covers the ClientHello up to the binders list.
+      const early = EarlySecret.create(p, suite.hash, external.key);
+      const expected = early.pskBinder(external.kind, transcript.digestWith(truncated));
+      if (!constantTimeEqual(offer.binders[index]!, expected)) {
+        throw decryptError('PSK binder does not verify');
+      }
+      return {
+        index,
+        kind: external.kind,
+        state: undefined,
+        identity: external.identity,
+        earlySecret: early,
+        mode,
+        ageSkew: 0,
+      };
+    }
+    if (sealer === undefined) continue;
     const id = offer.identities[index]!;
-    const opened = await config.sealer.open(id.identity);
+    const opened = await sealer.open(id.identity);
     const state = opened === undefined ? undefined : decodeTicketState(opened);
     if (state === undefined) continue;
     const ticketSuite = suite13(state.cipherSuite);
     if (ticketSuite === undefined || ticketSuite.hash !== suite.hash) continue;
     // RFC 8446 4.6.1: no use beyond the lifetime; the client's view of the age must agree roughly.
-    const age = now - state.issuedAt;
+    const age = engine.now() - state.issuedAt;
     if (age < 0 || age > state.lifetime * 1000) continue;
     const clientAge = (id.obfuscatedTicketAge - state.ageAdd) >>> 0;
-    if (Math.abs(clientAge - age) > 60_000) continue;
+    const ageSkew = Math.abs(clientAge - age);
+    if (ageSkew > 60_000) continue;
     if (state.serverName !== (serverName ?? '')) continue;
-    // RFC 8446 4.2.11.2: the binder covers the ClientHello up to the binders list.
-    const truncated = m.raw.subarray(0, m.raw.length - bindersLength);
     const early = EarlySecret.create(p, suite.hash, state.psk);
     const expected = early.pskBinder('resumption', transcript.digestWith(truncated));
     if (!constantTimeEqual(offer.binders[index]!, expected)) {
       throw decryptError('PSK binder does not verify');
     }
-    return { index, state, earlySecret: early };
+    return {
+      index,
+      kind: 'resumption',
+      state,
+      identity: undefined,
+      earlySecret: early,
+      mode,
+      ageSkew,
+    };
   }
   return undefined;
 }
@@ -357,6 +449,9 @@ function chooseCertificate(
   serverName: string | undefined,
   schemes: readonly number[],
 ): { entry: CertificateEntry; scheme: number } {
+  if (config.options.certificates.length === 0) {
+    throw handshakeFailure('no PSK this server knows, and no certificate to authenticate with');
+  }
   const pool = certificatesFor(config.options.certificates, serverName, certSchemes(ch));
   for (const entry of pool) {
     const scheme = chooseScheme(engine.provider, entry, schemes);
@@ -386,14 +481,29 @@ async function negotiate(
   modes: readonly number[],
   transcript: TranscriptHash,
   helloRetry: boolean,
+  external: FoundExternalPsk | undefined,
 ): Promise<State> {
   const p = engine.provider;
   const sniExt = findExtension(ch.extensions, ExtensionType.serverName);
   const serverName = sniExt === undefined ? undefined : hostName(sniExt);
   const alpn = chooseAlpn(config, ch);
   // Binders are checked against the transcript before this ClientHello is added to it.
-  const psk = await acceptPsk(engine, config, ch, m, suite, modes, transcript, serverName);
+  const psk = await acceptPsk(
+    engine,
+    config,
+    ch,
+    m,
+    suite,
+    modes,
+    transcript,
+    serverName,
+    external,
+  );
+  // RFC 8446 4.2.9: psk_ke is the PSK alone, without a key exchange.
+  const keyExchange = psk?.mode !== PskKeyExchangeMode.psk_ke;
   transcript.update(m.raw);
+  // The ClientHello hash, for the early traffic secret (RFC 8446 7.1).
+  const th0 = transcript.digest();
   const saData = findExtension(ch.extensions, ExtensionType.signatureAlgorithms);
   let cert: { entry: CertificateEntry; scheme: number } | undefined;
   if (psk === undefined) {
@@ -412,15 +522,17 @@ async function negotiate(
   const random = p.randomBytes(32);
   const kx = p.keyExchange(share.group);
   if (kx === undefined) throw handshakeFailure('no key exchange for the chosen group');
-  const response = await kx.respond(share.keyExchange);
+  const response = keyExchange ? await kx.respond(share.keyExchange) : undefined;
   const shExt: Extension[] = [];
   if (psk !== undefined) {
     shExt.push({ type: ExtensionType.preSharedKey, selectedIdentity: psk.index });
   }
-  shExt.push({
-    type: ExtensionType.keyShare,
-    serverShare: { group: share.group, keyExchange: response.publicKey },
-  });
+  if (response !== undefined) {
+    shExt.push({
+      type: ExtensionType.keyShare,
+      serverShare: { group: share.group, keyExchange: response.publicKey },
+    });
+  }
   shExt.push({ type: ExtensionType.supportedVersions, selectedVersion: ProtocolVersion.TLSv1_3 });
   const sh = await engine.sendHandshake({
     type: HandshakeType.serverHello,
@@ -434,7 +546,7 @@ async function negotiate(
   });
   transcript.update(sh.raw);
   const early = psk?.earlySecret ?? EarlySecret.create(p, suite.hash);
-  const handshakeSecret = early.deriveHandshakeSecret(response.sharedSecret);
+  const handshakeSecret = early.deriveHandshakeSecret(response?.sharedSecret);
   const th = transcript.digest();
   const clientHs = handshakeSecret.clientHandshakeTrafficSecret(th);
   const serverHs = handshakeSecret.serverHandshakeTrafficSecret(th);
@@ -442,10 +554,21 @@ async function negotiate(
   engine.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', serverHs);
   if (ch.legacySessionId.length > 0 && !helloRetry) await engine.sendChangeCipherSpec();
   await engine.setWriteKey(suite, serverHs);
-  await engine.setReadKey(suite, clientHs);
+  const earlyOffered = findExtension(ch.extensions, ExtensionType.earlyData) !== undefined;
+  const earlyLimit = earlyOffered
+    ? await acceptEarlyData(engine, config, suite, alpn, psk, helloRetry)
+    : 0;
+  if (earlyLimit > 0) {
+    // RFC 8446 4.2.10: accepted: the client's records use the early key until EndOfEarlyData.
+    const secret = psk!.earlySecret.clientEarlyTrafficSecret(th0);
+    engine.keylog('CLIENT_EARLY_TRAFFIC_SECRET', secret);
+    await engine.beginEarlyRead(suite, secret, earlyLimit);
+  } else {
+    await engine.setReadKey(suite, clientHs);
+    // Rejected: skip records we cannot decrypt, up to what the client may have sent.
+    if (earlyOffered) engine.skipEarlyData(Math.max(1 << 16, config.maxEarlyData));
+  }
   engine.allowChangeCipherSpec(true);
-  if (findExtension(ch.extensions, ExtensionType.earlyData) !== undefined)
-    engine.skipEarlyData(1 << 16);
 
   // EncryptedExtensions (RFC 8446 4.3.1).
   const ee: Extension[] = [
@@ -461,6 +584,7 @@ async function negotiate(
       protocols: alpnBytes([alpn]),
     });
   }
+  if (earlyLimit > 0) ee.push({ type: ExtensionType.earlyData });
   const eeMsg = await engine.sendHandshake({
     type: HandshakeType.encryptedExtensions,
     extensions: ee,
@@ -521,14 +645,22 @@ async function negotiate(
     clientHs,
     clientAp,
     exporter,
-    group: share.group,
+    group: response === undefined ? undefined : share.group,
     alpn,
     serverName,
-    resumed: psk !== undefined,
+    psk,
     helloRetry,
+    earlyData: !earlyOffered ? 'none' : earlyLimit > 0 ? 'accepted' : 'rejected',
   };
+  if (earlyLimit > 0) return new ExpectEndOfEarlyData(flight);
   if (askClient) return new ExpectClientCertificate(flight, policy === 'require');
-  return new ExpectClientFinished(flight, { chain: [], verified: false, scheme: undefined });
+  // RFC 8446 2.2: an external PSK authenticates the client as well as the server.
+  const pskAuthenticated = psk !== undefined && psk.kind !== 'resumption';
+  return new ExpectClientFinished(flight, {
+    chain: [],
+    verified: pskAuthenticated,
+    scheme: undefined,
+  });
 }
 
 /** What the server flight established, for the states that wait for the client's reply. */
@@ -541,11 +673,57 @@ interface ServerFlight {
   readonly clientHs: Uint8Array;
   readonly clientAp: Uint8Array;
   readonly exporter: Uint8Array;
-  readonly group: number;
+  /** undefined in psk_ke mode: no key exchange. */
+  readonly group: number | undefined;
   readonly alpn: string | undefined;
   readonly serverName: string | undefined;
-  readonly resumed: boolean;
+  /** The PSK accepted, if any. */
+  readonly psk: AcceptedPsk | undefined;
   readonly helloRetry: boolean;
+  readonly earlyData: 'accepted' | 'rejected' | 'none';
+}
+
+/**
+ * The max_early_data_size to accept from this ClientHello, or 0 to reject its early data
+ * (RFC 8446 4.2.10, section 8). Every condition is checked before the single-use claim, so a
+ * handshake that could not use 0-RTT anyway does not use up the ticket.
+ */
+async function acceptEarlyData(
+  engine: Engine,
+  config: ServerConfig,
+  suite: Suite13,
+  alpn: string | undefined,
+  psk: AcceptedPsk | undefined,
+  helloRetry: boolean,
+): Promise<number> {
+  const state = psk?.state;
+  if (config.maxEarlyData === 0 || config.antiReplay === undefined) return 0;
+  if (helloRetry || psk === undefined || state === undefined || psk.index !== 0) return 0;
+  if (state.maxEarlyData === 0 || state.cipherSuite !== suite.code) return 0;
+  if (state.alpn !== (alpn ?? '')) return 0;
+  // RFC 8446 8.3: the ClientHello must be recent: the ages must agree within the window.
+  if (psk.ageSkew > config.earlyDataWindow) return 0;
+  // RFC 8446 8.1: each ticket carries early data at most once. The ticket's PSK names it.
+  const key = engine.provider.hash('SHA-256', state.psk);
+  const expires = state.issuedAt + state.lifetime * 1000;
+  if (!(await config.antiReplay.claim(key, expires, engine.now()))) return 0;
+  return Math.min(state.maxEarlyData, config.maxEarlyData);
+}
+
+/** RFC 8446 4.5: accepted early data ends with EndOfEarlyData, under the early key. */
+class ExpectEndOfEarlyData implements State {
+  readonly name = 'ExpectEndOfEarlyData';
+  constructor(private readonly flight: ServerFlight) {}
+
+  async handle(m: RawMessage): Promise<State> {
+    expectMessage(m, HandshakeType.endOfEarlyData, this.name);
+    const { engine, transcript, suite, clientHs } = this.flight;
+    transcript.update(m.raw);
+    engine.endEarlyRead();
+    await engine.setReadKey(suite, clientHs);
+    // A PSK handshake: no client certificate was asked for.
+    return new ExpectClientFinished(this.flight, { chain: [], verified: false, scheme: undefined });
+  }
 }
 
 /** The client's authentication, as proven by the states before Finished. */
@@ -650,15 +828,17 @@ class ExpectClientFinished implements State {
         version: 'TLSv1.3',
         cipherSuite: suite.name,
         cipherSuiteCode: suite.code,
-        group: nameOf(NamedGroup, f.group),
+        group: f.group === undefined ? undefined : nameOf(NamedGroup, f.group),
         groupCode: f.group,
         peerSignatureScheme: this.auth.scheme,
         alpn: f.alpn,
         serverName: f.serverName,
         peerCertificates: this.auth.chain,
-        resumed: f.resumed,
+        resumed: f.psk?.kind === 'resumption',
         helloRetryRequest: f.helloRetry,
         peerVerified: this.auth.verified,
+        ...(f.psk?.identity === undefined ? {} : { pskIdentity: f.psk.identity }),
+        earlyData: f.earlyData,
       },
       established13(p, suite.hash, suite.hashLength, f.exporter),
       finished,
@@ -673,7 +853,8 @@ async function issueTickets(f: ServerFlight, resumptionSecret: Uint8Array): Prom
   const sealer = config.sealer;
   if (sealer === undefined || config.options.resumption === false) return;
   const p = engine.provider;
-  const maxEarly = config.options.ticketMaxEarlyData ?? 0;
+  const maxEarly =
+    config.maxEarlyData > 0 ? config.maxEarlyData : (config.options.ticketMaxEarlyData ?? 0);
   const extensions: Extension[] =
     maxEarly > 0 ? [{ type: ExtensionType.earlyData, maxEarlyDataSize: maxEarly }] : [];
   for (let i = 0; i < config.ticketCount; i++) {
@@ -688,6 +869,7 @@ async function issueTickets(f: ServerFlight, resumptionSecret: Uint8Array): Prom
       ageAdd,
       alpn: f.alpn ?? '',
       serverName: f.serverName ?? '',
+      maxEarlyData: config.maxEarlyData,
     };
     const ticket = await sealer.seal(encodeTicketState(state));
     await engine.sendHandshake({

@@ -17,9 +17,12 @@ export interface TicketState {
   readonly ageAdd: number;
   readonly alpn: string;
   readonly serverName: string;
+  /** max_early_data_size the ticket was issued with (0: no 0-RTT). */
+  readonly maxEarlyData: number;
 }
 
-const stateVersion = 1;
+/** Version 2 added max_early_data; tickets of version 1 still open (without 0-RTT). */
+const stateVersion = 2;
 
 export function encodeTicketState(s: TicketState): Uint8Array {
   const w = new Writer().u8(stateVersion).u16(s.cipherSuite);
@@ -28,6 +31,7 @@ export function encodeTicketState(s: TicketState): Uint8Array {
   w.vector8('psk', 1, 255, (x) => x.bytes(s.psk));
   w.vector8('alpn', 0, 255, (x) => x.bytes(new TextEncoder().encode(s.alpn)));
   w.vector8('server_name', 0, 255, (x) => x.bytes(new TextEncoder().encode(s.serverName)));
+  w.u32(s.maxEarlyData);
   return w.finish().slice();
 }
 
@@ -35,7 +39,8 @@ export function encodeTicketState(s: TicketState): Uint8Array {
 export function decodeTicketState(bytes: Uint8Array): TicketState | undefined {
   try {
     const r = new Reader(bytes);
-    if (r.u8('version') !== stateVersion) return undefined;
+    const version = r.u8('version');
+    if (version !== stateVersion && version !== 1) return undefined;
     const cipherSuite = r.u16('suite');
     const issuedAt = r.u32('issued high') * 0x1_0000_0000 + r.u32('issued low');
     const lifetime = r.u32('lifetime');
@@ -43,8 +48,9 @@ export function decodeTicketState(bytes: Uint8Array): TicketState | undefined {
     const psk = r.vector8('psk', 1, 255).slice();
     const alpn = new TextDecoder().decode(r.vector8('alpn', 0, 255));
     const serverName = new TextDecoder().decode(r.vector8('server_name', 0, 255));
+    const maxEarlyData = version === 1 ? 0 : r.u32('max_early_data');
     r.end('ticket state');
-    return { cipherSuite, psk, issuedAt, lifetime, ageAdd, alpn, serverName };
+    return { cipherSuite, psk, issuedAt, lifetime, ageAdd, alpn, serverName, maxEarlyData };
   } catch {
     return undefined;
   }

@@ -25,10 +25,17 @@ import { deriveSecret, emptyHash, hashLength, hkdfExpandLabel } from './hkdf-lab
 
 /**
  * Which kind of PSK a binder is for (RFC 8446 section 7.1): `resumption` for a PSK from a
- * NewSessionTicket ("res binder"), `external` for one provisioned out of band ("ext binder").
- * The labels differ so that one kind can never be substituted for the other.
+ * NewSessionTicket ("res binder"), `external` for one provisioned out of band ("ext binder"),
+ * `imported` for an external PSK imported by RFC 9258 ("imp binder", section 4.2).
+ * The labels differ so that one kind can never be substituted for another.
  */
-export type PskKind = 'resumption' | 'external';
+export type PskKind = 'resumption' | 'external' | 'imported';
+
+const binderLabels: Record<PskKind, string> = {
+  resumption: 'res binder',
+  external: 'ext binder',
+  imported: 'imp binder',
+};
 
 /** The next stage's salt: Derive-Secret(secret, "derived", "") (RFC 8446 section 7.1). */
 function nextStage(
@@ -81,8 +88,7 @@ export class EarlySecret extends Stage {
 
   /** binder_key = Derive-Secret(Early Secret, "ext binder" | "res binder", ""). */
   binderKey(kind: PskKind): Uint8Array {
-    const label = kind === 'external' ? 'ext binder' : 'res binder';
-    return this.derive(label, emptyHash(this.provider, this.hash));
+    return this.derive(binderLabels[kind], emptyHash(this.provider, this.hash));
   }
 
   /**

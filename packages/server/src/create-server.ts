@@ -15,6 +15,11 @@ import { createPeerVerifier, groupCode, TLSSocket, TlsOptionError } from '@tlski
 import {
   type ClientAuthPolicy,
   createServer as createEngine,
+  type AntiReplayStore,
+  type ExternalPskLookup,
+  MemoryAntiReplayStore,
+  type PskHash,
+  type PskMode,
   SessionCache,
   type ServerOptions,
   type TicketKey,
@@ -76,6 +81,31 @@ export interface TlsServerOptions extends SecureContextOptions {
    * (close_notify or FIN) is ended from ours too and closes; true keeps our side writable.
    */
   allowHalfOpen?: boolean;
+  /**
+   * External PSKs (TLS 1.3, RFC 8446 2.2), node:tls's shape: called with the identity a client
+   * offers (decoded as UTF-8) and the socket; return the key (a Buffer, bound to SHA-256), or
+   * `{ psk, hash }`, or null for an identity the server does not know. With it the server may
+   * have no certificate at all (then clients without a known PSK get handshake_failure).
+   */
+  pskCallback?: (
+    socket: TLSSocket,
+    identity: string,
+  ) => Uint8Array | { psk: Uint8Array; hash?: PskHash } | null | undefined;
+  /** PSK key exchange modes accepted, preferred first. Default `['psk_dhe_ke']`. */
+  pskKeyExchangeModes?: PskMode[];
+  /**
+   * 0-RTT (TLS 1.3): bytes of early data accepted per session ticket. Default 0 (off). Accepted
+   * early data is the first `socket.earlyDataLength` bytes the socket reads, and may be a
+   * replay: handle it only if the request is safe to repeat (docs/early-data.md).
+   */
+  maxEarlyData?: number;
+  /**
+   * Where ticket uses are recorded so that each ticket carries early data once (RFC 8446 8.1).
+   * Default: a `MemoryAntiReplayStore` of this server. Servers sharing ticket keys must share it.
+   */
+  antiReplay?: AntiReplayStore;
+  /** 0-RTT freshness window in ms (RFC 8446 8.3). Default 10000. */
+  earlyDataWindow?: number;
   /** The crypto provider. Default: `nobleProvider`. */
   provider?: CryptoProvider;
   /** Extra engine options for research and tests. */
@@ -94,6 +124,7 @@ export class TlsServer extends EventEmitter {
   readonly #ticketKeys: TicketKey[];
   readonly #groups: number[] | undefined;
   readonly #sessionCache: SessionCache | undefined;
+  readonly #antiReplay: AntiReplayStore | undefined;
 
   constructor(options: TlsServerOptions, listener?: (socket: TLSSocket) => void) {
     super();
@@ -105,12 +136,13 @@ export class TlsServer extends EventEmitter {
     if (
       toList(options.cert).length === 0 &&
       !options.certificates?.length &&
-      !options.SNICallback
+      !options.SNICallback &&
+      !options.pskCallback
     ) {
       throw new TlsOptionError(
         'ERR_INVALID_ARG_VALUE',
         'cert',
-        'createServer needs cert and key (or certificates, or an SNICallback)',
+        'createServer needs cert and key (or certificates, an SNICallback or a pskCallback)',
       );
     }
     const timeout = options.handshakeTimeout;
@@ -127,6 +159,16 @@ export class TlsServer extends EventEmitter {
       options.sessionCache === false
         ? undefined
         : (options.sessionCache ?? new SessionCache({ lifetime: options.sessionTimeout ?? 300 }));
+    const maxEarlyData = options.maxEarlyData ?? 0;
+    if (!Number.isInteger(maxEarlyData) || maxEarlyData < 0 || maxEarlyData > 0xffff_ffff) {
+      throw new TypeError(
+        'createServer: maxEarlyData must be an integer number of bytes, 0..2^32-1',
+      );
+    }
+    this.#antiReplay =
+      (options.maxEarlyData ?? 0) > 0
+        ? (options.antiReplay ?? new MemoryAntiReplayStore())
+        : options.antiReplay;
     if (listener) this.on('secureConnection', listener);
     this.#net = createNetServer({ allowHalfOpen: true }, (socket) => this.#accept(socket));
     this.#net.on('error', (error) => this.emit('error', error));
@@ -152,6 +194,8 @@ export class TlsServer extends EventEmitter {
         this.emit('secureConnection', s);
       },
       allowHalfOpen: this.#options.allowHalfOpen ?? false,
+      // Before secureConnection: the data is also at the start of what the socket reads.
+      onEarlyData: (s, data) => this.emit('earlyData', s, data),
     });
     const timer = setTimeout(() => {
       tlsSocket?.destroy(
@@ -214,8 +258,9 @@ export class TlsServer extends EventEmitter {
     const options = this.#options;
     const provider = this.#provider;
     const certificates = await context.certificates(provider);
-    if (certificates.length === 0)
+    if (certificates.length === 0 && options.pskCallback === undefined)
       throw new TypeError('the selected SecureContext has no certificate');
+    const pskCallback = options.pskCallback;
     const clientAuth: ClientAuthPolicy = options.requestCert
       ? (options.rejectUnauthorized ?? true)
         ? 'require'
@@ -231,6 +276,17 @@ export class TlsServer extends EventEmitter {
       ...(options.ALPNProtocols === undefined ? {} : { alpnProtocols: options.ALPNProtocols }),
       ...(this.#groups === undefined ? {} : { groups: this.#groups }),
       ticketKeys: this.#ticketKeys,
+      ...(pskCallback === undefined
+        ? {}
+        : { pskCallback: externalPskLookup(pskCallback, () => socket()) }),
+      ...(options.pskKeyExchangeModes === undefined
+        ? {}
+        : { pskKeyExchangeModes: options.pskKeyExchangeModes }),
+      ...(options.maxEarlyData === undefined ? {} : { maxEarlyData: options.maxEarlyData }),
+      ...(this.#antiReplay === undefined ? {} : { antiReplay: this.#antiReplay }),
+      ...(options.earlyDataWindow === undefined
+        ? {}
+        : { earlyDataWindow: options.earlyDataWindow }),
       ...(this.#sessionCache === undefined ? {} : { sessionCache: this.#sessionCache }),
       ...(clientAuth === 'none'
         ? {}
@@ -285,6 +341,27 @@ export class TlsServer extends EventEmitter {
   getTicketKeys(): TicketKey[] {
     return [...this.#ticketKeys];
   }
+}
+
+/** The engine's PSK lookup over node:tls's `pskCallback(socket, identity)`. */
+function externalPskLookup(
+  callback: NonNullable<TlsServerOptions['pskCallback']>,
+  socket: () => TLSSocket | undefined,
+): ExternalPskLookup {
+  return (identity) => {
+    const s = socket();
+    if (s === undefined) return undefined;
+    let name: string;
+    try {
+      name = new TextDecoder('utf-8', { fatal: true }).decode(identity);
+    } catch {
+      return undefined; // not UTF-8: not an identity a string-keyed callback can know
+    }
+    const found = callback(s, name);
+    if (found === null || found === undefined) return undefined;
+    if (found instanceof Uint8Array) return { key: found };
+    return { key: found.psk, ...(found.hash === undefined ? {} : { hash: found.hash }) };
+  };
 }
 
 function toList<T>(value: T | T[] | undefined): T[] {

@@ -6,7 +6,12 @@
  * @packageDocumentation
  */
 export { PeerDisconnectedError, TLSSocket, TlsOptionError } from '@tlskit/client';
-export { SessionCache, type SessionCacheOptions } from '@tlskit/handshake';
+export {
+  type AntiReplayStore,
+  MemoryAntiReplayStore,
+  SessionCache,
+  type SessionCacheOptions,
+} from '@tlskit/handshake';
 export {
   createServer,
   defaultHandshakeTimeout,

@@ -60,7 +60,9 @@ function report(command: Command, error: unknown, io: Io): ExitCode {
   // A TlsOptionError is a bad option value (a truncated --ca, a key that does not match --cert):
   // the user's input, reported with its code like a protocol failure.
   if (
-    isTlsError(error) || error instanceof InputError || error instanceof TlsOptionError ||
+    isTlsError(error) ||
+    error instanceof InputError ||
+    error instanceof TlsOptionError ||
     error instanceof CliError
   ) {
     io.stderr(`${prefix} ${error.code}: ${oneLine(error.message)}\n`);

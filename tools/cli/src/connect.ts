@@ -4,7 +4,7 @@
  * to the peer and the peer's data to standard output.
  */
 import { appendFileSync, writeFileSync } from 'node:fs';
-import type { TLSSocket } from '@tlskit/client';
+import { decodeSession, type TLSSocket } from '@tlskit/client';
 import {
   type Command,
   ExitCode,
@@ -20,7 +20,10 @@ import {
   openClient,
   parseCodePoints,
   parseList,
+  parsePsk,
   parseVersion,
+  pskHelp,
+  pskOptions,
   sharedTlsHelp,
   sharedTlsOptions,
   readAll,
@@ -83,7 +86,7 @@ export const connect: Command = {
   name: 'connect',
   summary: 'connect to a TLS server and show what was negotiated (like openssl s_client)',
   usage:
-    'connect [--servername NAME] [--ca FILE] [--cert FILE --key FILE] [--alpn LIST] [--min-version V] [--max-version V] [--groups LIST] [--ciphers LIST] [--insecure] [--keylog FILE] [--trace] [--http PATH] [--json] [--provider NAME] HOST:PORT',
+    'connect [--servername NAME] [--ca FILE] [--cert FILE --key FILE] [--alpn LIST] [--min-version V] [--max-version V] [--groups LIST] [--ciphers LIST] [--insecure] [--keylog FILE] [--trace] [--http PATH] [--json] [--session-in FILE [--early-data FILE]] [--session-out FILE] [--psk HEX --psk-identity ID] [--provider NAME] HOST:PORT',
   help: [
     'Connects to HOST:PORT, runs the handshake and prints the negotiated parameters. Then',
     'sends an HTTP GET (--http) and prints the response, or pipes standard input to the',
@@ -99,7 +102,14 @@ export const connect: Command = {
     '  --insecure         finish the handshake even if the chain does not verify',
     '  --trace            print every handshake message with its key fields',
     '  --http PATH        send GET PATH over HTTP/1.1 and print the response',
-    '  --json             print one JSON object: version, cipher, group, alpn, ...',
+    '  --json             print one JSON object: version, cipher, group, alpn, resumed, ...',
+    '  --session-in FILE  resume the session saved in FILE by --session-out',
+    '  --early-data FILE  with --session-in: send FILE as 0-RTT early data (TLS 1.3, up to the',
+    "                     ticket's limit); resent after the handshake if the server rejects it;",
+    '                     --json then includes what the server sent back within a second',
+    '  --session-out FILE save the session the server gives (TLS 1.3 ticket, TLS 1.2 ticket or',
+    '                     session ID) to FILE; it holds the session secret: keep it private',
+    ...pskHelp,
     ...sharedTlsHelp,
     '  --timeout SECONDS  give up on the handshake after this long (default 30)',
     '',
@@ -109,6 +119,7 @@ export const connect: Command = {
   ].join('\n'),
   options: {
     ...sharedTlsOptions,
+    ...pskOptions,
     servername: { type: 'string' },
     cert: { type: 'string' },
     key: { type: 'string' },
@@ -119,6 +130,9 @@ export const connect: Command = {
     http: { type: 'string' },
     json: { type: 'boolean' },
     timeout: { type: 'string' },
+    'session-in': { type: 'string' },
+    'early-data': { type: 'string' },
+    'session-out': { type: 'string' },
   },
   run: runConnect,
 };
@@ -138,7 +152,17 @@ async function runConnect(args: ParsedArgs, io: Io): Promise<ExitCode> {
   const info = json || httpPath === undefined ? io.stderr : io.stdout;
   const tracer = v.trace === true ? new Tracer('client') : undefined;
   const servername = stringOption(v.servername) ?? (/^[\d.]+$|:/.test(host) ? undefined : host);
+  const session = await readSession(io, stringOption(v['session-in']));
+  const sessionOut = stringOption(v['session-out']);
+  const earlyFile = stringOption(v['early-data']);
+  if (earlyFile !== undefined && session === undefined) {
+    throw new UsageError('--early-data needs --session-in FILE (0-RTT resumes a session)');
+  }
+  const early = earlyFile === undefined ? undefined : await io.readFile(earlyFile);
   const socket = openClient({
+    session,
+    psk: parsePsk(v),
+    earlyData: early !== undefined,
     host,
     port,
     servername,
@@ -156,6 +180,9 @@ async function runConnect(args: ParsedArgs, io: Io): Promise<ExitCode> {
     onAlert: tracer && ((alert) => info(tracer.formatAlert(alert))),
     onKeylog: keylogWriter(stringOption(v.keylog)),
   });
+  const saved = sessionOut === undefined ? undefined : saveSessions(socket, sessionOut);
+  // Written before the handshake: it leaves as early data if it fits the ticket's limit.
+  if (early !== undefined) socket.write(early);
   try {
     await secureConnected(socket, limit);
     const params = negotiated(socket);
@@ -163,6 +190,9 @@ async function runConnect(args: ParsedArgs, io: Io): Promise<ExitCode> {
     if (httpPath !== undefined) {
       socket.write(httpGet(httpPath, servername ?? host));
       response = await readAll(socket, limit);
+    } else if (early !== undefined && json) {
+      // The answer to the early data, if the server sends one soon.
+      response = await readAll(socket, 1000);
     }
     if (json) {
       io.stdout(
@@ -173,10 +203,56 @@ async function runConnect(args: ParsedArgs, io: Io): Promise<ExitCode> {
       if (response !== undefined) io.stdout(`\n${response}`);
     }
     if (httpPath === undefined && !json) await pipe(socket, io);
+    // A TLS 1.3 ticket comes after the handshake: give it a moment before closing.
+    if (saved !== undefined && !(await saved.arrived(2000))) {
+      io.stderr(`tlskit connect: the server sent no session to save in ${sessionOut}\n`);
+    }
     return ExitCode.ok;
   } finally {
     await closeGracefully(socket);
   }
+}
+
+/** The session saved by `--session-out`, read back for `--session-in`; unreadable is an input error. */
+async function readSession(io: Io, path: string | undefined): Promise<Uint8Array | undefined> {
+  if (path === undefined) return undefined;
+  const bytes = await io.readFile(path);
+  try {
+    decodeSession(bytes);
+  } catch (error) {
+    throw new InputError(
+      `${path}: not a saved session (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+  return bytes;
+}
+
+/**
+ * Writes each session the socket reports to `path` (owner-only: it holds the session secret),
+ * the latest replacing the earlier. `arrived(ms)` waits, bounded, until one was written.
+ */
+function saveSessions(socket: TLSSocket, path: string): { arrived(ms: number): Promise<boolean> } {
+  let written = false;
+  socket.on('session', (session: Buffer) => {
+    writeFileSync(path, session, { mode: 0o600 });
+    written = true;
+  });
+  return {
+    arrived: (ms) =>
+      written || socket.destroyed
+        ? Promise.resolve(written)
+        : new Promise<boolean>((resolve) => {
+            const done = (): void => {
+              clearTimeout(timer);
+              socket.off('session', done);
+              socket.off('close', done);
+              resolve(written);
+            };
+            const timer = setTimeout(done, ms);
+            socket.once('session', done);
+            socket.once('close', done);
+          }),
+  };
 }
 
 /** Sends close_notify and waits (at most a second) for the peer's, then lets go of the socket. */

@@ -18,7 +18,10 @@ import {
   loadProvider,
   negotiated,
   parseList,
+  parsePsk,
   parseVersion,
+  pskHelp,
+  pskOptions,
   sharedTlsHelp,
   sharedTlsOptions,
   stringOption,
@@ -28,6 +31,16 @@ import {
 function all(value: OptionValue): string[] {
   if (value === undefined || typeof value === 'boolean') return [];
   return typeof value === 'string' ? [value] : [...value];
+}
+
+/** A non-negative byte count option, or undefined when absent. */
+function byteCount(flag: string, value: OptionValue): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 0xffff_ffff) {
+    throw new UsageError(`${flag} must be a number of bytes, not ${String(value)}`);
+  }
+  return n;
 }
 
 function portOption(value: OptionValue): number {
@@ -48,7 +61,12 @@ export function httpPage(socket: TLSSocket, requestLine: string): string {
     peerCertificates.length === 0
       ? { clientCertificate: '(none)' }
       : { clientCertificate: peerCertificates.join('; '), signatureScheme, verified, verifyError };
-  const rows = Object.entries({ ...params, ...client })
+  // RFC 8470 in spirit: say whether the request (or part of it) came as replayable 0-RTT data.
+  const early =
+    socket.earlyDataLength > 0
+      ? { requestAsEarlyData: `yes (${socket.earlyDataLength} bytes, may be a replay)` }
+      : { requestAsEarlyData: 'no' };
+  const rows = Object.entries({ ...params, ...client, ...early })
     .map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(String(v))}</td></tr>`)
     .join('\n');
   const body = `<!doctype html>
@@ -101,7 +119,7 @@ export const serve: Command = {
   name: 'serve',
   summary: 'run a TLS server that echoes, or answers HTTP (like openssl s_server)',
   usage:
-    'serve --cert FILE --key FILE [--cert FILE --key FILE ...] [--host HOST] [--port PORT] [--alpn LIST] [--ca FILE --request-cert] [--min-version V] [--max-version V] [--keylog FILE] [--http] [--provider NAME]',
+    'serve --cert FILE --key FILE [--cert FILE --key FILE ...] [--psk HEX --psk-identity ID] [--max-early-data N] [--host HOST] [--port PORT] [--alpn LIST] [--ca FILE --request-cert] [--min-version V] [--max-version V] [--keylog FILE] [--http] [--provider NAME]',
   help: [
     'Listens on HOST:PORT and prints one line `listening on HOST:PORT` when ready, then one',
     'line on stderr per connection. Each client gets its data echoed back, or with --http a',
@@ -116,6 +134,10 @@ export const serve: Command = {
     '  --ca FILE          trust anchors for client certificates, PEM',
     '  --request-cert     ask for a client certificate and refuse clients without a valid one',
     '  --http             answer HTTP/1.1 requests instead of echoing',
+    '  --max-early-data N accept up to N bytes of 0-RTT early data per ticket (default 0: none);',
+    '                     each ticket once; echo answers it like other data, --http marks it',
+    ...pskHelp,
+    '                     (with --psk, --cert and --key are optional)',
     ...sharedTlsHelp,
   ].join('\n'),
   options: {
@@ -124,7 +146,9 @@ export const serve: Command = {
     cert: { type: 'string', multiple: true },
     key: { type: 'string', multiple: true },
     ...sharedTlsOptions,
+    ...pskOptions,
     'request-cert': { type: 'boolean' },
+    'max-early-data': { type: 'string' },
     http: { type: 'boolean' },
   },
   run: runServe,
@@ -136,7 +160,10 @@ async function runServe(args: ParsedArgs, io: Io): Promise<ExitCode> {
     throw new UsageError(`unexpected argument ${args.positionals[0]}`);
   const certFiles = all(v.cert);
   const keyFiles = all(v.key);
-  if (certFiles.length === 0) throw new UsageError('--cert FILE --key FILE is required');
+  const psk = parsePsk(v);
+  if (certFiles.length === 0 && psk === undefined) {
+    throw new UsageError('--cert FILE --key FILE is required (or --psk HEX --psk-identity ID)');
+  }
   if (certFiles.length !== keyFiles.length) {
     throw new UsageError('give one --key for each --cert');
   }
@@ -151,6 +178,7 @@ async function runServe(args: ParsedArgs, io: Io): Promise<ExitCode> {
   const maxVersion = parseVersion('--max-version', v['max-version']);
   const keylog = keylogWriter(stringOption(v.keylog));
   const http = v.http === true;
+  const maxEarlyData = byteCount('--max-early-data', v['max-early-data']);
   const server = createServer(
     {
       cert: await Promise.all(certFiles.map(async (f) => (await readPem(io, f)) ?? '')),
@@ -163,11 +191,19 @@ async function runServe(args: ParsedArgs, io: Io): Promise<ExitCode> {
       ...(v['request-cert'] === true ? { requestCert: true, rejectUnauthorized: true } : {}),
       ...(minVersion === undefined ? {} : { minVersion }),
       ...(maxVersion === undefined ? {} : { maxVersion }),
+      ...(maxEarlyData === undefined ? {} : { maxEarlyData }),
+      ...(psk === undefined
+        ? {}
+        : {
+            pskCallback: (_socket: TLSSocket, identity: string) =>
+              identity === psk.identity ? psk.key : null,
+            ...(psk.modes === undefined ? {} : { pskKeyExchangeModes: psk.modes }),
+          }),
     },
     (socket) => {
       const p = negotiated(socket);
       io.stderr(
-        `connection from ${socket.remoteAddress}:${socket.remotePort}: ${p.version} ${p.cipher} ${p.group ?? 'psk'}${p.alpn ? ` ALPN ${p.alpn}` : ''}${p.resumed ? ' resumed' : ''}\n`,
+        `connection from ${socket.remoteAddress}:${socket.remotePort}: ${p.version} ${p.cipher} ${p.group ?? 'psk'}${p.alpn ? ` ALPN ${p.alpn}` : ''}${p.resumed ? ' resumed' : ''}${socket.earlyDataLength > 0 ? ` early data ${socket.earlyDataLength} bytes` : ''}\n`,
       );
       socket.on('error', (error: Error & { code?: string }) =>
         io.stderr(`connection error: ${error.code ?? error.name}: ${error.message}\n`),

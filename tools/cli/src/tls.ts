@@ -14,13 +14,8 @@ import {
   TLSSocket,
 } from '@tlskit/client';
 import { type CryptoProvider, nobleProvider } from '@tlskit/crypto';
-import {
-  type AlertEvent,
-  type ClientOptions,
-  createClient,
-  type MessageTrace,
-} from '@tlskit/handshake';
-import { nameOf, SignatureScheme } from '@tlskit/wire';
+import type { AlertEvent, MessageTrace, PskMode } from '@tlskit/handshake';
+import { fromHex, nameOf, SignatureScheme } from '@tlskit/wire';
 import { TrustStore } from '@tlskit/x509';
 import { type OptionSpec, type OptionValue, UsageError } from './command.js';
 import { CliError } from './errors.js';
@@ -147,6 +142,57 @@ export interface ClientSetup {
   readonly onKeylog?: ((line: string) => void) | undefined;
   /** Each alert sent or received (close_notify included). */
   readonly onAlert?: ((alert: AlertEvent) => void) | undefined;
+  /** A saved session to resume (`--session-in`): its bytes, as `getSession()` gave them. */
+  readonly session?: Uint8Array | undefined;
+  /** An external PSK to offer (`--psk`, `--psk-identity`). */
+  readonly psk?: CliPsk | undefined;
+  /** Offer 0-RTT with `session` (`--early-data`). */
+  readonly earlyData?: boolean | undefined;
+}
+
+/** `--psk HEX --psk-identity ID [--psk-modes LIST]`, parsed. */
+export interface CliPsk {
+  readonly key: Uint8Array;
+  readonly identity: string;
+  readonly modes: PskMode[] | undefined;
+}
+
+/** The options `connect` and `serve` share for external PSKs. */
+export const pskOptions = {
+  psk: { type: 'string' },
+  'psk-identity': { type: 'string' },
+  'psk-modes': { type: 'string' },
+} as const satisfies OptionSpec;
+
+/** Help lines for {@link pskOptions}. */
+export const pskHelp = [
+  '  --psk HEX          external PSK (TLS 1.3), as openssl -psk: hex, at least 16 bytes; the',
+  '                     PSK authenticates the server (SHA-256 suites, as OpenSSL)',
+  '  --psk-identity ID  the identity of --psk (required with it)',
+  '  --psk-modes LIST   psk_dhe_ke (default), psk_ke (no forward secrecy), or both',
+];
+
+/** Reads `--psk`, `--psk-identity` and `--psk-modes`, or undefined without `--psk`. */
+export function parsePsk(values: Record<string, OptionValue>): CliPsk | undefined {
+  const hex = stringOption(values.psk);
+  const identity = stringOption(values['psk-identity']);
+  const modes = parseList(values['psk-modes']);
+  if (hex === undefined) {
+    if (identity !== undefined || modes !== undefined) {
+      throw new UsageError('--psk-identity and --psk-modes need --psk HEX');
+    }
+    return undefined;
+  }
+  if (identity === undefined) throw new UsageError('--psk needs --psk-identity ID');
+  if (!/^([0-9a-fA-F]{2})+$/.test(hex) || hex.length < 32) {
+    throw new UsageError('--psk must be hex, at least 16 bytes (32 hex digits)');
+  }
+  for (const mode of modes ?? []) {
+    if (mode !== 'psk_dhe_ke' && mode !== 'psk_ke') {
+      throw new UsageError(`--psk-modes: ${mode} is neither psk_dhe_ke nor psk_ke`);
+    }
+  }
+  return { key: fromHex(hex), identity, modes: modes as PskMode[] | undefined };
 }
 
 let mozilla: TrustStore | undefined;
@@ -170,6 +216,14 @@ export function openClient(setup: ClientSetup): TLSSocket {
       ...(setup.key === undefined ? {} : { key: setup.key }),
       ...(setup.groups === undefined ? {} : { groups: [...setup.groups] }),
       ...(setup.ciphers === undefined ? {} : { cipherSuites: [...setup.ciphers] }),
+      ...(setup.session === undefined ? {} : { session: setup.session }),
+      ...(setup.earlyData === true ? { earlyData: true } : {}),
+      ...(setup.psk === undefined
+        ? {}
+        : {
+            pskCallback: () => ({ psk: setup.psk!.key, identity: setup.psk!.identity }),
+            ...(setup.psk.modes === undefined ? {} : { pskKeyExchangeModes: setup.psk.modes }),
+          }),
     },
     setup.servername,
     () =>
@@ -266,6 +320,8 @@ export interface NegotiatedParameters {
   readonly signatureScheme: string | null;
   readonly helloRetryRequest: boolean;
   readonly resumed: boolean;
+  /** 0-RTT: 'accepted', 'rejected' or 'none'. */
+  readonly earlyData: 'accepted' | 'rejected' | 'none';
   /** The peer chain verified against the trust anchors. */
   readonly verified: boolean;
   /** Why it did not verify (with `--insecure`), as `CODE: message`. */
@@ -290,6 +346,7 @@ export function negotiated(socket: TLSSocket): NegotiatedParameters {
         : nameOf(SignatureScheme, info.peerSignatureScheme),
     helloRetryRequest: info?.helloRetryRequest ?? false,
     resumed: info?.resumed ?? false,
+    earlyData: socket.earlyData,
     verified: socket.authorized && error === undefined,
     verifyError: error === undefined ? null : `${error.code ?? error.name}: ${error.message}`,
     peerCertificates: (info?.peerCertificates ?? []).map(certificateSubject),
@@ -310,6 +367,7 @@ export function formatNegotiated(p: NegotiatedParameters): string {
     `  peer signature scheme: ${p.signatureScheme ?? '(none)'}`,
     `  HelloRetryRequest: ${p.helloRetryRequest ? 'yes' : 'no'}`,
     `  resumed: ${p.resumed ? 'yes' : 'no'}`,
+    `  early data: ${p.earlyData}`,
     `  peer chain: ${p.verified ? 'verified' : `NOT verified (${p.verifyError ?? 'unknown reason'})`}${chain.join('')}`,
   ];
   return `${lines.join('\n')}\n`;

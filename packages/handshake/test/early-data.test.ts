@@ -1,0 +1,261 @@
+/**
+ * 0-RTT (RFC 8446 2.3, 4.2.10, 8) between our engines: accepted early data is delivered once and
+ * marked as early; a second use of the ticket, a raw replay of the first flight, a stale ticket
+ * age, a HelloRetryRequest and a changed ALPN all reject it, and the client then sends it again
+ * as ordinary data. The OpenSSL interop is in tools/cli/test/early-data.test.ts.
+ */
+import { nobleProvider as provider } from '@tlskit/crypto';
+import {
+  type ClientOptions,
+  type Connection,
+  createClient,
+  createServer,
+  MemoryAntiReplayStore,
+  OptionsError,
+  pump,
+  type ServerOptions,
+  type Session,
+} from '@tlskit/handshake';
+import { describe, expect, it } from 'vitest';
+import { fixtures } from './fixtures.js';
+import { connectPair } from './pair.js';
+
+const enc = (s: string) => new TextEncoder().encode(s);
+const dec = (b: Uint8Array) => new TextDecoder().decode(b);
+const ticketKeys = [{ name: new Uint8Array(16).fill(5), key: new Uint8Array(32).fill(6) }];
+
+interface Run {
+  client: Connection;
+  server: Connection;
+  early: string[];
+  data: string[];
+  serverError: Error | undefined;
+}
+
+/** A server accepting 0-RTT with `store`, and a session from a first full handshake with it. */
+async function setup(server: Partial<ServerOptions> = {}, client: Partial<ClientOptions> = {}) {
+  const f = await fixtures();
+  const store = new MemoryAntiReplayStore();
+  const serverOptions: ServerOptions = {
+    provider,
+    certificates: [f.server.p256],
+    ticketKeys,
+    maxEarlyData: 1000,
+    antiReplay: store,
+    ...server,
+  };
+  const first = await connectPair([f.server.p256], client, serverOptions);
+  expect(first.sessions.length).toBe(1);
+  const session = first.sessions[0]!;
+  expect(session).toMatchObject({ maxEarlyData: serverOptions.maxEarlyData });
+  return { f, store, serverOptions, session };
+}
+
+/** Resumes with `session`, writes `early` before the handshake, then pumps to the end. */
+async function resume(
+  session: Session,
+  serverOptions: ServerOptions,
+  early: string,
+  client: Partial<ClientOptions> = {},
+  server: Partial<ServerOptions> = {},
+): Promise<Run> {
+  const f = await fixtures();
+  const c = createClient({
+    provider,
+    serverName: 'localhost',
+    ca: [f.caDer],
+    session,
+    earlyData: true,
+    ...client,
+  });
+  const s = createServer({ ...serverOptions, ...server });
+  const run: Run = { client: c, server: s, early: [], data: [], serverError: undefined };
+  s.on('close', (e) => {
+    run.serverError = e.error;
+  });
+  s.on('earlyData', (d) => run.early.push(dec(d)));
+  s.on('data', (d) => run.data.push(dec(d)));
+  await c.start();
+  if (early !== '') await c.write(enc(early));
+  await pump(c, s);
+  return run;
+}
+
+describe('0-RTT', () => {
+  it('delivers accepted early data once, marked as early, and both sides say accepted', async () => {
+    const { serverOptions, session } = await setup();
+    const f = await fixtures();
+    const c = createClient({
+      provider,
+      serverName: 'localhost',
+      ca: [f.caDer],
+      session,
+      earlyData: true,
+    });
+    await c.start();
+    expect(c.earlyDataRemaining).toBe(1000);
+    await c.write(enc('GET / early'));
+    expect(c.earlyDataRemaining).toBe(1000 - 11);
+    const s = createServer(serverOptions);
+    const early: string[] = [];
+    const data: string[] = [];
+    let earlyBeforeHandshake = false;
+    s.on('earlyData', (d) => {
+      early.push(dec(d));
+      earlyBeforeHandshake = s.handshakeInfo === undefined;
+    });
+    s.on('data', (d) => data.push(dec(d)));
+    await pump(c, s);
+    expect(c.handshakeInfo).toMatchObject({ resumed: true, earlyData: 'accepted' });
+    expect(s.handshakeInfo).toMatchObject({ resumed: true, earlyData: 'accepted' });
+    expect(early).toEqual(['GET / early']);
+    expect(earlyBeforeHandshake).toBe(true);
+    await c.write(enc('after'));
+    await pump(c, s);
+    expect(data).toEqual(['after']);
+    expect(c.earlyDataRemaining).toBe(0);
+  });
+
+  it('accepts a ticket once: its second use is rejected and the data resent as ordinary data', async () => {
+    const { serverOptions, session } = await setup();
+    const once = await resume(session, serverOptions, 'first');
+    expect(once.early).toEqual(['first']);
+    const again = await resume(session, serverOptions, 'second');
+    expect(again.server.handshakeInfo).toMatchObject({ resumed: true, earlyData: 'rejected' });
+    expect(again.client.handshakeInfo).toMatchObject({ resumed: true, earlyData: 'rejected' });
+    expect(again.early).toEqual([]);
+    expect(again.data).toEqual(['second']);
+  });
+
+  it('lets the application decide with resendRejectedEarlyData: false', async () => {
+    const { serverOptions, session } = await setup();
+    await resume(session, serverOptions, 'first');
+    const again = await resume(session, serverOptions, 'second', {
+      resendRejectedEarlyData: false,
+    });
+    expect(again.client.handshakeInfo?.earlyData).toBe('rejected');
+    expect(again.early).toEqual([]);
+    expect(again.data).toEqual([]);
+  });
+
+  it('does not deliver early data twice when the first flight is replayed byte for byte', async () => {
+    const { serverOptions, session } = await setup();
+    const f = await fixtures();
+    const c = createClient({
+      provider,
+      serverName: 'localhost',
+      ca: [f.caDer],
+      session,
+      earlyData: true,
+    });
+    await c.start();
+    await c.write(enc('transfer 100'));
+    const flight = c.takeOutput();
+    const delivered: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const s = createServer(serverOptions);
+      s.on('earlyData', (d) => delivered.push(dec(d)));
+      s.on('data', (d) => delivered.push(dec(d)));
+      for (const chunk of flight) await s.receive(chunk);
+      expect(s.state).toBe('handshaking');
+    }
+    expect(delivered).toEqual(['transfer 100']);
+  });
+
+  it('rejects early data whose ticket age is outside the freshness window', async () => {
+    const { serverOptions, session } = await setup({ earlyDataWindow: 1000 });
+    // The client's clock runs 5 s ahead: its ticket age disagrees with the server's by 5 s.
+    const skewed = await resume(session, serverOptions, 'late', { now: () => Date.now() + 5000 });
+    expect(skewed.server.handshakeInfo).toMatchObject({ resumed: true, earlyData: 'rejected' });
+    expect(skewed.data).toEqual(['late']);
+  });
+
+  it('rejects early data through a HelloRetryRequest, and the handshake still completes', async () => {
+    const { serverOptions, session } = await setup();
+    const retried = await resume(
+      session,
+      serverOptions,
+      'before retry',
+      { groups: [0x001d, 0x0017], keyShareGroups: [0x001d] },
+      { groups: [0x0017] },
+    );
+    expect(retried.client.handshakeInfo).toMatchObject({
+      helloRetryRequest: true,
+      resumed: true,
+      earlyData: 'rejected',
+    });
+    expect(retried.early).toEqual([]);
+    expect(retried.data).toEqual(['before retry']);
+  });
+
+  it('rejects early data when the server would now choose another ALPN protocol', async () => {
+    const { serverOptions, session } = await setup(
+      { alpnProtocols: ['h2', 'http/1.1'] },
+      { alpnProtocols: ['h2', 'http/1.1'] },
+    );
+    expect(session.alpn).toBe('h2');
+    const changed = await resume(
+      session,
+      serverOptions,
+      'alpn',
+      { alpnProtocols: ['h2', 'http/1.1'] },
+      { alpnProtocols: ['http/1.1', 'h2'] },
+    );
+    expect(changed.client.handshakeInfo).toMatchObject({ alpn: 'http/1.1', earlyData: 'rejected' });
+    expect(changed.data).toEqual(['alpn']);
+  });
+
+  it('closes with unexpected_message when a client sends more than max_early_data_size', async () => {
+    const { serverOptions, session } = await setup({ maxEarlyData: 100 });
+    // A client that ignores the ticket's limit (ours never does: the session is doctored).
+    const greedy = { ...session, maxEarlyData: 5000 } as Session;
+    const run = await resume(greedy, serverOptions, 'x'.repeat(200));
+    expect(run.server.state).toBe('closed');
+    expect(run.serverError).toMatchObject({ code: 'ERR_UNEXPECTED_MESSAGE', alert: 10 });
+    expect(run.early).toEqual([]);
+  });
+
+  it('refuses writes beyond the ticket limit before the handshake, as a caller error', async () => {
+    const { session } = await setup({ maxEarlyData: 10 });
+    const f = await fixtures();
+    const c = createClient({
+      provider,
+      serverName: 'localhost',
+      ca: [f.caDer],
+      session,
+      earlyData: true,
+    });
+    await c.start();
+    await expect(c.write(enc('more than ten bytes'))).rejects.toMatchObject({
+      code: 'ERR_NOT_CONNECTED',
+    });
+  });
+
+  it('does not offer early data without earlyData: true', async () => {
+    const { serverOptions, session } = await setup();
+    const run = await resume(session, serverOptions, '', { earlyData: false });
+    expect(run.client.handshakeInfo).toMatchObject({ resumed: true, earlyData: 'none' });
+    expect(run.client.earlyDataRemaining).toBe(0);
+  });
+
+  it('needs an anti-replay store to accept early data', async () => {
+    const f = await fixtures();
+    expect(() =>
+      createServer({ provider, certificates: [f.server.p256], maxEarlyData: 100 }),
+    ).toThrow(OptionsError);
+  });
+});
+
+describe('MemoryAntiReplayStore', () => {
+  it('claims a key once until it expires, and refuses new claims when full', () => {
+    const store = new MemoryAntiReplayStore({ maxEntries: 2 });
+    expect(store.claim(Uint8Array.of(1), 1000, 0)).toBe(true);
+    expect(store.claim(Uint8Array.of(1), 1000, 10)).toBe(false);
+    expect(store.claim(Uint8Array.of(2), 5000, 10)).toBe(true);
+    // Full of live claims: a new ticket is refused rather than an old one forgotten.
+    expect(store.claim(Uint8Array.of(3), 5000, 20)).toBe(false);
+    // Once the first claim expired, there is room again.
+    expect(store.claim(Uint8Array.of(3), 5000, 2000)).toBe(true);
+    expect(store.size).toBe(2);
+  });
+});
