@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect as netConnect } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 import { TLSSocket } from '@tlskit/client';
 import { nobleProvider } from '@tlskit/crypto';
@@ -154,14 +155,14 @@ describe.skipIf(missingPeers('openssl'))('tlskit serve answered by openssl s_cli
   });
 });
 
-/** Sends `request` over node:tls to `port`, then ends; returns everything the server answered. */
-function tlsRequest(port: number, request: string): Promise<string> {
+/** Once `socket` is secure, sends `request` and ends; resolves with everything answered. */
+function requestOver(
+  socket: Duplex & { setTimeout(ms: number, callback: () => void): unknown },
+  request: string,
+): Promise<string> {
   return new Promise<string>((resolve, reject) => {
-    const socket = tlsConnect(
-      { host: '127.0.0.1', port, servername: 'localhost', ca: certs.ca.cert.pem },
-      () => socket.end(request),
-    );
     let text = '';
+    socket.once('secureConnect', () => socket.end(request));
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => {
       text += chunk;
@@ -170,6 +171,14 @@ function tlsRequest(port: number, request: string): Promise<string> {
     socket.on('error', reject);
     socket.setTimeout(10_000, () => socket.destroy(new Error(`no answer in 10 s: ${text}`)));
   });
+}
+
+/** Sends `request` over node:tls to `port`, then ends; returns everything the server answered. */
+function tlsRequest(port: number, request: string): Promise<string> {
+  return requestOver(
+    tlsConnect({ host: '127.0.0.1', port, servername: 'localhost', ca: certs.ca.cert.pem }),
+    request,
+  );
 }
 
 describe('tlskit serve --http line endings (RFC 9112 section 2.2)', () => {
@@ -228,17 +237,7 @@ async function paddedRequest(
   const socket = new TLSSocket(netConnect(port, '127.0.0.1'), Promise.resolve(engine), {
     onSecure: (secured) => secured.emit('secureConnect'),
   });
-  const answer = await new Promise<string>((resolve, reject) => {
-    let text = '';
-    socket.once('secureConnect', () => socket.end(request));
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      text += chunk;
-    });
-    socket.on('end', () => resolve(text));
-    socket.on('error', reject);
-    socket.setTimeout(10_000, () => socket.destroy(new Error(`no answer in 10 s: ${text}`)));
-  });
+  const answer = await requestOver(socket, request);
   return { answer, helloLength };
 }
 
