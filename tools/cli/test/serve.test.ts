@@ -4,7 +4,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { connect as netConnect } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
+import { TLSSocket } from '@tlskit/client';
+import { nobleProvider } from '@tlskit/crypto';
+import { createClient } from '@tlskit/handshake';
 import {
   curlRequest,
   interopCerts,
@@ -13,6 +18,8 @@ import {
   stopAllPeers,
   tempDir,
 } from '@tlskit/interop';
+import { ExtensionType, type HandshakeMessage, HandshakeType } from '@tlskit/wire';
+import { parsePem } from '@tlskit/x509';
 import { afterAll, describe, expect, it } from 'vitest';
 import { headComplete } from '../src/serve.js';
 import { runCliAsync, type ServeProcess, startServe } from './helpers.js';
@@ -148,14 +155,14 @@ describe.skipIf(missingPeers('openssl'))('tlskit serve answered by openssl s_cli
   });
 });
 
-/** Sends `request` over node:tls to `port`, then ends; returns everything the server answered. */
-function tlsRequest(port: number, request: string): Promise<string> {
+/** Once `socket` is secure, sends `request` and ends; resolves with everything answered. */
+function requestOver(
+  socket: Duplex & { setTimeout(ms: number, callback: () => void): unknown },
+  request: string,
+): Promise<string> {
   return new Promise<string>((resolve, reject) => {
-    const socket = tlsConnect(
-      { host: '127.0.0.1', port, servername: 'localhost', ca: certs.ca.cert.pem },
-      () => socket.end(request),
-    );
     let text = '';
+    socket.once('secureConnect', () => socket.end(request));
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => {
       text += chunk;
@@ -164,6 +171,14 @@ function tlsRequest(port: number, request: string): Promise<string> {
     socket.on('error', reject);
     socket.setTimeout(10_000, () => socket.destroy(new Error(`no answer in 10 s: ${text}`)));
   });
+}
+
+/** Sends `request` over node:tls to `port`, then ends; returns everything the server answered. */
+function tlsRequest(port: number, request: string): Promise<string> {
+  return requestOver(
+    tlsConnect({ host: '127.0.0.1', port, servername: 'localhost', ca: certs.ca.cert.pem }),
+    request,
+  );
 }
 
 describe('tlskit serve --http line endings (RFC 9112 section 2.2)', () => {
@@ -179,6 +194,69 @@ describe('tlskit serve --http line endings (RFC 9112 section 2.2)', () => {
         const answer = await tlsRequest(server.port, request);
         expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
         expect(answer).toContain(`<code>${request.split(/\r?\n/)[0]}</code>`);
+      }
+    } finally {
+      await server.process.stop();
+    }
+  });
+});
+
+/**
+ * The reviewer's conversation (issue 11): a ClientHello with `padding` bytes of padding, which
+ * spans records, then `GET / HTTP/1.0\n\n`. Our client engine is made to add the padding to its
+ * own hello (its transcript takes the bytes sent, so the handshake stays valid).
+ */
+async function paddedRequest(
+  port: number,
+  padding: number,
+  request: string,
+): Promise<{ answer: string; helloLength: number }> {
+  const engine = createClient({
+    provider: nobleProvider,
+    serverName: 'localhost',
+    ca: parsePem(certs.ca.cert.pem),
+  });
+  const patched = engine as unknown as {
+    sendHandshake(m: HandshakeMessage): Promise<{ raw: Uint8Array }>;
+  };
+  const send = patched.sendHandshake.bind(patched);
+  let helloLength = 0;
+  patched.sendHandshake = async (m) => {
+    const sent = await send(
+      m.type === HandshakeType.clientHello
+        ? {
+            ...m,
+            // pre_shared_key would have to stay last; this client offers none.
+            extensions: [...m.extensions, { type: ExtensionType.padding, length: padding }],
+          }
+        : m,
+    );
+    if (m.type === HandshakeType.clientHello) helloLength = sent.raw.length;
+    return sent;
+  };
+  const socket = new TLSSocket(netConnect(port, '127.0.0.1'), Promise.resolve(engine), {
+    onSecure: (secured) => secured.emit('secureConnect'),
+  });
+  const answer = await requestOver(socket, request);
+  return { answer, helloLength };
+}
+
+describe('tlskit serve --http and large ClientHellos (issue 11)', () => {
+  it('completes a handshake with a hello spanning records and answers its bare-LF GET', async () => {
+    const server = await serveHttp();
+    try {
+      // Hello lengths here include the 4-byte header; 65,536 was the old limit on the body.
+      for (const [padding, over] of [
+        [16_181, 16_384],
+        [64_150, 4 + 65_536],
+      ] as const) {
+        const { answer, helloLength } = await paddedRequest(
+          server.port,
+          padding,
+          'GET / HTTP/1.0\n\n',
+        );
+        expect(helloLength).toBeGreaterThan(over);
+        expect([padding, answer.slice(0, 17)]).toEqual([padding, 'HTTP/1.1 200 OK\r\n']);
       }
     } finally {
       await server.process.stop();
