@@ -2,6 +2,7 @@
  * The parts of `tlskit scan` that need no server: what a suite name says, reading a DHE
  * ServerKeyExchange, the finding catalogue, and the reports' handling of hostile strings.
  */
+import { type AddressInfo, createServer as createNetServer, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { findingCatalogue, severities } from '../src/scan/findings.js';
 import type { Flight } from '../src/scan/flight.js';
@@ -169,5 +170,72 @@ describe('tlskit scan command line', () => {
   it('is listed by help', async () => {
     const run = await runInProcess(['help']);
     expect(run.stdout).toMatch(/\n {2}scan +probe a TLS server/);
+  });
+});
+
+describe('tlskit scan against hostile or silent peers', () => {
+  /** A TCP server on 127.0.0.1 that treats each connection with `handle`. */
+  async function withServer(
+    handle: (socket: Socket) => void,
+    body: (port: number) => Promise<void>,
+  ) {
+    const server = createNetServer(handle);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      await body((server.address() as AddressInfo).port);
+    } finally {
+      server.close();
+    }
+  }
+
+  it('names a peer that does not speak TLS', async () => {
+    await withServer(
+      (socket) => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n'),
+      async (port) => {
+        const run = await runInProcess(['scan', `127.0.0.1:${port}`, '--timeout', '2']);
+        expect(run.status).toBe(1);
+        expect(run.stderr).toMatch(/cannot scan 127\.0\.0\.1:\d+: the server does not speak TLS/);
+      },
+    );
+  });
+
+  it('bounds a peer that never stops sending handshake records', async () => {
+    const record = Buffer.concat([Buffer.from([22, 3, 3, 0x40, 0]), Buffer.alloc(0x4000, 0xab)]);
+    await withServer(
+      (socket) => {
+        socket.on('error', () => {});
+        const pump = (): void => {
+          while (!socket.destroyed && socket.write(record)) {}
+        };
+        socket.on('drain', pump);
+        pump();
+      },
+      async (port) => {
+        const started = Date.now();
+        const run = await runInProcess(['scan', `127.0.0.1:${port}`, '--timeout', '3']);
+        expect(run.status).toBe(1);
+        expect(run.stderr).toMatch(/cannot scan .*: the server sent over 262144 bytes without ending its flight/);
+        expect(Date.now() - started).toBeLessThan(10_000);
+      },
+    );
+  });
+
+  it('reports a peer that accepts and says nothing as speaking no version, within the deadline', async () => {
+    const sockets: Socket[] = [];
+    await withServer(
+      (socket) => {
+        sockets.push(socket);
+        socket.on('error', () => {});
+      },
+      async (port) => {
+        const started = Date.now();
+        const run = await runInProcess(['scan', `127.0.0.1:${port}`, '--timeout', '1', '--json']);
+        for (const s of sockets) s.destroy();
+        const report = JSON.parse(run.stdout) as ScanReport;
+        expect(report.protocols.every((p) => !p.supported)).toBe(true);
+        expect(report.certificate).toBeNull();
+        expect(Date.now() - started).toBeLessThan(10_000);
+      },
+    );
   });
 });

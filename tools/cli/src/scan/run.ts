@@ -117,11 +117,12 @@ export async function runScan(options: ScanOptions): Promise<ScanReport> {
   const versionResults = await Promise.all(
     protocolVersions.map((v) => probeVersion(context, v.value)),
   );
-  const unreachable = versionResults.find((r) => r.flight.outcome === 'unreachable');
-  if (unreachable && versionResults.every((r) => r.flight.outcome === 'unreachable')) {
-    throw new ScanError(
-      `cannot connect to ${options.host}:${options.port}: ${unreachable.flight.error}`,
-    );
+  for (const outcome of ['unreachable', 'malformed'] as const) {
+    const failed = versionResults.map((r) => r.flight).filter((f) => f.outcome === outcome);
+    if (failed.length === versionResults.length) {
+      const why = outcome === 'unreachable' ? 'cannot connect to' : 'cannot scan';
+      throw new ScanError(`${why} ${options.host}:${options.port}: ${failed[0]?.error}`);
+    }
   }
   const supported = versionResults.filter((r) => r.accepted).map((r) => r.version);
   const tls13 = supported.includes(TLS13);
