@@ -214,7 +214,9 @@ describe('tlskit scan against hostile or silent peers', () => {
         const started = Date.now();
         const run = await runInProcess(['scan', `127.0.0.1:${port}`, '--timeout', '3']);
         expect(run.status).toBe(1);
-        expect(run.stderr).toMatch(/cannot scan .*: the server sent over 262144 bytes without ending its flight/);
+        expect(run.stderr).toMatch(
+          /cannot scan .*: the server sent over 262144 bytes without ending its flight/,
+        );
         expect(Date.now() - started).toBeLessThan(10_000);
       },
     );
