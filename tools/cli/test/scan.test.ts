@@ -183,11 +183,18 @@ describe('tlskit scan against openssl s_server', { timeout: 60_000 }, () => {
   });
 
   it('finds a server without TLS 1.3', async () => {
-    const { ids } = await scanOpenssl(certs.server.ecdsaP256, {
+    const { ids, report } = await scanOpenssl(certs.server.ecdsaP256, {
       ...aeadOnly,
       version: 'TLSv1.2',
     });
     expect(ids).toEqual(['protocol-no-tls13']);
+    // TLS 1.2: the certificate travels in clear; only what follows ChangeCipherSpec is encrypted.
+    const steps = report.handshake.steps;
+    expect(steps.find((s) => s.message === 'certificate')?.encrypted).toBe(false);
+    expect(steps.filter((s) => s.message === 'finished').map((s) => s.encrypted)).toEqual([
+      true,
+      true,
+    ]);
   });
 
   it('finds nothing wrong with a TLS 1.3-only server, and reads its certificate through tlskit', async () => {
@@ -247,9 +254,17 @@ describe('tlskit scan against a well-configured tlskit server', { timeout: 60_00
     });
     expect(report.keyExchange.groups).toContain('X25519MLKEM768');
     expect(report.handshake.completed).toBe(true);
-    expect(report.handshake.steps.map((s) => s.message).slice(0, 2)).toEqual([
-      'client_hello',
-      'server_hello',
+    // TLS 1.3: everything after the ServerHello travels encrypted.
+    expect(report.handshake.steps.map((s) => [s.from, s.message, s.encrypted])).toEqual([
+      ['client', 'client_hello', false],
+      ['server', 'server_hello', false],
+      ['server', 'encrypted_extensions', true],
+      ['server', 'certificate', true],
+      ['server', 'certificate_verify', true],
+      ['server', 'finished', true],
+      // RFC 8446 D.4 middlebox compatibility: a ChangeCipherSpec in clear, meaning nothing.
+      ['client', 'change_cipher_spec', false],
+      ['client', 'finished', true],
     ]);
   });
 });

@@ -57,7 +57,15 @@ export async function tracedHandshake(
   const onMessage = (trace: MessageTrace): void => {
     const from = tracer.fromClient(trace.direction) ? 'client' : 'server';
     const notes = tracer.fields(trace);
-    steps.push({ from, message: trace.type, length: trace.length, encrypted, notes });
+    // A ChangeCipherSpec record itself is always in clear (RFC 8446 D.4, RFC 5246 7.1).
+    const ccs = trace.type === 'change_cipher_spec';
+    steps.push({
+      from,
+      message: trace.type,
+      length: trace.length,
+      encrypted: encrypted && !ccs,
+      notes,
+    });
     // TLS 1.3: everything after the ServerHello is encrypted (RFC 8446 2); TLS 1.2: everything
     // after a ChangeCipherSpec (RFC 5246 7.1). In TLS 1.3 a ChangeCipherSpec is only padding.
     if (trace.type === 'server_hello') {
