@@ -80,7 +80,7 @@ function sequenceDiagram(steps: readonly HandshakeStep[]): string {
   let y = 60;
   const parts: string[] = [];
   for (const [i, step] of steps.entries()) {
-    const notes = step.notes.map(([k, v]) => `${k}: ${v.length > 80 ? `${v.slice(0, 77)}...` : v}`);
+    const notes = step.notes.map(([k, v]) => `${k}: ${v.length > 62 ? `${v.slice(0, 59)}...` : v}`);
     const height = Math.max(34, 20 + notes.length * LINE);
     const [x1, x2] = step.from === 'client' ? [CLIENT_X, SERVER_X] : [SERVER_X, CLIENT_X];
     const arrowY = y + 14;
