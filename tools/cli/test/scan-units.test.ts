@@ -12,7 +12,24 @@ import { serverKeyExchange } from '../src/scan/probes.js';
 import { SCAN_SCHEMA, type ScanReport } from '../src/scan/run.js';
 import { legacySuites, suiteInfo, tls13Suites } from '../src/scan/suites.js';
 import { formatScanText } from '../src/scan/text.js';
+import { runCli } from '../src/cli.js';
 import { runInProcess } from './helpers.js';
+
+/** A TCP server on 127.0.0.1 that accepts and answers nothing (every probe times out). */
+async function withSilentServer(body: (port: number) => Promise<void>): Promise<void> {
+  const sockets: Socket[] = [];
+  const server = createNetServer((socket) => {
+    sockets.push(socket);
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    await body((server.address() as AddressInfo).port);
+  } finally {
+    for (const s of sockets) s.destroy();
+    server.close();
+  }
+}
 
 describe('suiteInfo', () => {
   it.each([
@@ -167,6 +184,25 @@ describe('tlskit scan command line', () => {
     expect(run.stdout).toBe('');
   });
 
+  it('shows progress on a terminal only, and colour only when standard output is one', async () => {
+    await withSilentServer(async (port) => {
+      let stderr = '';
+      let stdout = '';
+      await runCli(['scan', `127.0.0.1:${port}`, '--timeout', '1'], {
+        stdout: (text) => {
+          stdout += text;
+        },
+        stderr: (text) => {
+          stderr += text;
+        },
+        readFile: async () => new Uint8Array(),
+        terminal: { stdout: false, stderr: true },
+      });
+      expect(stderr).toMatch(/^\rscanning 127\.0\.0\.1:\d+: 1 probes/);
+      expect(stdout).not.toContain('\x1b[');
+    });
+  });
+
   it('is listed by help', async () => {
     const run = await runInProcess(['help']);
     expect(run.stdout).toMatch(/\n {2}scan +probe a TLS server/);
@@ -223,21 +259,13 @@ describe('tlskit scan against hostile or silent peers', () => {
   });
 
   it('reports a peer that accepts and says nothing as speaking no version, within the deadline', async () => {
-    const sockets: Socket[] = [];
-    await withServer(
-      (socket) => {
-        sockets.push(socket);
-        socket.on('error', () => {});
-      },
-      async (port) => {
-        const started = Date.now();
-        const run = await runInProcess(['scan', `127.0.0.1:${port}`, '--timeout', '1', '--json']);
-        for (const s of sockets) s.destroy();
-        const report = JSON.parse(run.stdout) as ScanReport;
-        expect(report.protocols.every((p) => !p.supported)).toBe(true);
-        expect(report.certificate).toBeNull();
-        expect(Date.now() - started).toBeLessThan(10_000);
-      },
-    );
+    await withSilentServer(async (port) => {
+      const started = Date.now();
+      const run = await runInProcess(['scan', `127.0.0.1:${port}`, '--timeout', '1', '--json']);
+      const report = JSON.parse(run.stdout) as ScanReport;
+      expect(report.protocols.every((p) => !p.supported)).toBe(true);
+      expect(report.certificate).toBeNull();
+      expect(Date.now() - started).toBeLessThan(10_000);
+    });
   });
 });

@@ -176,6 +176,13 @@ describe('tlskit scan against openssl s_server', { timeout: 60_000 }, () => {
     expect(report.certificate?.chain).toHaveLength(1);
   });
 
+  it('finds a chain that ends in a root nobody trusts', async () => {
+    const withRoot: Credential = { ...certs.server.untrusted, intermediates: certs.otherCa.cert };
+    const { ids, report } = await scanOpenssl(withRoot, aeadOnly);
+    expect(ids).toEqual(['certificate-untrusted']);
+    expect(report.certificate?.verifyError).toMatch(/^ERR_CERT_UNKNOWN_ISSUER/);
+  });
+
   it('accepts the same chain with its intermediate', async () => {
     const { ids, report } = await scanOpenssl(certs.server.chained, aeadOnly);
     expect(ids).toEqual([]);
