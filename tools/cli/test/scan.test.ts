@@ -224,6 +224,9 @@ describe('tlskit scan against openssl s_server', { timeout: 60_000 }, () => {
       [null, false],
       ['unknown-name.tlskit-scan.invalid', false],
     ]);
+    // s_server -servername answers another name with a warning, then its default certificate.
+    expect(report.sni.map((s) => s.alert)).toEqual([null, null, 'warning unrecognized_name']);
+    expect(new Set(report.sni.map((s) => s.sha256)).size).toBe(2);
   });
 });
 
