@@ -2,8 +2,14 @@
  * The parts of `tlskit scan` that need no server: what a suite name says, reading a DHE
  * ServerKeyExchange, the finding catalogue, and the reports' handling of hostile strings.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type AddressInfo, createServer as createNetServer, type Socket } from 'node:net';
+import { nobleProvider } from '@tlskit/crypto';
+import { TrustStore } from '@tlskit/x509';
 import { describe, expect, it } from 'vitest';
+import { checkCertificates } from '../src/scan/certificates.js';
 import { findingCatalogue, severities } from '../src/scan/findings.js';
 import type { Flight } from '../src/scan/flight.js';
 import { clientHello } from '../src/scan/hello.js';
@@ -267,5 +273,30 @@ describe('tlskit scan against hostile or silent peers', () => {
       expect(report.certificate).toBeNull();
       expect(Date.now() - started).toBeLessThan(10_000);
     });
+  });
+});
+
+describe('certificate checks on hostile input', () => {
+  it('report a certificate that does not parse as one invalid-certificate finding', async () => {
+    const report = await checkCertificates([Uint8Array.of(0x30, 0x03, 0x02, 0x01, 0x00)], {
+      host: 'tlskit.test',
+      trustStore: new TrustStore(),
+      publicTrust: false,
+      provider: nobleProvider,
+      now: new Date(),
+      ocspStapled: null,
+      extensionScts: null,
+    });
+    expect(report.findings.map((f) => f.id)).toEqual(['certificate-invalid']);
+    expect(report.verifyError).toMatch(/^ERR_CERT_MALFORMED/);
+  });
+
+  it('refuse a --ca file that holds no usable certificate before connecting anywhere', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'tlskit-scan-ca-')), 'bad.pem');
+    writeFileSync(file, '-----BEGIN CERTIFICATE-----\nMAMCAQA=\n-----END CERTIFICATE-----\n');
+    const run = await runInProcess(['scan', '127.0.0.1:1', '--ca', file]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^tlskit scan: ERR_CERT_MALFORMED: /);
+    expect(run.stderr).not.toMatch(/ECONNREFUSED/);
   });
 });

@@ -101,6 +101,10 @@ const TLS13 = 0x0304;
 /** Scans one server. Rejects only when the server cannot be reached at all. */
 export async function runScan(options: ScanOptions): Promise<ScanReport> {
   const started = Date.now();
+  // Before any I/O: a --ca without a usable certificate is the user's error, reported now.
+  const trustStore = options.ca
+    ? TrustStore.fromPem(options.ca)
+    : TrustStore.fromPem([...rootCertificates], { skipInvalid: true });
   const timeoutMs = options.probeTimeoutMs ?? 5000;
   const servername = options.servername ?? (isIp(options.host) ? undefined : options.host);
   let probes = 0;
@@ -176,9 +180,6 @@ export async function runScan(options: ScanOptions): Promise<ScanReport> {
           `tlskit's client could not complete a handshake (${traced.error}); the plaintext part of a probe is shown`,
         );
   const host = servername ?? options.host;
-  const trustStore = options.ca
-    ? TrustStore.fromPem(options.ca)
-    : TrustStore.fromPem([...rootCertificates], { skipInvalid: true });
   const certificate =
     chain.length === 0
       ? null
