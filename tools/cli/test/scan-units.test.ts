@@ -9,12 +9,13 @@ import { type AddressInfo, createServer as createNetServer, type Socket } from '
 import { nobleProvider } from '@tlskit/crypto';
 import { TrustStore } from '@tlskit/x509';
 import { describe, expect, it } from 'vitest';
+import { defenceFindings } from '../src/scan/assess.js';
 import { checkCertificates } from '../src/scan/certificates.js';
 import { findingCatalogue, severities } from '../src/scan/findings.js';
 import type { Flight } from '../src/scan/flight.js';
 import { clientHello } from '../src/scan/hello.js';
 import { formatScanHtml } from '../src/scan/html.js';
-import { serverKeyExchange } from '../src/scan/probes.js';
+import { type LegacyFeatures, serverKeyExchange } from '../src/scan/probes.js';
 import { SCAN_SCHEMA, type ScanReport } from '../src/scan/run.js';
 import { legacySuites, suiteInfo, tls13Suites } from '../src/scan/suites.js';
 import { formatScanText } from '../src/scan/text.js';
@@ -298,5 +299,58 @@ describe('certificate checks on hostile input', () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/^tlskit scan: ERR_CERT_MALFORMED: /);
     expect(run.stderr).not.toMatch(/ECONNREFUSED/);
+  });
+});
+
+describe('defenceFindings', () => {
+  // No peer installed here lacks these defences (OpenSSL 3 always has them and is built without
+  // zlib), so the mapping from answers to findings is checked on synthetic answers.
+  const base = {
+    version: 0x0303,
+    suites: [0xc02f],
+    serverOrder: true,
+    dhePrimeBits: null,
+    fallback: { version: 0x0302, honoured: true },
+    sentinelMissing: [],
+  };
+  const features = (over: Partial<LegacyFeatures>): LegacyFeatures => ({
+    secureRenegotiation: true,
+    extendedMasterSecret: true,
+    compression: false,
+    flight: { compressionMethod: 1 } as Flight,
+    ...over,
+  });
+
+  it('find nothing in a server with every defence', () => {
+    expect(defenceFindings({ ...base, features: features({}) })).toEqual([]);
+  });
+
+  it('name each missing defence', () => {
+    const ids = defenceFindings({
+      ...base,
+      fallback: { version: 0x0302, honoured: false },
+      sentinelMissing: ['TLSv1.2'],
+      features: features({
+        secureRenegotiation: false,
+        extendedMasterSecret: false,
+        compression: true,
+      }),
+    }).map((f) => f.id);
+    expect(ids).toEqual([
+      'fallback-scsv-ignored',
+      'downgrade-sentinel-missing',
+      'insecure-renegotiation',
+      'no-extended-master-secret',
+      'compression',
+    ]);
+  });
+
+  it('do not ask SSL 3.0 for extended master secret, which it cannot carry', () => {
+    const ids = defenceFindings({
+      ...base,
+      version: 0x0300,
+      features: features({ extendedMasterSecret: false }),
+    }).map((f) => f.id);
+    expect(ids).toEqual([]);
   });
 });
