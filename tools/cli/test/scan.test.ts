@@ -134,6 +134,24 @@ describe('tlskit scan against openssl s_server', { timeout: 60_000 }, () => {
     expect(report.certificate?.trusted).toBe(true);
   });
 
+  it('draws the plaintext probe when tlskit cannot complete a handshake (TLS 1.0 only)', async () => {
+    const { ids, report } = await scanOpenssl(certs.server.ecdsaP256, {
+      ciphers: ['ECDHE-ECDSA-AES128-SHA', '@SECLEVEL=0'],
+      extraArgs: ['-min_protocol', 'TLSv1', '-max_protocol', 'TLSv1'],
+    });
+    expect(ids).toEqual(['protocol-no-tls12-or-13', 'protocol-tls10', 'suite-cbc']);
+    expect(report.handshake.source).toBe('probe');
+    expect(report.handshake.error).toMatch(/protocol_version/);
+    expect(report.handshake.steps.map((s) => `${s.from}:${s.message}`)).toEqual([
+      'client:client_hello',
+      'server:server_hello',
+      'server:certificate',
+      'server:server_key_exchange',
+      'server:server_hello_done',
+    ]);
+    expect(report.certificate?.trusted).toBe(true);
+  });
+
   it('finds an expired certificate', async () => {
     const { ids } = await scanOpenssl(certs.server.expired, aeadOnly);
     expect(ids).toEqual(['certificate-expired']);
