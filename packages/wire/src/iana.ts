@@ -5,6 +5,7 @@
  * so a peer's legacy or exotic offer (EXPORT, RC4, Kerberos, GOST, brainpool) prints by name.
  * Values not listed here are unassigned or GREASE (RFC 8701).
  */
+import { markIanaSpelled } from './spelling.js';
 
 /**
  * Every assigned value of the TLS Cipher Suites registry (IANA, as of 2025), including the
@@ -364,6 +365,7 @@ export const ianaCipherSuites = {
   TLS_ECDHE_PSK_WITH_AES_128_CCM_8_SHA256: 0xd003,
   TLS_ECDHE_PSK_WITH_AES_128_CCM_SHA256: 0xd005,
 } as const;
+markIanaSpelled(ianaCipherSuites);
 /** Every assigned value of the TLS Supported Groups registry (RFC 8422, RFC 7919, RFC 8734, ...). */
 export const ianaNamedGroups = {
   sect163k1: 1,
@@ -423,6 +425,7 @@ export const ianaNamedGroups = {
   arbitrary_explicit_prime_curves: 0xff01,
   arbitrary_explicit_char2_curves: 0xff02,
 } as const;
+markIanaSpelled(ianaNamedGroups);
 
 /**
  * Every assigned value of the TLS SignatureScheme registry (RFC 8446 and later), plus the
@@ -472,6 +475,7 @@ export const ianaSignatureSchemes = {
   mldsa65: 0x0905,
   mldsa87: 0x0906,
 } as const;
+markIanaSpelled(ianaSignatureSchemes);
 
 /**
  * Every assigned value of the TLS ExtensionType registry, plus Chromium's ALPS code points
@@ -545,3 +549,4 @@ export const ianaExtensionTypes = {
   encrypted_client_hello: 0xfe0d,
   renegotiation_info: 0xff01,
 } as const;
+markIanaSpelled(ianaExtensionTypes);

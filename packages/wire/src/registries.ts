@@ -8,12 +8,7 @@
  * (see {@link nameOf}). TypeScript `enum` is avoided because it is not erasable syntax.
  */
 
-import {
-  ianaCipherSuites,
-  ianaExtensionTypes,
-  ianaNamedGroups,
-  ianaSignatureSchemes,
-} from './iana.js';
+import { isIanaSpelled } from './spelling.js';
 
 declare const codePointBrand: unique symbol;
 
@@ -280,14 +275,6 @@ export function isKnown(table: Readonly<Record<string, number>>, value: number):
 
 const names = new WeakMap<object, Map<number, string>>();
 
-/** Tables whose keys are already IANA spellings (`brainpoolP256r1` must not become snake_case). */
-const ianaSpelled = new WeakSet<object>([
-  ianaCipherSuites,
-  ianaNamedGroups,
-  ianaSignatureSchemes,
-  ianaExtensionTypes,
-]);
-
 /**
  * The IANA names of a (constant) table by value, built once per table: the codec names message
  * types and extensions on every encode and decode (issue 7). The first key of a value wins.
@@ -296,7 +283,7 @@ function namesOf(table: Readonly<Record<string, number>>): Map<number, string> {
   let byValue = names.get(table);
   if (byValue === undefined) {
     byValue = new Map();
-    const verbatim = ianaSpelled.has(table);
+    const verbatim = isIanaSpelled(table);
     for (const key in table) {
       const value = table[key];
       if (value !== undefined && !byValue.has(value)) {

@@ -2,16 +2,41 @@
  * The parts of `tlskit scan` that need no server: what a suite name says, reading a DHE
  * ServerKeyExchange, the finding catalogue, and the reports' handling of hostile strings.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type AddressInfo, createServer as createNetServer, type Socket } from 'node:net';
+import { nobleProvider } from '@tlskit/crypto';
+import { TrustStore } from '@tlskit/x509';
 import { describe, expect, it } from 'vitest';
+import { defenceFindings } from '../src/scan/assess.js';
+import { checkCertificates } from '../src/scan/certificates.js';
 import { findingCatalogue, severities } from '../src/scan/findings.js';
 import type { Flight } from '../src/scan/flight.js';
 import { clientHello } from '../src/scan/hello.js';
 import { formatScanHtml } from '../src/scan/html.js';
-import { serverKeyExchange } from '../src/scan/probes.js';
+import { type LegacyFeatures, serverKeyExchange } from '../src/scan/probes.js';
 import { SCAN_SCHEMA, type ScanReport } from '../src/scan/run.js';
 import { legacySuites, suiteInfo, tls13Suites } from '../src/scan/suites.js';
 import { formatScanText } from '../src/scan/text.js';
+import { runCli } from '../src/cli.js';
 import { runInProcess } from './helpers.js';
+
+/** A TCP server on 127.0.0.1 that accepts and answers nothing (every probe times out). */
+async function withSilentServer(body: (port: number) => Promise<void>): Promise<void> {
+  const sockets: Socket[] = [];
+  const server = createNetServer((socket) => {
+    sockets.push(socket);
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    await body((server.address() as AddressInfo).port);
+  } finally {
+    for (const s of sockets) s.destroy();
+    server.close();
+  }
+}
 
 describe('suiteInfo', () => {
   it.each([
@@ -166,8 +191,166 @@ describe('tlskit scan command line', () => {
     expect(run.stdout).toBe('');
   });
 
+  it('shows progress on a terminal only, and colour only when standard output is one', async () => {
+    await withSilentServer(async (port) => {
+      let stderr = '';
+      let stdout = '';
+      await runCli(['scan', `127.0.0.1:${port}`, '--timeout', '1'], {
+        stdout: (text) => {
+          stdout += text;
+        },
+        stderr: (text) => {
+          stderr += text;
+        },
+        readFile: async () => new Uint8Array(),
+        terminal: { stdout: false, stderr: true },
+      });
+      expect(stderr).toMatch(/^\rscanning 127\.0\.0\.1:\d+: 1 probes/);
+      expect(stdout).not.toContain('\x1b[');
+    });
+  });
+
   it('is listed by help', async () => {
     const run = await runInProcess(['help']);
     expect(run.stdout).toMatch(/\n {2}scan +probe a TLS server/);
+  });
+});
+
+describe('tlskit scan against hostile or silent peers', () => {
+  /** A TCP server on 127.0.0.1 that treats each connection with `handle`. */
+  async function withServer(
+    handle: (socket: Socket) => void,
+    body: (port: number) => Promise<void>,
+  ) {
+    const server = createNetServer(handle);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      await body((server.address() as AddressInfo).port);
+    } finally {
+      server.close();
+    }
+  }
+
+  it('names a peer that does not speak TLS', async () => {
+    await withServer(
+      (socket) => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n'),
+      async (port) => {
+        const run = await runInProcess(['scan', `127.0.0.1:${port}`, '--timeout', '2']);
+        expect(run.status).toBe(1);
+        expect(run.stderr).toMatch(/cannot scan 127\.0\.0\.1:\d+: the server does not speak TLS/);
+      },
+    );
+  });
+
+  it('bounds a peer that never stops sending handshake records', async () => {
+    const record = Buffer.concat([Buffer.from([22, 3, 3, 0x40, 0]), Buffer.alloc(0x4000, 0xab)]);
+    await withServer(
+      (socket) => {
+        socket.on('error', () => {});
+        const pump = (): void => {
+          while (!socket.destroyed && socket.write(record)) {}
+        };
+        socket.on('drain', pump);
+        pump();
+      },
+      async (port) => {
+        const started = Date.now();
+        const run = await runInProcess(['scan', `127.0.0.1:${port}`, '--timeout', '3']);
+        expect(run.status).toBe(1);
+        expect(run.stderr).toMatch(
+          /cannot scan .*: the server sent over 262144 bytes without ending its flight/,
+        );
+        expect(Date.now() - started).toBeLessThan(10_000);
+      },
+    );
+  });
+
+  it('reports a peer that accepts and says nothing as speaking no version, within the deadline', async () => {
+    await withSilentServer(async (port) => {
+      const started = Date.now();
+      const run = await runInProcess(['scan', `127.0.0.1:${port}`, '--timeout', '1', '--json']);
+      const report = JSON.parse(run.stdout) as ScanReport;
+      expect(report.protocols.every((p) => !p.supported)).toBe(true);
+      expect(report.certificate).toBeNull();
+      expect(Date.now() - started).toBeLessThan(10_000);
+    });
+  });
+});
+
+describe('certificate checks on hostile input', () => {
+  it('report a certificate that does not parse as one invalid-certificate finding', async () => {
+    const report = await checkCertificates([Uint8Array.of(0x30, 0x03, 0x02, 0x01, 0x00)], {
+      host: 'tlskit.test',
+      trustStore: new TrustStore(),
+      publicTrust: false,
+      provider: nobleProvider,
+      now: new Date(),
+      ocspStapled: null,
+      extensionScts: null,
+    });
+    expect(report.findings.map((f) => f.id)).toEqual(['certificate-invalid']);
+    expect(report.verifyError).toMatch(/^ERR_CERT_MALFORMED/);
+  });
+
+  it('refuse a --ca file that holds no usable certificate before connecting anywhere', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'tlskit-scan-ca-')), 'bad.pem');
+    writeFileSync(file, '-----BEGIN CERTIFICATE-----\nMAMCAQA=\n-----END CERTIFICATE-----\n');
+    const run = await runInProcess(['scan', '127.0.0.1:1', '--ca', file]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^tlskit scan: ERR_CERT_MALFORMED: /);
+    expect(run.stderr).not.toMatch(/ECONNREFUSED/);
+  });
+});
+
+describe('defenceFindings', () => {
+  // No peer installed here lacks these defences (OpenSSL 3 always has them and is built without
+  // zlib), so the mapping from answers to findings is checked on synthetic answers.
+  const base = {
+    version: 0x0303,
+    suites: [0xc02f],
+    serverOrder: true,
+    dhePrimeBits: null,
+    fallback: { version: 0x0302, honoured: true },
+    sentinelMissing: [],
+  };
+  const features = (over: Partial<LegacyFeatures>): LegacyFeatures => ({
+    secureRenegotiation: true,
+    extendedMasterSecret: true,
+    compression: false,
+    flight: { compressionMethod: 1 } as Flight,
+    ...over,
+  });
+
+  it('find nothing in a server with every defence', () => {
+    expect(defenceFindings({ ...base, features: features({}) })).toEqual([]);
+  });
+
+  it('name each missing defence', () => {
+    const ids = defenceFindings({
+      ...base,
+      fallback: { version: 0x0302, honoured: false },
+      sentinelMissing: ['TLSv1.2'],
+      features: features({
+        secureRenegotiation: false,
+        extendedMasterSecret: false,
+        compression: true,
+      }),
+    }).map((f) => f.id);
+    expect(ids).toEqual([
+      'fallback-scsv-ignored',
+      'downgrade-sentinel-missing',
+      'insecure-renegotiation',
+      'no-extended-master-secret',
+      'compression',
+    ]);
+  });
+
+  it('do not ask SSL 3.0 for extended master secret, which it cannot carry', () => {
+    const ids = defenceFindings({
+      ...base,
+      version: 0x0300,
+      features: features({ extendedMasterSecret: false }),
+    }).map((f) => f.id);
+    expect(ids).toEqual([]);
   });
 });

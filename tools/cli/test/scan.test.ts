@@ -134,6 +134,24 @@ describe('tlskit scan against openssl s_server', { timeout: 60_000 }, () => {
     expect(report.certificate?.trusted).toBe(true);
   });
 
+  it('draws the plaintext probe when tlskit cannot complete a handshake (TLS 1.0 only)', async () => {
+    const { ids, report } = await scanOpenssl(certs.server.ecdsaP256, {
+      ciphers: ['ECDHE-ECDSA-AES128-SHA', '@SECLEVEL=0'],
+      extraArgs: ['-min_protocol', 'TLSv1', '-max_protocol', 'TLSv1'],
+    });
+    expect(ids).toEqual(['protocol-no-tls12-or-13', 'protocol-tls10', 'suite-cbc']);
+    expect(report.handshake.source).toBe('probe');
+    expect(report.handshake.error).toMatch(/protocol_version/);
+    expect(report.handshake.steps.map((s) => `${s.from}:${s.message}`)).toEqual([
+      'client:client_hello',
+      'server:server_hello',
+      'server:certificate',
+      'server:server_key_exchange',
+      'server:server_hello_done',
+    ]);
+    expect(report.certificate?.trusted).toBe(true);
+  });
+
   it('finds an expired certificate', async () => {
     const { ids } = await scanOpenssl(certs.server.expired, aeadOnly);
     expect(ids).toEqual(['certificate-expired']);
@@ -176,6 +194,13 @@ describe('tlskit scan against openssl s_server', { timeout: 60_000 }, () => {
     expect(report.certificate?.chain).toHaveLength(1);
   });
 
+  it('finds a chain that ends in a root nobody trusts', async () => {
+    const withRoot: Credential = { ...certs.server.untrusted, intermediates: certs.otherCa.cert };
+    const { ids, report } = await scanOpenssl(withRoot, aeadOnly);
+    expect(ids).toEqual(['certificate-untrusted']);
+    expect(report.certificate?.verifyError).toMatch(/^ERR_CERT_UNKNOWN_ISSUER/);
+  });
+
   it('accepts the same chain with its intermediate', async () => {
     const { ids, report } = await scanOpenssl(certs.server.chained, aeadOnly);
     expect(ids).toEqual([]);
@@ -183,11 +208,18 @@ describe('tlskit scan against openssl s_server', { timeout: 60_000 }, () => {
   });
 
   it('finds a server without TLS 1.3', async () => {
-    const { ids } = await scanOpenssl(certs.server.ecdsaP256, {
+    const { ids, report } = await scanOpenssl(certs.server.ecdsaP256, {
       ...aeadOnly,
       version: 'TLSv1.2',
     });
     expect(ids).toEqual(['protocol-no-tls13']);
+    // TLS 1.2: the certificate travels in clear; only what follows ChangeCipherSpec is encrypted.
+    const steps = report.handshake.steps;
+    expect(steps.find((s) => s.message === 'certificate')?.encrypted).toBe(false);
+    expect(steps.filter((s) => s.message === 'finished').map((s) => s.encrypted)).toEqual([
+      true,
+      true,
+    ]);
   });
 
   it('finds nothing wrong with a TLS 1.3-only server, and reads its certificate through tlskit', async () => {
@@ -210,6 +242,9 @@ describe('tlskit scan against openssl s_server', { timeout: 60_000 }, () => {
       [null, false],
       ['unknown-name.tlskit-scan.invalid', false],
     ]);
+    // s_server -servername answers another name with a warning, then its default certificate.
+    expect(report.sni.map((s) => s.alert)).toEqual([null, null, 'warning unrecognized_name']);
+    expect(new Set(report.sni.map((s) => s.sha256)).size).toBe(2);
   });
 });
 
@@ -247,9 +282,17 @@ describe('tlskit scan against a well-configured tlskit server', { timeout: 60_00
     });
     expect(report.keyExchange.groups).toContain('X25519MLKEM768');
     expect(report.handshake.completed).toBe(true);
-    expect(report.handshake.steps.map((s) => s.message).slice(0, 2)).toEqual([
-      'client_hello',
-      'server_hello',
+    // TLS 1.3: everything after the ServerHello travels encrypted.
+    expect(report.handshake.steps.map((s) => [s.from, s.message, s.encrypted])).toEqual([
+      ['client', 'client_hello', false],
+      ['server', 'server_hello', false],
+      ['server', 'encrypted_extensions', true],
+      ['server', 'certificate', true],
+      ['server', 'certificate_verify', true],
+      ['server', 'finished', true],
+      // RFC 8446 D.4 middlebox compatibility: a ChangeCipherSpec in clear, meaning nothing.
+      ['client', 'change_cipher_spec', false],
+      ['client', 'finished', true],
     ]);
   });
 });

@@ -91,6 +91,22 @@ describe('interop certificates', () => {
     expect(result.output).toMatch(/unable to get local issuer certificate/);
   });
 
+  it('the deliberately weak leaves are weak in the way their names say', () => {
+    const text = (c: Credential): string =>
+      spawnSync('openssl', ['x509', '-noout', '-text', '-in', c.cert.file], { encoding: 'utf8' })
+        .stdout;
+    expect(text(certs.server.sha1)).toMatch(/Signature Algorithm: ecdsa-with-SHA1/);
+    expect(text(certs.server.rsa1024)).toMatch(/Public-Key: \(1024 bit\)/);
+    const selfSigned = new X509Certificate(certs.server.selfSigned.cert.pem);
+    // Signed by its own key, under its own name (a leaf: CA:FALSE, so not a valid issuer).
+    expect(selfSigned.issuer).toBe(selfSigned.subject);
+    expect(selfSigned.verify(selfSigned.publicKey)).toBe(true);
+    expect(certs.server.selfSigned.ca.file).toBe(certs.server.selfSigned.cert.file);
+    const long = new X509Certificate(certs.server.longValidity.cert.pem);
+    const days = (Date.parse(long.validTo) - Date.parse(long.validFrom)) / 86_400_000;
+    expect(Math.round(days)).toBe(825);
+  });
+
   it('is made once per process, and a cached set reads back the same files', () => {
     expect(interopCerts()).toBe(certs);
     const again = readInteropCerts(certs.dir);

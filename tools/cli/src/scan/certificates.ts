@@ -98,7 +98,23 @@ export async function checkCertificates(
   ders: readonly Uint8Array[],
   options: CertificateCheckOptions,
 ): Promise<CertificateReport> {
-  const chain = ders.map((der) => parseCertificate(der));
+  let chain: Certificate[];
+  try {
+    chain = ders.map((der) => parseCertificate(der));
+  } catch (error) {
+    // A certificate no client can read: the one finding that matters.
+    if (!(error instanceof CertificateError)) throw error;
+    const verifyError = `${error.code}: ${error.message}`;
+    return {
+      chain: [],
+      trusted: false,
+      verifyError,
+      matchesHost: false,
+      ocspStapled: options.ocspStapled,
+      scts: null,
+      findings: [finding('certificate-invalid', verifyError)],
+    };
+  }
   const [leaf] = chain;
   if (leaf === undefined) {
     return {

@@ -111,12 +111,16 @@ export function exchange(target: Target, hello: ClientHello): Promise<Flight> {
   });
 }
 
+/** A first flight (certificates included) is a few KiB; a peer that sends more is hostile. */
+const MAX_FLIGHT_BYTES = 256 * 1024;
+
 /**
  * Reassembles records and handshake messages as they arrive. Stops (returns true) at the point
  * where nothing more can be read in the clear: an alert, a TLS 1.3 ServerHello or a
  * HelloRetryRequest, a ServerHelloDone, or a ChangeCipherSpec.
  */
 class FlightReader {
+  #received = 0;
   #buffer: Uint8Array = new Uint8Array(0);
   #handshake: Uint8Array = new Uint8Array(0);
   readonly messages: RawMessage[] = [];
@@ -125,13 +129,19 @@ class FlightReader {
   alert: Alert | undefined;
 
   push(chunk: Uint8Array): boolean {
+    this.#received += chunk.length;
+    if (this.#received > MAX_FLIGHT_BYTES) {
+      throw new Error(`the server sent over ${MAX_FLIGHT_BYTES} bytes without ending its flight`);
+    }
     this.#buffer = concatBytes([this.#buffer, chunk]);
     // Each pass consumes one whole record, so the loop is bounded by the input.
     while (this.#buffer.length >= RECORD_HEADER_LENGTH) {
-      const header = decodeRecordHeader(this.#buffer);
-      if (!isPlausibleRecord(header.type, header.legacyRecordVersion)) {
-        throw new Error('the server does not speak TLS (its first bytes are not a TLS record)');
+      // Judge the type and version bytes before the length, so that "HTTP/1.1 400" is named
+      // for what it is rather than as an oversized record.
+      if (!isPlausibleRecord(this.#buffer[0] ?? 0, this.#buffer[1] ?? 0)) {
+        throw new Error('the server does not speak TLS (its bytes are not a TLS record)');
       }
+      const header = decodeRecordHeader(this.#buffer);
       const end = RECORD_HEADER_LENGTH + header.length;
       if (this.#buffer.length < end) return false;
       const fragment = this.#buffer.subarray(RECORD_HEADER_LENGTH, end);
@@ -169,9 +179,9 @@ class FlightReader {
   }
 }
 
-// A TLS record header: a known content type and a version byte of 3 (SSL 3.0 to TLS 1.3).
-function isPlausibleRecord(type: number, version: number): boolean {
-  return type >= 20 && type <= 24 && version >> 8 === 3;
+// A TLS record header: a known content type and a major version of 3 (SSL 3.0 to TLS 1.3).
+function isPlausibleRecord(type: number, major: number): boolean {
+  return type >= 20 && type <= 24 && major === 3;
 }
 
 /** The length of the whole handshake messages at the start of `bytes`. */

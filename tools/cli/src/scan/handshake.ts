@@ -4,11 +4,17 @@
  * only older or weaker parameters reach, the plaintext half of a probe stands in for it.
  */
 import type { AlertEvent, MessageTrace } from '@tlskit/handshake';
-import { nameOf, HandshakeType, encodeHandshake } from '@tlskit/wire';
+import {
+  decodeHandshake,
+  encodeHandshake,
+  HandshakeType,
+  nameOf,
+  type ServerHello,
+} from '@tlskit/wire';
 import { nobleProvider } from '@tlskit/crypto';
 import { negotiated, openClient, secureConnected } from '../tls.js';
 import { Tracer } from '../trace.js';
-import type { Flight } from './flight.js';
+import { type Flight, selectedVersion } from './flight.js';
 
 /** One arrow of the sequence diagram. */
 export interface HandshakeStep {
@@ -47,20 +53,26 @@ export async function tracedHandshake(
   const tracer = new Tracer('client');
   const steps: HandshakeStep[] = [];
   let encrypted = false;
+  let protocol: 'tls12' | 'tls13' | undefined;
   const onMessage = (trace: MessageTrace): void => {
     const from = tracer.fromClient(trace.direction) ? 'client' : 'server';
     const notes = tracer.fields(trace);
-    steps.push({ from, message: trace.type, length: trace.length, encrypted, notes });
-    // TLS 1.3: everything after the ServerHello is encrypted; TLS 1.2: after each ChangeCipherSpec.
-    if (
-      trace.type === 'server_hello' &&
-      notes.some(([k, v]) => k === 'version' && v === 'TLSv1.3')
-    ) {
-      encrypted = true;
+    // A ChangeCipherSpec record itself is always in clear (RFC 8446 D.4, RFC 5246 7.1).
+    const ccs = trace.type === 'change_cipher_spec';
+    steps.push({
+      from,
+      message: trace.type,
+      length: trace.length,
+      encrypted: encrypted && !ccs,
+      notes,
+    });
+    // TLS 1.3: everything after the ServerHello is encrypted (RFC 8446 2); TLS 1.2: everything
+    // after a ChangeCipherSpec (RFC 5246 7.1). In TLS 1.3 a ChangeCipherSpec is only padding.
+    if (trace.type === 'server_hello') {
+      protocol = versionOf(trace.bytes) === 0x0304 ? 'tls13' : 'tls12';
+      if (protocol === 'tls13' && !isHelloRetryRequest(trace.bytes)) encrypted = true;
     }
-    if (trace.type === 'change_cipher_spec' && !notes.some(([, v]) => v.includes('RFC 8446'))) {
-      encrypted = true;
-    }
+    if (trace.type === 'change_cipher_spec' && protocol === 'tls12') encrypted = true;
   };
   const onAlert = (alert: AlertEvent): void => {
     const from = tracer.fromClient(alert.direction) ? 'client' : 'server';
@@ -152,4 +164,22 @@ export function probeHandshake(
     steps,
     peerCertificates: [],
   };
+}
+
+function decodeServerHello(bytes: Uint8Array): ServerHello | undefined {
+  try {
+    const { message } = decodeHandshake(bytes, { protocol: 'tls13' });
+    return message.type === HandshakeType.serverHello ? message : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function versionOf(serverHello: Uint8Array): number | undefined {
+  const hello = decodeServerHello(serverHello);
+  return hello === undefined ? undefined : selectedVersion(hello);
+}
+
+function isHelloRetryRequest(serverHello: Uint8Array): boolean {
+  return decodeServerHello(serverHello)?.isHelloRetryRequest ?? false;
 }

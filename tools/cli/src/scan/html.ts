@@ -80,7 +80,8 @@ function sequenceDiagram(steps: readonly HandshakeStep[]): string {
   let y = 60;
   const parts: string[] = [];
   for (const [i, step] of steps.entries()) {
-    const notes = step.notes.map(([k, v]) => `${k}: ${v.length > 80 ? `${v.slice(0, 77)}...` : v}`);
+    // About 66 characters fit between the server lifeline and the right edge; the JSON has them whole.
+    const notes = step.notes.map(([k, v]) => clip(`${k}: ${v}`, 66));
     const height = Math.max(34, 20 + notes.length * LINE);
     const [x1, x2] = step.from === 'client' ? [CLIENT_X, SERVER_X] : [SERVER_X, CLIENT_X];
     const arrowY = y + 14;
@@ -164,4 +165,8 @@ function sniHtml(report: ScanReport): string {
     )
     .join('');
   return `<section id="sni"><h2>SNI</h2><table>${rows}</table></section>`;
+}
+
+function clip(text: string, length: number): string {
+  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
 }

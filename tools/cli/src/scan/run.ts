@@ -101,6 +101,10 @@ const TLS13 = 0x0304;
 /** Scans one server. Rejects only when the server cannot be reached at all. */
 export async function runScan(options: ScanOptions): Promise<ScanReport> {
   const started = Date.now();
+  // Before any I/O: a --ca without a usable certificate is the user's error, reported now.
+  const trustStore = options.ca
+    ? TrustStore.fromPem(options.ca)
+    : TrustStore.fromPem([...rootCertificates], { skipInvalid: true });
   const timeoutMs = options.probeTimeoutMs ?? 5000;
   const servername = options.servername ?? (isIp(options.host) ? undefined : options.host);
   let probes = 0;
@@ -117,11 +121,12 @@ export async function runScan(options: ScanOptions): Promise<ScanReport> {
   const versionResults = await Promise.all(
     protocolVersions.map((v) => probeVersion(context, v.value)),
   );
-  const unreachable = versionResults.find((r) => r.flight.outcome === 'unreachable');
-  if (unreachable && versionResults.every((r) => r.flight.outcome === 'unreachable')) {
-    throw new ScanError(
-      `cannot connect to ${options.host}:${options.port}: ${unreachable.flight.error}`,
-    );
+  for (const outcome of ['unreachable', 'malformed'] as const) {
+    const failed = versionResults.map((r) => r.flight).filter((f) => f.outcome === outcome);
+    if (failed.length === versionResults.length) {
+      const why = outcome === 'unreachable' ? 'cannot connect to' : 'cannot scan';
+      throw new ScanError(`${why} ${options.host}:${options.port}: ${failed[0]?.error}`);
+    }
   }
   const supported = versionResults.filter((r) => r.accepted).map((r) => r.version);
   const tls13 = supported.includes(TLS13);
@@ -175,9 +180,6 @@ export async function runScan(options: ScanOptions): Promise<ScanReport> {
           `tlskit's client could not complete a handshake (${traced.error}); the plaintext part of a probe is shown`,
         );
   const host = servername ?? options.host;
-  const trustStore = options.ca
-    ? TrustStore.fromPem(options.ca)
-    : TrustStore.fromPem([...rootCertificates], { skipInvalid: true });
   const certificate =
     chain.length === 0
       ? null

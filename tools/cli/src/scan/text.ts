@@ -89,10 +89,13 @@ export function formatScanText(report: ScanReport, colour: boolean): string {
     const name = s.servername === null ? 'no SNI' : s.servername;
     const answer =
       s.subject === null
-        ? `no certificate${s.alert ? ` (alert ${s.alert})` : ''}`
+        ? 'no certificate'
         : `${s.subject}${s.matchesHost === false ? paint('medium', ' (does not cover the host)') : ''}`;
-    lines.push(`  ${name}: ${answer}`);
+    lines.push(`  ${name}${s.alert ? ` (alert ${s.alert})` : ''}: ${answer}`);
   }
+  const distinct = new Set(report.sni.map((s) => s.sha256).filter((h) => h !== null)).size;
+  if (distinct > 1)
+    lines.push(`  ${distinct} different certificates: the server picks one per name`);
   const h = report.handshake;
   lines.push(
     '',
