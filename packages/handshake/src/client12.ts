@@ -135,12 +135,13 @@ export async function serverHello12(
   };
   // RFC 5246 7.4.1.3 / RFC 5077 3.4: the server resumes by echoing the session ID we offered.
   const session = hello.session;
-  if (
-    session !== undefined &&
-    ems &&
-    hello.sessionId.length > 0 &&
-    equalBytes(sh.legacySessionIdEcho, hello.sessionId)
-  ) {
+  const echoed = hello.sessionId.length > 0 && equalBytes(sh.legacySessionIdEcho, hello.sessionId);
+  // Without a resumable session the ID we sent is compatibility mode's random one (RFC 8446
+  // D.4): a server echoing it claims a session we never had.
+  if (echoed && (session === undefined || !ems)) {
+    throw illegalParameter('server echoed a session ID we did not offer for resumption');
+  }
+  if (session !== undefined && echoed) {
     if (session.cipherSuite !== suite.code) {
       throw illegalParameter('resumed session with a different cipher suite');
     }
