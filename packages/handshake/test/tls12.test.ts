@@ -389,3 +389,40 @@ describe('TLS 1.2 session ID echo', () => {
     expect(clientError).toMatchObject({ code: 'ERR_ILLEGAL_PARAMETER', alert: 47 });
   });
 });
+
+describe('TLS 1.2 NewSessionTicket announced in the ServerHello', () => {
+  it('the client refuses a ChangeCipherSpec where the announced NewSessionTicket belongs', async () => {
+    // RFC 5077 3.3: a server that answered session_ticket MUST send a NewSessionTicket before
+    // its ChangeCipherSpec (BoGo's SkipNewSessionTicket).
+    const f = await fixtures();
+    const ticketKeys = [{ name: new Uint8Array(16).fill(3), key: new Uint8Array(32).fill(4) }];
+    const client = createClient({ provider, serverName: 'localhost', ca: [f.caDer], ...only12 });
+    const server = createServer({
+      provider,
+      certificates: [f.server.p256],
+      ...only12,
+      ticketKeys,
+    });
+    let clientError: Error | undefined;
+    client.on('close', (e) => {
+      clientError = e.error;
+    });
+    await client.start();
+    for (const c of client.takeOutput()) await server.receive(c);
+    for (const c of server.takeOutput()) await client.receive(c);
+    for (const c of client.takeOutput()) await server.receive(c);
+    // The server's last flight: NewSessionTicket, ChangeCipherSpec, Finished. Drop the ticket.
+    const flight = Buffer.concat(server.takeOutput());
+    const kept: Buffer[] = [];
+    let sawTicket = false;
+    for (let at = 0; at < flight.length; ) {
+      const end = at + 5 + flight.readUInt16BE(at + 3);
+      if (flight[at] === 22 && !kept.some((r) => r[0] === 20)) sawTicket = true;
+      else kept.push(flight.subarray(at, end));
+      at = end;
+    }
+    expect(sawTicket).toBe(true);
+    for (const r of kept) await client.receive(r);
+    expect(clientError).toMatchObject({ code: 'ERR_UNEXPECTED_MESSAGE', alert: 10 });
+  });
+});
