@@ -250,8 +250,14 @@ async function exchange(
     pipe.flush();
   }
   if (flagBool(config, '-shim-shuts-down') && flagBool(config, '-check-close-notify')) {
+    // Like SSL_shutdown, which waits for the peer's close_notify and refuses data meanwhile
+    // (tlskit itself allows a half-close, as node:tls does: the application decides).
+    const before = received.length;
     while (!peerClosed) {
       throwIfFailed();
+      if (received.length > before) {
+        throw new CheckFailed(':APPLICATION_DATA_ON_SHUTDOWN: data after our close_notify');
+      }
       if (pipe.eof) {
         await pipe.settled();
         if (peerClosed) break;
