@@ -286,14 +286,18 @@ export async function runTest(
     group: undefined,
     verify: { failed: false },
   };
+  // -resumption-delay advances the clock between connections (ticket and session expiry).
+  let clockOffset = 0;
+  const now = (): number => Date.now() + clockOffset;
   for (let round = 0; round < rounds; round++) {
     const config = round === 0 ? initial : resume;
     const isResume = round > 0;
     const signer = new Signer(provider);
     const engine = isServer
-      ? createServer(await serverOptions(config, signer, carry.verify, serverState))
+      ? createServer({ ...(await serverOptions(config, signer, carry.verify, serverState)), now })
       : createClient({
           ...(await clientOptions(config, signer, carry.verify)),
+          now,
           ...(isResume && carry.session !== undefined ? { session: carry.session } : {}),
         });
     const socket = await connectToRunner(
@@ -304,6 +308,7 @@ export async function runTest(
     const pipe = new EnginePipe(socket, engine);
     try {
       await exchange(config, signer, engine, pipe, isServer, isResume, carry);
+      clockOffset += (flagInt(config, '-resumption-delay') ?? 0) * 1000;
     } finally {
       // Whatever happened, the alert or close_notify the engine queued goes out first.
       await pipe.end();
