@@ -123,6 +123,25 @@ const RSAE_SCHEMES = [
   S.rsa_pkcs1_sha512,
 ];
 const PSS_SCHEMES = [S.rsa_pss_pss_sha256, S.rsa_pss_pss_sha384, S.rsa_pss_pss_sha512];
+/** Hash length of each RSASSA-PSS scheme, in bytes. */
+const PSS_HASH_BYTES: ReadonlyMap<number, number> = new Map([
+  [S.rsa_pss_rsae_sha256, 32],
+  [S.rsa_pss_rsae_sha384, 48],
+  [S.rsa_pss_rsae_sha512, 64],
+  [S.rsa_pss_pss_sha256, 32],
+  [S.rsa_pss_pss_sha384, 48],
+  [S.rsa_pss_pss_sha512, 64],
+]);
+
+/**
+ * RFC 8017 9.1.1: EMSA-PSS needs emLen >= hLen + sLen + 2, and TLS sets sLen = hLen (RFC 8446
+ * 4.2.3). A small key cannot produce a long-hash PSS signature (1024 bits: no SHA-512).
+ */
+function pssFits(scheme: number, modulusBits: number): boolean {
+  const hashBytes = PSS_HASH_BYTES.get(scheme);
+  return hashBytes === undefined || Math.ceil((modulusBits - 1) / 8) >= 2 * hashBytes + 2;
+}
+
 const EC_SCHEMES = {
   'P-256': S.ecdsa_secp256r1_sha256,
   'P-384': S.ecdsa_secp384r1_sha384,
@@ -138,9 +157,9 @@ export function schemesForKey(k: DecodedPrivateKey): readonly number[] {
     case 'ed25519':
       return [S.ed25519];
     case 'rsa':
-      return RSAE_SCHEMES;
+      return RSAE_SCHEMES.filter((scheme) => pssFits(scheme, k.bits));
     case 'rsa-pss':
-      return PSS_SCHEMES;
+      return PSS_SCHEMES.filter((scheme) => pssFits(scheme, k.bits));
   }
 }
 

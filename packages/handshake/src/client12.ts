@@ -136,12 +136,13 @@ export async function serverHello12(
   };
   // RFC 5246 7.4.1.3 / RFC 5077 3.4: the server resumes by echoing the session ID we offered.
   const session = hello.session;
-  if (
-    session !== undefined &&
-    ems &&
-    hello.sessionId.length > 0 &&
-    equalBytes(sh.legacySessionIdEcho, hello.sessionId)
-  ) {
+  const echoed = hello.sessionId.length > 0 && equalBytes(sh.legacySessionIdEcho, hello.sessionId);
+  // Without a resumable session the ID we sent is compatibility mode's random one (RFC 8446
+  // D.4): a server echoing it claims a session we never had.
+  if (echoed && (session === undefined || !ems)) {
+    throw illegalParameter('server echoed a session ID we did not offer for resumption');
+  }
+  if (session !== undefined && echoed) {
     if (session.cipherSuite !== suite.code) {
       throw illegalParameter('resumed session with a different cipher suite');
     }
@@ -335,6 +336,7 @@ class ExpectServerFinished12 implements State {
   readonly name = 'ExpectServerFinished12';
   #ccs = false;
   #ticket: { ticket: Uint8Array; lifetime: number } | undefined;
+  #ticketSeen = false;
   constructor(
     private readonly f: Flight12,
     private readonly server: ServerAuth12,
@@ -345,6 +347,10 @@ class ExpectServerFinished12 implements State {
 
   /** RFC 5246 7.1: the server's ChangeCipherSpec switches our read key. */
   async changeCipherSpec(): Promise<void> {
+    // RFC 5077 3.3: a server that answered session_ticket sends NewSessionTicket first.
+    if (this.f.ticketExpected && !this.#ticketSeen) {
+      throw unexpected('ChangeCipherSpec before the NewSessionTicket the server announced');
+    }
     this.f.engine.setReadProtection(this.keys.serverWrite);
     this.#ccs = true;
   }
@@ -353,11 +359,12 @@ class ExpectServerFinished12 implements State {
     const { engine, transcript, suite, config } = this.f;
     // RFC 5077 3.3: a NewSessionTicket comes before the server's ChangeCipherSpec, and only
     // when the ServerHello answered session_ticket.
-    if (m.type === HandshakeType.newSessionTicket && !this.#ccs && this.#ticket === undefined) {
+    if (m.type === HandshakeType.newSessionTicket && !this.#ccs && !this.#ticketSeen) {
       if (!this.f.ticketExpected) throw unexpected('NewSessionTicket the server did not announce');
       const t = expectMessage(m, HandshakeType.newSessionTicket, this.name, 'tls12');
       if (t.protocol !== 'tls12') throw unexpected('TLS 1.3 NewSessionTicket in TLS 1.2');
       transcript.update(m.raw);
+      this.#ticketSeen = true;
       if (t.ticket.length > 0)
         this.#ticket = { ticket: t.ticket.slice(), lifetime: t.ticketLifetimeHint };
       return this;

@@ -393,3 +393,70 @@ describe('a TLS 1.2-only ClientHello', () => {
     expect(clientError).toMatchObject({ code: 'ERR_ILLEGAL_PARAMETER', alert: 47 });
   });
 });
+
+describe('TLS 1.2 session ID echo', () => {
+  it('the client refuses a ServerHello echoing a session ID it did not offer to resume', async () => {
+    // The 32-byte legacy_session_id of compatibility mode is random, not a TLS 1.2 session: a
+    // server echoing it claims an abbreviated handshake for a session the client never had
+    // (BoGo's EchoTLS13CompatibilitySessionID).
+    const f = await fixtures();
+    const client = createClient({ provider, serverName: 'localhost', ca: [f.caDer], ...both });
+    const server = createServer({ provider, certificates: [f.server.p256], ...only12 });
+    let clientError: Error | undefined;
+    client.on('close', (e) => {
+      clientError = e.error;
+    });
+    await client.start();
+    const chRecord = Buffer.concat(client.takeOutput());
+    const ch = decodeHandshake(chRecord.subarray(5), { protocol: 'tls12' }).message as ClientHello;
+    expect(ch.legacySessionId.length).toBe(32);
+    await server.receive(chRecord);
+    const flight = Buffer.concat(server.takeOutput());
+    const shLength = 4 + ((flight[6]! << 16) | (flight[7]! << 8) | flight[8]!);
+    const decoded = decodeHandshake(flight.subarray(5, 5 + shLength), { protocol: 'tls12' });
+    const sh = decoded.message as ServerHello;
+    const body = encodeHandshake({ ...sh, legacySessionIdEcho: ch.legacySessionId });
+    const record = new Uint8Array(5 + body.length);
+    record.set([22, 3, 3, body.length >> 8, body.length & 0xff]);
+    record.set(body, 5);
+    await client.receive(record);
+    expect(clientError).toMatchObject({ code: 'ERR_ILLEGAL_PARAMETER', alert: 47 });
+  });
+});
+
+describe('TLS 1.2 NewSessionTicket announced in the ServerHello', () => {
+  it('the client refuses a ChangeCipherSpec where the announced NewSessionTicket belongs', async () => {
+    // RFC 5077 3.3: a server that answered session_ticket MUST send a NewSessionTicket before
+    // its ChangeCipherSpec (BoGo's SkipNewSessionTicket).
+    const f = await fixtures();
+    const ticketKeys = [{ name: new Uint8Array(16).fill(3), key: new Uint8Array(32).fill(4) }];
+    const client = createClient({ provider, serverName: 'localhost', ca: [f.caDer], ...only12 });
+    const server = createServer({
+      provider,
+      certificates: [f.server.p256],
+      ...only12,
+      ticketKeys,
+    });
+    let clientError: Error | undefined;
+    client.on('close', (e) => {
+      clientError = e.error;
+    });
+    await client.start();
+    for (const c of client.takeOutput()) await server.receive(c);
+    for (const c of server.takeOutput()) await client.receive(c);
+    for (const c of client.takeOutput()) await server.receive(c);
+    // The server's last flight: NewSessionTicket, ChangeCipherSpec, Finished. Drop the ticket.
+    const flight = Buffer.concat(server.takeOutput());
+    const kept: Buffer[] = [];
+    let sawTicket = false;
+    for (let at = 0; at < flight.length; ) {
+      const end = at + 5 + flight.readUInt16BE(at + 3);
+      if (flight[at] === 22 && !kept.some((r) => r[0] === 20)) sawTicket = true;
+      else kept.push(flight.subarray(at, end));
+      at = end;
+    }
+    expect(sawTicket).toBe(true);
+    for (const r of kept) await client.receive(r);
+    expect(clientError).toMatchObject({ code: 'ERR_UNEXPECTED_MESSAGE', alert: 10 });
+  });
+});

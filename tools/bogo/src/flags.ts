@@ -54,6 +54,10 @@ export const implementedFlags: ReadonlySet<string> = new Set([
   '-max-version',
   '-no-tls13',
   '-no-tls12',
+  // tlskit never enables TLS 1.1 or 1.0: disabling them holds as asked.
+  '-no-tls11',
+  '-no-tls1',
+  '-resumption-delay',
   '-expect-version',
   '-curves',
   '-expect-curve-id',

@@ -218,6 +218,8 @@ export async function clientOptions(
   signer: Signer,
   verify: VerifyRecord,
 ): Promise<ClientOptions> {
+  // The client always offers session_ticket in TLS 1.2; it has no option to leave it out.
+  if (flagBool(config, '-no-ticket')) throw new Unsupported('-no-ticket on a client');
   const [certificate] = await signer.credentials(config);
   const alpn = flagString(config, '-advertise-alpn');
   const host = flagString(config, '-host-name');
