@@ -11,9 +11,7 @@ export interface VecEntry {
   readonly bytes: Uint8Array;
 }
 
-const VEC = fileURLToPath(
-  new URL('../../../vectors/rfc8448/transcripts.vec', import.meta.url),
-);
+const VEC = fileURLToPath(new URL('../../../vectors/rfc8448/transcripts.vec', import.meta.url));
 
 /**
  * Every `Record_*` / `Message_*` line of the RFC 8448 transcripts (botan's tls_13_rfc8448 data).
