@@ -134,6 +134,9 @@ export class TLSSocket extends Duplex {
       this.alpnProtocol = info.alpn ?? false;
       if (info.serverName !== undefined) this.servername = info.serverName;
       if (this.authorizationError === undefined) this.authorized = info.peerVerified;
+      // node:tls emits the staple before secureConnect, for the application to inspect.
+      const staple = info.ocsp?.response;
+      if (staple !== undefined) this.emit('OCSPResponse', Buffer.from(staple));
       this.#hooks.onSecure?.(this);
       this.#resolveSecure();
     });

@@ -47,7 +47,8 @@ import {
   missingExtension,
   unexpected,
 } from './errors.js';
-import type { Session12, Session13 } from './events.js';
+import type { OcspInfo, Session12, Session13 } from './events.js';
+import { judgeStaple, statusRequestExtension } from './ocsp.js';
 import type { CertificateEntry, ClientOptions } from './options.js';
 import {
   certificateVerifyContent,
@@ -235,6 +236,7 @@ async function sendClientHello(
   if (o.recordSizeLimit !== undefined) {
     ext.push({ type: ExtensionType.recordSizeLimit, recordSizeLimit: o.recordSizeLimit });
   }
+  if (o.requestOcsp === true) ext.push(statusRequestExtension());
   if (config.alpn.length > 0) {
     ext.push({
       type: ExtensionType.applicationLayerProtocolNegotiation,
@@ -474,6 +476,7 @@ class ExpectEncryptedExtensions implements State {
         chain: s.peerCertificates,
         verified: true,
         scheme: undefined,
+        ocsp: undefined,
       });
     }
     return new ExpectCertificateOrRequest(hello, this.keys, negotiated);
@@ -536,16 +539,34 @@ class ExpectCertificate implements State {
     if (cert.certificateList.length === 0) {
       throw decodeErrorMissing('server sent an empty Certificate');
     }
-    for (const e of cert.certificateList) checkExtensionsAllowed(e.extensions, 'certificate', []);
-    const chain = cert.certificateList.map((e) => e.data.slice());
     const { engine, config } = this.hello;
+    // RFC 8446 4.4.2: only extensions the ClientHello offered; status_request if we asked.
+    const offered = config.options.requestOcsp === true ? [ExtensionType.statusRequest] : [];
+    for (const e of cert.certificateList) {
+      checkExtensionsAllowed(e.extensions, 'certificate', offered);
+    }
+    const chain = cert.certificateList.map((e) => e.data.slice());
     const peer = await checkPeerChain(engine.provider, config.chain, chain, {
       serverName: config.options.serverName,
       now: engine.now(),
       peer: 'server',
     });
+    // RFC 8446 4.4.2.1: the leaf's entry carries its OCSP response.
+    const leafEntry = cert.certificateList[0]!.extensions;
+    const ocsp =
+      config.options.requestOcsp === true
+        ? await judgeStaple(
+            engine,
+            config.options,
+            peer,
+            findExtension(leafEntry, ExtensionType.statusRequest)?.ocspResponse?.slice(),
+          )
+        : undefined;
     this.hello.transcript.update(m.raw);
-    return new ExpectCertificateVerify(this.hello, this.keys, this.negotiated, this.request, peer);
+    return new ExpectCertificateVerify(this.hello, this.keys, this.negotiated, this.request, {
+      ...peer,
+      ocsp,
+    });
   }
 }
 
@@ -556,7 +577,7 @@ class ExpectCertificateVerify implements State {
     private readonly keys: HandshakeKeys,
     private readonly negotiated: Negotiated,
     private readonly request: ClientAuthRequest | undefined,
-    private readonly peer: PeerChain,
+    private readonly peer: PeerChain & { readonly ocsp: OcspInfo | undefined },
   ) {}
 
   async handle(m: RawMessage): Promise<State> {
@@ -576,6 +597,7 @@ class ExpectCertificateVerify implements State {
       chain: this.peer.chain,
       verified: this.peer.accepted.verified,
       scheme: proof.scheme,
+      ocsp: this.peer.ocsp,
     });
   }
 }
@@ -585,6 +607,8 @@ interface ServerAuth {
   readonly chain: readonly Uint8Array[];
   readonly verified: boolean;
   readonly scheme: number | undefined;
+  /** The judged OCSP staple, when we asked for one. */
+  readonly ocsp: OcspInfo | undefined;
 }
 
 class ExpectFinished implements State {
@@ -647,6 +671,7 @@ class ExpectFinished implements State {
         resumed: keys.resumed,
         helloRetryRequest: hello.helloRetry,
         peerVerified: this.auth.verified,
+        ...(this.auth.ocsp === undefined ? {} : { ocsp: this.auth.ocsp }),
       },
       established13(p, suite.hash, suite.hashLength, exporter),
       finished,
@@ -682,16 +707,26 @@ class ExpectFinished implements State {
   }
 }
 
-/** A TLS 1.3 Certificate message for `chain` (no per-entry extensions). */
+/**
+ * A TLS 1.3 Certificate message for `chain`. `ocspResponse` goes into the leaf's entry as its
+ * status_request extension (RFC 8446 4.4.2.1); the other entries carry no extensions.
+ */
 export function certificateMessage(
   context: Uint8Array,
   chain: readonly Uint8Array[],
+  ocspResponse?: Uint8Array,
 ): Certificate13 {
   return {
     type: HandshakeType.certificate,
     protocol: 'tls13',
     certificateRequestContext: context,
-    certificateList: chain.map((data) => ({ data, extensions: [] })),
+    certificateList: chain.map((data, i) => ({
+      data,
+      extensions:
+        i === 0 && ocspResponse !== undefined
+          ? [{ type: ExtensionType.statusRequest, ocspResponse }]
+          : [],
+    })),
   };
 }
 

@@ -29,6 +29,22 @@ export interface HandshakeInfo {
   readonly helloRetryRequest: boolean;
   /** True when the peer's chain was verified (false only when verification was turned off). */
   readonly peerVerified: boolean;
+  /** Client with `requestOcsp`, full handshake: the stapled OCSP response and what it said. */
+  readonly ocsp?: OcspInfo;
+}
+
+/**
+ * The OCSP staple a server sent (RFC 6066 section 8), as checked by the client. A `revoked` or
+ * invalid staple never gets this far: the handshake fails.
+ */
+export interface OcspInfo {
+  /**
+   * `good` or `unknown` from a valid response; `none` when the server stapled nothing;
+   * `unchecked` when certificate verification was turned off (the staple is not judged either).
+   */
+  readonly status: 'good' | 'unknown' | 'none' | 'unchecked';
+  /** The DER OCSPResponse as stapled. */
+  readonly response: Uint8Array | undefined;
 }
 
 /**

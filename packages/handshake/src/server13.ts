@@ -29,6 +29,7 @@ import {
   TranscriptHash,
 } from '@tlskit/key-schedule';
 import type { Engine, State } from './engine.js';
+import { stapleFor } from './ocsp.js';
 import { negotiate12 } from './server12.js';
 import { established13 } from './exporter.js';
 import {
@@ -476,8 +477,9 @@ async function negotiate(
     transcript.update(cr.raw);
   }
   if (cert !== undefined) {
+    const staple = await stapleFor(config.options, ch, cert.entry, serverName);
     const certMsg = await engine.sendHandshake(
-      certificateMessage(new Uint8Array(0), cert.entry.chain),
+      certificateMessage(new Uint8Array(0), cert.entry.chain, staple),
     );
     transcript.update(certMsg.raw);
     const content = certificateVerifyContent('server', transcript.digest());

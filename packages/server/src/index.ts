@@ -9,6 +9,7 @@ export { TLSSocket } from '@tlskit/client';
 export { SessionCache, type SessionCacheOptions } from '@tlskit/handshake';
 export {
   createServer,
+  type OCSPRequestListener,
   type SNICallback,
   TlsServer,
   type TlsServerOptions,

@@ -14,8 +14,19 @@ export interface SecureContextOptions {
   key?: PemInput | PemInput[];
   /** Certificate chain(s), PEM: leaf first, then intermediates. One per key. */
   cert?: PemInput | PemInput[];
+  /**
+   * DER OCSP response(s) to staple when a client asks (status_request): one per `cert`, in the
+   * same order. The server's `OCSPRequest` listeners, when any, take precedence.
+   */
+  ocspResponse?: Uint8Array | Uint8Array[];
   /** Explicit entries, each with the host names it serves (`*.example.com` allowed). */
-  certificates?: { cert: PemInput | PemInput[]; key: PemInput; serverNames?: string[] }[];
+  certificates?: {
+    cert: PemInput | PemInput[];
+    key: PemInput;
+    serverNames?: string[];
+    /** A DER OCSP response for this entry's leaf, stapled when a client asks. */
+    ocspResponse?: Uint8Array;
+  }[];
   /** Trust anchors for client certificates. */
   ca?: PemInput | PemInput[];
 }
@@ -48,16 +59,28 @@ export class SecureContext {
     this.#loaded ??= (async () => {
       const keys = toList(this.options.key);
       const certs = toList(this.options.cert);
+      const staples = this.options.ocspResponse;
+      const stapleList = staples === undefined ? [] : Array.isArray(staples) ? staples : [staples];
       const entries: CertificateMaterial[] = [];
       for (let i = 0; i < keys.length; i++)
-        entries.push(await loadCertificate(provider, certs[i]!, keys[i]!));
+        entries.push(
+          withStaple(await loadCertificate(provider, certs[i]!, keys[i]!), stapleList[i]),
+        );
       for (const entry of this.options.certificates ?? []) {
-        entries.push(await loadCertificate(provider, entry.cert, entry.key, entry.serverNames));
+        const loaded = await loadCertificate(provider, entry.cert, entry.key, entry.serverNames);
+        entries.push(withStaple(loaded, entry.ocspResponse));
       }
       return entries;
     })();
     return this.#loaded;
   }
+}
+
+function withStaple(
+  entry: CertificateMaterial,
+  staple: Uint8Array | undefined,
+): CertificateMaterial {
+  return staple === undefined ? entry : { ...entry, ocspResponse: staple };
 }
 
 // A single PEM bundle is one chain; an array of strings is one chain per element (node:tls).

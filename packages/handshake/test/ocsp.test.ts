@@ -1,0 +1,187 @@
+/**
+ * OCSP stapling between the engines, in TLS 1.3 (CertificateEntry status_request) and TLS 1.2
+ * (CertificateStatus), with responses made by `openssl ocsp` for the fixtures' CA.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeHandshake, ExtensionType, HandshakeType, type TlsError } from '@tlskit/wire';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ClientOptions, MessageTrace, TlsVersion } from '../src/index.js';
+import { type Fixtures, fixtures } from './fixtures.js';
+import { connectPair } from './pair.js';
+
+function openssl(cwd: string, args: readonly string[]): string {
+  const r = spawnSync('openssl', args, { cwd, encoding: 'utf8', timeout: 30_000 });
+  if (r.status !== 0) throw new Error(`openssl ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+let f: Fixtures;
+const staples: Record<'good' | 'revoked' | 'otherCert', Uint8Array> = {} as never;
+
+beforeAll(async () => {
+  f = await fixtures();
+  const dir = mkdtempSync(join(f.dir, 'ocsp-'));
+  const serial = (pem: string) =>
+    openssl(f.dir, ['x509', '-in', pem, '-noout', '-serial']).trim().split('=')[1]!;
+  const p256 = serial('server-p256.pem');
+  const p384 = serial('server-p384.pem');
+  const respond = (name: string, index: string, cert: string) => {
+    writeFileSync(join(dir, `${name}.idx`), index);
+    const out = join(dir, `${name}.der`);
+    openssl(f.dir, [
+      ...['ocsp', '-index', join(dir, `${name}.idx`), '-CA', 'test-ca.pem'],
+      ...['-rsigner', 'test-ca.pem', '-rkey', 'test-ca.key', '-issuer', 'test-ca.pem'],
+      ...['-cert', cert, '-no_nonce', '-ndays', '1', '-respout', out],
+    ]);
+    return new Uint8Array(readFileSync(out));
+  };
+  staples.good = respond(
+    'good',
+    `V\t301231000000Z\t\t${p256}\tunknown\t/CN=a\n`,
+    'server-p256.pem',
+  );
+  staples.revoked = respond(
+    'revoked',
+    `R\t301231000000Z\t240101000000Z\t${p256}\tunknown\t/CN=a\n`,
+    'server-p256.pem',
+  );
+  staples.otherCert = respond(
+    'other',
+    `V\t301231000000Z\t\t${p384}\tunknown\t/CN=b\n`,
+    'server-p384.pem',
+  );
+});
+
+const versions: TlsVersion[] = ['TLSv1.3', 'TLSv1.2'];
+
+function clientOptions(version: TlsVersion, extra: Partial<ClientOptions> = {}) {
+  return { minVersion: version, maxVersion: version, requestOcsp: true, ...extra };
+}
+
+describe.each(versions)('OCSP stapling over %s', (version) => {
+  it('staples the entry response when asked, and the client reports it good', async () => {
+    const entry = { ...f.server.p256, ocspResponse: staples.good };
+    const pair = await connectPair([entry], clientOptions(version));
+    expect(pair.clientClose?.error).toBeUndefined();
+    expect(pair.clientInfo?.ocsp).toEqual({ status: 'good', response: staples.good });
+    expect(pair.serverInfo?.ocsp).toBeUndefined();
+    // Without requestOcsp nothing is stapled and nothing is reported.
+    const plain = await connectPair([entry], { minVersion: version, maxVersion: version });
+    expect(plain.clientInfo?.version).toBe(version);
+    expect(plain.clientInfo?.ocsp).toBeUndefined();
+  });
+
+  it('asks the ocspStapling hook only when the client asked', async () => {
+    const asked: string[] = [];
+    const hook = (request: { chain: readonly Uint8Array[]; serverName: string | undefined }) => {
+      expect(request.chain).toEqual(f.server.p256.chain);
+      asked.push(request.serverName ?? '');
+      return staples.good;
+    };
+    const pair = await connectPair([f.server.p256], clientOptions(version), { ocspStapling: hook });
+    expect(pair.clientInfo?.ocsp?.status).toBe('good');
+    await connectPair(
+      [f.server.p256],
+      { minVersion: version, maxVersion: version },
+      {
+        ocspStapling: hook,
+      },
+    );
+    expect(asked).toEqual(['localhost']);
+  });
+
+  it('refuses a revoked staple with certificate_revoked', async () => {
+    const entry = { ...f.server.p256, ocspResponse: staples.revoked };
+    const pair = await connectPair([entry], clientOptions(version));
+    const error = pair.clientClose?.error as TlsError;
+    expect([error?.code, error?.alert]).toEqual(['ERR_CERT_REVOKED', 44]);
+    expect((pair.serverClose?.error as TlsError | undefined)?.alert).toBe(44);
+    expect(pair.clientInfo).toBeUndefined();
+  });
+
+  it('refuses a staple about another certificate with bad_certificate_status_response', async () => {
+    const entry = { ...f.server.p256, ocspResponse: staples.otherCert };
+    const pair = await connectPair([entry], clientOptions(version));
+    const error = pair.clientClose?.error as TlsError;
+    expect([error?.code, error?.alert]).toEqual(['ERR_OCSP_WRONG_CERTIFICATE', 113]);
+  });
+
+  it('refuses a staple that does not parse with bad_certificate_status_response', async () => {
+    const entry = { ...f.server.p256, ocspResponse: Uint8Array.of(0x30, 0x01) };
+    const pair = await connectPair([entry], clientOptions(version));
+    const error = pair.clientClose?.error as TlsError;
+    expect([error?.code, error?.alert]).toEqual(['ERR_OCSP_MALFORMED', 113]);
+  });
+
+  it('reports a missing staple as none, or refuses it when requireOcspStaple is set', async () => {
+    const allowed = await connectPair([f.server.p256], clientOptions(version));
+    expect(allowed.clientInfo?.ocsp).toEqual({ status: 'none', response: undefined });
+    const required = await connectPair(
+      [f.server.p256],
+      clientOptions(version, { requireOcspStaple: true }),
+    );
+    const error = required.clientClose?.error as TlsError;
+    expect([error?.code, error?.alert]).toEqual(['ERR_OCSP_MISSING', 113]);
+  });
+
+  it('does not judge the staple when verification is turned off', async () => {
+    const entry = { ...f.server.p256, ocspResponse: staples.revoked };
+    const pair = await connectPair(
+      [entry],
+      clientOptions(version, { dangerouslySkipCertificateVerification: true }),
+    );
+    expect(pair.clientInfo?.ocsp).toEqual({ status: 'unchecked', response: staples.revoked });
+  });
+});
+
+describe('OCSP stapling on the wire', () => {
+  it('TLS 1.2: status_request in ServerHello, then CertificateStatus after Certificate', async () => {
+    const entry = { ...f.server.p256, ocspResponse: staples.good };
+    const seen: string[] = [];
+    const { createClient, createServer, pump } = await import('../src/index.js');
+    const { nobleProvider: provider } = await import('@tlskit/crypto');
+    const c = createClient({
+      provider,
+      serverName: 'localhost',
+      ca: [f.caDer],
+      ...clientOptions('TLSv1.2'),
+    });
+    const s = createServer({ provider, certificates: [entry] });
+    c.on('message', (m) => {
+      if (m.direction === 'received') seen.push(m.type);
+      if (m.type === 'server_hello') {
+        expect(m.fields.extensions).toContain('status_request');
+      }
+    });
+    await c.start();
+    await pump(c, s);
+    expect(seen.slice(0, 4)).toEqual([
+      'server_hello',
+      'certificate',
+      'certificate_status',
+      'server_key_exchange',
+    ]);
+  });
+
+  it('TLS 1.3: the leaf CertificateEntry carries status_request with the response', async () => {
+    const entry = { ...f.server.p256, ocspResponse: staples.good };
+    const { createClient, createServer, pump } = await import('../src/index.js');
+    const { nobleProvider: provider } = await import('@tlskit/crypto');
+    const c = createClient({ provider, serverName: 'localhost', ca: [f.caDer], requestOcsp: true });
+    const s = createServer({ provider, certificates: [entry] });
+    const certificates: MessageTrace[] = [];
+    s.on('message', (m) => {
+      if (m.type === 'certificate') certificates.push(m);
+    });
+    await c.start();
+    await pump(c, s);
+    const decoded = decodeHandshake(certificates[0]!.bytes, { protocol: 'tls13' }).message;
+    if (decoded.type !== HandshakeType.certificate || decoded.protocol !== 'tls13')
+      throw new Error('not a TLS 1.3 Certificate');
+    expect(decoded.certificateList[0]!.extensions).toEqual([
+      { type: ExtensionType.statusRequest, ocspResponse: staples.good },
+    ]);
+  });
+});
