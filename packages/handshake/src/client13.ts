@@ -237,6 +237,7 @@ async function sendClientHello(
     ext.push({ type: ExtensionType.recordSizeLimit, recordSizeLimit: o.recordSizeLimit });
   }
   if (o.requestOcsp === true) ext.push(statusRequestExtension());
+  if (offersPostHandshakeAuth(config)) ext.push({ type: ExtensionType.postHandshakeAuth });
   if (config.alpn.length > 0) {
     ext.push({
       type: ExtensionType.applicationLayerProtocolNegotiation,
@@ -651,7 +652,9 @@ class ExpectFinished implements State {
       await engine.sendChangeCipherSpec();
     }
     await engine.setWriteKey(suite, keys.clientHs);
-    if (this.request !== undefined) await this.#authenticate(this.request);
+    if (this.request !== undefined) {
+      await sendClientCertificate(engine, transcript, config.options.certificate, this.request);
+    }
     const ours = finishedVerifyData(p, suite.hash, keys.clientHs, transcript.digest());
     const sent = await engine.sendHandshake({ type: HandshakeType.finished, verifyData: ours });
     transcript.update(sent.raw);
@@ -683,28 +686,35 @@ class ExpectFinished implements State {
       resumptionSecret,
       this.auth.chain,
       this.negotiated.alpn,
+      transcript,
     );
   }
+}
 
-  /** RFC 8446 4.4.2 / 4.4.3: our Certificate (possibly empty) and CertificateVerify. */
-  async #authenticate(request: ClientAuthRequest): Promise<void> {
-    const { engine, transcript, config } = this.hello;
-    const entry = config.options.certificate;
-    const scheme =
-      entry === undefined ? undefined : chooseScheme(engine.provider, entry, request.schemes);
-    const chain = scheme === undefined ? [] : entry!.chain;
-    const cert = await engine.sendHandshake(certificateMessage(request.context, chain));
-    transcript.update(cert.raw);
-    if (scheme === undefined || entry === undefined) return;
-    const content = certificateVerifyContent('client', transcript.digest());
-    const signature = await engine.provider.sign(scheme, entry.key, content);
-    const cv = await engine.sendHandshake({
-      type: HandshakeType.certificateVerify,
-      algorithm: scheme as SignatureScheme,
-      signature,
-    });
-    transcript.update(cv.raw);
-  }
+/**
+ * RFC 8446 4.4.2 / 4.4.3: our Certificate (empty without a certificate that fits the request)
+ * and CertificateVerify, in the handshake or after it (4.6.2), added to `transcript`.
+ */
+async function sendClientCertificate(
+  engine: Engine,
+  transcript: TranscriptHash,
+  entry: CertificateEntry | undefined,
+  request: ClientAuthRequest,
+): Promise<void> {
+  const scheme =
+    entry === undefined ? undefined : chooseScheme(engine.provider, entry, request.schemes);
+  const chain = scheme === undefined ? [] : entry!.chain;
+  const cert = await engine.sendHandshake(certificateMessage(request.context, chain));
+  transcript.update(cert.raw);
+  if (scheme === undefined || entry === undefined) return;
+  const content = certificateVerifyContent('client', transcript.digest());
+  const signature = await engine.provider.sign(scheme, entry.key, content);
+  const cv = await engine.sendHandshake({
+    type: HandshakeType.certificateVerify,
+    algorithm: scheme as SignatureScheme,
+    signature,
+  });
+  transcript.update(cv.raw);
 }
 
 /**
@@ -748,6 +758,53 @@ export function chooseScheme(
   );
 }
 
+/**
+ * RFC 8446 4.2.6: offer post_handshake_auth when the options say so, by default when we have a
+ * certificate to answer with.
+ */
+function offersPostHandshakeAuth(config: ClientConfig): boolean {
+  const o = config.options;
+  return config.offerTls13 && (o.postHandshakeAuth ?? o.certificate !== undefined);
+}
+
+/**
+ * RFC 8446 4.6.2: answer a post-handshake CertificateRequest with Certificate (empty when we
+ * have none that fits), CertificateVerify and Finished. The transcript is the handshake's plus
+ * this exchange; the Finished key comes from our current application traffic secret (4.4).
+ */
+async function answerPostHandshakeRequest(
+  engine: Engine,
+  config: ClientConfig,
+  suite: Suite13,
+  handshakeTranscript: TranscriptHash,
+  m: RawMessage,
+): Promise<void> {
+  const cr = expectMessage(m, HandshakeType.certificateRequest, 'ClientConnected');
+  if (cr.protocol !== 'tls13') throw unexpected('TLS 1.2 CertificateRequest in TLS 1.3');
+  checkExtensionsAllowed(cr.extensions, 'certificate_request');
+  // RFC 8446 4.3.2: the context identifies the request and must not be empty after the handshake
+  // (the handshake's own request, if any, used the empty one).
+  if (cr.certificateRequestContext.length === 0) {
+    throw illegalParameter('post-handshake certificate_request_context is empty');
+  }
+  const sa = findExtension(cr.extensions, ExtensionType.signatureAlgorithms);
+  if (sa === undefined) throw missingExtension('CertificateRequest has no signature_algorithms');
+  const transcript = handshakeTranscript.clone();
+  transcript.update(m.raw);
+  const request: ClientAuthRequest = {
+    context: cr.certificateRequestContext.slice(),
+    schemes: sa.schemes,
+  };
+  await sendClientCertificate(engine, transcript, config.options.certificate, request);
+  const verifyData = finishedVerifyData(
+    engine.provider,
+    suite.hash,
+    engine.trafficSecret('write'),
+    transcript.digest(),
+  );
+  await engine.sendHandshake({ type: HandshakeType.finished, verifyData });
+}
+
 /** After the handshake: NewSessionTicket and KeyUpdate (RFC 8446 4.6). */
 class ClientConnected implements State {
   readonly name = 'ClientConnected';
@@ -758,9 +815,19 @@ class ClientConnected implements State {
     private readonly resumptionSecret: Uint8Array,
     private readonly chain: readonly Uint8Array[],
     private readonly alpn: string | undefined,
+    /** The handshake transcript through our Finished: each post-handshake request extends it. */
+    private readonly transcript: TranscriptHash,
   ) {}
 
   async handle(m: RawMessage): Promise<State> {
+    if (m.type === HandshakeType.certificateRequest) {
+      // RFC 8446 4.6.2: without post_handshake_auth a CertificateRequest is unexpected.
+      if (!offersPostHandshakeAuth(this.config)) {
+        throw unexpected('CertificateRequest after the handshake without post_handshake_auth');
+      }
+      await answerPostHandshakeRequest(this.engine, this.config, this.suite, this.transcript, m);
+      return this;
+    }
     if (m.type === HandshakeType.newSessionTicket) {
       const t = expectMessage(m, HandshakeType.newSessionTicket, this.name);
       if (t.protocol !== 'tls13') throw unexpected('TLS 1.2 NewSessionTicket in TLS 1.3');

@@ -96,6 +96,16 @@ export interface Session12 {
   readonly peerCertificates: readonly Uint8Array[];
 }
 
+/** RFC 8446 4.6.2: what a post-handshake client authentication proved (server side). */
+export interface PostHandshakeAuth {
+  /** The client's DER chain, leaf first; empty when it declined (empty Certificate). */
+  readonly peerCertificates: readonly Uint8Array[];
+  /** True when the chain was verified and the CertificateVerify signature checked. */
+  readonly peerVerified: boolean;
+  /** The SignatureScheme of its CertificateVerify, when it sent a certificate. */
+  readonly peerSignatureScheme: number | undefined;
+}
+
 /** A resumable session of either version, from the `session` event. */
 export type Session = Session13 | Session12;
 
@@ -144,6 +154,11 @@ export interface ConnectionEvents {
   end: () => void;
   /** The connection is finished: no more input is processed, no more output is produced. */
   close: (event: CloseEvent) => void;
+  /**
+   * Server: the client answered a post-handshake CertificateRequest (`requestCertificate()`),
+   * and its certificate (or refusal) was checked; `handshakeInfo` now holds the new chain.
+   */
+  postHandshakeAuth: (auth: PostHandshakeAuth) => void;
   /** A new resumable session (client: a NewSessionTicket arrived). */
   session: (session: Session) => void;
   /** One NSS key log line (SSLKEYLOGFILE format), without the newline. */

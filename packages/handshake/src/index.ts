@@ -9,6 +9,7 @@ export type {
   HandshakeInfo,
   MessageTrace,
   OcspInfo,
+  PostHandshakeAuth,
   Session,
   Session12,
   Session13,

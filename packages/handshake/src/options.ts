@@ -103,6 +103,12 @@ export interface ClientOptions extends CommonOptions {
   readonly keyShareGroups?: readonly number[];
   /** Client certificate for servers that ask (CertificateRequest). Without it we send an empty Certificate. */
   readonly certificate?: CertificateEntry;
+  /**
+   * Offer post-handshake client authentication (post_handshake_auth, RFC 8446 4.2.6) so a TLS 1.3
+   * server may ask for `certificate` after the handshake; we answer with it, or with an empty
+   * Certificate without one. Default: true when `certificate` is set.
+   */
+  readonly postHandshakeAuth?: boolean;
   /** A session from an earlier `session` event, to resume with a PSK (psk_dhe_ke). */
   readonly session?: Session;
   /**

@@ -30,6 +30,7 @@ import {
 } from '@tlskit/key-schedule';
 import type { Engine, State } from './engine.js';
 import { stapleFor } from './ocsp.js';
+import { type PostHandshakeContext, requestClientCertificate } from './post-handshake-auth.js';
 import { negotiate12 } from './server12.js';
 import { established13 } from './exporter.js';
 import {
@@ -520,6 +521,7 @@ async function negotiate(
     serverName,
     resumed: psk !== undefined,
     helloRetry,
+    postHandshakeAuth: findExtension(ch.extensions, ExtensionType.postHandshakeAuth) !== undefined,
   };
   if (askClient) return new ExpectClientCertificate(flight, policy === 'require');
   return new ExpectClientFinished(flight, { chain: [], verified: false, scheme: undefined });
@@ -540,6 +542,8 @@ interface ServerFlight {
   readonly serverName: string | undefined;
   readonly resumed: boolean;
   readonly helloRetry: boolean;
+  /** The ClientHello offered post_handshake_auth (RFC 8446 4.2.6). */
+  readonly postHandshakeAuth: boolean;
 }
 
 /** The client's authentication, as proven by the states before Finished. */
@@ -657,7 +661,11 @@ class ExpectClientFinished implements State {
       established13(p, suite.hash, suite.hashLength, f.exporter),
       finished,
     );
-    return new ServerConnected(engine);
+    // RFC 8446 4.2.6: only a client that offered post_handshake_auth may be asked later.
+    const postHandshake: PostHandshakeContext | undefined = f.postHandshakeAuth
+      ? { engine, config: f.config, suite, transcript, serverName: f.serverName }
+      : undefined;
+    return new ServerConnected(engine, postHandshake);
   }
 }
 
@@ -696,10 +704,20 @@ async function issueTickets(f: ServerFlight, resumptionSecret: Uint8Array): Prom
   }
 }
 
-/** After the handshake the server handles KeyUpdate; anything else is unexpected. */
+/**
+ * After the handshake the server handles KeyUpdate; anything else is unexpected. With a client
+ * that offered post_handshake_auth it can also ask for the client's certificate (RFC 8446 4.6.2).
+ */
 class ServerConnected implements State {
   readonly name = 'ServerConnected';
-  constructor(private readonly engine: Engine) {}
+  readonly requestCertificate: (() => Promise<State>) | undefined;
+  constructor(
+    private readonly engine: Engine,
+    postHandshake: PostHandshakeContext | undefined,
+  ) {
+    this.requestCertificate =
+      postHandshake === undefined ? undefined : () => requestClientCertificate(postHandshake, this);
+  }
 
   async handle(m: RawMessage): Promise<State> {
     const requested = expectMessage(m, HandshakeType.keyUpdate, this.name).requestUpdate === 1;

@@ -217,7 +217,8 @@ export class TlsServer extends EventEmitter {
       ...(options.ALPNProtocols === undefined ? {} : { alpnProtocols: options.ALPNProtocols }),
       ticketKeys: this.#ticketKeys,
       ...(this.#sessionCache === undefined ? {} : { sessionCache: this.#sessionCache }),
-      ...(clientAuth === 'none'
+      // A verifier also when only `ca` is set: requestCertificate() (post-handshake auth) uses it.
+      ...(clientAuth === 'none' && ca === undefined
         ? {}
         : {
             verifyCertificate: createPeerVerifier({

@@ -1,0 +1,122 @@
+/**
+ * Post-handshake client authentication (RFC 8446 4.6.2) between the engines: the server asks
+ * after the handshake, the client answers with its certificate (or an empty one), the server
+ * verifies chain, CertificateVerify and Finished and reports the chain.
+ */
+import type { TlsError } from '@tlskit/wire';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type PostHandshakeAuth, pump } from '../src/index.js';
+import { type Fixtures, fixtures } from './fixtures.js';
+import { connectPair, type Pair } from './pair.js';
+
+let f: Fixtures;
+beforeAll(async () => {
+  f = await fixtures();
+});
+
+function record(pair: Pair): PostHandshakeAuth[] {
+  const seen: PostHandshakeAuth[] = [];
+  pair.server.on('postHandshakeAuth', (auth) => seen.push(auth));
+  return seen;
+}
+
+async function rejection(promise: Promise<void>): Promise<string | undefined> {
+  return promise.then(
+    () => undefined,
+    (error: TlsError) => error.code,
+  );
+}
+
+describe('post-handshake client authentication', () => {
+  it('asks after the handshake; the client answers with its certificate, twice', async () => {
+    const pair = await connectPair([f.server.p256], { certificate: f.client }, { ca: [f.caDer] });
+    expect(pair.serverInfo?.peerCertificates).toEqual([]);
+    const seen = record(pair);
+    const contexts: Uint8Array[] = [];
+    pair.server.on('message', (m) => {
+      if (m.type === 'certificate_request') contexts.push(m.bytes.subarray(5, 5 + m.bytes[4]!));
+    });
+    for (let i = 0; i < 2; i++) {
+      await pair.server.requestCertificate();
+      await pump(pair.client, pair.server);
+    }
+    expect(seen).toHaveLength(2);
+    expect(seen[0]!.peerCertificates).toEqual(f.client.chain);
+    expect(seen[0]!.peerVerified).toBe(true);
+    expect(seen[0]!.peerSignatureScheme).toBe(0x0403);
+    expect(pair.server.getPeerCertificates()).toEqual(f.client.chain);
+    // RFC 8446 4.3.2: each request has its own non-empty context.
+    expect(contexts.map((c) => c.length)).toEqual([32, 32]);
+    expect(contexts[0]).not.toEqual(contexts[1]);
+    // The connection still carries data both ways afterwards.
+    const received: Uint8Array[] = [];
+    pair.server.on('data', (d) => received.push(d));
+    await pair.client.write(Uint8Array.of(1, 2, 3));
+    await pump(pair.client, pair.server);
+    expect(received).toEqual([Uint8Array.of(1, 2, 3)]);
+    expect(pair.serverClose).toBeUndefined();
+  });
+
+  it('works after a KeyUpdate (the Finished key is the current traffic secret)', async () => {
+    const pair = await connectPair([f.server.p256], { certificate: f.client }, { ca: [f.caDer] });
+    const seen = record(pair);
+    await pair.client.keyUpdate(true);
+    await pump(pair.client, pair.server);
+    await pair.server.requestCertificate();
+    await pump(pair.client, pair.server);
+    expect(seen.map((a) => a.peerVerified)).toEqual([true]);
+    expect(pair.clientClose).toBeUndefined();
+  });
+
+  it('reports an empty Certificate when the client offered PHA without a certificate', async () => {
+    const pair = await connectPair([f.server.p256], { postHandshakeAuth: true }, { ca: [f.caDer] });
+    const seen = record(pair);
+    await pair.server.requestCertificate();
+    await pump(pair.client, pair.server);
+    expect(seen).toEqual([
+      { peerCertificates: [], peerVerified: false, peerSignatureScheme: undefined },
+    ]);
+    expect(pair.serverClose).toBeUndefined();
+  });
+
+  it('refuses a client certificate the server does not trust, with its alert', async () => {
+    const pair = await connectPair(
+      [f.server.p256],
+      { certificate: f.client },
+      { ca: [f.otherCaDer] },
+    );
+    await pair.server.requestCertificate();
+    await pump(pair.client, pair.server);
+    const error = pair.serverClose?.error as TlsError;
+    expect([error?.code, error?.alert]).toEqual(['ERR_CERT_UNKNOWN_ISSUER', 48]);
+    expect((pair.clientClose?.error as TlsError | undefined)?.alert).toBe(48);
+  });
+
+  it('refuses to ask a client that did not offer post_handshake_auth, on TLS 1.2, or unverifiable', async () => {
+    const noOffer = await connectPair([f.server.p256], {}, { ca: [f.caDer] });
+    expect(await rejection(noOffer.server.requestCertificate())).toBe('ERR_NOT_SUPPORTED');
+    const optedOut = await connectPair(
+      [f.server.p256],
+      { certificate: f.client, postHandshakeAuth: false },
+      { ca: [f.caDer] },
+    );
+    expect(await rejection(optedOut.server.requestCertificate())).toBe('ERR_NOT_SUPPORTED');
+    const tls12 = await connectPair(
+      [f.server.p256],
+      { certificate: f.client, maxVersion: 'TLSv1.2' },
+      { ca: [f.caDer] },
+    );
+    expect(await rejection(tls12.server.requestCertificate())).toBe('ERR_NOT_SUPPORTED');
+    const noVerifier = await connectPair([f.server.p256], { certificate: f.client });
+    expect(await rejection(noVerifier.server.requestCertificate())).toBe('ERR_NOT_SUPPORTED');
+    expect(await rejection(noVerifier.client.requestCertificate())).toBe('ERR_NOT_SUPPORTED');
+    // None of these refusals touched the connection.
+    expect(noVerifier.serverClose).toBeUndefined();
+  });
+
+  it('allows one request at a time', async () => {
+    const pair = await connectPair([f.server.p256], { certificate: f.client }, { ca: [f.caDer] });
+    await pair.server.requestCertificate();
+    expect(await rejection(pair.server.requestCertificate())).toBe('ERR_NOT_SUPPORTED');
+  });
+});
