@@ -139,6 +139,8 @@ export interface ClientSetup {
   readonly ciphers?: readonly string[] | undefined;
   /** false: finish the handshake even if the chain does not verify (`--insecure`). */
   readonly rejectUnauthorized?: boolean | undefined;
+  /** Ask for a stapled OCSP response and check it (`--ocsp`). */
+  readonly requestOcsp?: boolean | undefined;
   readonly provider: CryptoProvider;
   /** Each handshake message, from the ClientHello on. */
   readonly onMessage?: ((trace: MessageTrace) => void) | undefined;
@@ -172,6 +174,7 @@ export function openClient(setup: ClientSetup): TLSSocket {
       ...(setup.maxVersion === undefined ? {} : { maxVersion: setup.maxVersion }),
       ...(setup.alpn === undefined ? {} : { alpnProtocols: setup.alpn }),
       ...(certificate === undefined ? {} : { certificate }),
+      ...(setup.requestOcsp === true ? { requestOcsp: true } : {}),
       ...(setup.groups === undefined ? {} : { groups: setup.groups.map(groupCode) }),
       ...(setup.ciphers === undefined ? {} : { cipherSuites: setup.ciphers.map(cipherSuiteCode) }),
       verifyCertificate: createPeerVerifier({
@@ -275,6 +278,8 @@ export interface NegotiatedParameters {
   readonly verifyError: string | null;
   /** Subjects of the peer's chain, leaf first. */
   readonly peerCertificates: readonly string[];
+  /** With `--ocsp`: the stapled OCSP status (`good`, `unknown`, `none`, `unchecked`); else null. */
+  readonly ocsp: string | null;
 }
 
 /** The negotiated parameters of a connected socket. */
@@ -296,6 +301,7 @@ export function negotiated(socket: TLSSocket): NegotiatedParameters {
     verified: socket.authorized && error === undefined,
     verifyError: error === undefined ? null : `${error.code ?? error.name}: ${error.message}`,
     peerCertificates: (info?.peerCertificates ?? []).map(certificateSubject),
+    ocsp: info?.ocsp?.status ?? null,
   };
 }
 
@@ -315,5 +321,6 @@ export function formatNegotiated(p: NegotiatedParameters): string {
     `  resumed: ${p.resumed ? 'yes' : 'no'}`,
     `  peer chain: ${p.verified ? 'verified' : `NOT verified (${p.verifyError ?? 'unknown reason'})`}${chain.join('')}`,
   ];
+  if (p.ocsp !== null) lines.push(`  OCSP staple: ${p.ocsp}`);
   return `${lines.join('\n')}\n`;
 }
