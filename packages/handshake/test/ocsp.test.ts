@@ -5,7 +5,16 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeHandshake, ExtensionType, HandshakeType, type TlsError } from '@tlskit/wire';
+import {
+  concatBytes,
+  decodeHandshake,
+  encodeHandshake,
+  ExtensionType,
+  HandshakeType,
+  isTlsError,
+  splitHandshakeMessages,
+  type TlsError,
+} from '@tlskit/wire';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ClientOptions, MessageTrace, TlsVersion } from '../src/index.js';
 import { type Fixtures, fixtures } from './fixtures.js';
@@ -183,5 +192,119 @@ describe('OCSP stapling on the wire', () => {
     expect(decoded.certificateList[0]!.extensions).toEqual([
       { type: ExtensionType.statusRequest, ocspResponse: staples.good },
     ]);
+  });
+});
+
+/** The handshake messages carried by plaintext records, in order. */
+function handshakeMessages(chunks: readonly Uint8Array[]): Uint8Array[] {
+  const bytes = concatBytes(chunks);
+  const payloads: Uint8Array[] = [];
+  for (let at = 0; at < bytes.length; ) {
+    const length = (bytes[at + 3]! << 8) | bytes[at + 4]!;
+    if (bytes[at] === 22) payloads.push(bytes.subarray(at + 5, at + 5 + length));
+    at += 5 + length;
+  }
+  return splitHandshakeMessages(concatBytes(payloads));
+}
+
+/** One plaintext TLS 1.2 handshake record per message. */
+function records(messages: readonly Uint8Array[]): Uint8Array {
+  return concatBytes(
+    messages.map((m) => concatBytes([Uint8Array.of(22, 3, 3, m.length >> 8, m.length & 0xff), m])),
+  );
+}
+
+describe('a hostile TLS 1.2 server flight around CertificateStatus', () => {
+  /** The plaintext flight a stapling server sends a client that asked. */
+  async function stapledFlight(): Promise<Uint8Array[]> {
+    const { createClient, createServer } = await import('../src/index.js');
+    const { nobleProvider: provider } = await import('@tlskit/crypto');
+    const asking = createClient({
+      provider,
+      serverName: 'localhost',
+      ca: [f.caDer],
+      ...clientOptions('TLSv1.2'),
+    });
+    const server = createServer({
+      provider,
+      certificates: [{ ...f.server.p256, ocspResponse: staples.good }],
+    });
+    await asking.start();
+    for (const chunk of asking.takeOutput()) await server.receive(chunk);
+    return handshakeMessages(server.takeOutput());
+  }
+
+  async function clientFed(flight: Uint8Array, options: Partial<ClientOptions>) {
+    const { createClient } = await import('../src/index.js');
+    const { nobleProvider: provider } = await import('@tlskit/crypto');
+    const client = createClient({
+      provider,
+      serverName: 'localhost',
+      ca: [f.caDer],
+      minVersion: 'TLSv1.2',
+      maxVersion: 'TLSv1.2',
+      ...options,
+    });
+    let closed: TlsError | undefined;
+    client.on('close', ({ error }) => {
+      closed = error as TlsError;
+    });
+    await client.start();
+    client.takeOutput();
+    await client.receive(flight);
+    return closed;
+  }
+
+  it('refuses status_request in a ServerHello when the client did not ask (unsupported_extension)', async () => {
+    const flight = await stapledFlight();
+    expect(flight.map((m) => m[0])).toEqual([2, 11, 22, 12, 14]);
+    const error = await clientFed(records(flight), {});
+    expect([error?.code, error?.alert]).toEqual(['ERR_UNSUPPORTED_EXTENSION', 110]);
+  });
+
+  it('refuses a CertificateStatus the ServerHello did not announce (unexpected_message)', async () => {
+    const [hello, ...rest] = await stapledFlight();
+    const decoded = decodeHandshake(hello!, { protocol: 'tls12' }).message;
+    if (decoded.type !== HandshakeType.serverHello) throw new Error('not a ServerHello');
+    const stripped = encodeHandshake({
+      ...decoded,
+      extensions: decoded.extensions.filter((e) => e.type !== ExtensionType.statusRequest),
+    });
+    const error = await clientFed(records([stripped, ...rest]), { requestOcsp: true });
+    expect([error?.code, error?.alert]).toEqual(['ERR_UNEXPECTED_MESSAGE', 10]);
+  });
+
+  it('closes with a TlsError, never a crash, for mutated CertificateStatus bytes', async () => {
+    const [hello, certificate, status, ...rest] = await stapledFlight();
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed;
+    };
+    const codes = new Set<string>();
+    for (let i = 0; i < 60; i++) {
+      const mutated = status!.slice();
+      for (let j = 0; j < 1 + (random() % 3); j++) {
+        mutated[random() % mutated.length] = random() & 0xff;
+      }
+      const error = await clientFed(records([hello!, certificate!, mutated, ...rest]), {
+        requestOcsp: true,
+      });
+      // Every outcome is a typed error with an alert (a mutation may leave the staple intact).
+      if (error !== undefined) {
+        expect(isTlsError(error)).toBe(true);
+        codes.add(error.code);
+      }
+    }
+    expect(codes.size).toBeGreaterThan(1);
+    // A bug would surface as internal_error (a non-TLS exception inside the engine).
+    expect(codes.has('ERR_INTERNAL')).toBe(false);
+  });
+
+  it('refuses a second CertificateStatus (unexpected_message)', async () => {
+    const [hello, certificate, status, ...rest] = await stapledFlight();
+    const flight = [hello!, certificate!, status!, status!, ...rest];
+    const error = await clientFed(records(flight), { requestOcsp: true });
+    expect([error?.code, error?.alert]).toEqual(['ERR_UNEXPECTED_MESSAGE', 10]);
   });
 });
