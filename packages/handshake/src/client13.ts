@@ -825,6 +825,8 @@ class ClientConnected implements State {
       if (!offersPostHandshakeAuth(this.config)) {
         throw unexpected('CertificateRequest after the handshake without post_handshake_auth');
       }
+      // After our close_notify we send nothing more (RFC 8446 6.1), not even this answer.
+      if (this.engine.writeClosed) return this;
       await answerPostHandshakeRequest(this.engine, this.config, this.suite, this.transcript, m);
       return this;
     }

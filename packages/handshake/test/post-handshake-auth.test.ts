@@ -120,3 +120,20 @@ describe('post-handshake client authentication', () => {
     expect(await rejection(pair.server.requestCertificate())).toBe('ERR_NOT_SUPPORTED');
   });
 });
+
+describe('post-handshake authentication and close_notify', () => {
+  it('a client that already sent close_notify does not answer', async () => {
+    const pair = await connectPair([f.server.p256], { certificate: f.client }, { ca: [f.caDer] });
+    const seen = record(pair);
+    const sent: string[] = [];
+    pair.client.on('message', (m) => {
+      if (m.direction === 'sent') sent.push(m.type);
+    });
+    await pair.server.requestCertificate();
+    await pair.client.close();
+    await pump(pair.client, pair.server);
+    expect(sent).toEqual([]);
+    expect(seen).toEqual([]);
+    expect(pair.clientClose?.error).toBeUndefined();
+  });
+});
