@@ -93,11 +93,12 @@ export async function judgeStaple(
     return { status: 'none', response: undefined };
   }
   const leaf = parseCertificate(chain[0]!);
-  const issuers = findIssuer(leaf, [
-    ...(path?.slice(1) ?? []),
-    ...chain.slice(1),
-    ...(options.ca ?? []),
-  ]);
+  // The validated path names the issuer; without one (a custom verifier), candidates come from
+  // the chain and `ca`, and @tlskit/x509 checks that a candidate really signed the leaf.
+  const issuers = findIssuer(
+    leaf,
+    path !== undefined && path.length > 1 ? [path[1]!] : [...chain.slice(1), ...(options.ca ?? [])],
+  );
   if (issuers.length === 0) {
     throw new OcspError(
       'ERR_OCSP_WRONG_CERTIFICATE',

@@ -27,7 +27,9 @@ function openssl(cwd: string, args: readonly string[]): string {
 }
 
 let f: Fixtures;
-const staples: Record<'good' | 'revoked' | 'otherCert', Uint8Array> = {} as never;
+const staples: Record<'good' | 'revoked' | 'otherCert' | 'forged', Uint8Array> = {} as never;
+/** A CA named like the fixtures' CA (`/CN=test-ca`) with another key: an impostor. */
+let impostorDer: Uint8Array;
 
 beforeAll(async () => {
   f = await fixtures();
@@ -56,6 +58,36 @@ beforeAll(async () => {
     `R\t301231000000Z\t240101000000Z\t${p256}\tunknown\t/CN=a\n`,
     'server-p256.pem',
   );
+  // The impostor signs a "good" answer about the p256 leaf's serial with its own key.
+  openssl(dir, [
+    'genpkey',
+    '-algorithm',
+    'EC',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-out',
+    'impostor.key',
+  ]);
+  openssl(dir, [
+    ...['req', '-x509', '-new', '-key', 'impostor.key', '-subj', '/CN=test-ca', '-days', '30'],
+    ...['-addext', 'basicConstraints=critical,CA:TRUE', '-out', 'impostor.pem'],
+  ]);
+  openssl(dir, ['x509', '-in', 'impostor.pem', '-outform', 'DER', '-out', 'impostor.der']);
+  impostorDer = new Uint8Array(readFileSync(join(dir, 'impostor.der')));
+  writeFileSync(join(dir, 'forged.idx'), `V\t301231000000Z\t\t${p256}\tunknown\t/CN=a\n`);
+  openssl(dir, [
+    ...['ocsp', '-index', 'forged.idx', '-CA', 'impostor.pem', '-rsigner', 'impostor.pem'],
+    ...[
+      '-rkey',
+      'impostor.key',
+      '-issuer',
+      'impostor.pem',
+      '-cert',
+      join(f.dir, 'server-p256.pem'),
+    ],
+    ...['-no_nonce', '-ndays', '1', '-respout', 'forged.der'],
+  ]);
+  staples.forged = new Uint8Array(readFileSync(join(dir, 'forged.der')));
   staples.otherCert = respond(
     'other',
     `V\t301231000000Z\t\t${p384}\tunknown\t/CN=b\n`,
@@ -115,6 +147,26 @@ describe.each(versions)('OCSP stapling over %s', (version) => {
     const pair = await connectPair([entry], clientOptions(version));
     const error = pair.clientClose?.error as TlsError;
     expect([error?.code, error?.alert]).toEqual(['ERR_OCSP_WRONG_CERTIFICATE', 113]);
+  });
+
+  it('refuses a staple vouched for by an impostor CA the server put in its chain', async () => {
+    // Same issuer name as the real CA, another key: only the validated path names the issuer.
+    const entry = {
+      ...f.server.p256,
+      chain: [...f.server.p256.chain, impostorDer],
+      ocspResponse: staples.forged,
+    };
+    const pair = await connectPair([entry], clientOptions(version));
+    const error = pair.clientClose?.error as TlsError;
+    expect([error?.code, error?.alert]).toEqual(['ERR_OCSP_WRONG_CERTIFICATE', 113]);
+    // With a verifier that reports no path, the impostor is found in the chain and refused by
+    // @tlskit/x509 because it did not sign the leaf.
+    const custom = await connectPair(
+      [entry],
+      clientOptions(version, { verifyCertificate: async () => undefined }),
+    );
+    const customError = custom.clientClose?.error as TlsError;
+    expect([customError?.code, customError?.alert]).toEqual(['ERR_OCSP_WRONG_CERTIFICATE', 113]);
   });
 
   it('refuses a staple that does not parse with bad_certificate_status_response', async () => {

@@ -337,7 +337,7 @@ export interface CheckOcspOptions {
   readonly response: Uint8Array | OcspResponse;
   /** The certificate whose status is asked. */
   readonly certificate: Certificate | Uint8Array;
-  /** Its issuer (the certificate that signed it). */
+  /** Its issuer: the certificate whose key signed it (checked). */
   readonly issuer: Certificate | Uint8Array;
   readonly provider: OcspVerifier;
   /** Time of the check [now]. */
@@ -381,6 +381,18 @@ export async function checkOcspResponse(options: CheckOcspOptions): Promise<Ocsp
     options.response instanceof Uint8Array ? parseOcspResponse(options.response) : options.response;
   const certificate = asCertificate(options.certificate);
   const issuer = asCertificate(options.issuer);
+  // The CertID and the responder are judged against `issuer`, so it must really be the issuer:
+  // another CA with the same name (say, one a TLS peer slipped into its chain) could otherwise
+  // vouch for a certificate it never issued.
+  if (
+    certificate.issuer.key !== issuer.subject.key ||
+    !(await signedBy(certificate, issuer, provider))
+  ) {
+    throw new OcspError(
+      'ERR_OCSP_WRONG_CERTIFICATE',
+      'the certificate given as issuer did not issue this certificate',
+    );
+  }
   const single = findSingleResponse(response, certificate, issuer, provider);
   const signer = await responderOf(response, issuer, provider, time, skew);
   if (single.thisUpdate > time + skew || response.producedAt > time + skew) {
@@ -425,8 +437,15 @@ function findSingleResponse(
   for (const single of response.responses) {
     const id = single.certId;
     if (!equalBytes(id.serialNumber, certificate.serialNumber)) continue;
-    // Hashes of public values: no secret is compared here.
-    if (!equalBytes(id.issuerNameHash, provider.hash(id.hash, certificate.issuer.der))) continue;
+    // Hashes of public values: no secret is compared here. The name is the issuer's subject;
+    // its DER may differ from the leaf's issuer field while the names still match (RFC 5280
+    // 7.1), so either encoding is accepted.
+    const nameHash = id.issuerNameHash;
+    if (
+      !equalBytes(nameHash, provider.hash(id.hash, issuer.subject.der)) &&
+      !equalBytes(nameHash, provider.hash(id.hash, certificate.issuer.der))
+    )
+      continue;
     if (!equalBytes(id.issuerKeyHash, provider.hash(id.hash, keyBits))) continue;
     return single;
   }

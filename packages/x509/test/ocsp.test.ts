@@ -100,6 +100,15 @@ describe('OCSP responses made by openssl ocsp', () => {
     responses.delegated = respond('delegated', good, responder);
     responses.notResponder = respond('not-responder', good, notResponder);
     responses.byKey = respond('by-key', good, root, ['-resp_key_id']);
+    // Another CA with the same name vouches for `good`'s serial with its own key.
+    const forged = join(pki.dir, 'forged.der');
+    openssl([
+      ...['ocsp', '-index', join(pki.dir, 'index.txt'), '-CA', otherRoot.certPath],
+      ...['-rsigner', otherRoot.certPath, '-rkey', otherRoot.keyPath],
+      ...['-issuer', otherRoot.certPath, '-cert', good.certPath],
+      ...['-no_nonce', '-ndays', '2', '-respout', forged],
+    ]);
+    responses.forged = new Uint8Array(readFileSync(forged));
     now = Date.now();
   });
   afterAll(() => pki.dispose());
@@ -154,6 +163,20 @@ describe('OCSP responses made by openssl ocsp', () => {
         }),
       ),
     ).toBe('ERR_OCSP_WRONG_CERTIFICATE');
+  });
+
+  it('refuses an issuer of the same name that did not sign the certificate', async () => {
+    const asIssuer = (issuer: Issued) =>
+      checkOcspResponse({
+        response: responses.forged!,
+        certificate: good.der,
+        issuer: issuer.der,
+        provider,
+        time: now,
+      });
+    // The forged response is self-consistent for otherRoot, but otherRoot did not issue `good`.
+    expect(await codeOf(asIssuer(otherRoot))).toBe('ERR_OCSP_WRONG_CERTIFICATE');
+    expect(await codeOf(asIssuer(root))).toBe('ERR_OCSP_WRONG_CERTIFICATE');
   });
 
   it('refuses a response about another certificate', async () => {
