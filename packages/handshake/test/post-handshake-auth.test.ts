@@ -3,7 +3,7 @@
  * after the handshake, the client answers with its certificate (or an empty one), the server
  * verifies chain, CertificateVerify and Finished and reports the chain.
  */
-import type { TlsError } from '@tlskit/wire';
+import { concatBytes, encodeHandshake, HandshakeType, type TlsError } from '@tlskit/wire';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type PostHandshakeAuth, pump } from '../src/index.js';
 import { type Fixtures, fixtures } from './fixtures.js';
@@ -135,5 +135,103 @@ describe('post-handshake authentication and close_notify', () => {
     expect(sent).toEqual([]);
     expect(seen).toEqual([]);
     expect(pair.clientClose?.error).toBeUndefined();
+  });
+});
+
+/**
+ * A hostile client: records sealed with the client's application traffic key (taken from the
+ * client engine's key log) carrying whatever handshake messages the test wants, as if the
+ * client had sent them in answer to the server's request.
+ */
+describe('hostile answers to a post-handshake CertificateRequest', () => {
+  // Each expected code below (illegal_parameter, bad Finished, unexpected_message) can only come
+  // from a record the server decrypted, which shows the forged records are sealed correctly.
+  async function forge(pair: Pair, secretLine: string, messages: readonly Uint8Array[]) {
+    const { trafficKeys } = await import('@tlskit/key-schedule');
+    const { Tls13RecordProtection } = await import('@tlskit/record');
+    const { nobleProvider: provider } = await import('@tlskit/crypto');
+    const secret = Uint8Array.from(Buffer.from(secretLine.split(' ')[2]!, 'hex'));
+    const { key, iv } = trafficKeys(provider, 'SHA-256', secret, 'AES-128-GCM');
+    const protection = await Tls13RecordProtection.create(provider, 'AES-128-GCM', key, iv);
+    const record = await protection.seal(22, concatBytes(messages));
+    await pair.server.receive(record);
+  }
+
+  async function requested(): Promise<{ pair: Pair; secretLine: string; context: Uint8Array }> {
+    const { createClient, createServer } = await import('../src/index.js');
+    const { nobleProvider: provider } = await import('@tlskit/crypto');
+    const client = createClient({
+      provider,
+      serverName: 'localhost',
+      ca: [f.caDer],
+      certificate: f.client,
+      cipherSuites: [0x1301],
+    });
+    const server = createServer({ provider, certificates: [f.server.p256], ca: [f.caDer] });
+    let secretLine = '';
+    client.on('keylog', (line) => {
+      if (line.startsWith('CLIENT_TRAFFIC_SECRET_0 ')) secretLine = line;
+    });
+    const pair: Pair = {
+      client,
+      server,
+      clientInfo: undefined,
+      serverInfo: undefined,
+      clientClose: undefined,
+      serverClose: undefined,
+      sessions: [],
+    };
+    server.on('close', (e) => {
+      pair.serverClose = e;
+    });
+    await client.start();
+    await pump(client, server);
+    let context = new Uint8Array(0);
+    server.on('message', (m) => {
+      if (m.type === 'certificate_request') context = m.bytes.slice(5, 5 + m.bytes[4]!);
+    });
+    await server.requestCertificate();
+    server.takeOutput(); // the CertificateRequest never reaches the real client
+    return { pair, secretLine, context };
+  }
+
+  const certificate = (context: Uint8Array, chain: readonly Uint8Array[]) =>
+    encodeHandshake({
+      type: HandshakeType.certificate,
+      protocol: 'tls13',
+      certificateRequestContext: context,
+      certificateList: chain.map((data) => ({ data, extensions: [] })),
+    });
+
+  it('refuses a Certificate with another request context (illegal_parameter)', async () => {
+    const { pair, secretLine, context } = await requested();
+    const wrong = context.map((b) => b ^ 0xff);
+    await forge(pair, secretLine, [certificate(wrong, f.client.chain)]);
+    const error = pair.serverClose?.error as TlsError;
+    expect([error?.code, error?.alert]).toEqual(['ERR_ILLEGAL_PARAMETER', 47]);
+  });
+
+  it('refuses a Finished that does not verify (decrypt_error)', async () => {
+    const { pair, secretLine, context } = await requested();
+    const seen = record(pair);
+    const finished = encodeHandshake({
+      type: HandshakeType.finished,
+      verifyData: new Uint8Array(32),
+    });
+    await forge(pair, secretLine, [certificate(context, []), finished]);
+    const error = pair.serverClose?.error as TlsError;
+    expect([error?.code, error?.alert]).toEqual(['ERR_BAD_FINISHED', 51]);
+    expect(seen).toEqual([]);
+  });
+
+  it('refuses a Finished in place of the Certificate (unexpected_message)', async () => {
+    const { pair, secretLine } = await requested();
+    const finished = encodeHandshake({
+      type: HandshakeType.finished,
+      verifyData: new Uint8Array(32),
+    });
+    await forge(pair, secretLine, [finished]);
+    const error = pair.serverClose?.error as TlsError;
+    expect([error?.code, error?.alert]).toEqual(['ERR_UNEXPECTED_MESSAGE', 10]);
   });
 });
