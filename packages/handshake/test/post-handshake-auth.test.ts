@@ -3,7 +3,13 @@
  * after the handshake, the client answers with its certificate (or an empty one), the server
  * verifies chain, CertificateVerify and Finished and reports the chain.
  */
-import { concatBytes, encodeHandshake, HandshakeType, type TlsError } from '@tlskit/wire';
+import {
+  concatBytes,
+  encodeHandshake,
+  ExtensionType,
+  HandshakeType,
+  type TlsError,
+} from '@tlskit/wire';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type PostHandshakeAuth, pump } from '../src/index.js';
 import { type Fixtures, fixtures } from './fixtures.js';
@@ -233,5 +239,63 @@ describe('hostile answers to a post-handshake CertificateRequest', () => {
     await forge(pair, secretLine, [finished]);
     const error = pair.serverClose?.error as TlsError;
     expect([error?.code, error?.alert]).toEqual(['ERR_UNEXPECTED_MESSAGE', 10]);
+  });
+});
+
+/** A hostile server: a CertificateRequest sealed with the server's application key. */
+describe('a hostile post-handshake CertificateRequest', () => {
+  async function clientGets(
+    clientOptions: { certificate?: typeof f.client; postHandshakeAuth?: boolean },
+    context: Uint8Array,
+  ): Promise<TlsError | undefined> {
+    const { createClient, createServer } = await import('../src/index.js');
+    const { nobleProvider: provider } = await import('@tlskit/crypto');
+    const { trafficKeys } = await import('@tlskit/key-schedule');
+    const { Tls13RecordProtection } = await import('@tlskit/record');
+    const client = createClient({
+      provider,
+      serverName: 'localhost',
+      ca: [f.caDer],
+      cipherSuites: [0x1301],
+      ...clientOptions,
+    });
+    // No ticket keys: the server sends nothing under its application key before our record.
+    const server = createServer({ provider, certificates: [f.server.p256] });
+    let secretLine = '';
+    server.on('keylog', (line) => {
+      if (line.startsWith('SERVER_TRAFFIC_SECRET_0 ')) secretLine = line;
+    });
+    let closed: TlsError | undefined;
+    client.on('close', ({ error }) => {
+      closed = error as TlsError;
+    });
+    await client.start();
+    await pump(client, server);
+    const secret = Uint8Array.from(Buffer.from(secretLine.split(' ')[2]!, 'hex'));
+    const { key, iv } = trafficKeys(provider, 'SHA-256', secret, 'AES-128-GCM');
+    const protection = await Tls13RecordProtection.create(provider, 'AES-128-GCM', key, iv);
+    const request = encodeHandshake({
+      type: HandshakeType.certificateRequest,
+      protocol: 'tls13',
+      certificateRequestContext: context,
+      extensions: [{ type: ExtensionType.signatureAlgorithms, schemes: [0x0403 as never] }],
+    });
+    await client.receive(await protection.seal(22, request));
+    return closed;
+  }
+
+  it('is unexpected_message to a client that did not offer post_handshake_auth', async () => {
+    const error = await clientGets({}, new Uint8Array(32));
+    expect([error?.code, error?.alert]).toEqual(['ERR_UNEXPECTED_MESSAGE', 10]);
+  });
+
+  it('is illegal_parameter with an empty certificate_request_context', async () => {
+    const error = await clientGets({ certificate: f.client }, new Uint8Array(0));
+    expect([error?.code, error?.alert]).toEqual(['ERR_ILLEGAL_PARAMETER', 47]);
+  });
+
+  it('is answered when offered (the forged record is sound)', async () => {
+    const error = await clientGets({ certificate: f.client }, new Uint8Array(32));
+    expect(error).toBeUndefined();
   });
 });
