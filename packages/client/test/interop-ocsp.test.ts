@@ -2,7 +2,10 @@
  * OCSP stapling against OpenSSL: `openssl s_server -status_file` staples a response that
  * `openssl ocsp` made, in TLS 1.3 and TLS 1.2, and our connect({ requestOCSP }) judges it.
  */
+import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   interopCerts,
   makeOcspResponse,
@@ -10,6 +13,7 @@ import {
   type OpensslServer,
   startOpensslServer,
   stopAllPeers,
+  tempDir,
   type TlsVersionName,
 } from '@tlskit/interop';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -91,6 +95,25 @@ describe.skipIf(missingPeers('openssl'))('OCSP stapling from openssl s_server', 
       expect([required.error?.code, required.error?.alert]).toEqual(['ERR_OCSP_MISSING', 113]);
     });
 
+    it('accepts a staple signed by a delegated responder (id-kp-OCSPSigning)', async () => {
+      const responder = delegatedResponder();
+      const staple = makeOcspResponse({
+        cert: leaf.cert,
+        issuer: certs.ca,
+        status: 'good',
+        signer: responder,
+      });
+      const server = await startOpensslServer({
+        credential: leaf,
+        version,
+        mode: 'stdio',
+        extraArgs: ['-status_file', staple.file],
+      });
+      const { socket, error } = await connectTo(server);
+      expect(error).toBeUndefined();
+      expect(socket.handshakeInfo?.ocsp?.status).toBe('good');
+    });
+
     it('reports no staple as none without requireOCSPStaple', async () => {
       const server = await startOpensslServer({ credential: leaf, version, mode: 'stdio' });
       const { socket, staples, error } = await connectTo(server);
@@ -100,3 +123,36 @@ describe.skipIf(missingPeers('openssl'))('OCSP stapling from openssl s_server', 
     });
   });
 });
+
+/** A responder certificate the interop CA issued with extendedKeyUsage OCSPSigning. */
+function delegatedResponder() {
+  const dir = tempDir('tlskit-ocsp-responder-');
+  const run = (args: string[]) => {
+    const result = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+    if (result.status !== 0) throw new Error(`openssl ${args.join(' ')}: ${result.stderr}`);
+  };
+  run(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'r.key']);
+  run([
+    'req',
+    '-new',
+    '-key',
+    'r.key',
+    '-subj',
+    '/CN=tlskit interop OCSP responder',
+    '-out',
+    'r.csr',
+  ]);
+  writeFileSync(
+    join(dir, 'r.ext'),
+    'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=OCSPSigning\n',
+  );
+  run([
+    ...['x509', '-req', '-in', 'r.csr', '-CA', certs.ca.cert.file, '-CAkey', certs.ca.key.file],
+    ...['-set_serial', '4242', '-days', '2', '-extfile', 'r.ext', '-out', 'r.pem'],
+  ]);
+  const file = (name: string) => ({
+    pem: readFileSync(join(dir, name), 'utf8'),
+    file: join(dir, name),
+  });
+  return { cert: file('r.pem'), key: file('r.key') };
+}
