@@ -79,6 +79,23 @@ describe.skipIf(missingPeers('openssl'))('OCSP stapling read by openssl s_client
       );
     });
 
+    it('staples the ocspResponse of a certificates[] entry', async () => {
+      const staple = makeOcspResponse({ cert: leaf.cert, issuer: certs.ca, status: 'revoked' });
+      const server = createServer({
+        certificates: [{ cert: leaf.chain.pem, key: leaf.key.pem, ocspResponse: staple.der }],
+      });
+      server.on('secureConnection', (socket) => {
+        socket.on('error', () => {});
+        socket.pipe(socket);
+      });
+      servers.push(server);
+      server.listen(0, '127.0.0.1');
+      await new Promise((resolve) => server.once('listening', resolve));
+      const { summary, stdout } = await statusRequest(server, version);
+      expect(summary.established).toBe(true);
+      expect(stdout).toMatch(/Cert Status: revoked/);
+    });
+
     it('staples nothing when there is no response; s_client says so', async () => {
       const server = await listen();
       const { summary, stdout } = await statusRequest(server, version);
