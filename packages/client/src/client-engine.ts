@@ -70,6 +70,18 @@ export interface ClientEngineOptions {
    * (default true). With false it is dropped: check `socket.earlyData` and decide.
    */
   resendRejectedEarlyData?: boolean;
+  /**
+   * Ask the server to staple an OCSP response (node:tls's name) and check it: `revoked` fails the
+   * handshake with `ERR_CERT_REVOKED` (alert certificate_revoked), an invalid response with an
+   * `ERR_OCSP_*` code. The socket emits `OCSPResponse` with the DER staple, and
+   * `handshakeInfo.ocsp` says what it said. Default false.
+   */
+  requestOCSP?: boolean;
+  /**
+   * With `requestOCSP`: refuse a server that staples nothing (or a response saying `unknown`)
+   * with `ERR_OCSP_MISSING`. Default false: a missing staple is allowed (status `none`).
+   */
+  requireOCSPStaple?: boolean;
   /** The crypto provider. Default: `nobleProvider`. */
   provider?: CryptoProvider;
   /** Extra engine options for research and tests (trace hooks, key shares, clock). */
@@ -128,6 +140,8 @@ export function createClientEngine(
     ...(options.maxVersion === undefined ? {} : { maxVersion: options.maxVersion }),
     ...(options.ALPNProtocols === undefined ? {} : { alpnProtocols: options.ALPNProtocols }),
     ...(options.session === undefined ? {} : { session: options.session }),
+    ...(options.requestOCSP === true ? { requestOcsp: true } : {}),
+    ...(options.requireOCSPStaple === true ? { requireOcspStaple: true } : {}),
     ...(options.groups === undefined ? {} : { groups: codes('groups', options.groups, groupCode) }),
     ...(options.cipherSuites === undefined
       ? {}

@@ -24,7 +24,6 @@ const unsupported: Readonly<Record<string, string>> = {
   pskIdentityHint: 'TLS 1.3 PSKs have no identity hint and TLS 1.2 PSK suites are not implemented',
   ALPNCallback: 'use ALPNProtocols',
   enableTrace: "listen to the engine's 'message' events (tlskit trace)",
-  requestOCSP: 'OCSP stapling is not supported',
   path: 'connect over TCP (host, port) or pass an open socket as socket',
 };
 

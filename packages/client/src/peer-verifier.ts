@@ -67,9 +67,12 @@ export function createPeerVerifier(options: PeerVerifierOptions): CertificateVer
           throw new TlsError('ERR_CERT_HOSTNAME_MISMATCH', 42, error.message, { cause: error });
         }
       }
+      // The validated path lets the engine find the issuer of a stapled OCSP response.
+      return verified.chain.map((certificate) => certificate.der);
     } catch (error) {
       if (options.rejectUnauthorized) throw error;
       options.report?.(error instanceof Error ? error : new Error(String(error)));
+      return undefined;
     }
   };
 }

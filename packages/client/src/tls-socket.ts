@@ -147,8 +147,16 @@ export class TLSSocket extends Duplex {
       this.alpnProtocol = info.alpn ?? false;
       if (info.serverName !== undefined) this.servername = info.serverName;
       if (this.authorizationError === undefined) this.authorized = info.peerVerified;
+      // node:tls emits the staple before secureConnect, for the application to inspect.
+      const staple = info.ocsp?.response;
+      if (staple !== undefined) this.emit('OCSPResponse', Buffer.from(staple));
       this.#hooks.onSecure?.(this);
       this.#resolveSecure();
+    });
+    engine.on('postHandshakeAuth', (auth) => {
+      this.#handshake = engine.handshakeInfo;
+      if (this.authorizationError === undefined) this.authorized = auth.peerVerified;
+      this.emit('postHandshakeAuth', this.getPeerCertificate());
     });
     engine.on('data', (data) => {
       if (!this.push(view(data))) this.#transport.pause();
@@ -418,6 +426,39 @@ export class TLSSocket extends Duplex {
   /** Sends a KeyUpdate (TLS 1.3); `requestPeer` asks the peer to update its keys too. */
   keyUpdate(requestPeer = false): Promise<void> {
     return this.#run((engine) => engine.keyUpdate(requestPeer));
+  }
+
+  /**
+   * Server, TLS 1.3: asks the client for its certificate after the handshake (post-handshake
+   * authentication, RFC 8446 4.6.2; node:tls has no such call, its `renegotiate()` is TLS 1.2
+   * only). The client must have offered it (a tlskit client does when it has a certificate;
+   * `openssl s_client -enable_pha`). Resolves with the client's certificate, or an empty object
+   * when it declined, after chain, CertificateVerify and Finished were checked (also emitted as
+   * `postHandshakeAuth`); `getPeerCertificate()` returns it from then on. Rejects with
+   * `ERR_NOT_SUPPORTED` when the request cannot be made, or with the error that ended the
+   * connection (a certificate that does not verify sends its alert and closes it).
+   */
+  requestCertificate(): Promise<PeerCertificate | Record<string, never>> {
+    return new Promise((resolve, reject) => {
+      let detach = () => {};
+      const settle = (error: Error | undefined) => {
+        detach();
+        if (error === undefined) resolve(this.getPeerCertificate());
+        else reject(error);
+      };
+      const onAuth = () => settle(undefined);
+      const onClose = () => settle(new Error('the connection closed before the client answered'));
+      const onError = (error: Error) => settle(error);
+      detach = () => {
+        this.off('postHandshakeAuth', onAuth);
+        this.off('close', onClose);
+        this.off('error', onError);
+      };
+      this.once('postHandshakeAuth', onAuth);
+      this.once('close', onClose);
+      this.once('error', onError);
+      this.#run((engine) => engine.requestCertificate()).catch(onError);
+    });
   }
 
   // Socket-like pass-throughs that node:http and agents call on the socket they get.

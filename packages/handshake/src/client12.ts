@@ -15,7 +15,8 @@ import {
   type SignatureScheme,
 } from '@tlskit/wire';
 import type { ClientConfig } from './client13.js';
-import type { Session12 } from './events.js';
+import type { OcspInfo, Session12 } from './events.js';
+import { judgeStaple } from './ocsp.js';
 import { alpnNames, expectMessage, type RawMessage } from './codec.js';
 import type { Engine, State } from './engine.js';
 import {
@@ -72,6 +73,8 @@ interface Flight12 {
   readonly ticketExpected: boolean;
   /** RFC 7627 was negotiated (always, unless the caller allowed otherwise). */
   readonly ems: boolean;
+  /** The ServerHello acknowledged status_request: a CertificateStatus may follow Certificate. */
+  readonly statusExpected: boolean;
 }
 
 /** RFC 5246 7.4.1.3 ServerHello for TLS 1.2, with the RFC 8446 4.1.3 downgrade check. */
@@ -133,6 +136,7 @@ export async function serverHello12(
     sessionId: sh.legacySessionIdEcho.slice(),
     ticketExpected: findExtension(sh.extensions, ExtensionType.sessionTicket) !== undefined,
     ems,
+    statusExpected: findExtension(sh.extensions, ExtensionType.statusRequest) !== undefined,
   };
   // RFC 5246 7.4.1.3 / RFC 5077 3.4: the server resumes by echoing the session ID we offered.
   const session = hello.session;
@@ -159,6 +163,7 @@ export async function serverHello12(
       scheme: undefined,
       group: undefined,
       share: new Uint8Array(0),
+      ocsp: undefined,
     };
     const next = new ExpectServerFinished12(f, server, keys, true);
     engine.expectChangeCipherSpec(async () => next.changeCipherSpec());
@@ -189,6 +194,45 @@ class ExpectCertificate12 implements State {
       );
     }
     this.f.transcript.update(m.raw);
+    if (this.f.statusExpected) return new ExpectCertificateStatus12(this.f, peer);
+    return new ExpectServerKeyExchange(this.f, await stapled(this.f, peer, undefined));
+  }
+}
+
+/** The peer chain with its judged OCSP staple (undefined when we did not ask for one). */
+type StapledChain = PeerChain & { readonly ocsp: OcspInfo | undefined };
+
+async function stapled(
+  f: Flight12,
+  peer: PeerChain,
+  response: Uint8Array | undefined,
+): Promise<StapledChain> {
+  const options = f.config.options;
+  if (options.requestOcsp !== true) return { ...peer, ocsp: undefined };
+  return { ...peer, ocsp: await judgeStaple(f.engine, options, peer, response) };
+}
+
+/**
+ * RFC 6066 8: after a ServerHello with status_request, CertificateStatus may follow Certificate;
+ * the server may also leave it out.
+ */
+class ExpectCertificateStatus12 implements State {
+  readonly name = 'ExpectCertificateStatus12';
+  constructor(
+    private readonly f: Flight12,
+    private readonly peer: PeerChain,
+  ) {}
+
+  async handle(m: RawMessage): Promise<State> {
+    if (m.type !== HandshakeType.certificateStatus) {
+      return new ExpectServerKeyExchange(
+        this.f,
+        await stapled(this.f, this.peer, undefined),
+      ).handle(m);
+    }
+    const status = expectMessage(m, HandshakeType.certificateStatus, this.name, 'tls12');
+    const peer = await stapled(this.f, this.peer, status.ocspResponse.slice());
+    this.f.transcript.update(m.raw);
     return new ExpectServerKeyExchange(this.f, peer);
   }
 }
@@ -197,7 +241,7 @@ class ExpectServerKeyExchange implements State {
   readonly name = 'ExpectServerKeyExchange';
   constructor(
     private readonly f: Flight12,
-    private readonly peer: PeerChain,
+    private readonly peer: StapledChain,
   ) {}
 
   async handle(m: RawMessage): Promise<State> {
@@ -243,6 +287,7 @@ class ExpectServerKeyExchange implements State {
       scheme: proof.scheme,
       group: ske.namedCurve,
       share: ske.publicKey.slice(),
+      ocsp: this.peer.ocsp,
     };
     return new ExpectCertificateRequestOrDone(this.f, server, undefined);
   }
@@ -256,6 +301,7 @@ interface ServerAuth12 {
   readonly scheme: number | undefined;
   readonly group: number | undefined;
   readonly share: Uint8Array;
+  readonly ocsp: OcspInfo | undefined;
 }
 
 class ExpectCertificateRequestOrDone implements State {
@@ -382,6 +428,7 @@ class ExpectServerFinished12 implements State {
         peerCertificates: this.server.chain,
         resumed: this.resumed,
         peerVerified: this.server.verified,
+        ...(this.server.ocsp === undefined ? {} : { ocsp: this.server.ocsp }),
       },
       finished,
     );

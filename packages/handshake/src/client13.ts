@@ -49,8 +49,9 @@ import {
   protocolVersion,
   unexpected,
 } from './errors.js';
-import type { Session, Session12, Session13 } from './events.js';
+import type { OcspInfo, Session, Session12, Session13 } from './events.js';
 import type { ExternalPsk, PskHash } from './external-psk.js';
+import { judgeStaple, statusRequestExtension } from './ocsp.js';
 import { encodeImportedIdentity, importPsk } from './psk-importer.js';
 import type { CertificateEntry, ClientOptions } from './options.js';
 import {
@@ -334,6 +335,8 @@ async function sendClientHello(
   if (o.recordSizeLimit !== undefined) {
     ext.push({ type: ExtensionType.recordSizeLimit, recordSizeLimit: o.recordSizeLimit });
   }
+  if (o.requestOcsp === true) ext.push(statusRequestExtension());
+  if (offersPostHandshakeAuth(config)) ext.push({ type: ExtensionType.postHandshakeAuth });
   if (config.alpn.length > 0) {
     ext.push({
       type: ExtensionType.applicationLayerProtocolNegotiation,
@@ -622,6 +625,7 @@ class ExpectEncryptedExtensions implements State {
         chain: psk.session?.peerCertificates ?? [],
         verified: true,
         scheme: undefined,
+        ocsp: undefined,
       });
     }
     return new ExpectCertificateOrRequest(hello, this.keys, negotiated);
@@ -684,16 +688,34 @@ class ExpectCertificate implements State {
     if (cert.certificateList.length === 0) {
       throw decodeErrorMissing('server sent an empty Certificate');
     }
-    for (const e of cert.certificateList) checkExtensionsAllowed(e.extensions, 'certificate', []);
-    const chain = cert.certificateList.map((e) => e.data.slice());
     const { engine, config } = this.hello;
+    // RFC 8446 4.4.2: only extensions the ClientHello offered; status_request if we asked.
+    const offered = config.options.requestOcsp === true ? [ExtensionType.statusRequest] : [];
+    for (const e of cert.certificateList) {
+      checkExtensionsAllowed(e.extensions, 'certificate', offered);
+    }
+    const chain = cert.certificateList.map((e) => e.data.slice());
     const peer = await checkPeerChain(engine.provider, config.chain, chain, {
       serverName: config.options.serverName,
       now: engine.now(),
       peer: 'server',
     });
+    // RFC 8446 4.4.2.1: the leaf's entry carries its OCSP response.
+    const leafEntry = cert.certificateList[0]!.extensions;
+    const ocsp =
+      config.options.requestOcsp === true
+        ? await judgeStaple(
+            engine,
+            config.options,
+            peer,
+            findExtension(leafEntry, ExtensionType.statusRequest)?.ocspResponse?.slice(),
+          )
+        : undefined;
     this.hello.transcript.update(m.raw);
-    return new ExpectCertificateVerify(this.hello, this.keys, this.negotiated, this.request, peer);
+    return new ExpectCertificateVerify(this.hello, this.keys, this.negotiated, this.request, {
+      ...peer,
+      ocsp,
+    });
   }
 }
 
@@ -704,7 +726,7 @@ class ExpectCertificateVerify implements State {
     private readonly keys: HandshakeKeys,
     private readonly negotiated: Negotiated,
     private readonly request: ClientAuthRequest | undefined,
-    private readonly peer: PeerChain,
+    private readonly peer: PeerChain & { readonly ocsp: OcspInfo | undefined },
   ) {}
 
   async handle(m: RawMessage): Promise<State> {
@@ -724,6 +746,7 @@ class ExpectCertificateVerify implements State {
       chain: this.peer.chain,
       verified: this.peer.accepted.verified,
       scheme: proof.scheme,
+      ocsp: this.peer.ocsp,
     });
   }
 }
@@ -733,6 +756,8 @@ interface ServerAuth {
   readonly chain: readonly Uint8Array[];
   readonly verified: boolean;
   readonly scheme: number | undefined;
+  /** The judged OCSP staple, when we asked for one. */
+  readonly ocsp: OcspInfo | undefined;
 }
 
 class ExpectFinished implements State {
@@ -783,7 +808,9 @@ class ExpectFinished implements State {
       }
       await engine.setWriteKey(suite, keys.clientHs);
     }
-    if (this.request !== undefined) await this.#authenticate(this.request);
+    if (this.request !== undefined) {
+      await sendClientCertificate(engine, transcript, config.options.certificate, this.request);
+    }
     const ours = finishedVerifyData(p, suite.hash, keys.clientHs, transcript.digest());
     const sent = await engine.sendHandshake({ type: HandshakeType.finished, verifyData: ours });
     transcript.update(sent.raw);
@@ -812,6 +839,7 @@ class ExpectFinished implements State {
             : this.negotiated.earlyAccepted
               ? 'accepted'
               : 'rejected',
+        ...(this.auth.ocsp === undefined ? {} : { ocsp: this.auth.ocsp }),
       },
       established13(p, suite.hash, suite.hashLength, exporter),
       finished,
@@ -827,40 +855,57 @@ class ExpectFinished implements State {
       resumptionSecret,
       this.auth.chain,
       this.negotiated.alpn,
+      transcript,
     );
-  }
-
-  /** RFC 8446 4.4.2 / 4.4.3: our Certificate (possibly empty) and CertificateVerify. */
-  async #authenticate(request: ClientAuthRequest): Promise<void> {
-    const { engine, transcript, config } = this.hello;
-    const entry = config.options.certificate;
-    const scheme =
-      entry === undefined ? undefined : chooseScheme(engine.provider, entry, request.schemes);
-    const chain = scheme === undefined ? [] : entry!.chain;
-    const cert = await engine.sendHandshake(certificateMessage(request.context, chain));
-    transcript.update(cert.raw);
-    if (scheme === undefined || entry === undefined) return;
-    const content = certificateVerifyContent('client', transcript.digest());
-    const signature = await engine.provider.sign(scheme, entry.key, content);
-    const cv = await engine.sendHandshake({
-      type: HandshakeType.certificateVerify,
-      algorithm: scheme as SignatureScheme,
-      signature,
-    });
-    transcript.update(cv.raw);
   }
 }
 
-/** A TLS 1.3 Certificate message for `chain` (no per-entry extensions). */
+/**
+ * RFC 8446 4.4.2 / 4.4.3: our Certificate (empty without a certificate that fits the request)
+ * and CertificateVerify, in the handshake or after it (4.6.2), added to `transcript`.
+ */
+async function sendClientCertificate(
+  engine: Engine,
+  transcript: TranscriptHash,
+  entry: CertificateEntry | undefined,
+  request: ClientAuthRequest,
+): Promise<void> {
+  const scheme =
+    entry === undefined ? undefined : chooseScheme(engine.provider, entry, request.schemes);
+  const chain = scheme === undefined ? [] : entry!.chain;
+  const cert = await engine.sendHandshake(certificateMessage(request.context, chain));
+  transcript.update(cert.raw);
+  if (scheme === undefined || entry === undefined) return;
+  const content = certificateVerifyContent('client', transcript.digest());
+  const signature = await engine.provider.sign(scheme, entry.key, content);
+  const cv = await engine.sendHandshake({
+    type: HandshakeType.certificateVerify,
+    algorithm: scheme as SignatureScheme,
+    signature,
+  });
+  transcript.update(cv.raw);
+}
+
+/**
+ * A TLS 1.3 Certificate message for `chain`. `ocspResponse` goes into the leaf's entry as its
+ * status_request extension (RFC 8446 4.4.2.1); the other entries carry no extensions.
+ */
 export function certificateMessage(
   context: Uint8Array,
   chain: readonly Uint8Array[],
+  ocspResponse?: Uint8Array,
 ): Certificate13 {
   return {
     type: HandshakeType.certificate,
     protocol: 'tls13',
     certificateRequestContext: context,
-    certificateList: chain.map((data) => ({ data, extensions: [] })),
+    certificateList: chain.map((data, i) => ({
+      data,
+      extensions:
+        i === 0 && ocspResponse !== undefined
+          ? [{ type: ExtensionType.statusRequest, ocspResponse }]
+          : [],
+    })),
   };
 }
 
@@ -882,6 +927,53 @@ export function chooseScheme(
   );
 }
 
+/**
+ * RFC 8446 4.2.6: offer post_handshake_auth when the options say so, by default when we have a
+ * certificate to answer with.
+ */
+function offersPostHandshakeAuth(config: ClientConfig): boolean {
+  const o = config.options;
+  return config.offerTls13 && (o.postHandshakeAuth ?? o.certificate !== undefined);
+}
+
+/**
+ * RFC 8446 4.6.2: answer a post-handshake CertificateRequest with Certificate (empty when we
+ * have none that fits), CertificateVerify and Finished. The transcript is the handshake's plus
+ * this exchange; the Finished key comes from our current application traffic secret (4.4).
+ */
+async function answerPostHandshakeRequest(
+  engine: Engine,
+  config: ClientConfig,
+  suite: Suite13,
+  handshakeTranscript: TranscriptHash,
+  m: RawMessage,
+): Promise<void> {
+  const cr = expectMessage(m, HandshakeType.certificateRequest, 'ClientConnected');
+  if (cr.protocol !== 'tls13') throw unexpected('TLS 1.2 CertificateRequest in TLS 1.3');
+  checkExtensionsAllowed(cr.extensions, 'certificate_request');
+  // RFC 8446 4.3.2: the context identifies the request and must not be empty after the handshake
+  // (the handshake's own request, if any, used the empty one).
+  if (cr.certificateRequestContext.length === 0) {
+    throw illegalParameter('post-handshake certificate_request_context is empty');
+  }
+  const sa = findExtension(cr.extensions, ExtensionType.signatureAlgorithms);
+  if (sa === undefined) throw missingExtension('CertificateRequest has no signature_algorithms');
+  const transcript = handshakeTranscript.clone();
+  transcript.update(m.raw);
+  const request: ClientAuthRequest = {
+    context: cr.certificateRequestContext.slice(),
+    schemes: sa.schemes,
+  };
+  await sendClientCertificate(engine, transcript, config.options.certificate, request);
+  const verifyData = finishedVerifyData(
+    engine.provider,
+    suite.hash,
+    engine.trafficSecret('write'),
+    transcript.digest(),
+  );
+  await engine.sendHandshake({ type: HandshakeType.finished, verifyData });
+}
+
 /** After the handshake: NewSessionTicket and KeyUpdate (RFC 8446 4.6). */
 class ClientConnected implements State {
   readonly name = 'ClientConnected';
@@ -892,9 +984,21 @@ class ClientConnected implements State {
     private readonly resumptionSecret: Uint8Array,
     private readonly chain: readonly Uint8Array[],
     private readonly alpn: string | undefined,
+    /** The handshake transcript through our Finished: each post-handshake request extends it. */
+    private readonly transcript: TranscriptHash,
   ) {}
 
   async handle(m: RawMessage): Promise<State> {
+    if (m.type === HandshakeType.certificateRequest) {
+      // RFC 8446 4.6.2: without post_handshake_auth a CertificateRequest is unexpected.
+      if (!offersPostHandshakeAuth(this.config)) {
+        throw unexpected('CertificateRequest after the handshake without post_handshake_auth');
+      }
+      // After our close_notify we send nothing more (RFC 8446 6.1), not even this answer.
+      if (this.engine.writeClosed) return this;
+      await answerPostHandshakeRequest(this.engine, this.config, this.suite, this.transcript, m);
+      return this;
+    }
     if (m.type === HandshakeType.newSessionTicket) {
       const t = expectMessage(m, HandshakeType.newSessionTicket, this.name);
       if (t.protocol !== 'tls13') throw unexpected('TLS 1.2 NewSessionTicket in TLS 1.3');

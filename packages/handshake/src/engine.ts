@@ -26,7 +26,7 @@ import {
 } from '@tlskit/wire';
 import { frame, type RawMessage } from './codec.js';
 import { ConnectionStateError, internalError, PeerAlertError, unexpected } from './errors.js';
-import { Emitter, type HandshakeInfo, type Session } from './events.js';
+import { Emitter, type HandshakeInfo, type PostHandshakeAuth, type Session } from './events.js';
 import type { FinishedVerified } from './proofs.js';
 import { keyLogLine, type KeyLogLabel, nextTrafficSecret, trafficKeys } from '@tlskit/key-schedule';
 import type { Suite13 } from './suites.js';
@@ -38,6 +38,11 @@ export interface State {
   /** For diagnostics: `ExpectServerHello`, `ExpectFinished`, ... */
   readonly name: string;
   handle(message: RawMessage): Promise<State>;
+  /**
+   * Server, TLS 1.3, connected: sends a post-handshake CertificateRequest (RFC 8446 4.6.2) and
+   * returns the state that waits for the answer. Absent where that is not possible.
+   */
+  readonly requestCertificate?: (() => Promise<State>) | undefined;
 }
 
 /** What an established connection offers beyond data: its exporter, and whether it can rekey. */
@@ -97,6 +102,13 @@ export interface Connection {
   close(): Promise<void>;
   /** TLS 1.3 KeyUpdate (RFC 8446 4.6.3); `requestPeer` asks the peer to update too. */
   keyUpdate(requestPeer: boolean): Promise<void>;
+  /**
+   * Server, TLS 1.3: asks the client for its certificate after the handshake (RFC 8446 4.6.2).
+   * Resolves once the CertificateRequest is queued; the answer is the `postHandshakeAuth`
+   * event. Rejects with ERR_NOT_SUPPORTED when the client did not offer post_handshake_auth, on
+   * TLS 1.2, without a certificate verifier, or while an earlier request is unanswered.
+   */
+  requestCertificate(): Promise<void>;
   /** RFC 8446 7.5 / RFC 5705 keying material exporter. */
   exportKeyingMaterial(label: string, context: Uint8Array | undefined, length: number): Uint8Array;
   /** The peer's DER certificates, leaf first (empty before the handshake or without one). */
@@ -245,6 +257,27 @@ export abstract class Engine extends Emitter implements Connection {
         throw new ConnectionStateError('ERR_NOT_SUPPORTED', 'KeyUpdate exists in TLS 1.3 only');
       }
       await this.sendKeyUpdate(requestPeer);
+    });
+  }
+
+  requestCertificate(): Promise<void> {
+    return this.serialize(async () => {
+      if (!this.#handshakeDone) {
+        throw new ConnectionStateError(
+          'ERR_NOT_CONNECTED',
+          'requestCertificate before the handshake completed',
+        );
+      }
+      if (this.#closed || this.#writeClosed)
+        throw new ConnectionStateError('ERR_CLOSED', 'requestCertificate after close');
+      const state = this.#state;
+      if (state?.requestCertificate === undefined) {
+        throw new ConnectionStateError(
+          'ERR_NOT_SUPPORTED',
+          'post-handshake authentication needs a TLS 1.3 server whose client offered post_handshake_auth and no request pending',
+        );
+      }
+      this.#state = await state.requestCertificate();
     });
   }
 
@@ -444,6 +477,33 @@ export abstract class Engine extends Emitter implements Connection {
     this.#handshakeDone = true;
     this.#ccsAllowed = false;
     this.emit('handshake', info);
+  }
+
+  /**
+   * RFC 8446 4.6.2: the peer authenticated after the handshake. Its chain replaces the one in
+   * `handshakeInfo` and the `postHandshakeAuth` event reports it.
+   */
+  peerAuthenticated(auth: PostHandshakeAuth): void {
+    const info = this.#info;
+    if (info === undefined)
+      throw internalError('post-handshake authentication before the handshake');
+    this.#info = {
+      ...info,
+      peerCertificates: auth.peerCertificates,
+      peerVerified: auth.peerVerified,
+      peerSignatureScheme: auth.peerSignatureScheme,
+    };
+    this.emit('postHandshakeAuth', auth);
+  }
+
+  /**
+   * The current TLS 1.3 application traffic secret of one direction: the base key of a
+   * post-handshake Finished (RFC 8446 4.4). Never leaves the engine.
+   */
+  trafficSecret(direction: 'read' | 'write'): Uint8Array {
+    const secret = direction === 'read' ? this.#readSecret : this.#writeSecret;
+    if (secret === undefined) throw internalError(`no ${direction} traffic secret`);
+    return secret;
   }
 
   /** Reports a new client session. */

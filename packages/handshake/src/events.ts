@@ -36,6 +36,22 @@ export interface HandshakeInfo {
    * when the client offered it and the server did not, 'none' when none was offered.
    */
   readonly earlyData?: 'accepted' | 'rejected' | 'none';
+  /** Client with `requestOcsp`, full handshake: the stapled OCSP response and what it said. */
+  readonly ocsp?: OcspInfo;
+}
+
+/**
+ * The OCSP staple a server sent (RFC 6066 section 8), as checked by the client. A `revoked` or
+ * invalid staple never gets this far: the handshake fails.
+ */
+export interface OcspInfo {
+  /**
+   * `good` or `unknown` from a valid response; `none` when the server stapled nothing;
+   * `unchecked` when certificate verification was turned off (the staple is not judged either).
+   */
+  readonly status: 'good' | 'unknown' | 'none' | 'unchecked';
+  /** The DER OCSPResponse as stapled. */
+  readonly response: Uint8Array | undefined;
 }
 
 /**
@@ -85,6 +101,16 @@ export interface Session12 {
   readonly lifetime: number;
   readonly alpn: string | undefined;
   readonly peerCertificates: readonly Uint8Array[];
+}
+
+/** RFC 8446 4.6.2: what a post-handshake client authentication proved (server side). */
+export interface PostHandshakeAuth {
+  /** The client's DER chain, leaf first; empty when it declined (empty Certificate). */
+  readonly peerCertificates: readonly Uint8Array[];
+  /** True when the chain was verified and the CertificateVerify signature checked. */
+  readonly peerVerified: boolean;
+  /** The SignatureScheme of its CertificateVerify, when it sent a certificate. */
+  readonly peerSignatureScheme: number | undefined;
 }
 
 /** A resumable session of either version, from the `session` event. */
@@ -140,6 +166,11 @@ export interface ConnectionEvents {
   end: () => void;
   /** The connection is finished: no more input is processed, no more output is produced. */
   close: (event: CloseEvent) => void;
+  /**
+   * Server: the client answered a post-handshake CertificateRequest (`requestCertificate()`),
+   * and its certificate (or refusal) was checked; `handshakeInfo` now holds the new chain.
+   */
+  postHandshakeAuth: (auth: PostHandshakeAuth) => void;
   /** A new resumable session (client: a NewSessionTicket arrived). */
   session: (session: Session) => void;
   /** One NSS key log line (SSLKEYLOGFILE format), without the newline. */

@@ -56,6 +56,7 @@ export type Peer12 = Pick<
   | 'resumed'
   | 'peerVerified'
   | 'groupCode'
+  | 'ocsp'
 >;
 
 /** Reports the TLS 1.2 connection established (the `handshake` event) with its exporter. */

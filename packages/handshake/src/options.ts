@@ -18,6 +18,18 @@ export interface CertificateEntry {
    * the entry serves any name.
    */
   readonly serverNames?: readonly string[];
+  /**
+   * Server only: a DER OCSPResponse (RFC 6960) for the leaf, stapled when the client asks
+   * (status_request): in the TLS 1.3 CertificateEntry, or the TLS 1.2 CertificateStatus.
+   */
+  readonly ocspResponse?: Uint8Array;
+}
+
+/** What {@link ServerOptions.ocspStapling} is asked: the chosen chain and the client's SNI. */
+export interface OcspStapleRequest {
+  /** The chain the server sends, leaf first. */
+  readonly chain: readonly Uint8Array[];
+  readonly serverName: string | undefined;
 }
 
 /** What a certificate verifier learns about the connection. */
@@ -33,12 +45,15 @@ export interface VerifyContext {
 /**
  * Verifies a peer chain (leaf first). Resolves when the chain is acceptable; rejects with a
  * TlsError carrying the certificate alert to send (e.g. `bad_certificate`, `unknown_ca`,
- * `certificate_expired`) otherwise.
+ * `certificate_expired`) otherwise. It may resolve with the validated path (DER, leaf first,
+ * trust anchor last): OCSP stapling then finds the leaf's issuer there when the peer did not send
+ * it.
  */
 export type CertificateVerifier = (
   chain: readonly Uint8Array[],
   context: VerifyContext,
-) => Promise<void>;
+) => // biome-ignore lint/suspicious/noConfusingVoidType: existing verifiers resolve void
+Promise<void | readonly Uint8Array[]>;
 
 /** Options both engines share. */
 export interface CommonOptions {
@@ -91,6 +106,12 @@ export interface ClientOptions extends CommonOptions {
   /** Client certificate for servers that ask (CertificateRequest). Without it we send an empty Certificate. */
   readonly certificate?: CertificateEntry;
   /**
+   * Offer post-handshake client authentication (post_handshake_auth, RFC 8446 4.2.6) so a TLS 1.3
+   * server may ask for `certificate` after the handshake; we answer with it, or with an empty
+   * Certificate without one. Default: true when `certificate` is set.
+   */
+  readonly postHandshakeAuth?: boolean;
+  /**
    * A session from an earlier `session` event, to resume with a PSK (psk_dhe_ke): the object,
    * or its bytes from `encodeSession` (see session-codec.ts for the format).
    */
@@ -130,6 +151,20 @@ export interface ClientOptions extends CommonOptions {
    * TLS 1.3, as Botan (and so the RFC 8448 replay) does. Default false.
    */
   readonly sendLegacyExtensions?: boolean;
+  /**
+   * Ask the server to staple an OCSP response (status_request, RFC 6066 section 8) and check it
+   * with `@tlskit/x509`: signed by the issuer or its delegated responder, about the leaf, current.
+   * A `revoked` answer fails the handshake with certificate_revoked (`ERR_CERT_REVOKED`), an
+   * invalid response with bad_certificate_status_response (`ERR_OCSP_*`). The result is
+   * `handshakeInfo.ocsp`. Default false (node:tls's `requestOCSP`).
+   */
+  readonly requestOcsp?: boolean;
+  /**
+   * With `requestOcsp`: what a missing staple (or one that says `unknown`) means. False (default):
+   * allowed, reported as status `none` / `unknown`. True: the handshake fails with
+   * bad_certificate_status_response (`ERR_OCSP_MISSING`), as for an OCSP must-staple certificate.
+   */
+  readonly requireOcspStaple?: boolean;
   /**
    * Turns certificate verification off: any server is accepted. Only for tests and debugging;
    * the name says it loudly on purpose.
@@ -228,6 +263,14 @@ export interface ServerOptions extends CommonOptions {
   readonly sessionCache?: SessionCache;
   /** Accept PSK resumption. Default true when tickets are enabled. */
   readonly resumption?: boolean;
+  /**
+   * Supplies the OCSP response to staple when a client asks (status_request), like node:tls's
+   * `OCSPRequest` event: resolve a DER OCSPResponse, or undefined to staple nothing. When set it
+   * replaces the chosen entry's `ocspResponse`.
+   */
+  readonly ocspStapling?: (
+    request: OcspStapleRequest,
+  ) => Promise<Uint8Array | undefined> | Uint8Array | undefined;
 }
 
 /** A caller mistake: thrown at once, with a message that says what to fix. */

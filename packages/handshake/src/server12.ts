@@ -28,6 +28,7 @@ import { alpnBytes, alpnNames, expectMessage, hostName, type RawMessage } from '
 import type { Engine, State } from './engine.js';
 import { handshakeFailure, illegalParameter, noApplicationProtocol, unexpected } from './errors.js';
 import { receiveFinished12, reportEstablished12 } from './finish12.js';
+import { stapleFor } from './ocsp.js';
 import { verifySignature12 } from './proofs.js';
 import type { CertificateEntry } from './options.js';
 import { decodeTicketState, encodeTicketState, type TicketState } from './tickets.js';
@@ -321,6 +322,9 @@ export async function negotiate12(
   // RFC 8446 4.1.3: a server able to do TLS 1.3 marks a 1.2 answer so the client can spot a downgrade.
   if (config.allowTls13) serverRandom.set(DOWNGRADE_TLS12, 24);
   const ext = serverHelloExtensions(hello, true);
+  // RFC 6066 8: an empty status_request in ServerHello announces the CertificateStatus.
+  const staple = await stapleFor(config.options, ch, entry, serverName);
+  if (staple !== undefined) ext.push({ type: ExtensionType.statusRequest });
   // A session ID only when a cache will remember it (RFC 5246 7.4.1.3).
   const cache = config.options.sessionCache;
   const sessionId = cache === undefined || !ems ? new Uint8Array(0) : p.randomBytes(32);
@@ -339,6 +343,9 @@ export async function negotiate12(
     isHelloRetryRequest: false,
   });
   await send({ type: HandshakeType.certificate, protocol: 'tls12', certificateList: entry.chain });
+  if (staple !== undefined) {
+    await send({ type: HandshakeType.certificateStatus, ocspResponse: staple });
+  }
   const kx = p.keyExchange(group)!;
   const share = await kx.generate();
   const unsigned: ServerKeyExchange = {

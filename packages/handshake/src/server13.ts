@@ -30,6 +30,8 @@ import {
   TranscriptHash,
 } from '@tlskit/key-schedule';
 import type { Engine, State } from './engine.js';
+import { stapleFor } from './ocsp.js';
+import { type PostHandshakeContext, requestClientCertificate } from './post-handshake-auth.js';
 import { negotiate12 } from './server12.js';
 import { established13 } from './exporter.js';
 import {
@@ -608,8 +610,9 @@ async function negotiate(
     transcript.update(cr.raw);
   }
   if (cert !== undefined) {
+    const staple = await stapleFor(config.options, ch, cert.entry, serverName);
     const certMsg = await engine.sendHandshake(
-      certificateMessage(new Uint8Array(0), cert.entry.chain),
+      certificateMessage(new Uint8Array(0), cert.entry.chain, staple),
     );
     transcript.update(certMsg.raw);
     const content = certificateVerifyContent('server', transcript.digest());
@@ -651,6 +654,7 @@ async function negotiate(
     psk,
     helloRetry,
     earlyData: !earlyOffered ? 'none' : earlyLimit > 0 ? 'accepted' : 'rejected',
+    postHandshakeAuth: findExtension(ch.extensions, ExtensionType.postHandshakeAuth) !== undefined,
   };
   if (earlyLimit > 0) return new ExpectEndOfEarlyData(flight);
   if (askClient) return new ExpectClientCertificate(flight, policy === 'require');
@@ -680,6 +684,8 @@ interface ServerFlight {
   /** The PSK accepted, if any. */
   readonly psk: AcceptedPsk | undefined;
   readonly helloRetry: boolean;
+  /** The ClientHello offered post_handshake_auth (RFC 8446 4.2.6). */
+  readonly postHandshakeAuth: boolean;
   readonly earlyData: 'accepted' | 'rejected' | 'none';
 }
 
@@ -843,7 +849,11 @@ class ExpectClientFinished implements State {
       established13(p, suite.hash, suite.hashLength, f.exporter),
       finished,
     );
-    return new ServerConnected(engine);
+    // RFC 8446 4.2.6: only a client that offered post_handshake_auth may be asked later.
+    const postHandshake: PostHandshakeContext | undefined = f.postHandshakeAuth
+      ? { engine, config: f.config, suite, transcript, serverName: f.serverName }
+      : undefined;
+    return new ServerConnected(engine, postHandshake);
   }
 }
 
@@ -884,10 +894,20 @@ async function issueTickets(f: ServerFlight, resumptionSecret: Uint8Array): Prom
   }
 }
 
-/** After the handshake the server handles KeyUpdate; anything else is unexpected. */
+/**
+ * After the handshake the server handles KeyUpdate; anything else is unexpected. With a client
+ * that offered post_handshake_auth it can also ask for the client's certificate (RFC 8446 4.6.2).
+ */
 class ServerConnected implements State {
   readonly name = 'ServerConnected';
-  constructor(private readonly engine: Engine) {}
+  readonly requestCertificate: (() => Promise<State>) | undefined;
+  constructor(
+    private readonly engine: Engine,
+    postHandshake: PostHandshakeContext | undefined,
+  ) {
+    this.requestCertificate =
+      postHandshake === undefined ? undefined : () => requestClientCertificate(postHandshake, this);
+  }
 
   async handle(m: RawMessage): Promise<State> {
     const requested = expectMessage(m, HandshakeType.keyUpdate, this.name).requestUpdate === 1;

@@ -16,14 +16,17 @@ export interface ChainPolicy {
   readonly skip: boolean;
 }
 
-/** Runs the chain policy; resolves with the proof token, rejects with a certificate TlsError. */
+/**
+ * Runs the chain policy; resolves with the proof token (and the validated path when the verifier
+ * returned one), rejects with a certificate TlsError.
+ */
 export async function acceptChain(
   policy: ChainPolicy,
   chain: readonly Uint8Array[],
   context: VerifyContext,
-): Promise<ChainAccepted> {
+): Promise<{ accepted: ChainAccepted; path: readonly Uint8Array[] | undefined }> {
   if (chain.length === 0) throw badCertificate('empty certificate chain');
-  if (policy.skip) return chainAccepted(false);
+  if (policy.skip) return { accepted: chainAccepted(false), path: undefined };
   if (policy.verifier === undefined) {
     throw new TlsError(
       'ERR_CERT_UNKNOWN_ISSUER',
@@ -31,8 +34,9 @@ export async function acceptChain(
       'no trust anchors configured (set options.ca or options.verifyCertificate)',
     );
   }
+  let path: readonly Uint8Array[] | undefined;
   try {
-    await policy.verifier(chain, context);
+    path = (await policy.verifier(chain, context)) ?? undefined;
   } catch (error) {
     if (error instanceof TlsError) throw error;
     throw new TlsError(
@@ -44,7 +48,7 @@ export async function acceptChain(
       },
     );
   }
-  return chainAccepted(true);
+  return { accepted: chainAccepted(true), path };
 }
 
 /** Imports the leaf's public key; a certificate we cannot parse is bad_certificate. */
@@ -75,6 +79,8 @@ export interface PeerChain {
   readonly chain: readonly Uint8Array[];
   readonly accepted: ChainAccepted;
   readonly key: PublicKey;
+  /** The validated path (leaf first, anchor last), when the verifier reported it. */
+  readonly path: readonly Uint8Array[] | undefined;
 }
 
 /** Runs the chain policy, then imports the leaf key (RFC 8446 4.4.2 / RFC 5246 7.4.2). */
@@ -84,7 +90,7 @@ export async function checkPeerChain(
   chain: readonly Uint8Array[],
   context: VerifyContext,
 ): Promise<PeerChain> {
-  const accepted = await acceptChain(policy, chain, context);
+  const { accepted, path } = await acceptChain(policy, chain, context);
   const key = await leafPublicKey(provider, chain[0]!);
-  return { chain, accepted, key };
+  return { chain, accepted, key, path };
 }

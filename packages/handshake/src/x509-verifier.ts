@@ -16,7 +16,7 @@ export function defaultVerifier(
   return async (chain, context) => {
     const [leaf, ...intermediates] = chain;
     if (leaf === undefined) return;
-    await verifyChain({
+    const verified = await verifyChain({
       leaf,
       intermediates,
       trustStore,
@@ -30,5 +30,6 @@ export function defaultVerifier(
         ? { hostname: context.serverName }
         : {}),
     });
+    return verified.chain.map((certificate) => certificate.der);
   };
 }

@@ -25,6 +25,7 @@ import {
   type TicketKey,
   type TlsVersion,
 } from '@tlskit/handshake';
+import { parseCertificate } from '@tlskit/x509';
 import { ClientHelloPeek } from './client-hello-peek.js';
 import {
   createSecureContext,
@@ -36,6 +37,18 @@ import {
 export type SNICallback = (
   servername: string,
   callback: (error: Error | null, context?: SecureContext) => void,
+) => void;
+
+/**
+ * node:tls's `OCSPRequest` listener: called when a client asks for a staple, with the server's
+ * leaf (DER) and its issuer (the next certificate of the chain, or a `ca` certificate whose
+ * subject is the leaf's issuer; undefined when neither is known). Answer with the DER
+ * OCSPResponse, or null to staple nothing; an error fails the handshake.
+ */
+export type OCSPRequestListener = (
+  certificate: Buffer,
+  issuer: Buffer | undefined,
+  callback: (error: Error | null, response?: Uint8Array | null) => void,
 ) => void;
 
 /** Options of {@link createServer}; names follow node:tls where the concept is the same. */
@@ -268,6 +281,9 @@ export class TlsServer extends EventEmitter {
       : 'none';
     const ca = context.ca ?? this.#context.ca;
     return createEngine({
+      ...(this.listenerCount('OCSPRequest') === 0
+        ? {}
+        : { ocspStapling: ({ chain }) => this.#ocspRequest(chain, ca) }),
       provider,
       certificates,
       clientAuth,
@@ -288,7 +304,8 @@ export class TlsServer extends EventEmitter {
         ? {}
         : { earlyDataWindow: options.earlyDataWindow }),
       ...(this.#sessionCache === undefined ? {} : { sessionCache: this.#sessionCache }),
-      ...(clientAuth === 'none'
+      // A verifier also when only `ca` is set: requestCertificate() (post-handshake auth) uses it.
+      ...(clientAuth === 'none' && ca === undefined
         ? {}
         : {
             verifyCertificate: createPeerVerifier({
@@ -302,6 +319,24 @@ export class TlsServer extends EventEmitter {
             }),
           }),
       ...options.engine,
+    });
+  }
+
+  /** Asks the `OCSPRequest` listener (node:tls's protocol) for the staple of `chain`'s leaf. */
+  #ocspRequest(
+    chain: readonly Uint8Array[],
+    ca: readonly Uint8Array[] | undefined,
+  ): Promise<Uint8Array | undefined> {
+    const leaf = chain[0]!;
+    const issuer = issuerOf(leaf, [...chain.slice(1), ...(ca ?? [])]);
+    return new Promise((resolve, reject) => {
+      this.emit(
+        'OCSPRequest',
+        Buffer.from(leaf),
+        issuer === undefined ? undefined : Buffer.from(issuer),
+        (error: Error | null, response?: Uint8Array | null) =>
+          error ? reject(error) : resolve(response ?? undefined),
+      );
     });
   }
 
@@ -362,6 +397,18 @@ function externalPskLookup(
     if (found instanceof Uint8Array) return { key: found };
     return { key: found.psk, ...(found.hash === undefined ? {} : { hash: found.hash }) };
   };
+}
+
+/** The first of `candidates` whose subject is `leaf`'s issuer. */
+function issuerOf(leaf: Uint8Array, candidates: readonly Uint8Array[]): Uint8Array | undefined {
+  const issuerName = parseCertificate(leaf).issuer.key;
+  return candidates.find((der) => {
+    try {
+      return parseCertificate(der).subject.key === issuerName;
+    } catch {
+      return false;
+    }
+  });
 }
 
 function toList<T>(value: T | T[] | undefined): T[] {

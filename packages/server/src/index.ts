@@ -15,6 +15,7 @@ export {
 export {
   createServer,
   defaultHandshakeTimeout,
+  type OCSPRequestListener,
   type SNICallback,
   TlsServer,
   type TlsServerOptions,

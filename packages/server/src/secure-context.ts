@@ -22,8 +22,19 @@ export interface SecureContextOptions {
   key?: KeyInput | KeyInput[];
   /** Certificate chain(s), PEM: leaf first, then intermediates. One per key. */
   cert?: PemInput | PemInput[];
+  /**
+   * DER OCSP response(s) to staple when a client asks (status_request): one per `cert`, in the
+   * same order. The server's `OCSPRequest` listeners, when any, take precedence.
+   */
+  ocspResponse?: Uint8Array | Uint8Array[];
   /** Explicit entries, each with the host names it serves (`*.example.com` allowed). */
-  certificates?: { cert: PemInput | PemInput[]; key: PemInput; serverNames?: string[] }[];
+  certificates?: {
+    cert: PemInput | PemInput[];
+    key: PemInput;
+    serverNames?: string[];
+    /** A DER OCSP response for this entry's leaf, stapled when a client asks. */
+    ocspResponse?: Uint8Array;
+  }[];
   /** Trust anchors for client certificates. */
   ca?: PemInput | PemInput[];
   /** Passphrase of encrypted keys (`ENCRYPTED PRIVATE KEY`, PBES2), as node:tls. */
@@ -40,7 +51,11 @@ export class SecureContext {
   readonly options: SecureContextOptions;
   #loaded: Promise<CertificateEntry[]> | undefined;
   #ca: Uint8Array[] | undefined;
-  readonly #credentials: { credential: CheckedCredential; serverNames?: readonly string[] }[];
+  readonly #credentials: {
+    credential: CheckedCredential;
+    serverNames?: readonly string[];
+    ocspResponse?: Uint8Array;
+  }[];
 
   constructor(options: SecureContextOptions) {
     if (typeof options !== 'object' || options === null) {
@@ -60,16 +75,20 @@ export class SecureContext {
     }
     this.options = options;
     const { passphrase } = options;
+    const staples = options.ocspResponse;
+    const stapleList = staples === undefined ? [] : Array.isArray(staples) ? staples : [staples];
     this.#credentials = certs.map((cert, i) => {
       const key = keys[i]!;
+      const staple = stapleList[i] === undefined ? {} : { ocspResponse: stapleList[i] };
       return typeof key === 'object' && 'pem' in key
-        ? { credential: checkCredential(cert, key.pem, key.passphrase ?? passphrase) }
-        : { credential: checkCredential(cert, key, passphrase) };
+        ? { credential: checkCredential(cert, key.pem, key.passphrase ?? passphrase), ...staple }
+        : { credential: checkCredential(cert, key, passphrase), ...staple };
     });
     for (const entry of options.certificates ?? []) {
       this.#credentials.push({
         credential: checkCredential(entry.cert, entry.key, passphrase),
         ...(entry.serverNames === undefined ? {} : { serverNames: entry.serverNames }),
+        ...(entry.ocspResponse === undefined ? {} : { ocspResponse: entry.ocspResponse }),
       });
     }
     this.#ca = options.ca === undefined ? undefined : loadTrustAnchors(options.ca);
@@ -84,12 +103,22 @@ export class SecureContext {
   certificates(provider: CryptoProvider): Promise<CertificateEntry[]> {
     this.#loaded ??= (async () => {
       const entries: CertificateMaterial[] = [];
-      for (const { credential, serverNames } of this.#credentials)
-        entries.push(await importCredential(provider, credential, serverNames));
+      for (const { credential, serverNames, ocspResponse } of this.#credentials) {
+        entries.push(
+          withStaple(await importCredential(provider, credential, serverNames), ocspResponse),
+        );
+      }
       return entries;
     })();
     return this.#loaded;
   }
+}
+
+function withStaple(
+  entry: CertificateMaterial,
+  staple: Uint8Array | undefined,
+): CertificateMaterial {
+  return staple === undefined ? entry : { ...entry, ocspResponse: staple };
 }
 
 // A single PEM bundle is one chain; an array of strings is one chain per element (node:tls).

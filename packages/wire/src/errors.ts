@@ -61,6 +61,12 @@ export type TlsErrorCode =
    * event ("Client network socket disconnected before secure TLS connection was established").
    */
   | 'ECONNRESET'
+  /**
+   * An OCSP staple that cannot be relied on (alert bad_certificate_status_response):
+   * `@tlskit/x509`'s `OcspError` documents each (`ERR_OCSP_EXPIRED`, `ERR_OCSP_BAD_SIGNATURE`,
+   * ...); `ERR_OCSP_MISSING` when a staple was required and none came.
+   */
+  | `ERR_OCSP_${string}`
   /** PEM text (a trust store, `ca`, `cert`) that holds no certificate at all. */
   | 'ERR_PEM_NO_CERTIFICATE'
   /** The peer ended the connection with a fatal alert; `alert` is the peer's. */

@@ -19,6 +19,7 @@ import {
 } from './messages.js';
 import { Reader } from './reader.js';
 import {
+  CertificateStatusType,
   type CipherSuite,
   type ClientCertificateType,
   EcCurveType,
@@ -159,6 +160,14 @@ function readBody(type: number, r: Reader, context: HandshakeContext): Handshake
       return readServerKeyExchange(r);
     case HandshakeType.clientKeyExchange:
       return { type, publicKey: r.vector8('ecdh_Yc', 1, 0xff) };
+    case HandshakeType.certificateStatus: {
+      // RFC 6066 section 8: ocsp(1) is the only CertificateStatusType.
+      const statusType = r.u8('status_type');
+      if (statusType !== CertificateStatusType.ocsp) {
+        throw new IllegalParameterError(`CertificateStatus: unknown status_type ${statusType}`);
+      }
+      return { type, ocspResponse: r.vector24('OCSPResponse', 1, U24_MAX) };
+    }
     case HandshakeType.messageHash:
       return { type, hash: r.rest() };
     default:
@@ -456,6 +465,10 @@ function writeBody(w: Writer, m: HandshakeMessage): void {
       return;
     case HandshakeType.clientKeyExchange:
       w.vector8('ecdh_Yc', 1, 0xff, () => w.bytes(m.publicKey));
+      return;
+    case HandshakeType.certificateStatus:
+      w.u8(CertificateStatusType.ocsp, 'status_type');
+      w.vector24('OCSPResponse', 1, U24_MAX, () => w.bytes(m.ocspResponse));
       return;
     case HandshakeType.messageHash:
       w.bytes(m.hash);

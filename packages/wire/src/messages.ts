@@ -165,6 +165,16 @@ export interface ClientKeyExchange {
   readonly publicKey: Uint8Array;
 }
 
+/**
+ * RFC 6066 section 8: the TLS 1.2 CertificateStatus that follows the server Certificate when
+ * the ServerHello acknowledged status_request. status_type ocsp(1), the only type defined.
+ */
+export interface CertificateStatus {
+  readonly type: typeof HandshakeType.certificateStatus;
+  /** The DER OCSPResponse (RFC 6960), 1..2^24-1 bytes. */
+  readonly ocspResponse: Uint8Array;
+}
+
 /** RFC 5246 section 7.4.5: empty body. */
 export interface ServerHelloDone {
   readonly type: typeof HandshakeType.serverHelloDone;
@@ -201,6 +211,7 @@ export type HandshakeMessage =
   | EndOfEarlyData
   | ServerKeyExchange
   | ClientKeyExchange
+  | CertificateStatus
   | ServerHelloDone
   | HelloRequest
   | MessageHash;

@@ -275,6 +275,10 @@ export const messages = {
     type: fc.constant(HandshakeType.clientKeyExchange),
     publicKey: bytes(1, 97),
   }),
+  certificateStatus: fc.record({
+    type: fc.constant(HandshakeType.certificateStatus),
+    ocspResponse: bytes(1, 60),
+  }),
   serverHelloDone: fc.constant({ type: HandshakeType.serverHelloDone }),
   helloRequest: fc.constant({ type: HandshakeType.helloRequest }),
   messageHash: fc.record({ type: fc.constant(HandshakeType.messageHash), hash: bytes(32, 64) }),

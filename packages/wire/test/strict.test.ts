@@ -388,6 +388,24 @@ describe('handshake messages', () => {
     );
   });
 
+  it('reads a CertificateStatus (RFC 6066 8) and refuses other status types or an empty response', () => {
+    expect(decodeHandshake(frame(22, '01000002abcd'), tls12).message).toEqual({
+      type: 22,
+      ocspResponse: fromHex('abcd'),
+    });
+    expectTlsError(
+      () => decodeHandshake(frame(22, '02000002abcd'), tls12),
+      IllegalParameterError,
+      'ERR_ILLEGAL_PARAMETER',
+    );
+    expectTlsError(() => decodeHandshake(frame(22, '01000000'), tls12), DecodeError, 'ERR_DECODE');
+    expectTlsError(
+      () => decodeHandshake(frame(22, '01000003abcd'), tls12),
+      DecodeError,
+      'ERR_DECODE',
+    );
+  });
+
   it('rejects a non-empty ServerHelloDone and EndOfEarlyData', () => {
     expectTlsError(() => decodeHandshake(frame(14, '00'), tls12), DecodeError, 'ERR_DECODE');
     expectTlsError(() => decodeHandshake(frame(5, '00'), tls13), DecodeError, 'ERR_DECODE');

@@ -34,6 +34,7 @@ export const tag = {
   octetString: 4,
   null: 5,
   oid: 6,
+  enumerated: 10,
   utf8String: 12,
   sequence: 16,
   set: 17,
@@ -148,6 +149,7 @@ function checkPrimitive(
       }
       break;
     case tag.integer:
+    case tag.enumerated:
       if (length === 0) throw malformed(`${what}: empty INTEGER`);
       if (
         length > 1 &&

@@ -49,6 +49,10 @@ export const certificateErrorAlerts = {
   ERR_CERT_REVOKED: alert.certificateRevoked,
   /** A CRL passed by the caller for a certificate in the path is itself invalid. */
   ERR_CERT_CRL_INVALID: alert.certificateUnknown,
+  /** A CRL for a certificate in the path has a nextUpdate before the validation time (stale). */
+  ERR_CERT_CRL_EXPIRED: alert.certificateUnknown,
+  /** A CRL for a certificate in the path has a thisUpdate after the validation time. */
+  ERR_CERT_CRL_NOT_YET_VALID: alert.certificateUnknown,
   /** Path building or name-constraint checking exceeded its work bound (hostile input). */
   ERR_CERT_WORK_LIMIT: alert.certificateUnknown,
   /**

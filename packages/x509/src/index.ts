@@ -25,6 +25,21 @@ export {
   verifyHostname,
 } from './hostname.js';
 export { type Attribute, formatName, type Name } from './name.js';
+export {
+  type CheckOcspOptions,
+  checkOcspResponse,
+  type OcspCertId,
+  type OcspCertStatus,
+  OcspError,
+  type OcspErrorCode,
+  type OcspResponse,
+  type OcspResult,
+  type OcspSingleResponse,
+  type OcspVerifier,
+  ocspErrorCodes,
+  ocspResponseStatus,
+  parseOcspResponse,
+} from './ocsp.js';
 export { oids } from './oids.js';
 export { type PemBlock, parsePem, parsePemBlocks } from './pem.js';
 export type { Profile } from './profile.js';

@@ -38,6 +38,12 @@ export const oids = {
   anyExtendedKeyUsage: '2.5.29.37.0',
   serverAuth: '1.3.6.1.5.5.7.3.1',
   clientAuth: '1.3.6.1.5.5.7.3.2',
+  /** id-kp-OCSPSigning (RFC 6960 4.2.2.2): a delegated OCSP responder. */
+  ocspSigning: '1.3.6.1.5.5.7.3.9',
+
+  // OCSP (RFC 6960 section 4.2.1 and 4.4.1).
+  ocspBasic: '1.3.6.1.5.5.7.48.1.1',
+  ocspNonce: '1.3.6.1.5.5.7.48.1.2',
 
   // Public key algorithms.
   rsaEncryption: '1.2.840.113549.1.1.1',
@@ -60,6 +66,8 @@ export const oids = {
   ecdsaWithSha384: '1.2.840.10045.4.3.3',
   ecdsaWithSha512: '1.2.840.10045.4.3.4',
   mgf1: '1.2.840.113549.1.1.8',
+  /** SHA-1, for OCSP CertID hashes only (RFC 6960 4.1.1). */
+  sha1: '1.3.14.3.2.26',
   sha256: '2.16.840.1.101.3.4.2.1',
   sha384: '2.16.840.1.101.3.4.2.2',
   sha512: '2.16.840.1.101.3.4.2.3',

@@ -55,8 +55,13 @@ export interface VerifyChainOptions extends HostnameOptions {
   readonly email?: string;
   /** keyUsage bits the leaf must assert if it has a keyUsage extension. */
   readonly keyUsage?: readonly KeyUsage[];
-  /** CRLs (DER) to check every non-anchor certificate of the path against. */
+  /**
+   * CRLs (DER) to check every non-anchor certificate of the path against. A CRL for a
+   * certificate of the path must be current: thisUpdate <= time <= nextUpdate (when present).
+   */
   readonly crls?: readonly Uint8Array[];
+  /** Seconds of clock skew allowed around a CRL's thisUpdate and nextUpdate [0]. */
+  readonly crlMaxSkew?: number;
   /**
    * Reject a leaf whose subject commonName is not a copy of one of its SANs (CA/B Forum BR
    * 7.1.4.3) [false]. Off by default: browsers do not enforce it, and the CN is never used for
@@ -99,6 +104,7 @@ class Validation {
   readonly maxIntermediates: number;
   keyUsage: number;
   readonly crls: Crl[];
+  readonly crlSkew: number;
   signatureChecks: number;
   pathBuildSteps: number;
   readonly budget: Budget;
@@ -146,6 +152,7 @@ class Validation {
     this.pathBuildSteps = options.limits?.pathBuildSteps ?? 1000;
     this.budget = { remaining: options.limits?.nameConstraintChecks ?? 65536 };
     this.crls = (options.crls ?? []).map((der) => parseCrl(der));
+    this.crlSkew = options.crlMaxSkew ?? 0;
     for (const item of options.intermediates ?? []) {
       let certificate: Certificate;
       try {
@@ -351,6 +358,17 @@ class Validation {
           throw new CertificateError('ERR_CERT_CRL_INVALID', `CRL: ${crl.defect}`);
         if (!(await this.verifySignature(crl, issuer))) {
           throw new CertificateError('ERR_CERT_CRL_INVALID', 'CRL signature does not verify');
+        }
+        // RFC 5280 6.3.3 (a), 5.1.2.4-5: a CRL speaks for [thisUpdate, nextUpdate]. One from the
+        // future or past its nextUpdate cannot say the certificate is not revoked now.
+        if (crl.thisUpdate > this.time + this.crlSkew) {
+          throw new CertificateError(
+            'ERR_CERT_CRL_NOT_YET_VALID',
+            'CRL thisUpdate is in the future',
+          );
+        }
+        if (crl.nextUpdate !== undefined && crl.nextUpdate < this.time - this.crlSkew) {
+          throw new CertificateError('ERR_CERT_CRL_EXPIRED', 'CRL nextUpdate has passed');
         }
         if (crl.revoked.has(serialHex(certificate))) {
           throw new CertificateError(

@@ -11,6 +11,7 @@ describe('CRLs made by openssl ca', () => {
   let revoked: Issued;
   let good: Issued;
   let crl: Uint8Array;
+  let futureCrl: Uint8Array;
 
   beforeAll(() => {
     root = pki.issue('root', { subject: '/CN=CRL Root', extensions: rootExtensions });
@@ -47,6 +48,45 @@ describe('CRLs made by openssl ca', () => {
     const crlPath = join(pki.dir, 'crl.pem');
     openssl(['ca', '-config', config, '-gencrl', '-out', crlPath]);
     crl = parsePem(readFileSync(crlPath, 'utf8'), 'X509 CRL')[0]!;
+    // A CRL issued "tomorrow": openssl writes the lastUpdate it is told.
+    const stamp = (ms: number) => `${new Date(ms).toISOString().replace(/[-:T]|\.\d+/g, '')}`;
+    const futurePath = join(pki.dir, 'future-crl.pem');
+    openssl([
+      ...['ca', '-config', config, '-gencrl', '-out', futurePath],
+      ...['-crl_lastupdate', stamp(Date.now() + 86_400_000)],
+      ...['-crl_nextupdate', stamp(Date.now() + 8 * 86_400_000)],
+    ]);
+    futureCrl = parsePem(readFileSync(futurePath, 'utf8'), 'X509 CRL')[0]!;
+  });
+
+  async function crlCode(leaf: Uint8Array, crls: Uint8Array[], time: number, skew?: number) {
+    return verifyChain({
+      leaf,
+      trustStore: new TrustStore([root.der]),
+      provider: nobleProvider,
+      crls,
+      time,
+      ...(skew === undefined ? {} : { crlMaxSkew: skew }),
+    }).then(
+      () => 'ok',
+      (e: unknown) => (e as CertificateError).code,
+    );
+  }
+
+  it('refuses a CRL past its nextUpdate (RFC 5280 6.3.3), for good and revoked alike', async () => {
+    const { nextUpdate } = parseCrl(crl);
+    expect(nextUpdate).toBeDefined();
+    const after = (nextUpdate! + 60) * 1000;
+    expect(await crlCode(good.der, [crl], Date.now())).toBe('ok');
+    expect(await crlCode(good.der, [crl], after)).toBe('ERR_CERT_CRL_EXPIRED');
+    expect(await crlCode(revoked.der, [crl], after)).toBe('ERR_CERT_CRL_EXPIRED');
+    expect(await crlCode(good.der, [crl], after, 120)).toBe('ok');
+  });
+
+  it('refuses a CRL whose thisUpdate is in the future', async () => {
+    expect(parseCrl(futureCrl).thisUpdate).toBeGreaterThan(Date.now() / 1000);
+    expect(await crlCode(good.der, [futureCrl], Date.now())).toBe('ERR_CERT_CRL_NOT_YET_VALID');
+    expect(await crlCode(good.der, [futureCrl], Date.now() + 2 * 86_400_000)).toBe('ok');
   });
   afterAll(() => pki.dispose());
 

@@ -86,7 +86,7 @@ export const connect: Command = {
   name: 'connect',
   summary: 'connect to a TLS server and show what was negotiated (like openssl s_client)',
   usage:
-    'connect [--servername NAME] [--ca FILE] [--cert FILE --key FILE] [--alpn LIST] [--min-version V] [--max-version V] [--groups LIST] [--ciphers LIST] [--insecure] [--keylog FILE] [--trace] [--http PATH] [--json] [--session-in FILE [--early-data FILE]] [--session-out FILE] [--psk HEX --psk-identity ID] [--provider NAME] HOST:PORT',
+    'connect [--servername NAME] [--ca FILE] [--cert FILE --key FILE] [--alpn LIST] [--min-version V] [--max-version V] [--groups LIST] [--ciphers LIST] [--insecure] [--ocsp] [--keylog FILE] [--trace] [--http PATH] [--json] [--session-in FILE [--early-data FILE]] [--session-out FILE] [--psk HEX --psk-identity ID] [--provider NAME] HOST:PORT',
   help: [
     'Connects to HOST:PORT, runs the handshake and prints the negotiated parameters. Then',
     'sends an HTTP GET (--http) and prints the response, or pipes standard input to the',
@@ -100,6 +100,8 @@ export const connect: Command = {
     '  --groups LIST      key exchange groups, e.g. x25519,secp256r1,X25519MLKEM768',
     '  --ciphers LIST     cipher suites, IANA names, e.g. TLS_AES_128_GCM_SHA256',
     '  --insecure         finish the handshake even if the chain does not verify',
+    '  --ocsp             ask for a stapled OCSP response and check it (revoked: refused);',
+    '                     the status (good, unknown, none) is printed and in --json as `ocsp`',
     '  --trace            print every handshake message with its key fields',
     '  --http PATH        send GET PATH over HTTP/1.1 and print the response',
     '  --json             print one JSON object: version, cipher, group, alpn, resumed, ...',
@@ -126,6 +128,7 @@ export const connect: Command = {
     groups: { type: 'string' },
     ciphers: { type: 'string' },
     insecure: { type: 'boolean' },
+    ocsp: { type: 'boolean' },
     trace: { type: 'boolean' },
     http: { type: 'string' },
     json: { type: 'boolean' },
@@ -175,6 +178,7 @@ async function runConnect(args: ParsedArgs, io: Io): Promise<ExitCode> {
     groups: parseCodePoints('--groups', v.groups),
     ciphers: parseCodePoints('--ciphers', v.ciphers),
     rejectUnauthorized: v.insecure !== true,
+    requestOcsp: v.ocsp === true,
     provider: await loadProvider(v.provider),
     onMessage: tracer && ((trace) => info(tracer.format(trace))),
     onAlert: tracer && ((alert) => info(tracer.formatAlert(alert))),

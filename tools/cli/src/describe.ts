@@ -147,6 +147,9 @@ function describeBody(m: HandshakeMessage): Fields {
       };
     case HandshakeType.clientKeyExchange:
       return { ecdh_Yc: new Bytes(m.publicKey) };
+    case HandshakeType.certificateStatus:
+      // RFC 6066 section 8: status_type ocsp(1), the only one the codec accepts.
+      return { status_type: 1, response: new Bytes(m.ocspResponse) };
     case HandshakeType.messageHash:
       return { hash: new Bytes(m.hash) };
     case HandshakeType.endOfEarlyData:

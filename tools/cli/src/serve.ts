@@ -119,7 +119,7 @@ export const serve: Command = {
   name: 'serve',
   summary: 'run a TLS server that echoes, or answers HTTP (like openssl s_server)',
   usage:
-    'serve --cert FILE --key FILE [--cert FILE --key FILE ...] [--psk HEX --psk-identity ID] [--max-early-data N] [--host HOST] [--port PORT] [--alpn LIST] [--ca FILE --request-cert] [--min-version V] [--max-version V] [--keylog FILE] [--http] [--provider NAME]',
+    'serve --cert FILE --key FILE [--cert FILE --key FILE ...] [--psk HEX --psk-identity ID] [--max-early-data N] [--host HOST] [--port PORT] [--alpn LIST] [--ca FILE --request-cert] [--ocsp-file FILE ...] [--min-version V] [--max-version V] [--keylog FILE] [--http] [--provider NAME]',
   help: [
     'Listens on HOST:PORT and prints one line `listening on HOST:PORT` when ready, then one',
     'line on stderr per connection. Each client gets its data echoed back, or with --http a',
@@ -133,6 +133,8 @@ export const serve: Command = {
     '  --alpn LIST        ALPN protocols, comma-separated, in server preference',
     '  --ca FILE          trust anchors for client certificates, PEM',
     '  --request-cert     ask for a client certificate and refuse clients without a valid one',
+    '  --ocsp-file FILE   a DER OCSP response (`openssl ocsp -respout`) to staple for the --cert',
+    '                     at the same position when a client asks (status_request)',
     '  --http             answer HTTP/1.1 requests instead of echoing',
     '  --max-early-data N accept up to N bytes of 0-RTT early data per ticket (default 0: none);',
     '                     each ticket once; echo answers it like other data, --http marks it',
@@ -149,6 +151,7 @@ export const serve: Command = {
     ...pskOptions,
     'request-cert': { type: 'boolean' },
     'max-early-data': { type: 'string' },
+    'ocsp-file': { type: 'string', multiple: true },
     http: { type: 'boolean' },
   },
   run: runServe,
@@ -171,6 +174,11 @@ async function runServe(args: ParsedArgs, io: Io): Promise<ExitCode> {
   if (v['request-cert'] === true && ca === undefined) {
     throw new UsageError('--request-cert needs --ca FILE');
   }
+  const ocspFiles = all(v['ocsp-file']);
+  if (ocspFiles.length > certFiles.length) {
+    throw new UsageError('give at most one --ocsp-file for each --cert');
+  }
+  const ocspResponse = await Promise.all(ocspFiles.map((f) => io.readFile(f)));
   const host = stringOption(v.host) ?? '127.0.0.1';
   const port = portOption(v.port);
   const alpn = parseList(v.alpn);
@@ -188,6 +196,7 @@ async function runServe(args: ParsedArgs, io: Io): Promise<ExitCode> {
       provider: await loadProvider(v.provider),
       ...(alpn === undefined ? {} : { ALPNProtocols: alpn }),
       ...(ca === undefined ? {} : { ca }),
+      ...(ocspResponse.length === 0 ? {} : { ocspResponse }),
       ...(v['request-cert'] === true ? { requestCert: true, rejectUnauthorized: true } : {}),
       ...(minVersion === undefined ? {} : { minVersion }),
       ...(maxVersion === undefined ? {} : { maxVersion }),

@@ -135,6 +135,8 @@ export interface ClientSetup {
   readonly ciphers?: readonly string[] | undefined;
   /** false: finish the handshake even if the chain does not verify (`--insecure`). */
   readonly rejectUnauthorized?: boolean | undefined;
+  /** Ask for a stapled OCSP response and check it (`--ocsp`). */
+  readonly requestOcsp?: boolean | undefined;
   readonly provider: CryptoProvider;
   /** Each handshake message, from the ClientHello on. */
   readonly onMessage?: ((trace: MessageTrace) => void) | undefined;
@@ -216,6 +218,7 @@ export function openClient(setup: ClientSetup): TLSSocket {
       ...(setup.key === undefined ? {} : { key: setup.key }),
       ...(setup.groups === undefined ? {} : { groups: [...setup.groups] }),
       ...(setup.ciphers === undefined ? {} : { cipherSuites: [...setup.ciphers] }),
+      ...(setup.requestOcsp === true ? { requestOCSP: true } : {}),
       ...(setup.session === undefined ? {} : { session: setup.session }),
       ...(setup.earlyData === true ? { earlyData: true } : {}),
       ...(setup.psk === undefined
@@ -328,6 +331,8 @@ export interface NegotiatedParameters {
   readonly verifyError: string | null;
   /** Subjects of the peer's chain, leaf first. */
   readonly peerCertificates: readonly string[];
+  /** With `--ocsp`: the stapled OCSP status (`good`, `unknown`, `none`, `unchecked`); else null. */
+  readonly ocsp: string | null;
 }
 
 /** The negotiated parameters of a connected socket. */
@@ -350,6 +355,7 @@ export function negotiated(socket: TLSSocket): NegotiatedParameters {
     verified: socket.authorized && error === undefined,
     verifyError: error === undefined ? null : `${error.code ?? error.name}: ${error.message}`,
     peerCertificates: (info?.peerCertificates ?? []).map(certificateSubject),
+    ocsp: info?.ocsp?.status ?? null,
   };
 }
 
@@ -370,5 +376,6 @@ export function formatNegotiated(p: NegotiatedParameters): string {
     `  early data: ${p.earlyData}`,
     `  peer chain: ${p.verified ? 'verified' : `NOT verified (${p.verifyError ?? 'unknown reason'})`}${chain.join('')}`,
   ];
+  if (p.ocsp !== null) lines.push(`  OCSP staple: ${p.ocsp}`);
   return `${lines.join('\n')}\n`;
 }

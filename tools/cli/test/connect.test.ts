@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import {
   missingPeers,
   interopCerts,
+  makeOcspResponse,
   type NodeTlsConnectionInfo,
   type NodeTlsServer,
   startNodeTlsServer,
@@ -31,6 +32,7 @@ interface ConnectJson {
   resumed: boolean;
   verified: boolean;
   peerCertificates: string[];
+  ocsp: string | null;
   response?: string;
 }
 
@@ -215,6 +217,44 @@ describe.skipIf(missingPeers('openssl'))('tlskit connect against openssl s_serve
       expect(traced.stdout).toMatch(
         /client -> server {2}client_hello[^\n]*\n(?: {4}[^\n]*\n)*? {4}key shares: secp384r1 \(97 bytes\)\n/,
       );
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe.skipIf(missingPeers('openssl'))('tlskit connect --ocsp against openssl s_server', () => {
+  it('reports the staple s_server -status_file sends, in TLS 1.3 and 1.2, and refuses revoked', async () => {
+    const good = makeOcspResponse({ cert: credential.cert, issuer: certs.ca, status: 'good' });
+    const revoked = makeOcspResponse({
+      cert: credential.cert,
+      issuer: certs.ca,
+      status: 'revoked',
+    });
+    for (const version of ['TLSv1.3', 'TLSv1.2'] as const) {
+      const server = await startOpensslServer({
+        credential,
+        version,
+        mode: 'www',
+        extraArgs: ['-status_file', good.file],
+      });
+      try {
+        const json = await connectJson(server.port, '--ocsp', '--http', '/');
+        expect([json.version, json.ocsp]).toEqual([version, 'good']);
+        expect((await connectJson(server.port, '--http', '/')).ocsp).toBeNull();
+      } finally {
+        await server.stop();
+      }
+    }
+    const server = await startOpensslServer({
+      credential,
+      mode: 'www',
+      extraArgs: ['-status_file', revoked.file],
+    });
+    try {
+      const run = await runCliAsync(connectArgs(server.port, '--ocsp', '--json'));
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain('ERR_CERT_REVOKED');
     } finally {
       await server.stop();
     }

@@ -30,6 +30,20 @@ describe('inspect on non-handshake records', () => {
     expect(text.stdout).toContain('description: protocol_version (0x46)');
   });
 
+  it('decodes a TLS 1.2 CertificateStatus (RFC 6066 8): status_type and the OCSP response', async () => {
+    // handshake record: msg_type 22, length 6, status_type ocsp(1), OCSPResponse<1..2^24-1>.
+    const json = await inspectJson(
+      hexFile('status.hex', '16 0303 000a 16 000006 01 000002 3003'),
+      '--protocol',
+      'tls12',
+    );
+    expect(json.records[0]!.messages?.[0]).toMatchObject({
+      msg_type: { code: 22, name: 'certificate_status' },
+      status_type: 1,
+      response: '3003',
+    });
+  });
+
   it('shows application_data as opaque bytes', async () => {
     const json = await inspectJson(hexFile('appdata.hex', '17 0303 0004 deadbeef'));
     expect(json.records[0]).toMatchObject({

@@ -13,6 +13,7 @@ import { createClient } from '@tlskit/handshake';
 import {
   curlRequest,
   interopCerts,
+  makeOcspResponse,
   missingPeers,
   runPeer,
   stopAllPeers,
@@ -279,6 +280,55 @@ describe('headComplete', () => {
     }
   });
 });
+
+describe.skipIf(missingPeers('openssl'))(
+  'tlskit serve --ocsp-file read by s_client -status',
+  () => {
+    it('staples the response file in TLS 1.3 and 1.2', async () => {
+      const staple = makeOcspResponse({ cert: ecdsa.cert, issuer: certs.ca, status: 'good' });
+      const server = await startServe([
+        '--cert',
+        ecdsa.chain.file,
+        '--key',
+        ecdsa.key.file,
+        '--ocsp-file',
+        staple.file,
+      ]);
+      try {
+        for (const version of ['-tls1_3', '-tls1_2']) {
+          const run = await runPeer(
+            'openssl',
+            [
+              ...['s_client', '-connect', `127.0.0.1:${server.port}`, version, '-status'],
+              ...[
+                '-servername',
+                'localhost',
+                '-CAfile',
+                certs.ca.cert.file,
+                '-verify_return_error',
+              ],
+            ],
+            { input: '', timeoutMs: 20_000 },
+          );
+          expect(run.stdout).toContain('Verify return code: 0 (ok)');
+          expect(run.stdout).toContain('OCSP Response Status: successful (0x0)');
+          expect(run.stdout).toContain('Cert Status: good');
+        }
+      } finally {
+        await server.process.stop();
+      }
+    });
+
+    it('refuses more --ocsp-file than --cert with exit code 2', async () => {
+      const run = await runCliAsync([
+        ...['serve', '--cert', ecdsa.chain.file, '--key', ecdsa.key.file],
+        ...['--ocsp-file', 'a.der', '--ocsp-file', 'b.der'],
+      ]);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toContain('at most one --ocsp-file for each --cert');
+    });
+  },
+);
 
 describe('tlskit serve echo mode', () => {
   it('echoes what a node:tls client sends (with the node crypto provider)', async () => {

@@ -15,3 +15,4 @@ export * from './curl.js';
 export * from './tshark.js';
 export * from './names.js';
 export * from './client-script.js';
+export * from './ocsp.js';
