@@ -1,5 +1,6 @@
 /** The engine options both client entry points (Node sockets, WHATWG streams) derive alike. */
-import { type CryptoProvider, nobleProvider } from '@tlskit/crypto';
+import type { CryptoProvider } from '@tlskit/crypto';
+import { defaultProvider } from '@tlskit/crypto/default';
 import {
   type CertificateVerifier,
   type ClientOptions,
@@ -29,7 +30,10 @@ export interface ClientEngineOptions {
   groups?: (string | number)[];
   /** Cipher suites by IANA name or code point. */
   cipherSuites?: (string | number)[];
-  /** The crypto provider. Default: `nobleProvider`. */
+  /**
+   * The crypto provider. Default: `nodeProvider` on Node.js (the `node` export condition),
+   * `nobleProvider` elsewhere; pass `nobleProvider` for pure JavaScript on Node too.
+   */
   provider?: CryptoProvider;
   /** Extra engine options for research and tests (trace hooks, key shares, clock). */
   engine?: Partial<ClientOptions>;
@@ -44,7 +48,7 @@ export async function createClientEngine(
   serverName: string | undefined,
   verifier: (provider: CryptoProvider) => CertificateVerifier,
 ): Promise<Connection> {
-  const provider = options.provider ?? nobleProvider;
+  const provider = options.provider ?? defaultProvider;
   const certificate =
     options.cert !== undefined && options.key !== undefined
       ? await loadCertificate(provider, options.cert, options.key)

@@ -122,7 +122,10 @@ describe('the streams entry point', () => {
           const manifest = JSON.parse(
             readFileSync(join(root, 'packages', name!, 'package.json'), 'utf8'),
           );
-          const entry = manifest.exports[sub.length ? `./${sub.join('/')}` : '.']['tlskit-source'];
+          const source = manifest.exports[sub.length ? `./${sub.join('/')}` : '.']['tlskit-source'];
+          // A conditional entry (@tlskit/crypto/default): what a runtime without the `node`
+          // condition (a browser bundle) resolves.
+          const entry: string = typeof source === 'string' ? source : source.default;
           visit(join(root, 'packages', name!, entry));
         }
       }

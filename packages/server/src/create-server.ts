@@ -10,7 +10,8 @@ import {
   type Server as NetServer,
   type Socket,
 } from 'node:net';
-import { type CryptoProvider, nobleProvider } from '@tlskit/crypto';
+import type { CryptoProvider } from '@tlskit/crypto';
+import { defaultProvider } from '@tlskit/crypto/default';
 import { createPeerVerifier, TLSSocket } from '@tlskit/client';
 import {
   type ClientAuthPolicy,
@@ -62,7 +63,10 @@ export interface TlsServerOptions extends SecureContextOptions {
   noDelay?: boolean;
   /** Milliseconds a client has to finish the handshake. Default 120000 (as node:tls). */
   handshakeTimeout?: number;
-  /** The crypto provider. Default: `nobleProvider`. */
+  /**
+   * The crypto provider. Default: `nodeProvider` on Node.js (the `node` export condition),
+   * `nobleProvider` elsewhere; pass `nobleProvider` for pure JavaScript on Node too.
+   */
   provider?: CryptoProvider;
   /** Extra engine options for research and tests. */
   engine?: Partial<ServerOptions>;
@@ -80,7 +84,7 @@ export class TlsServer extends EventEmitter {
   constructor(options: TlsServerOptions, listener?: (socket: TLSSocket) => void) {
     super();
     this.#options = options;
-    this.#provider = options.provider ?? nobleProvider;
+    this.#provider = options.provider ?? defaultProvider;
     this.#context = createSecureContext(options);
     if (
       toList(options.cert).length === 0 &&

@@ -14,6 +14,7 @@ import {
   TLSSocket,
 } from '@tlskit/client';
 import { type CryptoProvider, nobleProvider } from '@tlskit/crypto';
+import { defaultProviderName } from '@tlskit/crypto/default';
 import {
   type AlertEvent,
   type ClientOptions,
@@ -95,16 +96,17 @@ export const sharedTlsHelp = [
   '  --min-version V    1.2 or 1.3',
   '  --max-version V    1.2 or 1.3',
   '  --keylog FILE      write NSS key log lines (SSLKEYLOGFILE format) for Wireshark',
-  `  --provider NAME    crypto provider: ${providerNames.join(', ')} (default noble)`,
+  `  --provider NAME    crypto provider: ${providerNames.join(', ')} (default ${defaultProviderName}, as connect() and createServer())`,
 ];
 
 /**
- * The crypto provider for `--provider NAME` (default noble). `node` and `webcrypto` are
+ * The crypto provider for `--provider NAME`; by default the one `connect()` and `createServer()`
+ * pick by themselves (node on Node.js). `node` and `webcrypto` are
  * subpath exports of @tlskit/crypto, loaded only when asked for, so a build without them still
  * runs with noble.
  */
 export async function loadProvider(value: OptionValue): Promise<CryptoProvider> {
-  const name = value === undefined ? 'noble' : String(value);
+  const name = value === undefined ? defaultProviderName : String(value);
   if (name === 'noble') return nobleProvider;
   if (name !== 'node' && name !== 'webcrypto') {
     throw new UsageError(`--provider must be one of ${providerNames.join(', ')}, not ${name}`);
