@@ -102,9 +102,7 @@ describe('strict DER', () => {
   it('parses CRLs and refuses a CRL without CRLNumber', () => {
     const limbo = JSON.parse(
       gunzipSync(
-        readFileSync(
-          new URL('../../../vectors/x509-limbo/limbo.json.gz', import.meta.url),
-        ),
+        readFileSync(new URL('../../../vectors/x509-limbo/limbo.json.gz', import.meta.url)),
       ).toString(),
     ) as { testcases: { id: string; crls: string[] }[] };
     const missing = limbo.testcases.find((t) => t.id === 'crl::crlnumber-missing')!;
@@ -135,9 +133,7 @@ describe('trust stores', () => {
   it('parses every certificate of x509-limbo without an error outside the family', () => {
     const limbo = JSON.parse(
       gunzipSync(
-        readFileSync(
-          new URL('../../../vectors/x509-limbo/limbo.json.gz', import.meta.url),
-        ),
+        readFileSync(new URL('../../../vectors/x509-limbo/limbo.json.gz', import.meta.url)),
       ).toString(),
     ) as {
       testcases: {
