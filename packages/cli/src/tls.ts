@@ -184,6 +184,8 @@ export function openClient(setup: ClientSetup): TLSSocket {
           return mozilla;
         },
         rejectUnauthorized: setup.rejectUnauthorized ?? true,
+        // Connecting to an IP address (no SNI), the certificate must still be for it.
+        hostname: setup.servername ?? setup.host,
         report: (error) => {
           if (socket !== undefined) socket.authorizationError = error;
         },
@@ -282,7 +284,7 @@ export interface NegotiatedParameters {
 /** The negotiated parameters of a connected socket. */
 export function negotiated(socket: TLSSocket): NegotiatedParameters {
   const info = socket.handshakeInfo;
-  const error = socket.authorizationError as (Error & { code?: string }) | undefined;
+  const error = socket.authorizationError as (Error & { code?: string }) | null;
   return {
     version: info?.version ?? null,
     cipher: info?.cipherSuite ?? null,
@@ -295,8 +297,8 @@ export function negotiated(socket: TLSSocket): NegotiatedParameters {
         : nameOf(SignatureScheme, info.peerSignatureScheme),
     helloRetryRequest: info?.helloRetryRequest ?? false,
     resumed: info?.resumed ?? false,
-    verified: socket.authorized && error === undefined,
-    verifyError: error === undefined ? null : `${error.code ?? error.name}: ${error.message}`,
+    verified: socket.authorized && error === null,
+    verifyError: error === null ? null : `${error.code ?? error.name}: ${error.message}`,
     peerCertificates: (info?.peerCertificates ?? []).map(certificateSubject),
   };
 }

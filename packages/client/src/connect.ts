@@ -3,12 +3,19 @@
  */
 import { connect as netConnect, isIP } from 'node:net';
 import { rootCertificates } from 'node:tls';
+
+/**
+ * The trust anchors `connect()` uses when given no `ca`: the Mozilla set bundled with Node, PEM
+ * (node:tls's `rootCertificates`, re-exported so code that reads it keeps working).
+ */
+export { rootCertificates };
 import type { Duplex } from 'node:stream';
 import { TrustStore } from '@tlskit/x509';
 import { type ClientEngineOptions, createClientEngine } from './client-engine.js';
 import type { PemInput } from './credentials.js';
 import { trustStoreFor } from './trust-store-cache.js';
-import { type CheckServerIdentity, createPeerVerifier } from './peer-verifier.js';
+import { type CheckServerIdentity, nodeIdentityCheck } from './peer-certificate.js';
+import { createPeerVerifier } from './peer-verifier.js';
 import { TLSSocket } from './tls-socket.js';
 
 /** Options of {@link connect}; names follow `node:tls.connect` where the concept is the same. */
@@ -43,7 +50,22 @@ export interface ConnectOptions extends ClientEngineOptions {
  *   console.log(socket.getProtocol(), socket.getCipher()?.standardName);
  * });
  */
-export function connect(options: ConnectOptions, secureConnectListener?: () => void): TLSSocket {
+export function connect(options: ConnectOptions, secureConnectListener?: () => void): TLSSocket;
+/** node:tls's positional form: `connect(443, 'example.com', { ALPNProtocols: ['h2'] }, cb)`. */
+export function connect(
+  port: number,
+  host?: string,
+  options?: Omit<ConnectOptions, 'port' | 'host'>,
+  secureConnectListener?: () => void,
+): TLSSocket;
+export function connect(
+  port: number,
+  options?: Omit<ConnectOptions, 'port'>,
+  secureConnectListener?: () => void,
+): TLSSocket;
+export function connect(port: number, secureConnectListener?: () => void): TLSSocket;
+export function connect(...args: unknown[]): TLSSocket {
+  const [options, secureConnectListener] = normalizeConnectArgs(args);
   if (typeof options !== 'object' || options === null)
     throw new TypeError('connect: options must be an object');
   if (options.socket === undefined && !Number.isInteger(options.port)) {
@@ -57,7 +79,7 @@ export function connect(options: ConnectOptions, secureConnectListener?: () => v
     options.socket ??
     netConnect({ host, port: options.port as number, noDelay: options.noDelay ?? true });
   let tlsSocket: TLSSocket | undefined;
-  const engine = buildEngine(options, servername, () => tlsSocket);
+  const engine = buildEngine(options, servername, host, () => tlsSocket);
   tlsSocket = new TLSSocket(transport, engine, {
     onSecure: (socket) => socket.emit('secureConnect'),
     onSession: (socket, session) => socket.emit('session', session),
@@ -67,9 +89,24 @@ export function connect(options: ConnectOptions, secureConnectListener?: () => v
   return tlsSocket;
 }
 
+/** node:tls's argument forms: (options, cb), (port, host?, options?, cb?), (port, options?, cb?). */
+function normalizeConnectArgs(args: unknown[]): [ConnectOptions, (() => void) | undefined] {
+  const rest = [...args];
+  const listener = typeof rest.at(-1) === 'function' ? (rest.pop() as () => void) : undefined;
+  if (typeof rest[0] !== 'number') return [rest[0] as ConnectOptions, listener];
+  const [port, second, third] = rest;
+  const host = typeof second === 'string' ? second : undefined;
+  const options = (typeof second === 'object' && second !== null ? second : third) ?? {};
+  return [
+    { ...(options as ConnectOptions), port, ...(host === undefined ? {} : { host }) },
+    listener,
+  ];
+}
+
 function buildEngine(
   options: ConnectOptions,
   servername: string | undefined,
+  host: string,
   socket: () => TLSSocket | undefined,
 ) {
   const ca = options.ca === undefined ? undefined : trustStoreFor(options.ca);
@@ -79,10 +116,19 @@ function buildEngine(
       ca,
       defaultTrustStore: mozillaTrustStore,
       rejectUnauthorized: options.rejectUnauthorized ?? true,
-      checkServerIdentity: options.checkServerIdentity,
+      // An IP address cannot be sent as SNI, yet the certificate must be for it (as node:tls).
+      hostname: servername ?? host,
+      checkServerIdentity:
+        options.checkServerIdentity === undefined
+          ? undefined
+          : nodeIdentityCheck(options.checkServerIdentity),
       report: (error) => {
         const s = socket();
         if (s !== undefined) s.authorizationError = error;
+      },
+      verified: (chain) => {
+        const s = socket();
+        if (s !== undefined) s.verifiedChain = chain;
       },
     }),
   );

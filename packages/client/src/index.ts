@@ -6,7 +6,7 @@
  */
 export { type ClientEngineOptions, createClientEngine } from './client-engine.js';
 export type { HandshakeInfo, Session } from '@tlskit/handshake';
-export { type ConnectOptions, connect } from './connect.js';
+export { type ConnectOptions, connect, rootCertificates } from './connect.js';
 export {
   type CertificateMaterial,
   loadCertificate,
@@ -17,12 +17,21 @@ export {
 export { cipherSuiteCode, groupCode } from './code-points.js';
 export {
   type CheckServerIdentity,
+  checkServerIdentity,
+  type DetailedPeerCertificate,
+  type DistinguishedName,
+  type PeerCertificate,
+  toDetailedPeerCertificate,
+  toPeerCertificate,
+} from './peer-certificate.js';
+export {
+  type ChainIdentityCheck,
   createPeerVerifier,
   type PeerVerifierOptions,
 } from './peer-verifier.js';
 export {
   type CipherNameAndProtocol,
-  type PeerCertificate,
+  type EphemeralKeyInfo,
   TLSSocket,
   type TLSSocketHooks,
 } from './tls-socket.js';

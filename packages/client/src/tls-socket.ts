@@ -9,20 +9,29 @@ import { Duplex } from 'node:stream';
 import type { Connection, HandshakeInfo, Session } from '@tlskit/handshake';
 import { DecodeError } from '@tlskit/wire';
 import { openSslCipherName } from './cipher-names.js';
+import {
+  type DetailedPeerCertificate,
+  type PeerCertificate,
+  toDetailedPeerCertificate,
+  toPeerCertificate,
+} from './peer-certificate.js';
 
-/** What `getPeerCertificate()` returns, shaped like `node:tls`'s `PeerCertificate`. */
-export interface PeerCertificate {
-  subject: Record<string, string>;
-  issuer: Record<string, string>;
-  subjectaltname: string | undefined;
-  valid_from: string;
-  valid_to: string;
-  serialNumber: string;
-  fingerprint256: string;
-  raw: Buffer;
-  /** With `getPeerCertificate(true)`: the issuer's certificate (the last one points at itself). */
-  issuerCertificate?: PeerCertificate;
+/** What `getEphemeralKeyInfo()` returns, as in `node:tls`. */
+export interface EphemeralKeyInfo {
+  /** `ECDH` for (EC)DHE groups, `KEM` for post-quantum hybrids. */
+  type: string;
+  /** OpenSSL's name: `X25519`, `prime256v1`, `secp384r1`... */
+  name: string;
+  /** Key size in bits, as OpenSSL counts it (253 for X25519). Absent for hybrids. */
+  size?: number;
 }
+
+/** IANA group names to what OpenSSL (and so node:tls) reports. */
+const ephemeralKeyInfo: Readonly<Record<string, EphemeralKeyInfo>> = {
+  x25519: { type: 'ECDH', name: 'X25519', size: 253 },
+  secp256r1: { type: 'ECDH', name: 'prime256v1', size: 256 },
+  secp384r1: { type: 'ECDH', name: 'secp384r1', size: 384 },
+};
 
 /** What `getCipher()` returns, as in `node:tls`. */
 export interface CipherNameAndProtocol {
@@ -45,29 +54,6 @@ function view(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-function distinguishedName(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const at = line.indexOf('=');
-    if (at > 0) out[line.slice(0, at)] = line.slice(at + 1);
-  }
-  return out;
-}
-
-function describeCertificate(der: Uint8Array): PeerCertificate {
-  const cert = new X509Certificate(der);
-  return {
-    subject: distinguishedName(cert.subject),
-    issuer: distinguishedName(cert.issuer),
-    subjectaltname: cert.subjectAltName,
-    valid_from: cert.validFrom,
-    valid_to: cert.validTo,
-    serialNumber: cert.serialNumber,
-    fingerprint256: cert.fingerprint256,
-    raw: Buffer.from(der),
-  };
-}
-
 /**
  * A TLS connection as a Node.js Duplex stream. Writes before the handshake completes are held
  * until it does; `end()` sends close_notify and then ends the transport's write side.
@@ -77,8 +63,13 @@ export class TLSSocket extends Duplex {
   readonly encrypted = true;
   /** True when the peer chain verified (or `rejectUnauthorized` is false and it did anyway). */
   authorized = false;
-  /** Why the peer chain did not verify, when `rejectUnauthorized` is false. */
-  authorizationError: Error | undefined;
+  /** Why the peer chain did not verify, when `rejectUnauthorized` is false; null otherwise (as node:tls). */
+  authorizationError: Error | null = null;
+  /**
+   * The peer chain as it verified, DER, leaf first and trust anchor last (set by the certificate
+   * verifier); undefined when it did not verify or was not checked.
+   */
+  verifiedChain: readonly Uint8Array[] | undefined;
   /** Negotiated ALPN protocol, or false. */
   alpnProtocol: string | false = false;
   /** SNI name (client: sent; server: received). */
@@ -94,6 +85,8 @@ export class TLSSocket extends Duplex {
   #secure: Promise<void>;
   #resolveSecure!: () => void;
   #rejectSecure!: (error: Error) => void;
+  #bytesRead = 0;
+  #bytesWritten = 0;
 
   constructor(transport: Duplex, engine: Promise<Connection>, hooks: TLSSocketHooks = {}) {
     super({ allowHalfOpen: true });
@@ -133,11 +126,12 @@ export class TLSSocket extends Duplex {
       this.#handshake = info;
       this.alpnProtocol = info.alpn ?? false;
       if (info.serverName !== undefined) this.servername = info.serverName;
-      if (this.authorizationError === undefined) this.authorized = info.peerVerified;
+      if (this.authorizationError === null) this.authorized = info.peerVerified;
       this.#hooks.onSecure?.(this);
       this.#resolveSecure();
     });
     engine.on('data', (data) => {
+      this.#bytesRead += data.byteLength;
       if (!this.push(view(data))) this.#transport.pause();
     });
     engine.on('end', () => this.push(null));
@@ -230,9 +224,10 @@ export class TLSSocket extends Duplex {
   ): void {
     this.#secure
       .then(() =>
-        this.#run((engine) =>
-          engine.write(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)),
-        ),
+        this.#run((engine) => {
+          this.#bytesWritten += chunk.byteLength;
+          return engine.write(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        }),
       )
       .then(() => this.#drained(callback), callback);
   }
@@ -278,6 +273,30 @@ export class TLSSocket extends Duplex {
     callback(error);
   }
 
+  /**
+   * Emits `'close'` with `hadError` (true when the socket was destroyed with an error), as
+   * net.Socket and node:tls do; a plain Duplex emits it without arguments.
+   */
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    if (event === 'close' && args.length === 0) return super.emit('close', this.errored !== null);
+    return super.emit(event, ...args);
+  }
+
+  /** Application bytes received (decrypted), as node:tls counts them. */
+  get bytesRead(): number {
+    return this.#bytesRead;
+  }
+
+  /** Application bytes written (before encryption), as node:tls counts them. */
+  get bytesWritten(): number {
+    return this.#bytesWritten;
+  }
+
+  /** True while the transport is still connecting (net.Socket's `pending`); false otherwise. */
+  get pending(): boolean {
+    return (this.#transport as Partial<Socket>).pending ?? false;
+  }
+
   /** Resolves when the handshake is complete; rejects if it fails. */
   get secureConnected(): Promise<void> {
     return this.#secure;
@@ -309,24 +328,43 @@ export class TLSSocket extends Duplex {
     };
   }
 
-  /** The negotiated key exchange group, e.g. `{ type: 'ECDH', name: 'x25519' }` (node: getEphemeralKeyInfo). */
-  getEphemeralKeyInfo(): { type: string; name: string } | Record<string, never> {
+  /**
+   * The key exchange of this connection as node:tls reports it: `{ type: 'ECDH', name: 'X25519',
+   * size: 253 }`, `{ type: 'ECDH', name: 'prime256v1', size: 256 }` (OpenSSL's names and sizes);
+   * a post-quantum hybrid is `{ type: 'KEM', name: 'X25519MLKEM768' }`. An empty object before
+   * the handshake or for a PSK-only resumption. node:tls answers only on the client; tlskit
+   * answers on both sides.
+   */
+  getEphemeralKeyInfo(): EphemeralKeyInfo | Record<string, never> {
     const group = this.#handshake?.group;
-    return group === undefined ? {} : { type: 'ECDH', name: group };
+    if (group === undefined) return {};
+    return ephemeralKeyInfo[group] ?? { type: 'KEM', name: group };
   }
 
-  /** The peer's leaf certificate (with `detailed`, linked to its issuers), or an empty object. */
-  getPeerCertificate(detailed = false): PeerCertificate | Record<string, never> {
-    const chain = this.#handshake?.peerCertificates ?? [];
-    const [leaf] = chain;
+  /**
+   * The peer's leaf certificate as node:tls gives it, or an empty object. With `detailed`, each
+   * certificate links to its issuer through `issuerCertificate` up to the trust anchor (whose
+   * `issuerCertificate` is itself); the anchor is included even when the peer did not send it.
+   */
+  getPeerCertificate(detailed: true): DetailedPeerCertificate | Record<string, never>;
+  getPeerCertificate(detailed?: false): PeerCertificate | Record<string, never>;
+  getPeerCertificate(
+    detailed?: boolean,
+  ): PeerCertificate | DetailedPeerCertificate | Record<string, never>;
+  getPeerCertificate(
+    detailed = false,
+  ): PeerCertificate | DetailedPeerCertificate | Record<string, never> {
+    const sent = this.#handshake?.peerCertificates ?? [];
+    const leaf = sent[0];
     if (leaf === undefined) return {};
-    const described = chain.map(describeCertificate);
-    if (detailed) {
-      described.forEach((cert, i) => {
-        cert.issuerCertificate = described[i + 1] ?? cert;
-      });
-    }
-    return described[0]!;
+    if (!detailed) return toPeerCertificate(leaf);
+    return toDetailedPeerCertificate(this.verifiedChain ?? sent) ?? {};
+  }
+
+  /** The peer's leaf certificate as node:crypto's `X509Certificate`, or undefined (as node:tls). */
+  getPeerX509Certificate(): X509Certificate | undefined {
+    const leaf = this.#handshake?.peerCertificates[0];
+    return leaf === undefined ? undefined : new X509Certificate(leaf);
   }
 
   /** The peer chain as DER, leaf first. */

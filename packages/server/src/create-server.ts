@@ -216,6 +216,10 @@ export class TlsServer extends EventEmitter {
                 const s = socket();
                 if (s !== undefined) s.authorizationError = error;
               },
+              verified: (chain) => {
+                const s = socket();
+                if (s !== undefined) s.verifiedChain = chain;
+              },
             }),
           }),
       ...options.engine,
