@@ -24,16 +24,22 @@ import { trustStoreFor } from './trust-store-cache.js';
  * node:stream/web's (`Duplex.toWeb(socket).readable`). Only what tlskit calls is required.
  */
 export interface ByteSource {
+  /** Locks the stream to one reader, as `ReadableStream.getReader()`. */
   getReader(): {
+    /** The next chunk, or `done` at the end of the stream. */
     read(): Promise<{ done: boolean; value?: Uint8Array | undefined }>;
+    /** Stops reading (the application cancelled the TLS readable). */
     cancel(reason?: unknown): Promise<void>;
   };
 }
 
 /** The writing half of a transport: any WHATWG `WritableStream` of bytes. */
 export interface ByteSink {
+  /** Locks the stream to one writer, as `WritableStream.getWriter()`. */
   getWriter(): {
+    /** Writes one chunk; resolves when the stream accepted it. */
     write(chunk: Uint8Array): Promise<void>;
+    /** Closes the stream after what was written. */
     close(): Promise<void>;
   };
 }

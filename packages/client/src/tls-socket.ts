@@ -213,10 +213,12 @@ export class TLSSocket extends Duplex {
     }).catch(() => {});
   }
 
+  /** Duplex plumbing: the consumer wants more, so the transport may flow again. */
   override _read(): void {
     if (this.#transport.isPaused()) this.#transport.resume();
   }
 
+  /** Duplex plumbing: seals `chunk` once the handshake is done, then waits for the transport. */
   override _write(
     chunk: Buffer,
     _encoding: BufferEncoding,
@@ -252,6 +254,7 @@ export class TLSSocket extends Duplex {
     transport.on('close', done);
   }
 
+  /** Duplex plumbing: `end()` sends close_notify, then ends the transport's write side. */
   override _final(callback: (error?: Error | null) => void): void {
     this.#run(async (engine) => {
       if (engine.state !== 'closed') await engine.close();
@@ -263,6 +266,7 @@ export class TLSSocket extends Duplex {
       .catch(callback);
   }
 
+  /** Duplex plumbing: destroys the transport and fails a pending handshake. */
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     // Only a pending handshake needs a reason: building an Error (and its stack) for every
     // connection that closes normally showed up in the handshake profile.
@@ -396,16 +400,19 @@ export class TLSSocket extends Duplex {
   }
 
   // Socket-like pass-throughs that node:http and agents call on the socket they get.
+  /** TCP_NODELAY on the transport, when it is a net.Socket. */
   setNoDelay(noDelay?: boolean): this {
     (this.#transport as Partial<Socket>).setNoDelay?.(noDelay);
     return this;
   }
 
+  /** TCP keep-alive on the transport, when it is a net.Socket. */
   setKeepAlive(enable?: boolean, initialDelay?: number): this {
     (this.#transport as Partial<Socket>).setKeepAlive?.(enable, initialDelay);
     return this;
   }
 
+  /** Emits `'timeout'` after `timeout` ms of transport inactivity (net.Socket semantics). */
   setTimeout(timeout: number, callback?: () => void): this {
     const transport = this.#transport as Partial<Socket>;
     if (transport.setTimeout) {
@@ -417,16 +424,19 @@ export class TLSSocket extends Duplex {
     return this;
   }
 
+  /** Keeps the process alive while the transport is open (net.Socket's `ref`). */
   ref(): this {
     (this.#transport as Partial<Socket>).ref?.();
     return this;
   }
 
+  /** Lets the process exit with the transport open (net.Socket's `unref`). */
   unref(): this {
     (this.#transport as Partial<Socket>).unref?.();
     return this;
   }
 
+  /** The transport's local address, or an empty object when it has none. */
   address(): ReturnType<Socket['address']> | Record<string, never> {
     return (this.#transport as Partial<Socket>).address?.() ?? {};
   }

@@ -240,15 +240,18 @@ export class TlsServer extends EventEmitter {
     return this;
   }
 
+  /** The bound address, as net.Server's. */
   address(): ReturnType<NetServer['address']> {
     return this.#net.address();
   }
 
+  /** Keeps the process alive while listening (the default), as net.Server's. */
   ref(): this {
     this.#net.ref();
     return this;
   }
 
+  /** Lets the process exit even while listening, as net.Server's. */
   unref(): this {
     this.#net.unref();
     return this;
