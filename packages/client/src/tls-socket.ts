@@ -371,6 +371,21 @@ export class TLSSocket extends Duplex {
     return leaf === undefined ? undefined : new X509Certificate(leaf);
   }
 
+  /**
+   * The verify_data of the latest Finished message this side sent, as a Buffer (node:tls's
+   * `getFinished()`; for `tls-unique` style channel binding), or undefined before the handshake.
+   */
+  getFinished(): Buffer | undefined {
+    const data = this.#engine?.getFinished('sent');
+    return data === undefined ? undefined : Buffer.from(data);
+  }
+
+  /** The verify_data of the latest Finished message received from the peer (node:tls's `getPeerFinished()`). */
+  getPeerFinished(): Buffer | undefined {
+    const data = this.#engine?.getFinished('received');
+    return data === undefined ? undefined : Buffer.from(data);
+  }
+
   /** The peer chain as DER, leaf first. */
   getPeerCertificateChain(): Uint8Array[] {
     return [...(this.#handshake?.peerCertificates ?? [])];

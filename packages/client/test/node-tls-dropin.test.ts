@@ -32,9 +32,13 @@ afterEach(() => {
   for (const step of cleanup.splice(0)) step();
 });
 
+/** Server-side sockets of each node:tls server (by port), in the order they were accepted. */
+const acceptedBy = new Map<number, NodeTLSSocket[]>();
+
 /** A node:tls server on 127.0.0.1 that echoes; resolves with its port. */
 async function nodeServer(options: TlsOptions): Promise<number> {
   const server = createNodeServer(options, (socket) => {
+    acceptedBy.get(socket.localPort ?? 0)?.push(socket);
     socket.on('error', () => {});
     socket.pipe(socket);
   });
@@ -42,7 +46,9 @@ async function nodeServer(options: TlsOptions): Promise<number> {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   cleanup.push(() => server.close());
-  return (server.address() as AddressInfo).port;
+  const { port } = server.address() as AddressInfo;
+  acceptedBy.set(port, []);
+  return port;
 }
 
 type AnySocket = TLSSocket | NodeTLSSocket;
@@ -181,6 +187,36 @@ describe('connection state as node:tls reports it', () => {
     expect(await Promise.all(errorCloses)).toEqual([true, true]);
   });
 });
+
+describe('getFinished / getPeerFinished', () => {
+  for (const version of ['TLSv1.3', 'TLSv1.2'] as const) {
+    it(`${version}: our Finished is the one node's server received, and the other way round`, async () => {
+      const credential = certs.server.ecdsaP256;
+      const port = await nodeServer({
+        key: credential.key.pem,
+        cert: credential.chain.pem,
+        maxVersion: version,
+      });
+      const ours = await secure(
+        connect({ host: '127.0.0.1', port, servername: 'localhost', ca: credential.ca.pem }),
+      );
+      await echoOnce(ours);
+      const server = acceptedBy.get(port)![0]!;
+      expect(ours.getProtocol()).toBe(version);
+      expect(ours.getFinished()?.toString('hex')).toBe(server.getPeerFinished()?.toString('hex'));
+      expect(ours.getPeerFinished()?.toString('hex')).toBe(server.getFinished()?.toString('hex'));
+      // 12 bytes in TLS 1.2 (RFC 5246 7.4.9), the hash length in TLS 1.3 (RFC 8446 4.4.4).
+      const hashLength = ours.getCipher()?.standardName.endsWith('SHA384') ? 48 : 32;
+      expect(ours.getFinished()?.length).toBe(version === 'TLSv1.2' ? 12 : hashLength);
+    });
+  }
+});
+
+/** One round trip, so the server has seen our Finished. */
+async function echoOnce(socket: AnySocket): Promise<void> {
+  socket.write('ping');
+  await once(socket, 'data', { signal: AbortSignal.timeout(10_000) });
+}
 
 describe('checkServerIdentity', () => {
   it('receives the node-shaped detailed certificate, so tls.checkServerIdentity chains', async () => {

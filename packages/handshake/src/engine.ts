@@ -92,6 +92,11 @@ export interface Connection {
   exportKeyingMaterial(label: string, context: Uint8Array | undefined, length: number): Uint8Array;
   /** The peer's DER certificates, leaf first (empty before the handshake or without one). */
   getPeerCertificates(): readonly Uint8Array[];
+  /**
+   * The verify_data of the latest Finished message this side sent or received (node:tls's
+   * `getFinished()` / `getPeerFinished()`), or undefined before there is one.
+   */
+  getFinished(direction: 'sent' | 'received'): Uint8Array | undefined;
   /** Adds an event listener; returns a function that removes it. */
   on: Emitter['on'];
   /** Removes an event listener. */
@@ -114,6 +119,8 @@ export abstract class Engine extends Emitter implements Connection {
   #handshakeDone = false;
   #info: HandshakeInfo | undefined;
   #established: Established | undefined;
+  #finishedSent: Uint8Array | undefined;
+  #finishedReceived: Uint8Array | undefined;
   #queue: Promise<void> = Promise.resolve();
   readonly #output = new OutputQueue();
   #pendingHandshake: Uint8Array[] = [];
@@ -220,6 +227,10 @@ export abstract class Engine extends Emitter implements Connection {
       }
       await this.sendKeyUpdate(requestPeer);
     });
+  }
+
+  getFinished(direction: 'sent' | 'received'): Uint8Array | undefined {
+    return direction === 'sent' ? this.#finishedSent : this.#finishedReceived;
   }
 
   exportKeyingMaterial(label: string, context: Uint8Array | undefined, length: number): Uint8Array {
@@ -630,6 +641,12 @@ export abstract class Engine extends Emitter implements Connection {
   }
 
   #trace(direction: 'sent' | 'received', message: RawMessage): void {
+    // Every handshake message passes here once: keep the Finished verify_data (a copy, as the
+    // received bytes may be a view of a reused buffer) for getFinished().
+    if (message.type === HandshakeType.finished) {
+      if (direction === 'sent') this.#finishedSent = message.body.slice();
+      else this.#finishedReceived = message.body.slice();
+    }
     if (!this.listens('message')) return;
     let fields: Record<string, unknown>;
     try {
