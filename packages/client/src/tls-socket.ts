@@ -372,6 +372,21 @@ export class TLSSocket extends Duplex {
   }
 
   /**
+   * This side's certificate as node:tls gives it (`getCertificate()`): the server's on a
+   * server socket, the client certificate on a client that sent one; else an empty object.
+   */
+  getCertificate(): PeerCertificate | Record<string, never> {
+    const leaf = this.#engine?.getLocalCertificates()[0];
+    return leaf === undefined ? {} : toPeerCertificate(leaf);
+  }
+
+  /** This side's certificate as node:crypto's `X509Certificate`, or undefined (as node:tls). */
+  getX509Certificate(): X509Certificate | undefined {
+    const leaf = this.#engine?.getLocalCertificates()[0];
+    return leaf === undefined ? undefined : new X509Certificate(leaf);
+  }
+
+  /**
    * The verify_data of the latest Finished message this side sent, as a Buffer (node:tls's
    * `getFinished()`; for `tls-unique` style channel binding), or undefined before the handshake.
    */

@@ -17,6 +17,7 @@ import {
   ContentType,
   concatBytes,
   DecodeError,
+  decodeHandshake,
   RecordOverflowError,
   HandshakeType,
   isTlsError,
@@ -97,6 +98,11 @@ export interface Connection {
    * `getFinished()` / `getPeerFinished()`), or undefined before there is one.
    */
   getFinished(direction: 'sent' | 'received'): Uint8Array | undefined;
+  /**
+   * The DER certificates this side sent, leaf first (node:tls's `getCertificate()` /
+   * `getX509Certificate()`); empty when it sent none.
+   */
+  getLocalCertificates(): readonly Uint8Array[];
   /** Adds an event listener; returns a function that removes it. */
   on: Emitter['on'];
   /** Removes an event listener. */
@@ -121,6 +127,8 @@ export abstract class Engine extends Emitter implements Connection {
   #established: Established | undefined;
   #finishedSent: Uint8Array | undefined;
   #finishedReceived: Uint8Array | undefined;
+  /** The Certificate message this side sent, decoded only when asked for. */
+  #certificateSent: Uint8Array | undefined;
   #queue: Promise<void> = Promise.resolve();
   readonly #output = new OutputQueue();
   #pendingHandshake: Uint8Array[] = [];
@@ -227,6 +235,17 @@ export abstract class Engine extends Emitter implements Connection {
       }
       await this.sendKeyUpdate(requestPeer);
     });
+  }
+
+  getLocalCertificates(): readonly Uint8Array[] {
+    if (this.#certificateSent === undefined) return [];
+    const { message } = decodeHandshake(this.#certificateSent, {
+      protocol: this.#tls12 ? 'tls12' : 'tls13',
+    });
+    if (message.type !== HandshakeType.certificate) return [];
+    return message.protocol === 'tls12'
+      ? message.certificateList
+      : message.certificateList.map((entry) => entry.data);
   }
 
   getFinished(direction: 'sent' | 'received'): Uint8Array | undefined {
@@ -646,6 +665,9 @@ export abstract class Engine extends Emitter implements Connection {
     if (message.type === HandshakeType.finished) {
       if (direction === 'sent') this.#finishedSent = message.body.slice();
       else this.#finishedReceived = message.body.slice();
+    } else if (message.type === HandshakeType.certificate && direction === 'sent') {
+      // What we encoded ourselves: a reference, no copy.
+      this.#certificateSent = message.raw;
     }
     if (!this.listens('message')) return;
     let fields: Record<string, unknown>;
