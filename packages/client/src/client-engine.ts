@@ -1,5 +1,6 @@
 /** The engine options both client entry points (Node sockets, WHATWG streams) derive alike. */
-import { type CryptoProvider, nobleProvider } from '@tlskit/crypto';
+import type { CryptoProvider } from '@tlskit/crypto';
+import { defaultProvider } from '@tlskit/crypto/default';
 import {
   type CertificateVerifier,
   type ClientOptions,
@@ -82,7 +83,10 @@ export interface ClientEngineOptions {
    * with `ERR_OCSP_MISSING`. Default false: a missing staple is allowed (status `none`).
    */
   requireOCSPStaple?: boolean;
-  /** The crypto provider. Default: `nobleProvider`. */
+  /**
+   * The crypto provider. Default: `nodeProvider` on Node.js (the `node` export condition),
+   * `nobleProvider` elsewhere; pass `nobleProvider` for pure JavaScript on Node too.
+   */
   provider?: CryptoProvider;
   /** Extra engine options for research and tests (trace hooks, key shares, clock). */
   engine?: Partial<ClientOptions>;
@@ -101,7 +105,7 @@ export function createClientEngine(
 ): Promise<Connection> {
   refuseUnsupportedOptions(options, 'client');
   checkCommonFacadeOptions(options);
-  const provider = options.provider ?? nobleProvider;
+  const provider = options.provider ?? defaultProvider;
   if ((options.cert === undefined) !== (options.key === undefined)) {
     throw new TlsOptionError(
       'ERR_INVALID_ARG_VALUE',

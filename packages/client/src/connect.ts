@@ -3,13 +3,20 @@
  */
 import { connect as netConnect, isIP, type TcpNetConnectOpts } from 'node:net';
 import { rootCertificates } from 'node:tls';
+
+/**
+ * The trust anchors `connect()` uses when given no `ca`: the Mozilla set bundled with Node, PEM
+ * (node:tls's `rootCertificates`, re-exported so code that reads it keeps working).
+ */
+export { rootCertificates };
 import type { Duplex } from 'node:stream';
 import { TrustStore } from '@tlskit/x509';
 import { type ClientEngineOptions, createClientEngine } from './client-engine.js';
 import type { PemInput } from './credentials.js';
 import { trustStoreFor } from './trust-store-cache.js';
 import { TlsOptionError } from './option-errors.js';
-import { type CheckServerIdentity, createPeerVerifier } from './peer-verifier.js';
+import { type CheckServerIdentity, nodeIdentityCheck } from './peer-certificate.js';
+import { createPeerVerifier } from './peer-verifier.js';
 import { TLSSocket } from './tls-socket.js';
 
 /** Options of {@link connect}; names follow `node:tls.connect` where the concept is the same. */
@@ -74,7 +81,22 @@ const netOptions = [
  *   console.log(socket.getProtocol(), socket.getCipher()?.standardName);
  * });
  */
-export function connect(options: ConnectOptions, secureConnectListener?: () => void): TLSSocket {
+export function connect(options: ConnectOptions, secureConnectListener?: () => void): TLSSocket;
+/** node:tls's positional form: `connect(443, 'example.com', { ALPNProtocols: ['h2'] }, cb)`. */
+export function connect(
+  port: number,
+  host?: string,
+  options?: Omit<ConnectOptions, 'port' | 'host'>,
+  secureConnectListener?: () => void,
+): TLSSocket;
+export function connect(
+  port: number,
+  options?: Omit<ConnectOptions, 'port'>,
+  secureConnectListener?: () => void,
+): TLSSocket;
+export function connect(port: number, secureConnectListener?: () => void): TLSSocket;
+export function connect(...args: unknown[]): TLSSocket {
+  const [options, secureConnectListener] = normalizeConnectArgs(args);
   if (typeof options !== 'object' || options === null)
     throw new TlsOptionError('ERR_INVALID_ARG_TYPE', 'options', 'must be an object');
   const port = options.port;
@@ -97,7 +119,7 @@ export function connect(options: ConnectOptions, secureConnectListener?: () => v
   let tlsSocket: TLSSocket | undefined;
   // Every option is checked here, before a socket exists: a bad option must not leave a
   // connection open behind the exception (issue 13).
-  const engine = buildEngine(options, servername, () => tlsSocket);
+  const engine = buildEngine(options, servername, host, () => tlsSocket);
   // TCP_NODELAY, as Go and node:http agents do: TLSSocket already hands each flight to the
   // socket as one write, so Nagle only adds delayed-ACK stalls between flights. The transport
   // is half-open: TLSSocket ends it after its close_notify, whichever side closes first.
@@ -127,9 +149,24 @@ function pick<T extends object, K extends keyof T>(from: T, keys: readonly K[]):
   return out;
 }
 
+/** node:tls's argument forms: (options, cb), (port, host?, options?, cb?), (port, options?, cb?). */
+function normalizeConnectArgs(args: unknown[]): [ConnectOptions, (() => void) | undefined] {
+  const rest = [...args];
+  const listener = typeof rest.at(-1) === 'function' ? (rest.pop() as () => void) : undefined;
+  if (typeof rest[0] !== 'number') return [rest[0] as ConnectOptions, listener];
+  const [port, second, third] = rest;
+  const host = typeof second === 'string' ? second : undefined;
+  const options = (typeof second === 'object' && second !== null ? second : third) ?? {};
+  return [
+    { ...(options as ConnectOptions), port, ...(host === undefined ? {} : { host }) },
+    listener,
+  ];
+}
+
 function buildEngine(
   options: ConnectOptions,
   servername: string | undefined,
+  host: string,
   socket: () => TLSSocket | undefined,
 ) {
   const ca = options.ca === undefined ? undefined : trustStoreFor(options.ca);
@@ -139,10 +176,19 @@ function buildEngine(
       ca,
       defaultTrustStore: mozillaTrustStore,
       rejectUnauthorized: options.rejectUnauthorized ?? true,
-      checkServerIdentity: options.checkServerIdentity,
+      // An IP address cannot be sent as SNI, yet the certificate must be for it (as node:tls).
+      hostname: servername ?? host,
+      checkServerIdentity:
+        options.checkServerIdentity === undefined
+          ? undefined
+          : nodeIdentityCheck(options.checkServerIdentity),
       report: (error) => {
         const s = socket();
         if (s !== undefined) s.authorizationError = error;
+      },
+      verified: (chain) => {
+        const s = socket();
+        if (s !== undefined) s.verifiedChain = chain;
       },
     }),
   );

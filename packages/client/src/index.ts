@@ -7,7 +7,7 @@
 export { type ClientEngineOptions, type ClientPsk, createClientEngine } from './client-engine.js';
 export type { HandshakeInfo, Session } from '@tlskit/handshake';
 export { decodeSession, encodeSession } from '@tlskit/handshake';
-export { type ConnectOptions, connect } from './connect.js';
+export { type ConnectOptions, connect, rootCertificates } from './connect.js';
 export {
   type CertificateMaterial,
   type CheckedCredential,
@@ -24,12 +24,21 @@ export { TlsOptionError, type TlsOptionErrorCode } from './option-errors.js';
 export { cipherSuiteCode, groupCode } from './code-points.js';
 export {
   type CheckServerIdentity,
+  checkServerIdentity,
+  type DetailedPeerCertificate,
+  type DistinguishedName,
+  type PeerCertificate,
+  toDetailedPeerCertificate,
+  toPeerCertificate,
+} from './peer-certificate.js';
+export {
+  type ChainIdentityCheck,
   createPeerVerifier,
   type PeerVerifierOptions,
 } from './peer-verifier.js';
 export {
   type CipherNameAndProtocol,
-  type PeerCertificate,
+  type EphemeralKeyInfo,
   TLSSocket,
   type TLSSocketHooks,
 } from './tls-socket.js';

@@ -7,8 +7,14 @@ import type { CertificateVerifier } from '@tlskit/handshake';
 import { TlsError } from '@tlskit/wire';
 import { type Certificate, TrustStore, verifyChain } from '@tlskit/x509';
 
-/** node:tls's hook: return an Error to reject the server, undefined to accept. */
-export type CheckServerIdentity = (hostname: string, certificate: Certificate) => Error | undefined;
+/**
+ * The host name hook as the verifier runs it: the name, and the chain that verified (leaf first,
+ * anchor last). Each facade adapts the user's hook to it (node:tls's certificate object on Node).
+ */
+export type ChainIdentityCheck = (
+  hostname: string,
+  chain: readonly Certificate[],
+) => Error | undefined;
 
 /** Options of {@link createPeerVerifier}. */
 export interface PeerVerifierOptions {
@@ -19,10 +25,17 @@ export interface PeerVerifierOptions {
   readonly defaultTrustStore?: () => TrustStore;
   /** When false, failures are reported, not fatal. */
   readonly rejectUnauthorized: boolean;
+  /**
+   * The name a server's certificate must match when it is not the SNI name: an IP address,
+   * which SNI cannot carry (node:tls checks `host` then too). Default: the SNI name.
+   */
+  readonly hostname?: string | undefined;
   /** Replaces the RFC 9525 host name check (client side only). */
-  readonly checkServerIdentity?: CheckServerIdentity | undefined;
+  readonly checkServerIdentity?: ChainIdentityCheck | undefined;
   /** Receives the failure when `rejectUnauthorized` is false. */
   readonly report?: (error: Error) => void;
+  /** Receives the chain that verified, DER, leaf first and trust anchor last. */
+  readonly verified?: (chain: readonly Uint8Array[]) => void;
 }
 
 /**
@@ -47,8 +60,8 @@ export function createPeerVerifier(options: PeerVerifierOptions): CertificateVer
       if (leaf === undefined)
         throw new TlsError('ERR_CERT_MISSING', 42, 'the peer sent no certificate');
       const custom = context.peer === 'server' ? options.checkServerIdentity : undefined;
-      const hostname =
-        context.peer === 'server' && custom === undefined ? context.serverName : undefined;
+      const expected = options.hostname ?? context.serverName;
+      const hostname = context.peer === 'server' && custom === undefined ? expected : undefined;
       const verified = await verifyChain({
         leaf,
         intermediates,
@@ -61,8 +74,9 @@ export function createPeerVerifier(options: PeerVerifierOptions): CertificateVer
         keyUsage: ['digitalSignature'],
         ...(hostname === undefined ? {} : { hostname }),
       });
-      if (custom !== undefined && context.serverName !== undefined) {
-        const error = custom(context.serverName, verified.leaf);
+      options.verified?.(verified.chain.map((certificate) => certificate.der));
+      if (custom !== undefined && expected !== undefined) {
+        const error = custom(expected, verified.chain);
         if (error !== undefined) {
           throw new TlsError('ERR_CERT_HOSTNAME_MISMATCH', 42, error.message, { cause: error });
         }

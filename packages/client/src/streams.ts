@@ -1,35 +1,107 @@
 /**
  * The tlskit client over a pair of WHATWG streams: for browsers, Deno, Bun, workers and
  * TLS-over-WebSocket tunnels. No Node.js import on this path (a test checks it).
+ *
+ * On Node.js, a `net.Socket` becomes such a pair with `Duplex.toWeb(socket)` (`Duplex` of
+ * node:stream), and the result is accepted as it is, no cast:
+ *
+ * ```ts
+ * const tcp = net.connect(443, 'example.com');
+ * const tls = await connectStreams(Duplex.toWeb(tcp), { servername: 'example.com', ca });
+ * ```
+ *
+ * @packageDocumentation
  */
 import type { Connection, HandshakeInfo } from '@tlskit/handshake';
+import type { Certificate } from '@tlskit/x509';
 import { type ClientEngineOptions, createClientEngine } from './client-engine.js';
 import type { PemInput } from './credentials.js';
 import { PeerDisconnectedError } from './disconnect-error.js';
-import { trustStoreFor } from './trust-store-cache.js';
 import { createPeerVerifier } from './peer-verifier.js';
+import { trustStoreFor } from './trust-store-cache.js';
 
 export { PeerDisconnectedError } from './disconnect-error.js';
 export { TlsOptionError, type TlsOptionErrorCode } from './option-errors.js';
 
-/** A byte transport as two WHATWG streams (e.g. from a WebSocket or `Deno.connect`). */
-export interface StreamPair {
-  readonly readable: ReadableStream<Uint8Array>;
-  readonly writable: WritableStream<Uint8Array>;
+/**
+ * The reading half of a transport: any WHATWG `ReadableStream` of bytes, the DOM's or
+ * node:stream/web's (`Duplex.toWeb(socket).readable`). Only what tlskit calls is required.
+ */
+export interface ByteSource {
+  /** Locks the stream to one reader, as `ReadableStream.getReader()`. */
+  getReader(): {
+    /** The next chunk, or `done` at the end of the stream. */
+    read(): Promise<{ done: boolean; value?: Uint8Array | undefined }>;
+    /** Stops reading (the application cancelled the TLS readable). */
+    cancel(reason?: unknown): Promise<void>;
+  };
 }
 
-/** Options of {@link connectStreams}; names follow {@link ConnectOptions} of the Node facade. */
+/** The writing half of a transport: any WHATWG `WritableStream` of bytes. */
+export interface ByteSink {
+  /** Locks the stream to one writer, as `WritableStream.getWriter()`. */
+  getWriter(): {
+    /** Writes one chunk; resolves when the stream accepted it. */
+    write(chunk: Uint8Array): Promise<void>;
+    /** Closes the stream after what was written. */
+    close(): Promise<void>;
+    /** Errors the stream (a failed connection); optional, as not every sink has it. */
+    abort?(reason?: unknown): Promise<void>;
+  };
+}
+
+/** A byte transport as two WHATWG streams (a WebSocket's, `Deno.connect`, `Duplex.toWeb`). */
+export interface StreamPair {
+  readonly readable: ByteSource;
+  readonly writable: ByteSink;
+}
+
+/**
+ * node:tls's hook on this path: return an Error to reject the server. There is no node:crypto
+ * here to build node's certificate object, so it receives the parsed `@tlskit/x509` leaf (and
+ * the verified chain, leaf first, trust anchor last).
+ */
+export type StreamsCheckServerIdentity = (
+  hostname: string,
+  leaf: Certificate,
+  chain: readonly Certificate[],
+) => Error | undefined;
+
+/** Options of {@link connectStreams}; names follow `ConnectOptions` of the Node facade. */
 export interface StreamsConnectOptions extends ClientEngineOptions {
   /** SNI and the name checked against the certificate. */
   readonly servername?: string;
-  /** Trust anchors, PEM or DER. Required: there is no system store on this path. */
-  readonly ca: PemInput | PemInput[];
+  /**
+   * Trust anchors, PEM or DER. Required unless `rejectUnauthorized` is false: there is no
+   * system store on this path.
+   */
+  readonly ca?: PemInput | PemInput[];
+  /**
+   * When false, a chain that does not verify is accepted and reported in `authorized` /
+   * `authorizationError` of the result instead of failing the handshake. Default true.
+   */
+  readonly rejectUnauthorized?: boolean;
+  /** Replaces the RFC 9525 host name check; return an Error to refuse the server. */
+  readonly checkServerIdentity?: StreamsCheckServerIdentity;
+  /**
+   * Application bytes the returned `readable` buffers before tlskit stops reading the
+   * transport (backpressure reaches the peer through it). Default 65536.
+   */
+  readonly readableHighWaterMark?: number;
 }
 
 /** An established TLS connection as WHATWG streams of application data. */
-export interface TlsStreams extends StreamPair {
+export interface TlsStreams {
+  /** Application data from the server. Reading it slowly slows the transport down. */
+  readonly readable: ReadableStream<Uint8Array>;
+  /** Application data to the server; `close()` sends close_notify. */
+  readonly writable: WritableStream<Uint8Array>;
   /** Negotiated parameters. */
   readonly info: HandshakeInfo;
+  /** True when the server's chain verified. */
+  readonly authorized: boolean;
+  /** Why it did not, when `rejectUnauthorized` is false; null otherwise. */
+  readonly authorizationError: Error | null;
   /** The engine underneath (key updates, exporters, events). */
   readonly connection: Connection;
 }
@@ -45,9 +117,24 @@ export async function connectStreams(
   transport: StreamPair,
   options: StreamsConnectOptions,
 ): Promise<TlsStreams> {
-  const anchors = trustStoreFor(options.ca);
+  const rejectUnauthorized = options.rejectUnauthorized ?? true;
+  if (options.ca === undefined && rejectUnauthorized) {
+    throw new TypeError('connectStreams: options.ca is required (there is no system trust store)');
+  }
+  const anchors = options.ca === undefined ? undefined : trustStoreFor(options.ca);
+  const check = options.checkServerIdentity;
+  let authorizationError: Error | null = null;
   const connection = await createClientEngine(options, options.servername, (provider) =>
-    createPeerVerifier({ provider, ca: anchors, rejectUnauthorized: true }),
+    createPeerVerifier({
+      provider,
+      ca: anchors ?? [],
+      rejectUnauthorized,
+      checkServerIdentity:
+        check === undefined ? undefined : (hostname, chain) => check(hostname, chain[0]!, chain),
+      report: (error) => {
+        authorizationError = error;
+      },
+    }),
   );
 
   const writer = transport.writable.getWriter();
@@ -62,14 +149,44 @@ export async function connectStreams(
     return next;
   };
 
+  // Backpressure: the pump reads the transport only while the readable wants more, so a slow
+  // reader leaves records in the transport (and the peer's window) instead of in memory.
   let dataController!: ReadableStreamDefaultController<Uint8Array>;
-  const readable = new ReadableStream<Uint8Array>({
-    start(controller) {
-      dataController = controller;
+  let wantMore: (() => void) | undefined;
+  let cancelled = false;
+  const wake = (): void => {
+    wantMore?.();
+    wantMore = undefined;
+  };
+  const transportReader = transport.readable.getReader();
+  const readable = new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        dataController = controller;
+      },
+      pull: wake,
+      cancel(reason) {
+        cancelled = true;
+        wake();
+        return transportReader.cancel(reason);
+      },
     },
+    {
+      highWaterMark: options.readableHighWaterMark ?? 65_536,
+      size: (chunk) => chunk.byteLength,
+    },
+  );
+  connection.on('data', (bytes) => {
+    if (!cancelled) dataController.enqueue(bytes);
   });
-  connection.on('data', (bytes) => dataController.enqueue(bytes));
-  connection.on('end', () => dataController.close());
+  connection.on('end', () => closeReadable());
+  const closeReadable = (): void => {
+    try {
+      dataController.close();
+    } catch {
+      // already closed or errored
+    }
+  };
 
   let failHandshake!: (error: unknown) => void;
   const established = new Promise<HandshakeInfo>((resolve, reject) => {
@@ -88,32 +205,31 @@ export async function connectStreams(
     });
   });
 
-  // Pump the transport into the engine until it ends.
+  // Pump the transport into the engine until it ends, waiting while the readable is full.
   const pump = async (): Promise<void> => {
-    const reader = transport.readable.getReader();
     for (;;) {
-      const { value, done } = await reader.read();
+      while (!cancelled && (dataController.desiredSize ?? 1) <= 0) {
+        await new Promise<void>((resolve) => {
+          wantMore = resolve;
+        });
+      }
+      if (cancelled) return;
+      const { value, done } = await transportReader.read();
       if (done) break;
-      await run(() => connection.receive(value));
+      if (value !== undefined) await run(() => connection.receive(value));
       if (connection.state === 'closed') break;
     }
     // As the Node facade: once the input queued before the end is processed, an end before the
     // handshake completed can never complete it (issue 13: it used to hang forever).
     await queue;
     if (connection.state === 'handshaking') throw new PeerDisconnectedError('client');
-    if (connection.state !== 'closed') {
-      try {
-        dataController.close();
-      } catch {
-        // already closed by close_notify
-      }
-    }
+    if (connection.state !== 'closed') closeReadable();
   };
   // Awaited below; until then a failure must not count as an unhandled rejection.
   established.catch(() => {});
   pump().catch((error: unknown) => {
     failHandshake(error);
-    writer.abort(error).catch(() => {});
+    writer.abort?.(error).catch(() => {});
     try {
       dataController.error(error);
     } catch {
@@ -127,5 +243,12 @@ export async function connectStreams(
     write: (chunk) => run(() => connection.write(chunk)),
     close: () => run(() => connection.close()),
   });
-  return { readable, writable, info, connection };
+  return {
+    readable,
+    writable,
+    info,
+    authorized: info.peerVerified && authorizationError === null,
+    authorizationError,
+    connection,
+  };
 }

@@ -9,20 +9,31 @@ import { Duplex } from 'node:stream';
 import { type Connection, encodeSession, type HandshakeInfo } from '@tlskit/handshake';
 import { openSslCipherName } from './cipher-names.js';
 import { PeerDisconnectedError } from './disconnect-error.js';
+import {
+  type DetailedPeerCertificate,
+  type PeerCertificate,
+  toDetailedPeerCertificate,
+  toPeerCertificate,
+} from './peer-certificate.js';
 
-/** What `getPeerCertificate()` returns, shaped like `node:tls`'s `PeerCertificate`. */
-export interface PeerCertificate {
-  subject: Record<string, string>;
-  issuer: Record<string, string>;
-  subjectaltname: string | undefined;
-  valid_from: string;
-  valid_to: string;
-  serialNumber: string;
-  fingerprint256: string;
-  raw: Buffer;
-  /** With `getPeerCertificate(true)`: the issuer's certificate (the last one points at itself). */
-  issuerCertificate?: PeerCertificate;
+/** What `getEphemeralKeyInfo()` returns, as in `node:tls`. */
+export interface EphemeralKeyInfo {
+  /** `ECDH` for (EC)DHE groups, `DH` for the RFC 7919 groups, `KEM` for post-quantum hybrids. */
+  type: string;
+  /** OpenSSL's name: `X25519`, `prime256v1`, `secp384r1`... */
+  name: string;
+  /** Key size in bits, as OpenSSL counts it (253 for X25519). Absent for hybrids. */
+  size?: number;
 }
+
+/** IANA group names to what OpenSSL (and so node:tls) reports. */
+const ephemeralKeyInfo: Readonly<Record<string, EphemeralKeyInfo>> = {
+  x25519: { type: 'ECDH', name: 'X25519', size: 253 },
+  secp256r1: { type: 'ECDH', name: 'prime256v1', size: 256 },
+  secp384r1: { type: 'ECDH', name: 'secp384r1', size: 384 },
+  secp521r1: { type: 'ECDH', name: 'secp521r1', size: 521 },
+  x448: { type: 'ECDH', name: 'X448', size: 448 },
+};
 
 /** What `getCipher()` returns, as in `node:tls`. */
 export interface CipherNameAndProtocol {
@@ -56,29 +67,6 @@ function view(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-function distinguishedName(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const at = line.indexOf('=');
-    if (at > 0) out[line.slice(0, at)] = line.slice(at + 1);
-  }
-  return out;
-}
-
-function describeCertificate(der: Uint8Array): PeerCertificate {
-  const cert = new X509Certificate(der);
-  return {
-    subject: distinguishedName(cert.subject),
-    issuer: distinguishedName(cert.issuer),
-    subjectaltname: cert.subjectAltName,
-    valid_from: cert.validFrom,
-    valid_to: cert.validTo,
-    serialNumber: cert.serialNumber,
-    fingerprint256: cert.fingerprint256,
-    raw: Buffer.from(der),
-  };
-}
-
 /**
  * A TLS connection as a Node.js Duplex stream. Writes before the handshake completes are held
  * until it does; `end()` sends close_notify and then ends the transport's write side.
@@ -88,8 +76,13 @@ export class TLSSocket extends Duplex {
   readonly encrypted = true;
   /** True when the peer chain verified (or `rejectUnauthorized` is false and it did anyway). */
   authorized = false;
-  /** Why the peer chain did not verify, when `rejectUnauthorized` is false. */
-  authorizationError: Error | undefined;
+  /** Why the peer chain did not verify, when `rejectUnauthorized` is false; null otherwise (as node:tls). */
+  authorizationError: Error | null = null;
+  /**
+   * The peer chain as it verified, DER, leaf first and trust anchor last (set by the certificate
+   * verifier); undefined when it did not verify or was not checked.
+   */
+  verifiedChain: readonly Uint8Array[] | undefined;
   /** Negotiated ALPN protocol, or false. */
   alpnProtocol: string | false = false;
   /** SNI name (client: sent; server: received). */
@@ -107,6 +100,8 @@ export class TLSSocket extends Duplex {
   #earlyDataLength = 0;
   #resolveSecure!: () => void;
   #rejectSecure!: (error: Error) => void;
+  #bytesRead = 0;
+  #bytesWritten = 0;
 
   constructor(transport: Duplex, engine: Promise<Connection>, hooks: TLSSocketHooks = {}) {
     super({ allowHalfOpen: hooks.allowHalfOpen ?? false });
@@ -146,7 +141,7 @@ export class TLSSocket extends Duplex {
       this.#handshake = info;
       this.alpnProtocol = info.alpn ?? false;
       if (info.serverName !== undefined) this.servername = info.serverName;
-      if (this.authorizationError === undefined) this.authorized = info.peerVerified;
+      if (this.authorizationError === null) this.authorized = info.peerVerified;
       // node:tls emits the staple before secureConnect, for the application to inspect.
       const staple = info.ocsp?.response;
       if (staple !== undefined) this.emit('OCSPResponse', Buffer.from(staple));
@@ -159,6 +154,7 @@ export class TLSSocket extends Duplex {
       this.emit('postHandshakeAuth', this.getPeerCertificate());
     });
     engine.on('data', (data) => {
+      this.#bytesRead += data.byteLength;
       if (!this.push(view(data))) this.#transport.pause();
     });
     engine.on('end', () => this.push(null));
@@ -251,16 +247,19 @@ export class TLSSocket extends Duplex {
     }).catch(() => {});
   }
 
+  /** Duplex plumbing: the consumer wants more, so the transport may flow again. */
   override _read(): void {
     if (this.#transport.isPaused()) this.#transport.resume();
   }
 
+  /** Duplex plumbing: seals `chunk` once the handshake is done, then waits for the transport. */
   override _write(
     chunk: Buffer,
     _encoding: BufferEncoding,
     callback: (error?: Error | null) => void,
   ): void {
     const data = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    this.#bytesWritten += chunk.byteLength;
     if (this.#handshake !== undefined) {
       // Connected: straight to the engine, one queue hop per write (issue 7).
       this.#run((engine) => engine.write(data)).then(() => this.#drained(callback), callback);
@@ -299,6 +298,7 @@ export class TLSSocket extends Duplex {
     transport.on('close', done);
   }
 
+  /** Duplex plumbing: `end()` sends close_notify, then ends the transport's write side. */
   override _final(callback: (error?: Error | null) => void): void {
     this.#run(async (engine) => {
       if (engine.state !== 'closed') await engine.close();
@@ -310,6 +310,7 @@ export class TLSSocket extends Duplex {
       .catch(callback);
   }
 
+  /** Duplex plumbing: destroys the transport and fails a pending handshake. */
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     // Only a pending handshake needs a reason: building an Error (and its stack) for every
     // connection that closes normally showed up in the handshake profile.
@@ -318,6 +319,30 @@ export class TLSSocket extends Duplex {
     }
     this.#transport.destroy();
     callback(error);
+  }
+
+  /**
+   * Emits `'close'` with `hadError` (true when the socket was destroyed with an error), as
+   * net.Socket and node:tls do; a plain Duplex emits it without arguments.
+   */
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    if (event === 'close' && args.length === 0) return super.emit('close', this.errored !== null);
+    return super.emit(event, ...args);
+  }
+
+  /** Application bytes received (decrypted), as node:tls counts them. */
+  get bytesRead(): number {
+    return this.#bytesRead;
+  }
+
+  /** Application bytes written (before encryption), as node:tls counts them. */
+  get bytesWritten(): number {
+    return this.#bytesWritten;
+  }
+
+  /** True while the transport is still connecting (net.Socket's `pending`); false otherwise. */
+  get pending(): boolean {
+    return (this.#transport as Partial<Socket>).pending ?? false;
   }
 
   /** Resolves when the handshake is complete; rejects if it fails. */
@@ -352,31 +377,74 @@ export class TLSSocket extends Duplex {
   }
 
   /**
-   * The negotiated key exchange group, e.g. `{ type: 'ECDH', name: 'x25519' }`, or for an RFC 7919
-   * group `{ type: 'DH', name: 'ffdhe2048', size: 2048 }` (node: getEphemeralKeyInfo, whose DH
-   * answer has `type` and `size`; tlskit names every group by its IANA name).
+   * The key exchange of this connection as node:tls reports it: `{ type: 'ECDH', name: 'X25519',
+   * size: 253 }`, `{ type: 'ECDH', name: 'prime256v1', size: 256 }` (OpenSSL's names and sizes);
+   * an RFC 7919 group is `{ type: 'DH', name: 'ffdhe2048', size: 2048 }`; a post-quantum hybrid is
+   * `{ type: 'KEM', name: 'X25519MLKEM768' }`. An empty object before the handshake or for a
+   * PSK-only resumption. node:tls answers only on the client; tlskit answers on both sides.
    */
-  getEphemeralKeyInfo(): { type: string; name: string; size?: number } | Record<string, never> {
+  getEphemeralKeyInfo(): EphemeralKeyInfo | Record<string, never> {
     const group = this.#handshake?.group;
     if (group === undefined) return {};
     const ffdhe = /^ffdhe(\d+)$/.exec(group);
-    return ffdhe
-      ? { type: 'DH', name: group, size: Number(ffdhe[1]) }
-      : { type: 'ECDH', name: group };
+    if (ffdhe) return { type: 'DH', name: group, size: Number(ffdhe[1]) };
+    return ephemeralKeyInfo[group] ?? { type: 'KEM', name: group };
   }
 
-  /** The peer's leaf certificate (with `detailed`, linked to its issuers), or an empty object. */
-  getPeerCertificate(detailed = false): PeerCertificate | Record<string, never> {
-    const chain = this.#handshake?.peerCertificates ?? [];
-    const [leaf] = chain;
+  /**
+   * The peer's leaf certificate as node:tls gives it, or an empty object. With `detailed`, each
+   * certificate links to its issuer through `issuerCertificate` up to the trust anchor (whose
+   * `issuerCertificate` is itself); the anchor is included even when the peer did not send it.
+   */
+  getPeerCertificate(detailed: true): DetailedPeerCertificate | Record<string, never>;
+  getPeerCertificate(detailed?: false): PeerCertificate | Record<string, never>;
+  getPeerCertificate(
+    detailed?: boolean,
+  ): PeerCertificate | DetailedPeerCertificate | Record<string, never>;
+  getPeerCertificate(
+    detailed = false,
+  ): PeerCertificate | DetailedPeerCertificate | Record<string, never> {
+    const sent = this.#handshake?.peerCertificates ?? [];
+    const leaf = sent[0];
     if (leaf === undefined) return {};
-    const described = chain.map(describeCertificate);
-    if (detailed) {
-      described.forEach((cert, i) => {
-        cert.issuerCertificate = described[i + 1] ?? cert;
-      });
-    }
-    return described[0]!;
+    if (!detailed) return toPeerCertificate(leaf);
+    return toDetailedPeerCertificate(this.verifiedChain ?? sent) ?? {};
+  }
+
+  /** The peer's leaf certificate as node:crypto's `X509Certificate`, or undefined (as node:tls). */
+  getPeerX509Certificate(): X509Certificate | undefined {
+    const leaf = this.#handshake?.peerCertificates[0];
+    return leaf === undefined ? undefined : new X509Certificate(leaf);
+  }
+
+  /**
+   * This side's certificate as node:tls gives it (`getCertificate()`): the server's on a
+   * server socket, the client certificate on a client that sent one; else an empty object.
+   */
+  getCertificate(): PeerCertificate | Record<string, never> {
+    const leaf = this.#engine?.getLocalCertificates()[0];
+    return leaf === undefined ? {} : toPeerCertificate(leaf);
+  }
+
+  /** This side's certificate as node:crypto's `X509Certificate`, or undefined (as node:tls). */
+  getX509Certificate(): X509Certificate | undefined {
+    const leaf = this.#engine?.getLocalCertificates()[0];
+    return leaf === undefined ? undefined : new X509Certificate(leaf);
+  }
+
+  /**
+   * The verify_data of the latest Finished message this side sent, as a Buffer (node:tls's
+   * `getFinished()`; for `tls-unique` style channel binding), or undefined before the handshake.
+   */
+  getFinished(): Buffer | undefined {
+    const data = this.#engine?.getFinished('sent');
+    return data === undefined ? undefined : Buffer.from(data);
+  }
+
+  /** The verify_data of the latest Finished message received from the peer (node:tls's `getPeerFinished()`). */
+  getPeerFinished(): Buffer | undefined {
+    const data = this.#engine?.getFinished('received');
+    return data === undefined ? undefined : Buffer.from(data);
   }
 
   /** The peer chain as DER, leaf first. */
@@ -462,16 +530,19 @@ export class TLSSocket extends Duplex {
   }
 
   // Socket-like pass-throughs that node:http and agents call on the socket they get.
+  /** TCP_NODELAY on the transport, when it is a net.Socket. */
   setNoDelay(noDelay?: boolean): this {
     (this.#transport as Partial<Socket>).setNoDelay?.(noDelay);
     return this;
   }
 
+  /** TCP keep-alive on the transport, when it is a net.Socket. */
   setKeepAlive(enable?: boolean, initialDelay?: number): this {
     (this.#transport as Partial<Socket>).setKeepAlive?.(enable, initialDelay);
     return this;
   }
 
+  /** Emits `'timeout'` after `timeout` ms of transport inactivity (net.Socket semantics). */
   setTimeout(timeout: number, callback?: () => void): this {
     const transport = this.#transport as Partial<Socket>;
     if (transport.setTimeout) {
@@ -483,16 +554,19 @@ export class TLSSocket extends Duplex {
     return this;
   }
 
+  /** Keeps the process alive while the transport is open (net.Socket's `ref`). */
   ref(): this {
     (this.#transport as Partial<Socket>).ref?.();
     return this;
   }
 
+  /** Lets the process exit with the transport open (net.Socket's `unref`). */
   unref(): this {
     (this.#transport as Partial<Socket>).unref?.();
     return this;
   }
 
+  /** The transport's local address, or an empty object when it has none. */
   address(): ReturnType<Socket['address']> | Record<string, never> {
     return (this.#transport as Partial<Socket>).address?.() ?? {};
   }

@@ -16,6 +16,7 @@ export interface IncrementalHash {
   readonly hashName: HashName;
   /** Output length in bytes. */
   readonly outputLength: number;
+  /** Adds `data` to the hashed input. */
   update(data: Uint8Array): void;
   /** The digest of everything passed to `update` so far; the hash stays usable. */
   digest(): Uint8Array;
@@ -120,10 +121,15 @@ export interface CryptoProvider {
   /** Cryptographically secure random bytes; throws if the runtime has no secure source. */
   randomBytes(length: number): Uint8Array;
 
+  /** The digest of `data` (synchronous: the key schedule needs it inline). */
   hash(name: HashName, data: Uint8Array): Uint8Array;
+  /** A running hash that can be read at any point without being consumed (transcripts). */
   createHash(name: HashName): IncrementalHash;
+  /** HMAC (RFC 2104) of `data` under `key`. */
   hmac(name: HashName, key: Uint8Array, data: Uint8Array): Uint8Array;
+  /** HKDF-Extract (RFC 5869 section 2.2): the pseudorandom key from `salt` and `ikm`. */
   hkdfExtract(name: HashName, salt: Uint8Array, ikm: Uint8Array): Uint8Array;
+  /** HKDF-Expand (RFC 5869 section 2.3): `length` bytes of output keyed by `prk`. */
   hkdfExpand(name: HashName, prk: Uint8Array, info: Uint8Array, length: number): Uint8Array;
 
   /** Binds an AEAD to a key (16 or 32 bytes). */

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 // The main entry and the webcrypto provider run in browsers and workers: only node.ts may
-// import a Node built-in (it is reachable only through the `./node` subpath export).
+// import a Node built-in (it is reachable only through the `./node` subpath export, and through
+// `./default` under the `node` export condition, which browser bundlers do not set).
 const SRC = fileURLToPath(new URL('../src/', import.meta.url));
 
 describe('entry points', () => {
@@ -14,10 +15,23 @@ describe('entry points', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('never imports node.ts from another module', () => {
+  it('imports node.ts only from default-node.ts (reached only under the node condition)', () => {
     const importers = readdirSync(SRC)
-      .filter((f) => f.endsWith('.ts'))
+      .filter((f) => f.endsWith('.ts') && f !== 'default-node.ts')
       .filter((f) => /from '\.\/node\.js'/.test(readFileSync(`${SRC}${f}`, 'utf8')));
     expect(importers).toEqual([]);
+  });
+});
+
+describe('./default export', () => {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  it('points the node condition at default-node and every other runtime at default', () => {
+    const entry = manifest.exports['./default'];
+    expect(entry.node).toBe('./dist/default-node.js');
+    expect(entry.default).toBe('./dist/default.js');
+    expect(entry['tlskit-source']).toEqual({
+      node: './src/default-node.ts',
+      default: './src/default.ts',
+    });
   });
 });

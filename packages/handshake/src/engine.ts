@@ -17,6 +17,7 @@ import {
   ContentType,
   concatBytes,
   DecodeError,
+  decodeHandshake,
   RecordOverflowError,
   HandshakeType,
   isTlsError,
@@ -113,6 +114,16 @@ export interface Connection {
   exportKeyingMaterial(label: string, context: Uint8Array | undefined, length: number): Uint8Array;
   /** The peer's DER certificates, leaf first (empty before the handshake or without one). */
   getPeerCertificates(): readonly Uint8Array[];
+  /**
+   * The verify_data of the latest Finished message this side sent or received (node:tls's
+   * `getFinished()` / `getPeerFinished()`), or undefined before there is one.
+   */
+  getFinished(direction: 'sent' | 'received'): Uint8Array | undefined;
+  /**
+   * The DER certificates this side sent, leaf first (node:tls's `getCertificate()` /
+   * `getX509Certificate()`); empty when it sent none.
+   */
+  getLocalCertificates(): readonly Uint8Array[];
   /** Adds an event listener; returns a function that removes it. */
   on: Emitter['on'];
   /** Removes an event listener. */
@@ -135,6 +146,10 @@ export abstract class Engine extends Emitter implements Connection {
   #handshakeDone = false;
   #info: HandshakeInfo | undefined;
   #established: Established | undefined;
+  #finishedSent: Uint8Array | undefined;
+  #finishedReceived: Uint8Array | undefined;
+  /** The Certificate message this side sent, decoded only when asked for. */
+  #certificateSent: Uint8Array | undefined;
   #queue: Promise<void> = Promise.resolve();
   readonly #output = new OutputQueue();
   #pendingHandshake: Uint8Array[] = [];
@@ -279,6 +294,21 @@ export abstract class Engine extends Emitter implements Connection {
       }
       this.#state = await state.requestCertificate();
     });
+  }
+
+  getLocalCertificates(): readonly Uint8Array[] {
+    if (this.#certificateSent === undefined) return [];
+    const { message } = decodeHandshake(this.#certificateSent, {
+      protocol: this.#tls12 ? 'tls12' : 'tls13',
+    });
+    if (message.type !== HandshakeType.certificate) return [];
+    return message.protocol === 'tls12'
+      ? message.certificateList
+      : message.certificateList.map((entry) => entry.data);
+  }
+
+  getFinished(direction: 'sent' | 'received'): Uint8Array | undefined {
+    return direction === 'sent' ? this.#finishedSent : this.#finishedReceived;
   }
 
   exportKeyingMaterial(label: string, context: Uint8Array | undefined, length: number): Uint8Array {
@@ -773,6 +803,15 @@ export abstract class Engine extends Emitter implements Connection {
   }
 
   #trace(direction: 'sent' | 'received', message: RawMessage): void {
+    // Every handshake message passes here once: keep the Finished verify_data (a copy, as the
+    // received bytes may be a view of a reused buffer) for getFinished().
+    if (message.type === HandshakeType.finished) {
+      if (direction === 'sent') this.#finishedSent = message.body.slice();
+      else this.#finishedReceived = message.body.slice();
+    } else if (message.type === HandshakeType.certificate && direction === 'sent') {
+      // What we encoded ourselves: a reference, no copy.
+      this.#certificateSent = message.raw;
+    }
     if (!this.listens('message')) return;
     let fields: Record<string, unknown>;
     try {

@@ -200,7 +200,7 @@ export class Emitter {
     return () => this.off(event, listener);
   }
 
-  /** Removes a listener added with {@link Emitter.on}. */
+  /** Removes a listener added with `on`. */
   off<K extends ConnectionEventName>(event: K, listener: ConnectionEvents[K]): void {
     this.#listeners.get(event)?.delete(listener as (...args: never[]) => void);
   }

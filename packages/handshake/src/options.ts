@@ -188,6 +188,7 @@ export interface TicketKey {
  * a custom sealer can keep server-side state or use an HSM.
  */
 export interface TicketSealer {
+  /** Turns the resumption state into the opaque ticket sent to the client. */
   seal(state: Uint8Array): Promise<Uint8Array>;
   /** Resolves undefined for a ticket it cannot open (unknown key, forged, or damaged). */
   open(ticket: Uint8Array): Promise<Uint8Array | undefined>;

@@ -23,6 +23,7 @@ export class ByteQueue {
     return this.#length;
   }
 
+  /** Appends `chunk` (kept by reference, not copied). */
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
     this.#chunks.push(chunk);

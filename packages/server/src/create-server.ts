@@ -10,7 +10,8 @@ import {
   type Server as NetServer,
   type Socket,
 } from 'node:net';
-import { type CryptoProvider, nobleProvider } from '@tlskit/crypto';
+import type { CryptoProvider } from '@tlskit/crypto';
+import { defaultProvider } from '@tlskit/crypto/default';
 import { createPeerVerifier, groupCode, TLSSocket, TlsOptionError } from '@tlskit/client';
 import {
   type ClientAuthPolicy,
@@ -119,7 +120,10 @@ export interface TlsServerOptions extends SecureContextOptions {
   antiReplay?: AntiReplayStore;
   /** 0-RTT freshness window in ms (RFC 8446 8.3). Default 10000. */
   earlyDataWindow?: number;
-  /** The crypto provider. Default: `nobleProvider`. */
+  /**
+   * The crypto provider. Default: `nodeProvider` on Node.js (the `node` export condition),
+   * `nobleProvider` elsewhere; pass `nobleProvider` for pure JavaScript on Node too.
+   */
   provider?: CryptoProvider;
   /** Extra engine options for research and tests. */
   engine?: Partial<ServerOptions>;
@@ -145,7 +149,7 @@ export class TlsServer extends EventEmitter {
     // Every option is checked here, so that a server with a bad key or version never starts
     // listening to fail each handshake instead (issue 13).
     this.#context = createSecureContext(options);
-    this.#provider = options.provider ?? nobleProvider;
+    this.#provider = options.provider ?? defaultProvider;
     if (
       toList(options.cert).length === 0 &&
       !options.certificates?.length &&
@@ -316,6 +320,10 @@ export class TlsServer extends EventEmitter {
                 const s = socket();
                 if (s !== undefined) s.authorizationError = error;
               },
+              verified: (chain) => {
+                const s = socket();
+                if (s !== undefined) s.verifiedChain = chain;
+              },
             }),
           }),
       ...options.engine,
@@ -354,15 +362,18 @@ export class TlsServer extends EventEmitter {
     return this;
   }
 
+  /** The bound address, as net.Server's. */
   address(): ReturnType<NetServer['address']> {
     return this.#net.address();
   }
 
+  /** Keeps the process alive while listening (the default), as net.Server's. */
   ref(): this {
     this.#net.ref();
     return this;
   }
 
+  /** Lets the process exit even while listening, as net.Server's. */
   unref(): this {
     this.#net.unref();
     return this;

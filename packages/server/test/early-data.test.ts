@@ -11,7 +11,7 @@ import {
   createServer as netServer,
   type Server,
 } from 'node:net';
-import { connect, type TLSSocket as ClientSocket } from '@tlskit/client';
+import { type TLSSocket as ClientSocket, type ConnectOptions, connect } from '@tlskit/client';
 import { interopCerts } from '@tlskit/interop';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, type TLSSocket, type TlsServer } from '../src/index.js';
@@ -55,7 +55,7 @@ async function recordingProxy(port: number) {
 }
 
 /** Opens a client; resolves on secureConnect (10 s bound). */
-async function open(port: number, options: Parameters<typeof connect>[0] = {}) {
+async function open(port: number, options: Partial<ConnectOptions> = {}) {
   const socket = connect({
     host: '127.0.0.1',
     port,

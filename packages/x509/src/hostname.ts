@@ -1,6 +1,6 @@
 import { type Certificate, parseCertificate } from './certificate.js';
 import { CertificateError } from './errors.js';
-import { isValidDnsName, isValidMailbox, parseIp } from './general-name.js';
+import { formatIp, isValidDnsName, isValidMailbox, parseIp } from './general-name.js';
 import { equalBytes } from './der.js';
 
 /** Options of host name matching. */
@@ -93,6 +93,32 @@ export function matchesEmail(certificate: Certificate, mailbox: string): boolean
 }
 
 /**
+ * The names a certificate is valid for, as node:tls prints `subjectaltname`
+ * (`DNS:example.com, IP Address:192.0.2.1, email:a@example.com`), or a note that it has none.
+ * Error messages carry it, so a person sees at once which name was expected.
+ */
+export function describeNames(certificate: Certificate): string {
+  const names = sans(certificate).flatMap((san) => {
+    if (san.kind === 'dns') return [`DNS:${san.value}`];
+    if (san.kind === 'ip') return [`IP Address:${formatIp(san.bytes)}`];
+    if (san.kind === 'email') return [`email:${san.value}`];
+    if (san.kind === 'uri') return [`URI:${san.value}`];
+    return [];
+  });
+  return names.length > 0
+    ? `it is valid for ${names.join(', ')}`
+    : 'it has no subjectAltName names (the subject CN is not used, RFC 9525)';
+}
+
+/** The host name mismatch error, naming what was asked for and what the certificate holds. */
+export function hostnameMismatch(certificate: Certificate, what: string): CertificateError {
+  return new CertificateError(
+    'ERR_CERT_HOSTNAME_MISMATCH',
+    `certificate is not valid for ${what}: ${describeNames(certificate)}`,
+  );
+}
+
+/**
  * Throws ERR_CERT_HOSTNAME_MISMATCH unless the certificate (parsed, or DER) is valid for the
  * host name or IP literal `name` (see {@link matchesHostname}).
  */
@@ -102,10 +128,5 @@ export function verifyHostname(
   options: HostnameOptions = {},
 ): void {
   const parsed = certificate instanceof Uint8Array ? parseCertificate(certificate) : certificate;
-  if (!matchesHostname(parsed, name, options)) {
-    throw new CertificateError(
-      'ERR_CERT_HOSTNAME_MISMATCH',
-      `certificate is not valid for ${JSON.stringify(name)}`,
-    );
-  }
+  if (!matchesHostname(parsed, name, options)) throw hostnameMismatch(parsed, JSON.stringify(name));
 }

@@ -18,6 +18,7 @@ export { type Crl, parseCrl } from './crl.js';
 export { CertificateError, type CertificateErrorCode, certificateErrorAlerts } from './errors.js';
 export { formatIp, type GeneralName, parseIp } from './general-name.js';
 export {
+  describeNames,
   type HostnameOptions,
   matchesEmail,
   matchesHostname,

@@ -9,7 +9,13 @@ import {
 import { type Crl, parseCrl } from './crl.js';
 import { equalBytes } from './der.js';
 import { CertificateError } from './errors.js';
-import { type HostnameOptions, matchesEmail, matchesHostname, matchesIp } from './hostname.js';
+import {
+  type HostnameOptions,
+  hostnameMismatch,
+  matchesEmail,
+  matchesHostname,
+  matchesIp,
+} from './hostname.js';
 import { type Budget, checkNameConstraints } from './name-constraints.js';
 import { formatName } from './name.js';
 import { oids } from './oids.js';
@@ -298,13 +304,13 @@ class Validation {
       if (this.time < certificate.notBefore) {
         throw new CertificateError(
           'ERR_CERT_NOT_YET_VALID',
-          `${formatName(certificate.subject)} is not yet valid`,
+          `${formatName(certificate.subject)} is not yet valid: ${validity(certificate, this.time)}`,
         );
       }
       if (this.time > certificate.notAfter) {
         throw new CertificateError(
           'ERR_CERT_EXPIRED',
-          `${formatName(certificate.subject)} has expired`,
+          `${formatName(certificate.subject)} has expired: ${validity(certificate, this.time)}`,
         );
       }
       if (i > 0) {
@@ -431,9 +437,14 @@ export async function verifyChain(options: VerifyChainOptions): Promise<Verified
   return { chain, leaf, anchor: chain[chain.length - 1]! };
 }
 
+/** The validity period and the time it was checked at, for expiry messages. */
+function validity(certificate: Certificate, time: number): string {
+  const day = (seconds: number) => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+  return `valid from ${day(certificate.notBefore)} to ${day(certificate.notAfter)}, checked at ${day(time)}`;
+}
+
 function checkPeerNames(leaf: Certificate, options: VerifyChainOptions): void {
-  const mismatch = (what: string) =>
-    new CertificateError('ERR_CERT_HOSTNAME_MISMATCH', `certificate is not valid for ${what}`);
+  const mismatch = (what: string) => hostnameMismatch(leaf, what);
   if (options.hostname !== undefined && !matchesHostname(leaf, options.hostname, options)) {
     throw mismatch(JSON.stringify(options.hostname));
   }

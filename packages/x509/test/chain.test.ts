@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { nobleProvider } from '@tlskit/crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,12 +86,26 @@ describe.each<KeyKind>(['ec', 'rsa', 'ed25519'])(
         const error = await rejection(verify({ hostname }));
         expect(error.code).toBe('ERR_CERT_HOSTNAME_MISMATCH');
         expect(error.alert).toBe(42);
+        // The message names what was asked and what the certificate is valid for (as openssl
+        // x509 -ext subjectAltName prints them), so the fix is obvious without tools.
+        expect(error.message).toBe(
+          `certificate is not valid for "${hostname}": it is valid for DNS:example.com, DNS:*.example.net, IP Address:127.0.0.1, IP Address:::1`,
+        );
       }
     });
 
     it('rejects the chain after notAfter and before notBefore', async () => {
       const expired = await rejection(verify({ time: Date.now() + 40 * day }));
       expect([expired.code, expired.alert]).toEqual(['ERR_CERT_EXPIRED', 45]);
+      // The message names the certificate and carries its validity period (the dates openssl
+      // x509 -dates prints). The intermediate is the one whose notAfter has passed at that time.
+      const dates = /valid from (\S+) to (\S+), checked at (\S+)$/.exec(expired.message);
+      const node = new X509Certificate(ica.der);
+      expect(expired.message).toMatch(/^CN=Test ICA has expired: /);
+      expect(dates?.slice(1, 3).map((d) => Date.parse(d))).toEqual([
+        Date.parse(node.validFrom),
+        Date.parse(node.validTo),
+      ]);
       const early = await rejection(verify({ time: Date.now() - 2 * day }));
       expect([early.code, early.alert]).toEqual(['ERR_CERT_NOT_YET_VALID', 45]);
     });

@@ -1,6 +1,6 @@
 /** Shared by the CLI tests: fixtures, and two ways to run the CLI (in-process, and spawned). */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { type PeerProcess, runPeer, spawnPeer } from '@tlskit/interop';
@@ -12,7 +12,15 @@ export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 export const fixturesDir = fileURLToPath(
   new URL('../../../packages/wire/test/fixtures/', import.meta.url),
 );
-const mainPath = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+/** The built bin, what `npx tlskit` and `pnpm tlskit` run (turbo builds it before `test`). */
+const mainPath = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+
+function builtMain(): string {
+  if (!existsSync(mainPath)) {
+    throw new Error(`${mainPath} is missing: run \`pnpm build\` (turbo does before \`test\`)`);
+  }
+  return mainPath;
+}
 
 /** The path of fixture `name` (e.g. `chromium.hex`). */
 export function fixturePath(name: string): string {
@@ -49,11 +57,12 @@ export async function runInProcess(argv: readonly string[]): Promise<CliRun> {
 
 /** Runs the real entry point the way `pnpm tlskit` does, as a child process. */
 export function spawnCli(argv: readonly string[], input?: Uint8Array): CliRun {
-  const result = spawnSync(
-    process.execPath,
-    ['--conditions=tlskit-source', '--import', 'tsx', mainPath, ...argv],
-    { cwd: repoRoot, encoding: 'utf8', timeout: 60_000, ...(input ? { input } : {}) },
-  );
+  const result = spawnSync(process.execPath, [builtMain(), ...argv], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    timeout: 60_000,
+    ...(input ? { input } : {}),
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -117,10 +126,12 @@ export function opensslCipherCodes(output: string): number[] {
   );
 }
 
-/** The command that runs the CLI as `pnpm tlskit` does: node with the source condition and tsx. */
+/** The command that runs the CLI as the installed bin does: node on the built JavaScript. */
 export const cliCommand = {
   command: process.execPath,
-  args: ['--conditions=tlskit-source', '--import', 'tsx', mainPath] as readonly string[],
+  get args(): readonly string[] {
+    return [builtMain()];
+  },
 };
 
 /**

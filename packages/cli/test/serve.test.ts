@@ -3,8 +3,8 @@
  * curl, `openssl s_client` and node:tls. Every process is tracked and stopped.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { connect as netConnect } from 'node:net';
+import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 import { TLSSocket } from '@tlskit/client';
@@ -343,6 +343,30 @@ describe('tlskit serve echo mode', () => {
     try {
       const echoed = await tlsRequest(server.port, 'echo me\n');
       expect(echoed).toBe('echo me\n');
+    } finally {
+      await server.process.stop();
+    }
+  });
+
+  it('reports a connection reset by the peer in one line, with no stack trace', async () => {
+    const server = await startServe(['--cert', ecdsa.chain.file, '--key', ecdsa.key.file]);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const tcp = netConnect(server.port, '127.0.0.1');
+        const socket = tlsConnect(
+          { socket: tcp, servername: 'localhost', ca: certs.ca.cert.pem },
+          () => socket.write('half a conversation\n'),
+        );
+        // The echo proves the server is reading; then a TCP RST instead of close_notify and FIN.
+        socket.once('data', () => {
+          tcp.resetAndDestroy();
+          resolve();
+        });
+        socket.on('error', reject);
+        socket.setTimeout(20_000, () => socket.destroy(new Error('no echo in 20 s')));
+      });
+      await server.process.waitForOutput(/connection error: ECONNRESET/, { timeoutMs: 10_000 });
+      expect(server.process.stderr).not.toMatch(/^\s+at /m);
     } finally {
       await server.process.stop();
     }

@@ -2,7 +2,7 @@
  * Captures the ClientHello fixtures in packages/wire/test/fixtures from real TLS clients, and the
  * first server flight of `openssl s_server`. Run from the repository root:
  *
- *   node --import tsx tools/cli/scripts/capture-fixtures.ts [name...]
+ *   node --import tsx packages/cli/scripts/capture-fixtures.ts [name...]
  *
  * Every socket is on 127.0.0.1. A capture listener accepts one connection, keeps the first
  * complete TLS record the client sends (RFC 8446 5.1: 5-byte header, then `length` bytes) and

@@ -16,6 +16,7 @@ import {
 } from '@tlskit/wire';
 import type { TLSSocket } from '@tlskit/client';
 import type { CryptoProvider } from '@tlskit/crypto';
+import { defaultProviderName } from '@tlskit/crypto/default';
 import { createServer } from '@tlskit/server';
 import { makeDemoCertificates } from './certs.js';
 import { type Command, ExitCode, type Io, type OptionValue, UsageError } from './command.js';
@@ -48,7 +49,13 @@ export const demoFixtures = {
 
 type DemoFixture = keyof typeof demoFixtures;
 
-const fixturesDir = new URL('../../../packages/wire/test/fixtures/', import.meta.url);
+/**
+ * Built (dist/demo.js) the captures sit beside this file, copied there by
+ * scripts/copy-fixtures.mjs; run from source they are read where they were captured.
+ */
+const fixturesDir = import.meta.url.endsWith('.ts')
+  ? new URL('../../wire/test/fixtures/', import.meta.url)
+  : new URL('fixtures/', import.meta.url);
 
 export const demo: Command = {
   name: 'demo',
@@ -60,7 +67,7 @@ export const demo: Command = {
     'fields, what was negotiated and the verified chain, then an HTTP/1.1 request and its',
     'response over the connection. Once with TLS 1.3, then once with TLS 1.2.',
     '',
-    `  --provider NAME  crypto provider: ${providerNames.join(', ')} (default noble)`,
+    `  --provider NAME  crypto provider: ${providerNames.join(', ')} (default ${defaultProviderName})`,
     '',
     'With --clienthello it decodes a ClientHello captured from a real TLS client instead and',
     'prints every field, then a summary of what the client offers.',

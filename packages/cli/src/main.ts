@@ -1,6 +1,7 @@
+#!/usr/bin/env node
 /**
- * Entry point: `pnpm tlskit <command>` runs this file with the `tlskit-source` condition, so the
- * workspace packages are used from source without a build.
+ * Entry point, the `tlskit` bin: runs built JavaScript (dist/main.js), the same code a user
+ * installs and the benchmarks measure. `pnpm tlskit` in the repository builds first.
  */
 import { readFile } from 'node:fs/promises';
 import { runCli } from './cli.js';

@@ -14,6 +14,7 @@ import {
   TLSSocket,
 } from '@tlskit/client';
 import { type CryptoProvider, nobleProvider } from '@tlskit/crypto';
+import { defaultProviderName } from '@tlskit/crypto/default';
 import type { AlertEvent, MessageTrace, PskMode } from '@tlskit/handshake';
 import { fromHex, nameOf, SignatureScheme } from '@tlskit/wire';
 import { TrustStore } from '@tlskit/x509';
@@ -91,16 +92,17 @@ export const sharedTlsHelp = [
   '  --min-version V    1.2 or 1.3',
   '  --max-version V    1.2 or 1.3',
   '  --keylog FILE      write NSS key log lines (SSLKEYLOGFILE format) for Wireshark',
-  `  --provider NAME    crypto provider: ${providerNames.join(', ')} (default noble)`,
+  `  --provider NAME    crypto provider: ${providerNames.join(', ')} (default ${defaultProviderName}, as connect() and createServer())`,
 ];
 
 /**
- * The crypto provider for `--provider NAME` (default noble). `node` and `webcrypto` are
+ * The crypto provider for `--provider NAME`; by default the one `connect()` and `createServer()`
+ * pick by themselves (node on Node.js). `node` and `webcrypto` are
  * subpath exports of @tlskit/crypto, loaded only when asked for, so a build without them still
  * runs with noble.
  */
 export async function loadProvider(value: OptionValue): Promise<CryptoProvider> {
-  const name = value === undefined ? 'noble' : String(value);
+  const name = value === undefined ? defaultProviderName : String(value);
   if (name === 'noble') return nobleProvider;
   if (name !== 'node' && name !== 'webcrypto') {
     throw new UsageError(`--provider must be one of ${providerNames.join(', ')}, not ${name}`);
@@ -238,6 +240,8 @@ export function openClient(setup: ClientSetup): TLSSocket {
           return mozilla;
         },
         rejectUnauthorized: setup.rejectUnauthorized ?? true,
+        // Connecting to an IP address (no SNI), the certificate must still be for it.
+        hostname: setup.servername ?? setup.host,
         report: (error) => {
           if (socket !== undefined) socket.authorizationError = error;
         },
@@ -338,7 +342,7 @@ export interface NegotiatedParameters {
 /** The negotiated parameters of a connected socket. */
 export function negotiated(socket: TLSSocket): NegotiatedParameters {
   const info = socket.handshakeInfo;
-  const error = socket.authorizationError as (Error & { code?: string }) | undefined;
+  const error = socket.authorizationError as (Error & { code?: string }) | null;
   return {
     version: info?.version ?? null,
     cipher: info?.cipherSuite ?? null,
@@ -352,8 +356,8 @@ export function negotiated(socket: TLSSocket): NegotiatedParameters {
     helloRetryRequest: info?.helloRetryRequest ?? false,
     resumed: info?.resumed ?? false,
     earlyData: socket.earlyData,
-    verified: socket.authorized && error === undefined,
-    verifyError: error === undefined ? null : `${error.code ?? error.name}: ${error.message}`,
+    verified: socket.authorized && error === null,
+    verifyError: error === null ? null : `${error.code ?? error.name}: ${error.message}`,
     peerCertificates: (info?.peerCertificates ?? []).map(certificateSubject),
     ocsp: info?.ocsp?.status ?? null,
   };
