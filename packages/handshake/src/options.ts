@@ -1,7 +1,7 @@
 import type { CryptoProvider, PrivateKey } from '@tlskit/crypto';
 import type { AntiReplayStore } from './anti-replay.js';
 import type { Session } from './events.js';
-import type { ExternalPsk, ExternalPskLookup, PskMode } from './external-psk.js';
+import type { ExternalPsk, ExternalPskLookup, PskMode } from './psk-types.js';
 import type { SessionCache } from './session-cache.js';
 
 /** A protocol version a caller can allow. */

@@ -19,14 +19,17 @@ import type { Engine, State } from './engine.js';
 import { ConnectionStateError, illegalParameter } from './errors.js';
 import type { PostHandshakeAuth } from './events.js';
 import { isTls13SignatureScheme, verifyCertificateVerify, verifyFinished } from './proofs.js';
-import type { ServerConfig } from './server13.js';
 import type { Suite13 } from './suites.js';
-import { checkPeerChain, type PeerChain } from './verify.js';
+import { type ChainPolicy, checkPeerChain, type PeerChain } from './verify.js';
 
 /** What a connected TLS 1.3 server keeps to authenticate its client later. */
 export interface PostHandshakeContext {
   readonly engine: Engine;
-  readonly config: ServerConfig;
+  /** What the request needs of the server's configuration (ServerConfig has both). */
+  readonly config: {
+    readonly chain: ChainPolicy;
+    readonly signatureSchemes: readonly number[];
+  };
   readonly suite: Suite13;
   /** The handshake transcript through the client's Finished; never modified here. */
   readonly transcript: TranscriptHash;

@@ -1,11 +1,4 @@
 /**
- * The one error family of tlskit (see docs/architecture.md).
- *
- * Every failure caused by the peer is a {@link TlsError}: a stable string `code` that callers
- * can switch on, and the alert description (RFC 8446 section 6) the engine sends for it.
- * Messages name the field and the rule that was broken; they never contain secret bytes.
- */
-/**
  * Every stable `code` a {@link TlsError} carries, whichever package throws it. Callers switch on
  * it; a new code is added here, so that the list stays the one place that documents them.
  */
@@ -87,6 +80,13 @@ export type TlsErrorCode =
    */
   | `ERR_CERT_${string}`;
 
+/**
+ * The one error family of tlskit (see docs/architecture.md).
+ *
+ * Every failure caused by the peer is a {@link TlsError}: a stable string `code` that callers
+ * can switch on, and the alert description (RFC 8446 section 6) the engine sends for it.
+ * Messages name the field and the rule that was broken; they never contain secret bytes.
+ */
 export class TlsError extends Error {
   override name = 'TlsError';
   /** Stable, documented identifier, e.g. `ERR_DECODE`, `ERR_BAD_RECORD_MAC`, `ERR_CERT_EXPIRED`. */
