@@ -57,7 +57,6 @@ export const implementedFlags: ReadonlySet<string> = new Set([
   // tlskit never enables TLS 1.1 or 1.0: disabling them holds as asked.
   '-no-tls11',
   '-no-tls1',
-  '-resumption-delay',
   '-expect-version',
   '-curves',
   '-expect-curve-id',
