@@ -2,7 +2,7 @@
  * 0-RTT (RFC 8446 2.3, 4.2.10, 8) between our engines: accepted early data is delivered once and
  * marked as early; a second use of the ticket, a raw replay of the first flight, a stale ticket
  * age, a HelloRetryRequest and a changed ALPN all reject it, and the client then sends it again
- * as ordinary data. The OpenSSL interop is in tools/cli/test/early-data.test.ts.
+ * as ordinary data. The OpenSSL interop is in packages/cli/test/early-data.test.ts.
  */
 import { nobleProvider as provider } from '@tlskit/crypto';
 import {

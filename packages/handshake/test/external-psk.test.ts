@@ -1,7 +1,7 @@
 /**
  * External PSKs (RFC 8446 2.2, 4.2.9, 4.2.11) between our two engines: psk_dhe_ke and psk_ke,
  * a server without certificates, the hash binding, a wrong key, an unknown identity. The
- * OpenSSL interop (the independent oracle) is in tools/cli/test/psk.test.ts.
+ * OpenSSL interop (the independent oracle) is in packages/cli/test/psk.test.ts.
  */
 import { nobleProvider as provider } from '@tlskit/crypto';
 import {
