@@ -305,9 +305,25 @@ export async function runTest(
     try {
       await exchange(config, signer, engine, pipe, isServer, isResume, carry);
     } finally {
-      // Whatever happened, the alert or close_notify the engine queued goes out first.
+      // Whatever happened, the alert or close_notify the engine queued goes out first. Then a
+      // lingering close: closing with the runner's bytes still unread would send a TCP reset,
+      // and the runner, still writing, would see 'broken pipe' instead of our alert.
       await pipe.end();
+      await lingerUntilEof(pipe, lingerMs);
       socket.destroy();
     }
   }
+}
+
+/** How long a closing shim waits for the runner to close its side. */
+const lingerMs = 1000;
+
+/** Resolves when the runner has closed TCP, or after `ms`, whichever comes first. */
+async function lingerUntilEof(pipe: EnginePipe, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  await Promise.race([pipe.untilEof(), timeout]);
+  clearTimeout(timer);
 }
