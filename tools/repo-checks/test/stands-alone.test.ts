@@ -18,7 +18,7 @@ describe('the repository stands alone', () => {
         [
           'grep',
           '-nE',
-          String.raw`(\.\./)+shared/|shared/vectors`,
+          String.raw`(\.\./)+shared/|shared[/]vectors`,
           '--',
           '*.ts',
           '*.mjs',
