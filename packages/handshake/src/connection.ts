@@ -3,11 +3,11 @@
  * the role's engine around its first typestate.
  */
 import { CipherSuite, ProtocolVersion, SignatureScheme } from '@tlskit/wire';
-import { type ClientConfig, startClient } from './client13.js';
-import { type Connection, Engine } from './engine.js';
-import type { Session } from './events.js';
-import { decodeSession } from './session-codec.js';
-import { checkExternalPsk, pskModeCodes } from './external-psk.js';
+import { type ClientConfig, startClient } from './tls13/client.js';
+import { type Connection, Engine } from './core/engine.js';
+import type { Session } from './core/events.js';
+import { decodeSession } from './core/session-codec.js';
+import { checkExternalPsk, pskModeCodes } from './tls13/external-psk.js';
 import {
   type CertificateVerifier,
   type ClientOptions,
@@ -15,14 +15,14 @@ import {
   type CommonOptions,
   OptionsError,
   type ServerOptions,
-} from './options.js';
-import { isTls13SignatureScheme } from './proofs.js';
-import { type ServerConfig, startServer } from './server13.js';
-import { defaultSuites13, suite13 } from './suites.js';
-import { defaultSuites12, groups12, isTls12SignatureScheme, suite12 } from './tls12.js';
-import { checkTicketKeys, ticketKeySealer } from './tickets.js';
-import { defaultVerifier } from './x509-verifier.js';
-import type { ChainPolicy } from './verify.js';
+} from './core/options.js';
+import { isTls13SignatureScheme } from './core/proofs.js';
+import { type ServerConfig, startServer } from './tls13/server.js';
+import { defaultSuites13, suite13 } from './core/suites.js';
+import { defaultSuites12, groups12, isTls12SignatureScheme, suite12 } from './tls12/common.js';
+import { checkTicketKeys, ticketKeySealer } from './core/tickets.js';
+import { defaultVerifier } from './certs/x509-verifier.js';
+import type { ChainPolicy } from './certs/verify.js';
 
 /**
  * The versions and suites the options allow. A version whose suites were all left out of

@@ -2,8 +2,8 @@ export {
   type AntiReplayStore,
   MemoryAntiReplayStore,
   type MemoryAntiReplayStoreOptions,
-} from './anti-replay.js';
-export { alertName, type Connection, type ConnectionState } from './engine.js';
+} from './core/anti-replay.js';
+export { alertName, type Connection, type ConnectionState } from './core/engine.js';
 export { createClient, createServer, pump } from './connection.js';
 export type {
   AlertEvent,
@@ -18,8 +18,8 @@ export type {
   Session,
   Session12,
   Session13,
-} from './events.js';
-export { ConnectionStateError, PeerAlertError } from './errors.js';
+} from './core/events.js';
+export { ConnectionStateError, PeerAlertError } from './core/errors.js';
 export {
   type CertificateEntry,
   type CertificateVerifier,
@@ -33,19 +33,19 @@ export {
   type TicketSealer,
   type TlsVersion,
   type VerifyContext,
-} from './options.js';
+} from './core/options.js';
 export type {
   ExternalPsk,
   ExternalPskKey,
   ExternalPskLookup,
   PskHash,
   PskMode,
-} from './external-psk.js';
+} from './tls13/external-psk.js';
 export {
   decodeImportedIdentity,
   encodeImportedIdentity,
   type ImportedIdentity,
   importPsk,
-} from './psk-importer.js';
-export { SessionCache, type SessionCacheOptions } from './session-cache.js';
-export { decodeSession, encodeSession, sessionFormatVersion } from './session-codec.js';
+} from './tls13/psk-importer.js';
+export { SessionCache, type SessionCacheOptions } from './core/session-cache.js';
+export { decodeSession, encodeSession, sessionFormatVersion } from './core/session-codec.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { OutputQueue } from '../src/output-queue.js';
+import { OutputQueue } from '../src/core/output-queue.js';
 
 const join = (chunks: readonly Uint8Array[]) => Buffer.concat(chunks).toString('hex');
 

@@ -5,7 +5,7 @@
  */
 import type { CryptoProvider } from '@tlskit/crypto';
 import { TrustStore, verifyChain } from '@tlskit/x509';
-import type { CertificateVerifier } from './options.js';
+import type { CertificateVerifier } from '../core/options.js';
 
 /** Builds the verifier used when `options.ca` is set and `options.verifyCertificate` is not. */
 export function defaultVerifier(

@@ -17,9 +17,9 @@ import {
   PskKeyExchangeMode,
   type SignatureScheme,
 } from '@tlskit/wire';
-import { certificatesFor, certSchemes } from './certificate-selection.js';
-import { certificate13, certificateMessage, chooseScheme } from './client13.js';
-import { alpnBytes, alpnNames, expectMessage, hostName, type RawMessage } from './codec.js';
+import { certificatesFor, certSchemes } from '../certs/selection.js';
+import { certificate13, certificateMessage, chooseScheme } from './client.js';
+import { alpnBytes, alpnNames, expectMessage, hostName, type RawMessage } from '../core/codec.js';
 import {
   constantTimeEqual,
   EarlySecret,
@@ -29,11 +29,11 @@ import {
   resumptionPsk,
   TranscriptHash,
 } from '@tlskit/key-schedule';
-import type { Engine, State } from './engine.js';
-import { stapleFor } from './ocsp.js';
+import type { Engine, State } from '../core/engine.js';
+import { stapleFor } from '../certs/ocsp.js';
 import { type PostHandshakeContext, requestClientCertificate } from './post-handshake-auth.js';
-import { negotiate12 } from './server12.js';
-import { established13 } from './exporter.js';
+import { negotiate12 } from '../tls12/server.js';
+import { established13 } from '../core/exporter.js';
 import {
   certificateRequired,
   inappropriateFallback,
@@ -43,20 +43,20 @@ import {
   missingExtension,
   noApplicationProtocol,
   protocolVersion,
-} from './errors.js';
-import type { CertificateEntry, ServerOptions, TicketSealer } from './options.js';
+} from '../core/errors.js';
+import type { CertificateEntry, ServerOptions, TicketSealer } from '../core/options.js';
 import {
   certificateVerifyContent,
   type FinishedVerified,
   isTls13SignatureScheme,
   verifyCertificateVerify,
   verifyFinished,
-} from './proofs.js';
-import { type Suite13, suite13 } from './suites.js';
-import type { AntiReplayStore } from './anti-replay.js';
+} from '../core/proofs.js';
+import { type Suite13, suite13 } from '../core/suites.js';
+import type { AntiReplayStore } from '../core/anti-replay.js';
 import { type FoundExternalPsk, findExternalPsk, type PskHash } from './external-psk.js';
-import { decodeTicketState, encodeTicketState, type TicketState } from './tickets.js';
-import { type ChainPolicy, checkPeerChain, type PeerChain } from './verify.js';
+import { decodeTicketState, encodeTicketState, type TicketState } from '../core/tickets.js';
+import { type ChainPolicy, checkPeerChain, type PeerChain } from '../certs/verify.js';
 
 /** Server settings resolved once from the options. */
 export interface ServerConfig {

@@ -5,7 +5,7 @@ import {
   signatureScheme,
 } from '@tlskit/x509';
 import { type ClientHello, ExtensionType, findExtension } from '@tlskit/wire';
-import type { CertificateEntry } from './options.js';
+import type { CertificateEntry } from '../core/options.js';
 
 /** `*.example.com` matches exactly one leftmost label; names compare case-insensitively. */
 function hostMatches(pattern: string, name: string): boolean {

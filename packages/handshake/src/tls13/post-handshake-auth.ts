@@ -3,7 +3,7 @@
  * handshake a TLS 1.3 server whose client offered post_handshake_auth sends a CertificateRequest
  * with a fresh context; the client answers Certificate, CertificateVerify (unless the Certificate
  * is empty) and Finished, over the handshake transcript plus these messages, with the Finished
- * key of its current application traffic secret. (The client side is in client13.ts.)
+ * key of its current application traffic secret. (The client side is in tls13/client.ts.)
  */
 import type { TranscriptHash } from '@tlskit/key-schedule';
 import {
@@ -13,14 +13,14 @@ import {
   type SignatureScheme,
   ExtensionType,
 } from '@tlskit/wire';
-import { certificate13 } from './client13.js';
-import { expectMessage, type RawMessage } from './codec.js';
-import type { Engine, State } from './engine.js';
-import { ConnectionStateError, illegalParameter } from './errors.js';
-import type { PostHandshakeAuth } from './events.js';
-import { isTls13SignatureScheme, verifyCertificateVerify, verifyFinished } from './proofs.js';
-import type { Suite13 } from './suites.js';
-import { type ChainPolicy, checkPeerChain, type PeerChain } from './verify.js';
+import { certificate13 } from './client.js';
+import { expectMessage, type RawMessage } from '../core/codec.js';
+import type { Engine, State } from '../core/engine.js';
+import { ConnectionStateError, illegalParameter } from '../core/errors.js';
+import type { PostHandshakeAuth } from '../core/events.js';
+import { isTls13SignatureScheme, verifyCertificateVerify, verifyFinished } from '../core/proofs.js';
+import type { Suite13 } from '../core/suites.js';
+import { type ChainPolicy, checkPeerChain, type PeerChain } from '../certs/verify.js';
 
 /** What a connected TLS 1.3 server keeps to authenticate its client later. */
 export interface PostHandshakeContext {

@@ -19,9 +19,9 @@ import {
   OcspError,
   parseCertificate,
 } from '@tlskit/x509';
-import type { Engine } from './engine.js';
-import type { OcspInfo } from './events.js';
-import type { CertificateEntry, ClientOptions, ServerOptions } from './options.js';
+import type { Engine } from '../core/engine.js';
+import type { OcspInfo } from '../core/events.js';
+import type { CertificateEntry, ClientOptions, ServerOptions } from '../core/options.js';
 import type { PeerChain } from './verify.js';
 
 /** RFC 6066 section 8: status_request with status_type ocsp, no responder IDs, no extensions. */

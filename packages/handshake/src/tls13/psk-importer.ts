@@ -22,7 +22,7 @@
 import { type CryptoProvider, HASH_LENGTH } from '@tlskit/crypto';
 import { hkdfExpandLabel } from '@tlskit/key-schedule';
 import { Reader, Writer } from '@tlskit/wire';
-import type { PskHash } from './psk-types.js';
+import type { PskHash } from '../core/psk-types.js';
 
 /** RFC 9258 target_protocol of TLS 1.3 (its ProtocolVersion). */
 const targetTls13 = 0x0304;

@@ -14,11 +14,11 @@ import {
   type ServerHello,
   type SignatureScheme,
 } from '@tlskit/wire';
-import type { ClientConfig } from './client13.js';
-import type { OcspInfo, Session12 } from './events.js';
-import { judgeStaple } from './ocsp.js';
-import { alpnNames, expectMessage, type RawMessage } from './codec.js';
-import type { Engine, State } from './engine.js';
+import type { ClientConfig } from '../tls13/client.js';
+import type { OcspInfo, Session12 } from '../core/events.js';
+import { judgeStaple } from '../certs/ocsp.js';
+import { alpnNames, expectMessage, type RawMessage } from '../core/codec.js';
+import type { Engine, State } from '../core/engine.js';
 import {
   decodeErrorMissing,
   downgrade,
@@ -26,9 +26,9 @@ import {
   illegalParameter,
   protocolVersion,
   unexpected,
-} from './errors.js';
-import { receiveFinished12, reportEstablished12 } from './finish12.js';
-import { verifySignature12 } from './proofs.js';
+} from '../core/errors.js';
+import { receiveFinished12, reportEstablished12 } from './finish.js';
+import { verifySignature12 } from '../core/proofs.js';
 import {
   Connected12,
   groups12,
@@ -43,8 +43,8 @@ import {
   suite12,
   sendFinished12,
   Transcript12,
-} from './tls12.js';
-import { checkPeerChain, type PeerChain } from './verify.js';
+} from './common.js';
+import { checkPeerChain, type PeerChain } from '../certs/verify.js';
 
 /** What the ClientHello left for the TLS 1.2 states. */
 export interface ClientHello12Context {

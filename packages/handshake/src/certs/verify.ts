@@ -5,9 +5,9 @@
 import type { CryptoProvider, PublicKey } from '@tlskit/crypto';
 import { AlertDescription, TlsError } from '@tlskit/wire';
 import { parseCertificate } from '@tlskit/x509';
-import { badCertificate } from './errors.js';
-import type { CertificateVerifier, VerifyContext } from './options.js';
-import { type ChainAccepted, chainAccepted } from './proofs.js';
+import { badCertificate } from '../core/errors.js';
+import type { CertificateVerifier, VerifyContext } from '../core/options.js';
+import { type ChainAccepted, chainAccepted } from '../core/proofs.js';
 
 /** How a side checks its peer's chain, decided once from the options. */
 export interface ChainPolicy {

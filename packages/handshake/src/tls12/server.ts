@@ -23,16 +23,21 @@ import {
   type ServerKeyExchange,
   type SignatureScheme,
 } from '@tlskit/wire';
-import { certificatesFor, certSchemes } from './certificate-selection.js';
-import { alpnBytes, alpnNames, expectMessage, hostName, type RawMessage } from './codec.js';
-import type { Engine, State } from './engine.js';
-import { handshakeFailure, illegalParameter, noApplicationProtocol, unexpected } from './errors.js';
-import { receiveFinished12, reportEstablished12 } from './finish12.js';
-import { stapleFor } from './ocsp.js';
-import { verifySignature12 } from './proofs.js';
-import type { CertificateEntry } from './options.js';
-import { decodeTicketState, encodeTicketState, type TicketState } from './tickets.js';
-import type { ServerConfig } from './server13.js';
+import { certificatesFor, certSchemes } from '../certs/selection.js';
+import { alpnBytes, alpnNames, expectMessage, hostName, type RawMessage } from '../core/codec.js';
+import type { Engine, State } from '../core/engine.js';
+import {
+  handshakeFailure,
+  illegalParameter,
+  noApplicationProtocol,
+  unexpected,
+} from '../core/errors.js';
+import { receiveFinished12, reportEstablished12 } from './finish.js';
+import { stapleFor } from '../certs/ocsp.js';
+import { verifySignature12 } from '../core/proofs.js';
+import type { CertificateEntry } from '../core/options.js';
+import { decodeTicketState, encodeTicketState, type TicketState } from '../core/tickets.js';
+import type { ServerConfig } from '../tls13/server.js';
 import {
   Connected12,
   chooseScheme12,
@@ -46,8 +51,8 @@ import {
   suite12,
   sendFinished12,
   Transcript12,
-} from './tls12.js';
-import { checkPeerChain, type PeerChain } from './verify.js';
+} from './common.js';
+import { checkPeerChain, type PeerChain } from '../certs/verify.js';
 
 interface Flight12 {
   readonly engine: Engine;

@@ -6,14 +6,14 @@
 import type { CryptoProvider, HashName } from '@tlskit/crypto';
 import { decodeImportedIdentity, importPsk } from './psk-importer.js';
 import { PskKeyExchangeMode } from '@tlskit/wire';
-import { OptionsError } from './options.js';
+import { OptionsError } from '../core/options.js';
 import type {
   ExternalPsk,
   ExternalPskKey,
   ExternalPskLookup,
   PskHash,
   PskMode,
-} from './psk-types.js';
+} from '../core/psk-types.js';
 
 export type {
   ExternalPsk,
@@ -21,7 +21,7 @@ export type {
   ExternalPskLookup,
   PskHash,
   PskMode,
-} from './psk-types.js';
+} from '../core/psk-types.js';
 
 /** Code points for mode names, in the caller's order; checked at the boundary. */
 export function pskModeCodes(

@@ -21,9 +21,9 @@ import {
   NamedGroup,
   SignatureScheme,
 } from '@tlskit/wire';
-import type { RawMessage } from './codec.js';
-import type { Engine, State } from './engine.js';
-import { unexpected } from './errors.js';
+import type { RawMessage } from '../core/codec.js';
+import type { Engine, State } from '../core/engine.js';
+import { unexpected } from '../core/errors.js';
 
 /** A TLS 1.2 suite from `@tlskit/crypto`'s table. */
 export interface Suite12 extends CipherSuiteInfo {

@@ -29,7 +29,7 @@ import {
   frame,
   type MessageOf,
   type RawMessage,
-} from './codec.js';
+} from '../core/codec.js';
 import {
   EarlySecret,
   finishedVerifyData,
@@ -38,9 +38,9 @@ import {
   resumptionPsk,
   TranscriptHash,
 } from '@tlskit/key-schedule';
-import { serverHello12 } from './client12.js';
-import type { Engine, State } from './engine.js';
-import { established13 } from './exporter.js';
+import { serverHello12 } from '../tls12/client.js';
+import type { Engine, State } from '../core/engine.js';
+import { established13 } from '../core/exporter.js';
 import {
   decodeErrorMissing,
   handshakeFailure,
@@ -48,12 +48,12 @@ import {
   missingExtension,
   protocolVersion,
   unexpected,
-} from './errors.js';
-import type { OcspInfo, Session, Session12, Session13 } from './events.js';
+} from '../core/errors.js';
+import type { OcspInfo, Session, Session12, Session13 } from '../core/events.js';
 import type { ExternalPsk, PskHash } from './external-psk.js';
-import { judgeStaple, statusRequestExtension } from './ocsp.js';
+import { judgeStaple, statusRequestExtension } from '../certs/ocsp.js';
 import { encodeImportedIdentity, importPsk } from './psk-importer.js';
-import type { CertificateEntry, ClientOptions } from './options.js';
+import type { CertificateEntry, ClientOptions } from '../core/options.js';
 import {
   certificateVerifyContent,
   type FinishedVerified,
@@ -62,9 +62,9 @@ import {
   schemeFitsKey,
   verifyCertificateVerify,
   verifyFinished,
-} from './proofs.js';
-import { type Suite13, suite13 } from './suites.js';
-import { type ChainPolicy, checkPeerChain, type PeerChain } from './verify.js';
+} from '../core/proofs.js';
+import { type Suite13, suite13 } from '../core/suites.js';
+import { type ChainPolicy, checkPeerChain, type PeerChain } from '../certs/verify.js';
 
 /** Client settings resolved once from the options. */
 export interface ClientConfig {

@@ -13,7 +13,7 @@ import {
   tls12FinishedVerifyData,
 } from '@tlskit/key-schedule';
 import type { Suite13 } from './suites.js';
-import { scheme12FitsKey } from './tls12.js';
+import { scheme12FitsKey } from '../tls12/common.js';
 
 declare const signatureBrand: unique symbol;
 declare const finishedBrand: unique symbol;

@@ -3,13 +3,13 @@
  * connection is reported established with what was negotiated.
  */
 import { HandshakeType, NamedGroup, nameOf } from '@tlskit/wire';
-import { expectMessage, type RawMessage } from './codec.js';
-import type { Engine } from './engine.js';
-import { unexpected } from './errors.js';
-import type { HandshakeInfo } from './events.js';
-import { established12 } from './exporter.js';
-import { type FinishedVerified, verifyFinished12 } from './proofs.js';
-import type { Keys12, Suite12, Transcript12 } from './tls12.js';
+import { expectMessage, type RawMessage } from '../core/codec.js';
+import type { Engine } from '../core/engine.js';
+import { unexpected } from '../core/errors.js';
+import type { HandshakeInfo } from '../core/events.js';
+import { established12 } from '../core/exporter.js';
+import { type FinishedVerified, verifyFinished12 } from '../core/proofs.js';
+import type { Keys12, Suite12, Transcript12 } from './common.js';
 
 /** What a TLS 1.2 handshake's two sides have each learnt by the time the peer's Finished arrives. */
 export interface Handshake12 {

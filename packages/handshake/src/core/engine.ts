@@ -1,7 +1,7 @@
 /**
  * The connection engine shared by client and server: record framing and protection, handshake
  * message reassembly, alerts, application data, close. The protocol logic lives in the typestate
- * states (client13.ts, server13.ts); this file moves bytes and keys between them and the caller.
+ * states (tls13/, tls12/); this file moves bytes and keys between them and the caller.
  */
 import type { CryptoProvider } from '@tlskit/crypto';
 import {
