@@ -16,10 +16,10 @@ import {
   OptionsError,
   type ServerOptions,
 } from './core/options.js';
-import { isTls13SignatureScheme } from './core/proofs.js';
+import { isTls12SignatureScheme, isTls13SignatureScheme } from './core/schemes.js';
 import { type ServerConfig, startServer } from './tls13/server.js';
 import { defaultSuites13, suite13 } from './core/suites.js';
-import { defaultSuites12, groups12, isTls12SignatureScheme, suite12 } from './tls12/common.js';
+import { defaultSuites12, groups12, suite12 } from './tls12/common.js';
 import { checkTicketKeys, ticketKeySealer } from './core/tickets.js';
 import { defaultVerifier } from './certs/x509-verifier.js';
 import type { ChainPolicy } from './certs/verify.js';

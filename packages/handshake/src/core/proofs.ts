@@ -4,7 +4,7 @@
  * state that skipped a check cannot be built.
  */
 import type { CryptoProvider, PublicKey } from '@tlskit/crypto';
-import { DecodeError, SignatureScheme } from '@tlskit/wire';
+import { DecodeError } from '@tlskit/wire';
 import { decryptError, illegalParameter } from './errors.js';
 import {
   checkFinished,
@@ -13,7 +13,7 @@ import {
   tls12FinishedVerifyData,
 } from '@tlskit/key-schedule';
 import type { Suite13 } from './suites.js';
-import { scheme12FitsKey } from '../tls12/common.js';
+import { isTls13SignatureScheme, scheme12FitsKey, schemeFitsKey } from './schemes.js';
 
 declare const signatureBrand: unique symbol;
 declare const finishedBrand: unique symbol;
@@ -45,50 +45,6 @@ export function certificateVerifyContent(
   out.set(label, 64);
   out.set(transcriptHash, 64 + label.length + 1);
   return out;
-}
-
-/** RFC 8446 4.4.3: schemes that may appear in a TLS 1.3 CertificateVerify. */
-export function isTls13SignatureScheme(scheme: number): boolean {
-  switch (scheme) {
-    case SignatureScheme.ecdsa_secp256r1_sha256:
-    case SignatureScheme.ecdsa_secp384r1_sha384:
-    case SignatureScheme.ecdsa_secp521r1_sha512:
-    case SignatureScheme.rsa_pss_rsae_sha256:
-    case SignatureScheme.rsa_pss_rsae_sha384:
-    case SignatureScheme.rsa_pss_rsae_sha512:
-    case SignatureScheme.rsa_pss_pss_sha256:
-    case SignatureScheme.rsa_pss_pss_sha384:
-    case SignatureScheme.rsa_pss_pss_sha512:
-    case SignatureScheme.ed25519:
-    case SignatureScheme.ed448:
-      return true;
-    default:
-      return false;
-  }
-}
-
-/** Whether `key` can make or check a TLS 1.3 signature with `scheme` (4.2.3: ECDSA names its curve). */
-export function schemeFitsKey(scheme: number, key: { type: string; curve?: string }): boolean {
-  switch (scheme) {
-    case SignatureScheme.ecdsa_secp256r1_sha256:
-      return key.type === 'ec' && key.curve === 'P-256';
-    case SignatureScheme.ecdsa_secp384r1_sha384:
-      return key.type === 'ec' && key.curve === 'P-384';
-    case SignatureScheme.ecdsa_secp521r1_sha512:
-      return key.type === 'ec' && key.curve === 'P-521';
-    case SignatureScheme.rsa_pss_rsae_sha256:
-    case SignatureScheme.rsa_pss_rsae_sha384:
-    case SignatureScheme.rsa_pss_rsae_sha512:
-      return key.type === 'rsa';
-    case SignatureScheme.rsa_pss_pss_sha256:
-    case SignatureScheme.rsa_pss_pss_sha384:
-    case SignatureScheme.rsa_pss_pss_sha512:
-      return key.type === 'rsa-pss';
-    case SignatureScheme.ed25519:
-      return key.type === 'ed25519';
-    default:
-      return false;
-  }
 }
 
 /**

@@ -29,16 +29,15 @@ import {
 } from '../core/errors.js';
 import { receiveFinished12, reportEstablished12 } from './finish.js';
 import { verifySignature12 } from '../core/proofs.js';
+import { chooseScheme12, scheme12FitsKey } from '../core/schemes.js';
 import {
   Connected12,
   groups12,
-  chooseScheme12,
   deriveKeys12,
   keysFromMaster,
   type Keys12,
   keyFitsAuth,
   type Suite12,
-  scheme12FitsKey,
   serverKeyExchangeContent,
   suite12,
   sendFinished12,

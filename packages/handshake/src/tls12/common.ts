@@ -3,7 +3,7 @@
  * secret, RFC 5746 renegotiation indication): suites, signature schemes, the transcript with
  * its raw messages, and the switch from the master secret to record protections.
  */
-import type { CryptoProvider, PrivateKey } from '@tlskit/crypto';
+import type { CryptoProvider } from '@tlskit/crypto';
 import { CIPHER_SUITES, type CipherSuiteInfo, cipherSuiteInfo } from '@tlskit/crypto';
 import {
   type PrfHash,
@@ -14,13 +14,7 @@ import {
   tls12MasterSecret,
 } from '@tlskit/key-schedule';
 import { Tls12RecordProtection } from '@tlskit/record';
-import {
-  AlertDescription,
-  concatBytes,
-  HandshakeType,
-  NamedGroup,
-  SignatureScheme,
-} from '@tlskit/wire';
+import { AlertDescription, concatBytes, HandshakeType, NamedGroup } from '@tlskit/wire';
 import type { RawMessage } from '../core/codec.js';
 import type { Engine, State } from '../core/engine.js';
 import { unexpected } from '../core/errors.js';
@@ -56,47 +50,9 @@ export const groups12: readonly number[] = [
   NamedGroup.x448,
 ];
 
-/** Schemes a TLS 1.2 ServerKeyExchange or CertificateVerify may use (no SHA-1). */
-export function isTls12SignatureScheme(scheme: number): boolean {
-  switch (scheme) {
-    case SignatureScheme.ecdsa_secp256r1_sha256:
-    case SignatureScheme.ecdsa_secp384r1_sha384:
-    case SignatureScheme.ecdsa_secp521r1_sha512:
-    case SignatureScheme.rsa_pss_rsae_sha256:
-    case SignatureScheme.rsa_pss_rsae_sha384:
-    case SignatureScheme.rsa_pss_rsae_sha512:
-    case SignatureScheme.rsa_pkcs1_sha256:
-    case SignatureScheme.rsa_pkcs1_sha384:
-    case SignatureScheme.rsa_pkcs1_sha512:
-    case SignatureScheme.ed25519:
-      return true;
-    default:
-      return false;
-  }
-}
-
 /** Whether a key of this type authenticates a suite of `auth` (RFC 8422 5.1, RFC 5246 7.4.2). */
 export function keyFitsAuth(key: { type: string }, auth: 'ecdsa' | 'rsa'): boolean {
   return auth === 'ecdsa' ? key.type === 'ec' || key.type === 'ed25519' : key.type === 'rsa';
-}
-
-/** Whether a TLS 1.2 signature with `scheme` can come from a key of this type. */
-export function scheme12FitsKey(scheme: number, key: { type: string }): boolean {
-  if (!isTls12SignatureScheme(scheme)) return false;
-  if (scheme === SignatureScheme.ed25519) return key.type === 'ed25519';
-  // ecdsa_* code points end in 0x03; in TLS 1.2 the curve comes from the key.
-  if ((scheme & 0xff) === 0x03) return key.type === 'ec';
-  return key.type === 'rsa';
-}
-
-/** Our key's first scheme (in the peer's order) that TLS 1.2 allows. */
-export function chooseScheme12(
-  provider: CryptoProvider,
-  key: PrivateKey,
-  peerSchemes: readonly number[],
-): number | undefined {
-  const ours = provider.signatureSchemesFor(key);
-  return peerSchemes.find((s) => isTls12SignatureScheme(s) && ours.includes(s));
 }
 
 /**

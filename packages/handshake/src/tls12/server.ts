@@ -35,12 +35,12 @@ import {
 import { receiveFinished12, reportEstablished12 } from './finish.js';
 import { stapleFor } from '../certs/ocsp.js';
 import { verifySignature12 } from '../core/proofs.js';
+import { chooseScheme12 } from '../core/schemes.js';
 import type { CertificateEntry } from '../core/options.js';
 import { decodeTicketState, encodeTicketState, type TicketState } from '../core/tickets.js';
 import type { ServerConfig } from '../tls13/server.js';
 import {
   Connected12,
-  chooseScheme12,
   deriveKeys12,
   keysFromMaster,
   groups12,

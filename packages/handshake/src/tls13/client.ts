@@ -4,7 +4,6 @@
  */
 import { HASH_LENGTH, type HashName, type KeyShare } from '@tlskit/crypto';
 import {
-  type Certificate13,
   CipherSuite,
   type ClientHello,
   checkExtensionsAllowed,
@@ -22,14 +21,7 @@ import {
   type ServerHello,
   type SignatureScheme,
 } from '@tlskit/wire';
-import {
-  alpnBytes,
-  alpnNames,
-  expectMessage,
-  frame,
-  type MessageOf,
-  type RawMessage,
-} from '../core/codec.js';
+import { alpnBytes, alpnNames, expectMessage, frame, type RawMessage } from '../core/codec.js';
 import {
   EarlySecret,
   finishedVerifyData,
@@ -57,12 +49,12 @@ import type { CertificateEntry, ClientOptions } from '../core/options.js';
 import {
   certificateVerifyContent,
   type FinishedVerified,
-  isTls13SignatureScheme,
   type SignatureVerified,
-  schemeFitsKey,
   verifyCertificateVerify,
   verifyFinished,
 } from '../core/proofs.js';
+import { certificate13, certificateMessage } from './certificate.js';
+import { chooseScheme } from '../core/schemes.js';
 import { type Suite13, suite13 } from '../core/suites.js';
 import { type ChainPolicy, checkPeerChain, type PeerChain } from '../certs/verify.js';
 
@@ -884,47 +876,6 @@ async function sendClientCertificate(
     signature,
   });
   transcript.update(cv.raw);
-}
-
-/**
- * A TLS 1.3 Certificate message for `chain`. `ocspResponse` goes into the leaf's entry as its
- * status_request extension (RFC 8446 4.4.2.1); the other entries carry no extensions.
- */
-export function certificateMessage(
-  context: Uint8Array,
-  chain: readonly Uint8Array[],
-  ocspResponse?: Uint8Array,
-): Certificate13 {
-  return {
-    type: HandshakeType.certificate,
-    protocol: 'tls13',
-    certificateRequestContext: context,
-    certificateList: chain.map((data, i) => ({
-      data,
-      extensions:
-        i === 0 && ocspResponse !== undefined
-          ? [{ type: ExtensionType.statusRequest, ocspResponse }]
-          : [],
-    })),
-  };
-}
-
-/** Narrows a decoded Certificate to its TLS 1.3 form. */
-export function certificate13(m: MessageOf<typeof HandshakeType.certificate>): Certificate13 {
-  if (m.protocol !== 'tls13') throw unexpected('TLS 1.2 Certificate in TLS 1.3');
-  return m;
-}
-
-/** The first of the peer's schemes (their preference order) our key can make in TLS 1.3. */
-export function chooseScheme(
-  provider: { signatureSchemesFor(key: CertificateEntry['key']): readonly number[] },
-  entry: CertificateEntry,
-  peerSchemes: readonly number[],
-): number | undefined {
-  const ours = provider.signatureSchemesFor(entry.key);
-  return peerSchemes.find(
-    (s) => isTls13SignatureScheme(s) && ours.includes(s) && schemeFitsKey(s, entry.key),
-  );
 }
 
 /**

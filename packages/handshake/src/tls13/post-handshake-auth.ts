@@ -13,12 +13,13 @@ import {
   type SignatureScheme,
   ExtensionType,
 } from '@tlskit/wire';
-import { certificate13 } from './client.js';
+import { certificate13 } from './certificate.js';
 import { expectMessage, type RawMessage } from '../core/codec.js';
 import type { Engine, State } from '../core/engine.js';
 import { ConnectionStateError, illegalParameter } from '../core/errors.js';
 import type { PostHandshakeAuth } from '../core/events.js';
-import { isTls13SignatureScheme, verifyCertificateVerify, verifyFinished } from '../core/proofs.js';
+import { verifyCertificateVerify, verifyFinished } from '../core/proofs.js';
+import { isTls13SignatureScheme } from '../core/schemes.js';
 import type { Suite13 } from '../core/suites.js';
 import { type ChainPolicy, checkPeerChain, type PeerChain } from '../certs/verify.js';
 

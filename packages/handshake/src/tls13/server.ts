@@ -18,7 +18,8 @@ import {
   type SignatureScheme,
 } from '@tlskit/wire';
 import { certificatesFor, certSchemes } from '../certs/selection.js';
-import { certificate13, certificateMessage, chooseScheme } from './client.js';
+import { certificate13, certificateMessage } from './certificate.js';
+import { chooseScheme, isTls13SignatureScheme } from '../core/schemes.js';
 import { alpnBytes, alpnNames, expectMessage, hostName, type RawMessage } from '../core/codec.js';
 import {
   constantTimeEqual,
@@ -48,7 +49,6 @@ import type { CertificateEntry, ServerOptions, TicketSealer } from '../core/opti
 import {
   certificateVerifyContent,
   type FinishedVerified,
-  isTls13SignatureScheme,
   verifyCertificateVerify,
   verifyFinished,
 } from '../core/proofs.js';

@@ -1,0 +1,102 @@
+/**
+ * Signature schemes (RFC 8446 4.2.3, RFC 5246 7.4.1.4.1): which ones each version allows, which
+ * key makes which signature, and our choice among the peer's. Both versions and the proofs use
+ * them, so they belong to neither.
+ */
+import type { CryptoProvider, PrivateKey } from '@tlskit/crypto';
+import { SignatureScheme } from '@tlskit/wire';
+import type { CertificateEntry } from './options.js';
+
+/** RFC 8446 4.4.3: schemes that may appear in a TLS 1.3 CertificateVerify. */
+export function isTls13SignatureScheme(scheme: number): boolean {
+  switch (scheme) {
+    case SignatureScheme.ecdsa_secp256r1_sha256:
+    case SignatureScheme.ecdsa_secp384r1_sha384:
+    case SignatureScheme.ecdsa_secp521r1_sha512:
+    case SignatureScheme.rsa_pss_rsae_sha256:
+    case SignatureScheme.rsa_pss_rsae_sha384:
+    case SignatureScheme.rsa_pss_rsae_sha512:
+    case SignatureScheme.rsa_pss_pss_sha256:
+    case SignatureScheme.rsa_pss_pss_sha384:
+    case SignatureScheme.rsa_pss_pss_sha512:
+    case SignatureScheme.ed25519:
+    case SignatureScheme.ed448:
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Whether `key` can make or check a TLS 1.3 signature with `scheme` (4.2.3: ECDSA names its curve). */
+export function schemeFitsKey(scheme: number, key: { type: string; curve?: string }): boolean {
+  switch (scheme) {
+    case SignatureScheme.ecdsa_secp256r1_sha256:
+      return key.type === 'ec' && key.curve === 'P-256';
+    case SignatureScheme.ecdsa_secp384r1_sha384:
+      return key.type === 'ec' && key.curve === 'P-384';
+    case SignatureScheme.ecdsa_secp521r1_sha512:
+      return key.type === 'ec' && key.curve === 'P-521';
+    case SignatureScheme.rsa_pss_rsae_sha256:
+    case SignatureScheme.rsa_pss_rsae_sha384:
+    case SignatureScheme.rsa_pss_rsae_sha512:
+      return key.type === 'rsa';
+    case SignatureScheme.rsa_pss_pss_sha256:
+    case SignatureScheme.rsa_pss_pss_sha384:
+    case SignatureScheme.rsa_pss_pss_sha512:
+      return key.type === 'rsa-pss';
+    case SignatureScheme.ed25519:
+      return key.type === 'ed25519';
+    default:
+      return false;
+  }
+}
+
+/** The first of the peer's schemes (their preference order) our key can make in TLS 1.3. */
+export function chooseScheme(
+  provider: { signatureSchemesFor(key: CertificateEntry['key']): readonly number[] },
+  entry: CertificateEntry,
+  peerSchemes: readonly number[],
+): number | undefined {
+  const ours = provider.signatureSchemesFor(entry.key);
+  return peerSchemes.find(
+    (s) => isTls13SignatureScheme(s) && ours.includes(s) && schemeFitsKey(s, entry.key),
+  );
+}
+
+/** Schemes a TLS 1.2 ServerKeyExchange or CertificateVerify may use (no SHA-1). */
+export function isTls12SignatureScheme(scheme: number): boolean {
+  switch (scheme) {
+    case SignatureScheme.ecdsa_secp256r1_sha256:
+    case SignatureScheme.ecdsa_secp384r1_sha384:
+    case SignatureScheme.ecdsa_secp521r1_sha512:
+    case SignatureScheme.rsa_pss_rsae_sha256:
+    case SignatureScheme.rsa_pss_rsae_sha384:
+    case SignatureScheme.rsa_pss_rsae_sha512:
+    case SignatureScheme.rsa_pkcs1_sha256:
+    case SignatureScheme.rsa_pkcs1_sha384:
+    case SignatureScheme.rsa_pkcs1_sha512:
+    case SignatureScheme.ed25519:
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Whether a TLS 1.2 signature with `scheme` can come from a key of this type. */
+export function scheme12FitsKey(scheme: number, key: { type: string }): boolean {
+  if (!isTls12SignatureScheme(scheme)) return false;
+  if (scheme === SignatureScheme.ed25519) return key.type === 'ed25519';
+  // ecdsa_* code points end in 0x03; in TLS 1.2 the curve comes from the key.
+  if ((scheme & 0xff) === 0x03) return key.type === 'ec';
+  return key.type === 'rsa';
+}
+
+/** Our key's first scheme (in the peer's order) that TLS 1.2 allows. */
+export function chooseScheme12(
+  provider: CryptoProvider,
+  key: PrivateKey,
+  peerSchemes: readonly number[],
+): number | undefined {
+  const ours = provider.signatureSchemesFor(key);
+  return peerSchemes.find((s) => isTls12SignatureScheme(s) && ours.includes(s));
+}

@@ -1,0 +1,36 @@
+/**
+ * The TLS 1.3 Certificate message (RFC 8446 4.4.2) as client, server and post-handshake
+ * authentication build and read it.
+ */
+import { type Certificate13, ExtensionType, HandshakeType } from '@tlskit/wire';
+import type { MessageOf } from '../core/codec.js';
+import { unexpected } from '../core/errors.js';
+
+/**
+ * A TLS 1.3 Certificate message for `chain`. `ocspResponse` goes into the leaf's entry as its
+ * status_request extension (RFC 8446 4.4.2.1); the other entries carry no extensions.
+ */
+export function certificateMessage(
+  context: Uint8Array,
+  chain: readonly Uint8Array[],
+  ocspResponse?: Uint8Array,
+): Certificate13 {
+  return {
+    type: HandshakeType.certificate,
+    protocol: 'tls13',
+    certificateRequestContext: context,
+    certificateList: chain.map((data, i) => ({
+      data,
+      extensions:
+        i === 0 && ocspResponse !== undefined
+          ? [{ type: ExtensionType.statusRequest, ocspResponse }]
+          : [],
+    })),
+  };
+}
+
+/** Narrows a decoded Certificate to its TLS 1.3 form. */
+export function certificate13(m: MessageOf<typeof HandshakeType.certificate>): Certificate13 {
+  if (m.protocol !== 'tls13') throw unexpected('TLS 1.2 Certificate in TLS 1.3');
+  return m;
+}
