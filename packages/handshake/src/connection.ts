@@ -3,11 +3,19 @@
  * the role's engine around its first typestate.
  */
 import { CipherSuite, ProtocolVersion, SignatureScheme } from '@tlskit/wire';
-import { type ClientConfig, startClient } from './tls13/client.js';
+import { startClient } from './tls13/client.js';
 import { type Connection, Engine } from './core/engine.js';
-import type { Session } from './core/events.js';
-import { decodeSession } from './core/session-codec.js';
-import { checkExternalPsk, pskModeCodes } from './tls13/external-psk.js';
+import { checkExternalPsk } from './tls13/external-psk.js';
+import {
+  type ChainPolicy,
+  type ClientConfig,
+  resolveCommonConfig,
+  resolveEarlyData,
+  resolveGroups,
+  resolveSession,
+  resolveVersions,
+  type ServerConfig,
+} from './core/config.js';
 import {
   type CertificateVerifier,
   type ClientOptions,
@@ -16,55 +24,10 @@ import {
   OptionsError,
   type ServerOptions,
 } from './core/options.js';
-import { isTls12SignatureScheme, isTls13SignatureScheme } from './core/schemes.js';
-import { type ServerConfig, startServer } from './tls13/server.js';
-import { defaultSuites13, suite13 } from './core/suites.js';
-import { defaultSuites12, groups12, suite12 } from './tls12/common.js';
+import { startServer } from './tls13/server.js';
+import { groups12 } from './core/suites.js';
 import { checkTicketKeys, ticketKeySealer } from './core/tickets.js';
 import { defaultVerifier } from './certs/x509-verifier.js';
-import type { ChainPolicy } from './certs/verify.js';
-
-/**
- * The versions and suites the options allow. A version whose suites were all left out of
- * `cipherSuites` is not offered; leaving out every suite is a caller error.
- */
-function resolveVersions(o: CommonOptions): {
-  tls12: boolean;
-  tls13: boolean;
-  suites13: number[];
-  suites12: number[];
-} {
-  const suites13 = (o.cipherSuites ?? defaultSuites13).filter((s) => suite13(s) !== undefined);
-  const suites12 = (o.cipherSuites ?? defaultSuites12).filter((s) => suite12(s) !== undefined);
-  const tls12 = (o.minVersion ?? 'TLSv1.2') === 'TLSv1.2' && suites12.length > 0;
-  const tls13 = (o.maxVersion ?? 'TLSv1.3') === 'TLSv1.3' && suites13.length > 0;
-  if (!tls12 && !tls13) {
-    throw new OptionsError('cipherSuites has no suite tlskit implements for the allowed versions');
-  }
-  return { tls12, tls13, suites13, suites12 };
-}
-
-function resolveSchemes12(o: CommonOptions): number[] {
-  return (o.signatureSchemes ?? o.provider.supportedSignatureSchemes).filter(
-    isTls12SignatureScheme,
-  );
-}
-
-function resolveGroups(o: CommonOptions): number[] {
-  const groups = [...(o.groups ?? o.provider.supportedGroups)];
-  if (!groups.some((g) => o.provider.keyExchange(g) !== undefined)) {
-    throw new OptionsError('groups has no group the provider implements');
-  }
-  return groups;
-}
-
-function resolveSchemes(o: CommonOptions): number[] {
-  const schemes = [
-    ...(o.signatureSchemes ?? o.provider.supportedSignatureSchemes.filter(isTls13SignatureScheme)),
-  ];
-  if (schemes.length === 0) throw new OptionsError('signatureSchemes is empty');
-  return schemes;
-}
 
 function resolveChain(o: CommonOptions, skip: boolean): ChainPolicy {
   let verifier: CertificateVerifier | undefined = o.verifyCertificate;
@@ -72,43 +35,10 @@ function resolveChain(o: CommonOptions, skip: boolean): ChainPolicy {
   return { verifier, skip };
 }
 
-/** `options.session` as an object; bytes that are not a session are a caller error. */
-function resolveSession(session: ClientOptions['session']): Session | undefined {
-  if (!(session instanceof Uint8Array)) return session;
-  try {
-    return decodeSession(session);
-  } catch (error) {
-    throw new OptionsError(
-      `options.session: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
-}
-
 function resolveExternalPsk(options: ClientOptions): ClientConfig['externalPsk'] {
   const psk = options.externalPsk;
   if (psk === undefined) return undefined;
   return { ...psk, hash: checkExternalPsk(psk) };
-}
-
-/** 0-RTT settings of a server, checked once. */
-function resolveEarlyData(
-  options: ServerOptions,
-): Pick<ServerConfig, 'maxEarlyData' | 'antiReplay' | 'earlyDataWindow'> {
-  const maxEarlyData = options.maxEarlyData ?? 0;
-  if (!Number.isInteger(maxEarlyData) || maxEarlyData < 0 || maxEarlyData > 0xffff_ffff) {
-    throw new OptionsError('maxEarlyData must be an integer number of bytes, 0..2^32-1');
-  }
-  const earlyDataWindow = options.earlyDataWindow ?? 10_000;
-  if (!(earlyDataWindow >= 0 && earlyDataWindow <= 60_000)) {
-    throw new OptionsError('earlyDataWindow must be 0..60000 ms');
-  }
-  const antiReplay = options.antiReplay;
-  if (maxEarlyData > 0 && antiReplay === undefined) {
-    throw new OptionsError(
-      'maxEarlyData needs an antiReplay store shared by the server (e.g. new MemoryAntiReplayStore())',
-    );
-  }
-  return { maxEarlyData, antiReplay, earlyDataWindow };
 }
 
 class ClientEngine extends Engine {
@@ -171,24 +101,17 @@ export function createClient(options: ClientOptions): Connection {
     throw new OptionsError('offer either a session or an externalPsk, not both');
   }
   const v = resolveVersions(options);
-  // A TLS 1.2-only ClientHello lists only groups TLS 1.2 can use (RFC 8422): no hybrid KEMs.
-  const offeredGroups = v.tls13 ? groups : groups.filter((g) => groups12.includes(g));
+  const common = resolveCommonConfig(options, v, resolveChain(options, skip));
   const config: ClientConfig = {
-    options,
-    suites: v.suites13,
-    suites12: v.suites12,
-    signatureSchemes12: resolveSchemes12(options),
-    groups: offeredGroups,
+    ...common,
+    // A TLS 1.2-only ClientHello lists only groups TLS 1.2 can use (RFC 8422): no hybrid KEMs.
+    groups: v.tls13 ? groups : groups.filter((g) => groups12.includes(g)),
     keyShareGroups,
-    signatureSchemes: resolveSchemes(options),
     signatureSchemesCert: options.signatureSchemesCert,
-    alpn: options.alpnProtocols ?? [],
-    chain: resolveChain(options, skip),
     offerTls12: v.tls12,
     offerTls13: v.tls13,
     session: resolveSession(options.session),
     externalPsk: resolveExternalPsk(options),
-    pskModes: pskModeCodes('pskKeyExchangeModes', options.pskKeyExchangeModes, ['psk_dhe_ke']),
   };
   // A client with an external PSK authenticates the server by the key: it needs no anchors.
   if (!skip && config.chain.verifier === undefined && config.externalPsk === undefined) {
@@ -235,21 +158,13 @@ export function createServer(options: ServerOptions): Connection {
     throw new OptionsError('clientAuth needs options.ca or options.verifyCertificate');
   }
   const config: ServerConfig = {
-    options,
-    suites: v.suites13,
-    suites12: v.suites12,
-    signatureSchemes12: resolveSchemes12(options),
+    ...resolveCommonConfig(options, v, chain),
+    allowTls12: v.tls12,
     allowTls13: v.tls13,
-    groups: resolveGroups(options),
-    signatureSchemes: resolveSchemes(options),
-    alpn: options.alpnProtocols ?? [],
-    chain,
     sealer,
     ticketCount: options.ticketCount ?? 1,
     ticketLifetime: lifetime,
     recordSizeLimit: options.recordSizeLimit ?? 16_385,
-    allowTls12: v.tls12,
-    pskModes: pskModeCodes('pskKeyExchangeModes', options.pskKeyExchangeModes, ['psk_dhe_ke']),
     ...resolveEarlyData(options),
   };
   return new ServerEngine(config);

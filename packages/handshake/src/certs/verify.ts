@@ -6,15 +6,9 @@ import type { CryptoProvider, PublicKey } from '@tlskit/crypto';
 import { AlertDescription, TlsError } from '@tlskit/wire';
 import { parseCertificate } from '@tlskit/x509';
 import { badCertificate } from '../core/errors.js';
-import type { CertificateVerifier, VerifyContext } from '../core/options.js';
+import type { ChainPolicy } from '../core/config.js';
+import type { VerifyContext } from '../core/options.js';
 import { type ChainAccepted, chainAccepted } from '../core/proofs.js';
-
-/** How a side checks its peer's chain, decided once from the options. */
-export interface ChainPolicy {
-  readonly verifier: CertificateVerifier | undefined;
-  /** True only when the caller turned verification off by name. */
-  readonly skip: boolean;
-}
 
 /**
  * Runs the chain policy; resolves with the proof token (and the validated path when the verifier

@@ -14,7 +14,7 @@ import {
   type ServerHello,
   type SignatureScheme,
 } from '@tlskit/wire';
-import type { ClientConfig } from '../tls13/client.js';
+import type { ClientConfig } from '../core/config.js';
 import type { OcspInfo, Session12 } from '../core/events.js';
 import { judgeStaple } from '../certs/ocsp.js';
 import { alpnNames, expectMessage, type RawMessage } from '../core/codec.js';
@@ -32,17 +32,15 @@ import { verifySignature12 } from '../core/proofs.js';
 import { chooseScheme12, scheme12FitsKey } from '../core/schemes.js';
 import {
   Connected12,
-  groups12,
   deriveKeys12,
   keysFromMaster,
   type Keys12,
   keyFitsAuth,
-  type Suite12,
   serverKeyExchangeContent,
-  suite12,
   sendFinished12,
   Transcript12,
 } from './common.js';
+import { groups12, type Suite12, suite12 } from '../core/suites.js';
 import { checkPeerChain, type PeerChain } from '../certs/verify.js';
 
 /** What the ClientHello left for the TLS 1.2 states. */

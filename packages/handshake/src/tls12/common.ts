@@ -1,10 +1,10 @@
 /**
  * What the TLS 1.2 client and server share (RFC 5246, RFC 8422 ECDHE, RFC 7627 extended master
- * secret, RFC 5746 renegotiation indication): suites, signature schemes, the transcript with
- * its raw messages, and the switch from the master secret to record protections.
+ * secret, RFC 5746 renegotiation indication): the transcript with its raw messages, and the
+ * switch from the master secret to record protections. The suite table and the signature
+ * schemes are in core/ (suites.ts, schemes.ts): the options resolve against them too.
  */
 import type { CryptoProvider } from '@tlskit/crypto';
-import { CIPHER_SUITES, type CipherSuiteInfo, cipherSuiteInfo } from '@tlskit/crypto';
 import {
   type PrfHash,
   TranscriptHash,
@@ -14,41 +14,11 @@ import {
   tls12MasterSecret,
 } from '@tlskit/key-schedule';
 import { Tls12RecordProtection } from '@tlskit/record';
-import { AlertDescription, concatBytes, HandshakeType, NamedGroup } from '@tlskit/wire';
+import { AlertDescription, concatBytes, HandshakeType } from '@tlskit/wire';
 import type { RawMessage } from '../core/codec.js';
 import type { Engine, State } from '../core/engine.js';
 import { unexpected } from '../core/errors.js';
-
-/** A TLS 1.2 suite from `@tlskit/crypto`'s table. */
-export interface Suite12 extends CipherSuiteInfo {
-  readonly version: 'TLS1.2';
-  readonly hash: PrfHash;
-  readonly auth: 'ecdsa' | 'rsa';
-}
-
-/** The TLS 1.2 suite for a code point, or undefined. */
-export function suite12(code: number): Suite12 | undefined {
-  const info = cipherSuiteInfo(code);
-  if (info === undefined || info.version !== 'TLS1.2' || info.auth === undefined) return undefined;
-  return info as Suite12;
-}
-
-/** The TLS 1.2 suites tlskit implements, in default preference order. */
-export const defaultSuites12: readonly number[] = CIPHER_SUITES.filter(
-  (s) => s.version === 'TLS1.2',
-).map((s) => s.code);
-
-/**
- * RFC 8422 5.1.1: the groups ECDHE in TLS 1.2 may use (no hybrids; RFC 7919 FFDHE would need
- * DHE suites, which tlskit does not implement).
- */
-export const groups12: readonly number[] = [
-  NamedGroup.x25519,
-  NamedGroup.secp256r1,
-  NamedGroup.secp384r1,
-  NamedGroup.secp521r1,
-  NamedGroup.x448,
-];
+import type { Suite12 } from '../core/suites.js';
 
 /** Whether a key of this type authenticates a suite of `auth` (RFC 8422 5.1, RFC 5246 7.4.2). */
 export function keyFitsAuth(key: { type: string }, auth: 'ecdsa' | 'rsa'): boolean {

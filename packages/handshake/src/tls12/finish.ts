@@ -9,7 +9,8 @@ import { unexpected } from '../core/errors.js';
 import type { HandshakeInfo } from '../core/events.js';
 import { established12 } from '../core/exporter.js';
 import { type FinishedVerified, verifyFinished12 } from '../core/proofs.js';
-import type { Keys12, Suite12, Transcript12 } from './common.js';
+import type { Suite12 } from '../core/suites.js';
+import type { Keys12, Transcript12 } from './common.js';
 
 /** What a TLS 1.2 handshake's two sides have each learnt by the time the peer's Finished arrives. */
 export interface Handshake12 {

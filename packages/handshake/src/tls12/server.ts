@@ -38,20 +38,18 @@ import { verifySignature12 } from '../core/proofs.js';
 import { chooseScheme12 } from '../core/schemes.js';
 import type { CertificateEntry } from '../core/options.js';
 import { decodeTicketState, encodeTicketState, type TicketState } from '../core/tickets.js';
-import type { ServerConfig } from '../tls13/server.js';
+import type { ServerConfig } from '../core/config.js';
 import {
   Connected12,
   deriveKeys12,
   keysFromMaster,
-  groups12,
   type Keys12,
   keyFitsAuth,
-  type Suite12,
   serverKeyExchangeContent,
-  suite12,
   sendFinished12,
   Transcript12,
 } from './common.js';
+import { groups12, type Suite12, suite12 } from '../core/suites.js';
 import { checkPeerChain, type PeerChain } from '../certs/verify.js';
 
 interface Flight12 {

@@ -41,11 +41,10 @@ import {
   protocolVersion,
   unexpected,
 } from '../core/errors.js';
-import type { OcspInfo, Session, Session12, Session13 } from '../core/events.js';
-import type { ExternalPsk, PskHash } from './external-psk.js';
+import type { OcspInfo, Session12, Session13 } from '../core/events.js';
 import { judgeStaple, statusRequestExtension } from '../certs/ocsp.js';
 import { encodeImportedIdentity, importPsk } from './psk-importer.js';
-import type { CertificateEntry, ClientOptions } from '../core/options.js';
+import type { CertificateEntry } from '../core/options.js';
 import {
   certificateVerifyContent,
   type FinishedVerified,
@@ -56,31 +55,8 @@ import {
 import { certificate13, certificateMessage } from './certificate.js';
 import { chooseScheme } from '../core/schemes.js';
 import { type Suite13, suite13 } from '../core/suites.js';
-import { type ChainPolicy, checkPeerChain, type PeerChain } from '../certs/verify.js';
-
-/** Client settings resolved once from the options. */
-export interface ClientConfig {
-  readonly options: ClientOptions;
-  readonly suites: readonly number[];
-  readonly groups: readonly number[];
-  readonly keyShareGroups: readonly number[];
-  readonly signatureSchemes: readonly number[];
-  readonly signatureSchemesCert: readonly number[] | undefined;
-  readonly alpn: readonly string[];
-  readonly chain: ChainPolicy;
-  readonly offerTls12: boolean;
-  readonly offerTls13: boolean;
-  /** TLS 1.2 suites to offer (RFC 5289 / RFC 7905 ECDHE AEAD suites). */
-  readonly suites12: readonly number[];
-  /** Schemes accepted in a TLS 1.2 ServerKeyExchange (RSA PKCS#1 allowed, SHA-1 not). */
-  readonly signatureSchemes12: readonly number[];
-  /** `options.session`, decoded when it was given as bytes. */
-  readonly session: Session | undefined;
-  /** `options.externalPsk` with its hash resolved. */
-  readonly externalPsk: (ExternalPsk & { readonly hash: PskHash }) | undefined;
-  /** PskKeyExchangeMode code points to offer, in preference order. */
-  readonly pskModes: readonly number[];
-}
+import type { ClientConfig } from '../core/config.js';
+import { checkPeerChain, type PeerChain } from '../certs/verify.js';
 
 /** 0-RTT offered in ClientHello1 (RFC 8446 2.3), and what became of it. */
 interface EarlyOffer {

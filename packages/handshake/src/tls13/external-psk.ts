@@ -5,15 +5,8 @@
  */
 import type { CryptoProvider, HashName } from '@tlskit/crypto';
 import { decodeImportedIdentity, importPsk } from './psk-importer.js';
-import { PskKeyExchangeMode } from '@tlskit/wire';
 import { OptionsError } from '../core/options.js';
-import type {
-  ExternalPsk,
-  ExternalPskKey,
-  ExternalPskLookup,
-  PskHash,
-  PskMode,
-} from '../core/psk-types.js';
+import type { ExternalPsk, ExternalPskKey, ExternalPskLookup, PskHash } from '../core/psk-types.js';
 
 export type {
   ExternalPsk,
@@ -22,24 +15,6 @@ export type {
   PskHash,
   PskMode,
 } from '../core/psk-types.js';
-
-/** Code points for mode names, in the caller's order; checked at the boundary. */
-export function pskModeCodes(
-  option: string,
-  modes: readonly PskMode[] | undefined,
-  fallback: readonly PskMode[],
-): number[] {
-  const list = modes ?? fallback;
-  if (!Array.isArray(list) || list.length === 0) {
-    throw new OptionsError(`${option} needs at least one of 'psk_dhe_ke', 'psk_ke'`);
-  }
-  return list.map((mode) => {
-    if (mode !== 'psk_dhe_ke' && mode !== 'psk_ke') {
-      throw new OptionsError(`${option}: unknown PSK key exchange mode ${String(mode)}`);
-    }
-    return mode === 'psk_ke' ? PskKeyExchangeMode.psk_ke : PskKeyExchangeMode.psk_dhe_ke;
-  });
-}
 
 /** Checks a PSK key and hash given in options or returned by a lookup. */
 export function checkPskKey(where: string, psk: ExternalPskKey): PskHash {

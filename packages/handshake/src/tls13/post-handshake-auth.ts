@@ -21,7 +21,8 @@ import type { PostHandshakeAuth } from '../core/events.js';
 import { verifyCertificateVerify, verifyFinished } from '../core/proofs.js';
 import { isTls13SignatureScheme } from '../core/schemes.js';
 import type { Suite13 } from '../core/suites.js';
-import { type ChainPolicy, checkPeerChain, type PeerChain } from '../certs/verify.js';
+import type { ChainPolicy } from '../core/config.js';
+import { checkPeerChain, type PeerChain } from '../certs/verify.js';
 
 /** What a connected TLS 1.3 server keeps to authenticate its client later. */
 export interface PostHandshakeContext {

@@ -45,7 +45,7 @@ import {
   noApplicationProtocol,
   protocolVersion,
 } from '../core/errors.js';
-import type { CertificateEntry, ServerOptions, TicketSealer } from '../core/options.js';
+import type { CertificateEntry } from '../core/options.js';
 import {
   certificateVerifyContent,
   type FinishedVerified,
@@ -53,36 +53,10 @@ import {
   verifyFinished,
 } from '../core/proofs.js';
 import { type Suite13, suite13 } from '../core/suites.js';
-import type { AntiReplayStore } from '../core/anti-replay.js';
 import { type FoundExternalPsk, findExternalPsk, type PskHash } from './external-psk.js';
 import { decodeTicketState, encodeTicketState, type TicketState } from '../core/tickets.js';
-import { type ChainPolicy, checkPeerChain, type PeerChain } from '../certs/verify.js';
-
-/** Server settings resolved once from the options. */
-export interface ServerConfig {
-  readonly options: ServerOptions;
-  readonly suites: readonly number[];
-  readonly groups: readonly number[];
-  readonly signatureSchemes: readonly number[];
-  readonly alpn: readonly string[];
-  readonly chain: ChainPolicy;
-  readonly sealer: TicketSealer | undefined;
-  readonly ticketCount: number;
-  readonly ticketLifetime: number;
-  readonly recordSizeLimit: number;
-  readonly allowTls12: boolean;
-  readonly allowTls13: boolean;
-  readonly suites12: readonly number[];
-  readonly signatureSchemes12: readonly number[];
-  /** PskKeyExchangeMode code points the server accepts, preferred first. */
-  readonly pskModes: readonly number[];
-  /** 0-RTT accepted per ticket (0: never). */
-  readonly maxEarlyData: number;
-  /** Single-use claims for early data; set whenever maxEarlyData > 0. */
-  readonly antiReplay: AntiReplayStore | undefined;
-  /** Largest difference between the client's and our ticket age for 0-RTT, ms (RFC 8446 8.3). */
-  readonly earlyDataWindow: number;
-}
+import type { ServerConfig } from '../core/config.js';
+import { checkPeerChain, type PeerChain } from '../certs/verify.js';
 
 /** RFC 8446 4.1.2: the extensions a ClientHello2 may change relative to ClientHello1. */
 const retryMayChange: readonly number[] = [
