@@ -2,15 +2,11 @@
  * The TLS 1.3 client as typestate (RFC 8446 section 2, figure 1): each state is a class with one
  * job, holding exactly what it needs, and returns the next state.
  */
-import { HASH_LENGTH, type HashName, type KeyShare } from '@tlskit/crypto';
+import type { KeyShare } from '@tlskit/crypto';
 import {
   CipherSuite,
-  type ClientHello,
   checkExtensionsAllowed,
-  type EcPointFormat,
-  encodePskBinders,
   equalBytes,
-  type Extension,
   ExtensionType,
   findExtension,
   HandshakeType,
@@ -21,29 +17,26 @@ import {
   type ServerHello,
   type SignatureScheme,
 } from '@tlskit/wire';
-import { alpnBytes, alpnNames, expectMessage, frame, type RawMessage } from '../core/codec.js';
+import { alpnNames, expectMessage, type RawMessage } from '../core/codec.js';
 import {
   EarlySecret,
   finishedVerifyData,
   type HandshakeSecret,
-  type PskKind,
   resumptionPsk,
-  TranscriptHash,
+  type TranscriptHash,
 } from '@tlskit/key-schedule';
 import { serverHello12 } from '../tls12/client.js';
 import type { Engine, State } from '../core/engine.js';
 import { established13 } from '../core/exporter.js';
 import {
   decodeErrorMissing,
-  handshakeFailure,
   illegalParameter,
   missingExtension,
   protocolVersion,
   unexpected,
 } from '../core/errors.js';
-import type { OcspInfo, Session12, Session13 } from '../core/events.js';
-import { judgeStaple, statusRequestExtension } from '../certs/ocsp.js';
-import { encodeImportedIdentity, importPsk } from './psk-importer.js';
+import type { OcspInfo } from '../core/events.js';
+import { judgeStaple } from '../certs/ocsp.js';
 import type { CertificateEntry } from '../core/options.js';
 import {
   certificateVerifyContent,
@@ -58,303 +51,19 @@ import { type Suite13, suite13 } from '../core/suites.js';
 import type { ClientConfig } from '../core/config.js';
 import { checkPeerChain, type PeerChain } from '../certs/verify.js';
 
-/** 0-RTT offered in ClientHello1 (RFC 8446 2.3), and what became of it. */
-interface EarlyOffer {
-  /** The ticket's max_early_data_size. */
-  readonly limit: number;
-  /** The session whose suite and ALPN the server must keep to accept it. */
-  readonly session: Session13;
-  /** Early data sent before a HelloRetryRequest rejected it. */
-  rejected: Uint8Array[] | undefined;
-}
-
-/** Everything the states share for one handshake. */
-interface Hello {
-  readonly engine: Engine;
-  readonly config: ClientConfig;
-  readonly random: Uint8Array;
-  readonly sessionId: Uint8Array;
-  readonly transcript: TranscriptHash;
-  /** Extension types we sent, to refuse unsolicited ones in responses (RFC 8446 4.2). */
-  readonly offered: Set<number>;
-  /** The PSK offered, if any. */
-  readonly psk: OfferedPsk | undefined;
-  readonly helloRetry: boolean;
-  /** The ClientHello as sent (a TLS 1.2 transcript starts with it). */
-  readonly sent: Uint8Array[];
-  /** A TLS 1.2 session offered for resumption. */
-  readonly session12: Session12 | undefined;
-  /** 0-RTT, when ClientHello1 offered it. */
-  readonly early: EarlyOffer | undefined;
-}
-
-/** The one PSK a ClientHello offers: a ticket (resumption) or an external key. */
-interface OfferedPsk {
-  readonly kind: PskKind;
-  readonly identity: Uint8Array;
-  /** The external PSK's own identity (reported in HandshakeInfo.pskIdentity). */
-  readonly externalIdentity?: Uint8Array;
-  /** RFC 8446 4.2.11: the ticket age plus ticket_age_add, mod 2^32; 0 for external PSKs. */
-  readonly obfuscatedTicketAge: () => number;
-  readonly hash: HashName;
-  readonly hashLength: number;
-  readonly earlySecret: EarlySecret;
-  /** The session a resumption PSK comes from, and its suite. */
-  readonly session: Session13 | undefined;
-  readonly suite: Suite13 | undefined;
-}
-
-const maxTicketLifetime = 604_800;
-
+import {
+  earlyInFlight,
+  generateShares,
+  type Hello,
+  type OfferedPsk,
+  offersPostHandshakeAuth,
+  sendClientHello,
+  sendClientHello1,
+} from './client-hello.js';
 /** Builds and sends ClientHello1, returning the first state. */
 export async function startClient(engine: Engine, config: ClientConfig): Promise<State> {
-  const p = engine.provider;
-  const random = p.randomBytes(32);
-  engine.setClientRandom(random);
-  const middlebox = config.options.middleboxCompatibility ?? true;
-  const session12 = offerableSession12(engine, config);
-  let sessionId = middlebox ? p.randomBytes(32) : new Uint8Array(0);
-  // RFC 5246 7.4.1.2: resume by session ID; RFC 5077 3.4: with a ticket, a fresh ID shows
-  // whether the server accepted it (it echoes the ID).
-  if (session12 !== undefined) {
-    sessionId =
-      session12.ticket !== undefined
-        ? sessionId.length > 0
-          ? sessionId
-          : p.randomBytes(32)
-        : session12.sessionId;
-  }
-  const shares = await generateShares(engine, config.keyShareGroups);
-  const transcript = new TranscriptHash(p);
-  const psk = offerablePsk(engine, config);
-  const early = earlyOffer(config, psk);
-  const hello: Hello = {
-    engine,
-    config,
-    random,
-    sessionId,
-    transcript,
-    offered: new Set(),
-    psk,
-    helloRetry: false,
-    sent: [],
-    session12,
-    early,
-  };
-  await sendClientHello(hello, shares, undefined);
-  engine.allowChangeCipherSpec(true);
-  if (early !== undefined && psk?.suite !== undefined) {
-    // RFC 8446 D.4: with early data, change_cipher_spec goes right after ClientHello1.
-    if (middlebox) await engine.sendChangeCipherSpec();
-    const chHash = p.hash(psk.hash, hello.sent[0]!);
-    const secret = psk.earlySecret.clientEarlyTrafficSecret(chHash);
-    engine.keylog('CLIENT_EARLY_TRAFFIC_SECRET', secret);
-    await engine.beginEarlyWrite(psk.suite, secret, early.limit);
-  }
+  const { hello, shares } = await sendClientHello1(engine, config);
   return new ExpectServerHello(hello, shares);
-}
-
-async function generateShares(engine: Engine, groups: readonly number[]): Promise<KeyShare[]> {
-  const shares: KeyShare[] = [];
-  for (const group of groups) {
-    const kx = engine.provider.keyExchange(group);
-    if (kx === undefined) throw handshakeFailure(`no key exchange for group ${group}`);
-    shares.push(await kx.generate());
-  }
-  return shares;
-}
-
-function offerableSession12(engine: Engine, config: ClientConfig): Session12 | undefined {
-  const session = config.session;
-  if (session === undefined || session.version !== 'TLSv1.2' || !config.offerTls12)
-    return undefined;
-  if (!config.suites12.includes(session.cipherSuite)) return undefined;
-  const age = engine.now() - session.receivedAt;
-  if (age < 0 || age > session.lifetime * 1000) return undefined;
-  if (session.serverName !== config.options.serverName) return undefined;
-  if (session.ticket === undefined && session.sessionId.length === 0) return undefined;
-  return session;
-}
-
-function offerablePsk(engine: Engine, config: ClientConfig): OfferedPsk | undefined {
-  const external = config.externalPsk;
-  if (external !== undefined) {
-    if (!config.offerTls13) return undefined;
-    const p = engine.provider;
-    // RFC 9258: an imported PSK sends the ImportedIdentity and uses the key derived from it.
-    const importer = external.importer;
-    const identity =
-      importer === undefined
-        ? external.identity
-        : encodeImportedIdentity(
-            external.identity,
-            importer.context ?? new Uint8Array(0),
-            external.hash,
-          );
-    const key =
-      importer === undefined ? external.key : importPsk(p, external.key, identity, external.hash);
-    return {
-      kind: importer === undefined ? 'external' : 'imported',
-      identity,
-      externalIdentity: external.identity,
-      obfuscatedTicketAge: () => 0,
-      hash: external.hash,
-      hashLength: HASH_LENGTH[external.hash],
-      earlySecret: EarlySecret.create(p, external.hash, key),
-      session: undefined,
-      suite: undefined,
-    };
-  }
-  const session = config.session;
-  if (session === undefined || session.version !== 'TLSv1.3' || !config.offerTls13)
-    return undefined;
-  const suite = suite13(session.cipherSuite);
-  if (suite === undefined || !config.suites.includes(suite.code)) return undefined;
-  // RFC 8446 4.6.1: never use a ticket past its lifetime.
-  const age = engine.now() - session.receivedAt;
-  if (age < 0 || age > session.lifetime * 1000) return undefined;
-  if (session.serverName !== config.options.serverName) return undefined;
-  return {
-    kind: 'resumption',
-    identity: session.ticket,
-    obfuscatedTicketAge: () =>
-      (Math.max(0, engine.now() - session.receivedAt) + session.ageAdd) >>> 0,
-    hash: suite.hash,
-    hashLength: suite.hashLength,
-    earlySecret: EarlySecret.create(engine.provider, suite.hash, session.psk),
-    session,
-    suite,
-  };
-}
-
-/**
- * Early data went out with ClientHello1 and no HelloRetryRequest rejected it: we still write
- * with the early key.
- */
-function earlyInFlight(hello: Hello): boolean {
-  return hello.early !== undefined && hello.early.rejected === undefined;
-}
-
-/**
- * RFC 8446 4.2.10: early data only with a resumption PSK whose ticket allows it, and only if we
- * can offer the session's ALPN again (the server must select the same protocol to accept).
- */
-function earlyOffer(config: ClientConfig, psk: OfferedPsk | undefined): EarlyOffer | undefined {
-  if (config.options.earlyData !== true || psk?.session === undefined) return undefined;
-  const session = psk.session;
-  if (session.maxEarlyData === 0) return undefined;
-  if (session.alpn !== undefined && !config.alpn.includes(session.alpn)) return undefined;
-  return { limit: session.maxEarlyData, session, rejected: undefined };
-}
-
-async function sendClientHello(
-  hello: Hello,
-  shares: readonly KeyShare[],
-  cookie: Uint8Array | undefined,
-): Promise<void> {
-  const { config, engine } = hello;
-  const o = config.options;
-  const ext: Extension[] = [];
-  if (o.serverName !== undefined && !isIpLiteral(o.serverName)) {
-    const name = new TextEncoder().encode(o.serverName);
-    ext.push({ type: ExtensionType.serverName, serverNames: [{ nameType: 0, name }] });
-  }
-  if (config.offerTls12 || o.sendLegacyExtensions === true) {
-    ext.push({ type: ExtensionType.renegotiationInfo, renegotiatedConnection: new Uint8Array(0) });
-  }
-  ext.push({ type: ExtensionType.supportedGroups, groups: config.groups as NamedGroup[] });
-  if (config.offerTls12 || o.sendLegacyExtensions === true) {
-    // RFC 5077 3.1: an empty extension asks for a ticket; a ticket asks to resume with it.
-    const ticket = hello.session12?.ticket ?? new Uint8Array(0);
-    ext.push({ type: ExtensionType.sessionTicket, ticket });
-  }
-  if (config.offerTls12) {
-    // RFC 7627: extended master secret; RFC 8422 5.1.2: uncompressed points only.
-    ext.push({ type: ExtensionType.extendedMasterSecret });
-    ext.push({ type: ExtensionType.ecPointFormats, formats: [0 as EcPointFormat] });
-  }
-  if (config.offerTls13) {
-    ext.push({
-      type: ExtensionType.keyShare,
-      clientShares: shares.map((s) => ({ group: s.group as NamedGroup, keyExchange: s.publicKey })),
-    });
-    const versions = config.offerTls12
-      ? [ProtocolVersion.TLSv1_3, ProtocolVersion.TLSv1_2]
-      : [ProtocolVersion.TLSv1_3];
-    ext.push({ type: ExtensionType.supportedVersions, versions });
-  }
-  const schemes = config.offerTls13 ? [...config.signatureSchemes] : [];
-  if (config.offerTls12) {
-    for (const s of config.signatureSchemes12) if (!schemes.includes(s)) schemes.push(s);
-  }
-  ext.push({ type: ExtensionType.signatureAlgorithms, schemes: schemes as SignatureScheme[] });
-  if (config.signatureSchemesCert !== undefined) {
-    ext.push({
-      type: ExtensionType.signatureAlgorithmsCert,
-      schemes: config.signatureSchemesCert as SignatureScheme[],
-    });
-  }
-  if (config.offerTls13) {
-    ext.push({
-      type: ExtensionType.pskKeyExchangeModes,
-      modes: config.pskModes as PskKeyExchangeMode[],
-    });
-  }
-  if (o.recordSizeLimit !== undefined) {
-    ext.push({ type: ExtensionType.recordSizeLimit, recordSizeLimit: o.recordSizeLimit });
-  }
-  if (o.requestOcsp === true) ext.push(statusRequestExtension());
-  if (offersPostHandshakeAuth(config)) ext.push({ type: ExtensionType.postHandshakeAuth });
-  if (config.alpn.length > 0) {
-    ext.push({
-      type: ExtensionType.applicationLayerProtocolNegotiation,
-      protocols: alpnBytes(config.alpn),
-    });
-  }
-  if (cookie !== undefined) ext.push({ type: ExtensionType.cookie, cookie });
-  // RFC 8446 4.2.10: early_data only in ClientHello1 (a retry rejects it).
-  if (hello.early !== undefined && !hello.helloRetry) ext.push({ type: ExtensionType.earlyData });
-  const hello1 = (extensions: readonly Extension[]): ClientHello => ({
-    type: HandshakeType.clientHello,
-    legacyVersion: ProtocolVersion.TLSv1_2,
-    random: hello.random,
-    legacySessionId: hello.sessionId,
-    cipherSuites: [
-      ...(config.offerTls13 ? config.suites : []),
-      ...(config.offerTls12 ? config.suites12 : []),
-    ] as CipherSuite[],
-    legacyCompressionMethods: Uint8Array.of(0),
-    extensions,
-  });
-  for (const e of ext) hello.offered.add(e.type);
-  const psk = hello.psk;
-  if (psk === undefined) {
-    const message = await engine.sendHandshake(hello1(ext));
-    hello.transcript.update(message.raw);
-    hello.sent.push(message.raw);
-    return;
-  }
-  // RFC 8446 4.2.11: pre_shared_key is last; the binder covers the ClientHello up to the binders.
-  hello.offered.add(ExtensionType.preSharedKey);
-  const p = engine.provider;
-  const identities = [{ identity: psk.identity, obfuscatedTicketAge: psk.obfuscatedTicketAge() }];
-  const withBinders = (binders: Uint8Array[]) =>
-    hello1([...ext, { type: ExtensionType.preSharedKey, identities, binders }]);
-  const placeholder = [new Uint8Array(psk.hashLength)];
-  const full = frame(withBinders(placeholder)).raw;
-  const truncated = full.subarray(0, full.length - encodePskBinders(placeholder).length);
-  const bindersHash = hello.helloRetry
-    ? hello.transcript.digestWith(truncated)
-    : p.hash(psk.hash, truncated);
-  const binder = psk.earlySecret.pskBinder(psk.kind, bindersHash);
-  const message = await engine.sendHandshake(withBinders([binder]));
-  hello.transcript.update(message.raw);
-  hello.sent.push(message.raw);
-}
-
-function isIpLiteral(name: string): boolean {
-  // RFC 6066 3: "Literal IPv4 and IPv6 addresses are not permitted in HostName."
-  return /^[0-9.]+$/.test(name) || name.includes(':');
 }
 
 class ExpectServerHello implements State {
@@ -855,15 +564,6 @@ async function sendClientCertificate(
 }
 
 /**
- * RFC 8446 4.2.6: offer post_handshake_auth when the options say so, by default when we have a
- * certificate to answer with.
- */
-function offersPostHandshakeAuth(config: ClientConfig): boolean {
-  const o = config.options;
-  return config.offerTls13 && (o.postHandshakeAuth ?? o.certificate !== undefined);
-}
-
-/**
  * RFC 8446 4.6.2: answer a post-handshake CertificateRequest with Certificate (empty when we
  * have none that fits), CertificateVerify and Finished. The transcript is the handshake's plus
  * this exchange; the Finished key comes from our current application traffic secret (4.4).
@@ -900,6 +600,8 @@ async function answerPostHandshakeRequest(
   );
   await engine.sendHandshake({ type: HandshakeType.finished, verifyData });
 }
+
+const maxTicketLifetime = 604_800;
 
 /** After the handshake: NewSessionTicket and KeyUpdate (RFC 8446 4.6). */
 class ClientConnected implements State {
