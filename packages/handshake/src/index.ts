@@ -4,7 +4,7 @@ export {
   type MemoryAntiReplayStoreOptions,
 } from './core/anti-replay.js';
 export { alertName, type Connection, type ConnectionState } from './core/engine.js';
-export { createClient, createServer, pump } from './connection.js';
+export { createClient, createServer, pump } from './client.js';
 export type {
   AlertEvent,
   CloseEvent,
