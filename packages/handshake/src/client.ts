@@ -1,39 +1,28 @@
 /**
- * The public entry points: createClient and createServer, which check options once and build
- * the role's engine around its first typestate.
+ * The client hub: createClient checks the options once and builds the client engine, which
+ * sends ClientHello1 (tls13/client-hello.ts, offering every version the options allow) and
+ * hands the ServerHello to the version it selects: tls13/client.ts or tls12/client.ts.
+ * The version modules never import this file.
  */
-import { CipherSuite, ProtocolVersion, SignatureScheme } from '@tlskit/wire';
-import { startClient } from './tls13/client.js';
-import { type Connection, Engine } from './core/engine.js';
-import { checkExternalPsk } from './tls13/external-psk.js';
+import type { KeyShare } from '@tlskit/crypto';
+import { ProtocolVersion } from '@tlskit/wire';
+import { chainPolicy } from './certs/verify.js';
+import type { RawMessage } from './core/codec.js';
 import {
-  type ChainPolicy,
   type ClientConfig,
   resolveCommonConfig,
-  resolveEarlyData,
   resolveGroups,
   resolveSession,
   resolveVersions,
-  type ServerConfig,
 } from './core/config.js';
-import {
-  type CertificateVerifier,
-  type ClientOptions,
-  checkCommonOptions,
-  type CommonOptions,
-  OptionsError,
-  type ServerOptions,
-} from './core/options.js';
-import { startServer } from './tls13/server.js';
+import { type Connection, Engine, type State } from './core/engine.js';
+import { readServerHello } from './core/hello.js';
+import { type ClientOptions, checkCommonOptions, OptionsError } from './core/options.js';
 import { groups12 } from './core/suites.js';
-import { checkTicketKeys, ticketKeySealer } from './core/tickets.js';
-import { defaultVerifier } from './certs/x509-verifier.js';
-
-function resolveChain(o: CommonOptions, skip: boolean): ChainPolicy {
-  let verifier: CertificateVerifier | undefined = o.verifyCertificate;
-  if (verifier === undefined && o.ca !== undefined) verifier = defaultVerifier(o.provider, o.ca);
-  return { verifier, skip };
-}
+import { serverHello12 } from './tls12/client.js';
+import { serverHello13 } from './tls13/client.js';
+import { type Hello, sendClientHello1 } from './tls13/client-hello.js';
+import { checkExternalPsk } from './tls13/external-psk.js';
 
 function resolveExternalPsk(options: ClientOptions): ClientConfig['externalPsk'] {
   const psk = options.externalPsk;
@@ -57,21 +46,47 @@ class ClientEngine extends Engine {
     if (this.#started) throw new OptionsError('start() was already called');
     this.#started = true;
     return this.serialize(async () => {
-      this.setState(await startClient(this, this.#config));
+      const { hello, shares } = await sendClientHello1(this, this.#config);
+      this.setState(new ExpectServerHello(hello, shares));
     });
   }
 }
 
-class ServerEngine extends Engine {
-  readonly role = 'server' as const;
-  constructor(config: ServerConfig) {
-    const o = config.options;
-    super(o.provider, o.now ?? Date.now, ProtocolVersion.TLSv1_2);
-    this.setState(startServer(this, config));
-  }
+/**
+ * The first ServerHello (RFC 8446 4.1.3): supported_versions selects TLS 1.3, its absence TLS
+ * 1.2 (whose states check the downgrade sentinel). A HelloRetryRequest is TLS 1.3's to answer.
+ */
+class ExpectServerHello implements State {
+  readonly name = 'ExpectServerHello';
+  constructor(
+    private readonly hello: Hello,
+    private readonly shares: readonly KeyShare[],
+  ) {}
 
-  start(): Promise<void> {
-    return Promise.resolve();
+  handle(m: RawMessage): Promise<State> {
+    const { sh, selectedVersion } = readServerHello(m, this.name);
+    const { hello } = this;
+    if (selectedVersion !== undefined) {
+      return serverHello13(
+        { hello, shares: this.shares, hrrSuite: undefined },
+        sh,
+        selectedVersion,
+        m,
+      );
+    }
+    return serverHello12(
+      {
+        engine: hello.engine,
+        config: hello.config,
+        random: hello.random,
+        clientHello: hello.sent[hello.sent.length - 1]!,
+        offered: hello.offered,
+        sessionId: hello.sessionId,
+        session: hello.session12,
+      },
+      sh,
+      m,
+    );
   }
 }
 
@@ -101,7 +116,7 @@ export function createClient(options: ClientOptions): Connection {
     throw new OptionsError('offer either a session or an externalPsk, not both');
   }
   const v = resolveVersions(options);
-  const common = resolveCommonConfig(options, v, resolveChain(options, skip));
+  const common = resolveCommonConfig(options, v, chainPolicy(options, skip));
   const config: ClientConfig = {
     ...common,
     // A TLS 1.2-only ClientHello lists only groups TLS 1.2 can use (RFC 8422): no hybrid KEMs.
@@ -121,67 +136,3 @@ export function createClient(options: ClientOptions): Connection {
   }
   return new ClientEngine(config);
 }
-
-/**
- * Creates a server engine (TLS 1.3 and 1.2, as the options allow); it waits for a ClientHello.
- * @throws OptionsError for bad options.
- */
-export function createServer(options: ServerOptions): Connection {
-  checkCommonOptions(options);
-  const pskOnly = options.pskCallback !== undefined;
-  if (options.pskCallback !== undefined && typeof options.pskCallback !== 'function') {
-    throw new OptionsError('options.pskCallback must be a function (identity) => { key, hash? }');
-  }
-  if (!Array.isArray(options.certificates) || (options.certificates.length === 0 && !pskOnly)) {
-    throw new OptionsError(
-      'options.certificates needs at least one { chain, key } (or none with a pskCallback)',
-    );
-  }
-  for (const c of options.certificates) {
-    if (c.chain.length === 0) throw new OptionsError('a certificate entry has an empty chain');
-  }
-  const lifetime = options.ticketLifetime ?? 7200;
-  if (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > 604_800) {
-    throw new OptionsError('ticketLifetime must be 1..604800 seconds (RFC 8446 4.6.1)');
-  }
-  const keys = options.ticketKeys;
-  let sealer = options.ticketSealer;
-  if (sealer === undefined && keys !== undefined) {
-    const read = typeof keys === 'function' ? keys : () => keys;
-    checkTicketKeys(read());
-    sealer = ticketKeySealer(options.provider, read);
-  }
-  const v = resolveVersions(options);
-  const clientAuth = options.clientAuth ?? 'none';
-  const chain = resolveChain(options, false);
-  if (clientAuth !== 'none' && chain.verifier === undefined) {
-    throw new OptionsError('clientAuth needs options.ca or options.verifyCertificate');
-  }
-  const config: ServerConfig = {
-    ...resolveCommonConfig(options, v, chain),
-    allowTls12: v.tls12,
-    allowTls13: v.tls13,
-    sealer,
-    ticketCount: options.ticketCount ?? 1,
-    ticketLifetime: lifetime,
-    recordSizeLimit: options.recordSizeLimit ?? 16_385,
-    ...resolveEarlyData(options),
-  };
-  return new ServerEngine(config);
-}
-
-/**
- * Moves output between two in-memory connections until neither has anything to send (tests,
- * demos, and the README example). Bounded: at most `maxRounds` exchanges.
- */
-export async function pump(a: Connection, b: Connection, maxRounds = 64): Promise<void> {
-  for (let i = 0; i < maxRounds; i++) {
-    const fromA = a.takeOutput();
-    const fromB = b.takeOutput();
-    if (fromA.length === 0 && fromB.length === 0) return;
-    for (const chunk of fromA) await b.receive(chunk);
-    for (const chunk of fromB) await a.receive(chunk);
-  }
-}
-
-export { CipherSuite, SignatureScheme };

@@ -7,8 +7,19 @@ import { AlertDescription, TlsError } from '@tlskit/wire';
 import { parseCertificate } from '@tlskit/x509';
 import { badCertificate } from '../core/errors.js';
 import type { ChainPolicy } from '../core/config.js';
-import type { VerifyContext } from '../core/options.js';
+import type { CertificateVerifier, CommonOptions, VerifyContext } from '../core/options.js';
+import { defaultVerifier } from './x509-verifier.js';
 import { type ChainAccepted, chainAccepted } from '../core/proofs.js';
+
+/**
+ * The chain policy of the options: `verifyCertificate`, else the default verifier over `ca`;
+ * `skip` only when the caller turned verification off by name.
+ */
+export function chainPolicy(o: CommonOptions, skip: boolean): ChainPolicy {
+  let verifier: CertificateVerifier | undefined = o.verifyCertificate;
+  if (verifier === undefined && o.ca !== undefined) verifier = defaultVerifier(o.provider, o.ca);
+  return { verifier, skip };
+}
 
 /**
  * Runs the chain policy; resolves with the proof token (and the validated path when the verifier

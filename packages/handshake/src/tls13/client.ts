@@ -25,14 +25,12 @@ import {
   resumptionPsk,
   type TranscriptHash,
 } from '@tlskit/key-schedule';
-import { serverHello12 } from '../tls12/client.js';
 import type { Engine, State } from '../core/engine.js';
 import { established13 } from '../core/exporter.js';
 import {
   decodeErrorMissing,
   illegalParameter,
   missingExtension,
-  protocolVersion,
   unexpected,
 } from '../core/errors.js';
 import type { OcspInfo } from '../core/events.js';
@@ -50,6 +48,7 @@ import { chooseScheme } from '../core/schemes.js';
 import { type Suite13, suite13 } from '../core/suites.js';
 import type { ClientConfig } from '../core/config.js';
 import { checkPeerChain, type PeerChain } from '../certs/verify.js';
+import { readServerHello } from '../core/hello.js';
 
 import {
   earlyInFlight,
@@ -58,171 +57,177 @@ import {
   type OfferedPsk,
   offersPostHandshakeAuth,
   sendClientHello,
-  sendClientHello1,
 } from './client-hello.js';
-/** Builds and sends ClientHello1, returning the first state. */
-export async function startClient(engine: Engine, config: ClientConfig): Promise<State> {
-  const { hello, shares } = await sendClientHello1(engine, config);
-  return new ExpectServerHello(hello, shares);
-}
-
+/**
+ * The ServerHello after a HelloRetryRequest (RFC 8446 4.1.4): only TLS 1.3 may answer it. The
+ * first ServerHello goes through the client hub, which also knows TLS 1.2.
+ */
 class ExpectServerHello implements State {
   readonly name = 'ExpectServerHello';
   constructor(
     private readonly hello: Hello,
     private readonly shares: readonly KeyShare[],
-    private readonly hrrSuite?: Suite13,
+    private readonly hrrSuite: Suite13,
   ) {}
 
-  async handle(m: RawMessage): Promise<State> {
-    const sh = expectMessage(m, HandshakeType.serverHello, this.name);
-    // RFC 8446 D.5: legacy_version 0x0300 or lower is protocol_version, whatever else it says.
-    if (sh.legacyVersion <= ProtocolVersion.SSLv3) {
-      throw protocolVersion(
-        `ServerHello legacy_version ${nameOf(ProtocolVersion, sh.legacyVersion)}`,
-      );
+  handle(m: RawMessage): Promise<State> {
+    const { sh, selectedVersion } = readServerHello(m, this.name);
+    if (selectedVersion === undefined) {
+      throw illegalParameter('TLS 1.2 ServerHello after a HelloRetryRequest');
     }
-    const { hello } = this;
-    const config = hello.config;
-    const sv = findExtension(sh.extensions, ExtensionType.supportedVersions);
-    if (sv === undefined || !('selectedVersion' in sv)) {
-      // The server chose TLS 1.2 or older: the 1.2 states take over (and check the sentinel).
-      if (hello.helloRetry) throw illegalParameter('TLS 1.2 ServerHello after a HelloRetryRequest');
-      return serverHello12(
-        {
-          engine: hello.engine,
-          config,
-          random: hello.random,
-          clientHello: hello.sent[hello.sent.length - 1]!,
-          offered: hello.offered,
-          sessionId: hello.sessionId,
-          session: hello.session12,
-        },
-        sh,
-        m,
-      );
-    }
-    if (!config.offerTls13) throw illegalParameter('supported_versions in a TLS 1.2 ServerHello');
-    const version = sv.selectedVersion;
-    if (version !== ProtocolVersion.TLSv1_3 || sh.legacyVersion !== ProtocolVersion.TLSv1_2) {
-      throw illegalParameter(
-        `server selected version ${nameOf(ProtocolVersion, version)} we did not offer`,
-      );
-    }
-    if (!equalBytes(sh.legacySessionIdEcho, hello.sessionId)) {
-      throw illegalParameter('legacy_session_id_echo does not match the ClientHello');
-    }
-    const suite = suite13(sh.cipherSuite);
-    if (suite === undefined || !config.suites.includes(sh.cipherSuite)) {
-      throw illegalParameter(
-        `server chose cipher suite ${nameOf(CipherSuite, sh.cipherSuite)} we did not offer`,
-      );
-    }
-    if (this.hrrSuite !== undefined && this.hrrSuite.code !== suite.code) {
-      throw illegalParameter('ServerHello cipher suite differs from the HelloRetryRequest');
-    }
-    if (sh.isHelloRetryRequest) return this.#retry(m, sh, suite);
-    checkExtensionsAllowed(sh.extensions, 'server_hello', hello.offered);
-    const p = hello.engine.provider;
-    // PSK acceptance (RFC 8446 4.2.11): selected_identity indexes our single offer.
-    let psk: OfferedPsk | undefined;
-    const pskExt = findExtension(sh.extensions, ExtensionType.preSharedKey);
-    if (pskExt !== undefined) {
-      if (!('selectedIdentity' in pskExt))
-        throw illegalParameter('pre_shared_key has the ClientHello form');
-      const index = pskExt.selectedIdentity;
-      if (hello.psk === undefined || index !== 0)
-        throw illegalParameter(`selected_identity ${index} was not offered`);
-      if (hello.psk.hash !== suite.hash)
-        throw illegalParameter('PSK hash does not match the chosen suite');
-      psk = hello.psk;
-    }
-    const ks = findExtension(sh.extensions, ExtensionType.keyShare);
-    let shared: Uint8Array | undefined;
-    let group: number | undefined;
-    if (ks === undefined) {
-      // RFC 8446 4.2.9: no key share is psk_ke, which only a PSK we offered it for may use.
-      if (psk === undefined || !config.pskModes.includes(PskKeyExchangeMode.psk_ke))
-        throw missingExtension('ServerHello has no key_share');
-    } else {
-      if (!('serverShare' in ks)) throw missingExtension('ServerHello has no key_share');
-      if (psk !== undefined && !config.pskModes.includes(PskKeyExchangeMode.psk_dhe_ke)) {
-        throw illegalParameter('key_share with a PSK, but psk_dhe_ke was not offered');
-      }
-      const serverShare = ks.serverShare;
-      const ours = this.shares.find((s) => s.group === serverShare.group);
-      if (ours === undefined)
-        throw illegalParameter(`server key share for group ${serverShare.group} we did not send`);
-      shared = await ours.complete(serverShare.keyExchange);
-      group = serverShare.group;
-    }
-    hello.transcript.selectHash(suite.hash);
-    hello.transcript.update(m.raw);
-    const early = psk?.earlySecret ?? EarlySecret.create(p, suite.hash);
-    const handshakeSecret = early.deriveHandshakeSecret(shared);
-    const th = hello.transcript.digest();
-    const clientHs = handshakeSecret.clientHandshakeTrafficSecret(th);
-    const serverHs = handshakeSecret.serverHandshakeTrafficSecret(th);
-    hello.engine.keylog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', clientHs);
-    hello.engine.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', serverHs);
-    await hello.engine.setReadKey(suite, serverHs);
-    // The server reads with our handshake key from here on (RFC 8446 7.3), so an alert about
-    // what follows must be sealed with it, not sent in the clear. Compatibility mode's
-    // change_cipher_spec goes first, unless it already went out after a HelloRetryRequest. With
-    // early data in flight our write key stays the early one until the server's Finished
-    // (RFC 8446 4.2.10); ExpectFinished switches it after EndOfEarlyData.
-    if (!earlyInFlight(hello)) {
-      if ((hello.config.options.middleboxCompatibility ?? true) && !hello.helloRetry) {
-        await hello.engine.sendChangeCipherSpec();
-      }
-      await hello.engine.setWriteKey(suite, clientHs);
-    }
-    const keys: HandshakeKeys = {
-      suite,
-      handshakeSecret,
-      clientHs,
-      serverHs,
-      group,
-      psk,
-    };
-    return new ExpectEncryptedExtensions(hello, keys);
+    return serverHello13(
+      { hello: this.hello, shares: this.shares, hrrSuite: this.hrrSuite },
+      sh,
+      selectedVersion,
+      m,
+    );
   }
+}
 
-  /** RFC 8446 4.1.4: answer a HelloRetryRequest with ClientHello2. */
-  async #retry(m: RawMessage, hrr: ServerHello, suite: Suite13): Promise<State> {
-    const { hello } = this;
-    if (hello.helloRetry) throw unexpected('second HelloRetryRequest');
-    // RFC 8446 4.2.2: the cookie is exempt from the "was it offered" rule.
-    checkExtensionsAllowed(hrr.extensions, 'hello_retry_request', hello.offered);
-    const ks = findExtension(hrr.extensions, ExtensionType.keyShare);
-    const cookie = findExtension(hrr.extensions, ExtensionType.cookie)?.cookie;
-    let shares = [...this.shares];
-    if (ks !== undefined && 'selectedGroup' in ks) {
-      const group = ks.selectedGroup;
-      // RFC 8446 4.2.8: the group must be supported and not one we already sent a share for.
-      if (!hello.config.groups.includes(group) || shares.some((s) => s.group === group)) {
-        throw illegalParameter(
-          `HelloRetryRequest selected_group ${nameOf(NamedGroup, group)} is not acceptable`,
-        );
-      }
-      shares = await generateShares(hello.engine, [group]);
-    } else if (cookie === undefined) {
-      throw illegalParameter('HelloRetryRequest would not change the ClientHello');
-    }
-    hello.transcript.selectHash(suite.hash);
-    hello.transcript.replaceWithMessageHash();
-    hello.transcript.update(m.raw);
-    // RFC 8446 4.2.10: a HelloRetryRequest rejects early data; ClientHello2 goes in plaintext.
-    if (hello.early !== undefined) hello.early.rejected = hello.engine.endEarlyWrite(true);
-    // RFC 8446 D.4: in compatibility mode the client sends change_cipher_spec before ClientHello2
-    // (unless it already did, after a ClientHello1 with early data).
-    const middlebox = hello.config.options.middleboxCompatibility ?? true;
-    if (middlebox && hello.early === undefined) await hello.engine.sendChangeCipherSpec();
-    const psk = hello.psk !== undefined && hello.psk.hash === suite.hash ? hello.psk : undefined;
-    const retried: Hello = { ...hello, offered: new Set(), psk, helloRetry: true };
-    await sendClientHello(retried, shares, cookie);
-    return new ExpectServerHello(retried, shares, suite);
+/** What the client waits on a ServerHello with. */
+export interface AwaitingServerHello {
+  readonly hello: Hello;
+  /** The key shares our last ClientHello sent. */
+  readonly shares: readonly KeyShare[];
+  /** The suite of the HelloRetryRequest already received, if any. */
+  readonly hrrSuite: Suite13 | undefined;
+}
+
+/**
+ * A ServerHello whose supported_versions selected `version` (RFC 8446 4.1.3), or a
+ * HelloRetryRequest (4.1.4).
+ */
+export async function serverHello13(
+  { hello, shares, hrrSuite }: AwaitingServerHello,
+  sh: ServerHello,
+  version: number,
+  m: RawMessage,
+): Promise<State> {
+  const config = hello.config;
+  if (!config.offerTls13) throw illegalParameter('supported_versions in a TLS 1.2 ServerHello');
+  if (version !== ProtocolVersion.TLSv1_3 || sh.legacyVersion !== ProtocolVersion.TLSv1_2) {
+    throw illegalParameter(
+      `server selected version ${nameOf(ProtocolVersion, version)} we did not offer`,
+    );
   }
+  if (!equalBytes(sh.legacySessionIdEcho, hello.sessionId)) {
+    throw illegalParameter('legacy_session_id_echo does not match the ClientHello');
+  }
+  const suite = suite13(sh.cipherSuite);
+  if (suite === undefined || !config.suites.includes(sh.cipherSuite)) {
+    throw illegalParameter(
+      `server chose cipher suite ${nameOf(CipherSuite, sh.cipherSuite)} we did not offer`,
+    );
+  }
+  if (hrrSuite !== undefined && hrrSuite.code !== suite.code) {
+    throw illegalParameter('ServerHello cipher suite differs from the HelloRetryRequest');
+  }
+  if (sh.isHelloRetryRequest) return helloRetry(hello, shares, m, sh, suite);
+  checkExtensionsAllowed(sh.extensions, 'server_hello', hello.offered);
+  const p = hello.engine.provider;
+  // PSK acceptance (RFC 8446 4.2.11): selected_identity indexes our single offer.
+  let psk: OfferedPsk | undefined;
+  const pskExt = findExtension(sh.extensions, ExtensionType.preSharedKey);
+  if (pskExt !== undefined) {
+    if (!('selectedIdentity' in pskExt))
+      throw illegalParameter('pre_shared_key has the ClientHello form');
+    const index = pskExt.selectedIdentity;
+    if (hello.psk === undefined || index !== 0)
+      throw illegalParameter(`selected_identity ${index} was not offered`);
+    if (hello.psk.hash !== suite.hash)
+      throw illegalParameter('PSK hash does not match the chosen suite');
+    psk = hello.psk;
+  }
+  const ks = findExtension(sh.extensions, ExtensionType.keyShare);
+  let shared: Uint8Array | undefined;
+  let group: number | undefined;
+  if (ks === undefined) {
+    // RFC 8446 4.2.9: no key share is psk_ke, which only a PSK we offered it for may use.
+    if (psk === undefined || !config.pskModes.includes(PskKeyExchangeMode.psk_ke))
+      throw missingExtension('ServerHello has no key_share');
+  } else {
+    if (!('serverShare' in ks)) throw missingExtension('ServerHello has no key_share');
+    if (psk !== undefined && !config.pskModes.includes(PskKeyExchangeMode.psk_dhe_ke)) {
+      throw illegalParameter('key_share with a PSK, but psk_dhe_ke was not offered');
+    }
+    const serverShare = ks.serverShare;
+    const ours = shares.find((s) => s.group === serverShare.group);
+    if (ours === undefined)
+      throw illegalParameter(`server key share for group ${serverShare.group} we did not send`);
+    shared = await ours.complete(serverShare.keyExchange);
+    group = serverShare.group;
+  }
+  hello.transcript.selectHash(suite.hash);
+  hello.transcript.update(m.raw);
+  const early = psk?.earlySecret ?? EarlySecret.create(p, suite.hash);
+  const handshakeSecret = early.deriveHandshakeSecret(shared);
+  const th = hello.transcript.digest();
+  const clientHs = handshakeSecret.clientHandshakeTrafficSecret(th);
+  const serverHs = handshakeSecret.serverHandshakeTrafficSecret(th);
+  hello.engine.keylog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', clientHs);
+  hello.engine.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', serverHs);
+  await hello.engine.setReadKey(suite, serverHs);
+  // The server reads with our handshake key from here on (RFC 8446 7.3), so an alert about
+  // what follows must be sealed with it, not sent in the clear. Compatibility mode's
+  // change_cipher_spec goes first, unless it already went out after a HelloRetryRequest. With
+  // early data in flight our write key stays the early one until the server's Finished
+  // (RFC 8446 4.2.10); ExpectFinished switches it after EndOfEarlyData.
+  if (!earlyInFlight(hello)) {
+    if ((hello.config.options.middleboxCompatibility ?? true) && !hello.helloRetry) {
+      await hello.engine.sendChangeCipherSpec();
+    }
+    await hello.engine.setWriteKey(suite, clientHs);
+  }
+  const keys: HandshakeKeys = {
+    suite,
+    handshakeSecret,
+    clientHs,
+    serverHs,
+    group,
+    psk,
+  };
+  return new ExpectEncryptedExtensions(hello, keys);
+}
+
+/** RFC 8446 4.1.4: answer a HelloRetryRequest with ClientHello2. */
+async function helloRetry(
+  hello: Hello,
+  sent: readonly KeyShare[],
+  m: RawMessage,
+  hrr: ServerHello,
+  suite: Suite13,
+): Promise<State> {
+  if (hello.helloRetry) throw unexpected('second HelloRetryRequest');
+  // RFC 8446 4.2.2: the cookie is exempt from the "was it offered" rule.
+  checkExtensionsAllowed(hrr.extensions, 'hello_retry_request', hello.offered);
+  const ks = findExtension(hrr.extensions, ExtensionType.keyShare);
+  const cookie = findExtension(hrr.extensions, ExtensionType.cookie)?.cookie;
+  let shares = [...sent];
+  if (ks !== undefined && 'selectedGroup' in ks) {
+    const group = ks.selectedGroup;
+    // RFC 8446 4.2.8: the group must be supported and not one we already sent a share for.
+    if (!hello.config.groups.includes(group) || shares.some((s) => s.group === group)) {
+      throw illegalParameter(
+        `HelloRetryRequest selected_group ${nameOf(NamedGroup, group)} is not acceptable`,
+      );
+    }
+    shares = await generateShares(hello.engine, [group]);
+  } else if (cookie === undefined) {
+    throw illegalParameter('HelloRetryRequest would not change the ClientHello');
+  }
+  hello.transcript.selectHash(suite.hash);
+  hello.transcript.replaceWithMessageHash();
+  hello.transcript.update(m.raw);
+  // RFC 8446 4.2.10: a HelloRetryRequest rejects early data; ClientHello2 goes in plaintext.
+  if (hello.early !== undefined) hello.early.rejected = hello.engine.endEarlyWrite(true);
+  // RFC 8446 D.4: in compatibility mode the client sends change_cipher_spec before ClientHello2
+  // (unless it already did, after a ClientHello1 with early data).
+  const middlebox = hello.config.options.middleboxCompatibility ?? true;
+  if (middlebox && hello.early === undefined) await hello.engine.sendChangeCipherSpec();
+  const psk = hello.psk !== undefined && hello.psk.hash === suite.hash ? hello.psk : undefined;
+  const retried: Hello = { ...hello, offered: new Set(), psk, helloRetry: true };
+  await sendClientHello(retried, shares, cookie);
+  return new ExpectServerHello(retried, shares, suite);
 }
 
 interface HandshakeKeys {

@@ -1,5 +1,5 @@
 import {
-  CipherSuite,
+  type CipherSuite,
   type ClientHello,
   checkExtensionsAllowed,
   encodeExtensions,
@@ -33,11 +33,10 @@ import {
 import type { Engine, State } from '../core/engine.js';
 import { stapleFor } from '../certs/ocsp.js';
 import { type PostHandshakeContext, requestClientCertificate } from './post-handshake-auth.js';
-import { negotiate12 } from '../tls12/server.js';
+import { readClientHello } from '../core/hello.js';
 import { established13 } from '../core/exporter.js';
 import {
   certificateRequired,
-  inappropriateFallback,
   decryptError,
   handshakeFailure,
   illegalParameter,
@@ -76,174 +75,157 @@ interface RetryContext {
   readonly transcript: TranscriptHash;
 }
 
-/** The first state of a server. */
-export function startServer(engine: Engine, config: ServerConfig): State {
-  return new ExpectClientHello(engine, config, undefined);
-}
-
-class ExpectClientHello implements State {
-  readonly name: string;
+/**
+ * ClientHello2, after our HelloRetryRequest (RFC 8446 4.1.4): only TLS 1.3 may go on. The
+ * first ClientHello goes through the server hub, which also knows TLS 1.2.
+ */
+class ExpectClientHello2 implements State {
+  readonly name = 'ExpectClientHello2';
   constructor(
     private readonly engine: Engine,
     private readonly config: ServerConfig,
-    private readonly retry: RetryContext | undefined,
-  ) {
-    this.name = retry === undefined ? 'ExpectClientHello' : 'ExpectClientHello2';
+    private readonly retry: RetryContext,
+  ) {}
+
+  handle(m: RawMessage): Promise<State> {
+    const { ch, offers13 } = readClientHello(this.engine, m, this.name);
+    if (!(this.config.allowTls13 && offers13))
+      throw protocolVersion('no protocol version in common');
+    return clientHello13(this.engine, this.config, ch, m, this.retry);
+  }
+}
+
+/**
+ * A ClientHello that offers TLS 1.3, which we allow (RFC 8446 4.1.2): ClientHello1, or
+ * ClientHello2 with the `retry` context of our HelloRetryRequest.
+ */
+export async function clientHello13(
+  engine: Engine,
+  config: ServerConfig,
+  ch: ClientHello,
+  m: RawMessage,
+  retry: RetryContext | undefined,
+): Promise<State> {
+  // RFC 8446 4.1.2: TLS 1.3 ClientHellos carry exactly the null compression method.
+  if (ch.legacyCompressionMethods.length !== 1 || ch.legacyCompressionMethods[0] !== 0) {
+    throw illegalParameter('legacy_compression_methods must be exactly [0]');
+  }
+  // RFC 8446 4.2.11: pre_shared_key must be the last extension.
+  const pskIndex = ch.extensions.findIndex((e) => e.type === ExtensionType.preSharedKey);
+  if (pskIndex !== -1 && pskIndex !== ch.extensions.length - 1) {
+    throw illegalParameter('pre_shared_key is not the last extension');
+  }
+  if (retry !== undefined) checkRetryHello(retry.first, ch);
+
+  // An external PSK is bound to one hash (RFC 8446 4.2.11): prefer suites that can use it.
+  const external = await lookupExternalPsk(engine, config, ch);
+  const suite = retry?.suite ?? chooseSuite(config, ch.cipherSuites, external?.hash);
+  const groupsExt = findExtension(ch.extensions, ExtensionType.supportedGroups);
+  const sharesExt = findExtension(ch.extensions, ExtensionType.keyShare);
+  if (groupsExt === undefined) throw missingExtension('ClientHello has no supported_groups');
+  if (sharesExt === undefined || !('clientShares' in sharesExt)) {
+    throw missingExtension('ClientHello has no key_share');
+  }
+  const clientGroups: readonly number[] = groupsExt.groups;
+  const shares = sharesExt.clientShares;
+  // RFC 8446 4.2.8: one share per group at most.
+  if (new Set(shares.map((x) => x.group)).size !== shares.length) {
+    throw illegalParameter('key_share: two shares for the same group');
+  }
+  for (const s of shares) {
+    if (!clientGroups.includes(s.group))
+      throw illegalParameter('key_share group not in supported_groups');
+  }
+  const modes: readonly number[] =
+    findExtension(ch.extensions, ExtensionType.pskKeyExchangeModes)?.modes ?? [];
+
+  // Cookie (RFC 8446 4.2.2): what we sent must come back unchanged. Compared in constant time:
+  // it is an unpredictable value, and a timing oracle would let a guesser learn it byte by byte.
+  const cookieData = findExtension(ch.extensions, ExtensionType.cookie);
+  if (retry?.cookie !== undefined) {
+    if (cookieData === undefined || !constantTimeEqual(cookieData.cookie, retry.cookie)) {
+      throw illegalParameter('ClientHello2 cookie does not match the HelloRetryRequest');
+    }
+  } else if (cookieData !== undefined) {
+    throw illegalParameter('cookie we did not send');
   }
 
-  async handle(m: RawMessage): Promise<State> {
-    const ch = expectMessage(m, HandshakeType.clientHello, this.name);
-    const { engine, config, retry } = this;
-    engine.setClientRandom(ch.random);
-    // RFC 8446 D.5: legacy_version 0x0300 or lower is refused whatever supported_versions says.
-    if (ch.legacyVersion <= ProtocolVersion.SSLv3) {
-      throw protocolVersion(
-        `ClientHello legacy_version ${nameOf(ProtocolVersion, ch.legacyVersion)}`,
+  const transcript = retry?.transcript ?? new TranscriptHash(engine.provider);
+  transcript.selectHash(suite.hash);
+
+  let share: KeyShareEntry | undefined;
+  let group: number;
+  if (retry !== undefined) {
+    group = retry.group;
+    // RFC 8446 4.2.8: ClientHello2 carries exactly one share, for the group we asked for.
+    if (shares.length !== 1 || shares[0]!.group !== group) {
+      throw illegalParameter(
+        'ClientHello2 key_share is not the one group the HelloRetryRequest named',
       );
     }
-    checkExtensionsAllowed(ch.extensions, 'client_hello');
-    const sv = findExtension(ch.extensions, ExtensionType.supportedVersions);
-    const versions: readonly number[] = sv !== undefined && 'versions' in sv ? sv.versions : [];
-    // RFC 8446 4.2.1: supported_versions decides; without it the client speaks at most 1.2.
-    const clientMax = sv === undefined ? ch.legacyVersion : Math.max(...versions);
-    if (!(config.allowTls13 && versions.includes(ProtocolVersion.TLSv1_3))) {
-      const offers12 =
-        sv === undefined
-          ? ch.legacyVersion >= ProtocolVersion.TLSv1_2
-          : versions.includes(ProtocolVersion.TLSv1_2);
-      if (retry !== undefined || !config.allowTls12 || !offers12) {
-        throw protocolVersion('no protocol version in common');
-      }
-      // RFC 7507: a fallback retry below what we support is an attack or a broken peer.
-      if (
-        ch.cipherSuites.includes(CipherSuite.TLS_FALLBACK_SCSV) &&
-        config.allowTls13 &&
-        clientMax < ProtocolVersion.TLSv1_3
-      ) {
-        throw inappropriateFallback('TLS_FALLBACK_SCSV from a client below our highest version');
-      }
-      return negotiate12(engine, config, ch, m);
-    }
-    // RFC 8446 4.1.2: TLS 1.3 ClientHellos carry exactly the null compression method.
-    if (ch.legacyCompressionMethods.length !== 1 || ch.legacyCompressionMethods[0] !== 0) {
-      throw illegalParameter('legacy_compression_methods must be exactly [0]');
-    }
-    // RFC 8446 4.2.11: pre_shared_key must be the last extension.
-    const pskIndex = ch.extensions.findIndex((e) => e.type === ExtensionType.preSharedKey);
-    if (pskIndex !== -1 && pskIndex !== ch.extensions.length - 1) {
-      throw illegalParameter('pre_shared_key is not the last extension');
-    }
-    if (retry !== undefined) checkRetryHello(retry.first, ch);
-
-    // An external PSK is bound to one hash (RFC 8446 4.2.11): prefer suites that can use it.
-    const external = await lookupExternalPsk(engine, config, ch);
-    const suite = retry?.suite ?? chooseSuite(config, ch.cipherSuites, external?.hash);
-    const groupsExt = findExtension(ch.extensions, ExtensionType.supportedGroups);
-    const sharesExt = findExtension(ch.extensions, ExtensionType.keyShare);
-    if (groupsExt === undefined) throw missingExtension('ClientHello has no supported_groups');
-    if (sharesExt === undefined || !('clientShares' in sharesExt)) {
-      throw missingExtension('ClientHello has no key_share');
-    }
-    const clientGroups: readonly number[] = groupsExt.groups;
-    const shares = sharesExt.clientShares;
-    // RFC 8446 4.2.8: one share per group at most.
-    if (new Set(shares.map((x) => x.group)).size !== shares.length) {
-      throw illegalParameter('key_share: two shares for the same group');
-    }
-    for (const s of shares) {
-      if (!clientGroups.includes(s.group))
-        throw illegalParameter('key_share group not in supported_groups');
-    }
-    const modes: readonly number[] =
-      findExtension(ch.extensions, ExtensionType.pskKeyExchangeModes)?.modes ?? [];
-
-    // Cookie (RFC 8446 4.2.2): what we sent must come back unchanged. Compared in constant time:
-    // it is an unpredictable value, and a timing oracle would let a guesser learn it byte by byte.
-    const cookieData = findExtension(ch.extensions, ExtensionType.cookie);
-    if (retry?.cookie !== undefined) {
-      if (cookieData === undefined || !constantTimeEqual(cookieData.cookie, retry.cookie)) {
-        throw illegalParameter('ClientHello2 cookie does not match the HelloRetryRequest');
-      }
-    } else if (cookieData !== undefined) {
-      throw illegalParameter('cookie we did not send');
-    }
-
-    const transcript = retry?.transcript ?? new TranscriptHash(engine.provider);
-    transcript.selectHash(suite.hash);
-
-    let share: KeyShareEntry | undefined;
-    let group: number;
-    if (retry !== undefined) {
-      group = retry.group;
-      // RFC 8446 4.2.8: ClientHello2 carries exactly one share, for the group we asked for.
-      if (shares.length !== 1 || shares[0]!.group !== group) {
-        throw illegalParameter(
-          'ClientHello2 key_share is not the one group the HelloRetryRequest named',
-        );
-      }
-      share = shares[0];
-    } else {
-      const choice = chooseGroup(engine, config, clientGroups, shares);
-      group = choice.group;
-      share = choice.share;
-    }
-    if (share === undefined) {
-      return this.#helloRetry(m, ch, suite, group, transcript);
-    }
-    return negotiate(
-      engine,
-      config,
-      ch,
-      m,
-      suite,
-      share,
-      modes,
-      transcript,
-      retry !== undefined,
-      external,
-    );
+    share = shares[0];
+  } else {
+    const choice = chooseGroup(engine, config, clientGroups, shares);
+    group = choice.group;
+    share = choice.share;
   }
-
-  /** RFC 8446 4.1.4: ask for a share of `group` (and, if configured, echo a cookie). */
-  async #helloRetry(
-    m: RawMessage,
-    ch: ClientHello,
-    suite: Suite13,
-    group: number,
-    transcript: TranscriptHash,
-  ): Promise<State> {
-    const { engine, config } = this;
-    transcript.update(m.raw);
-    transcript.replaceWithMessageHash();
-    const ext: Extension[] = [{ type: ExtensionType.keyShare, selectedGroup: group as NamedGroup }];
-    let cookie: Uint8Array | undefined;
-    if (config.options.helloRetryCookie === true) {
-      // What the cookie proves: the client received this HelloRetryRequest (return routability),
-      // since it must echo 32 unpredictable bytes. The server keeps ClientHello1's transcript
-      // itself, so the cookie need not carry or authenticate it: this is not stateless HRR.
-      cookie = engine.provider.randomBytes(32).slice();
-      ext.push({ type: ExtensionType.cookie, cookie });
-    }
-    ext.push({ type: ExtensionType.supportedVersions, selectedVersion: ProtocolVersion.TLSv1_3 });
-    const hrr = await engine.sendHandshake({
-      type: HandshakeType.serverHello,
-      legacyVersion: ProtocolVersion.TLSv1_2,
-      random: HELLO_RETRY_REQUEST_RANDOM,
-      legacySessionIdEcho: ch.legacySessionId,
-      cipherSuite: suite.code as CipherSuite,
-      legacyCompressionMethod: 0,
-      extensions: ext,
-      isHelloRetryRequest: true,
-    });
-    transcript.update(hrr.raw);
-    // RFC 8446 D.4: in compatibility mode the server sends change_cipher_spec after its first message.
-    if (ch.legacySessionId.length > 0) await engine.sendChangeCipherSpec();
-    engine.allowChangeCipherSpec(true);
-    // RFC 8446 4.2.10: early data offered in ClientHello1 is rejected by the retry.
-    if (findExtension(ch.extensions, ExtensionType.earlyData) !== undefined)
-      engine.skipEarlyData(1 << 16);
-    return new ExpectClientHello(engine, config, { suite, group, cookie, first: ch, transcript });
+  if (share === undefined) {
+    return helloRetry(engine, config, m, ch, suite, group, transcript);
   }
+  return negotiate(
+    engine,
+    config,
+    ch,
+    m,
+    suite,
+    share,
+    modes,
+    transcript,
+    retry !== undefined,
+    external,
+  );
+}
+
+/** RFC 8446 4.1.4: ask for a share of `group` (and, if configured, echo a cookie). */
+async function helloRetry(
+  engine: Engine,
+  config: ServerConfig,
+  m: RawMessage,
+  ch: ClientHello,
+  suite: Suite13,
+  group: number,
+  transcript: TranscriptHash,
+): Promise<State> {
+  transcript.update(m.raw);
+  transcript.replaceWithMessageHash();
+  const ext: Extension[] = [{ type: ExtensionType.keyShare, selectedGroup: group as NamedGroup }];
+  let cookie: Uint8Array | undefined;
+  if (config.options.helloRetryCookie === true) {
+    // What the cookie proves: the client received this HelloRetryRequest (return routability),
+    // since it must echo 32 unpredictable bytes. The server keeps ClientHello1's transcript
+    // itself, so the cookie need not carry or authenticate it: this is not stateless HRR.
+    cookie = engine.provider.randomBytes(32).slice();
+    ext.push({ type: ExtensionType.cookie, cookie });
+  }
+  ext.push({ type: ExtensionType.supportedVersions, selectedVersion: ProtocolVersion.TLSv1_3 });
+  const hrr = await engine.sendHandshake({
+    type: HandshakeType.serverHello,
+    legacyVersion: ProtocolVersion.TLSv1_2,
+    random: HELLO_RETRY_REQUEST_RANDOM,
+    legacySessionIdEcho: ch.legacySessionId,
+    cipherSuite: suite.code as CipherSuite,
+    legacyCompressionMethod: 0,
+    extensions: ext,
+    isHelloRetryRequest: true,
+  });
+  transcript.update(hrr.raw);
+  // RFC 8446 D.4: in compatibility mode the server sends change_cipher_spec after its first message.
+  if (ch.legacySessionId.length > 0) await engine.sendChangeCipherSpec();
+  engine.allowChangeCipherSpec(true);
+  // RFC 8446 4.2.10: early data offered in ClientHello1 is rejected by the retry.
+  if (findExtension(ch.extensions, ExtensionType.earlyData) !== undefined)
+    engine.skipEarlyData(1 << 16);
+  return new ExpectClientHello2(engine, config, { suite, group, cookie, first: ch, transcript });
 }
 
 /** RFC 8446 4.1.2: ClientHello2 must repeat ClientHello1 except for the listed extensions. */

@@ -1,0 +1,110 @@
+/**
+ * The server hub: createServer checks the options once and builds the server engine, which
+ * reads ClientHello1, negotiates the version (RFC 8446 4.2.1, RFC 7507 fallback) and hands the
+ * handshake to tls13/server.ts or tls12/server.ts. The version modules never import this file.
+ */
+import { CipherSuite, ProtocolVersion } from '@tlskit/wire';
+import { chainPolicy } from './certs/verify.js';
+import type { RawMessage } from './core/codec.js';
+import {
+  resolveCommonConfig,
+  resolveEarlyData,
+  resolveVersions,
+  type ServerConfig,
+} from './core/config.js';
+import { type Connection, Engine, type State } from './core/engine.js';
+import { inappropriateFallback, protocolVersion } from './core/errors.js';
+import { readClientHello } from './core/hello.js';
+import { checkCommonOptions, OptionsError, type ServerOptions } from './core/options.js';
+import { checkTicketKeys, ticketKeySealer } from './core/tickets.js';
+import { negotiate12 } from './tls12/server.js';
+import { clientHello13 } from './tls13/server.js';
+
+class ServerEngine extends Engine {
+  readonly role = 'server' as const;
+  constructor(config: ServerConfig) {
+    const o = config.options;
+    super(o.provider, o.now ?? Date.now, ProtocolVersion.TLSv1_2);
+    this.setState(new ExpectClientHello(this, config));
+  }
+
+  start(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/**
+ * ClientHello1: TLS 1.3 when both sides allow it, else TLS 1.2 when both allow that
+ * (RFC 8446 4.2.1: supported_versions decides; without it the client speaks at most 1.2).
+ */
+class ExpectClientHello implements State {
+  readonly name = 'ExpectClientHello';
+  constructor(
+    private readonly engine: Engine,
+    private readonly config: ServerConfig,
+  ) {}
+
+  handle(m: RawMessage): Promise<State> {
+    const { engine, config } = this;
+    const { ch, clientMax, offers13, offers12 } = readClientHello(engine, m, this.name);
+    if (config.allowTls13 && offers13) return clientHello13(engine, config, ch, m, undefined);
+    if (!config.allowTls12 || !offers12) throw protocolVersion('no protocol version in common');
+    // RFC 7507: a fallback retry below what we support is an attack or a broken peer.
+    if (
+      ch.cipherSuites.includes(CipherSuite.TLS_FALLBACK_SCSV) &&
+      config.allowTls13 &&
+      clientMax < ProtocolVersion.TLSv1_3
+    ) {
+      throw inappropriateFallback('TLS_FALLBACK_SCSV from a client below our highest version');
+    }
+    return negotiate12(engine, config, ch, m);
+  }
+}
+
+/**
+ * Creates a server engine (TLS 1.3 and 1.2, as the options allow); it waits for a ClientHello.
+ * @throws OptionsError for bad options.
+ */
+export function createServer(options: ServerOptions): Connection {
+  checkCommonOptions(options);
+  const pskOnly = options.pskCallback !== undefined;
+  if (options.pskCallback !== undefined && typeof options.pskCallback !== 'function') {
+    throw new OptionsError('options.pskCallback must be a function (identity) => { key, hash? }');
+  }
+  if (!Array.isArray(options.certificates) || (options.certificates.length === 0 && !pskOnly)) {
+    throw new OptionsError(
+      'options.certificates needs at least one { chain, key } (or none with a pskCallback)',
+    );
+  }
+  for (const c of options.certificates) {
+    if (c.chain.length === 0) throw new OptionsError('a certificate entry has an empty chain');
+  }
+  const lifetime = options.ticketLifetime ?? 7200;
+  if (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > 604_800) {
+    throw new OptionsError('ticketLifetime must be 1..604800 seconds (RFC 8446 4.6.1)');
+  }
+  const keys = options.ticketKeys;
+  let sealer = options.ticketSealer;
+  if (sealer === undefined && keys !== undefined) {
+    const read = typeof keys === 'function' ? keys : () => keys;
+    checkTicketKeys(read());
+    sealer = ticketKeySealer(options.provider, read);
+  }
+  const v = resolveVersions(options);
+  const clientAuth = options.clientAuth ?? 'none';
+  const chain = chainPolicy(options, false);
+  if (clientAuth !== 'none' && chain.verifier === undefined) {
+    throw new OptionsError('clientAuth needs options.ca or options.verifyCertificate');
+  }
+  const config: ServerConfig = {
+    ...resolveCommonConfig(options, v, chain),
+    allowTls12: v.tls12,
+    allowTls13: v.tls13,
+    sealer,
+    ticketCount: options.ticketCount ?? 1,
+    ticketLifetime: lifetime,
+    recordSizeLimit: options.recordSizeLimit ?? 16_385,
+    ...resolveEarlyData(options),
+  };
+  return new ServerEngine(config);
+}
