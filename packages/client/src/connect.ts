@@ -17,7 +17,7 @@ import { trustStoreFor } from './trust-store-cache.js';
 import { TlsOptionError } from './option-errors.js';
 import { type CheckServerIdentity, nodeIdentityCheck } from './peer-certificate.js';
 import { createPeerVerifier } from './peer-verifier.js';
-import { TLSSocket } from './tls-socket.js';
+import { socketVerifierReports, TLSSocket } from './tls-socket.js';
 
 /** Options of {@link connect}; names follow `node:tls.connect` where the concept is the same. */
 export interface ConnectOptions extends ClientEngineOptions {
@@ -182,14 +182,7 @@ function buildEngine(
         options.checkServerIdentity === undefined
           ? undefined
           : nodeIdentityCheck(options.checkServerIdentity),
-      report: (error) => {
-        const s = socket();
-        if (s !== undefined) s.authorizationError = error;
-      },
-      verified: (chain) => {
-        const s = socket();
-        if (s !== undefined) s.verifiedChain = chain;
-      },
+      ...socketVerifierReports(socket),
     }),
   );
 }

@@ -39,6 +39,7 @@ export {
 export {
   type CipherNameAndProtocol,
   type EphemeralKeyInfo,
+  socketVerifierReports,
   TLSSocket,
   type TLSSocketHooks,
 } from './tls-socket.js';

@@ -63,6 +63,27 @@ export interface TLSSocketHooks {
   onEarlyData?(socket: TLSSocket, data: Buffer): void;
 }
 
+/**
+ * The `report` and `verified` callbacks of a peer verifier (`createPeerVerifier`) that record
+ * the outcome on the connection's socket, as node:tls's `authorizationError` and the verified
+ * chain; `socket` returns it once it exists.
+ */
+export function socketVerifierReports(socket: () => TLSSocket | undefined): {
+  report: (error: Error) => void;
+  verified: (chain: readonly Uint8Array[]) => void;
+} {
+  return {
+    report: (error) => {
+      const s = socket();
+      if (s !== undefined) s.authorizationError = error;
+    },
+    verified: (chain) => {
+      const s = socket();
+      if (s !== undefined) s.verifiedChain = chain;
+    },
+  };
+}
+
 function view(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

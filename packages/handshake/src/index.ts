@@ -6,7 +6,12 @@ export {
 export { alertName, type Connection, type ConnectionState } from './core/engine.js';
 export { createClient } from './client.js';
 export { pump } from './core/pump.js';
-export { createServer } from './server.js';
+export {
+  createServer,
+  type PreparedServer,
+  prepareServer,
+  type ServerConnectionHooks,
+} from './server.js';
 export type {
   AlertEvent,
   CloseEvent,

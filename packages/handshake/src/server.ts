@@ -1,7 +1,8 @@
 /**
- * The server hub: createServer checks the options once and builds the server engine, which
- * reads ClientHello1, negotiates the version (RFC 8446 4.2.1, RFC 7507 fallback) and hands the
- * handshake to tls13/server.ts or tls12/server.ts. The version modules never import this file.
+ * The server hub: createServer (or prepareServer, once for many engines) checks the options and
+ * builds the server engine, which reads ClientHello1, negotiates the version (RFC 8446 4.2.1,
+ * RFC 7507 fallback) and hands the handshake to tls13/server.ts or tls12/server.ts. The version
+ * modules never import this file.
  */
 import { CipherSuite, ProtocolVersion } from '@tlskit/wire';
 import { chainPolicy } from './certs/verify.js';
@@ -62,10 +63,86 @@ class ExpectClientHello implements State {
 }
 
 /**
+ * The hooks a prepared server may bind to each connection (node:tls's facade binds them to the
+ * connection's socket). Each replaces the prepared options' hook of the same name for that
+ * connection only.
+ */
+export type ServerConnectionHooks = Pick<
+  ServerOptions,
+  'pskCallback' | 'verifyCertificate' | 'ocspStapling'
+>;
+
+/**
+ * A server configuration checked and resolved once (see {@link prepareServer}): engines made
+ * from it skip option checking, suite, group and scheme resolution and verifier building.
+ */
+export interface PreparedServer {
+  /** The options it was prepared from. */
+  readonly options: ServerOptions;
+  /**
+   * A new server engine, waiting for a ClientHello. Cheap: it shares the prepared configuration,
+   * so a server makes one per accepted connection.
+   * @throws OptionsError when a hook is given but is not a function.
+   */
+  create(hooks?: ServerConnectionHooks): Connection;
+}
+
+function checkHook(name: keyof ServerConnectionHooks, hook: unknown): void {
+  if (hook !== undefined && typeof hook !== 'function') {
+    throw new OptionsError(`options.${name} must be a function`);
+  }
+}
+
+/** The prepared configuration with one connection's hooks in place. */
+function withHooks(config: ServerConfig, hooks: ServerConnectionHooks): ServerConfig {
+  checkHook('pskCallback', hooks.pskCallback);
+  checkHook('verifyCertificate', hooks.verifyCertificate);
+  checkHook('ocspStapling', hooks.ocspStapling);
+  const { pskCallback, ocspStapling, verifyCertificate } = hooks;
+  if (pskCallback === undefined && ocspStapling === undefined && verifyCertificate === undefined) {
+    return config;
+  }
+  const options: ServerOptions = {
+    ...config.options,
+    ...(pskCallback === undefined ? {} : { pskCallback }),
+    ...(ocspStapling === undefined ? {} : { ocspStapling }),
+    ...(verifyCertificate === undefined ? {} : { verifyCertificate }),
+  };
+  return {
+    ...config,
+    options,
+    ...(verifyCertificate === undefined
+      ? {}
+      : { chain: { verifier: verifyCertificate, skip: false } }),
+  };
+}
+
+/**
+ * Checks and resolves server options once, for many connections: `createServer(options)` is
+ * `prepareServer(options).create()`, and a server facade keeps one prepared configuration per
+ * certificate set instead of resolving the same options for every accepted connection (issue
+ * 14: that resolution was a fixed cost of every handshake).
+ * @throws OptionsError for bad options.
+ */
+export function prepareServer(options: ServerOptions): PreparedServer {
+  const config = resolveServer(options);
+  return {
+    options,
+    create: (hooks) => new ServerEngine(hooks === undefined ? config : withHooks(config, hooks)),
+  };
+}
+
+/**
  * Creates a server engine (TLS 1.3 and 1.2, as the options allow); it waits for a ClientHello.
+ * To make many engines from the same options, {@link prepareServer} checks them once.
  * @throws OptionsError for bad options.
  */
 export function createServer(options: ServerOptions): Connection {
+  return new ServerEngine(resolveServer(options));
+}
+
+/** Checks `options` and resolves everything an engine needs from them. */
+function resolveServer(options: ServerOptions): ServerConfig {
   checkCommonOptions(options);
   const pskOnly = options.pskCallback !== undefined;
   if (options.pskCallback !== undefined && typeof options.pskCallback !== 'function') {
@@ -106,5 +183,5 @@ export function createServer(options: ServerOptions): Connection {
     recordSizeLimit: options.recordSizeLimit ?? 16_385,
     ...resolveEarlyData(options),
   };
-  return new ServerEngine(config);
+  return config;
 }

@@ -12,21 +12,30 @@ import {
 } from 'node:net';
 import type { CryptoProvider } from '@tlskit/crypto';
 import { defaultProvider } from '@tlskit/crypto/default';
-import { createPeerVerifier, groupCode, TLSSocket, TlsOptionError } from '@tlskit/client';
+import {
+  createPeerVerifier,
+  groupCode,
+  socketVerifierReports,
+  TLSSocket,
+  TlsOptionError,
+} from '@tlskit/client';
 import {
   type ClientAuthPolicy,
-  createServer as createEngine,
+  type OcspStapleRequest,
   type AntiReplayStore,
   type ExternalPskLookup,
   MemoryAntiReplayStore,
   type PskHash,
+  type PreparedServer,
   type PskMode,
+  prepareServer,
+  type ServerConnectionHooks,
   SessionCache,
   type ServerOptions,
   type TicketKey,
   type TlsVersion,
 } from '@tlskit/handshake';
-import { parseCertificate } from '@tlskit/x509';
+import { parseCertificate, TrustStore } from '@tlskit/x509';
 import { ClientHelloPeek } from './client-hello-peek.js';
 import {
   createSecureContext,
@@ -129,6 +138,28 @@ export interface TlsServerOptions extends SecureContextOptions {
   engine?: Partial<ServerOptions>;
 }
 
+/** A SecureContext's engine configuration, prepared once for all its connections. */
+interface PreparedContext {
+  readonly prepared: PreparedServer;
+  /** Trust anchors for client certificates (the context's, else the server's). */
+  readonly ca: Uint8Array[] | undefined;
+  /** The anchors as the connections' verifiers take them. */
+  readonly trust: TrustStore | Uint8Array[] | undefined;
+}
+
+/**
+ * One trust store for every connection of a context, instead of one per verified client. DER
+ * that does not make a store stays DER: each verification then fails as it always did.
+ */
+function sharedTrustStore(ca: Uint8Array[] | undefined): TrustStore | Uint8Array[] | undefined {
+  if (ca === undefined) return undefined;
+  try {
+    return new TrustStore(ca);
+  } catch {
+    return ca;
+  }
+}
+
 /** node:tls's default `handshakeTimeout`, in milliseconds. */
 export const defaultHandshakeTimeout = 120_000;
 
@@ -142,6 +173,7 @@ export class TlsServer extends EventEmitter {
   readonly #groups: number[] | undefined;
   readonly #sessionCache: SessionCache | undefined;
   readonly #antiReplay: AntiReplayStore | undefined;
+  readonly #prepared = new WeakMap<SecureContext, Promise<PreparedContext>>();
 
   constructor(options: TlsServerOptions, listener?: (socket: TLSSocket) => void) {
     super();
@@ -271,23 +303,69 @@ export class TlsServer extends EventEmitter {
     });
   }
 
+  /**
+   * The engine of one connection: the context's prepared configuration (made on first use, see
+   * #prepare) with this connection's socket-bound hooks.
+   */
   async #buildEngine(context: SecureContext, socket: () => TLSSocket | undefined) {
+    const { prepared, ca, trust } = await this.#prepare(context);
+    const options = this.#options;
+    const engineOptions = options.engine ?? {};
+    const psk = options.pskCallback;
+    const bindPsk = psk !== undefined && engineOptions.pskCallback === undefined;
+    const askOcsp =
+      this.listenerCount('OCSPRequest') > 0 && engineOptions.ocspStapling === undefined;
+    const verify =
+      prepared.options.verifyCertificate !== undefined && !('verifyCertificate' in engineOptions);
+    const hooks: ServerConnectionHooks = {
+      ...(bindPsk ? { pskCallback: externalPskLookup(psk, () => socket()) } : {}),
+      ...(askOcsp
+        ? { ocspStapling: ({ chain }: OcspStapleRequest) => this.#ocspRequest(chain, ca) }
+        : {}),
+      ...(verify
+        ? {
+            verifyCertificate: createPeerVerifier({
+              provider: this.#provider,
+              ca: trust,
+              rejectUnauthorized: options.rejectUnauthorized ?? true,
+              ...socketVerifierReports(socket),
+            }),
+          }
+        : {}),
+    };
+    return prepared.create(hooks);
+  }
+
+  /**
+   * The engine configuration of `context`, checked and resolved once (issue 14: resolving the
+   * same options for every accepted connection was a fixed cost of each handshake). A failure
+   * (a context without certificates, engine options that do not check) fails every connection
+   * that selects the context, as it did when each connection resolved the options itself.
+   */
+  #prepare(context: SecureContext): Promise<PreparedContext> {
+    let prepared = this.#prepared.get(context);
+    if (prepared === undefined) {
+      prepared = this.#prepareContext(context);
+      this.#prepared.set(context, prepared);
+    }
+    return prepared;
+  }
+
+  async #prepareContext(context: SecureContext): Promise<PreparedContext> {
     const options = this.#options;
     const provider = this.#provider;
     const certificates = await context.certificates(provider);
     if (certificates.length === 0 && options.pskCallback === undefined)
       throw new TypeError('the selected SecureContext has no certificate');
-    const pskCallback = options.pskCallback;
     const clientAuth: ClientAuthPolicy = options.requestCert
       ? (options.rejectUnauthorized ?? true)
         ? 'require'
         : 'request'
       : 'none';
     const ca = context.ca ?? this.#context.ca;
-    return createEngine({
-      ...(this.listenerCount('OCSPRequest') === 0
-        ? {}
-        : { ocspStapling: ({ chain }) => this.#ocspRequest(chain, ca) }),
+    const trust = sharedTrustStore(ca);
+    const rejectUnauthorized = options.rejectUnauthorized ?? true;
+    const prepared = prepareServer({
       provider,
       certificates,
       clientAuth,
@@ -296,9 +374,9 @@ export class TlsServer extends EventEmitter {
       ...(options.ALPNProtocols === undefined ? {} : { alpnProtocols: options.ALPNProtocols }),
       ...(this.#groups === undefined ? {} : { groups: this.#groups }),
       ticketKeys: this.#ticketKeys,
-      ...(pskCallback === undefined
-        ? {}
-        : { pskCallback: externalPskLookup(pskCallback, () => socket()) }),
+      // Each connection binds the callback to its socket (#buildEngine); this one only lets
+      // the options check see that a PSK-only server is meant.
+      ...(options.pskCallback === undefined ? {} : { pskCallback: () => undefined }),
       ...(options.pskKeyExchangeModes === undefined
         ? {}
         : { pskKeyExchangeModes: options.pskKeyExchangeModes }),
@@ -308,26 +386,14 @@ export class TlsServer extends EventEmitter {
         ? {}
         : { earlyDataWindow: options.earlyDataWindow }),
       ...(this.#sessionCache === undefined ? {} : { sessionCache: this.#sessionCache }),
-      // A verifier also when only `ca` is set: requestCertificate() (post-handshake auth) uses it.
+      // A verifier also when only `ca` is set: requestCertificate() (post-handshake auth) uses
+      // it. Each connection replaces it with one that reports to its socket (#buildEngine).
       ...(clientAuth === 'none' && ca === undefined
         ? {}
-        : {
-            verifyCertificate: createPeerVerifier({
-              provider,
-              ca,
-              rejectUnauthorized: options.rejectUnauthorized ?? true,
-              report: (error) => {
-                const s = socket();
-                if (s !== undefined) s.authorizationError = error;
-              },
-              verified: (chain) => {
-                const s = socket();
-                if (s !== undefined) s.verifiedChain = chain;
-              },
-            }),
-          }),
+        : { verifyCertificate: createPeerVerifier({ provider, ca: trust, rejectUnauthorized }) }),
       ...options.engine,
     });
+    return { prepared, ca, trust };
   }
 
   /** Asks the `OCSPRequest` listener (node:tls's protocol) for the staple of `chain`'s leaf. */
