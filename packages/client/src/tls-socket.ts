@@ -229,9 +229,24 @@ export class TLSSocket extends Duplex {
     // One flight leaves in one writev: written record by record, Nagle's algorithm holds the
     // second small write until the peer ACKs the first (up to 40 ms of delayed ACK on Linux).
     // The chunks are record pieces (header, ciphertext, tag): the writev joins them, not us.
-    this.#transport.cork();
-    for (const chunk of chunks) this.#transport.write(Buffer.isBuffer(chunk) ? chunk : view(chunk));
-    this.#transport.uncork();
+    //
+    // A write to a peer that has gone (EPIPE, ECONNRESET) fails inside uncork(): net.Socket
+    // builds the error and destroys itself with it there, and destroying reads `error.stack`.
+    // Formatting that stack was 4% of a server's CPU under `openssl s_time`, whose client closes
+    // before the server's tickets arrive (issue 14); node:tls fails the same write in C++, with
+    // no JavaScript stack. So the errors raised by these writes carry none either: every frame
+    // would be tlskit's and Node's own, never the application's.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      this.#transport.cork();
+      for (const chunk of chunks) {
+        this.#transport.write(Buffer.isBuffer(chunk) ? chunk : view(chunk));
+      }
+      this.#transport.uncork();
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
   }
 
   #run(step: (engine: Connection) => Promise<void> | void): Promise<void> {
