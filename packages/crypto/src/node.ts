@@ -19,7 +19,6 @@ import {
   createHmac,
   createPrivateKey,
   createPublicKey,
-  createSecretKey,
   diffieHellman,
   sign as nodeSign,
   verify as nodeVerify,
@@ -82,7 +81,10 @@ const TAG = 16;
 
 async function nodeAead(algorithm: AeadName, key: Uint8Array): Promise<RawAead> {
   const cipher = CIPHERS[algorithm] as 'aes-128-gcm';
-  const secret = createSecretKey(key);
+  // The raw bytes, not a KeyObject: createCipheriv costs the same with either, and
+  // createSecretKey was a few microseconds per record key, several keys per handshake (issue 14).
+  // `key` is the caller's own copy (importAeadKey), so the view does not alias anyone's buffer.
+  const secret = Buffer.from(key.buffer, key.byteOffset, key.byteLength);
   return {
     async seal(nonce, aad, plaintext) {
       const c = createCipheriv(cipher, secret, nonce, { authTagLength: TAG });
