@@ -2,7 +2,7 @@
  * The TLS 1.3 exporter (RFC 8446 section 7.5).
  */
 import type { CryptoProvider, HashName } from '@tlskit/crypto';
-import { emptyHash, hashLength, hkdfExpandLabel } from './hkdf-label.js';
+import { hashLength, hkdfExpandLabel, sharedEmptyHash } from './hkdf-label.js';
 
 /**
  * TLS-Exporter(label, context_value, key_length) of RFC 8446 section 7.5:
@@ -25,7 +25,7 @@ export function exportKeyingMaterial(
     hash,
     exporterMasterSecret,
     label,
-    emptyHash(provider, hash),
+    sharedEmptyHash(provider, hash),
     hashLength(hash),
   );
   const contextHash = provider.hash(hash, context ?? new Uint8Array(0));

@@ -89,5 +89,43 @@ export function deriveSecret(
 
 /** Transcript-Hash of no messages, the context of the "derived", binder and exporter steps. */
 export function emptyHash(provider: CryptoProvider, hash: HashName): Uint8Array {
-  return provider.hash(hash, new Uint8Array(0));
+  return sharedEmptyHash(provider, hash).slice();
+}
+
+/**
+ * A value computed once per provider and hash, for values that depend on nothing else.
+ * @internal
+ */
+export class PerProviderHash<T> {
+  readonly #values = new WeakMap<CryptoProvider, Map<HashName, T>>();
+  readonly #make: (provider: CryptoProvider, hash: HashName) => T;
+
+  constructor(make: (provider: CryptoProvider, hash: HashName) => T) {
+    this.#make = make;
+  }
+
+  get(provider: CryptoProvider, hash: HashName): T {
+    let byHash = this.#values.get(provider);
+    if (byHash === undefined) {
+      byHash = new Map();
+      this.#values.set(provider, byHash);
+    }
+    let value = byHash.get(hash);
+    if (value === undefined) {
+      value = this.#make(provider, hash);
+      byHash.set(hash, value);
+    }
+    return value;
+  }
+}
+
+/** The empty hashes: each handshake needs a few. */
+const emptyHashes = new PerProviderHash((provider, hash) => provider.hash(hash, new Uint8Array(0)));
+
+/**
+ * {@link emptyHash} without the copy, for this package's own derivations, which only read it.
+ * @internal
+ */
+export function sharedEmptyHash(provider: CryptoProvider, hash: HashName): Uint8Array {
+  return emptyHashes.get(provider, hash);
 }

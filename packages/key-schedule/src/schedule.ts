@@ -21,7 +21,13 @@
 import type { CryptoProvider, HashName } from '@tlskit/crypto';
 import { checkBytes } from './bytes.js';
 import { finishedVerifyData } from './finished.js';
-import { deriveSecret, emptyHash, hashLength, hkdfExpandLabel } from './hkdf-label.js';
+import {
+  deriveSecret,
+  hashLength,
+  hkdfExpandLabel,
+  PerProviderHash,
+  sharedEmptyHash,
+} from './hkdf-label.js';
 
 /**
  * Which kind of PSK a binder is for (RFC 8446 section 7.1): `resumption` for a PSK from a
@@ -38,19 +44,34 @@ const binderLabels: Record<PskKind, string> = {
 };
 
 /** The next stage's salt: Derive-Secret(secret, "derived", "") (RFC 8446 section 7.1). */
+function derivedSalt(provider: CryptoProvider, hash: HashName, secret: Uint8Array): Uint8Array {
+  return deriveSecret(provider, hash, secret, 'derived', sharedEmptyHash(provider, hash));
+}
+
+/** The next stage's secret: HKDF-Extract(salt, ikm). */
 function nextStage(
   provider: CryptoProvider,
   hash: HashName,
-  secret: Uint8Array,
+  salt: Uint8Array,
   ikm: Uint8Array | undefined,
 ): Uint8Array {
-  const salt = deriveSecret(provider, hash, secret, 'derived', emptyHash(provider, hash));
   // RFC 8446 7.1: "If a given secret is not available, then the 0-value consisting of a string
   // of Hash.length bytes set to zeros is used."
   return provider.hkdfExtract(hash, salt, ikm ?? new Uint8Array(hashLength(hash)));
 }
 
+/**
+ * The Early Secret of a handshake without PSK is the same for every handshake of a provider and
+ * hash, and so is its "derived" salt: both are computed once (two HMACs and a hash less per full
+ * handshake, issue 14).
+ */
+const pskLessEarly = new PerProviderHash((provider, hash) => {
+  const zeros = new Uint8Array(hashLength(hash));
+  return newEarlySecret(provider, hash, provider.hkdfExtract(hash, zeros, zeros));
+});
+
 // Factories private to this module: the next stage can only be reached through the previous one.
+let newEarlySecret: (provider: CryptoProvider, hash: HashName, secret: Uint8Array) => EarlySecret;
 let newHandshakeSecret: (early: EarlySecret, secret: Uint8Array) => HandshakeSecret;
 let newMasterSecret: (handshake: HandshakeSecret, secret: Uint8Array) => MasterSecret;
 
@@ -76,19 +97,29 @@ abstract class Stage {
 
 /** The first stage: HKDF-Extract(0, PSK), or of zeros when no PSK is in use. */
 export class EarlySecret extends Stage {
+  static {
+    newEarlySecret = (provider, hash, secret) => new EarlySecret(provider, hash, secret);
+  }
+
   /**
    * Starts a schedule. `psk` is the resumption PSK (see `resumptionPsk`) or an external PSK;
    * omit it for a full handshake, which extracts from Hash.length zero bytes (RFC 8446 7.1).
    */
   static create(provider: CryptoProvider, hash: HashName, psk?: Uint8Array): EarlySecret {
     const zeros = new Uint8Array(hashLength(hash));
-    if (psk !== undefined) checkBytes('psk', psk);
-    return new EarlySecret(provider, hash, provider.hkdfExtract(hash, zeros, psk ?? zeros));
+    if (psk !== undefined) {
+      checkBytes('psk', psk);
+      return new EarlySecret(provider, hash, provider.hkdfExtract(hash, zeros, psk));
+    }
+    return pskLessEarly.get(provider, hash);
   }
+
+  /** Derive-Secret(., "derived", ""), the next stage's salt; computed once per Early Secret. */
+  #salt: Uint8Array | undefined;
 
   /** binder_key = Derive-Secret(Early Secret, "ext binder" | "res binder", ""). */
   binderKey(kind: PskKind): Uint8Array {
-    return this.derive(binderLabels[kind], emptyHash(this.provider, this.hash));
+    return this.derive(binderLabels[kind], sharedEmptyHash(this.provider, this.hash));
   }
 
   /**
@@ -121,7 +152,8 @@ export class EarlySecret extends Stage {
    */
   deriveHandshakeSecret(sharedSecret?: Uint8Array): HandshakeSecret {
     if (sharedSecret !== undefined) checkBytes('sharedSecret', sharedSecret);
-    return newHandshakeSecret(this, nextStage(this.provider, this.hash, this.secret, sharedSecret));
+    this.#salt ??= derivedSalt(this.provider, this.hash, this.secret);
+    return newHandshakeSecret(this, nextStage(this.provider, this.hash, this.#salt, sharedSecret));
   }
 }
 
@@ -143,7 +175,8 @@ export class HandshakeSecret extends Stage {
 
   /** The last stage: HKDF-Extract(Derive-Secret(., "derived", ""), 0). */
   deriveMasterSecret(): MasterSecret {
-    return newMasterSecret(this, nextStage(this.provider, this.hash, this.secret, undefined));
+    const salt = derivedSalt(this.provider, this.hash, this.secret);
+    return newMasterSecret(this, nextStage(this.provider, this.hash, salt, undefined));
   }
 }
 

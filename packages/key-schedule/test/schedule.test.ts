@@ -46,3 +46,37 @@ describe('TLS 1.3 schedule stages', () => {
     expect(typeof forge).toBe('function');
   });
 });
+
+describe('the PSK-less Early Secret is computed once', () => {
+  it('makes no HMAC for it or its salt on a later handshake, with the same results', () => {
+    let hmacs = 0;
+    const base = createNobleProvider();
+    const counting = {
+      ...base,
+      hmac: (...args: Parameters<typeof base.hmac>) => {
+        hmacs++;
+        return base.hmac(...args);
+      },
+      hkdfExtract: (...args: Parameters<typeof base.hkdfExtract>) => {
+        hmacs++;
+        return base.hkdfExtract(...args);
+      },
+      hkdfExpand: (...args: Parameters<typeof base.hkdfExpand>) => {
+        hmacs++;
+        return base.hkdfExpand(...args);
+      },
+    };
+    const shared = new Uint8Array(32).fill(7);
+    const first = EarlySecret.create(counting, 'SHA-256').deriveHandshakeSecret(shared);
+    const firstCount = hmacs;
+    hmacs = 0;
+    const second = EarlySecret.create(counting, 'SHA-256').deriveHandshakeSecret(shared);
+    // Only HKDF-Extract(salt, shared) is left: Early Secret and "derived" are not recomputed.
+    expect(firstCount).toBe(3);
+    expect(hmacs).toBe(1);
+    expect(second.secret).toEqual(first.secret);
+    // A PSK still gets its own Early Secret.
+    const psk = EarlySecret.create(counting, 'SHA-256', new Uint8Array(32).fill(1));
+    expect(psk.secret).not.toEqual(EarlySecret.create(counting, 'SHA-256').secret);
+  });
+});
