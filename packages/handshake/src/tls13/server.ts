@@ -20,7 +20,7 @@ import {
 import { certificatesFor, certSchemes } from '../certs/selection.js';
 import { certificate13, certificateMessage } from './certificate.js';
 import { chooseScheme, isTls13SignatureScheme } from '../core/schemes.js';
-import { alpnBytes, alpnNames, expectMessage, hostName, type RawMessage } from '../core/codec.js';
+import { alpnBytes, expectMessage, hostName, type RawMessage } from '../core/codec.js';
 import {
   constantTimeEqual,
   EarlySecret,
@@ -31,6 +31,7 @@ import {
   TranscriptHash,
 } from '@tlskit/key-schedule';
 import type { Engine, State } from '../core/engine.js';
+import { selectAlpn } from '../core/alpn.js';
 import { stapleFor } from '../certs/ocsp.js';
 import { type PostHandshakeContext, requestClientCertificate } from './post-handshake-auth.js';
 import { readClientHello } from '../core/hello.js';
@@ -41,7 +42,6 @@ import {
   handshakeFailure,
   illegalParameter,
   missingExtension,
-  noApplicationProtocol,
   protocolVersion,
 } from '../core/errors.js';
 import type { CertificateEntry } from '../core/options.js';
@@ -53,7 +53,12 @@ import {
 } from '../core/proofs.js';
 import { type Suite13, suite13 } from '../core/suites.js';
 import { type FoundExternalPsk, findExternalPsk, type PskHash } from './external-psk.js';
-import { decodeTicketState, encodeTicketState, type TicketState } from '../core/tickets.js';
+import {
+  decodeTicketState,
+  encodeTicketState,
+  type TicketState,
+  ticketAge,
+} from '../core/tickets.js';
 import type { ServerConfig } from '../core/config.js';
 import { checkPeerChain, type PeerChain } from '../certs/verify.js';
 
@@ -376,8 +381,8 @@ async function acceptPsk(
     const ticketSuite = suite13(state.cipherSuite);
     if (ticketSuite === undefined || ticketSuite.hash !== suite.hash) continue;
     // RFC 8446 4.6.1: no use beyond the lifetime; the client's view of the age must agree roughly.
-    const age = engine.now() - state.issuedAt;
-    if (age < 0 || age > state.lifetime * 1000) continue;
+    const age = ticketAge(engine.now(), state.issuedAt, state.lifetime);
+    if (age === undefined) continue;
     const clientAge = (id.obfuscatedTicketAge - state.ageAdd) >>> 0;
     const ageSkew = Math.abs(clientAge - age);
     if (ageSkew > 60_000) continue;
@@ -418,16 +423,6 @@ function chooseCertificate(
   throw handshakeFailure('no certificate matches the client signature_algorithms');
 }
 
-function chooseAlpn(config: ServerConfig, ch: ClientHello): string | undefined {
-  const ext = findExtension(ch.extensions, ExtensionType.applicationLayerProtocolNegotiation);
-  if (ext === undefined || config.alpn.length === 0) return undefined;
-  const offered = alpnNames(ext.protocols);
-  const chosen = config.alpn.find((a) => offered.includes(a));
-  // RFC 7301 3.2: no overlap is fatal.
-  if (chosen === undefined) throw noApplicationProtocol('no ALPN protocol in common');
-  return chosen;
-}
-
 /** Everything after the key share is settled: ServerHello, the server flight, the next state. */
 async function negotiate(
   engine: Engine,
@@ -444,7 +439,7 @@ async function negotiate(
   const p = engine.provider;
   const sniExt = findExtension(ch.extensions, ExtensionType.serverName);
   const serverName = sniExt === undefined ? undefined : hostName(sniExt);
-  const alpn = chooseAlpn(config, ch);
+  const alpn = selectAlpn(config.alpn, ch.extensions);
   // Binders are checked against the transcript before this ClientHello is added to it.
   const psk = await acceptPsk(
     engine,
