@@ -21,6 +21,16 @@ export interface TicketState {
   readonly maxEarlyData: number;
 }
 
+/**
+ * How old a ticket or session issued at `issuedAt` (ms since the epoch) is at `now`, or
+ * undefined when it must not be used: issued in the future (the clock went back) or older than
+ * its `lifetime` in seconds (RFC 8446 4.6.1, RFC 5077 3.3). Both roles, both versions.
+ */
+export function ticketAge(now: number, issuedAt: number, lifetime: number): number | undefined {
+  const age = now - issuedAt;
+  return age < 0 || age > lifetime * 1000 ? undefined : age;
+}
+
 /** Version 2 added max_early_data; tickets of version 1 still open (without 0-RTT). */
 const stateVersion = 2;
 

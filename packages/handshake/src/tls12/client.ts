@@ -17,8 +17,9 @@ import {
 import type { ClientConfig } from '../core/config.js';
 import type { OcspInfo, Session12 } from '../core/events.js';
 import { judgeStaple } from '../certs/ocsp.js';
-import { alpnNames, expectMessage, type RawMessage } from '../core/codec.js';
+import { expectMessage, type RawMessage } from '../core/codec.js';
 import type { Engine, State } from '../core/engine.js';
+import { selectedAlpn } from '../core/alpn.js';
 import {
   decodeErrorMissing,
   downgrade,
@@ -110,15 +111,7 @@ export async function serverHello12(
   if (!ems && config.options.dangerouslyAllowNoExtendedMasterSecret !== true) {
     throw handshakeFailure('server does not support extended_master_secret (RFC 7627)');
   }
-  let alpn: string | undefined;
-  const alpnExt = findExtension(sh.extensions, ExtensionType.applicationLayerProtocolNegotiation);
-  if (alpnExt !== undefined) {
-    const names = alpnNames(alpnExt.protocols);
-    if (names.length !== 1 || !config.alpn.includes(names[0]!)) {
-      throw illegalParameter('server selected an ALPN protocol we did not offer');
-    }
-    alpn = names[0];
-  }
+  const alpn = selectedAlpn(config.alpn, sh.extensions);
   engine.negotiatedTls12();
   engine.allowChangeCipherSpec(false);
   const transcript = new Transcript12(engine.provider, suite.hash, [hello.clientHello, m.raw]);

@@ -24,20 +24,21 @@ import {
   type SignatureScheme,
 } from '@tlskit/wire';
 import { certificatesFor, certSchemes } from '../certs/selection.js';
-import { alpnBytes, alpnNames, expectMessage, hostName, type RawMessage } from '../core/codec.js';
+import { alpnBytes, expectMessage, hostName, type RawMessage } from '../core/codec.js';
 import type { Engine, State } from '../core/engine.js';
-import {
-  handshakeFailure,
-  illegalParameter,
-  noApplicationProtocol,
-  unexpected,
-} from '../core/errors.js';
+import { selectAlpn } from '../core/alpn.js';
+import { handshakeFailure, illegalParameter, unexpected } from '../core/errors.js';
 import { receiveFinished12, reportEstablished12 } from './finish.js';
 import { stapleFor } from '../certs/ocsp.js';
 import { verifySignature12 } from '../core/proofs.js';
 import { chooseScheme12 } from '../core/schemes.js';
 import type { CertificateEntry } from '../core/options.js';
-import { decodeTicketState, encodeTicketState, type TicketState } from '../core/tickets.js';
+import {
+  decodeTicketState,
+  encodeTicketState,
+  type TicketState,
+  ticketAge,
+} from '../core/tickets.js';
 import type { ServerConfig } from '../core/config.js';
 import {
   Connected12,
@@ -119,8 +120,7 @@ async function findSession(
   const suite = suite12(state.cipherSuite);
   if (suite === undefined || !config.suites12.includes(suite.code)) return undefined;
   if (!ch.cipherSuites.includes(suite.code as CipherSuite)) return undefined;
-  const age = engine.now() - state.issuedAt;
-  if (age < 0 || age > state.lifetime * 1000) return undefined;
+  if (ticketAge(engine.now(), state.issuedAt, state.lifetime) === undefined) return undefined;
   if (state.serverName !== (serverName ?? '')) return undefined;
   return state;
 }
@@ -278,13 +278,7 @@ export async function negotiate12(
   }
   const sni = findExtension(ch.extensions, ExtensionType.serverName);
   const serverName = sni === undefined ? undefined : hostName(sni);
-  let alpn: string | undefined;
-  const alpnExt = findExtension(ch.extensions, ExtensionType.applicationLayerProtocolNegotiation);
-  if (alpnExt !== undefined && config.alpn.length > 0) {
-    const offered = alpnNames(alpnExt.protocols);
-    alpn = config.alpn.find((a) => offered.includes(a));
-    if (alpn === undefined) throw noApplicationProtocol('no ALPN protocol in common');
-  }
+  const alpn = selectAlpn(config.alpn, ch.extensions);
   const ticketExt = findExtension(ch.extensions, ExtensionType.sessionTicket);
   // RFC 5077 3.2: answer session_ticket (and issue a ticket) only with a way to seal one.
   const issueTicket =

@@ -26,6 +26,7 @@ import type { Session12, Session13 } from '../core/events.js';
 import { statusRequestExtension } from '../certs/ocsp.js';
 import { encodeImportedIdentity, importPsk } from './psk-importer.js';
 import { type Suite13, suite13 } from '../core/suites.js';
+import { ticketAge } from '../core/tickets.js';
 import type { ClientConfig } from '../core/config.js';
 
 /** 0-RTT offered in ClientHello1 (RFC 8446 2.3), and what became of it. */
@@ -92,8 +93,7 @@ function offerableSession12(engine: Engine, config: ClientConfig): Session12 | u
   if (session === undefined || session.version !== 'TLSv1.2' || !config.offerTls12)
     return undefined;
   if (!config.suites12.includes(session.cipherSuite)) return undefined;
-  const age = engine.now() - session.receivedAt;
-  if (age < 0 || age > session.lifetime * 1000) return undefined;
+  if (ticketAge(engine.now(), session.receivedAt, session.lifetime) === undefined) return undefined;
   if (session.serverName !== config.options.serverName) return undefined;
   if (session.ticket === undefined && session.sessionId.length === 0) return undefined;
   return session;
@@ -134,8 +134,7 @@ function offerablePsk(engine: Engine, config: ClientConfig): OfferedPsk | undefi
   const suite = suite13(session.cipherSuite);
   if (suite === undefined || !config.suites.includes(suite.code)) return undefined;
   // RFC 8446 4.6.1: never use a ticket past its lifetime.
-  const age = engine.now() - session.receivedAt;
-  if (age < 0 || age > session.lifetime * 1000) return undefined;
+  if (ticketAge(engine.now(), session.receivedAt, session.lifetime) === undefined) return undefined;
   if (session.serverName !== config.options.serverName) return undefined;
   return {
     kind: 'resumption',
@@ -170,23 +169,47 @@ function earlyOffer(config: ClientConfig, psk: OfferedPsk | undefined): EarlyOff
   return { limit: session.maxEarlyData, session, rejected: undefined };
 }
 
+/**
+ * Sends a ClientHello for `hello` (ClientHello1, or ClientHello2 with the retry's shares and
+ * cookie) and adds it to the transcript. The steps, in wire order: the extensions TLS 1.2 also
+ * reads, the TLS 1.3 offer, the signature schemes, the optional features; then the message,
+ * with the PSK binder last when a PSK is offered.
+ */
 export async function sendClientHello(
   hello: Hello,
   shares: readonly KeyShare[],
   cookie: Uint8Array | undefined,
 ): Promise<void> {
-  const { config, engine } = hello;
+  const ext = [
+    ...sharedExtensions(hello),
+    ...tls13Extensions(hello.config, shares),
+    ...signatureExtensions(hello.config),
+    ...featureExtensions(hello, cookie),
+  ];
+  for (const e of ext) hello.offered.add(e.type);
+  const message =
+    hello.psk === undefined
+      ? await hello.engine.sendHandshake(clientHelloMessage(hello, ext))
+      : await sendWithBinder(hello, hello.psk, ext);
+  hello.transcript.update(message.raw);
+  hello.sent.push(message.raw);
+}
+
+/** server_name and supported_groups, and what a TLS 1.2 server needs besides. */
+function sharedExtensions(hello: Hello): Extension[] {
+  const { config } = hello;
   const o = config.options;
+  const legacy = config.offerTls12 || o.sendLegacyExtensions === true;
   const ext: Extension[] = [];
   if (o.serverName !== undefined && !isIpLiteral(o.serverName)) {
     const name = new TextEncoder().encode(o.serverName);
     ext.push({ type: ExtensionType.serverName, serverNames: [{ nameType: 0, name }] });
   }
-  if (config.offerTls12 || o.sendLegacyExtensions === true) {
+  if (legacy) {
     ext.push({ type: ExtensionType.renegotiationInfo, renegotiatedConnection: new Uint8Array(0) });
   }
   ext.push({ type: ExtensionType.supportedGroups, groups: config.groups as NamedGroup[] });
-  if (config.offerTls12 || o.sendLegacyExtensions === true) {
+  if (legacy) {
     // RFC 5077 3.1: an empty extension asks for a ticket; a ticket asks to resume with it.
     const ticket = hello.session12?.ticket ?? new Uint8Array(0);
     ext.push({ type: ExtensionType.sessionTicket, ticket });
@@ -196,27 +219,47 @@ export async function sendClientHello(
     ext.push({ type: ExtensionType.extendedMasterSecret });
     ext.push({ type: ExtensionType.ecPointFormats, formats: [0 as EcPointFormat] });
   }
-  if (config.offerTls13) {
-    ext.push({
+  return ext;
+}
+
+/** key_share and supported_versions (RFC 8446 4.2.8, 4.2.1), when TLS 1.3 is offered. */
+function tls13Extensions(config: ClientConfig, shares: readonly KeyShare[]): Extension[] {
+  if (!config.offerTls13) return [];
+  const versions = config.offerTls12
+    ? [ProtocolVersion.TLSv1_3, ProtocolVersion.TLSv1_2]
+    : [ProtocolVersion.TLSv1_3];
+  return [
+    {
       type: ExtensionType.keyShare,
       clientShares: shares.map((s) => ({ group: s.group as NamedGroup, keyExchange: s.publicKey })),
-    });
-    const versions = config.offerTls12
-      ? [ProtocolVersion.TLSv1_3, ProtocolVersion.TLSv1_2]
-      : [ProtocolVersion.TLSv1_3];
-    ext.push({ type: ExtensionType.supportedVersions, versions });
-  }
+    },
+    { type: ExtensionType.supportedVersions, versions },
+  ];
+}
+
+/** signature_algorithms for every version offered, and signature_algorithms_cert when set. */
+function signatureExtensions(config: ClientConfig): Extension[] {
   const schemes = config.offerTls13 ? [...config.signatureSchemes] : [];
   if (config.offerTls12) {
     for (const s of config.signatureSchemes12) if (!schemes.includes(s)) schemes.push(s);
   }
-  ext.push({ type: ExtensionType.signatureAlgorithms, schemes: schemes as SignatureScheme[] });
+  const ext: Extension[] = [
+    { type: ExtensionType.signatureAlgorithms, schemes: schemes as SignatureScheme[] },
+  ];
   if (config.signatureSchemesCert !== undefined) {
     ext.push({
       type: ExtensionType.signatureAlgorithmsCert,
       schemes: config.signatureSchemesCert as SignatureScheme[],
     });
   }
+  return ext;
+}
+
+/** PSK modes, record size limit, OCSP, post-handshake auth, ALPN, the retry's cookie, 0-RTT. */
+function featureExtensions(hello: Hello, cookie: Uint8Array | undefined): Extension[] {
+  const { config } = hello;
+  const o = config.options;
+  const ext: Extension[] = [];
   if (config.offerTls13) {
     ext.push({
       type: ExtensionType.pskKeyExchangeModes,
@@ -237,7 +280,12 @@ export async function sendClientHello(
   if (cookie !== undefined) ext.push({ type: ExtensionType.cookie, cookie });
   // RFC 8446 4.2.10: early_data only in ClientHello1 (a retry rejects it).
   if (hello.early !== undefined && !hello.helloRetry) ext.push({ type: ExtensionType.earlyData });
-  const hello1 = (extensions: readonly Extension[]): ClientHello => ({
+  return ext;
+}
+
+function clientHelloMessage(hello: Hello, extensions: readonly Extension[]): ClientHello {
+  const { config } = hello;
+  return {
     type: HandshakeType.clientHello,
     legacyVersion: ProtocolVersion.TLSv1_2,
     random: hello.random,
@@ -248,31 +296,30 @@ export async function sendClientHello(
     ] as CipherSuite[],
     legacyCompressionMethods: Uint8Array.of(0),
     extensions,
-  });
-  for (const e of ext) hello.offered.add(e.type);
-  const psk = hello.psk;
-  if (psk === undefined) {
-    const message = await engine.sendHandshake(hello1(ext));
-    hello.transcript.update(message.raw);
-    hello.sent.push(message.raw);
-    return;
-  }
-  // RFC 8446 4.2.11: pre_shared_key is last; the binder covers the ClientHello up to the binders.
+  };
+}
+
+/**
+ * RFC 8446 4.2.11: pre_shared_key goes last, and its binder covers the ClientHello up to the
+ * binders list (after a retry, with the transcript so far in front).
+ */
+function sendWithBinder(
+  hello: Hello,
+  psk: OfferedPsk,
+  ext: readonly Extension[],
+): ReturnType<Engine['sendHandshake']> {
   hello.offered.add(ExtensionType.preSharedKey);
-  const p = engine.provider;
   const identities = [{ identity: psk.identity, obfuscatedTicketAge: psk.obfuscatedTicketAge() }];
   const withBinders = (binders: Uint8Array[]) =>
-    hello1([...ext, { type: ExtensionType.preSharedKey, identities, binders }]);
+    clientHelloMessage(hello, [...ext, { type: ExtensionType.preSharedKey, identities, binders }]);
   const placeholder = [new Uint8Array(psk.hashLength)];
   const full = frame(withBinders(placeholder)).raw;
   const truncated = full.subarray(0, full.length - encodePskBinders(placeholder).length);
   const bindersHash = hello.helloRetry
     ? hello.transcript.digestWith(truncated)
-    : p.hash(psk.hash, truncated);
+    : hello.engine.provider.hash(psk.hash, truncated);
   const binder = psk.earlySecret.pskBinder(psk.kind, bindersHash);
-  const message = await engine.sendHandshake(withBinders([binder]));
-  hello.transcript.update(message.raw);
-  hello.sent.push(message.raw);
+  return hello.engine.sendHandshake(withBinders([binder]));
 }
 
 function isIpLiteral(name: string): boolean {

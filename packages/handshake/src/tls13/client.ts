@@ -17,7 +17,7 @@ import {
   type ServerHello,
   type SignatureScheme,
 } from '@tlskit/wire';
-import { alpnNames, expectMessage, type RawMessage } from '../core/codec.js';
+import { expectMessage, type RawMessage } from '../core/codec.js';
 import {
   EarlySecret,
   finishedVerifyData,
@@ -26,6 +26,7 @@ import {
   type TranscriptHash,
 } from '@tlskit/key-schedule';
 import type { Engine, State } from '../core/engine.js';
+import { selectedAlpn } from '../core/alpn.js';
 import { established13 } from '../core/exporter.js';
 import {
   decodeErrorMissing,
@@ -264,16 +265,7 @@ class ExpectEncryptedExtensions implements State {
     if (sni !== undefined && sni.serverNames.length !== 0) {
       throw illegalParameter('server_name acknowledgement must be empty');
     }
-    let alpn: string | undefined;
-    const alpnExt = findExtension(list, ExtensionType.applicationLayerProtocolNegotiation);
-    if (alpnExt !== undefined) {
-      const names = alpnNames(alpnExt.protocols);
-      // RFC 7301 3.1: exactly one protocol, one the client offered.
-      if (names.length !== 1 || !hello.config.alpn.includes(names[0]!)) {
-        throw illegalParameter('server selected an ALPN protocol we did not offer');
-      }
-      alpn = names[0];
-    }
+    const alpn = selectedAlpn(hello.config.alpn, list);
     const limit = findExtension(list, ExtensionType.recordSizeLimit);
     if (limit !== undefined) {
       // RFC 8449 4: a limit below 64 is illegal_parameter.

@@ -20,17 +20,19 @@ import {
 import { certificatesFor, certSchemes } from '../certs/selection.js';
 import { certificate13, certificateMessage } from './certificate.js';
 import { chooseScheme, isTls13SignatureScheme } from '../core/schemes.js';
-import { alpnBytes, alpnNames, expectMessage, hostName, type RawMessage } from '../core/codec.js';
+import { alpnBytes, expectMessage, hostName, type RawMessage } from '../core/codec.js';
 import {
   constantTimeEqual,
   EarlySecret,
   finishedVerifyData,
+  type HandshakeSecret,
   type MasterSecret,
   type PskKind,
   resumptionPsk,
   TranscriptHash,
 } from '@tlskit/key-schedule';
 import type { Engine, State } from '../core/engine.js';
+import { selectAlpn } from '../core/alpn.js';
 import { stapleFor } from '../certs/ocsp.js';
 import { type PostHandshakeContext, requestClientCertificate } from './post-handshake-auth.js';
 import { readClientHello } from '../core/hello.js';
@@ -41,7 +43,6 @@ import {
   handshakeFailure,
   illegalParameter,
   missingExtension,
-  noApplicationProtocol,
   protocolVersion,
 } from '../core/errors.js';
 import type { CertificateEntry } from '../core/options.js';
@@ -53,7 +54,12 @@ import {
 } from '../core/proofs.js';
 import { type Suite13, suite13 } from '../core/suites.js';
 import { type FoundExternalPsk, findExternalPsk, type PskHash } from './external-psk.js';
-import { decodeTicketState, encodeTicketState, type TicketState } from '../core/tickets.js';
+import {
+  decodeTicketState,
+  encodeTicketState,
+  type TicketState,
+  ticketAge,
+} from '../core/tickets.js';
 import type { ServerConfig } from '../core/config.js';
 import { checkPeerChain, type PeerChain } from '../certs/verify.js';
 
@@ -172,7 +178,7 @@ export async function clientHello13(
   if (share === undefined) {
     return helloRetry(engine, config, m, ch, suite, group, transcript);
   }
-  return negotiate(
+  return negotiate({
     engine,
     config,
     ch,
@@ -181,9 +187,9 @@ export async function clientHello13(
     share,
     modes,
     transcript,
-    retry !== undefined,
+    helloRetry: retry !== undefined,
     external,
-  );
+  });
 }
 
 /** RFC 8446 4.1.4: ask for a share of `group` (and, if configured, echo a cookie). */
@@ -207,17 +213,7 @@ async function helloRetry(
     cookie = engine.provider.randomBytes(32).slice();
     ext.push({ type: ExtensionType.cookie, cookie });
   }
-  ext.push({ type: ExtensionType.supportedVersions, selectedVersion: ProtocolVersion.TLSv1_3 });
-  const hrr = await engine.sendHandshake({
-    type: HandshakeType.serverHello,
-    legacyVersion: ProtocolVersion.TLSv1_2,
-    random: HELLO_RETRY_REQUEST_RANDOM,
-    legacySessionIdEcho: ch.legacySessionId,
-    cipherSuite: suite.code as CipherSuite,
-    legacyCompressionMethod: 0,
-    extensions: ext,
-    isHelloRetryRequest: true,
-  });
+  const hrr = await sendServerHello13(engine, ch, suite, HELLO_RETRY_REQUEST_RANDOM, ext);
   transcript.update(hrr.raw);
   // RFC 8446 D.4: in compatibility mode the server sends change_cipher_spec after its first message.
   if (ch.legacySessionId.length > 0) await engine.sendChangeCipherSpec();
@@ -320,17 +316,15 @@ function choosePskMode(config: ServerConfig, offered: readonly number[]): number
   return config.pskModes.find((mode) => offered.includes(mode));
 }
 
+/**
+ * The first offered PSK we can use (RFC 8446 4.2.11): the external key the pskCallback knew,
+ * or a ticket that opens and passes its checks; its binder must verify.
+ */
 async function acceptPsk(
-  engine: Engine,
-  config: ServerConfig,
-  ch: ClientHello,
-  m: RawMessage,
-  suite: Suite13,
-  modes: readonly number[],
-  transcript: TranscriptHash,
+  hs: ServerHandshake13,
   serverName: string | undefined,
-  external: FoundExternalPsk | undefined,
 ): Promise<AcceptedPsk | undefined> {
+  const { engine, config, ch, m, suite, modes, transcript, external } = hs;
   const offer = findExtension(ch.extensions, ExtensionType.preSharedKey);
   if (offer === undefined) return undefined;
   if (!('identities' in offer)) throw illegalParameter('pre_shared_key has the ServerHello form');
@@ -376,8 +370,8 @@ async function acceptPsk(
     const ticketSuite = suite13(state.cipherSuite);
     if (ticketSuite === undefined || ticketSuite.hash !== suite.hash) continue;
     // RFC 8446 4.6.1: no use beyond the lifetime; the client's view of the age must agree roughly.
-    const age = engine.now() - state.issuedAt;
-    if (age < 0 || age > state.lifetime * 1000) continue;
+    const age = ticketAge(engine.now(), state.issuedAt, state.lifetime);
+    if (age === undefined) continue;
     const clientAge = (id.obfuscatedTicketAge - state.ageAdd) >>> 0;
     const ageSkew = Math.abs(clientAge - age);
     if (ageSkew > 60_000) continue;
@@ -401,12 +395,11 @@ async function acceptPsk(
 }
 
 function chooseCertificate(
-  engine: Engine,
-  config: ServerConfig,
-  ch: ClientHello,
+  hs: ServerHandshake13,
   serverName: string | undefined,
   schemes: readonly number[],
 ): { entry: CertificateEntry; scheme: number } {
+  const { engine, config, ch } = hs;
   if (config.options.certificates.length === 0) {
     throw handshakeFailure('no PSK this server knows, and no certificate to authenticate with');
   }
@@ -418,55 +411,104 @@ function chooseCertificate(
   throw handshakeFailure('no certificate matches the client signature_algorithms');
 }
 
-function chooseAlpn(config: ServerConfig, ch: ClientHello): string | undefined {
-  const ext = findExtension(ch.extensions, ExtensionType.applicationLayerProtocolNegotiation);
-  if (ext === undefined || config.alpn.length === 0) return undefined;
-  const offered = alpnNames(ext.protocols);
-  const chosen = config.alpn.find((a) => offered.includes(a));
-  // RFC 7301 3.2: no overlap is fatal.
-  if (chosen === undefined) throw noApplicationProtocol('no ALPN protocol in common');
-  return chosen;
+/**
+ * The ClientHello and what clientHello13 settled from it (suite, key share, transcript): the
+ * context the server's steps share, as Go's serverHandshakeStateTLS13.
+ */
+interface ServerHandshake13 {
+  readonly engine: Engine;
+  readonly config: ServerConfig;
+  readonly ch: ClientHello;
+  readonly m: RawMessage;
+  readonly suite: Suite13;
+  readonly share: KeyShareEntry;
+  /** psk_key_exchange_modes of the ClientHello. */
+  readonly modes: readonly number[];
+  readonly transcript: TranscriptHash;
+  readonly helloRetry: boolean;
+  /** The external PSK the pskCallback knew among the offered identities. */
+  readonly external: FoundExternalPsk | undefined;
 }
 
-/** Everything after the key share is settled: ServerHello, the server flight, the next state. */
-async function negotiate(
-  engine: Engine,
-  config: ServerConfig,
-  ch: ClientHello,
-  m: RawMessage,
-  suite: Suite13,
-  share: KeyShareEntry,
-  modes: readonly number[],
-  transcript: TranscriptHash,
-  helloRetry: boolean,
-  external: FoundExternalPsk | undefined,
-): Promise<State> {
-  const p = engine.provider;
+/** What the server decided from the ClientHello before answering it. */
+interface Decided13 {
+  readonly serverName: string | undefined;
+  readonly alpn: string | undefined;
+  readonly psk: AcceptedPsk | undefined;
+  /** The certificate and scheme to authenticate with; undefined with a PSK. */
+  readonly cert: { readonly entry: CertificateEntry; readonly scheme: number } | undefined;
+  /** The ClientHello's transcript hash, for the early traffic secret (RFC 8446 7.1). */
+  readonly clientHelloHash: Uint8Array;
+  /** The client sent record_size_limit (RFC 8449): we answer with ours. */
+  readonly recordSizeLimit: boolean;
+  readonly earlyOffered: boolean;
+}
+
+/** The handshake traffic secrets (RFC 8446 7.1). */
+interface HandshakeSecrets13 {
+  readonly handshakeSecret: HandshakeSecret;
+  readonly clientHs: Uint8Array;
+  readonly serverHs: Uint8Array;
+}
+
+/**
+ * Everything after the key share is settled: the decisions, ServerHello, the keys, the server
+ * flight (EncryptedExtensions .. Finished), and the state that waits for the client.
+ */
+async function negotiate(hs: ServerHandshake13): Promise<State> {
+  const decided = await decide(hs);
+  const response = await sendServerHello(hs, decided.psk);
+  const secrets = await handshakeSecrets(hs, decided.psk, response?.sharedSecret);
+  const earlyLimit = await startReading(hs, decided, secrets);
+  await sendEncryptedExtensions(hs, decided, earlyLimit);
+  const policy = hs.config.options.clientAuth ?? 'none';
+  const askClient = decided.cert !== undefined && policy !== 'none';
+  if (askClient) await sendCertificateRequest(hs);
+  if (decided.cert !== undefined) await sendCertificate(hs, decided.cert, decided.serverName);
+  const flight: ServerFlight = {
+    ...(await sendServerFinished(hs, secrets)),
+    engine: hs.engine,
+    config: hs.config,
+    suite: hs.suite,
+    transcript: hs.transcript,
+    clientHs: secrets.clientHs,
+    group: response === undefined ? undefined : hs.share.group,
+    alpn: decided.alpn,
+    serverName: decided.serverName,
+    psk: decided.psk,
+    helloRetry: hs.helloRetry,
+    earlyData: !decided.earlyOffered ? 'none' : earlyLimit > 0 ? 'accepted' : 'rejected',
+    postHandshakeAuth:
+      findExtension(hs.ch.extensions, ExtensionType.postHandshakeAuth) !== undefined,
+  };
+  if (earlyLimit > 0) return new ExpectEndOfEarlyData(flight);
+  if (askClient) return new ExpectClientCertificate(flight, policy === 'require');
+  // RFC 8446 2.2: an external PSK authenticates the client as well as the server.
+  const pskAuthenticated = decided.psk !== undefined && decided.psk.kind !== 'resumption';
+  return new ExpectClientFinished(flight, {
+    chain: [],
+    verified: pskAuthenticated,
+    scheme: undefined,
+  });
+}
+
+/**
+ * Name, ALPN, PSK (binders checked against the transcript before this ClientHello joins it),
+ * certificate, record size limit (Go: checkForResumption, pickCertificate).
+ */
+async function decide(hs: ServerHandshake13): Promise<Decided13> {
+  const { engine, config, ch } = hs;
   const sniExt = findExtension(ch.extensions, ExtensionType.serverName);
   const serverName = sniExt === undefined ? undefined : hostName(sniExt);
-  const alpn = chooseAlpn(config, ch);
-  // Binders are checked against the transcript before this ClientHello is added to it.
-  const psk = await acceptPsk(
-    engine,
-    config,
-    ch,
-    m,
-    suite,
-    modes,
-    transcript,
-    serverName,
-    external,
-  );
-  // RFC 8446 4.2.9: psk_ke is the PSK alone, without a key exchange.
-  const keyExchange = psk?.mode !== PskKeyExchangeMode.psk_ke;
-  transcript.update(m.raw);
-  // The ClientHello hash, for the early traffic secret (RFC 8446 7.1).
-  const th0 = transcript.digest();
+  const alpn = selectAlpn(config.alpn, ch.extensions);
+  const psk = await acceptPsk(hs, serverName);
+  hs.transcript.update(hs.m.raw);
+  const clientHelloHash = hs.transcript.digest();
   const saData = findExtension(ch.extensions, ExtensionType.signatureAlgorithms);
-  let cert: { entry: CertificateEntry; scheme: number } | undefined;
+  let cert: Decided13['cert'];
   if (psk === undefined) {
     if (saData === undefined) throw missingExtension('ClientHello has no signature_algorithms');
-    cert = chooseCertificate(engine, config, ch, serverName, saData.schemes);
+    cert = chooseCertificate(hs, serverName, saData.schemes);
   }
   const limitData = findExtension(ch.extensions, ExtensionType.recordSizeLimit);
   if (limitData !== undefined) {
@@ -476,151 +518,203 @@ async function negotiate(
     // We answer with ours in EncryptedExtensions, so from here on the client must honour it.
     engine.setOwnRecordSizeLimit(config.recordSizeLimit);
   }
+  return {
+    serverName,
+    alpn,
+    psk,
+    cert,
+    clientHelloHash,
+    recordSizeLimit: limitData !== undefined,
+    earlyOffered: findExtension(ch.extensions, ExtensionType.earlyData) !== undefined,
+  };
+}
 
-  const random = p.randomBytes(32);
-  const kx = p.keyExchange(share.group);
-  if (kx === undefined) throw handshakeFailure('no key exchange for the chosen group');
-  const response = keyExchange ? await kx.respond(share.keyExchange) : undefined;
-  const shExt: Extension[] = [];
-  if (psk !== undefined) {
-    shExt.push({ type: ExtensionType.preSharedKey, selectedIdentity: psk.index });
-  }
-  if (response !== undefined) {
-    shExt.push({
-      type: ExtensionType.keyShare,
-      serverShare: { group: share.group, keyExchange: response.publicKey },
-    });
-  }
-  shExt.push({ type: ExtensionType.supportedVersions, selectedVersion: ProtocolVersion.TLSv1_3 });
-  const sh = await engine.sendHandshake({
+/** A ServerHello or HelloRetryRequest (RFC 8446 4.1.3, 4.1.4) answering `ch`. */
+function sendServerHello13(
+  engine: Engine,
+  ch: ClientHello,
+  suite: Suite13,
+  random: Uint8Array,
+  extensions: Extension[],
+): Promise<RawMessage> {
+  extensions.push({
+    type: ExtensionType.supportedVersions,
+    selectedVersion: ProtocolVersion.TLSv1_3,
+  });
+  return engine.sendHandshake({
     type: HandshakeType.serverHello,
     legacyVersion: ProtocolVersion.TLSv1_2,
     random,
     legacySessionIdEcho: ch.legacySessionId,
     cipherSuite: suite.code as CipherSuite,
     legacyCompressionMethod: 0,
-    extensions: shExt,
-    isHelloRetryRequest: false,
+    extensions,
+    // The constant itself marks the retry: a fresh random is never that array.
+    isHelloRetryRequest: random === HELLO_RETRY_REQUEST_RANDOM,
   });
-  transcript.update(sh.raw);
-  const early = psk?.earlySecret ?? EarlySecret.create(p, suite.hash);
-  const handshakeSecret = early.deriveHandshakeSecret(response?.sharedSecret);
-  const th = transcript.digest();
+}
+
+/** ServerHello with our key share (none in psk_ke mode, RFC 8446 4.2.9) and the PSK chosen. */
+async function sendServerHello(
+  hs: ServerHandshake13,
+  psk: AcceptedPsk | undefined,
+): Promise<{ readonly publicKey: Uint8Array; readonly sharedSecret: Uint8Array } | undefined> {
+  const p = hs.engine.provider;
+  const random = p.randomBytes(32);
+  const kx = p.keyExchange(hs.share.group);
+  if (kx === undefined) throw handshakeFailure('no key exchange for the chosen group');
+  const keyExchange = psk?.mode !== PskKeyExchangeMode.psk_ke;
+  const response = keyExchange ? await kx.respond(hs.share.keyExchange) : undefined;
+  const ext: Extension[] = [];
+  if (psk !== undefined)
+    ext.push({ type: ExtensionType.preSharedKey, selectedIdentity: psk.index });
+  if (response !== undefined) {
+    ext.push({
+      type: ExtensionType.keyShare,
+      serverShare: { group: hs.share.group, keyExchange: response.publicKey },
+    });
+  }
+  const sh = await sendServerHello13(hs.engine, hs.ch, hs.suite, random, ext);
+  hs.transcript.update(sh.raw);
+  return response;
+}
+
+/** The handshake secrets; from here on we write with ours (after the compatibility CCS). */
+async function handshakeSecrets(
+  hs: ServerHandshake13,
+  psk: AcceptedPsk | undefined,
+  sharedSecret: Uint8Array | undefined,
+): Promise<HandshakeSecrets13> {
+  const { engine, suite } = hs;
+  const early = psk?.earlySecret ?? EarlySecret.create(engine.provider, suite.hash);
+  const handshakeSecret = early.deriveHandshakeSecret(sharedSecret);
+  const th = hs.transcript.digest();
   const clientHs = handshakeSecret.clientHandshakeTrafficSecret(th);
   const serverHs = handshakeSecret.serverHandshakeTrafficSecret(th);
   engine.keylog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', clientHs);
   engine.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', serverHs);
-  if (ch.legacySessionId.length > 0 && !helloRetry) await engine.sendChangeCipherSpec();
+  if (hs.ch.legacySessionId.length > 0 && !hs.helloRetry) await engine.sendChangeCipherSpec();
   await engine.setWriteKey(suite, serverHs);
-  const earlyOffered = findExtension(ch.extensions, ExtensionType.earlyData) !== undefined;
-  const earlyLimit = earlyOffered
-    ? await acceptEarlyData(engine, config, suite, alpn, psk, helloRetry)
+  return { handshakeSecret, clientHs, serverHs };
+}
+
+/**
+ * The client's next records: early data under the early key when we accept it (RFC 8446
+ * 4.2.10), else the handshake key, skipping the early records we cannot read. Returns the
+ * early data accepted, 0 for none.
+ */
+async function startReading(
+  hs: ServerHandshake13,
+  decided: Decided13,
+  secrets: HandshakeSecrets13,
+): Promise<number> {
+  const { engine, suite } = hs;
+  const earlyLimit = decided.earlyOffered
+    ? await acceptEarlyData(hs, decided.alpn, decided.psk)
     : 0;
   if (earlyLimit > 0) {
-    // RFC 8446 4.2.10: accepted: the client's records use the early key until EndOfEarlyData.
-    const secret = psk!.earlySecret.clientEarlyTrafficSecret(th0);
+    const secret = decided.psk!.earlySecret.clientEarlyTrafficSecret(decided.clientHelloHash);
     engine.keylog('CLIENT_EARLY_TRAFFIC_SECRET', secret);
     await engine.beginEarlyRead(suite, secret, earlyLimit);
   } else {
-    await engine.setReadKey(suite, clientHs);
+    await engine.setReadKey(suite, secrets.clientHs);
     // Rejected: skip records we cannot decrypt, up to what the client may have sent.
-    if (earlyOffered) engine.skipEarlyData(Math.max(1 << 16, config.maxEarlyData));
+    if (decided.earlyOffered) engine.skipEarlyData(Math.max(1 << 16, hs.config.maxEarlyData));
   }
   engine.allowChangeCipherSpec(true);
+  return earlyLimit;
+}
 
-  // EncryptedExtensions (RFC 8446 4.3.1).
+/** EncryptedExtensions (RFC 8446 4.3.1). */
+async function sendEncryptedExtensions(
+  hs: ServerHandshake13,
+  decided: Decided13,
+  earlyLimit: number,
+): Promise<void> {
+  const { config } = hs;
   const ee: Extension[] = [
     { type: ExtensionType.supportedGroups, groups: config.groups as NamedGroup[] },
   ];
-  if (limitData !== undefined) {
+  if (decided.recordSizeLimit) {
     ee.push({ type: ExtensionType.recordSizeLimit, recordSizeLimit: config.recordSizeLimit });
   }
-  if (serverName !== undefined) ee.push({ type: ExtensionType.serverName, serverNames: [] });
-  if (alpn !== undefined) {
+  if (decided.serverName !== undefined) {
+    ee.push({ type: ExtensionType.serverName, serverNames: [] });
+  }
+  if (decided.alpn !== undefined) {
     ee.push({
       type: ExtensionType.applicationLayerProtocolNegotiation,
-      protocols: alpnBytes([alpn]),
+      protocols: alpnBytes([decided.alpn]),
     });
   }
   if (earlyLimit > 0) ee.push({ type: ExtensionType.earlyData });
-  const eeMsg = await engine.sendHandshake({
+  const message = await hs.engine.sendHandshake({
     type: HandshakeType.encryptedExtensions,
     extensions: ee,
   });
-  transcript.update(eeMsg.raw);
+  hs.transcript.update(message.raw);
+}
 
-  const policy = config.options.clientAuth ?? 'none';
-  const askClient = cert !== undefined && policy !== 'none';
-  if (askClient) {
-    const cr = await engine.sendHandshake({
-      type: HandshakeType.certificateRequest,
-      protocol: 'tls13',
-      certificateRequestContext: new Uint8Array(0),
-      extensions: [
-        {
-          type: ExtensionType.signatureAlgorithms,
-          schemes: config.signatureSchemes as SignatureScheme[],
-        },
-      ],
-    });
-    transcript.update(cr.raw);
-  }
-  if (cert !== undefined) {
-    const staple = await stapleFor(config.options, ch, cert.entry, serverName);
-    const certMsg = await engine.sendHandshake(
-      certificateMessage(new Uint8Array(0), cert.entry.chain, staple),
-    );
-    transcript.update(certMsg.raw);
-    const content = certificateVerifyContent('server', transcript.digest());
-    const signature = await p.sign(cert.scheme, cert.entry.key, content);
-    const cv = await engine.sendHandshake({
-      type: HandshakeType.certificateVerify,
-      algorithm: cert.scheme as SignatureScheme,
-      signature,
-    });
-    transcript.update(cv.raw);
-  }
+/** CertificateRequest in the handshake (RFC 8446 4.3.2): the empty context. */
+async function sendCertificateRequest(hs: ServerHandshake13): Promise<void> {
+  const cr = await hs.engine.sendHandshake({
+    type: HandshakeType.certificateRequest,
+    protocol: 'tls13',
+    certificateRequestContext: new Uint8Array(0),
+    extensions: [
+      {
+        type: ExtensionType.signatureAlgorithms,
+        schemes: hs.config.signatureSchemes as SignatureScheme[],
+      },
+    ],
+  });
+  hs.transcript.update(cr.raw);
+}
+
+/** Certificate (with the OCSP staple) and CertificateVerify (RFC 8446 4.4.2, 4.4.3). */
+async function sendCertificate(
+  hs: ServerHandshake13,
+  cert: NonNullable<Decided13['cert']>,
+  serverName: string | undefined,
+): Promise<void> {
+  const { engine, transcript } = hs;
+  const staple = await stapleFor(hs.config.options, hs.ch, cert.entry, serverName);
+  const certMsg = await engine.sendHandshake(
+    certificateMessage(new Uint8Array(0), cert.entry.chain, staple),
+  );
+  transcript.update(certMsg.raw);
+  const content = certificateVerifyContent('server', transcript.digest());
+  const signature = await engine.provider.sign(cert.scheme, cert.entry.key, content);
+  const cv = await engine.sendHandshake({
+    type: HandshakeType.certificateVerify,
+    algorithm: cert.scheme as SignatureScheme,
+    signature,
+  });
+  transcript.update(cv.raw);
+}
+
+/** Our Finished, then the application secrets; we write with ours from here on. */
+async function sendServerFinished(
+  hs: ServerHandshake13,
+  secrets: HandshakeSecrets13,
+): Promise<Pick<ServerFlight, 'master' | 'clientAp' | 'exporter'>> {
+  const { engine, suite, transcript } = hs;
+  const p = engine.provider;
   const fin = await engine.sendHandshake({
     type: HandshakeType.finished,
-    verifyData: finishedVerifyData(p, suite.hash, serverHs, transcript.digest()),
+    verifyData: finishedVerifyData(p, suite.hash, secrets.serverHs, transcript.digest()),
   });
   transcript.update(fin.raw);
-  const master = handshakeSecret.deriveMasterSecret();
-  const th2 = transcript.digest();
-  const clientAp = master.clientApplicationTrafficSecret(th2);
-  const serverAp = master.serverApplicationTrafficSecret(th2);
-  const exporter = master.exporterMasterSecret(th2);
+  const master = secrets.handshakeSecret.deriveMasterSecret();
+  const th = transcript.digest();
+  const clientAp = master.clientApplicationTrafficSecret(th);
+  const serverAp = master.serverApplicationTrafficSecret(th);
+  const exporter = master.exporterMasterSecret(th);
   engine.keylog('CLIENT_TRAFFIC_SECRET_0', clientAp);
   engine.keylog('SERVER_TRAFFIC_SECRET_0', serverAp);
   engine.keylog('EXPORTER_SECRET', exporter);
   await engine.setWriteKey(suite, serverAp);
-
-  const flight: ServerFlight = {
-    engine,
-    config,
-    suite,
-    transcript,
-    master,
-    clientHs,
-    clientAp,
-    exporter,
-    group: response === undefined ? undefined : share.group,
-    alpn,
-    serverName,
-    psk,
-    helloRetry,
-    earlyData: !earlyOffered ? 'none' : earlyLimit > 0 ? 'accepted' : 'rejected',
-    postHandshakeAuth: findExtension(ch.extensions, ExtensionType.postHandshakeAuth) !== undefined,
-  };
-  if (earlyLimit > 0) return new ExpectEndOfEarlyData(flight);
-  if (askClient) return new ExpectClientCertificate(flight, policy === 'require');
-  // RFC 8446 2.2: an external PSK authenticates the client as well as the server.
-  const pskAuthenticated = psk !== undefined && psk.kind !== 'resumption';
-  return new ExpectClientFinished(flight, {
-    chain: [],
-    verified: pskAuthenticated,
-    scheme: undefined,
-  });
+  return { master, clientAp, exporter };
 }
 
 /** What the server flight established, for the states that wait for the client's reply. */
@@ -651,13 +745,11 @@ interface ServerFlight {
  * handshake that could not use 0-RTT anyway does not use up the ticket.
  */
 async function acceptEarlyData(
-  engine: Engine,
-  config: ServerConfig,
-  suite: Suite13,
+  hs: ServerHandshake13,
   alpn: string | undefined,
   psk: AcceptedPsk | undefined,
-  helloRetry: boolean,
 ): Promise<number> {
+  const { engine, config, suite, helloRetry } = hs;
   const state = psk?.state;
   if (config.maxEarlyData === 0 || config.antiReplay === undefined) return 0;
   if (helloRetry || psk === undefined || state === undefined || psk.index !== 0) return 0;
