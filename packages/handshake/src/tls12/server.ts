@@ -248,15 +248,29 @@ function curveOffered(entry: CertificateEntry, ch: ClientHello): boolean {
   return group !== undefined && offered.includes(group as NamedGroup);
 }
 
-/** RFC 5246 7.4.1.3-7.4.5: ServerHello, Certificate, ServerKeyExchange, [CertificateRequest], ServerHelloDone. */
+/**
+ * A ClientHello that chose TLS 1.2 (RFC 5246 7.4.1.2): the checks and choices of
+ * readClientHello12, then a resumption (resume12) or a full handshake (sendServerFlight12).
+ */
 export async function negotiate12(
   engine: Engine,
   config: ServerConfig,
   ch: ClientHello,
   m: RawMessage,
 ): Promise<State> {
-  const p = engine.provider;
   engine.negotiatedTls12();
+  const hello = readClientHello12(config, ch, m);
+  // RFC 7627 5.3: a client without extended_master_secret gets a full handshake.
+  const resumed = hello.ems ? await findSession(engine, config, ch, hello.serverName) : undefined;
+  if (resumed !== undefined) return resume12(engine, config, hello, resumed);
+  const f = await sendServerFlight12(engine, config, hello, chooseFull12(engine, config, hello));
+  const policy = config.options.clientAuth ?? 'none';
+  if (policy !== 'none') return new ExpectClientCertificate12(f, policy === 'require');
+  return new ExpectClientKeyExchange(f, undefined);
+}
+
+/** The ClientHello's extensions: secure renegotiation, EMS, point formats, SNI, ALPN, tickets. */
+function readClientHello12(config: ServerConfig, ch: ClientHello, m: RawMessage): Hello12 {
   // RFC 5746 3.6: an initial ClientHello signals secure renegotiation by an empty
   // renegotiation_info or the SCSV; tlskit requires one of them.
   const reneg = findExtension(ch.extensions, ExtensionType.renegotiationInfo);
@@ -283,7 +297,7 @@ export async function negotiate12(
   // RFC 5077 3.2: answer session_ticket (and issue a ticket) only with a way to seal one.
   const issueTicket =
     ticketExt !== undefined && config.sealer !== undefined && config.options.resumption !== false;
-  const hello: Hello12 = {
+  return {
     ch,
     m,
     serverName,
@@ -293,28 +307,49 @@ export async function negotiate12(
     issueTicket: issueTicket && ems,
     ems,
   };
-  // RFC 7627 5.3: a client without extended_master_secret gets a full handshake.
-  const resumed = ems ? await findSession(engine, config, ch, serverName) : undefined;
-  if (resumed !== undefined) return resume12(engine, config, hello, resumed);
+}
+
+/** What a full handshake authenticates and exchanges keys with. */
+interface Full12 {
+  readonly suite: Suite12;
+  readonly entry: CertificateEntry;
+  readonly scheme: number;
+  readonly group: number;
+}
+
+/** Suite, certificate, signature scheme and ECDHE group for a full handshake. */
+function chooseFull12(engine: Engine, config: ServerConfig, hello: Hello12): Full12 {
+  const { ch } = hello;
   const sa = findExtension(ch.extensions, ExtensionType.signatureAlgorithms);
   // RFC 5246 7.4.1.4.1 would default to SHA-1; tlskit does not sign with SHA-1.
   if (sa === undefined) throw handshakeFailure('ClientHello has no signature_algorithms');
-  const { suite, entry, scheme } = chooseSuiteAndCertificate(
-    engine,
-    config,
-    ch,
-    serverName,
-    sa.schemes,
-  );
+  const chosen = chooseSuiteAndCertificate(engine, config, ch, hello.serverName, sa.schemes);
   const clientGroups: readonly number[] = findExtension(
     ch.extensions,
     ExtensionType.supportedGroups,
   )?.groups ?? [NamedGroupTable.secp256r1];
   const group = config.groups.find(
-    (g) => groups12.includes(g) && clientGroups.includes(g) && p.keyExchange(g) !== undefined,
+    (g) =>
+      groups12.includes(g) &&
+      clientGroups.includes(g) &&
+      engine.provider.keyExchange(g) !== undefined,
   );
   if (group === undefined) throw handshakeFailure('no ECDHE group in common');
+  return { ...chosen, group };
+}
 
+/**
+ * The full handshake's flight (RFC 5246 7.3): ServerHello, Certificate, CertificateStatus,
+ * ServerKeyExchange, CertificateRequest, ServerHelloDone.
+ */
+async function sendServerFlight12(
+  engine: Engine,
+  config: ServerConfig,
+  hello: Hello12,
+  { suite, entry, scheme, group }: Full12,
+): Promise<Flight12> {
+  const p = engine.provider;
+  const { ch, ems, serverName } = hello;
   const serverRandom = p.randomBytes(32);
   // RFC 8446 4.1.3: a server able to do TLS 1.3 marks a 1.2 answer so the client can spot a downgrade.
   if (config.allowTls13) serverRandom.set(DOWNGRADE_TLS12, 24);
@@ -325,7 +360,7 @@ export async function negotiate12(
   // A session ID only when a cache will remember it (RFC 5246 7.4.1.3).
   const cache = config.options.sessionCache;
   const sessionId = cache === undefined || !ems ? new Uint8Array(0) : p.randomBytes(32);
-  const transcript = new Transcript12(p, suite.hash, [m.raw]);
+  const transcript = new Transcript12(p, suite.hash, [hello.m.raw]);
   const send = async (message: Parameters<Engine['sendHandshake']>[0]): Promise<void> => {
     transcript.update((await engine.sendHandshake(message)).raw);
   };
@@ -343,8 +378,7 @@ export async function negotiate12(
   if (staple !== undefined) {
     await send({ type: HandshakeType.certificateStatus, ocspResponse: staple });
   }
-  const kx = p.keyExchange(group)!;
-  const share = await kx.generate();
+  const share = await p.keyExchange(group)!.generate();
   const unsigned: ServerKeyExchange = {
     type: HandshakeType.serverKeyExchange,
     namedCurve: group as NamedGroup,
@@ -358,8 +392,7 @@ export async function negotiate12(
     encodeServerEcdhParams(unsigned),
   );
   await send({ ...unsigned, signature: await p.sign(scheme, entry.key, content) });
-  const policy = config.options.clientAuth ?? 'none';
-  if (policy !== 'none') {
+  if ((config.options.clientAuth ?? 'none') !== 'none') {
     await send({
       type: HandshakeType.certificateRequest,
       protocol: 'tls12',
@@ -369,7 +402,7 @@ export async function negotiate12(
     });
   }
   await send({ type: HandshakeType.serverHelloDone });
-  const f: Flight12 = {
+  return {
     engine,
     config,
     suite,
@@ -378,14 +411,12 @@ export async function negotiate12(
     transcript,
     share,
     group,
-    alpn,
+    alpn: hello.alpn,
     serverName,
     sessionId,
     issueTicket: hello.issueTicket,
     ems,
   };
-  if (policy !== 'none') return new ExpectClientCertificate12(f, policy === 'require');
-  return new ExpectClientKeyExchange(f, undefined);
 }
 
 class ExpectClientCertificate12 implements State {
