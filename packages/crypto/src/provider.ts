@@ -1,7 +1,8 @@
 /**
  * The CryptoProvider contract. Every tlskit package that needs cryptography receives a
  * provider value; none imports a crypto library itself. Providers: `nobleProvider` (default,
- * pure JS + WebCrypto for RSA), later `node` and `webcrypto` providers.
+ * pure JS + WebCrypto for RSA), `nodeProvider` (`@tlskit/crypto/node`, node:crypto) and
+ * `webcryptoProvider` (`@tlskit/crypto/webcrypto`).
  *
  * Synchronous: randomness, hashing, HMAC, HKDF (the transcript hash is incremental and the key
  * schedule is a chain of small HMACs). Asynchronous: AEAD, key exchange, signatures, because

@@ -113,7 +113,7 @@ export interface ClientOptions extends CommonOptions {
   readonly postHandshakeAuth?: boolean;
   /**
    * A session from an earlier `session` event, to resume with a PSK (psk_dhe_ke): the object,
-   * or its bytes from `encodeSession` (see session-codec.ts for the format).
+   * or its bytes from `encodeSession` (see core/session-codec.ts for the format).
    */
   readonly session?: Session | Uint8Array;
   /**

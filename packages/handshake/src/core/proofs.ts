@@ -26,7 +26,7 @@ export type FinishedVerified = { readonly [finishedBrand]: true };
 /** The peer's certificate chain was accepted (or verification was explicitly turned off). */
 export type ChainAccepted = { readonly [chainBrand]: true; readonly verified: boolean };
 
-/** Mints a ChainAccepted; only verify.ts calls it. */
+/** Mints a ChainAccepted; only certs/verify.ts calls it. */
 export function chainAccepted(verified: boolean): ChainAccepted {
   return { verified } as ChainAccepted;
 }

@@ -1,6 +1,6 @@
 /**
  * The types of external PSKs (RFC 8446 2.2), apart from the code that checks and finds them
- * (external-psk.ts), so that the options, the importer and the engines can name them without
+ * (tls13/external-psk.ts), so that the options, the importer and the engines can name them without
  * importing that code, and without a cycle through it.
  */
 

@@ -1,3 +1,10 @@
+/**
+ * The TLS 1.2 client states (RFC 5246 7.3, ECDHE per RFC 8422), entered from the client hub
+ * (src/client.ts) when the ServerHello selects TLS 1.2: serverHello12 checks it (with the RFC
+ * 8446 4.1.3 downgrade sentinel) and resumes or goes on to ExpectCertificate12 ->
+ * ExpectCertificateStatus12 -> ExpectServerKeyExchange -> ExpectCertificateRequestOrDone ->
+ * ExpectServerFinished12 -> Connected12.
+ */
 import {
   CipherSuite,
   checkExtensionsAllowed,

@@ -1,6 +1,6 @@
 /**
- * The TLS 1.2 server states (RFC 5246 7.3, ECDHE per RFC 8422), entered from the TLS 1.3
- * server's ExpectClientHello when the client does not offer TLS 1.3 (or we do not allow it).
+ * The TLS 1.2 server states (RFC 5246 7.3, ECDHE per RFC 8422), entered from the server hub's
+ * ExpectClientHello (src/server.ts) when the client does not offer TLS 1.3 (or we do not allow it).
  * negotiate12 sends ServerHello .. ServerHelloDone; then ExpectClientCertificate12 ->
  * ExpectClientKeyExchange -> ExpectClientCertificateVerify12 -> ExpectClientFinished12 ->
  * ServerConnected12.

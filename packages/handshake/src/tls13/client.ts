@@ -1,6 +1,8 @@
 /**
  * The TLS 1.3 client as typestate (RFC 8446 section 2, figure 1): each state is a class with one
- * job, holding exactly what it needs, and returns the next state.
+ * job, holding exactly what it needs, and returns the next state. The client hub (src/client.ts)
+ * hands over the first ServerHello that selects TLS 1.3 (serverHello13); the ClientHello itself
+ * is built in client-hello.ts.
  */
 import type { KeyShare } from '@tlskit/crypto';
 import {

@@ -1,3 +1,10 @@
+/**
+ * The TLS 1.3 server (RFC 8446 section 2): clientHello13 takes a ClientHello the server hub
+ * (src/server.ts) found to offer TLS 1.3, answers with a HelloRetryRequest (then
+ * ExpectClientHello2) or negotiate's server flight, then ExpectEndOfEarlyData /
+ * ExpectClientCertificate -> ExpectClientCertificateVerify -> ExpectClientFinished ->
+ * ServerConnected.
+ */
 import {
   type CipherSuite,
   type ClientHello,
