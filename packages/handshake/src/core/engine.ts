@@ -784,6 +784,13 @@ export abstract class Engine extends Emitter implements Connection {
 
   async #sealRecords(type: number, data: Uint8Array): Promise<void> {
     const limit = this.#write.kind === 'plaintext' ? maxFragment : this.#sendLimit;
+    if (data.length <= limit) {
+      // One record, as most flights and writes: no array of promises to gather (issue 14).
+      for (const chunk of await this.#write.sealChunks(type as ContentType, data)) {
+        this.#output.push(chunk);
+      }
+      return;
+    }
     const sealed: Promise<Uint8Array[]>[] = [];
     // An empty fragment is still one record (an empty application data record, say).
     let at = 0;
