@@ -49,5 +49,10 @@ export {
   type ImportedIdentity,
   importPsk,
 } from './tls13/psk-importer.js';
+export {
+  type X509VerifierOptions,
+  verifyPeerChain,
+  x509Verifier,
+} from './certs/x509-verifier.js';
 export { SessionCache, type SessionCacheOptions } from './core/session-cache.js';
 export { decodeSession, encodeSession, sessionFormatVersion } from './core/session-codec.js';

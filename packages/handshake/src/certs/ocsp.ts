@@ -18,10 +18,16 @@ import {
   formatName,
   OcspError,
   parseCertificate,
+  TrustStore,
 } from '@tlskit/x509';
 import type { Engine } from '../core/engine.js';
 import type { OcspInfo } from '../core/events.js';
-import type { CertificateEntry, ClientOptions, ServerOptions } from '../core/options.js';
+import type {
+  CertificateEntry,
+  ClientOptions,
+  CommonOptions,
+  ServerOptions,
+} from '../core/options.js';
 import type { PeerChain } from './verify.js';
 
 /** RFC 6066 section 8: status_request with status_type ocsp, no responder IDs, no extensions. */
@@ -56,6 +62,12 @@ export async function stapleFor(
 }
 
 /** The certificate among `candidates` whose subject is `leaf`'s issuer (the first that parses). */
+/** The DER of `options.ca`, whichever form it was given in. */
+function anchorsOf(ca: CommonOptions['ca']): readonly Uint8Array[] {
+  if (ca === undefined) return [];
+  return ca instanceof TrustStore ? ca.anchors.map((anchor) => anchor.der) : ca;
+}
+
 function findIssuer(leaf: Certificate, candidates: readonly Uint8Array[]): Certificate[] {
   const out: Certificate[] = [];
   for (const der of candidates) {
@@ -97,7 +109,9 @@ export async function judgeStaple(
   // the chain and `ca`, and @tlskit/x509 checks that a candidate really signed the leaf.
   const issuers = findIssuer(
     leaf,
-    path !== undefined && path.length > 1 ? [path[1]!] : [...chain.slice(1), ...(options.ca ?? [])],
+    path !== undefined && path.length > 1
+      ? [path[1]!]
+      : [...chain.slice(1), ...anchorsOf(options.ca)],
   );
   if (issuers.length === 0) {
     throw new OcspError(
