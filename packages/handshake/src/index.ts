@@ -4,7 +4,7 @@ export {
   type MemoryAntiReplayStoreOptions,
 } from './core/anti-replay.js';
 export { alertName, type Connection, type ConnectionState } from './core/engine.js';
-export { createClient } from './client.js';
+export { checkClientOptions, createClient } from './client.js';
 export { pump } from './core/pump.js';
 export { createServer } from './server.js';
 export type {
