@@ -611,6 +611,7 @@ async function negotiate(
     helloRetry,
     earlyData: !earlyOffered ? 'none' : earlyLimit > 0 ? 'accepted' : 'rejected',
     postHandshakeAuth: findExtension(ch.extensions, ExtensionType.postHandshakeAuth) !== undefined,
+    peerSignatureSchemes: saData?.schemes ?? [],
   };
   if (earlyLimit > 0) return new ExpectEndOfEarlyData(flight);
   if (askClient) return new ExpectClientCertificate(flight, policy === 'require');
@@ -643,6 +644,8 @@ interface ServerFlight {
   /** The ClientHello offered post_handshake_auth (RFC 8446 4.2.6). */
   readonly postHandshakeAuth: boolean;
   readonly earlyData: 'accepted' | 'rejected' | 'none';
+  /** The ClientHello's signature_algorithms (empty when it sent none, with a PSK). */
+  readonly peerSignatureSchemes: readonly number[];
 }
 
 /**
@@ -793,6 +796,8 @@ class ExpectClientFinished implements State {
         group: f.group === undefined ? undefined : nameOf(NamedGroup, f.group),
         groupCode: f.group,
         peerSignatureScheme: this.auth.scheme,
+        signatureSchemes: f.config.signatureSchemes,
+        peerSignatureSchemes: f.peerSignatureSchemes,
         alpn: f.alpn,
         serverName: f.serverName,
         peerCertificates: this.auth.chain,
