@@ -9,19 +9,18 @@ import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   sendRaw as attack,
-  cleanup,
-  clientErrorsReach,
-  credential,
   firstAlert,
-  fixture,
-  ourServer,
-} from './raw-peer.js';
+  wireFixture as fixture,
+  stopAllPeers,
+} from '@tlskit/interop';
+import { cleanup, clientErrorsReach, credential, ourServer } from './raw-peer.js';
 
 /** A real ClientHello record captured from `openssl s_client` (TLS 1.3 and 1.2 offered). */
 const clientHello = fixture('openssl-s_client.hex');
 
-afterEach(() => {
+afterEach(async () => {
   for (const step of cleanup.splice(0)) step();
+  await stopAllPeers();
 });
 
 // Any crash of the process under hostile input is a failure of the whole file.
