@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { createServer as nodeTlsServer } from 'node:tls';
 import {
+  collectProcessFaults,
   firstAlert,
   firstRecord,
   interopCerts,
@@ -14,7 +15,7 @@ import {
   wireFixture,
 } from '@tlskit/interop';
 import { TlsError } from '@tlskit/wire';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { connect, PeerDisconnectedError } from '../src/index.js';
 
 const certs = interopCerts();
@@ -30,17 +31,10 @@ afterEach(async () => {
   await stopAllPeers();
 });
 
-const processFaults: unknown[] = [];
-const onFault = (error: unknown) => processFaults.push(error);
-beforeAll(() => {
-  process.on('uncaughtException', onFault);
-  process.on('unhandledRejection', onFault);
-});
-afterAll(() => {
-  process.off('uncaughtException', onFault);
-  process.off('unhandledRejection', onFault);
-});
-afterEach(() => expect(processFaults).toEqual([]));
+// A crash of the process under hostile input fails the test that caused it.
+const processFaults = collectProcessFaults();
+afterAll(() => processFaults.stop());
+afterEach(() => expect(processFaults.faults).toEqual([]));
 
 /** Connects our client and resolves with the error it fails with (bounded). */
 async function clientError(port: number): Promise<TlsError> {

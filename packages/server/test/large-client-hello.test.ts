@@ -24,7 +24,7 @@ import {
   stopAllPeers,
   wireFixture as fixture,
 } from '@tlskit/interop';
-import { cleanup, clientErrorsReach, nodeServer, ourServer } from './raw-peer.js';
+import { cleanup, clientErrorsReach, nodeServer, ourServer } from './servers.js';
 
 afterEach(async () => {
   for (const step of cleanup.splice(0)) step();

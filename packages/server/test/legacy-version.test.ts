@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { answered, answerTo, sendRaw, stopAllPeers, wireFixture as fixture } from '@tlskit/interop';
-import { cleanup, clientErrorsReach, nodeServer, ourServer } from './raw-peer.js';
+import { cleanup, clientErrorsReach, nodeServer, ourServer } from './servers.js';
 
 afterEach(async () => {
   for (const step of cleanup.splice(0)) step();
