@@ -61,13 +61,13 @@ export async function stapleFor(
   return staple === undefined || staple.length === 0 ? undefined : staple;
 }
 
-/** The certificate among `candidates` whose subject is `leaf`'s issuer (the first that parses). */
 /** The DER of `options.ca`, whichever form it was given in. */
 function anchorsOf(ca: CommonOptions['ca']): readonly Uint8Array[] {
   if (ca === undefined) return [];
   return ca instanceof TrustStore ? ca.anchors.map((anchor) => anchor.der) : ca;
 }
 
+/** The certificate among `candidates` whose subject is `leaf`'s issuer (the first that parses). */
 function findIssuer(leaf: Certificate, candidates: readonly Uint8Array[]): Certificate[] {
   const out: Certificate[] = [];
   for (const der of candidates) {
