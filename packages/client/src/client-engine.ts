@@ -4,6 +4,7 @@ import { defaultProvider } from '@tlskit/crypto/default';
 import {
   type CertificateVerifier,
   type ClientOptions,
+  checkClientOptions,
   type Connection,
   createClient,
   OptionsError,
@@ -153,20 +154,22 @@ export function createClientEngine(
     verifyCertificate: verifier(provider),
     ...options.engine,
   };
-  // The engine checks the rest (groups the provider lacks, suites of no allowed version, ...).
-  // Without a client certificate it is the engine we use; with one, the key import is async, so
-  // this engine only validates and a second is built once the key is imported (both are cheap:
-  // nothing is computed before start()).
-  const engine = engineOrOptionError(engineOptions);
-  if (credential === undefined) return Promise.resolve(engine);
+  // The engine checks the rest (groups the provider lacks, suites of no allowed version, ...),
+  // now, before the caller opens a connection. Without a client certificate that check builds
+  // the engine we use; with one, the key import is asynchronous, so the options are only
+  // checked here and the one engine is built once the key is imported.
+  if (credential === undefined)
+    return Promise.resolve(optionErrorsAsTlsOptionErrors(() => createClient(engineOptions)));
+  optionErrorsAsTlsOptionErrors(() => checkClientOptions(engineOptions));
   return importCredential(provider, credential).then((certificate) =>
     createClient({ ...engineOptions, certificate }),
   );
 }
 
-function engineOrOptionError(options: ClientOptions): Connection {
+/** Runs an engine option check, turning its OptionsError into the facade's TlsOptionError. */
+function optionErrorsAsTlsOptionErrors<T>(check: () => T): T {
   try {
-    return createClient(options);
+    return check();
   } catch (error) {
     if (error instanceof OptionsError) {
       throw new TlsOptionError('ERR_INVALID_ARG_VALUE', 'options', error.message, {

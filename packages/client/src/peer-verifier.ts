@@ -1,11 +1,12 @@
 /**
- * The certificate verifier the facades hand to the engine: `@tlskit/x509` path validation plus
- * node:tls's `rejectUnauthorized` / `checkServerIdentity` semantics.
+ * The certificate verifier the facades hand to the engine: the handshake package's chain
+ * verifier (`verifyPeerChain`, over `@tlskit/x509`) plus node:tls's `rejectUnauthorized` /
+ * `checkServerIdentity` policy, which is all this module adds.
  */
 import type { CryptoProvider } from '@tlskit/crypto';
-import type { CertificateVerifier } from '@tlskit/handshake';
+import { type CertificateVerifier, verifyPeerChain } from '@tlskit/handshake';
 import { TlsError } from '@tlskit/wire';
-import { type Certificate, TrustStore, verifyChain } from '@tlskit/x509';
+import { type Certificate, TrustStore } from '@tlskit/x509';
 
 /**
  * The host name hook as the verifier runs it: the name, and the chain that verified (leaf first,
@@ -41,7 +42,7 @@ export interface PeerVerifierOptions {
 /**
  * Builds a {@link CertificateVerifier}: the chain must lead to an anchor with the right extended
  * key usage (serverAuth for servers, clientAuth for clients) at the engine's clock, and a
- * server's leaf must match the SNI name.
+ * server's leaf must match the SNI name, or pass `checkServerIdentity` when one is given.
  */
 export function createPeerVerifier(options: PeerVerifierOptions): CertificateVerifier {
   let store: TrustStore | undefined;
@@ -54,35 +55,27 @@ export function createPeerVerifier(options: PeerVerifierOptions): CertificateVer
           : (options.defaultTrustStore?.() ?? new TrustStore());
     return store;
   };
+  const custom = options.checkServerIdentity;
+  // A custom identity check replaces the built-in one (node:tls), so the chain check skips it.
+  const chainOptions = {
+    provider: options.provider,
+    trustStore,
+    hostname: custom === undefined ? options.hostname : (false as const),
+  };
   return async (chain, context) => {
-    const [leaf, ...intermediates] = chain;
     try {
-      if (leaf === undefined)
-        throw new TlsError('ERR_CERT_MISSING', 42, 'the peer sent no certificate');
-      const custom = context.peer === 'server' ? options.checkServerIdentity : undefined;
+      const verified = await verifyPeerChain(chain, context, chainOptions);
+      const path = verified.chain.map((certificate) => certificate.der);
+      options.verified?.(path);
       const expected = options.hostname ?? context.serverName;
-      const hostname = context.peer === 'server' && custom === undefined ? expected : undefined;
-      const verified = await verifyChain({
-        leaf,
-        intermediates,
-        trustStore: trustStore(),
-        provider: options.provider,
-        time: context.now,
-        purpose: context.peer === 'server' ? 'serverAuth' : 'clientAuth',
-        // RFC 8446 4.4.2.2 (and RFC 5246 7.4.2 for ECDHE): a leaf that signs the handshake
-        // must allow digitalSignature when it has a keyUsage extension.
-        keyUsage: ['digitalSignature'],
-        ...(hostname === undefined ? {} : { hostname }),
-      });
-      options.verified?.(verified.chain.map((certificate) => certificate.der));
-      if (custom !== undefined && expected !== undefined) {
+      if (context.peer === 'server' && custom !== undefined && expected !== undefined) {
         const error = custom(expected, verified.chain);
         if (error !== undefined) {
           throw new TlsError('ERR_CERT_HOSTNAME_MISMATCH', 42, error.message, { cause: error });
         }
       }
       // The validated path lets the engine find the issuer of a stapled OCSP response.
-      return verified.chain.map((certificate) => certificate.der);
+      return path;
     } catch (error) {
       if (options.rejectUnauthorized) throw error;
       options.report?.(error instanceof Error ? error : new Error(String(error)));

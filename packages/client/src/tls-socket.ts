@@ -9,6 +9,7 @@ import { Duplex } from 'node:stream';
 import { type Connection, encodeSession, type HandshakeInfo } from '@tlskit/handshake';
 import { openSslCipherName } from './cipher-names.js';
 import { PeerDisconnectedError } from './disconnect-error.js';
+import { sharedSigalgs } from './shared-sigalgs.js';
 import {
   type DetailedPeerCertificate,
   type PeerCertificate,
@@ -425,6 +426,19 @@ export class TLSSocket extends Duplex {
     const ffdhe = /^ffdhe(\d+)$/.exec(group);
     if (ffdhe) return { type: 'DH', name: group, size: Number(ffdhe[1]) };
     return ephemeralKeyInfo[group] ?? { type: 'KEM', name: group };
+  }
+
+  /**
+   * The signature schemes both sides support, by OpenSSL's names as node:tls gives them
+   * (`'ECDSA+SHA256'`, `'RSA-PSS+SHA256'`, `'Ed25519+UNDEF'`...), in the server's order. A client
+   * gets them only when the server asked for its certificate; otherwise, and before the
+   * handshake, an empty array (as node:tls).
+   */
+  getSharedSigalgs(): string[] {
+    const info = this.#handshake;
+    const role = this.#engine?.role;
+    if (info === undefined || role === undefined) return [];
+    return sharedSigalgs(info, role);
   }
 
   /**

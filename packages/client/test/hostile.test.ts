@@ -1,78 +1,40 @@
 /**
  * Hostile servers against connect(), over real TCP on 127.0.0.1 (issue 5, "Bad input").
- * The malicious server is a raw `net` server replaying real captured records, mutated.
+ * The malicious server is `@tlskit/interop`'s raw server replaying real captured records, mutated.
  */
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
-import { type AddressInfo, createServer as netCreateServer, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { createServer as nodeTlsServer } from 'node:tls';
-import { interopCerts } from '@tlskit/interop';
-import { fromHex, TlsError } from '@tlskit/wire';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  collectProcessFaults,
+  firstAlert,
+  firstRecord,
+  interopCerts,
+  rawServer,
+  stopAllPeers,
+  wireFixture,
+} from '@tlskit/interop';
+import { TlsError } from '@tlskit/wire';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { connect, PeerDisconnectedError } from '../src/index.js';
 
 const certs = interopCerts();
 const credential = certs.server.ecdsaP256;
-const fixture = (name: string): Uint8Array =>
-  fromHex(readFileSync(new URL(`../../wire/test/fixtures/${name}`, import.meta.url), 'utf8'));
 /** First record of `openssl s_server`'s TLS 1.3 reply: a real ServerHello. */
-const tls13Flight = fixture('openssl-s_server-tls13-flight.hex');
-const serverHello13 = tls13Flight.subarray(
-  0,
-  5 + new DataView(tls13Flight.buffer, tls13Flight.byteOffset).getUint16(3),
-);
+const serverHello13 = firstRecord(wireFixture('openssl-s_server-tls13-flight.hex'));
 /** First record of `openssl s_server`'s TLS 1.2 reply: a real TLS 1.2 ServerHello. */
-const tls12Flight = fixture('openssl-s_server-tls12-flight.hex');
-const serverHello12 = tls12Flight.subarray(
-  0,
-  5 + new DataView(tls12Flight.buffer, tls12Flight.byteOffset).getUint16(3),
-);
+const serverHello12 = firstRecord(wireFixture('openssl-s_server-tls12-flight.hex'));
 
 const cleanup: (() => void)[] = [];
-afterEach(() => {
+afterEach(async () => {
   for (const step of cleanup.splice(0)) step();
+  await stopAllPeers();
 });
 
-const processFaults: unknown[] = [];
-const onFault = (error: unknown) => processFaults.push(error);
-beforeAll(() => {
-  process.on('uncaughtException', onFault);
-  process.on('unhandledRejection', onFault);
-});
-afterAll(() => {
-  process.off('uncaughtException', onFault);
-  process.off('unhandledRejection', onFault);
-});
-afterEach(() => expect(processFaults).toEqual([]));
-
-/**
- * A malicious server: waits for the ClientHello record, answers with `reply(clientHello)`,
- * optionally FINs, and records everything the client sends afterwards.
- */
-async function maliciousServer(reply: (clientHello: Uint8Array) => Uint8Array, fin = false) {
-  const afterReply: Buffer[] = [];
-  const server = netCreateServer((socket: Socket) => {
-    cleanup.push(() => socket.destroy());
-    socket.on('error', () => {});
-    let buffered = Buffer.alloc(0);
-    let answered = false;
-    socket.on('data', (chunk: Buffer) => {
-      if (answered) {
-        afterReply.push(chunk);
-        return;
-      }
-      buffered = Buffer.concat([buffered, chunk]);
-      if (buffered.length < 5 || buffered.length < 5 + buffered.readUInt16BE(3)) return;
-      answered = true;
-      socket.write(reply(new Uint8Array(buffered)));
-      if (fin) socket.end();
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  cleanup.push(() => server.close());
-  return { port: (server.address() as AddressInfo).port, afterReply };
-}
+// A crash of the process under hostile input fails the test that caused it.
+const processFaults = collectProcessFaults();
+afterAll(() => processFaults.stop());
+afterEach(() => expect(processFaults.faults).toEqual([]));
 
 /** Connects our client and resolves with the error it fails with (bounded). */
 async function clientError(port: number): Promise<TlsError> {
@@ -94,19 +56,6 @@ async function clientError(port: number): Promise<TlsError> {
   // ECONNRESET is node:tls's code for a peer that left mid-handshake (PeerDisconnectedError).
   expect((error as TlsError).code).toMatch(/^(ERR_[A-Z0-9_]+|ECONNRESET)$/);
   return error as TlsError;
-}
-
-/** The first plaintext alert record in `bytes` as [level, description], if any. */
-function firstAlert(bytes: Buffer): [number, number] | undefined {
-  let offset = 0;
-  for (let i = 0; i < 64 && offset + 5 <= bytes.length; i++) {
-    const length = bytes.readUInt16BE(offset + 3);
-    if (bytes[offset] === 21 && length === 2 && offset + 7 <= bytes.length) {
-      return [bytes[offset + 5] ?? -1, bytes[offset + 6] ?? -1];
-    }
-    offset += 5 + length;
-  }
-  return undefined;
 }
 
 /**
@@ -138,14 +87,14 @@ function echoingServerHello(
 
 describe('connect() against hostile servers', () => {
   it('fails with a typed error when the server answers with garbage', async () => {
-    const { port } = await maliciousServer(() =>
+    const { port } = await rawServer(() =>
       new TextEncoder().encode('HTTP/1.1 400 Bad Request\r\n\r\n'),
     );
     await clientError(port);
   });
 
   it('rejects a ServerHello selecting a cipher suite we did not offer with illegal_parameter', async () => {
-    const { port, afterReply } = await maliciousServer((ch) =>
+    const { port, afterReply } = await rawServer((ch) =>
       echoingServerHello(serverHello13, ch, (hello, suiteAt) => {
         hello[suiteAt] = 0x13;
         hello[suiteAt + 1] = 0x05; // TLS_AES_128_CCM_8_SHA256, which we never offer
@@ -158,9 +107,9 @@ describe('connect() against hostile servers', () => {
   });
 
   it('fails a truncated ServerHello followed by FIN with ECONNRESET, as node:tls', async () => {
-    const { port } = await maliciousServer(
+    const { port } = await rawServer(
       (ch) => echoingServerHello(serverHello13, ch, () => {}).subarray(0, 40),
-      true,
+      { fin: true },
     );
     const error = await clientError(port);
     expect(error).toBeInstanceOf(PeerDisconnectedError);
@@ -171,7 +120,7 @@ describe('connect() against hostile servers', () => {
   });
 
   it('rejects the TLS 1.2 downgrade sentinel when we offered TLS 1.3 (RFC 8446 4.1.3)', async () => {
-    const { port, afterReply } = await maliciousServer((ch) =>
+    const { port, afterReply } = await rawServer((ch) =>
       echoingServerHello(serverHello12, ch, (hello) => {
         // The last 8 bytes of ServerHello.random: "DOWNGRD" 01.
         hello.set([0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x01], 5 + 4 + 2 + 24);
@@ -185,7 +134,7 @@ describe('connect() against hostile servers', () => {
 
   it('rejects a record longer than 2^14 + 256 bytes with record_overflow (22)', async () => {
     const length = 16384 + 2048 + 1;
-    const { port } = await maliciousServer(() => {
+    const { port } = await rawServer(() => {
       const out = new Uint8Array(5 + length);
       out.set([22, 3, 3, length >> 8, length & 0xff]);
       return out;

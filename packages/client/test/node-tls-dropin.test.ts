@@ -14,7 +14,8 @@ import {
   type TlsOptions,
   type TLSSocket as NodeTLSSocket,
 } from 'node:tls';
-import { type Credential, interopCerts } from '@tlskit/interop';
+import { SignatureScheme } from '@tlskit/wire';
+import { type Credential, interopCerts, sigalgsOrders, tls12Sigalgs } from '@tlskit/interop';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type CheckServerIdentity,
@@ -291,4 +292,51 @@ describe('node:tls argument forms and exports', () => {
     expect(rootCertificates).toBe(nodeRootCertificates);
     expect(rootCertificates.length).toBeGreaterThan(100);
   });
+});
+
+const { server: serverSigalgs, client: clientSigalgs } = sigalgsOrders;
+
+describe('getSharedSigalgs: what node:tls answers', () => {
+  for (const version of ['TLSv1.3', 'TLSv1.2'] as const) {
+    it(`${version}: empty unless the server asks for a certificate, then in the server's order`, async () => {
+      const ofVersion = version === 'TLSv1.2' ? tls12Sigalgs : (names: readonly string[]) => names;
+      const credential = certs.server.ecdsaP256;
+      const mine = certs.client.ecdsa;
+      for (const requestCert of [false, true]) {
+        const port = await nodeServer({
+          key: credential.key.pem,
+          cert: credential.chain.pem,
+          sigalgs: ofVersion(serverSigalgs).join(':'),
+          requestCert,
+          rejectUnauthorized: false,
+        });
+        const options = {
+          host: '127.0.0.1',
+          port,
+          servername: 'localhost',
+          ca: credential.ca.pem,
+          key: mine.key.pem,
+          cert: mine.chain.pem,
+          maxVersion: version,
+        };
+        const node = await secure(
+          nodeConnect({ ...options, sigalgs: ofVersion(clientSigalgs).join(':') }),
+        );
+        const ours = await secure(
+          connect({
+            ...options,
+            engine: { signatureSchemes: clientSigalgs.map((name) => SignatureScheme[name]) },
+          }),
+        );
+        expect(ours.getSharedSigalgs()).toEqual(node.getSharedSigalgs());
+        expect(ours.getSharedSigalgs()).toEqual(
+          !requestCert
+            ? []
+            : version === 'TLSv1.3'
+              ? ['Ed25519+UNDEF', 'ECDSA+SHA256', 'RSA-PSS+SHA256', 'RSA-PSS+SHA256', 'RSA+SHA256']
+              : ['Ed25519+UNDEF', 'ECDSA+SHA256', 'RSA-PSS+SHA256', 'RSA+SHA256'],
+        );
+      }
+    });
+  }
 });

@@ -96,6 +96,21 @@ class ExpectServerHello implements State {
  * @throws OptionsError for bad options.
  */
 export function createClient(options: ClientOptions): Connection {
+  return new ClientEngine(clientConfig(options));
+}
+
+/**
+ * Checks client options as {@link createClient} does, without creating an engine: for a caller
+ * that must report option mistakes at once but can only create the engine later (the client
+ * facades, which import a client key asynchronously first).
+ * @throws OptionsError for bad options.
+ */
+export function checkClientOptions(options: ClientOptions): void {
+  clientConfig(options);
+}
+
+/** The client options, checked and resolved once. */
+function clientConfig(options: ClientOptions): ClientConfig {
   checkCommonOptions(options);
   const groups = resolveGroups(options);
   const usable = groups.filter((g) => options.provider.keyExchange(g) !== undefined);
@@ -134,5 +149,5 @@ export function createClient(options: ClientOptions): Connection {
       'set options.ca or options.verifyCertificate (or dangerouslySkipCertificateVerification)',
     );
   }
-  return new ClientEngine(config);
+  return config;
 }

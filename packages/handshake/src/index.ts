@@ -4,7 +4,7 @@ export {
   type MemoryAntiReplayStoreOptions,
 } from './core/anti-replay.js';
 export { alertName, type Connection, type ConnectionState } from './core/engine.js';
-export { createClient } from './client.js';
+export { checkClientOptions, createClient } from './client.js';
 export { pump } from './core/pump.js';
 export {
   createServer,
@@ -54,5 +54,10 @@ export {
   type ImportedIdentity,
   importPsk,
 } from './tls13/psk-importer.js';
+export {
+  type X509VerifierOptions,
+  verifyPeerChain,
+  x509Verifier,
+} from './certs/x509-verifier.js';
 export { SessionCache, type SessionCacheOptions } from './core/session-cache.js';
 export { decodeSession, encodeSession, sessionFormatVersion } from './core/session-codec.js';

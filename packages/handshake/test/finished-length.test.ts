@@ -9,14 +9,10 @@ import { type Connection, createClient, createServer, pump } from '@tlskit/hands
 import { concatBytes, type HandshakeMessage, HandshakeType } from '@tlskit/wire';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import {
-  type AddressInfo,
-  createServer as createNetServer,
-  connect as netConnect,
-  type Socket,
-} from 'node:net';
+import { type AddressInfo, createServer as createNetServer, connect as netConnect } from 'node:net';
 import { connect as nodeConnect, createServer as nodeCreateServer } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
+import { bridge, receivedAlert } from './engine-socket.js';
 import { fixtures } from './fixtures.js';
 import { type Watched, watch } from './watch.js';
 
@@ -117,29 +113,6 @@ afterEach(() => {
   for (const step of cleanup.splice(0)) step();
 });
 
-/** Moves bytes between an engine and a socket; resolves with the first alert the engine receives. */
-function bridge(conn: Connection, socket: Socket): Promise<number> {
-  const flush = () => {
-    for (const chunk of conn.takeOutput()) socket.write(chunk);
-  };
-  socket.on('data', (b: Buffer) => {
-    conn.receive(b).then(flush, () => socket.destroy());
-  });
-  socket.on('error', () => {});
-  conn.on('close', () => {
-    flush();
-    socket.end();
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no alert from node:tls')), 5_000);
-    conn.on('alert', (a) => {
-      if (a.direction !== 'received') return;
-      clearTimeout(timer);
-      resolve(a.description);
-    });
-  });
-}
-
 describe('node:tls (OpenSSL) refuses the same malformed Finished with decode_error', () => {
   const malformed = mutations.filter(([t]) => !t.includes('16,348') && !t.includes('1 byte'));
 
@@ -159,7 +132,8 @@ describe('node:tls (OpenSSL) refuses the same malformed Finished with decode_err
       malformFinished(client, mutate);
       const socket = netConnect((server.address() as AddressInfo).port, '127.0.0.1');
       cleanup.push(() => socket.destroy());
-      const alert = bridge(client, socket);
+      const alert = receivedAlert(client);
+      bridge(client, socket);
       await client.start();
       for (const chunk of client.takeOutput()) socket.write(chunk);
       expect(await alert).toBe(50);
@@ -171,7 +145,8 @@ describe('node:tls (OpenSSL) refuses the same malformed Finished with decode_err
       const net = createNetServer((socket) => {
         const server = createServer({ provider, certificates: [f.server.p256] });
         malformFinished(server, mutate);
-        alerts.push(bridge(server, socket));
+        alerts.push(receivedAlert(server));
+        bridge(server, socket);
       });
       net.listen(0, '127.0.0.1');
       await once(net, 'listening');

@@ -17,6 +17,7 @@ import {
   ExtensionType,
   NamedGroup,
 } from '@tlskit/wire';
+import { cutsEvery, handshakeRecords } from '@tlskit/interop';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fixtures } from './fixtures.js';
@@ -54,25 +55,6 @@ function room(hello: ClientHello): number {
   return 0xffff - entries - 4;
 }
 
-/** The handshake message cut into handshake records at `cuts` (sorted offsets inside it). */
-function records(message: Uint8Array, cuts: readonly number[]): Uint8Array[] {
-  const bounds = [0, ...cuts, message.length];
-  const out: Uint8Array[] = [];
-  for (let i = 0; i + 1 < bounds.length; i++) {
-    const fragment = message.subarray(bounds[i]!, bounds[i + 1]!);
-    if (fragment.length === 0) continue;
-    const record = new Uint8Array(5 + fragment.length);
-    record.set([22, 3, 1, fragment.length >> 8, fragment.length & 0xff]);
-    record.set(fragment, 5);
-    out.push(record);
-  }
-  return out;
-}
-
-/** Cuts every `size` bytes. */
-const every = (message: Uint8Array, size: number): number[] =>
-  Array.from({ length: Math.ceil(message.length / size) - 1 }, (_, i) => (i + 1) * size);
-
 type Outcome = { reply: 'ServerHello' } | { reply: 'alert'; alert: number; code: string };
 
 /** Feeds `chunks` to a fresh server engine and says how it answered. */
@@ -108,20 +90,24 @@ describe('large ClientHellos (issue 11, defect 1)', () => {
   it('answers a hello with 16,181 bytes of padding split over two full-size records', async () => {
     const hello = withExtensions(await realHello(), [padding(16_181)]);
     expect(hello.length).toBeGreaterThan(16_384);
-    expect(await answer(records(hello, every(hello, 16_384)))).toEqual({ reply: 'ServerHello' });
+    expect(await answer(handshakeRecords(hello, cutsEvery(hello, 16_384)))).toEqual({
+      reply: 'ServerHello',
+    });
   });
 
   it('answers a hello with an unknown extension of 65,381 bytes', async () => {
     const hello = withExtensions(await realHello(), [unknown(65_381)]);
     expect(hello.length).toBeGreaterThan(65_536);
-    expect(await answer(records(hello, every(hello, 16_384)))).toEqual({ reply: 'ServerHello' });
+    expect(await answer(handshakeRecords(hello, cutsEvery(hello, 16_384)))).toEqual({
+      reply: 'ServerHello',
+    });
   });
 
   it('answers a hello of over 64 KiB sent as one-byte records', async () => {
     const base = await realHello();
     const hello = withExtensions(base, [padding(room(base))]);
     expect(hello.length).toBeGreaterThan(65_536);
-    expect(await answer([concatBytes(records(hello, every(hello, 1)))])).toEqual({
+    expect(await answer([concatBytes(handshakeRecords(hello, cutsEvery(hello, 1)))])).toEqual({
       reply: 'ServerHello',
     });
   }, 20_000);
@@ -139,13 +125,15 @@ describe('large ClientHellos (issue 11, defect 1)', () => {
     const hello = withExtensions(sized, [unknown(room(sized))]);
     // Every vector at its maximum but legacy_compression_methods, which TLS 1.3 fixes at [0].
     expect(hello.length).toBe(4 + maxClientHelloLength - 254);
-    expect(await answer(records(hello, every(hello, 16_384)))).toEqual({ reply: 'ServerHello' });
+    expect(await answer(handshakeRecords(hello, cutsEvery(hello, 16_384)))).toEqual({
+      reply: 'ServerHello',
+    });
   });
 
   it('refuses a ClientHello announcing more than 131,396 bytes at once with illegal_parameter', async () => {
     const length = maxClientHelloLength + 1;
     const header = Uint8Array.of(1, length >> 16, (length >> 8) & 0xff, length & 0xff);
-    expect(await answer(records(header, []))).toMatchObject({
+    expect(await answer(handshakeRecords(header, []))).toMatchObject({
       reply: 'alert',
       alert: 47,
       code: 'ERR_HANDSHAKE_MESSAGE_TOO_LARGE',
@@ -164,8 +152,8 @@ describe('large ClientHellos (issue 11, defect 1)', () => {
           // A flipped byte makes some hellos invalid: the alert must not depend on the split either.
           if (flip) hello[flip.at % hello.length] = flip.value;
           const cuts = rawCuts.map((c) => 1 + (c % (hello.length - 1)));
-          expect(await answer(records(hello, withFullRecords(hello, cuts)))).toEqual(
-            await answer(records(hello, withFullRecords(hello, []))),
+          expect(await answer(handshakeRecords(hello, withFullRecords(hello, cuts)))).toEqual(
+            await answer(handshakeRecords(hello, withFullRecords(hello, []))),
           );
         },
       ),
@@ -176,5 +164,5 @@ describe('large ClientHellos (issue 11, defect 1)', () => {
 
 /** `cuts` plus a cut every 2^14 bytes (no record may be longer), sorted and unique. */
 function withFullRecords(message: Uint8Array, cuts: readonly number[]): number[] {
-  return [...new Set([...cuts, ...every(message, 16_384)])].sort((a, b) => a - b);
+  return [...new Set([...cuts, ...cutsEvery(message, 16_384)])].sort((a, b) => a - b);
 }

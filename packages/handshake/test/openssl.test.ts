@@ -1,410 +1,235 @@
 /**
  * Engine-level interop with a real peer: the engines over net.Socket against `openssl s_server`
- * and `openssl s_client` (OpenSSL 3), on 127.0.0.1 only, every wait bounded.
+ * and `openssl s_client` (OpenSSL 3), started by @tlskit/interop: 127.0.0.1 only, every wait
+ * bounded, every process stopped after each test.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { createServer as createNetServer, connect as netConnect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { nobleProvider as provider } from '@tlskit/crypto';
 import {
+  type ClientOptions,
   type Connection,
   createClient,
   createServer,
-  type HandshakeInfo,
   type Session,
 } from '@tlskit/handshake';
+import {
+  type Credential,
+  interopCerts,
+  opensslClientExchange,
+  missingPeers,
+  startOpensslServer,
+  stopAllPeers,
+  tempDir,
+} from '@tlskit/interop';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fixtures } from './fixtures.js';
+import {
+  anchors,
+  connectEngine,
+  engineCredential,
+  flushTo,
+  nextEvent,
+  serveEngines,
+  until,
+} from './engine-socket.js';
 
-const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
-const children: ChildProcess[] = [];
+const certs = interopCerts();
+afterEach(stopAllPeers);
 
-afterEach(() => {
-  for (const c of children.splice(0)) c.kill('SIGKILL');
-});
+/** Our client engine trusting the interop CA, asking for `localhost`. */
+const ourClient = (options: Partial<ClientOptions> = {}): Connection =>
+  createClient({ provider, serverName: 'localhost', ca: anchors(certs.ca), ...options });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createNetServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
+/** Sends `GET /` to an `s_server -www` and resolves with the page (it closes after it). */
+async function getPage(client: Connection, port: number): Promise<string> {
+  const socket = await connectEngine(client, port);
+  let body = '';
+  client.on('data', (d) => {
+    body += new TextDecoder().decode(d);
   });
+  await nextEvent(client, 'handshake');
+  await client.write(new TextEncoder().encode('GET / HTTP/1.0\r\n\r\n'));
+  flushTo(client, socket);
+  await nextEvent(client, 'end');
+  // s_server serves one connection at a time: let it go at once.
+  socket.destroy();
+  return body;
 }
 
-/** Moves bytes between an engine and a socket. */
-function bridge(conn: Connection, socket: Socket): void {
-  const flush = () => {
-    for (const chunk of conn.takeOutput()) socket.write(chunk);
-  };
-  socket.on('data', (b) => {
-    conn.receive(b).then(flush, () => socket.destroy());
-  });
-  conn.on('close', () => {
-    flush();
-    socket.end();
-  });
-  conn.on('handshake', flush);
+/** Our echo server with the ECDSA and RSA credentials, and `extra` engine options. */
+async function ourServer(extra: Partial<Parameters<typeof createServer>[0]> = {}) {
+  const certificates = [
+    await engineCredential(certs.server.ecdsaP256),
+    await engineCredential(certs.server.rsa2048),
+  ];
+  return serveEngines(() => createServer({ provider, certificates, ...extra }));
 }
 
-/** Connects a client engine to 127.0.0.1:port and sends its ClientHello. */
-async function connectClient(client: Connection, port: number): Promise<Socket> {
-  const socket = netConnect(port, '127.0.0.1');
-  bridge(client, socket);
-  await client.start();
-  for (const chunk of client.takeOutput()) socket.write(chunk);
-  return socket;
-}
-
-function waitFor<T>(what: string, ms: number, run: (done: (v: T) => void) => void): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
-    run((v) => {
-      clearTimeout(timer);
-      resolve(v);
-    });
-  });
-}
-
-async function startSServer(
-  args: string[],
-  version = '-tls1_3',
-): Promise<{ port: number; output: () => string }> {
-  const port = await freePort();
-  const child = spawn('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, version, ...args], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  child.stdout?.on('data', (d) => {
-    out += d.toString();
-  });
-  child.stderr?.on('data', (d) => {
-    out += d.toString();
-  });
-  await waitFor<void>('s_server to listen', 10_000, (done) => {
-    const check = () => (out.includes('ACCEPT') ? done() : setTimeout(check, 20));
-    check();
-  });
-  return { port, output: () => out };
-}
-
-describe.skipIf(!hasOpenssl)('interop with openssl s_server / s_client (TLS 1.3)', () => {
+describe.skipIf(missingPeers('openssl'))('interop with openssl s_server / s_client', () => {
   it.each([
-    ['x25519', 0x001d, 'p256'],
-    ['P-384', 0x0018, 'rsa'],
-    ['secp256r1', 0x0017, 'ed25519'],
+    ['x25519', 0x001d, certs.server.ecdsaP256],
+    ['P-384', 0x0018, certs.server.rsa2048],
+    ['secp256r1', 0x0017, certs.server.ed25519],
   ] as const)(
-    'our client completes a handshake over %s with s_server and reads its HTTP answer',
-    async (osslGroup, group, kind) => {
-      const f = await fixtures();
-      const pem = f.serverPem[kind];
-      const server = await startSServer([
-        '-cert',
-        pem.cert,
-        '-key',
-        pem.key,
-        '-groups',
-        osslGroup,
-        '-www',
-      ]);
-      const client = createClient({
-        provider,
-        serverName: 'localhost',
-        ca: [f.caDer],
-        groups: [group],
+    'TLS 1.3: our client completes a handshake over %s with s_server and reads its page',
+    async (osslGroup, group, credential: Credential) => {
+      const server = await startOpensslServer({
+        credential,
+        version: 'TLSv1.3',
+        groups: [osslGroup],
+        mode: 'www',
       });
-      const socket = await connectClient(client, server.port);
-      let body = '';
-      client.on('data', (d) => {
-        body += new TextDecoder().decode(d);
-      });
-      const info = await waitFor<HandshakeInfo>('handshake', 15_000, (done) =>
-        client.on('handshake', done),
-      );
-      expect(info.version).toBe('TLSv1.3');
-      expect(info.peerVerified).toBe(true);
-      await client.write(new TextEncoder().encode('GET / HTTP/1.0\r\n\r\n'));
-      for (const chunk of client.takeOutput()) socket.write(chunk);
-      await waitFor<void>('response', 15_000, (done) => client.on('end', () => done()));
+      const client = ourClient({ groups: [group] });
+      const info = nextEvent(client, 'handshake');
+      const body = await getPage(client, server.port);
+      expect((await info).version).toBe('TLSv1.3');
+      expect((await info).peerVerified).toBe(true);
       expect(body).toContain('HTTP/1.0 200 ok');
       expect(body).toContain('TLSv1.3');
-      socket.destroy();
     },
   );
 
-  it('our client survives a HelloRetryRequest from s_server and a KeyUpdate both ways', async () => {
-    const f = await fixtures();
-    const pem = f.serverPem.p256;
-    const server = await startSServer([
-      '-cert',
-      pem.cert,
-      '-key',
-      pem.key,
-      '-groups',
-      'P-256',
-      '-www',
-    ]);
-    const client = createClient({
-      provider,
-      serverName: 'localhost',
-      ca: [f.caDer],
-      groups: [0x001d, 0x0017],
-      keyShareGroups: [0x001d],
+  it('TLS 1.3: our client survives a HelloRetryRequest from s_server and a KeyUpdate both ways', async () => {
+    const server = await startOpensslServer({
+      credential: certs.server.ecdsaP256,
+      version: 'TLSv1.3',
+      groups: ['P-256'],
+      mode: 'www',
     });
-    const socket = await connectClient(client, server.port);
+    const client = ourClient({ groups: [0x001d, 0x0017], keyShareGroups: [0x001d] });
+    const socket = await connectEngine(client, server.port);
     let body = '';
     client.on('data', (d) => {
       body += new TextDecoder().decode(d);
     });
-    const info = await waitFor<HandshakeInfo>('handshake', 15_000, (done) =>
-      client.on('handshake', done),
-    );
+    const info = await nextEvent(client, 'handshake');
     expect(info.helloRetryRequest).toBe(true);
     expect(info.group).toBe('secp256r1');
     await client.keyUpdate(true);
     await client.write(new TextEncoder().encode('GET / HTTP/1.0\r\n\r\n'));
-    for (const chunk of client.takeOutput()) socket.write(chunk);
-    await waitFor<void>('response', 15_000, (done) => client.on('end', () => done()));
+    flushTo(client, socket);
+    await nextEvent(client, 'end');
     expect(body).toContain('HTTP/1.0 200 ok');
-    socket.destroy();
   });
 
-  it('openssl s_client completes a handshake with our server, verifies it, and gets its data echoed', async () => {
-    const f = await fixtures();
-    const caFile = join(f.dir, 'ca-for-sclient.der');
-    writeFileSync(caFile, f.caDer);
-    spawnSync('openssl', ['x509', '-inform', 'DER', '-in', caFile, '-out', `${caFile}.pem`]);
-    const server = createNetServer((socket) => {
-      const conn = createServer({
-        provider,
-        certificates: [f.server.p256, f.server.rsa],
-        alpnProtocols: ['h2', 'http/1.1'],
-      });
-      bridge(conn, socket);
-      conn.on('data', async (d) => {
-        await conn.write(d);
-        for (const chunk of conn.takeOutput()) socket.write(chunk);
-      });
+  it('TLS 1.3: openssl s_client completes a handshake with our server, verifies it, and gets its data echoed', async () => {
+    const port = await ourServer({ alpnProtocols: ['h2', 'http/1.1'] });
+    const { summary } = await opensslClientExchange({
+      port,
+      version: 'TLSv1.3',
+      ca: certs.ca.cert,
+      servername: 'localhost',
+      alpn: ['http/1.1'],
+      send: 'hello tlskit\n',
+      expect: 'hello tlskit',
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    const port = (server.address() as { port: number }).port;
-    const child = spawn(
-      'openssl',
-      [
-        's_client',
-        '-connect',
-        `127.0.0.1:${port}`,
-        '-tls1_3',
-        '-CAfile',
-        `${caFile}.pem`,
-        '-servername',
-        'localhost',
-        '-alpn',
-        'http/1.1',
-        '-verify_return_error',
-      ],
-      { stdio: ['pipe', 'pipe', 'pipe'] },
-    );
-    children.push(child);
-    let out = '';
-    child.stdout?.on('data', (d) => {
-      out += d.toString();
+    expect(summary).toMatchObject({
+      established: true,
+      protocol: 'TLSv1.3',
+      alpn: 'http/1.1',
+      verifyCode: 0,
     });
-    child.stderr?.on('data', (d) => {
-      out += d.toString();
-    });
-    await waitFor<void>('s_client handshake', 15_000, (done) => {
-      const check = () => (out.includes('Verify return code') ? done() : setTimeout(check, 20));
-      check();
-    });
-    child.stdin?.write('hello tlskit\n');
-    await waitFor<void>('echo', 15_000, (done) => {
-      const check = () =>
-        out.split('hello tlskit').length > 1 && out.includes('hello tlskit\n')
-          ? done()
-          : setTimeout(check, 20);
-      check();
-    });
-    child.stdin?.end();
-    server.close();
-    expect(out).toContain('Verify return code: 0 (ok)');
-    expect(out).toContain('TLSv1.3');
-    expect(out).toContain('ALPN protocol: http/1.1');
   });
 
   it.each([
-    ['ECDHE-ECDSA-AES128-GCM-SHA256', 'p256', 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256'],
-    ['ECDHE-ECDSA-CHACHA20-POLY1305', 'ed25519', 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256'],
-    ['ECDHE-RSA-AES256-GCM-SHA384', 'rsa', 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384'],
-    ['ECDHE-RSA-CHACHA20-POLY1305', 'rsa', 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256'],
+    [
+      'ECDHE-ECDSA-AES128-GCM-SHA256',
+      certs.server.ecdsaP256,
+      'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
+    ],
+    [
+      'ECDHE-ECDSA-CHACHA20-POLY1305',
+      certs.server.ed25519,
+      'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256',
+    ],
+    ['ECDHE-RSA-AES256-GCM-SHA384', certs.server.rsa2048, 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384'],
+    [
+      'ECDHE-RSA-CHACHA20-POLY1305',
+      certs.server.rsa2048,
+      'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
+    ],
   ] as const)(
     'TLS 1.2: our client completes %s with s_server -tls1_2',
-    async (cipher, kind, iana) => {
-      const f = await fixtures();
-      const pem = f.serverPem[kind];
-      const server = await startSServer(
-        ['-cert', pem.cert, '-key', pem.key, '-cipher', cipher, '-www'],
-        '-tls1_2',
-      );
-      const client = createClient({
-        provider,
-        serverName: 'localhost',
-        ca: [f.caDer],
-        minVersion: 'TLSv1.2',
-        maxVersion: 'TLSv1.3',
+    async (cipher, credential: Credential, iana) => {
+      const server = await startOpensslServer({
+        credential,
+        version: 'TLSv1.2',
+        ciphers: [cipher],
+        mode: 'www',
       });
-      const socket = await connectClient(client, server.port);
-      let body = '';
-      client.on('data', (d) => {
-        body += new TextDecoder().decode(d);
-      });
-      const info = await waitFor<HandshakeInfo>('handshake', 15_000, (done) =>
-        client.on('handshake', done),
-      );
-      expect(info.version).toBe('TLSv1.2');
-      expect(info.cipherSuite).toBe(iana);
-      await client.write(new TextEncoder().encode('GET / HTTP/1.0\r\n\r\n'));
-      for (const chunk of client.takeOutput()) socket.write(chunk);
-      await waitFor<void>('response', 15_000, (done) => client.on('end', () => done()));
+      const client = ourClient({ minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3' });
+      const info = nextEvent(client, 'handshake');
+      const body = await getPage(client, server.port);
+      expect((await info).version).toBe('TLSv1.2');
+      expect((await info).cipherSuite).toBe(iana);
       expect(body).toContain('HTTP/1.0 200 ok');
       expect(body).toContain(cipher);
-      socket.destroy();
     },
   );
 
-  it.each([['ECDHE-ECDSA-AES256-GCM-SHA384'], ['ECDHE-RSA-AES128-GCM-SHA256']])(
+  it.each(['ECDHE-ECDSA-AES256-GCM-SHA384', 'ECDHE-RSA-AES128-GCM-SHA256'])(
     'TLS 1.2: openssl s_client completes %s with our server',
     async (cipher) => {
-      const f = await fixtures();
-      const caFile = join(f.dir, 'ca12.der');
-      writeFileSync(caFile, f.caDer);
-      spawnSync('openssl', ['x509', '-inform', 'DER', '-in', caFile, '-out', `${caFile}.pem`]);
-      const server = createNetServer((socket) => {
-        const conn = createServer({
-          provider,
-          certificates: [f.server.p256, f.server.rsa],
-          minVersion: 'TLSv1.2',
-        });
-        bridge(conn, socket);
-        conn.on('data', async (d) => {
-          await conn.write(d);
-          for (const chunk of conn.takeOutput()) socket.write(chunk);
-        });
+      const port = await ourServer({ minVersion: 'TLSv1.2' });
+      const { summary, stdout } = await opensslClientExchange({
+        port,
+        version: 'TLSv1.2',
+        ciphers: [cipher],
+        ca: certs.ca.cert,
+        servername: 'localhost',
+        send: 'hello twelve\n',
+        expect: 'hello twelve',
       });
-      await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-      const port = (server.address() as { port: number }).port;
-      const child = spawn(
-        'openssl',
-        [
-          's_client',
-          '-connect',
-          `127.0.0.1:${port}`,
-          '-tls1_2',
-          '-cipher',
-          cipher,
-          '-CAfile',
-          `${caFile}.pem`,
-          '-servername',
-          'localhost',
-          '-verify_return_error',
-        ],
-        { stdio: ['pipe', 'pipe', 'pipe'] },
-      );
-      children.push(child);
-      let out = '';
-      child.stdout?.on('data', (d) => {
-        out += d.toString();
+      expect(summary).toMatchObject({
+        established: true,
+        protocol: 'TLSv1.2',
+        cipher,
+        verifyCode: 0,
       });
-      child.stderr?.on('data', (d) => {
-        out += d.toString();
-      });
-      await waitFor<void>('s_client handshake', 15_000, (done) => {
-        const check = () => (out.includes('Verify return code') ? done() : setTimeout(check, 20));
-        check();
-      });
-      child.stdin?.write('hello twelve\n');
-      await waitFor<void>('echo', 15_000, (done) => {
-        const check = () => (out.includes('hello twelve\n') ? done() : setTimeout(check, 20));
-        check();
-      });
-      child.stdin?.end();
-      server.close();
-      expect(out).toContain('Verify return code: 0 (ok)');
-      expect(out).toContain('TLSv1.2');
-      expect(out).toContain(`Cipher is ${cipher}`);
-      expect(out).toContain('Extended master secret: yes');
-      expect(out).toContain('Secure Renegotiation IS supported');
+      expect(stdout).toContain('Extended master secret: yes');
+      expect(stdout).toContain('Secure Renegotiation IS supported');
     },
   );
 
   it('TLS 1.2: our client refuses renegotiation from s_server (HelloRequest) with a no_renegotiation warning', async () => {
-    const f = await fixtures();
-    const pem = f.serverPem.p256;
-    const server = await startSServer(['-cert', pem.cert, '-key', pem.key], '-tls1_2');
-    const child = children[children.length - 1]!;
-    const client = createClient({
-      provider,
-      serverName: 'localhost',
-      ca: [f.caDer],
-      minVersion: 'TLSv1.2',
-      maxVersion: 'TLSv1.2',
+    const server = await startOpensslServer({
+      credential: certs.server.ecdsaP256,
+      version: 'TLSv1.2',
     });
+    const client = ourClient({ minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' });
     const sent: number[] = [];
     client.on('alert', (a) => {
       if (a.direction === 'sent') sent.push(a.description);
     });
-    const socket = await connectClient(client, server.port);
-    await waitFor<HandshakeInfo>('handshake', 15_000, (done) => client.on('handshake', done));
+    await connectEngine(client, server.port);
+    await nextEvent(client, 'handshake');
     // s_server's "R" command sends a HelloRequest in TLS 1.2.
-    child.stdin?.write('R\n');
-    await waitFor<void>('no_renegotiation', 15_000, (done) => {
-      const check = () => (sent.includes(100) ? done() : setTimeout(check, 20));
-      check();
-    });
+    server.send('R\n');
+    await until('no_renegotiation', () => sent.includes(100));
     // OpenSSL's server ends the connection after a refused renegotiation (RFC 5246 7.4.1.1 lets
     // it choose); what matters is that we refused with a warning and sent nothing fatal.
     await new Promise((r) => setTimeout(r, 300));
     expect(sent).toEqual([100]);
-    socket.destroy();
   });
 
-  it.each([['TLSv1.2'], ['TLSv1.3']] as const)(
+  it.each(['TLSv1.2', 'TLSv1.3'] as const)(
     '%s: our client resumes a session with s_server',
     async (version) => {
-      const f = await fixtures();
-      const pem = f.serverPem.p256;
-      const flag = version === 'TLSv1.2' ? '-tls1_2' : '-tls1_3';
-      const server = await startSServer(['-cert', pem.cert, '-key', pem.key, '-www'], flag);
-      const run = async (
-        session?: Session,
-      ): Promise<{ info: HandshakeInfo; sessions: Session[]; body: string }> => {
-        const client = createClient({
-          provider,
-          serverName: 'localhost',
-          ca: [f.caDer],
+      const server = await startOpensslServer({
+        credential: certs.server.ecdsaP256,
+        version,
+        mode: 'www',
+      });
+      const run = async (session?: Session) => {
+        const client = ourClient({
           minVersion: version,
           maxVersion: version,
           ...(session === undefined ? {} : { session }),
         });
         const sessions: Session[] = [];
         client.on('session', (x) => sessions.push(x));
-        let body = '';
-        client.on('data', (d) => {
-          body += new TextDecoder().decode(d);
-        });
-        const socket = await connectClient(client, server.port);
-        const info = await waitFor<HandshakeInfo>('handshake', 15_000, (done) =>
-          client.on('handshake', done),
-        );
-        await client.write(new TextEncoder().encode('GET / HTTP/1.0\r\n\r\n'));
-        for (const chunk of client.takeOutput()) socket.write(chunk);
-        await waitFor<void>('response', 15_000, (done) => client.on('end', () => done()));
-        socket.destroy();
-        return { info, sessions, body };
+        const info = nextEvent(client, 'handshake');
+        const body = await getPage(client, server.port);
+        return { info: await info, sessions, body };
       };
       const first = await run();
       expect(first.info.resumed).toBe(false);
@@ -415,68 +240,27 @@ describe.skipIf(!hasOpenssl)('interop with openssl s_server / s_client (TLS 1.3)
     },
   );
 
-  it.each([['-tls1_2'], ['-tls1_3']])(
+  it.each(['TLSv1.2', 'TLSv1.3'] as const)(
     '%s: openssl s_client resumes a session with our server',
-    async (flag) => {
-      const f = await fixtures();
-      const caPem = join(f.dir, `ca-resume${flag}.pem`);
-      writeFileSync(`${caPem}.der`, f.caDer);
-      spawnSync('openssl', ['x509', '-inform', 'DER', '-in', `${caPem}.der`, '-out', caPem]);
+    async (version) => {
       const ticketKeys = [{ name: new Uint8Array(16).fill(3), key: new Uint8Array(32).fill(5) }];
-      const server = createNetServer((socket) => {
-        const conn = createServer({ provider, certificates: [f.server.p256], ticketKeys });
-        bridge(conn, socket);
-        conn.on('data', async (d) => {
-          await conn.write(d);
-          for (const chunk of conn.takeOutput()) socket.write(chunk);
+      const port = await ourServer({ ticketKeys });
+      const sessionFile = join(tempDir(), 'session.pem');
+      const exchange = (session: { sessOut: string } | { sessIn: string }) =>
+        opensslClientExchange({
+          port,
+          version,
+          ca: certs.ca.cert,
+          servername: 'localhost',
+          send: 'ping\n',
+          expect: 'ping',
+          ...(version === 'TLSv1.3' && 'sessOut' in session ? { tickets: 1 } : {}),
+          ...session,
         });
-      });
-      await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-      const port = (server.address() as { port: number }).port;
-      const sessFile = join(f.dir, `sess${flag}.pem`);
-      const once = async (extra: string[]): Promise<string> => {
-        const child = spawn(
-          'openssl',
-          [
-            's_client',
-            '-connect',
-            `127.0.0.1:${port}`,
-            flag,
-            '-CAfile',
-            caPem,
-            '-servername',
-            'localhost',
-            ...extra,
-          ],
-          { stdio: ['pipe', 'pipe', 'pipe'] },
-        );
-        children.push(child);
-        let out = '';
-        child.stdout?.on('data', (d) => {
-          out += d.toString();
-        });
-        child.stderr?.on('data', (d) => {
-          out += d.toString();
-        });
-        await waitFor<void>('s_client handshake', 15_000, (done) => {
-          const check = () => (out.includes('Verify return code') ? done() : setTimeout(check, 20));
-          check();
-        });
-        child.stdin?.write('ping\n');
-        await waitFor<void>('echo', 15_000, (done) => {
-          const check = () =>
-            out.split('ping').length > 1 && out.includes('ping\n') ? done() : setTimeout(check, 20);
-          check();
-        });
-        child.stdin?.end();
-        await waitFor<void>('exit', 15_000, (done) => child.on('exit', () => done()));
-        return out;
-      };
-      const first = await once(['-sess_out', sessFile]);
-      expect(first).toContain('New,');
-      const second = await once(['-sess_in', sessFile]);
-      server.close();
-      expect(second).toContain('Reused,');
+      const first = await exchange({ sessOut: sessionFile });
+      expect(first.summary).toMatchObject({ established: true, resumed: false });
+      const second = await exchange({ sessIn: sessionFile });
+      expect(second.summary).toMatchObject({ established: true, resumed: true });
     },
   );
 });

@@ -6,37 +6,31 @@ import { once } from 'node:events';
 import { connect as nodeConnect } from 'node:tls';
 import { TlsError } from '@tlskit/wire';
 import fc from 'fast-check';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
   sendRaw as attack,
-  cleanup,
-  clientErrorsReach,
-  credential,
+  collectProcessFaults,
   firstAlert,
-  fixture,
-  ourServer,
-} from './raw-peer.js';
+  wireFixture as fixture,
+  stopAllPeers,
+} from '@tlskit/interop';
+import { cleanup, clientErrorsReach, credential, ourServer } from './servers.js';
 
 /** A real ClientHello record captured from `openssl s_client` (TLS 1.3 and 1.2 offered). */
 const clientHello = fixture('openssl-s_client.hex');
 
-afterEach(() => {
+afterEach(async () => {
   for (const step of cleanup.splice(0)) step();
+  await stopAllPeers();
 });
 
 // Any crash of the process under hostile input is a failure of the whole file.
-const processFaults: unknown[] = [];
-const onFault = (error: unknown) => processFaults.push(error);
-beforeAll(() => {
-  process.on('uncaughtException', onFault);
-  process.on('unhandledRejection', onFault);
-});
+const processFaults = collectProcessFaults();
 afterAll(() => {
-  process.off('uncaughtException', onFault);
-  process.off('unhandledRejection', onFault);
-  expect(processFaults).toEqual([]);
+  processFaults.stop();
+  expect(processFaults.faults).toEqual([]);
 });
-afterEach(() => expect(processFaults).toEqual([]));
+afterEach(() => expect(processFaults.faults).toEqual([]));
 
 function expectTypedErrors(errors: Error[]): void {
   expect(errors.length).toBeGreaterThan(0);

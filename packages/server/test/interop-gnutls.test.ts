@@ -1,11 +1,3 @@
-/**
- * gnutls-cli against our createServer(). Our server binds 127.0.0.1, so gnutls-cli runs on the
- * host and dials it (only gnutls-serv, which cannot be told where to bind, needs a namespace).
- * gnutls-cli, restricted by its priority string, is the oracle: it prints the version, key
- * exchange, signature and cipher it negotiated, whether it trusted us, and whether it resumed.
- */
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import {
   type Credential,
   type GnutlsClientOptions,
@@ -21,7 +13,7 @@ import {
   tls13Suites,
 } from '@tlskit/interop';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createServer, type TLSSocket, type TlsServerOptions } from '../src/index.js';
+import { ourServer } from './servers.js';
 
 const certs = interopCerts();
 const cleanup: (() => void)[] = [];
@@ -31,28 +23,6 @@ afterEach(async () => {
   for (const step of cleanup.splice(0)) step();
   await stopAllPeers();
 });
-
-/** Our echo server on 127.0.0.1, with the ECDSA P-256 certificate unless told otherwise. */
-async function ourServer(options: TlsServerOptions = {}) {
-  const accepted: TLSSocket[] = [];
-  const clientErrors: (Error & { code?: string })[] = [];
-  const server = createServer(
-    { key: certs.server.ecdsaP256.key.pem, cert: certs.server.ecdsaP256.chain.pem, ...options },
-    (socket) => {
-      accepted.push(socket);
-      socket.on('error', () => {});
-      socket.pipe(socket);
-    },
-  );
-  server.on('tlsClientError', (error: Error) => clientErrors.push(error));
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening', { signal: AbortSignal.timeout(10_000) });
-  cleanup.push(() => {
-    for (const socket of accepted) socket.destroy();
-    server.close();
-  });
-  return { port: (server.address() as AddressInfo).port, accepted, clientErrors };
-}
 
 /** gnutls-cli (TLS 1.3 only unless `priority` is given) sends a line and waits for its echo. */
 async function gnutlsCli(port: number, options: Partial<GnutlsClientOptions> = {}) {

@@ -5,8 +5,7 @@
  * it received; curl reports its verified HTTPS response; tshark decrypts our traffic with our keys.
  */
 import { once } from 'node:events';
-import { appendFileSync, readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type Credential,
@@ -30,12 +29,8 @@ import {
 import { connect } from '@tlskit/client';
 import { SessionCache } from '@tlskit/handshake';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  createSecureContext,
-  createServer,
-  type TLSSocket,
-  type TlsServerOptions,
-} from '../src/index.js';
+import { createSecureContext } from '../src/index.js';
+import { ourServer } from './servers.js';
 
 const certs = interopCerts();
 const cleanup: (() => void)[] = [];
@@ -47,45 +42,6 @@ afterEach(async () => {
 
 /** NamedGroup code points (RFC 8446 4.2.7) for the server's engine options. */
 const secp384r1 = 0x0018;
-
-interface ServerSetup extends TlsServerOptions {
-  /** `echo` (default) sends back what it receives; `http` answers one HTTP/1.1 request. */
-  mode?: 'echo' | 'http';
-  /** Append our server's NSS key log lines to this file. */
-  keylogFile?: string;
-}
-
-/** Our server on 127.0.0.1 with the ECDSA P-256 certificate unless `cert`/`key` are given. */
-async function ourServer({ mode = 'echo', keylogFile, ...options }: ServerSetup = {}) {
-  const accepted: TLSSocket[] = [];
-  const clientErrors: (Error & { code?: string })[] = [];
-  const server = createServer(
-    { key: certs.server.ecdsaP256.key.pem, cert: certs.server.ecdsaP256.chain.pem, ...options },
-    (socket) => {
-      accepted.push(socket);
-      socket.on('error', () => {});
-      if (mode === 'echo') {
-        socket.pipe(socket);
-        return;
-      }
-      socket.once('data', () => {
-        const body = `hello from tlskit over ${socket.getProtocol()} ${socket.getCipher()?.standardName}\n`;
-        socket.end(
-          `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
-        );
-      });
-    },
-  );
-  server.on('tlsClientError', (error: Error) => clientErrors.push(error));
-  if (keylogFile) server.on('keylog', (line: Buffer) => appendFileSync(keylogFile, line));
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening', { signal: AbortSignal.timeout(10_000) });
-  cleanup.push(() => {
-    for (const socket of accepted) socket.destroy();
-    server.close();
-  });
-  return { port: (server.address() as AddressInfo).port, accepted, clientErrors };
-}
 
 /** One s_client connection (TLS 1.3 only unless a range is given) that echoes one line. */
 function sClient(port: number, options: Partial<OpensslExchangeOptions> = {}) {

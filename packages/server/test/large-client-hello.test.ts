@@ -18,18 +18,17 @@ import { ClientHelloPeek, peekServerName } from '../src/index.js';
 import {
   answered,
   answerTo,
-  cleanup,
-  clientErrorsReach,
   cutsEvery,
-  fixture,
   handshakeRecords,
-  nodeServer,
-  ourServer,
   sendRaw,
-} from './raw-peer.js';
+  stopAllPeers,
+  wireFixture as fixture,
+} from '@tlskit/interop';
+import { cleanup, clientErrorsReach, nodeServer, ourServer } from './servers.js';
 
-afterEach(() => {
+afterEach(async () => {
   for (const step of cleanup.splice(0)) step();
+  await stopAllPeers();
 });
 
 /** A real ClientHello from `openssl s_client` (server name tlskit.test), decoded. */

@@ -4,19 +4,12 @@
  * node:tls (OpenSSL) is the reference and must answer the same bytes the same way.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  answered,
-  answerTo,
-  cleanup,
-  clientErrorsReach,
-  fixture,
-  nodeServer,
-  ourServer,
-  sendRaw,
-} from './raw-peer.js';
+import { answered, answerTo, sendRaw, stopAllPeers, wireFixture as fixture } from '@tlskit/interop';
+import { cleanup, clientErrorsReach, nodeServer, ourServer } from './servers.js';
 
-afterEach(() => {
+afterEach(async () => {
   for (const step of cleanup.splice(0)) step();
+  await stopAllPeers();
 });
 
 /** `openssl s_client`'s ClientHello record (supported_versions: TLS 1.3, 1.2). */

@@ -16,3 +16,6 @@ export * from './tshark.js';
 export * from './names.js';
 export * from './client-script.js';
 export * from './ocsp.js';
+export * from './process-faults.js';
+export * from './raw-peer.js';
+export * from './raw-records.js';

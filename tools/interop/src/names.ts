@@ -188,3 +188,31 @@ export const versionRanges: readonly VersionRange[] = [
   { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3' },
   { minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3' },
 ];
+
+/**
+ * Two signature_algorithms lists by IANA name (which node's `sigalgs` and OpenSSL's `-sigalgs`
+ * accept too), in deliberately different orders, so that a `getSharedSigalgs()` test shows whose
+ * order wins. `rsa_pss_pss_sha256` and `rsa_pss_rsae_sha256` are both `RSA-PSS+SHA256` to OpenSSL.
+ */
+export const sigalgsOrders = {
+  server: [
+    'ed25519',
+    'ecdsa_secp256r1_sha256',
+    'rsa_pss_pss_sha256',
+    'rsa_pss_rsae_sha256',
+    'rsa_pkcs1_sha256',
+  ],
+  client: [
+    'rsa_pss_rsae_sha256',
+    'ecdsa_secp256r1_sha256',
+    'ecdsa_secp384r1_sha384',
+    'ed25519',
+    'rsa_pss_pss_sha256',
+    'rsa_pkcs1_sha256',
+  ],
+} as const;
+
+/** The schemes of `names` tlskit uses in TLS 1.2: not rsa_pss_pss_* (RSASSA-PSS keys are 1.3 only). */
+export function tls12Sigalgs(names: readonly string[]): string[] {
+  return names.filter((name) => !name.startsWith('rsa_pss_pss'));
+}

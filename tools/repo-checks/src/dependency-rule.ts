@@ -5,7 +5,13 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
-/** Allowed direct dependencies between workspace packages (folder names under packages/). */
+/**
+ * Allowed direct dependencies between workspace packages (folder names under packages/). Only
+ * `dependencies`, `peerDependencies` and `src/` imports are checked: tests may use the private
+ * tools packages (the `@tlskit/interop` test harness) as devDependencies, which never reach a
+ * published package at run time, while a runtime dependency on one is a violation (no rule
+ * allows it).
+ */
 export const allowedDependencies: Readonly<Record<string, readonly string[]>> = {
   wire: [],
   crypto: ['wire'],

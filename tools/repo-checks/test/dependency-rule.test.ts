@@ -69,6 +69,37 @@ describe('dependency rule', () => {
     expect(cycles[0]?.detail).toMatch(/a -> b -> a|b -> a -> b/);
   });
 
+  it('allows the private test harness as a devDependency only', () => {
+    const harness = 'export const sendRaw = 1;\n';
+    const root = fakeRepo({
+      wire: { files: { 'index.ts': 'export const x = 1;\n' } },
+      crypto: { files: { 'index.ts': harness } },
+    });
+    // Tests of wire use @tlskit/interop: a devDependency, not checked.
+    writeFileSync(
+      join(root, 'packages', 'wire', 'package.json'),
+      JSON.stringify({
+        name: '@tlskit/wire',
+        devDependencies: { '@tlskit/interop': 'workspace:*' },
+      }),
+    );
+    expect(checkDependencyRule(root, { wire: [], crypto: [] })).toEqual([]);
+    // The same package in dependencies, or imported by src, is a runtime dependency: refused.
+    writeFileSync(
+      join(root, 'packages', 'wire', 'package.json'),
+      JSON.stringify({ name: '@tlskit/wire', dependencies: { '@tlskit/interop': 'workspace:*' } }),
+    );
+    writeFileSync(
+      join(root, 'packages', 'wire', 'src', 'index.ts'),
+      `import { sendRaw } from '@tlskit/interop';\n`,
+    );
+    const details = checkDependencyRule(root, { wire: [], crypto: [] }).map((v) => v.detail);
+    expect(details).toEqual([
+      'wire -> interop (package.json)',
+      'wire -> interop (@tlskit/interop)',
+    ]);
+  });
+
   it("rejects an import into another package's src", () => {
     const root = fakeRepo({
       wire: { files: { 'index.ts': 'export const x = 1;\n' } },

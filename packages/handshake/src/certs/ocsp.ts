@@ -18,10 +18,16 @@ import {
   formatName,
   OcspError,
   parseCertificate,
+  TrustStore,
 } from '@tlskit/x509';
 import type { Engine } from '../core/engine.js';
 import type { OcspInfo } from '../core/events.js';
-import type { CertificateEntry, ClientOptions, ServerOptions } from '../core/options.js';
+import type {
+  CertificateEntry,
+  ClientOptions,
+  CommonOptions,
+  ServerOptions,
+} from '../core/options.js';
 import type { PeerChain } from './verify.js';
 
 /** RFC 6066 section 8: status_request with status_type ocsp, no responder IDs, no extensions. */
@@ -53,6 +59,12 @@ export async function stapleFor(
     hook === undefined ? entry.ocspResponse : await hook({ chain: entry.chain, serverName });
   // RFC 6066 8: OCSPResponse<1..2^24-1>; an empty answer means "nothing to staple".
   return staple === undefined || staple.length === 0 ? undefined : staple;
+}
+
+/** The DER of `options.ca`, whichever form it was given in. */
+function anchorsOf(ca: CommonOptions['ca']): readonly Uint8Array[] {
+  if (ca === undefined) return [];
+  return ca instanceof TrustStore ? ca.anchors.map((anchor) => anchor.der) : ca;
 }
 
 /** The certificate among `candidates` whose subject is `leaf`'s issuer (the first that parses). */
@@ -97,7 +109,9 @@ export async function judgeStaple(
   // the chain and `ca`, and @tlskit/x509 checks that a candidate really signed the leaf.
   const issuers = findIssuer(
     leaf,
-    path !== undefined && path.length > 1 ? [path[1]!] : [...chain.slice(1), ...(options.ca ?? [])],
+    path !== undefined && path.length > 1
+      ? [path[1]!]
+      : [...chain.slice(1), ...anchorsOf(options.ca)],
   );
   if (issuers.length === 0) {
     throw new OcspError(

@@ -8,7 +8,7 @@ import { parseCertificate } from '@tlskit/x509';
 import { badCertificate } from '../core/errors.js';
 import type { ChainPolicy } from '../core/config.js';
 import type { CertificateVerifier, CommonOptions, VerifyContext } from '../core/options.js';
-import { defaultVerifier } from './x509-verifier.js';
+import { trustStoreOf, x509Verifier } from './x509-verifier.js';
 import { type ChainAccepted, chainAccepted } from '../core/proofs.js';
 
 /**
@@ -17,7 +17,9 @@ import { type ChainAccepted, chainAccepted } from '../core/proofs.js';
  */
 export function chainPolicy(o: CommonOptions, skip: boolean): ChainPolicy {
   let verifier: CertificateVerifier | undefined = o.verifyCertificate;
-  if (verifier === undefined && o.ca !== undefined) verifier = defaultVerifier(o.provider, o.ca);
+  if (verifier === undefined && o.ca !== undefined) {
+    verifier = x509Verifier({ provider: o.provider, trustStore: trustStoreOf(o.ca) });
+  }
   return { verifier, skip };
 }
 

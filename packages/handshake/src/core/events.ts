@@ -17,6 +17,17 @@ export interface HandshakeInfo {
   readonly groupCode: number | undefined;
   /** SignatureScheme the peer signed with, when it authenticated with a certificate. */
   readonly peerSignatureScheme: number | undefined;
+  /**
+   * This side's SignatureSchemes for the negotiated version (`options.signatureSchemes` or its
+   * default), most preferred first: the schemes it accepts from the peer and signs with.
+   */
+  readonly signatureSchemes: readonly number[];
+  /**
+   * The peer's signature_algorithms (RFC 8446 4.2.3, RFC 5246 7.4.1.4.1), in its order: a server
+   * reports the ClientHello's list; a client the CertificateRequest's, so it is empty when the
+   * server asked for no certificate (as OpenSSL's, behind node:tls's `getSharedSigalgs()`).
+   */
+  readonly peerSignatureSchemes: readonly number[];
   /** Negotiated ALPN protocol, or undefined when none was negotiated. */
   readonly alpn: string | undefined;
   /** server_name the client sent (server side) or asked for (client side). */

@@ -1,4 +1,5 @@
 import type { CryptoProvider, PrivateKey } from '@tlskit/crypto';
+import type { TrustStore } from '@tlskit/x509';
 import type { AntiReplayStore } from './anti-replay.js';
 import type { Session } from './events.js';
 import type { ExternalPsk, ExternalPskLookup, PskMode } from './psk-types.js';
@@ -81,8 +82,11 @@ export interface CommonOptions {
   readonly alpnProtocols?: readonly string[];
   /** Largest record plaintext we accept (record_size_limit, RFC 8449), 64..16385. */
   readonly recordSizeLimit?: number;
-  /** Trust anchors (DER) for the default verifier built on `@tlskit/x509`. */
-  readonly ca?: readonly Uint8Array[];
+  /**
+   * Trust anchors for the default verifier built on `@tlskit/x509` (`x509Verifier`): a
+   * `TrustStore`, or DER certificates.
+   */
+  readonly ca?: TrustStore | readonly Uint8Array[];
   /** Replaces the default chain verifier. */
   readonly verifyCertificate?: CertificateVerifier;
   /**

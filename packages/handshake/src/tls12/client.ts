@@ -370,7 +370,7 @@ async function sendClientFlight(
     transcript.update(cv.raw);
   }
   await sendFinished12(engine, transcript, suite, keys, 'client');
-  const next = new ExpectServerFinished12(f, server, keys, false);
+  const next = new ExpectServerFinished12(f, server, keys, false, requested ?? []);
   engine.expectChangeCipherSpec(async () => next.changeCipherSpec());
   return next;
 }
@@ -386,6 +386,8 @@ class ExpectServerFinished12 implements State {
     private readonly keys: Keys12,
     /** An abbreviated handshake: our CCS and Finished follow the server's (RFC 5246 7.3). */
     private readonly resumed: boolean,
+    /** The CertificateRequest's signature_algorithms; empty when the server asked for none. */
+    private readonly requested: readonly number[] = [],
   ) {}
 
   /** RFC 5246 7.1: the server's ChangeCipherSpec switches our read key. */
@@ -420,6 +422,8 @@ class ExpectServerFinished12 implements State {
       {
         groupCode: this.server.group,
         peerSignatureScheme: this.server.scheme,
+        signatureSchemes: config.signatureSchemes12,
+        peerSignatureSchemes: this.requested,
         alpn: this.f.alpn,
         serverName: config.options.serverName,
         peerCertificates: this.server.chain,

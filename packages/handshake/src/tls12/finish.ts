@@ -51,6 +51,8 @@ export function receiveFinished12(
 export type Peer12 = Pick<
   HandshakeInfo,
   | 'peerSignatureScheme'
+  | 'signatureSchemes'
+  | 'peerSignatureSchemes'
   | 'alpn'
   | 'serverName'
   | 'peerCertificates'

@@ -68,6 +68,13 @@ interface Flight12 {
   readonly sessionId: Uint8Array;
   readonly issueTicket: boolean;
   readonly ems: boolean;
+  /** The ClientHello's signature_algorithms. */
+  readonly peerSignatureSchemes: readonly number[];
+}
+
+/** The ClientHello's signature_algorithms, as the client ordered them. */
+function clientSignatureSchemes(ch: ClientHello): readonly number[] {
+  return findExtension(ch.extensions, ExtensionType.signatureAlgorithms)?.schemes ?? [];
 }
 
 /** What the ClientHello settled before the server chose between a full and a resumed handshake. */
@@ -179,6 +186,7 @@ async function resume12(
     sessionId: hello.ch.legacySessionId,
     issueTicket: hello.issueTicket,
     ems: true,
+    peerSignatureSchemes: clientSignatureSchemes(hello.ch),
   };
   await finishServerFlight(f, keys);
   const next = new ExpectClientFinished12(
@@ -416,6 +424,7 @@ async function sendServerFlight12(
     sessionId,
     issueTicket: hello.issueTicket,
     ems,
+    peerSignatureSchemes: clientSignatureSchemes(ch),
   };
 }
 
@@ -546,6 +555,8 @@ class ExpectClientFinished12 implements State {
       {
         groupCode: this.f.group,
         peerSignatureScheme: this.auth.scheme,
+        signatureSchemes: this.f.config.signatureSchemes12,
+        peerSignatureSchemes: this.f.peerSignatureSchemes,
         alpn: this.f.alpn,
         serverName: this.f.serverName,
         peerCertificates: this.auth.chain,

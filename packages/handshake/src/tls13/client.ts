@@ -500,6 +500,8 @@ class ExpectFinished implements State {
         group: keys.group === undefined ? undefined : nameOf(NamedGroup, keys.group),
         groupCode: keys.group,
         peerSignatureScheme: this.auth.scheme,
+        signatureSchemes: config.signatureSchemes,
+        peerSignatureSchemes: this.request?.schemes ?? [],
         alpn: this.negotiated.alpn,
         serverName: config.options.serverName,
         peerCertificates: this.auth.chain,

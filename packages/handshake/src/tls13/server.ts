@@ -487,6 +487,8 @@ async function negotiate(hs: ServerHandshake13): Promise<State> {
     earlyData: !decided.earlyOffered ? 'none' : earlyLimit > 0 ? 'accepted' : 'rejected',
     postHandshakeAuth:
       findExtension(hs.ch.extensions, ExtensionType.postHandshakeAuth) !== undefined,
+    peerSignatureSchemes:
+      findExtension(hs.ch.extensions, ExtensionType.signatureAlgorithms)?.schemes ?? [],
   };
   if (earlyLimit > 0) return new ExpectEndOfEarlyData(flight);
   if (askClient) return new ExpectClientCertificate(flight, policy === 'require');
@@ -744,6 +746,8 @@ interface ServerFlight {
   /** The ClientHello offered post_handshake_auth (RFC 8446 4.2.6). */
   readonly postHandshakeAuth: boolean;
   readonly earlyData: 'accepted' | 'rejected' | 'none';
+  /** The ClientHello's signature_algorithms (empty when it sent none, with a PSK). */
+  readonly peerSignatureSchemes: readonly number[];
 }
 
 /**
@@ -892,6 +896,8 @@ class ExpectClientFinished implements State {
         group: f.group === undefined ? undefined : nameOf(NamedGroup, f.group),
         groupCode: f.group,
         peerSignatureScheme: this.auth.scheme,
+        signatureSchemes: f.config.signatureSchemes,
+        peerSignatureSchemes: f.peerSignatureSchemes,
         alpn: f.alpn,
         serverName: f.serverName,
         peerCertificates: this.auth.chain,
