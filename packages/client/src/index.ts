@@ -40,6 +40,7 @@ export {
   type CipherNameAndProtocol,
   type EphemeralKeyInfo,
   socketVerifierReports,
+  type SocketVerifierReports,
   TLSSocket,
   type TLSSocketHooks,
 } from './tls-socket.js';

@@ -64,15 +64,20 @@ export interface TLSSocketHooks {
   onEarlyData?(socket: TLSSocket, data: Buffer): void;
 }
 
+/** Where a peer verifier reports its outcome on a connection's socket. */
+export interface SocketVerifierReports {
+  /** The chain was refused: sets node:tls's `authorizationError` on the socket. */
+  report: (error: Error) => void;
+  /** The chain was accepted: keeps it as the socket's verified chain. */
+  verified: (chain: readonly Uint8Array[]) => void;
+}
+
 /**
  * The `report` and `verified` callbacks of a peer verifier (`createPeerVerifier`) that record
  * the outcome on the connection's socket, as node:tls's `authorizationError` and the verified
  * chain; `socket` returns it once it exists.
  */
-export function socketVerifierReports(socket: () => TLSSocket | undefined): {
-  report: (error: Error) => void;
-  verified: (chain: readonly Uint8Array[]) => void;
-} {
+export function socketVerifierReports(socket: () => TLSSocket | undefined): SocketVerifierReports {
   return {
     report: (error) => {
       const s = socket();
