@@ -13,7 +13,9 @@ import {
   resolveVersions,
   type ServerConfig,
 } from './core/config.js';
-import { type Connection, Engine, type State } from './core/engine.js';
+import type { HandshakeContext, State } from './core/context.js';
+import { type Connection, Engine } from './core/engine.js';
+import { publicConnection } from './core/public-connection.js';
 import { inappropriateFallback, protocolVersion } from './core/errors.js';
 import { readClientHello } from './core/hello.js';
 import { checkCommonOptions, OptionsError, type ServerOptions } from './core/options.js';
@@ -41,7 +43,7 @@ class ServerEngine extends Engine {
 class ExpectClientHello implements State {
   readonly name = 'ExpectClientHello';
   constructor(
-    private readonly engine: Engine,
+    private readonly engine: HandshakeContext,
     private readonly config: ServerConfig,
   ) {}
 
@@ -128,7 +130,8 @@ export function prepareServer(options: ServerOptions): PreparedServer {
   const config = resolveServer(options);
   return {
     options,
-    create: (hooks) => new ServerEngine(hooks === undefined ? config : withHooks(config, hooks)),
+    create: (hooks) =>
+      publicConnection(new ServerEngine(hooks === undefined ? config : withHooks(config, hooks))),
   };
 }
 
@@ -138,7 +141,7 @@ export function prepareServer(options: ServerOptions): PreparedServer {
  * @throws OptionsError for bad options.
  */
 export function createServer(options: ServerOptions): Connection {
-  return new ServerEngine(resolveServer(options));
+  return publicConnection(new ServerEngine(resolveServer(options)));
 }
 
 /** Checks `options` and resolves everything an engine needs from them. */

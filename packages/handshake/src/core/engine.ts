@@ -31,28 +31,9 @@ import { Emitter, type HandshakeInfo, type PostHandshakeAuth, type Session } fro
 import type { FinishedVerified } from './proofs.js';
 import { keyLogLine, type KeyLogLabel, nextTrafficSecret, trafficKeys } from '@tlskit/key-schedule';
 import type { Suite13 } from './suites.js';
+import type { Established, HandshakeContext, State } from './context.js';
 import { OutputQueue } from './output-queue.js';
 import { traceFields } from './trace.js';
-
-/** One step of the handshake typestate: it handles the next message and returns the next state. */
-export interface State {
-  /** For diagnostics: `ExpectServerHello`, `ExpectFinished`, ... */
-  readonly name: string;
-  handle(message: RawMessage): Promise<State>;
-  /**
-   * Server, TLS 1.3, connected: sends a post-handshake CertificateRequest (RFC 8446 4.6.2) and
-   * returns the state that waits for the answer. Absent where that is not possible.
-   */
-  readonly requestCertificate?: (() => Promise<State>) | undefined;
-}
-
-/** What an established connection offers beyond data: its exporter, and whether it can rekey. */
-export interface Established {
-  /** RFC 8446 7.5 / RFC 5705 exporter of the negotiated version. */
-  readonly exporter: (label: string, context: Uint8Array | undefined, length: number) => Uint8Array;
-  /** KeyUpdate exists in TLS 1.3 only. */
-  readonly canUpdateKeys: boolean;
-}
 
 /** Coarse state for facades. */
 export type ConnectionState = 'handshaking' | 'connected' | 'closed';
@@ -131,10 +112,11 @@ export interface Connection {
 }
 
 /**
- * The machinery under both roles. States talk to it through the protected methods; callers
- * through {@link Connection}.
+ * The machinery under both roles. States talk to it as their {@link HandshakeContext}; users
+ * reach it only through the {@link Connection} facade (public-connection.ts), which keeps it in
+ * a private field.
  */
-export abstract class Engine extends Emitter implements Connection {
+export abstract class Engine extends Emitter implements Connection, HandshakeContext {
   abstract readonly role: 'client' | 'server';
   readonly provider: CryptoProvider;
   readonly now: () => number;

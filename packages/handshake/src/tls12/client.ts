@@ -25,7 +25,7 @@ import type { ClientConfig } from '../core/config.js';
 import type { OcspInfo, Session12 } from '../core/events.js';
 import { judgeStaple } from '../certs/ocsp.js';
 import { expectMessage, type RawMessage } from '../core/codec.js';
-import type { Engine, State } from '../core/engine.js';
+import type { HandshakeContext, State } from '../core/context.js';
 import { selectedAlpn } from '../core/alpn.js';
 import {
   decodeErrorMissing,
@@ -53,7 +53,7 @@ import { checkPeerChain, type PeerChain } from '../certs/verify.js';
 
 /** What the ClientHello left for the TLS 1.2 states. */
 export interface ClientHello12Context {
-  readonly engine: Engine;
+  readonly engine: HandshakeContext;
   readonly config: ClientConfig;
   readonly random: Uint8Array;
   readonly clientHello: Uint8Array;
@@ -65,7 +65,7 @@ export interface ClientHello12Context {
 }
 
 interface Flight12 {
-  readonly engine: Engine;
+  readonly engine: HandshakeContext;
   readonly config: ClientConfig;
   readonly suite: Suite12;
   readonly clientRandom: Uint8Array;

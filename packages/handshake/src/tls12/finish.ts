@@ -4,7 +4,7 @@
  */
 import { HandshakeType, NamedGroup, nameOf } from '@tlskit/wire';
 import { expectMessage, type RawMessage } from '../core/codec.js';
-import type { Engine } from '../core/engine.js';
+import type { HandshakeContext } from '../core/context.js';
 import { unexpected } from '../core/errors.js';
 import type { HandshakeInfo } from '../core/events.js';
 import { established12 } from '../core/exporter.js';
@@ -14,7 +14,7 @@ import type { Keys12, Transcript12 } from './common.js';
 
 /** What a TLS 1.2 handshake's two sides have each learnt by the time the peer's Finished arrives. */
 export interface Handshake12 {
-  readonly engine: Engine;
+  readonly engine: HandshakeContext;
   readonly transcript: Transcript12;
   readonly suite: Suite12;
   readonly clientRandom: Uint8Array;

@@ -25,7 +25,7 @@ import {
 } from '@tlskit/wire';
 import { certificatesFor, certSchemes } from '../certs/selection.js';
 import { alpnBytes, expectMessage, hostName, type RawMessage } from '../core/codec.js';
-import type { Engine, State } from '../core/engine.js';
+import type { HandshakeContext, State } from '../core/context.js';
 import { selectAlpn } from '../core/alpn.js';
 import { handshakeFailure, illegalParameter, unexpected } from '../core/errors.js';
 import { receiveFinished12, reportEstablished12 } from './finish.js';
@@ -54,7 +54,7 @@ import { groups12, type Suite12, suite12 } from '../core/suites.js';
 import { checkPeerChain, type PeerChain } from '../certs/verify.js';
 
 interface Flight12 {
-  readonly engine: Engine;
+  readonly engine: HandshakeContext;
   readonly config: ServerConfig;
   readonly suite: Suite12;
   readonly clientRandom: Uint8Array;
@@ -109,7 +109,7 @@ function serverHelloExtensions(hello: Hello12, acknowledgeName: boolean): Extens
 
 /** A TLS 1.2 session found by ticket or session ID, usable for this ClientHello. */
 async function findSession(
-  engine: Engine,
+  engine: HandshakeContext,
   config: ServerConfig,
   ch: ClientHello,
   serverName: string | undefined,
@@ -148,7 +148,7 @@ function sessionState(f: Flight12, masterSecret: Uint8Array): Uint8Array {
 
 /** RFC 5246 7.3 abbreviated handshake: ServerHello, [NewSessionTicket], CCS, Finished. */
 async function resume12(
-  engine: Engine,
+  engine: HandshakeContext,
   config: ServerConfig,
   hello: Hello12,
   state: TicketState,
@@ -218,7 +218,7 @@ async function finishServerFlight(f: Flight12, keys: Keys12): Promise<void> {
 
 /** Our preferred suite the client offers that one of our certificates can authenticate. */
 function chooseSuiteAndCertificate(
-  engine: Engine,
+  engine: HandshakeContext,
   config: ServerConfig,
   ch: ClientHello,
   serverName: string | undefined,
@@ -261,7 +261,7 @@ function curveOffered(entry: CertificateEntry, ch: ClientHello): boolean {
  * readClientHello12, then a resumption (resume12) or a full handshake (sendServerFlight12).
  */
 export async function negotiate12(
-  engine: Engine,
+  engine: HandshakeContext,
   config: ServerConfig,
   ch: ClientHello,
   m: RawMessage,
@@ -326,7 +326,7 @@ interface Full12 {
 }
 
 /** Suite, certificate, signature scheme and ECDHE group for a full handshake. */
-function chooseFull12(engine: Engine, config: ServerConfig, hello: Hello12): Full12 {
+function chooseFull12(engine: HandshakeContext, config: ServerConfig, hello: Hello12): Full12 {
   const { ch } = hello;
   const sa = findExtension(ch.extensions, ExtensionType.signatureAlgorithms);
   // RFC 5246 7.4.1.4.1 would default to SHA-1; tlskit does not sign with SHA-1.
@@ -351,7 +351,7 @@ function chooseFull12(engine: Engine, config: ServerConfig, hello: Hello12): Ful
  * ServerKeyExchange, CertificateRequest, ServerHelloDone.
  */
 async function sendServerFlight12(
-  engine: Engine,
+  engine: HandshakeContext,
   config: ServerConfig,
   hello: Hello12,
   { suite, entry, scheme, group }: Full12,
@@ -369,7 +369,7 @@ async function sendServerFlight12(
   const cache = config.options.sessionCache;
   const sessionId = cache === undefined || !ems ? new Uint8Array(0) : p.randomBytes(32);
   const transcript = new Transcript12(p, suite.hash, [hello.m.raw]);
-  const send = async (message: Parameters<Engine['sendHandshake']>[0]): Promise<void> => {
+  const send = async (message: Parameters<HandshakeContext['sendHandshake']>[0]): Promise<void> => {
     transcript.update((await engine.sendHandshake(message)).raw);
   };
   await send({

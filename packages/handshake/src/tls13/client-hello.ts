@@ -20,7 +20,7 @@ import {
 } from '@tlskit/wire';
 import { alpnBytes, frame } from '../core/codec.js';
 import { EarlySecret, type PskKind, TranscriptHash } from '@tlskit/key-schedule';
-import type { Engine } from '../core/engine.js';
+import type { HandshakeContext } from '../core/context.js';
 import { handshakeFailure } from '../core/errors.js';
 import type { Session12, Session13 } from '../core/events.js';
 import { statusRequestExtension } from '../certs/ocsp.js';
@@ -41,7 +41,7 @@ export interface EarlyOffer {
 
 /** Everything the states share for one handshake. */
 export interface Hello {
-  readonly engine: Engine;
+  readonly engine: HandshakeContext;
   readonly config: ClientConfig;
   readonly random: Uint8Array;
   readonly sessionId: Uint8Array;
@@ -76,7 +76,7 @@ export interface OfferedPsk {
 }
 
 export async function generateShares(
-  engine: Engine,
+  engine: HandshakeContext,
   groups: readonly number[],
 ): Promise<KeyShare[]> {
   const shares: KeyShare[] = [];
@@ -88,7 +88,7 @@ export async function generateShares(
   return shares;
 }
 
-function offerableSession12(engine: Engine, config: ClientConfig): Session12 | undefined {
+function offerableSession12(engine: HandshakeContext, config: ClientConfig): Session12 | undefined {
   const session = config.session;
   if (session === undefined || session.version !== 'TLSv1.2' || !config.offerTls12)
     return undefined;
@@ -99,7 +99,7 @@ function offerableSession12(engine: Engine, config: ClientConfig): Session12 | u
   return session;
 }
 
-function offerablePsk(engine: Engine, config: ClientConfig): OfferedPsk | undefined {
+function offerablePsk(engine: HandshakeContext, config: ClientConfig): OfferedPsk | undefined {
   const external = config.externalPsk;
   if (external !== undefined) {
     if (!config.offerTls13) return undefined;
@@ -307,7 +307,7 @@ function sendWithBinder(
   hello: Hello,
   psk: OfferedPsk,
   ext: readonly Extension[],
-): ReturnType<Engine['sendHandshake']> {
+): ReturnType<HandshakeContext['sendHandshake']> {
   hello.offered.add(ExtensionType.preSharedKey);
   const identities = [{ identity: psk.identity, obfuscatedTicketAge: psk.obfuscatedTicketAge() }];
   const withBinders = (binders: Uint8Array[]) =>
@@ -329,7 +329,7 @@ function isIpLiteral(name: string): boolean {
 
 /** Builds and sends ClientHello1 (and, with 0-RTT, starts the early data). */
 export async function sendClientHello1(
-  engine: Engine,
+  engine: HandshakeContext,
   config: ClientConfig,
 ): Promise<{ hello: Hello; shares: KeyShare[] }> {
   const p = engine.provider;

@@ -27,7 +27,7 @@ import {
   resumptionPsk,
   type TranscriptHash,
 } from '@tlskit/key-schedule';
-import type { Engine, State } from '../core/engine.js';
+import type { HandshakeContext, State } from '../core/context.js';
 import { selectedAlpn } from '../core/alpn.js';
 import { established13 } from '../core/exporter.js';
 import {
@@ -543,7 +543,7 @@ class ExpectFinished implements State {
  * and CertificateVerify, in the handshake or after it (4.6.2), added to `transcript`.
  */
 async function sendClientCertificate(
-  engine: Engine,
+  engine: HandshakeContext,
   transcript: TranscriptHash,
   entry: CertificateEntry | undefined,
   request: ClientAuthRequest,
@@ -570,7 +570,7 @@ async function sendClientCertificate(
  * this exchange; the Finished key comes from our current application traffic secret (4.4).
  */
 async function answerPostHandshakeRequest(
-  engine: Engine,
+  engine: HandshakeContext,
   config: ClientConfig,
   suite: Suite13,
   handshakeTranscript: TranscriptHash,
@@ -608,7 +608,7 @@ const maxTicketLifetime = 604_800;
 class ClientConnected implements State {
   readonly name = 'ClientConnected';
   constructor(
-    private readonly engine: Engine,
+    private readonly engine: HandshakeContext,
     private readonly config: ClientConfig,
     private readonly suite: Suite13,
     private readonly resumptionSecret: Uint8Array,

@@ -38,7 +38,7 @@ import {
   resumptionPsk,
   TranscriptHash,
 } from '@tlskit/key-schedule';
-import type { Engine, State } from '../core/engine.js';
+import type { HandshakeContext, State } from '../core/context.js';
 import { selectAlpn } from '../core/alpn.js';
 import { stapleFor } from '../certs/ocsp.js';
 import { type PostHandshakeContext, requestClientCertificate } from './post-handshake-auth.js';
@@ -95,7 +95,7 @@ interface RetryContext {
 class ExpectClientHello2 implements State {
   readonly name = 'ExpectClientHello2';
   constructor(
-    private readonly engine: Engine,
+    private readonly engine: HandshakeContext,
     private readonly config: ServerConfig,
     private readonly retry: RetryContext,
   ) {}
@@ -113,7 +113,7 @@ class ExpectClientHello2 implements State {
  * ClientHello2 with the `retry` context of our HelloRetryRequest.
  */
 export async function clientHello13(
-  engine: Engine,
+  engine: HandshakeContext,
   config: ServerConfig,
   ch: ClientHello,
   m: RawMessage,
@@ -201,7 +201,7 @@ export async function clientHello13(
 
 /** RFC 8446 4.1.4: ask for a share of `group` (and, if configured, echo a cookie). */
 async function helloRetry(
-  engine: Engine,
+  engine: HandshakeContext,
   config: ServerConfig,
   m: RawMessage,
   ch: ClientHello,
@@ -269,7 +269,7 @@ function chooseSuite(
 
 /** Our most preferred group the client supports; its share if the client sent one. */
 function chooseGroup(
-  engine: Engine,
+  engine: HandshakeContext,
   config: ServerConfig,
   clientGroups: readonly number[],
   shares: readonly KeyShareEntry[],
@@ -307,7 +307,7 @@ const maxPskIdentities = 8;
 
 /** The external PSK the server's pskCallback knows among the offered identities, if any. */
 async function lookupExternalPsk(
-  engine: Engine,
+  engine: HandshakeContext,
   config: ServerConfig,
   ch: ClientHello,
 ): Promise<FoundExternalPsk | undefined> {
@@ -423,7 +423,7 @@ function chooseCertificate(
  * context the server's steps share, as Go's serverHandshakeStateTLS13.
  */
 interface ServerHandshake13 {
-  readonly engine: Engine;
+  readonly engine: HandshakeContext;
   readonly config: ServerConfig;
   readonly ch: ClientHello;
   readonly m: RawMessage;
@@ -540,7 +540,7 @@ async function decide(hs: ServerHandshake13): Promise<Decided13> {
 
 /** A ServerHello or HelloRetryRequest (RFC 8446 4.1.3, 4.1.4) answering `ch`. */
 function sendServerHello13(
-  engine: Engine,
+  engine: HandshakeContext,
   ch: ClientHello,
   suite: Suite13,
   random: Uint8Array,
@@ -728,7 +728,7 @@ async function sendServerFinished(
 
 /** What the server flight established, for the states that wait for the client's reply. */
 interface ServerFlight {
-  readonly engine: Engine;
+  readonly engine: HandshakeContext;
   readonly config: ServerConfig;
   readonly suite: Suite13;
   readonly transcript: TranscriptHash;
@@ -963,7 +963,7 @@ class ServerConnected implements State {
   readonly name = 'ServerConnected';
   readonly requestCertificate: (() => Promise<State>) | undefined;
   constructor(
-    private readonly engine: Engine,
+    private readonly engine: HandshakeContext,
     postHandshake: PostHandshakeContext | undefined,
   ) {
     this.requestCertificate =
