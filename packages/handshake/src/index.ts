@@ -59,5 +59,6 @@ export {
   verifyPeerChain,
   x509Verifier,
 } from './certs/x509-verifier.js';
+export { SerialQueue } from './core/serial-queue.js';
 export { SessionCache, type SessionCacheOptions } from './core/session-cache.js';
 export { decodeSession, encodeSession, sessionFormatVersion } from './core/session-codec.js';

@@ -31,6 +31,7 @@ import { keyLogLine, type KeyLogLabel, nextTrafficSecret, trafficKeys } from '@t
 import type { Suite13 } from './suites.js';
 import type { Established, HandshakeContext, State } from './context.js';
 import { OutputQueue } from './output-queue.js';
+import { SerialQueue } from './serial-queue.js';
 import { traceFields } from './trace.js';
 
 /** Coarse state for facades. */
@@ -128,7 +129,7 @@ export abstract class Engine extends Emitter implements Connection, HandshakeCon
   #finishedReceived: Uint8Array | undefined;
   /** The Certificate message this side sent, decoded only when asked for. */
   #certificateSent: Uint8Array | undefined;
-  #queue: Promise<void> = Promise.resolve();
+  readonly #queue = new SerialQueue();
   readonly #output = new OutputQueue();
   #pendingHandshake: Uint8Array[] = [];
   /**
@@ -302,7 +303,7 @@ export abstract class Engine extends Emitter implements Connection, HandshakeCon
 
   /** Runs `task` after every earlier task; a TlsError from it closes the connection with its alert. */
   protected serialize(task: () => Promise<void>): Promise<void> {
-    const run = async (): Promise<void> => {
+    return this.#queue.run(async () => {
       try {
         await task();
       } catch (error) {
@@ -310,10 +311,7 @@ export abstract class Engine extends Emitter implements Connection, HandshakeCon
         await this.fail(error);
       }
       await this.#flushHandshake();
-    };
-    const next = this.#queue.then(run, run);
-    this.#queue = next.catch(() => undefined);
-    return next;
+    });
   }
 
   /** Sets the first state (called by the role's `start`). */
