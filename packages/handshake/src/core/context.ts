@@ -10,7 +10,7 @@ import type { RecordProtection } from '@tlskit/record';
 import type { HandshakeMessage as WireMessage } from '@tlskit/wire';
 import type { RawMessage } from './codec.js';
 import type { HandshakeInfo, PostHandshakeAuth, Session } from './events.js';
-import type { FinishedVerified } from './proofs.js';
+import type { HandshakeProof } from './proofs.js';
 import type { Suite13 } from './suites.js';
 
 /** One step of the handshake typestate: it handles the next message and returns the next state. */
@@ -92,8 +92,11 @@ export interface HandshakeContext {
   /** Server: the client's early data was rejected; skip up to `bytes` of records that fail to open. */
   skipEarlyData(bytes: number): void;
 
-  /** The handshake is complete: application data may flow. */
-  established(info: HandshakeInfo, secrets: Established, peerFinished: FinishedVerified): void;
+  /**
+   * The handshake is complete: application data may flow. Requires the proof that the peer's
+   * Finished verified and that the peer authenticated (proofs.ts).
+   */
+  established(info: HandshakeInfo, secrets: Established, proof: HandshakeProof): void;
   /** RFC 8446 4.6.2: the peer authenticated after the handshake. */
   peerAuthenticated(auth: PostHandshakeAuth): void;
   /** Reports a new client session. */

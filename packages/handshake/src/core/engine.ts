@@ -26,7 +26,7 @@ import {
 import { frame, type RawMessage } from './codec.js';
 import { ConnectionStateError, internalError, PeerAlertError, unexpected } from './errors.js';
 import { Emitter, type HandshakeInfo, type PostHandshakeAuth, type Session } from './events.js';
-import type { FinishedVerified } from './proofs.js';
+import type { HandshakeProof } from './proofs.js';
 import { keyLogLine, type KeyLogLabel, nextTrafficSecret, trafficKeys } from '@tlskit/key-schedule';
 import type { Suite13 } from './suites.js';
 import type { Established, HandshakeContext, State } from './context.js';
@@ -467,7 +467,7 @@ export abstract class Engine extends Emitter implements Connection, HandshakeCon
   }
 
   /** The handshake is complete: application data may flow. */
-  established(info: HandshakeInfo, secrets: Established, _peerFinished: FinishedVerified): void {
+  established(info: HandshakeInfo, secrets: Established, _proof: HandshakeProof): void {
     this.#info = info;
     this.#established = secrets;
     this.#handshakeDone = true;

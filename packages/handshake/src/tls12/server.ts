@@ -30,7 +30,14 @@ import { selectAlpn } from '../core/alpn.js';
 import { handshakeFailure, illegalParameter, unexpected } from '../core/errors.js';
 import { receiveFinished12, reportEstablished12 } from './finish.js';
 import { stapleFor } from '../certs/ocsp.js';
-import { verifySignature12 } from '../core/proofs.js';
+import {
+  byCertificate,
+  byPsk,
+  clientUnauthenticated,
+  type PeerAuthenticated,
+  pskAccepted,
+  verifySignature12,
+} from '../core/proofs.js';
 import { chooseScheme12 } from '../core/schemes.js';
 import type { CertificateEntry } from '../core/options.js';
 import {
@@ -192,7 +199,8 @@ async function resume12(
   const next = new ExpectClientFinished12(
     f,
     keys,
-    { chain: [], verified: false, scheme: undefined },
+    // The client resumed a session whose master secret only the two of us hold.
+    byPsk(pskAccepted(), [], false),
     true,
   );
   engine.expectChangeCipherSpec(async () => next.changeCipherSpec());
@@ -483,7 +491,7 @@ class ExpectClientKeyExchange implements State {
     engine.keylog('CLIENT_RANDOM', keys.masterSecret);
     if (this.client !== undefined)
       return new ExpectClientCertificateVerify12(this.f, this.client, keys);
-    return expectClientFinished(this.f, keys, { chain: [], verified: false, scheme: undefined });
+    return expectClientFinished(this.f, keys, clientUnauthenticated());
   }
 }
 
@@ -509,21 +517,15 @@ class ExpectClientCertificateVerify12 implements State {
       'client CertificateVerify',
     );
     transcript.update(m.raw);
-    return expectClientFinished(this.f, this.keys, {
-      chain: this.client.chain,
-      verified: this.client.accepted.verified,
-      scheme: proof.scheme,
-    });
+    return expectClientFinished(
+      this.f,
+      this.keys,
+      byCertificate(this.client.chain, this.client.accepted, proof),
+    );
   }
 }
 
-interface ClientAuth12 {
-  readonly chain: readonly Uint8Array[];
-  readonly verified: boolean;
-  readonly scheme: number | undefined;
-}
-
-function expectClientFinished(f: Flight12, keys: Keys12, auth: ClientAuth12): State {
+function expectClientFinished(f: Flight12, keys: Keys12, auth: PeerAuthenticated): State {
   const next = new ExpectClientFinished12(f, keys, auth);
   f.engine.expectChangeCipherSpec(async () => next.changeCipherSpec());
   return next;
@@ -535,7 +537,7 @@ class ExpectClientFinished12 implements State {
   constructor(
     private readonly f: Flight12,
     private readonly keys: Keys12,
-    private readonly auth: ClientAuth12,
+    private readonly auth: PeerAuthenticated,
     /** Abbreviated handshake: our Finished already went out before the client's. */
     private readonly resumed = false,
   ) {}
@@ -554,16 +556,13 @@ class ExpectClientFinished12 implements State {
       this.keys,
       {
         groupCode: this.f.group,
-        peerSignatureScheme: this.auth.scheme,
         signatureSchemes: this.f.config.signatureSchemes12,
         peerSignatureSchemes: this.f.peerSignatureSchemes,
         alpn: this.f.alpn,
         serverName: this.f.serverName,
-        peerCertificates: this.auth.chain,
         resumed: this.resumed,
-        peerVerified: this.auth.verified,
       },
-      finished,
+      { peerFinished: finished, peer: this.auth },
     );
     const cache = this.f.config.options.sessionCache;
     if (!this.resumed && cache !== undefined && this.f.sessionId.length > 0) {

@@ -41,7 +41,11 @@ import { judgeStaple } from '../certs/ocsp.js';
 import type { CertificateEntry } from '../core/options.js';
 import {
   certificateVerifyContent,
+  byCertificate,
+  byPsk,
   type FinishedVerified,
+  type PeerAuthenticated,
+  pskAccepted,
   type SignatureVerified,
   verifyCertificateVerify,
   verifyFinished,
@@ -298,9 +302,7 @@ class ExpectEncryptedExtensions implements State {
       // RFC 8446 2.2: the PSK authenticates the server; a resumed session keeps the chain of
       // the connection that issued the ticket.
       return new ExpectFinished(hello, this.keys, negotiated, undefined, {
-        chain: psk.session?.peerCertificates ?? [],
-        verified: true,
-        scheme: undefined,
+        peer: byPsk(pskAccepted(), psk.session?.peerCertificates ?? [], true),
         ocsp: undefined,
       });
     }
@@ -419,9 +421,7 @@ class ExpectCertificateVerify implements State {
     );
     hello.transcript.update(m.raw);
     return new ExpectFinished(hello, this.keys, this.negotiated, this.request, {
-      chain: this.peer.chain,
-      verified: this.peer.accepted.verified,
-      scheme: proof.scheme,
+      peer: byCertificate(this.peer.chain, this.peer.accepted, proof),
       ocsp: this.peer.ocsp,
     });
   }
@@ -429,9 +429,7 @@ class ExpectCertificateVerify implements State {
 
 /** The server's authentication, proven by the states before Finished. */
 interface ServerAuth {
-  readonly chain: readonly Uint8Array[];
-  readonly verified: boolean;
-  readonly scheme: number | undefined;
+  readonly peer: PeerAuthenticated;
   /** The judged OCSP staple, when we asked for one. */
   readonly ocsp: OcspInfo | undefined;
 }
@@ -499,15 +497,15 @@ class ExpectFinished implements State {
         cipherSuiteCode: suite.code,
         group: keys.group === undefined ? undefined : nameOf(NamedGroup, keys.group),
         groupCode: keys.group,
-        peerSignatureScheme: this.auth.scheme,
+        peerSignatureScheme: this.auth.peer.scheme,
         signatureSchemes: config.signatureSchemes,
         peerSignatureSchemes: this.request?.schemes ?? [],
         alpn: this.negotiated.alpn,
         serverName: config.options.serverName,
-        peerCertificates: this.auth.chain,
+        peerCertificates: this.auth.peer.chain,
         resumed: keys.psk?.kind === 'resumption',
         helloRetryRequest: hello.helloRetry,
-        peerVerified: this.auth.verified,
+        peerVerified: this.auth.peer.verified,
         ...(keys.psk?.externalIdentity === undefined
           ? {}
           : { pskIdentity: keys.psk.externalIdentity }),
@@ -520,7 +518,7 @@ class ExpectFinished implements State {
         ...(this.auth.ocsp === undefined ? {} : { ocsp: this.auth.ocsp }),
       },
       established13(p, suite.hash, suite.hashLength, exporter),
-      finished,
+      { peerFinished: finished, peer: this.auth.peer },
     );
     // RFC 8446 4.2.10: rejected early data is the application's to send again; by default we do.
     if (unsent.length > 0 && config.options.resendRejectedEarlyData !== false) {
@@ -531,7 +529,7 @@ class ExpectFinished implements State {
       config,
       suite,
       resumptionSecret,
-      this.auth.chain,
+      this.auth.peer.chain,
       this.negotiated.alpn,
       transcript,
     );

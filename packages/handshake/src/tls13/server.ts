@@ -55,7 +55,13 @@ import {
 import type { CertificateEntry } from '../core/options.js';
 import {
   certificateVerifyContent,
+  byCertificate,
+  byPsk,
+  clientUnauthenticated,
   type FinishedVerified,
+  type PeerAuthenticated,
+  type PskAccepted,
+  pskAccepted,
   verifyCertificateVerify,
   verifyFinished,
 } from '../core/proofs.js';
@@ -300,6 +306,8 @@ interface AcceptedPsk {
   readonly mode: number;
   /** |client's ticket age - ours| in ms (resumption only), for the 0-RTT freshness check. */
   readonly ageSkew: number;
+  /** The binder verified. */
+  readonly accepted: PskAccepted;
 }
 
 /** At most this many offered identities are looked at (each may cost a ticket decryption). */
@@ -367,6 +375,7 @@ async function acceptPsk(
         earlySecret: early,
         mode,
         ageSkew: 0,
+        accepted: pskAccepted(),
       };
     }
     if (sealer === undefined) continue;
@@ -396,6 +405,7 @@ async function acceptPsk(
       earlySecret: early,
       mode,
       ageSkew,
+      accepted: pskAccepted(),
     };
   }
   return undefined;
@@ -492,13 +502,7 @@ async function negotiate(hs: ServerHandshake13): Promise<State> {
   };
   if (earlyLimit > 0) return new ExpectEndOfEarlyData(flight);
   if (askClient) return new ExpectClientCertificate(flight, policy === 'require');
-  // RFC 8446 2.2: an external PSK authenticates the client as well as the server.
-  const pskAuthenticated = decided.psk !== undefined && decided.psk.kind !== 'resumption';
-  return new ExpectClientFinished(flight, {
-    chain: [],
-    verified: pskAuthenticated,
-    scheme: undefined,
-  });
+  return new ExpectClientFinished(flight, withoutCertificate(flight));
 }
 
 /**
@@ -726,6 +730,16 @@ async function sendServerFinished(
   return { master, clientAp, exporter };
 }
 
+/**
+ * The client's authentication when it sent no certificate: by the PSK, if one was accepted (RFC
+ * 8446 2.2: an external PSK authenticates the client as well as the server), else none.
+ */
+function withoutCertificate(flight: ServerFlight): PeerAuthenticated {
+  const psk = flight.psk;
+  if (psk === undefined) return clientUnauthenticated();
+  return byPsk(psk.accepted, [], psk.kind !== 'resumption');
+}
+
 /** What the server flight established, for the states that wait for the client's reply. */
 interface ServerFlight {
   readonly engine: HandshakeContext;
@@ -787,15 +801,8 @@ class ExpectEndOfEarlyData implements State {
     engine.endEarlyRead();
     await engine.setReadKey(suite, clientHs);
     // A PSK handshake: no client certificate was asked for.
-    return new ExpectClientFinished(this.flight, { chain: [], verified: false, scheme: undefined });
+    return new ExpectClientFinished(this.flight, withoutCertificate(this.flight));
   }
-}
-
-/** The client's authentication, as proven by the states before Finished. */
-interface ClientAuth {
-  readonly chain: readonly Uint8Array[];
-  readonly verified: boolean;
-  readonly scheme: number | undefined;
 }
 
 class ExpectClientCertificate implements State {
@@ -816,11 +823,7 @@ class ExpectClientCertificate implements State {
     if (cert.certificateList.length === 0) {
       // RFC 8446 4.4.2.4: without a certificate, the server may go on or abort with certificate_required.
       if (this.required) throw certificateRequired('the server requires a client certificate');
-      return new ExpectClientFinished(this.flight, {
-        chain: [],
-        verified: false,
-        scheme: undefined,
-      });
+      return new ExpectClientFinished(this.flight, clientUnauthenticated());
     }
     const chain = cert.certificateList.map((e) => e.data.slice());
     const peer = await checkPeerChain(engine.provider, config.chain, chain, {
@@ -852,11 +855,10 @@ class ExpectClientCertificateVerify implements State {
       transcript.digest(),
     );
     transcript.update(m.raw);
-    return new ExpectClientFinished(this.flight, {
-      chain: this.peer.chain,
-      verified: this.peer.accepted.verified,
-      scheme: proof.scheme,
-    });
+    return new ExpectClientFinished(
+      this.flight,
+      byCertificate(this.peer.chain, this.peer.accepted, proof),
+    );
   }
 }
 
@@ -864,7 +866,7 @@ class ExpectClientFinished implements State {
   readonly name = 'ExpectClientFinished';
   constructor(
     private readonly flight: ServerFlight,
-    private readonly auth: ClientAuth,
+    private readonly auth: PeerAuthenticated,
   ) {}
 
   async handle(m: RawMessage): Promise<State> {
@@ -908,7 +910,7 @@ class ExpectClientFinished implements State {
         earlyData: f.earlyData,
       },
       established13(p, suite.hash, suite.hashLength, f.exporter),
-      finished,
+      { peerFinished: finished, peer: this.auth },
     );
     // RFC 8446 4.2.6: only a client that offered post_handshake_auth may be asked later.
     const postHandshake: PostHandshakeContext | undefined = f.postHandshakeAuth
