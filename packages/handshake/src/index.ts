@@ -6,12 +6,7 @@ export {
 export { alertName, type Connection, type ConnectionState } from './core/engine.js';
 export { checkClientOptions, createClient } from './client.js';
 export { pump } from './core/pump.js';
-export {
-  createServer,
-  type PreparedServer,
-  prepareServer,
-  type ServerConnectionHooks,
-} from './server.js';
+export { createServer, prepareServer } from './server.js';
 export type {
   AlertEvent,
   CloseEvent,
@@ -31,6 +26,10 @@ export {
   type CertificateEntry,
   type CertificateVerifier,
   type ClientAuthPolicy,
+  type ClientHelloInfo,
+  type PreparedServer,
+  type ServerChoice,
+  type ServerConnectionHooks,
   type ClientOptions,
   type CommonOptions,
   type OcspStapleRequest,
