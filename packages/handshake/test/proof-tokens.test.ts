@@ -14,6 +14,8 @@ import type {
   SignatureVerified,
 } from '../src/core/proofs.js';
 import { byCertificate, byPsk, clientUnauthenticated } from '../src/core/proofs.js';
+import type { TrafficSecrets } from '../src/core/secrets.js';
+import type { Suite13 } from '../src/core/suites.js';
 
 type Established = Parameters<HandshakeContext['established']>;
 
@@ -57,9 +59,38 @@ function compileOnly(
   void madeUpPeer;
 }
 
+/** Never called: only compiled. Traffic secrets are branded by the side that sends with them. */
+async function secretsCompileOnly(
+  client: HandshakeContext<'client'>,
+  server: HandshakeContext<'server'>,
+  suite: Suite13,
+  s: TrafficSecrets,
+  raw: Uint8Array,
+): Promise<void> {
+  await client.setWriteKey(suite, s.client);
+  await client.setReadKey(suite, s.server);
+  await server.setWriteKey(suite, s.server);
+  await server.setReadKey(suite, s.client);
+  await client.beginEarlyWrite(suite, s.client, 0);
+  await server.beginEarlyRead(suite, s.client, 0);
+  // @ts-expect-error a client writes with the client's secrets, not the server's
+  await client.setWriteKey(suite, s.server);
+  // @ts-expect-error a client reads with the server's secrets
+  await client.setReadKey(suite, s.client);
+  // @ts-expect-error a server writes with the server's secrets
+  await server.setWriteKey(suite, s.client);
+  // @ts-expect-error a server reads with the client's secrets
+  await server.setReadKey(suite, s.server);
+  // @ts-expect-error bare bytes are no traffic secret
+  await client.setWriteKey(suite, raw);
+  // @ts-expect-error early data is the client's
+  await server.beginEarlyRead(suite, s.server, 0);
+}
+
 describe('proof tokens', () => {
   it('established() takes the handshake proof, not a bare Finished token', () => {
     void compileOnly;
+    void secretsCompileOnly;
     expectTypeOf<Established[2]>().toEqualTypeOf<HandshakeProof>();
     expectTypeOf<FinishedVerified>().not.toExtend<HandshakeProof>();
     expectTypeOf<{

@@ -11,6 +11,7 @@ import type { HandshakeMessage as WireMessage } from '@tlskit/wire';
 import type { RawMessage } from './codec.js';
 import type { HandshakeInfo, PostHandshakeAuth, Session } from './events.js';
 import type { HandshakeProof } from './proofs.js';
+import type { PeerOf, Side, TrafficSecret } from './secrets.js';
 import type { Suite13 } from './suites.js';
 
 /** One step of the handshake typestate: it handles the next message and returns the next state. */
@@ -33,8 +34,11 @@ export interface Established {
   readonly canUpdateKeys: boolean;
 }
 
-/** The engine's services for the handshake states. */
-export interface HandshakeContext {
+/**
+ * The engine's services for the handshake states. `R` is the role of the states that hold it: a
+ * client's states write with client secrets and read with server secrets (secrets.ts).
+ */
+export interface HandshakeContext<R extends Side = Side> {
   readonly provider: CryptoProvider;
   readonly now: () => number;
   /** Whether we already sent close_notify (then a requested KeyUpdate is not answered). */
@@ -54,9 +58,9 @@ export interface HandshakeContext {
   negotiatedTls12(): void;
 
   /** Switches the key we encrypt with (RFC 8446 7.3), flushing what was queued under the old one. */
-  setWriteKey(suite: Suite13, secret: Uint8Array): Promise<void>;
+  setWriteKey(suite: Suite13, secret: TrafficSecret<R>): Promise<void>;
   /** Switches the key we decrypt with. RFC 8446 5.1: a key change must fall on a message boundary. */
-  setReadKey(suite: Suite13, secret: Uint8Array): Promise<void>;
+  setReadKey(suite: Suite13, secret: TrafficSecret<PeerOf<R>>): Promise<void>;
   /** The current TLS 1.3 application traffic secret of one direction (post-handshake Finished). */
   trafficSecret(direction: 'read' | 'write'): Uint8Array;
   /** RFC 8446 4.6.3: send KeyUpdate and move our write key forward. */
@@ -80,13 +84,13 @@ export interface HandshakeContext {
   changeWriteProtection(protection: RecordProtection): Promise<void>;
 
   /** Client: 0-RTT starts: encrypt with the early key; `write()` may send up to `limit` bytes. */
-  beginEarlyWrite(suite: Suite13, secret: Uint8Array, limit: number): Promise<void>;
+  beginEarlyWrite(suite: Suite13, secret: TrafficSecret<'client'>, limit: number): Promise<void>;
   /** Client: 0-RTT is over; returns what was sent as early data. */
   endEarlyWrite(plaintext: boolean): Uint8Array[];
   /** Client: sends early data the server rejected again, now as ordinary application data. */
   resendEarlyData(chunks: readonly Uint8Array[]): Promise<void>;
   /** Server: 0-RTT accepted: decrypt with the early key, deliver up to `limit` bytes. */
-  beginEarlyRead(suite: Suite13, secret: Uint8Array, limit: number): Promise<void>;
+  beginEarlyRead(suite: Suite13, secret: TrafficSecret<'client'>, limit: number): Promise<void>;
   /** Server: EndOfEarlyData arrived. */
   endEarlyRead(): void;
   /** Server: the client's early data was rejected; skip up to `bytes` of records that fail to open. */

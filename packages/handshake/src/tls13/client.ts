@@ -28,6 +28,11 @@ import {
   type TranscriptHash,
 } from '@tlskit/key-schedule';
 import type { HandshakeContext, State } from '../core/context.js';
+import {
+  applicationTrafficSecrets,
+  handshakeTrafficSecrets,
+  type TrafficSecret,
+} from '../core/secrets.js';
 import { selectedAlpn } from '../core/alpn.js';
 import { established13 } from '../core/exporter.js';
 import {
@@ -169,8 +174,7 @@ export async function serverHello13(
   const early = psk?.earlySecret ?? EarlySecret.create(p, suite.hash);
   const handshakeSecret = early.deriveHandshakeSecret(shared);
   const th = hello.transcript.digest();
-  const clientHs = handshakeSecret.clientHandshakeTrafficSecret(th);
-  const serverHs = handshakeSecret.serverHandshakeTrafficSecret(th);
+  const { client: clientHs, server: serverHs } = handshakeTrafficSecrets(handshakeSecret, th);
   hello.engine.keylog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', clientHs);
   hello.engine.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', serverHs);
   await hello.engine.setReadKey(suite, serverHs);
@@ -240,8 +244,8 @@ async function helloRetry(
 interface HandshakeKeys {
   readonly suite: Suite13;
   readonly handshakeSecret: HandshakeSecret;
-  readonly clientHs: Uint8Array;
-  readonly serverHs: Uint8Array;
+  readonly clientHs: TrafficSecret<'client'>;
+  readonly serverHs: TrafficSecret<'server'>;
   /** undefined in psk_ke mode: no key exchange. */
   readonly group: number | undefined;
   /** The PSK the server accepted. */
@@ -460,8 +464,7 @@ class ExpectFinished implements State {
     transcript.update(m.raw);
     const master = keys.handshakeSecret.deriveMasterSecret();
     const th = transcript.digest();
-    const clientAp = master.clientApplicationTrafficSecret(th);
-    const serverAp = master.serverApplicationTrafficSecret(th);
+    const { client: clientAp, server: serverAp } = applicationTrafficSecrets(master, th);
     const exporter = master.exporterMasterSecret(th);
     engine.keylog('CLIENT_TRAFFIC_SECRET_0', clientAp);
     engine.keylog('SERVER_TRAFFIC_SECRET_0', serverAp);
@@ -541,7 +544,7 @@ class ExpectFinished implements State {
  * and CertificateVerify, in the handshake or after it (4.6.2), added to `transcript`.
  */
 async function sendClientCertificate(
-  engine: HandshakeContext,
+  engine: HandshakeContext<'client'>,
   transcript: TranscriptHash,
   entry: CertificateEntry | undefined,
   request: ClientAuthRequest,
@@ -568,7 +571,7 @@ async function sendClientCertificate(
  * this exchange; the Finished key comes from our current application traffic secret (4.4).
  */
 async function answerPostHandshakeRequest(
-  engine: HandshakeContext,
+  engine: HandshakeContext<'client'>,
   config: ClientConfig,
   suite: Suite13,
   handshakeTranscript: TranscriptHash,
@@ -606,7 +609,7 @@ const maxTicketLifetime = 604_800;
 class ClientConnected implements State {
   readonly name = 'ClientConnected';
   constructor(
-    private readonly engine: HandshakeContext,
+    private readonly engine: HandshakeContext<'client'>,
     private readonly config: ClientConfig,
     private readonly suite: Suite13,
     private readonly resumptionSecret: Uint8Array,

@@ -26,7 +26,7 @@ import { checkPeerChain, type PeerChain } from '../certs/verify.js';
 
 /** What a connected TLS 1.3 server keeps to authenticate its client later. */
 export interface PostHandshakeContext {
-  readonly engine: HandshakeContext;
+  readonly engine: HandshakeContext<'server'>;
   /** What the request needs of the server's configuration (ServerConfig has both). */
   readonly config: {
     readonly chain: ChainPolicy;

@@ -39,6 +39,12 @@ import {
   TranscriptHash,
 } from '@tlskit/key-schedule';
 import type { HandshakeContext, State } from '../core/context.js';
+import {
+  applicationTrafficSecrets,
+  earlyTrafficSecret,
+  handshakeTrafficSecrets,
+  type TrafficSecret,
+} from '../core/secrets.js';
 import { selectAlpn } from '../core/alpn.js';
 import { stapleFor } from '../certs/ocsp.js';
 import { type PostHandshakeContext, requestClientCertificate } from './post-handshake-auth.js';
@@ -101,7 +107,7 @@ interface RetryContext {
 class ExpectClientHello2 implements State {
   readonly name = 'ExpectClientHello2';
   constructor(
-    private readonly engine: HandshakeContext,
+    private readonly engine: HandshakeContext<'server'>,
     private readonly config: ServerConfig,
     private readonly retry: RetryContext,
   ) {}
@@ -119,7 +125,7 @@ class ExpectClientHello2 implements State {
  * ClientHello2 with the `retry` context of our HelloRetryRequest.
  */
 export async function clientHello13(
-  engine: HandshakeContext,
+  engine: HandshakeContext<'server'>,
   config: ServerConfig,
   ch: ClientHello,
   m: RawMessage,
@@ -207,7 +213,7 @@ export async function clientHello13(
 
 /** RFC 8446 4.1.4: ask for a share of `group` (and, if configured, echo a cookie). */
 async function helloRetry(
-  engine: HandshakeContext,
+  engine: HandshakeContext<'server'>,
   config: ServerConfig,
   m: RawMessage,
   ch: ClientHello,
@@ -275,7 +281,7 @@ function chooseSuite(
 
 /** Our most preferred group the client supports; its share if the client sent one. */
 function chooseGroup(
-  engine: HandshakeContext,
+  engine: HandshakeContext<'server'>,
   config: ServerConfig,
   clientGroups: readonly number[],
   shares: readonly KeyShareEntry[],
@@ -315,7 +321,7 @@ const maxPskIdentities = 8;
 
 /** The external PSK the server's pskCallback knows among the offered identities, if any. */
 async function lookupExternalPsk(
-  engine: HandshakeContext,
+  engine: HandshakeContext<'server'>,
   config: ServerConfig,
   ch: ClientHello,
 ): Promise<FoundExternalPsk | undefined> {
@@ -433,7 +439,7 @@ function chooseCertificate(
  * context the server's steps share, as Go's serverHandshakeStateTLS13.
  */
 interface ServerHandshake13 {
-  readonly engine: HandshakeContext;
+  readonly engine: HandshakeContext<'server'>;
   readonly config: ServerConfig;
   readonly ch: ClientHello;
   readonly m: RawMessage;
@@ -464,8 +470,8 @@ interface Decided13 {
 /** The handshake traffic secrets (RFC 8446 7.1). */
 interface HandshakeSecrets13 {
   readonly handshakeSecret: HandshakeSecret;
-  readonly clientHs: Uint8Array;
-  readonly serverHs: Uint8Array;
+  readonly clientHs: TrafficSecret<'client'>;
+  readonly serverHs: TrafficSecret<'server'>;
 }
 
 /**
@@ -544,7 +550,7 @@ async function decide(hs: ServerHandshake13): Promise<Decided13> {
 
 /** A ServerHello or HelloRetryRequest (RFC 8446 4.1.3, 4.1.4) answering `ch`. */
 function sendServerHello13(
-  engine: HandshakeContext,
+  engine: HandshakeContext<'server'>,
   ch: ClientHello,
   suite: Suite13,
   random: Uint8Array,
@@ -602,8 +608,7 @@ async function handshakeSecrets(
   const early = psk?.earlySecret ?? EarlySecret.create(engine.provider, suite.hash);
   const handshakeSecret = early.deriveHandshakeSecret(sharedSecret);
   const th = hs.transcript.digest();
-  const clientHs = handshakeSecret.clientHandshakeTrafficSecret(th);
-  const serverHs = handshakeSecret.serverHandshakeTrafficSecret(th);
+  const { client: clientHs, server: serverHs } = handshakeTrafficSecrets(handshakeSecret, th);
   engine.keylog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', clientHs);
   engine.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', serverHs);
   if (hs.ch.legacySessionId.length > 0 && !hs.helloRetry) await engine.sendChangeCipherSpec();
@@ -626,7 +631,7 @@ async function startReading(
     ? await acceptEarlyData(hs, decided.alpn, decided.psk)
     : 0;
   if (earlyLimit > 0) {
-    const secret = decided.psk!.earlySecret.clientEarlyTrafficSecret(decided.clientHelloHash);
+    const secret = earlyTrafficSecret(decided.psk!.earlySecret, decided.clientHelloHash);
     engine.keylog('CLIENT_EARLY_TRAFFIC_SECRET', secret);
     await engine.beginEarlyRead(suite, secret, earlyLimit);
   } else {
@@ -720,8 +725,7 @@ async function sendServerFinished(
   transcript.update(fin.raw);
   const master = secrets.handshakeSecret.deriveMasterSecret();
   const th = transcript.digest();
-  const clientAp = master.clientApplicationTrafficSecret(th);
-  const serverAp = master.serverApplicationTrafficSecret(th);
+  const { client: clientAp, server: serverAp } = applicationTrafficSecrets(master, th);
   const exporter = master.exporterMasterSecret(th);
   engine.keylog('CLIENT_TRAFFIC_SECRET_0', clientAp);
   engine.keylog('SERVER_TRAFFIC_SECRET_0', serverAp);
@@ -742,13 +746,13 @@ function withoutCertificate(flight: ServerFlight): PeerAuthenticated {
 
 /** What the server flight established, for the states that wait for the client's reply. */
 interface ServerFlight {
-  readonly engine: HandshakeContext;
+  readonly engine: HandshakeContext<'server'>;
   readonly config: ServerConfig;
   readonly suite: Suite13;
   readonly transcript: TranscriptHash;
   readonly master: MasterSecret;
-  readonly clientHs: Uint8Array;
-  readonly clientAp: Uint8Array;
+  readonly clientHs: TrafficSecret<'client'>;
+  readonly clientAp: TrafficSecret<'client'>;
   readonly exporter: Uint8Array;
   /** undefined in psk_ke mode: no key exchange. */
   readonly group: number | undefined;
@@ -965,7 +969,7 @@ class ServerConnected implements State {
   readonly name = 'ServerConnected';
   readonly requestCertificate: (() => Promise<State>) | undefined;
   constructor(
-    private readonly engine: HandshakeContext,
+    private readonly engine: HandshakeContext<'server'>,
     postHandshake: PostHandshakeContext | undefined,
   ) {
     this.requestCertificate =
