@@ -11,7 +11,9 @@ import {
   createClient,
   createServer,
   OptionsError,
+  prepareServer,
   pump,
+  type ServerChoice,
   type ServerOptions,
 } from '@tlskit/handshake';
 import { concatBytes, ExtensionType, HandshakeType, NamedGroup } from '@tlskit/wire';
@@ -28,7 +30,7 @@ interface Run {
 
 /** A handshake with a server whose chooseConfig answers `choose(hello, base)`. */
 async function run(
-  choose: (hello: ClientHelloInfo, base: ServerOptions) => ServerOptions | undefined,
+  choose: (hello: ClientHelloInfo, base: ServerOptions) => ServerChoice,
   client: Partial<ClientOptions> = {},
   server: Partial<ServerOptions> = {},
 ): Promise<Run> {
@@ -116,6 +118,26 @@ describe('ServerOptions.chooseConfig', () => {
     expect(r.client.handshakeInfo).toMatchObject({ helloRetryRequest: true, group: 'secp256r1' });
     expect(r.client.getPeerCertificates()[0]).toEqual(f.server.p384.chain[0]);
     expect(r.hellos).toHaveLength(1);
+  });
+
+  it("may answer with a PreparedServer, bound to this connection's hooks", async () => {
+    const f = await fixtures();
+    const prepared = prepareServer({ provider, certificates: [f.server.ed25519] });
+    const staples: string[] = [];
+    const r = await run(
+      () =>
+        prepared.bind({
+          ocspStapling: ({ serverName }) => {
+            staples.push(serverName ?? '');
+            return undefined;
+          },
+        }),
+      { requestOcsp: true },
+    );
+    expect(r.client.state).toBe('connected');
+    expect(r.client.getPeerCertificates()[0]).toEqual(f.server.ed25519.chain[0]);
+    // The bound hook, not the prepared options' (which have none), answered the staple request.
+    expect(staples).toEqual(['localhost']);
   });
 
   it('fails the handshake with internal_error when it throws, with the error as cause', async () => {
