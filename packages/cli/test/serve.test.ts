@@ -10,6 +10,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { TLSSocket } from '@tlskit/client';
 import { nobleProvider } from '@tlskit/crypto';
 import { createClient } from '@tlskit/handshake';
+import { rewriteSentHandshake } from '../../handshake/src/testing.js';
 import {
   curlRequest,
   interopCerts,
@@ -19,7 +20,7 @@ import {
   stopAllPeers,
   tempDir,
 } from '@tlskit/interop';
-import { ExtensionType, type HandshakeMessage, HandshakeType } from '@tlskit/wire';
+import { ExtensionType, HandshakeType } from '@tlskit/wire';
 import { parsePem } from '@tlskit/x509';
 import { afterAll, describe, expect, it } from 'vitest';
 import { headComplete } from '../src/serve.js';
@@ -217,13 +218,10 @@ async function paddedRequest(
     serverName: 'localhost',
     ca: parsePem(certs.ca.cert.pem),
   });
-  const patched = engine as unknown as {
-    sendHandshake(m: HandshakeMessage): Promise<{ raw: Uint8Array }>;
-  };
-  const send = patched.sendHandshake.bind(patched);
   let helloLength = 0;
-  patched.sendHandshake = async (m) => {
-    const sent = await send(
+  rewriteSentHandshake(
+    engine,
+    (m) =>
       m.type === HandshakeType.clientHello
         ? {
             ...m,
@@ -231,10 +229,10 @@ async function paddedRequest(
             extensions: [...m.extensions, { type: ExtensionType.padding, length: padding }],
           }
         : m,
-    );
-    if (m.type === HandshakeType.clientHello) helloLength = sent.raw.length;
-    return sent;
-  };
+    (raw, m) => {
+      if (m.type === HandshakeType.clientHello) helloLength = raw.length;
+    },
+  );
   const socket = new TLSSocket(netConnect(port, '127.0.0.1'), Promise.resolve(engine), {
     onSecure: (secured) => secured.emit('secureConnect'),
   });

@@ -12,7 +12,7 @@
  *
  * @packageDocumentation
  */
-import type { Connection, HandshakeInfo } from '@tlskit/handshake';
+import { type Connection, type HandshakeInfo, SerialQueue } from '@tlskit/handshake';
 import type { Certificate } from '@tlskit/x509';
 import { type ClientEngineOptions, createClientEngine } from './client-engine.js';
 import type { PemInput } from './credentials.js';
@@ -138,16 +138,13 @@ export async function connectStreams(
   );
 
   const writer = transport.writable.getWriter();
-  // One chain for every engine step, so records leave in order whatever the crypto does.
-  let queue: Promise<void> = Promise.resolve();
-  const run = (step: () => Promise<void> | void): Promise<void> => {
-    const next = queue.then(async () => {
+  // One queue for every engine step, so records leave in order whatever the crypto does.
+  const queue = new SerialQueue();
+  const run = (step: () => Promise<void> | void): Promise<void> =>
+    queue.run(async () => {
       await step();
       for (const chunk of connection.takeOutput()) await writer.write(chunk);
     });
-    queue = next.catch(() => {});
-    return next;
-  };
 
   // Backpressure: the pump reads the transport only while the readable wants more, so a slow
   // reader leaves records in the transport (and the peer's window) instead of in memory.
@@ -221,7 +218,7 @@ export async function connectStreams(
     }
     // As the Node facade: once the input queued before the end is processed, an end before the
     // handshake completed can never complete it (issue 13: it used to hang forever).
-    await queue;
+    await queue.settled();
     if (connection.state === 'handshaking') throw new PeerDisconnectedError('client');
     if (connection.state !== 'closed') closeReadable();
   };

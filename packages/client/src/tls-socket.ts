@@ -6,7 +6,7 @@
 import { X509Certificate } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
-import { type Connection, encodeSession, type HandshakeInfo } from '@tlskit/handshake';
+import { type Connection, encodeSession, type HandshakeInfo, SerialQueue } from '@tlskit/handshake';
 import { openSslCipherName } from './cipher-names.js';
 import { PeerDisconnectedError } from './disconnect-error.js';
 import { sharedSigalgs } from './shared-sigalgs.js';
@@ -118,8 +118,8 @@ export class TLSSocket extends Duplex {
   readonly #transport: Duplex;
   readonly #hooks: TLSSocketHooks;
   #engine: Connection | undefined;
-  /** Every engine call is chained here, so records leave in order whatever crypto does. */
-  #queue: Promise<void>;
+  /** Every engine call is queued here, so records leave in order whatever crypto does. */
+  readonly #queue = new SerialQueue();
   #handshake: HandshakeInfo | undefined;
   #session: Buffer | undefined;
   #secure: Promise<void>;
@@ -140,11 +140,13 @@ export class TLSSocket extends Duplex {
     });
     // Writes wait for this; a failed handshake surfaces through 'error', not as an unhandled rejection.
     this.#secure.catch(() => {});
-    this.#queue = engine.then(
-      (connection) => this.#attach(connection),
-      (error: unknown) => {
-        this.destroy(error instanceof Error ? error : new Error(String(error)));
-      },
+    void this.#queue.run(() =>
+      engine.then(
+        (connection) => this.#attach(connection),
+        (error: unknown) => {
+          this.destroy(error instanceof Error ? error : new Error(String(error)));
+        },
+      ),
     );
     transport.on('data', (chunk: Buffer) => this.#receive(chunk));
     transport.on('end', () => this.#onTransportEnd());
@@ -152,7 +154,7 @@ export class TLSSocket extends Duplex {
     transport.on('close', () => {
       // Records that arrived just before the close may still be decrypting (an async provider
       // such as webcrypto): let the queue deliver them before the socket goes away.
-      void this.#queue.then(() => {
+      void this.#queue.settled().then(() => {
         if (!this.destroyed) this.destroy();
       });
     });
@@ -256,14 +258,12 @@ export class TLSSocket extends Duplex {
   }
 
   #run(step: (engine: Connection) => Promise<void> | void): Promise<void> {
-    const next = this.#queue.then(async () => {
+    return this.#queue.run(async () => {
       const engine = this.#engine;
       if (engine === undefined || this.destroyed) return;
       await step(engine);
       this.#flush();
     });
-    this.#queue = next.catch(() => {});
-    return next;
   }
 
   #receive(chunk: Buffer): void {

@@ -15,7 +15,9 @@ import {
   resolveSession,
   resolveVersions,
 } from './core/config.js';
-import { type Connection, Engine, type State } from './core/engine.js';
+import type { State } from './core/context.js';
+import { type Connection, Engine } from './core/engine.js';
+import { publicConnection } from './core/public-connection.js';
 import { readServerHello } from './core/hello.js';
 import { type ClientOptions, checkCommonOptions, OptionsError } from './core/options.js';
 import { groups12 } from './core/suites.js';
@@ -96,7 +98,7 @@ class ExpectServerHello implements State {
  * @throws OptionsError for bad options.
  */
 export function createClient(options: ClientOptions): Connection {
-  return new ClientEngine(clientConfig(options));
+  return publicConnection(new ClientEngine(clientConfig(options)));
 }
 
 /**

@@ -6,12 +6,7 @@ export {
 export { alertName, type Connection, type ConnectionState } from './core/engine.js';
 export { checkClientOptions, createClient } from './client.js';
 export { pump } from './core/pump.js';
-export {
-  createServer,
-  type PreparedServer,
-  prepareServer,
-  type ServerConnectionHooks,
-} from './server.js';
+export { createServer, prepareServer } from './server.js';
 export type {
   AlertEvent,
   CloseEvent,
@@ -31,6 +26,10 @@ export {
   type CertificateEntry,
   type CertificateVerifier,
   type ClientAuthPolicy,
+  type ClientHelloInfo,
+  type PreparedServer,
+  type ServerChoice,
+  type ServerConnectionHooks,
   type ClientOptions,
   type CommonOptions,
   type OcspStapleRequest,
@@ -59,5 +58,6 @@ export {
   verifyPeerChain,
   x509Verifier,
 } from './certs/x509-verifier.js';
+export { SerialQueue } from './core/serial-queue.js';
 export { SessionCache, type SessionCacheOptions } from './core/session-cache.js';
 export { decodeSession, encodeSession, sessionFormatVersion } from './core/session-codec.js';

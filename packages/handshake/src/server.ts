@@ -4,19 +4,34 @@
  * RFC 7507 fallback) and hands the handshake to tls13/server.ts or tls12/server.ts. The version
  * modules never import this file.
  */
-import { CipherSuite, ProtocolVersion } from '@tlskit/wire';
+import {
+  CipherSuite,
+  type ClientHello,
+  ExtensionType,
+  findExtension,
+  ProtocolVersion,
+} from '@tlskit/wire';
 import { chainPolicy } from './certs/verify.js';
-import type { RawMessage } from './core/codec.js';
+import { alpnNames, hostName, type RawMessage } from './core/codec.js';
 import {
   resolveCommonConfig,
   resolveEarlyData,
   resolveVersions,
   type ServerConfig,
 } from './core/config.js';
-import { type Connection, Engine, type State } from './core/engine.js';
-import { inappropriateFallback, protocolVersion } from './core/errors.js';
+import type { HandshakeContext, State } from './core/context.js';
+import { type Connection, Engine } from './core/engine.js';
+import { publicConnection } from './core/public-connection.js';
+import { inappropriateFallback, internalError, protocolVersion } from './core/errors.js';
 import { readClientHello } from './core/hello.js';
-import { checkCommonOptions, OptionsError, type ServerOptions } from './core/options.js';
+import {
+  checkCommonOptions,
+  type ClientHelloInfo,
+  OptionsError,
+  type PreparedServer,
+  type ServerConnectionHooks,
+  type ServerOptions,
+} from './core/options.js';
 import { checkTicketKeys, ticketKeySealer } from './core/tickets.js';
 import { negotiate12 } from './tls12/server.js';
 import { clientHello13 } from './tls13/server.js';
@@ -41,13 +56,15 @@ class ServerEngine extends Engine {
 class ExpectClientHello implements State {
   readonly name = 'ExpectClientHello';
   constructor(
-    private readonly engine: Engine,
+    private readonly engine: HandshakeContext,
     private readonly config: ServerConfig,
   ) {}
 
-  handle(m: RawMessage): Promise<State> {
-    const { engine, config } = this;
+  async handle(m: RawMessage): Promise<State> {
+    const { engine } = this;
     const { ch, clientMax, offers13, offers12 } = readClientHello(engine, m, this.name);
+    // Chosen once, from ClientHello1 decoded and checked; a retry's hello keeps the choice.
+    const config = await chooseConfig(this.config, ch);
     if (config.allowTls13 && offers13) return clientHello13(engine, config, ch, m, undefined);
     if (!config.allowTls12 || !offers12) throw protocolVersion('no protocol version in common');
     // RFC 7507: a fallback retry below what we support is an attack or a broken peer.
@@ -62,31 +79,6 @@ class ExpectClientHello implements State {
   }
 }
 
-/**
- * The hooks a prepared server may bind to each connection (node:tls's facade binds them to the
- * connection's socket). Each replaces the prepared options' hook of the same name for that
- * connection only.
- */
-export type ServerConnectionHooks = Pick<
-  ServerOptions,
-  'pskCallback' | 'verifyCertificate' | 'ocspStapling'
->;
-
-/**
- * A server configuration checked and resolved once (see {@link prepareServer}): engines made
- * from it skip option checking, suite, group and scheme resolution and verifier building.
- */
-export interface PreparedServer {
-  /** The options it was prepared from. */
-  readonly options: ServerOptions;
-  /**
-   * A new server engine, waiting for a ClientHello. Cheap: it shares the prepared configuration,
-   * so a server makes one per accepted connection.
-   * @throws OptionsError when a hook is given but is not a function.
-   */
-  create(hooks?: ServerConnectionHooks): Connection;
-}
-
 function checkHook(name: keyof ServerConnectionHooks, hook: unknown): void {
   if (hook !== undefined && typeof hook !== 'function') {
     throw new OptionsError(`options.${name} must be a function`);
@@ -98,8 +90,14 @@ function withHooks(config: ServerConfig, hooks: ServerConnectionHooks): ServerCo
   checkHook('pskCallback', hooks.pskCallback);
   checkHook('verifyCertificate', hooks.verifyCertificate);
   checkHook('ocspStapling', hooks.ocspStapling);
-  const { pskCallback, ocspStapling, verifyCertificate } = hooks;
-  if (pskCallback === undefined && ocspStapling === undefined && verifyCertificate === undefined) {
+  checkHook('chooseConfig', hooks.chooseConfig);
+  const { pskCallback, ocspStapling, verifyCertificate, chooseConfig } = hooks;
+  if (
+    pskCallback === undefined &&
+    ocspStapling === undefined &&
+    verifyCertificate === undefined &&
+    chooseConfig === undefined
+  ) {
     return config;
   }
   const options: ServerOptions = {
@@ -107,6 +105,7 @@ function withHooks(config: ServerConfig, hooks: ServerConnectionHooks): ServerCo
     ...(pskCallback === undefined ? {} : { pskCallback }),
     ...(ocspStapling === undefined ? {} : { ocspStapling }),
     ...(verifyCertificate === undefined ? {} : { verifyCertificate }),
+    ...(chooseConfig === undefined ? {} : { chooseConfig }),
   };
   return {
     ...config,
@@ -125,11 +124,49 @@ function withHooks(config: ServerConfig, hooks: ServerConnectionHooks): ServerCo
  * @throws OptionsError for bad options.
  */
 export function prepareServer(options: ServerOptions): PreparedServer {
-  const config = resolveServer(options);
-  return {
-    options,
-    create: (hooks) => new ServerEngine(hooks === undefined ? config : withHooks(config, hooks)),
+  return prepared(resolveServer(options));
+}
+
+/** The configurations behind the PreparedServers made here, for chooseConfig's answers. */
+const preparedConfigs = new WeakMap<PreparedServer, ServerConfig>();
+
+function prepared(config: ServerConfig): PreparedServer {
+  const server: PreparedServer = {
+    options: config.options,
+    create: (hooks) =>
+      publicConnection(new ServerEngine(hooks === undefined ? config : withHooks(config, hooks))),
+    bind: (hooks) => prepared(withHooks(config, hooks)),
   };
+  preparedConfigs.set(server, config);
+  return server;
+}
+
+/**
+ * `options.chooseConfig` (Go's GetConfigForClient, rustls' Acceptor): the configuration for this
+ * decoded and checked ClientHello, or `config` when there is no hook or it keeps the default.
+ */
+async function chooseConfig(config: ServerConfig, ch: ClientHello): Promise<ServerConfig> {
+  const choose = config.options.chooseConfig;
+  if (choose === undefined) return config;
+  const sni = findExtension(ch.extensions, ExtensionType.serverName);
+  const alpn = findExtension(ch.extensions, ExtensionType.applicationLayerProtocolNegotiation);
+  const schemes = findExtension(ch.extensions, ExtensionType.signatureAlgorithms);
+  const hello: ClientHelloInfo = {
+    serverName: sni === undefined ? undefined : hostName(sni),
+    alpnProtocols: alpn === undefined ? [] : alpnNames(alpn.protocols),
+    cipherSuites: ch.cipherSuites,
+    signatureSchemes: schemes === undefined ? [] : schemes.schemes,
+  };
+  try {
+    const chosen = await choose(hello);
+    if (chosen === undefined) return config;
+    return preparedConfigs.get(chosen as PreparedServer) ?? resolveServer(chosen as ServerOptions);
+  } catch (error) {
+    throw internalError(
+      `chooseConfig failed: ${error instanceof Error ? error.message : String(error)}`,
+      error,
+    );
+  }
 }
 
 /**
@@ -138,19 +175,24 @@ export function prepareServer(options: ServerOptions): PreparedServer {
  * @throws OptionsError for bad options.
  */
 export function createServer(options: ServerOptions): Connection {
-  return new ServerEngine(resolveServer(options));
+  return publicConnection(new ServerEngine(resolveServer(options)));
 }
 
 /** Checks `options` and resolves everything an engine needs from them. */
 function resolveServer(options: ServerOptions): ServerConfig {
   checkCommonOptions(options);
-  const pskOnly = options.pskCallback !== undefined;
+  const choose = options.chooseConfig;
+  if (choose !== undefined && typeof choose !== 'function') {
+    throw new OptionsError('options.chooseConfig must be a function (hello) => options');
+  }
+  // With chooseConfig, the certificates may come from the options it chooses.
+  const pskOnly = options.pskCallback !== undefined || choose !== undefined;
   if (options.pskCallback !== undefined && typeof options.pskCallback !== 'function') {
     throw new OptionsError('options.pskCallback must be a function (identity) => { key, hash? }');
   }
   if (!Array.isArray(options.certificates) || (options.certificates.length === 0 && !pskOnly)) {
     throw new OptionsError(
-      'options.certificates needs at least one { chain, key } (or none with a pskCallback)',
+      'options.certificates needs at least one { chain, key } (or none with a pskCallback or a chooseConfig)',
     );
   }
   for (const c of options.certificates) {

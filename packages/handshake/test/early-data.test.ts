@@ -16,6 +16,9 @@ import {
   type ServerOptions,
   type Session,
 } from '@tlskit/handshake';
+import { trafficKeys } from '@tlskit/key-schedule';
+import { Tls13RecordProtection } from '@tlskit/record';
+import { fromHex } from '@tlskit/wire';
 import { describe, expect, it } from 'vitest';
 import { fixtures } from './fixtures.js';
 import { connectPair } from './pair.js';
@@ -213,6 +216,45 @@ describe('0-RTT', () => {
     expect(run.server.state).toBe('closed');
     expect(run.serverError).toMatchObject({ code: 'ERR_UNEXPECTED_MESSAGE', alert: 10 });
     expect(run.early).toEqual([]);
+  });
+
+  it('skips only records that fail to authenticate while skipping rejected early data', async () => {
+    // RFC 8446 4.2.10: a server that rejected 0-RTT skips records it cannot deprotect. A record
+    // that does deprotect under the handshake key but is malformed (a TLSInnerPlaintext of zeros,
+    // RFC 8446 5.4) is the client's, and fatal: it must not be skipped as if it were early data.
+    const { serverOptions, session } = await setup();
+    await resume(session, serverOptions, 'first'); // uses the ticket: its next use is rejected
+    const f = await fixtures();
+    const client = createClient({
+      provider,
+      serverName: 'localhost',
+      ca: [f.caDer],
+      session,
+      earlyData: true,
+      cipherSuites: [0x1301],
+    });
+    const server = createServer(serverOptions);
+    let secret: Uint8Array | undefined;
+    client.on('keylog', (line) => {
+      const [label, , hex] = line.split(' ');
+      if (label === 'CLIENT_HANDSHAKE_TRAFFIC_SECRET') secret = fromHex(hex!);
+    });
+    let serverError: Error | undefined;
+    server.on('close', (e) => {
+      serverError = e.error;
+    });
+    await client.start();
+    await client.write(enc('rejected'));
+    for (const chunk of client.takeOutput()) await server.receive(chunk);
+    for (const chunk of server.takeOutput()) await client.receive(chunk);
+    expect(server.state).toBe('handshaking');
+    expect(secret).toBeDefined();
+    const { key, iv } = trafficKeys(provider, 'SHA-256', secret!, 'AES-128-GCM');
+    const sealer = await Tls13RecordProtection.create(provider, 'AES-128-GCM', key, iv);
+    // Content type 0 and no content: the inner plaintext is the single byte 0.
+    await server.receive(await sealer.seal(0, new Uint8Array(0)));
+    expect(server.state).toBe('closed');
+    expect(serverError).toMatchObject({ code: 'ERR_UNEXPECTED_MESSAGE', alert: 10 });
   });
 
   it('refuses writes beyond the ticket limit before the handshake, as a caller error', async () => {

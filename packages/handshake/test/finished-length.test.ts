@@ -6,7 +6,8 @@
  */
 import { nobleProvider as provider } from '@tlskit/crypto';
 import { type Connection, createClient, createServer, pump } from '@tlskit/handshake';
-import { concatBytes, type HandshakeMessage, HandshakeType } from '@tlskit/wire';
+import { rewriteSentHandshake } from '../src/testing.js';
+import { concatBytes, HandshakeType } from '@tlskit/wire';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { type AddressInfo, createServer as createNetServer, connect as netConnect } from 'node:net';
@@ -33,16 +34,11 @@ const mutations: [string, Mutation][] = [
 
 /** Makes `conn` send `mutate(verify_data)` in its Finished instead of the real one. */
 function malformFinished(conn: Connection, mutate: Mutation): void {
-  const engine = conn as unknown as {
-    sendHandshake(decoded: HandshakeMessage): Promise<unknown>;
-  };
-  const send = engine.sendHandshake.bind(engine);
-  engine.sendHandshake = (decoded) =>
-    send(
-      decoded.type === HandshakeType.finished
-        ? { ...decoded, verifyData: mutate(decoded.verifyData) }
-        : decoded,
-    );
+  rewriteSentHandshake(conn, (decoded) =>
+    decoded.type === HandshakeType.finished
+      ? { ...decoded, verifyData: mutate(decoded.verifyData) }
+      : decoded,
+  );
 }
 
 /**

@@ -157,7 +157,10 @@ export class RecordReader {
 
   /**
    * A server that rejected 0-RTT skips records it cannot deprotect, up to `maxBytes` of payload
-   * in total, until one deprotects (RFC 8446 section 4.2.10). Reset by `setProtection`.
+   * in total, until one deprotects (RFC 8446 section 4.2.10). Only a record that fails to
+   * authenticate is skipped; any other error of a record is fatal as usual. Under plaintext
+   * protection (0-RTT rejected by a HelloRetryRequest) the records skipped are those of outer type
+   * application_data. Reset by `setProtection`.
    */
   discardUndecryptableRecords(maxBytes: number): void {
     this.#discardBudget = maxBytes;
@@ -213,12 +216,18 @@ export class RecordReader {
       return this.#changeCipherSpec(raw.payload);
     if (protection.kind === 'plaintext') {
       if (raw.contentType === ContentType.applicationData) {
+        // A server that rejected 0-RTT with a HelloRetryRequest has no key for the client's
+        // early data: it skips it by its outer type (RFC 8446 section 4.2.10).
+        if (this.#discardBudget >= raw.payload.length) {
+          this.#discardBudget -= raw.payload.length;
+          return undefined;
+        }
         throw new UnexpectedMessageError('application_data record before keys are in place');
       }
     } else {
       if (protection.kind === 'tls13' && raw.contentType !== ContentType.applicationData) {
         if (raw.contentType === ContentType.alert && this.acceptUnprotectedAlerts) {
-          const { level, description } = decodeAlert(raw.payload);
+          const { level, description } = alertOf(raw.payload);
           return { type: 'alert', level, description, unprotected: true };
         }
         throw new UnexpectedMessageError(
@@ -261,8 +270,7 @@ export class RecordReader {
         this.#handshake.push(fragment);
         return undefined;
       case ContentType.alert: {
-        // RFC 8446 section 5.1: exactly one alert per record; anything else is decode_error.
-        const { level, description } = decodeAlert(fragment);
+        const { level, description } = alertOf(fragment);
         return { type: 'alert', level, description };
       }
       case ContentType.applicationData:
@@ -297,4 +305,14 @@ export class RecordReader {
     }
     return undefined;
   }
+}
+
+/**
+ * The one alert of an alert record (RFC 8446 section 5.1: never fragmented nor coalesced). An
+ * empty record is unexpected_message, as for handshake records; any other length but two is
+ * decode_error.
+ */
+function alertOf(fragment: Uint8Array): { level: AlertLevel; description: AlertDescription } {
+  if (fragment.length === 0) throw new UnexpectedMessageError('zero-length alert record');
+  return decodeAlert(fragment);
 }

@@ -211,11 +211,20 @@ describe('RecordReader content rules', () => {
   });
 
   it('refuses an alert record that is not exactly one alert', async () => {
-    for (const body of [new Uint8Array(0), Uint8Array.of(2), Uint8Array.of(2, 40, 2, 40)]) {
+    for (const body of [Uint8Array.of(2), Uint8Array.of(2, 40, 2, 40)]) {
       const reader = new RecordReader();
       reader.feed(plaintextRecord(ContentType.alert, body));
       await rejectsWith(reader.read(), 'ERR_DECODE', 50);
     }
+  });
+
+  it('refuses a zero-length alert record with unexpected_message, like a handshake one', async () => {
+    const plain = new RecordReader();
+    plain.feed(plaintextRecord(ContentType.alert, new Uint8Array(0)));
+    await rejectsWith(plain.read(), 'ERR_UNEXPECTED_MESSAGE', 10);
+    const { reader, key } = await protectedReader();
+    reader.feed(sealWithNode(aead, key, 0, innerPlaintext(new Uint8Array(0), ContentType.alert)));
+    await rejectsWith(reader.read(), 'ERR_UNEXPECTED_MESSAGE', 10);
   });
 
   it('returns one alert per record', async () => {
@@ -359,6 +368,25 @@ describe('RecordReader ordering and 0-RTT', () => {
     reader.feed(sealWithNode(aead, early, 1, innerPlaintext(new Uint8Array(30), app)));
     reader.feed(sealWithNode(aead, key, 0, innerPlaintext(message(20, 32), hs)));
     expect(await reader.read()).toEqual({ type: 'handshake', message: message(20, 32) });
+  });
+
+  it('skips only records that fail to authenticate, not a malformed one that does', async () => {
+    const { reader, key } = await protectedReader();
+    reader.discardUndecryptableRecords(100);
+    // Authenticates under the handshake key, but its TLSInnerPlaintext is all zeros (RFC 8446 5.4).
+    reader.feed(sealWithNode(aead, key, 0, new Uint8Array(3)));
+    await rejectsWith(reader.read(), 'ERR_UNEXPECTED_MESSAGE', 10);
+  });
+
+  it('skips application_data records under plaintext within the budget (0-RTT and HelloRetryRequest)', async () => {
+    const reader = new RecordReader();
+    reader.discardUndecryptableRecords(40);
+    reader.feed(plaintextRecord(app, new Uint8Array(20)));
+    reader.feed(plaintextRecord(app, new Uint8Array(20)));
+    reader.feed(plaintextRecord(hs, message(1, 4)));
+    expect(await reader.read()).toEqual({ type: 'handshake', message: message(1, 4) });
+    reader.feed(plaintextRecord(app, new Uint8Array(1)));
+    await rejectsWith(reader.read(), 'ERR_UNEXPECTED_MESSAGE', 10);
   });
 
   it('fails with bad_record_mac once the 0-RTT budget is spent', async () => {

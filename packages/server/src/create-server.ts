@@ -36,7 +36,6 @@ import {
   type TlsVersion,
 } from '@tlskit/handshake';
 import { parseCertificate, TrustStore } from '@tlskit/x509';
-import { ClientHelloPeek } from './client-hello-peek.js';
 import {
   createSecureContext,
   type SecureContext,
@@ -231,12 +230,7 @@ export class TlsServer extends EventEmitter {
     // wait between a flight and the data after it.
     if (this.#options.noDelay ?? true) socket.setNoDelay(true);
     let tlsSocket: TLSSocket | undefined;
-    const engine =
-      this.#options.SNICallback === undefined
-        ? // No SNICallback: the context is the server's whatever the name, so the ClientHello
-          // is not peeked at (decoded twice) before the engine exists (issue 7).
-          this.#buildEngine(this.#context, () => tlsSocket)
-        : this.#peekedEngine(socket, () => tlsSocket);
+    const engine = this.#buildEngine(() => tlsSocket);
     tlsSocket = new TLSSocket(socket, engine, {
       onSecure: (s) => {
         clearTimeout(timer);
@@ -264,35 +258,6 @@ export class TlsServer extends EventEmitter {
     tlsSocket.once('close', () => clearTimeout(timer));
   }
 
-  /**
-   * The TLSSocket queues every byte until its engine exists; meanwhile a second 'data'
-   * listener reads the ClientHello's server_name so SNICallback can pick the credentials.
-   */
-  #peekedEngine(socket: Socket, tlsSocket: () => TLSSocket | undefined) {
-    const peek = new ClientHelloPeek();
-    let settle!: (serverName: string | undefined) => void;
-    const serverName = new Promise<string | undefined>((resolve) => {
-      settle = resolve;
-    });
-    // The TLSSocket keeps its own reference to each chunk and never modifies it, so no copy here.
-    const onData = (chunk: Buffer): void => {
-      const result = peek.push(chunk);
-      if (result.done) stopPeeking(result.serverName);
-    };
-    const stopPeeking = (name: string | undefined): void => {
-      socket.off('data', onData);
-      socket.off('end', onEnd);
-      settle(name);
-    };
-    // A client that ends early still gets an engine, which answers the partial input properly.
-    const onEnd = (): void => stopPeeking(undefined);
-    socket.on('data', onData);
-    socket.once('end', onEnd);
-    return serverName
-      .then((name) => this.#contextFor(name))
-      .then((context) => this.#buildEngine(context, tlsSocket));
-  }
-
   async #contextFor(serverName: string | undefined): Promise<SecureContext> {
     const callback = this.#options.SNICallback;
     if (callback === undefined || serverName === undefined) return this.#context;
@@ -304,11 +269,30 @@ export class TlsServer extends EventEmitter {
   }
 
   /**
-   * The engine of one connection: the context's prepared configuration (made on first use, see
-   * #prepare) with this connection's socket-bound hooks.
+   * The engine of one connection: the server context's prepared configuration (made on first
+   * use, see #prepare) with this connection's socket-bound hooks. With an SNICallback, the engine
+   * calls it from its chooseConfig hook once the ClientHello is decoded and checked, and the
+   * context it answers with (prepared once too) takes over: the hello is read once, by the engine.
    */
-  async #buildEngine(context: SecureContext, socket: () => TLSSocket | undefined) {
-    const { prepared, ca, trust } = await this.#prepare(context);
+  async #buildEngine(socket: () => TLSSocket | undefined) {
+    const { prepared, ...context } = await this.#prepare(this.#context);
+    const hooks = this.#hooks(prepared, context, socket);
+    if (this.#options.SNICallback === undefined) return prepared.create(hooks);
+    return prepared.create({
+      ...hooks,
+      chooseConfig: async ({ serverName }) => {
+        const chosen = await this.#prepare(await this.#contextFor(serverName));
+        return chosen.prepared.bind(this.#hooks(chosen.prepared, chosen, socket));
+      },
+    });
+  }
+
+  /** The hooks that bind a prepared configuration to one connection's socket. */
+  #hooks(
+    prepared: PreparedServer,
+    { ca, trust }: Omit<PreparedContext, 'prepared'>,
+    socket: () => TLSSocket | undefined,
+  ): ServerConnectionHooks {
     const options = this.#options;
     const engineOptions = options.engine ?? {};
     const psk = options.pskCallback;
@@ -317,7 +301,7 @@ export class TlsServer extends EventEmitter {
       this.listenerCount('OCSPRequest') > 0 && engineOptions.ocspStapling === undefined;
     const verify =
       prepared.options.verifyCertificate !== undefined && !('verifyCertificate' in engineOptions);
-    const hooks: ServerConnectionHooks = {
+    return {
       ...(bindPsk ? { pskCallback: externalPskLookup(psk, () => socket()) } : {}),
       ...(askOcsp
         ? { ocspStapling: ({ chain }: OcspStapleRequest) => this.#ocspRequest(chain, ca) }
@@ -333,7 +317,6 @@ export class TlsServer extends EventEmitter {
           }
         : {}),
     };
-    return prepared.create(hooks);
   }
 
   /**
@@ -355,7 +338,10 @@ export class TlsServer extends EventEmitter {
     const options = this.#options;
     const provider = this.#provider;
     const certificates = await context.certificates(provider);
-    if (certificates.length === 0 && options.pskCallback === undefined)
+    // With an SNICallback, the server's own context may leave the certificates to the contexts
+    // the callback answers with.
+    const choosing = context === this.#context && options.SNICallback !== undefined;
+    if (certificates.length === 0 && options.pskCallback === undefined && !choosing)
       throw new TypeError('the selected SecureContext has no certificate');
     const clientAuth: ClientAuthPolicy = options.requestCert
       ? (options.rejectUnauthorized ?? true)
@@ -377,6 +363,8 @@ export class TlsServer extends EventEmitter {
       // Each connection binds the callback to its socket (#buildEngine); this one only lets
       // the options check see that a PSK-only server is meant.
       ...(options.pskCallback === undefined ? {} : { pskCallback: () => undefined }),
+      // Likewise each connection binds chooseConfig (SNICallback) to its socket.
+      ...(choosing ? { chooseConfig: () => undefined } : {}),
       ...(options.pskKeyExchangeModes === undefined
         ? {}
         : { pskKeyExchangeModes: options.pskKeyExchangeModes }),

@@ -20,7 +20,6 @@ export {
   TlsServer,
   type TlsServerOptions,
 } from './create-server.js';
-export { ClientHelloPeek, type PeekResult, peekServerName } from './client-hello-peek.js';
 export {
   createSecureContext,
   type KeyInput,

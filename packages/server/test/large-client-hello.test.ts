@@ -1,8 +1,9 @@
 /**
  * Large ClientHellos over real TCP (issue 11, defect 1). A hello may span records (RFC 8446 5.1)
  * and be as large as its vectors allow; node:tls (OpenSSL) answers each of these with a
- * ServerHello, and so must we, with and without an SNICallback (which peeks at the hello before
- * the engine exists). A hello announcing more than the largest encodable one gets a named alert.
+ * ServerHello, and so must we, with and without an SNICallback (which the engine calls from its
+ * chooseConfig hook once the whole hello is reassembled and decoded). A hello announcing more
+ * than the largest encodable one gets a named alert.
  */
 import {
   type ClientHello,
@@ -14,7 +15,6 @@ import {
 } from '@tlskit/wire';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ClientHelloPeek, peekServerName } from '../src/index.js';
 import {
   answered,
   answerTo,
@@ -149,39 +149,4 @@ describe('large ClientHellos over TCP (issue 11, defect 1)', () => {
       { numRuns: 8, seed: 11 },
     );
   }, 30_000);
-});
-
-describe('ClientHelloPeek', () => {
-  const hello = withExtra(padding(room));
-
-  it('reads the server name of a hello of over 64 KiB given at once', () => {
-    expect(hello.length).toBeGreaterThan(65_536);
-    expect(peekServerName(concatBytes(handshakeRecords(hello, cutsEvery(hello, 16_384))))).toEqual({
-      done: true,
-      serverName: 'tlskit.test',
-    });
-  });
-
-  it('reads it from one-byte records pushed one by one, in linear time', () => {
-    const peek = new ClientHelloPeek();
-    const records = handshakeRecords(hello, cutsEvery(hello, 1));
-    const started = performance.now();
-    let early = 0;
-    for (const record of records.slice(0, -1)) if (peek.push(record).done) early++;
-    expect(early).toBe(0);
-    expect(peek.push(records.at(-1)!)).toEqual({ done: true, serverName: 'tlskit.test' });
-    // Before issue 11 each record re-read everything before it: minutes for this hello.
-    expect(performance.now() - started).toBeLessThan(5_000);
-  });
-
-  it('gives up at once on a record that is not handshake or is empty', () => {
-    expect(new ClientHelloPeek().push(Uint8Array.of(23, 3, 3, 0, 1, 0))).toEqual({
-      done: true,
-      serverName: undefined,
-    });
-    expect(new ClientHelloPeek().push(Uint8Array.of(22, 3, 1, 0, 0))).toEqual({
-      done: true,
-      serverName: undefined,
-    });
-  });
 });

@@ -178,6 +178,27 @@ describe('createServer() with node:tls clients', () => {
     expect(names).toEqual(['localhost']);
   });
 
+  it('fails the handshake with internal_error when SNICallback fails, and serves the next client', async () => {
+    const failure = new Error('no such tenant');
+    const { port, clientErrors } = await ourServer({
+      key: ecdsa.key.pem,
+      cert: ecdsa.cert.pem,
+      SNICallback: (servername, callback) =>
+        servername === 'bad.test' ? callback(failure) : callback(null),
+    });
+    await expect(
+      nodeClient({ port, ca: certs.ca.cert.pem, servername: 'bad.test' }),
+    ).rejects.toThrow(/internal error/i);
+    await expect.poll(() => clientErrors.length).toBe(1);
+    expect(clientErrors[0]).toMatchObject({ code: 'ERR_INTERNAL', alert: 80 });
+    expect(clientErrors[0]?.cause).toBe(failure);
+    // The default context when SNICallback answers with none.
+    const socket = await nodeClient({ port, ca: certs.ca.cert.pem, servername: 'localhost' });
+    expect(socket.getPeerCertificate().fingerprint256).toBe(
+      new (await import('node:crypto')).X509Certificate(ecdsa.cert.pem).fingerprint256,
+    );
+  });
+
   it('negotiates ALPN and answers no_application_protocol when nothing overlaps', async () => {
     const { port, clientErrors } = await ourServer({
       key: ecdsa.key.pem,

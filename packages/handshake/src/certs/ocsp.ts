@@ -20,7 +20,7 @@ import {
   parseCertificate,
   TrustStore,
 } from '@tlskit/x509';
-import type { Engine } from '../core/engine.js';
+import type { HandshakeContext } from '../core/context.js';
 import type { OcspInfo } from '../core/events.js';
 import type {
   CertificateEntry,
@@ -92,7 +92,7 @@ const missing = (message: string) =>
  * `unknown`) only when `requireOcspStaple` is set. Returns what the connection reports.
  */
 export async function judgeStaple(
-  engine: Engine,
+  engine: HandshakeContext,
   options: ClientOptions,
   peer: PeerChain,
   response: Uint8Array | undefined,

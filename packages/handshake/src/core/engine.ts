@@ -5,10 +5,10 @@
  */
 import type { CryptoProvider } from '@tlskit/crypto';
 import {
-  HandshakeReassembler,
   PlaintextProtection,
-  RecordDeframer,
+  type RecordEvent,
   type RecordProtection,
+  RecordReader,
   Tls13RecordProtection,
 } from '@tlskit/record';
 import {
@@ -16,9 +16,7 @@ import {
   AlertLevel,
   ContentType,
   concatBytes,
-  DecodeError,
   decodeHandshake,
-  RecordOverflowError,
   HandshakeType,
   isTlsError,
   nameOf,
@@ -28,39 +26,19 @@ import {
 import { frame, type RawMessage } from './codec.js';
 import { ConnectionStateError, internalError, PeerAlertError, unexpected } from './errors.js';
 import { Emitter, type HandshakeInfo, type PostHandshakeAuth, type Session } from './events.js';
-import type { FinishedVerified } from './proofs.js';
+import type { HandshakeProof } from './proofs.js';
 import { keyLogLine, type KeyLogLabel, nextTrafficSecret, trafficKeys } from '@tlskit/key-schedule';
 import type { Suite13 } from './suites.js';
+import type { Established, HandshakeContext, State } from './context.js';
 import { OutputQueue } from './output-queue.js';
+import { SerialQueue } from './serial-queue.js';
 import { traceFields } from './trace.js';
-
-/** One step of the handshake typestate: it handles the next message and returns the next state. */
-export interface State {
-  /** For diagnostics: `ExpectServerHello`, `ExpectFinished`, ... */
-  readonly name: string;
-  handle(message: RawMessage): Promise<State>;
-  /**
-   * Server, TLS 1.3, connected: sends a post-handshake CertificateRequest (RFC 8446 4.6.2) and
-   * returns the state that waits for the answer. Absent where that is not possible.
-   */
-  readonly requestCertificate?: (() => Promise<State>) | undefined;
-}
-
-/** What an established connection offers beyond data: its exporter, and whether it can rekey. */
-export interface Established {
-  /** RFC 8446 7.5 / RFC 5705 exporter of the negotiated version. */
-  readonly exporter: (label: string, context: Uint8Array | undefined, length: number) => Uint8Array;
-  /** KeyUpdate exists in TLS 1.3 only. */
-  readonly canUpdateKeys: boolean;
-}
 
 /** Coarse state for facades. */
 export type ConnectionState = 'handshaking' | 'connected' | 'closed';
 
 /** Largest number of records one `receive` call processes before yielding to the caller's loop. */
 const maxRecordsPerCall = 1 << 20;
-/** Empty application_data records accepted in a row (as @tlskit/record's RecordReader). */
-const maxConsecutiveEmptyRecords = 32;
 /** RFC 8446 5.1: 2^14 bytes of plaintext per record. */
 const maxFragment = 16_384;
 
@@ -131,10 +109,11 @@ export interface Connection {
 }
 
 /**
- * The machinery under both roles. States talk to it through the protected methods; callers
- * through {@link Connection}.
+ * The machinery under both roles. States talk to it as their {@link HandshakeContext}; users
+ * reach it only through the {@link Connection} facade (public-connection.ts), which keeps it in
+ * a private field.
  */
-export abstract class Engine extends Emitter implements Connection {
+export abstract class Engine extends Emitter implements Connection, HandshakeContext {
   abstract readonly role: 'client' | 'server';
   readonly provider: CryptoProvider;
   readonly now: () => number;
@@ -150,12 +129,14 @@ export abstract class Engine extends Emitter implements Connection {
   #finishedReceived: Uint8Array | undefined;
   /** The Certificate message this side sent, decoded only when asked for. */
   #certificateSent: Uint8Array | undefined;
-  #queue: Promise<void> = Promise.resolve();
+  readonly #queue = new SerialQueue();
   readonly #output = new OutputQueue();
   #pendingHandshake: Uint8Array[] = [];
-  readonly #deframer = new RecordDeframer();
-  readonly #reassembler = new HandshakeReassembler();
-  #read: RecordProtection = new PlaintextProtection();
+  /**
+   * Record framing, deprotection, handshake reassembly and the input limits (RFC 8446 5, RFC
+   * 8449, empty records, rejected 0-RTT): @tlskit/record's reader, the one the record tests run.
+   */
+  readonly #reader = new RecordReader();
   #write: RecordProtection;
   #readSecret: Uint8Array | undefined;
   #writeSecret: Uint8Array | undefined;
@@ -163,14 +144,6 @@ export abstract class Engine extends Emitter implements Connection {
   #readSuite: Suite13 | undefined;
   /** Peer's record_size_limit (RFC 8449), as a plaintext fragment limit. */
   #sendLimit = maxFragment;
-  /**
-   * Our record_size_limit (RFC 8449) once the peer has acknowledged it, as TLSInnerPlaintext
-   * bytes (content, type byte and padding) of a TLS 1.3 protected record.
-   */
-  #receiveLimit = maxFragment + 1;
-  #emptyRecords = 0;
-  /** Bytes of undecryptable early data still to skip (server that rejected 0-RTT, RFC 8446 4.2.10). */
-  #earlyDataSkip = 0;
   /** Client: 0-RTT in progress: what may still be sent, and a copy of what was (to resend). */
   #earlyWrite: { remaining: number; sent: Uint8Array[] } | undefined;
   /** Server: accepted 0-RTT in progress: bytes of early data the client may still send. */
@@ -210,7 +183,7 @@ export abstract class Engine extends Emitter implements Connection {
   receive(bytes: Uint8Array): Promise<void> {
     return this.serialize(async () => {
       if (this.#closed) return;
-      this.#deframer.push(bytes);
+      this.#reader.feed(bytes);
       await this.#drain();
     });
   }
@@ -330,7 +303,7 @@ export abstract class Engine extends Emitter implements Connection {
 
   /** Runs `task` after every earlier task; a TlsError from it closes the connection with its alert. */
   protected serialize(task: () => Promise<void>): Promise<void> {
-    const run = async (): Promise<void> => {
+    return this.#queue.run(async () => {
       try {
         await task();
       } catch (error) {
@@ -338,10 +311,7 @@ export abstract class Engine extends Emitter implements Connection {
         await this.fail(error);
       }
       await this.#flushHandshake();
-    };
-    const next = this.#queue.then(run, run);
-    this.#queue = next.catch(() => undefined);
-    return next;
+    });
   }
 
   /** Sets the first state (called by the role's `start`). */
@@ -371,10 +341,8 @@ export abstract class Engine extends Emitter implements Connection {
 
   /** TLS 1.2: installs the read protection a ChangeCipherSpec switches to. */
   setReadProtection(protection: RecordProtection): void {
-    if (this.#reassembler.hasPendingData) {
-      throw unexpected('handshake data before ChangeCipherSpec was not a whole message');
-    }
-    this.#read = protection;
+    // RFC 5246 7.1 / 8446 5.1: throws unexpected_message inside a handshake message.
+    this.#reader.setProtection(protection);
   }
 
   /** TLS 1.2: sends ChangeCipherSpec and encrypts from then on with `protection`. */
@@ -434,7 +402,7 @@ export abstract class Engine extends Emitter implements Connection {
 
   /** Server: the client's early data was rejected; skip up to `bytes` of records that fail to open. */
   skipEarlyData(bytes: number): void {
-    this.#earlyDataSkip = bytes;
+    this.#reader.discardUndecryptableRecords(bytes);
   }
 
   /** Frames and queues a handshake message under the current write key, and traces it. */
@@ -467,10 +435,8 @@ export abstract class Engine extends Emitter implements Connection {
 
   /** Switches the key we decrypt with. RFC 8446 5.1: a key change must fall on a message boundary. */
   async setReadKey(suite: Suite13, secret: Uint8Array): Promise<void> {
-    if (this.#reassembler.hasPendingData) {
-      throw unexpected('handshake data before a key change was not a whole message');
-    }
-    this.#read = await this.#protection(suite, secret);
+    // Throws unexpected_message when the change falls inside a handshake message.
+    this.#reader.setProtection(await this.#protection(suite, secret));
     this.#readSecret = secret;
     this.#readSuite = suite;
   }
@@ -492,7 +458,7 @@ export abstract class Engine extends Emitter implements Connection {
    * TLSInnerPlaintext exceeds it is record_overflow. Unprotected records are not subject to it.
    */
   setOwnRecordSizeLimit(limit: number): void {
-    this.#receiveLimit = Math.min(maxFragment + 1, limit);
+    this.#reader.recordSizeLimit = limit;
   }
 
   /** Emits a key log line when someone listens (NSS SSLKEYLOGFILE format). */
@@ -501,7 +467,7 @@ export abstract class Engine extends Emitter implements Connection {
   }
 
   /** The handshake is complete: application data may flow. */
-  established(info: HandshakeInfo, secrets: Established, _peerFinished: FinishedVerified): void {
+  established(info: HandshakeInfo, secrets: Established, _proof: HandshakeProof): void {
     this.#info = info;
     this.#established = secrets;
     this.#handshakeDone = true;
@@ -600,103 +566,44 @@ export abstract class Engine extends Emitter implements Connection {
   // ---- input ---------------------------------------------------------------------------
 
   async #drain(): Promise<void> {
+    const reader = this.#reader;
     for (let i = 0; i < maxRecordsPerCall && !this.#closed; i++) {
-      const record = this.#deframer.next(this.#read.maxPayloadLength);
-      if (record === undefined) return;
-      await this.#handleRecord(record.contentType, record.header, record.payload);
-    }
-  }
-
-  async #handleRecord(outerType: number, header: Uint8Array, payload: Uint8Array): Promise<void> {
-    if (outerType === ContentType.changeCipherSpec) {
-      if (payload.length !== 1 || payload[0] !== 1) {
-        throw unexpected('change_cipher_spec with a body other than the single byte 1');
-      }
-      // RFC 5246 7.1: in TLS 1.2 it switches the read key, only where the state expects it.
-      const handler = this.#ccsHandler;
-      if (handler !== undefined) {
-        this.#ccsHandler = undefined;
-        if (this.#reassembler.hasPendingData) throw unexpected('ChangeCipherSpec inside a message');
-        this.#traceCcs('received');
-        return handler();
-      }
-      // RFC 8446 5: in TLS 1.3 an unencrypted one during the handshake is dropped.
-      if (!this.#ccsAllowed) throw unexpected('change_cipher_spec where none is expected');
-      return;
-    }
-    if (this.#read.kind === 'tls12') {
-      // TLS 1.2 keeps the real content type outside; every record after CCS is protected.
-      const opened = await this.#read.open(header, payload);
-      return this.#dispatch(opened.contentType, opened.fragment);
-    }
-    const protectedRead = this.#read.kind !== 'plaintext';
-    if (protectedRead && outerType !== ContentType.applicationData) {
-      // RFC 8446 5.2: once keys are in use every record is application_data on the outside.
+      // RFC 8446 5: a TLS 1.3 compatibility change_cipher_spec is dropped, unless TLS 1.2 expects one.
+      reader.ignoreChangeCipherSpec = this.#ccsAllowed && this.#ccsHandler === undefined;
       // An unencrypted alert during the handshake is a peer that could not use our keys; report
       // it as one. After the handshake it is unauthenticated: accepting it would let anyone on
       // the path forge a close_notify and truncate the data stream, so it is unexpected_message.
-      if (outerType === ContentType.alert && !this.#handshakeDone) {
-        this.#handleAlert(payload);
-        return;
-      }
-      throw unexpected(`plaintext record of type ${outerType} after keys were established`);
+      reader.acceptUnprotectedAlerts = !this.#handshakeDone;
+      const event = await reader.read();
+      if (event === undefined) return;
+      await this.#dispatch(event);
     }
-    if (!protectedRead && outerType === ContentType.applicationData) {
-      if (this.#earlyDataSkip > 0) return this.#skipEarly(payload.length);
-      throw unexpected('application_data record before keys were established');
-    }
-    // RFC 8446 5.4: the TLSInnerPlaintext (content, type byte, padding) is at most 2^14 + 1,
-    // or less if we advertised a record_size_limit the peer acknowledged (RFC 8449 section 4).
-    const limit =
-      this.#read.kind === 'tls13' ? this.#receiveLimit : maxFragment + this.#read.innerOverhead;
-    if (payload.length - this.#read.payloadOverhead > limit) {
-      throw new RecordOverflowError(
-        `protected record of ${payload.length} bytes carries more than ${limit} bytes of plaintext`,
-      );
-    }
-    let opened: { contentType: number; fragment: Uint8Array };
-    try {
-      opened = await this.#read.open(header, payload);
-    } catch (error) {
-      if (this.#earlyDataSkip > 0) return this.#skipEarly(payload.length);
-      throw error;
-    }
-    this.#earlyDataSkip = 0;
-    return this.#dispatch(opened.contentType, opened.fragment);
   }
 
-  async #dispatch(contentType: number, fragment: Uint8Array): Promise<void> {
-    // RFC 8446 5.2 / RFC 5246 6.2.3: no record may decrypt to more than 2^14 bytes of content.
-    if (fragment.length > maxFragment) {
-      throw new RecordOverflowError(`record plaintext of ${fragment.length} bytes exceeds 2^14`);
-    }
-    if (contentType !== ContentType.applicationData || fragment.length > 0) this.#emptyRecords = 0;
-    switch (contentType) {
-      case ContentType.handshake:
-        return this.#handleHandshake(fragment);
-      case ContentType.alert:
-        return this.#handleAlert(fragment);
-      case ContentType.applicationData:
+  async #dispatch(event: RecordEvent): Promise<void> {
+    switch (event.type) {
+      case 'handshake':
+        return this.#handleHandshake(event.message);
+      case 'alert':
+        return this.#handleAlert(event.level, event.description);
+      case 'changeCipherSpec': {
+        // RFC 5246 7.1: in TLS 1.2 it switches the read key, only where the state expects it.
+        const handler = this.#ccsHandler;
+        if (handler === undefined) throw unexpected('change_cipher_spec where none is expected');
+        this.#ccsHandler = undefined;
+        this.#traceCcs('received');
+        return handler();
+      }
+      case 'applicationData':
         if (!this.#handshakeDone && this.#earlyRead !== undefined) {
-          return this.#receiveEarly(fragment);
+          return this.#receiveEarly(event.data);
         }
-        if (!this.#handshakeDone || this.#reassembler.hasPendingData) {
+        if (!this.#handshakeDone)
           throw unexpected('application data before the handshake completed');
-        }
-        // Empty application_data records are legal one by one, but an endless run of them costs
-        // a decryption each and delivers nothing: a peer wasting our CPU.
-        if (fragment.length === 0) {
-          if (++this.#emptyRecords > maxConsecutiveEmptyRecords) {
-            throw unexpected(`more than ${maxConsecutiveEmptyRecords} empty records in a row`);
-          }
-          return;
-        }
         // RFC 8446 6.1: data after close_notify is ignored.
         // No copy: the fragment is a view of the AEAD's fresh output, which nothing else holds.
-        if (!this.#readClosed) this.emit('data', fragment);
+        if (!this.#readClosed) this.emit('data', event.data);
         return;
-      default:
-        throw unexpected(`record content type ${contentType} not allowed here`);
     }
   }
 
@@ -714,41 +621,24 @@ export abstract class Engine extends Emitter implements Connection {
   /** Accepted early data: counted against max_early_data_size, delivered as `earlyData`. */
   #receiveEarly(fragment: Uint8Array): void {
     const early = this.#earlyRead!;
-    if (this.#reassembler.hasPendingData) throw unexpected('early data inside a handshake message');
     // RFC 8446 4.2.10: more than max_early_data_size is unexpected_message.
     early.remaining -= fragment.length;
     if (early.remaining < 0) throw unexpected('more early data than max_early_data_size');
-    if (fragment.length > 0) this.emit('earlyData', fragment);
+    this.emit('earlyData', fragment);
   }
 
-  #skipEarly(length: number): void {
-    this.#earlyDataSkip -= length;
-    if (this.#earlyDataSkip < 0) throw unexpected('more early data than max_early_data_size');
-  }
-
-  async #handleHandshake(fragment: Uint8Array): Promise<void> {
-    // RFC 8446 5.1: zero-length handshake fragments are forbidden.
-    if (fragment.length === 0) throw unexpected('zero-length handshake record');
+  async #handleHandshake(bytes: Uint8Array): Promise<void> {
     if (this.#readClosed) throw unexpected('handshake message after close_notify');
-    this.#reassembler.push(fragment.slice());
-    for (let i = 0; i < maxRecordsPerCall && !this.#closed; i++) {
-      const raw = this.#reassembler.next();
-      if (raw === undefined) return;
-      const message = { type: raw[0]!, body: raw.subarray(4), raw };
-      this.#trace('received', message);
-      const state = this.#state;
-      if (state === undefined) throw unexpected('handshake message before start()');
-      this.#state = await state.handle(message);
-    }
+    // A copy: the message may be a view of the caller's buffer, and states keep messages.
+    const raw = bytes.slice();
+    const message = { type: raw[0]!, body: raw.subarray(4), raw };
+    this.#trace('received', message);
+    const state = this.#state;
+    if (state === undefined) throw unexpected('handshake message before start()');
+    this.#state = await state.handle(message);
   }
 
-  #handleAlert(fragment: Uint8Array): void {
-    // RFC 8446 5.1: zero-length alert fragments are forbidden, like zero-length handshake ones.
-    if (fragment.length === 0) throw unexpected('zero-length alert record');
-    // RFC 8446 5.1: alerts are never fragmented nor coalesced: exactly two bytes.
-    if (fragment.length !== 2) throw new DecodeError(`alert record of ${fragment.length} bytes`);
-    const level = fragment[0]!;
-    const description = fragment[1]!;
+  #handleAlert(level: number, description: number): void {
     const name = alertName(description);
     this.emit('alert', { direction: 'received', level, description, name });
     if (description === AlertDescription.closeNotify) {

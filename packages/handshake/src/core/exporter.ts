@@ -4,7 +4,7 @@ import {
   type PrfHash,
   tls12ExportKeyingMaterial,
 } from '@tlskit/key-schedule';
-import type { Established } from './engine.js';
+import type { Established } from './context.js';
 
 function checkLength(length: number, max: number): void {
   if (!Number.isInteger(length) || length < 0 || length > max) {

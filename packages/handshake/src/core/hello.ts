@@ -14,7 +14,7 @@ import {
   type ServerHello,
 } from '@tlskit/wire';
 import { expectMessage, type RawMessage } from './codec.js';
-import type { Engine } from './engine.js';
+import type { HandshakeContext } from './context.js';
 import { protocolVersion } from './errors.js';
 
 /** A ClientHello and the versions it offers. */
@@ -30,7 +30,11 @@ export interface ClientHelloVersions {
 }
 
 /** Decodes a ClientHello, records its random, and reads the versions it offers. */
-export function readClientHello(engine: Engine, m: RawMessage, state: string): ClientHelloVersions {
+export function readClientHello(
+  engine: HandshakeContext,
+  m: RawMessage,
+  state: string,
+): ClientHelloVersions {
   const ch = expectMessage(m, HandshakeType.clientHello, state);
   engine.setClientRandom(ch.random);
   // RFC 8446 D.5: legacy_version 0x0300 or lower is refused whatever supported_versions says.

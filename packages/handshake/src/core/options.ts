@@ -1,6 +1,7 @@
 import type { CryptoProvider, PrivateKey } from '@tlskit/crypto';
 import type { TrustStore } from '@tlskit/x509';
 import type { AntiReplayStore } from './anti-replay.js';
+import type { Connection } from './engine.js';
 import type { Session } from './events.js';
 import type { ExternalPsk, ExternalPskLookup, PskMode } from './psk-types.js';
 import type { SessionCache } from './session-cache.js';
@@ -198,14 +199,37 @@ export interface TicketSealer {
   open(ticket: Uint8Array): Promise<Uint8Array | undefined>;
 }
 
+/** What a server learns from a ClientHello before it chooses its configuration (`chooseConfig`). */
+export interface ClientHelloInfo {
+  /** The server_name the client asked for (RFC 6066), or undefined without one. */
+  readonly serverName: string | undefined;
+  /** The ALPN protocols offered (RFC 7301), in the client's order; empty without the extension. */
+  readonly alpnProtocols: readonly string[];
+  /** The cipher suites offered, in the client's order. */
+  readonly cipherSuites: readonly number[];
+  /** The signature_algorithms offered (RFC 8446 4.2.3), in the client's order. */
+  readonly signatureSchemes: readonly number[];
+}
+
 /** Options of {@link createServer}. */
 export interface ServerOptions extends CommonOptions {
   /**
    * Certificates to choose from, by SNI and by the client's signature_algorithms. At least one,
    * unless `pskCallback` is set: a server with only external PSKs may have none (a client
-   * without a known PSK then gets handshake_failure).
+   * without a known PSK then gets handshake_failure), or `chooseConfig` is set (the options it
+   * returns must then have one).
    */
   readonly certificates: readonly CertificateEntry[];
+  /**
+   * Chooses the options of this connection from its ClientHello, like Go's `GetConfigForClient`
+   * or rustls' `Acceptor`: called once per connection with the first ClientHello, after it was
+   * decoded and checked, before anything is negotiated. Return the options to use instead of
+   * these (checked as `createServer` checks its own; their `chooseConfig` is not called), a
+   * {@link PreparedServer} (checked once, when prepared), or undefined to keep these. A rejection
+   * or a bad return value fails the handshake with internal_error (the `close` event carries the
+   * error as its `cause`).
+   */
+  readonly chooseConfig?: (hello: ClientHelloInfo) => ServerChoice | Promise<ServerChoice>;
   /**
    * External PSKs (RFC 8446 2.2): called with each identity a client offers (at most 8, in
    * order) until one returns a key; the binder is then checked with it.
@@ -311,4 +335,38 @@ export function checkCommonOptions(options: CommonOptions): void {
       throw new OptionsError(`ALPN protocol name "${name}" must be 1..255 bytes`);
     }
   }
+}
+
+/** What `chooseConfig` answers: other options, a prepared configuration, or undefined to keep. */
+export type ServerChoice = ServerOptions | PreparedServer | undefined;
+
+/**
+ * The hooks a prepared server may bind to each connection (node:tls's facade binds them to the
+ * connection's socket). Each replaces the prepared options' hook of the same name for that
+ * connection only.
+ */
+export type ServerConnectionHooks = Pick<
+  ServerOptions,
+  'pskCallback' | 'verifyCertificate' | 'ocspStapling' | 'chooseConfig'
+>;
+
+/**
+ * A server configuration checked and resolved once (see {@link prepareServer}): engines made
+ * from it skip option checking, suite, group and scheme resolution and verifier building.
+ */
+export interface PreparedServer {
+  /** The options it was prepared from. */
+  readonly options: ServerOptions;
+  /**
+   * A new server engine, waiting for a ClientHello. Cheap: it shares the prepared configuration,
+   * so a server makes one per accepted connection.
+   * @throws OptionsError when a hook is given but is not a function.
+   */
+  create(hooks?: ServerConnectionHooks): Connection;
+  /**
+   * The same configuration with one connection's hooks in place, for `chooseConfig` to return
+   * (only the first ClientHello's `chooseConfig` is called, so the hooks' own is not).
+   * @throws OptionsError when a hook is given but is not a function.
+   */
+  bind(hooks: ServerConnectionHooks): PreparedServer;
 }

@@ -31,6 +31,79 @@ export function chainAccepted(verified: boolean): ChainAccepted {
   return { verified } as ChainAccepted;
 }
 
+declare const pskBrand: unique symbol;
+declare const peerBrand: unique symbol;
+
+/**
+ * A pre-shared key (resumption ticket or external PSK) the peer holds too: the server verified the
+ * client's binder, or the client saw the server pick its PSK (the server's Finished, keyed by it,
+ * then proves the server holds it). In TLS 1.2, a session the server agreed to resume.
+ */
+export type PskAccepted = { readonly [pskBrand]: true };
+
+/** Mints a PskAccepted; only the PSK and session-resumption checks call it. */
+export function pskAccepted(): PskAccepted {
+  return {} as PskAccepted;
+}
+
+/**
+ * How the peer authenticated, as {@link HandshakeProof} requires: by an accepted chain and a
+ * verified signature, by a PSK, or (a server's client only) not at all because no certificate was
+ * asked for or the policy let the client decline. Built only by the functions below.
+ */
+export type PeerAuthenticated = {
+  readonly [peerBrand]: true;
+  /** The peer's chain, leaf first (a resumed session's, or empty). */
+  readonly chain: readonly Uint8Array[];
+  /** Whether the chain was verified (false when verification was turned off, or no chain). */
+  readonly verified: boolean;
+  /** The scheme of the peer's signature, when it signed. */
+  readonly scheme: number | undefined;
+};
+
+/** The peer's chain was accepted and it signed the handshake with the leaf's key. */
+export function byCertificate(
+  chain: readonly Uint8Array[],
+  accepted: ChainAccepted,
+  signature: SignatureVerified,
+): PeerAuthenticated {
+  return peer(chain, accepted.verified, signature.scheme);
+}
+
+/**
+ * The peer proved a PSK. `chain` is the chain of the session a ticket resumes (empty otherwise),
+ * and `verified` says whether the PSK vouches for the peer (RFC 8446 2.2).
+ */
+export function byPsk(
+  _psk: PskAccepted,
+  chain: readonly Uint8Array[],
+  verified: boolean,
+): PeerAuthenticated {
+  return peer(chain, verified, undefined);
+}
+
+/** Server: the client was not asked for a certificate, or declined where the policy allows. */
+export function clientUnauthenticated(): PeerAuthenticated {
+  return peer([], false, undefined);
+}
+
+function peer(
+  chain: readonly Uint8Array[],
+  verified: boolean,
+  scheme: number | undefined,
+): PeerAuthenticated {
+  return { chain, verified, scheme } as PeerAuthenticated;
+}
+
+/**
+ * What establishing a connection requires (issue 16): the peer's Finished verified, and how the
+ * peer authenticated. A state that skipped a check has no token to pass, so it does not compile.
+ */
+export interface HandshakeProof {
+  readonly peerFinished: FinishedVerified;
+  readonly peer: PeerAuthenticated;
+}
+
 const contextServer = 'TLS 1.3, server CertificateVerify';
 const contextClient = 'TLS 1.3, client CertificateVerify';
 

@@ -25,7 +25,7 @@ import type { ClientConfig } from '../core/config.js';
 import type { OcspInfo, Session12 } from '../core/events.js';
 import { judgeStaple } from '../certs/ocsp.js';
 import { expectMessage, type RawMessage } from '../core/codec.js';
-import type { Engine, State } from '../core/engine.js';
+import type { HandshakeContext, State } from '../core/context.js';
 import { selectedAlpn } from '../core/alpn.js';
 import {
   decodeErrorMissing,
@@ -36,7 +36,13 @@ import {
   unexpected,
 } from '../core/errors.js';
 import { receiveFinished12, reportEstablished12 } from './finish.js';
-import { verifySignature12 } from '../core/proofs.js';
+import {
+  byCertificate,
+  byPsk,
+  type PeerAuthenticated,
+  pskAccepted,
+  verifySignature12,
+} from '../core/proofs.js';
 import { chooseScheme12, scheme12FitsKey } from '../core/schemes.js';
 import {
   Connected12,
@@ -53,7 +59,7 @@ import { checkPeerChain, type PeerChain } from '../certs/verify.js';
 
 /** What the ClientHello left for the TLS 1.2 states. */
 export interface ClientHello12Context {
-  readonly engine: Engine;
+  readonly engine: HandshakeContext;
   readonly config: ClientConfig;
   readonly random: Uint8Array;
   readonly clientHello: Uint8Array;
@@ -65,7 +71,7 @@ export interface ClientHello12Context {
 }
 
 interface Flight12 {
-  readonly engine: Engine;
+  readonly engine: HandshakeContext;
   readonly config: ClientConfig;
   readonly suite: Suite12;
   readonly clientRandom: Uint8Array;
@@ -155,9 +161,8 @@ export async function serverHello12(
       sh.random,
     );
     const server: ServerAuth12 = {
-      chain: session.peerCertificates,
-      verified: true,
-      scheme: undefined,
+      // The server agreed to resume a session whose master secret only the two of us hold.
+      peer: byPsk(pskAccepted(), session.peerCertificates, true),
       group: undefined,
       share: new Uint8Array(0),
       ocsp: undefined,
@@ -279,9 +284,7 @@ class ExpectServerKeyExchange implements State {
     );
     this.f.transcript.update(m.raw);
     const server: ServerAuth12 = {
-      chain: this.peer.chain,
-      verified: this.peer.accepted.verified,
-      scheme: proof.scheme,
+      peer: byCertificate(this.peer.chain, this.peer.accepted, proof),
       group: ske.namedCurve,
       share: ske.publicKey.slice(),
       ocsp: this.peer.ocsp,
@@ -292,10 +295,7 @@ class ExpectServerKeyExchange implements State {
 
 /** The server's proven identity and its ECDHE share. */
 interface ServerAuth12 {
-  readonly chain: readonly Uint8Array[];
-  readonly verified: boolean;
-  /** Undefined for a resumed session (no signature in this handshake). */
-  readonly scheme: number | undefined;
+  readonly peer: PeerAuthenticated;
   readonly group: number | undefined;
   readonly share: Uint8Array;
   readonly ocsp: OcspInfo | undefined;
@@ -421,17 +421,14 @@ class ExpectServerFinished12 implements State {
       this.keys,
       {
         groupCode: this.server.group,
-        peerSignatureScheme: this.server.scheme,
         signatureSchemes: config.signatureSchemes12,
         peerSignatureSchemes: this.requested,
         alpn: this.f.alpn,
         serverName: config.options.serverName,
-        peerCertificates: this.server.chain,
         resumed: this.resumed,
-        peerVerified: this.server.verified,
         ...(this.server.ocsp === undefined ? {} : { ocsp: this.server.ocsp }),
       },
-      finished,
+      { peerFinished: finished, peer: this.server.peer },
     );
     const previous = this.resumed ? config.session : undefined;
     const ticket =
@@ -450,7 +447,7 @@ class ExpectServerFinished12 implements State {
         lifetime:
           this.#ticket !== undefined && this.#ticket.lifetime > 0 ? this.#ticket.lifetime : 7200,
         alpn: this.f.alpn,
-        peerCertificates: this.server.chain,
+        peerCertificates: this.server.peer.chain,
       });
     }
     return new Connected12(engine, HandshakeType.helloRequest);

@@ -16,7 +16,7 @@ import {
 import { Tls12RecordProtection } from '@tlskit/record';
 import { AlertDescription, concatBytes, HandshakeType } from '@tlskit/wire';
 import type { RawMessage } from '../core/codec.js';
-import type { Engine, State } from '../core/engine.js';
+import type { HandshakeContext, State } from '../core/context.js';
 import { unexpected } from '../core/errors.js';
 import type { Suite12 } from '../core/suites.js';
 
@@ -136,7 +136,7 @@ export function serverKeyExchangeContent(
  * hash so far), added to the transcript.
  */
 export async function sendFinished12(
-  engine: Engine,
+  engine: HandshakeContext,
   transcript: Transcript12,
   suite: Suite12,
   keys: Keys12,
@@ -163,7 +163,7 @@ export async function sendFinished12(
 export class Connected12 implements State {
   readonly name = 'Connected12';
   constructor(
-    private readonly engine: Engine,
+    private readonly engine: HandshakeContext,
     /** HandshakeType.helloRequest for a client, HandshakeType.clientHello for a server. */
     private readonly renegotiation: number,
   ) {}

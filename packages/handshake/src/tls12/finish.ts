@@ -4,17 +4,17 @@
  */
 import { HandshakeType, NamedGroup, nameOf } from '@tlskit/wire';
 import { expectMessage, type RawMessage } from '../core/codec.js';
-import type { Engine } from '../core/engine.js';
+import type { HandshakeContext } from '../core/context.js';
 import { unexpected } from '../core/errors.js';
 import type { HandshakeInfo } from '../core/events.js';
 import { established12 } from '../core/exporter.js';
-import { type FinishedVerified, verifyFinished12 } from '../core/proofs.js';
+import { type FinishedVerified, type HandshakeProof, verifyFinished12 } from '../core/proofs.js';
 import type { Suite12 } from '../core/suites.js';
 import type { Keys12, Transcript12 } from './common.js';
 
 /** What a TLS 1.2 handshake's two sides have each learnt by the time the peer's Finished arrives. */
 export interface Handshake12 {
-  readonly engine: Engine;
+  readonly engine: HandshakeContext;
   readonly transcript: Transcript12;
   readonly suite: Suite12;
   readonly clientRandom: Uint8Array;
@@ -47,17 +47,17 @@ export function receiveFinished12(
   return finished;
 }
 
-/** The negotiated facts that differ by role: about the peer, and how the handshake went. */
+/**
+ * The negotiated facts that differ by role and how the handshake went; what is known about the
+ * peer's authentication comes from the proof.
+ */
 export type Peer12 = Pick<
   HandshakeInfo,
-  | 'peerSignatureScheme'
   | 'signatureSchemes'
   | 'peerSignatureSchemes'
   | 'alpn'
   | 'serverName'
-  | 'peerCertificates'
   | 'resumed'
-  | 'peerVerified'
   | 'groupCode'
   | 'ocsp'
 >;
@@ -67,7 +67,7 @@ export function reportEstablished12(
   h: Handshake12,
   keys: Keys12,
   peer: Peer12,
-  finished: FinishedVerified,
+  proof: HandshakeProof,
 ): void {
   const group = peer.groupCode;
   h.engine.established(
@@ -77,6 +77,9 @@ export function reportEstablished12(
       cipherSuiteCode: h.suite.code,
       group: group === undefined ? undefined : nameOf(NamedGroup, group),
       helloRetryRequest: false,
+      peerCertificates: proof.peer.chain,
+      peerVerified: proof.peer.verified,
+      peerSignatureScheme: proof.peer.scheme,
       ...peer,
     },
     established12(
@@ -86,6 +89,6 @@ export function reportEstablished12(
       h.clientRandom,
       h.serverRandom,
     ),
-    finished,
+    proof,
   );
 }

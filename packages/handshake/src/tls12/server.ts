@@ -25,12 +25,19 @@ import {
 } from '@tlskit/wire';
 import { certificatesFor, certSchemes } from '../certs/selection.js';
 import { alpnBytes, expectMessage, hostName, type RawMessage } from '../core/codec.js';
-import type { Engine, State } from '../core/engine.js';
+import type { HandshakeContext, State } from '../core/context.js';
 import { selectAlpn } from '../core/alpn.js';
 import { handshakeFailure, illegalParameter, unexpected } from '../core/errors.js';
 import { receiveFinished12, reportEstablished12 } from './finish.js';
 import { stapleFor } from '../certs/ocsp.js';
-import { verifySignature12 } from '../core/proofs.js';
+import {
+  byCertificate,
+  byPsk,
+  clientUnauthenticated,
+  type PeerAuthenticated,
+  pskAccepted,
+  verifySignature12,
+} from '../core/proofs.js';
 import { chooseScheme12 } from '../core/schemes.js';
 import type { CertificateEntry } from '../core/options.js';
 import {
@@ -54,7 +61,7 @@ import { groups12, type Suite12, suite12 } from '../core/suites.js';
 import { checkPeerChain, type PeerChain } from '../certs/verify.js';
 
 interface Flight12 {
-  readonly engine: Engine;
+  readonly engine: HandshakeContext;
   readonly config: ServerConfig;
   readonly suite: Suite12;
   readonly clientRandom: Uint8Array;
@@ -109,7 +116,7 @@ function serverHelloExtensions(hello: Hello12, acknowledgeName: boolean): Extens
 
 /** A TLS 1.2 session found by ticket or session ID, usable for this ClientHello. */
 async function findSession(
-  engine: Engine,
+  engine: HandshakeContext,
   config: ServerConfig,
   ch: ClientHello,
   serverName: string | undefined,
@@ -148,7 +155,7 @@ function sessionState(f: Flight12, masterSecret: Uint8Array): Uint8Array {
 
 /** RFC 5246 7.3 abbreviated handshake: ServerHello, [NewSessionTicket], CCS, Finished. */
 async function resume12(
-  engine: Engine,
+  engine: HandshakeContext,
   config: ServerConfig,
   hello: Hello12,
   state: TicketState,
@@ -192,7 +199,8 @@ async function resume12(
   const next = new ExpectClientFinished12(
     f,
     keys,
-    { chain: [], verified: false, scheme: undefined },
+    // The client resumed a session whose master secret only the two of us hold.
+    byPsk(pskAccepted(), [], false),
     true,
   );
   engine.expectChangeCipherSpec(async () => next.changeCipherSpec());
@@ -218,7 +226,7 @@ async function finishServerFlight(f: Flight12, keys: Keys12): Promise<void> {
 
 /** Our preferred suite the client offers that one of our certificates can authenticate. */
 function chooseSuiteAndCertificate(
-  engine: Engine,
+  engine: HandshakeContext,
   config: ServerConfig,
   ch: ClientHello,
   serverName: string | undefined,
@@ -261,7 +269,7 @@ function curveOffered(entry: CertificateEntry, ch: ClientHello): boolean {
  * readClientHello12, then a resumption (resume12) or a full handshake (sendServerFlight12).
  */
 export async function negotiate12(
-  engine: Engine,
+  engine: HandshakeContext,
   config: ServerConfig,
   ch: ClientHello,
   m: RawMessage,
@@ -326,7 +334,7 @@ interface Full12 {
 }
 
 /** Suite, certificate, signature scheme and ECDHE group for a full handshake. */
-function chooseFull12(engine: Engine, config: ServerConfig, hello: Hello12): Full12 {
+function chooseFull12(engine: HandshakeContext, config: ServerConfig, hello: Hello12): Full12 {
   const { ch } = hello;
   const sa = findExtension(ch.extensions, ExtensionType.signatureAlgorithms);
   // RFC 5246 7.4.1.4.1 would default to SHA-1; tlskit does not sign with SHA-1.
@@ -351,7 +359,7 @@ function chooseFull12(engine: Engine, config: ServerConfig, hello: Hello12): Ful
  * ServerKeyExchange, CertificateRequest, ServerHelloDone.
  */
 async function sendServerFlight12(
-  engine: Engine,
+  engine: HandshakeContext,
   config: ServerConfig,
   hello: Hello12,
   { suite, entry, scheme, group }: Full12,
@@ -369,7 +377,7 @@ async function sendServerFlight12(
   const cache = config.options.sessionCache;
   const sessionId = cache === undefined || !ems ? new Uint8Array(0) : p.randomBytes(32);
   const transcript = new Transcript12(p, suite.hash, [hello.m.raw]);
-  const send = async (message: Parameters<Engine['sendHandshake']>[0]): Promise<void> => {
+  const send = async (message: Parameters<HandshakeContext['sendHandshake']>[0]): Promise<void> => {
     transcript.update((await engine.sendHandshake(message)).raw);
   };
   await send({
@@ -483,7 +491,7 @@ class ExpectClientKeyExchange implements State {
     engine.keylog('CLIENT_RANDOM', keys.masterSecret);
     if (this.client !== undefined)
       return new ExpectClientCertificateVerify12(this.f, this.client, keys);
-    return expectClientFinished(this.f, keys, { chain: [], verified: false, scheme: undefined });
+    return expectClientFinished(this.f, keys, clientUnauthenticated());
   }
 }
 
@@ -509,21 +517,15 @@ class ExpectClientCertificateVerify12 implements State {
       'client CertificateVerify',
     );
     transcript.update(m.raw);
-    return expectClientFinished(this.f, this.keys, {
-      chain: this.client.chain,
-      verified: this.client.accepted.verified,
-      scheme: proof.scheme,
-    });
+    return expectClientFinished(
+      this.f,
+      this.keys,
+      byCertificate(this.client.chain, this.client.accepted, proof),
+    );
   }
 }
 
-interface ClientAuth12 {
-  readonly chain: readonly Uint8Array[];
-  readonly verified: boolean;
-  readonly scheme: number | undefined;
-}
-
-function expectClientFinished(f: Flight12, keys: Keys12, auth: ClientAuth12): State {
+function expectClientFinished(f: Flight12, keys: Keys12, auth: PeerAuthenticated): State {
   const next = new ExpectClientFinished12(f, keys, auth);
   f.engine.expectChangeCipherSpec(async () => next.changeCipherSpec());
   return next;
@@ -535,7 +537,7 @@ class ExpectClientFinished12 implements State {
   constructor(
     private readonly f: Flight12,
     private readonly keys: Keys12,
-    private readonly auth: ClientAuth12,
+    private readonly auth: PeerAuthenticated,
     /** Abbreviated handshake: our Finished already went out before the client's. */
     private readonly resumed = false,
   ) {}
@@ -554,16 +556,13 @@ class ExpectClientFinished12 implements State {
       this.keys,
       {
         groupCode: this.f.group,
-        peerSignatureScheme: this.auth.scheme,
         signatureSchemes: this.f.config.signatureSchemes12,
         peerSignatureSchemes: this.f.peerSignatureSchemes,
         alpn: this.f.alpn,
         serverName: this.f.serverName,
-        peerCertificates: this.auth.chain,
         resumed: this.resumed,
-        peerVerified: this.auth.verified,
       },
-      finished,
+      { peerFinished: finished, peer: this.auth },
     );
     const cache = this.f.config.options.sessionCache;
     if (!this.resumed && cache !== undefined && this.f.sessionId.length > 0) {

@@ -27,7 +27,12 @@ import {
   resumptionPsk,
   type TranscriptHash,
 } from '@tlskit/key-schedule';
-import type { Engine, State } from '../core/engine.js';
+import type { HandshakeContext, State } from '../core/context.js';
+import {
+  applicationTrafficSecrets,
+  handshakeTrafficSecrets,
+  type TrafficSecret,
+} from '../core/secrets.js';
 import { selectedAlpn } from '../core/alpn.js';
 import { established13 } from '../core/exporter.js';
 import {
@@ -41,7 +46,11 @@ import { judgeStaple } from '../certs/ocsp.js';
 import type { CertificateEntry } from '../core/options.js';
 import {
   certificateVerifyContent,
+  byCertificate,
+  byPsk,
   type FinishedVerified,
+  type PeerAuthenticated,
+  pskAccepted,
   type SignatureVerified,
   verifyCertificateVerify,
   verifyFinished,
@@ -165,8 +174,7 @@ export async function serverHello13(
   const early = psk?.earlySecret ?? EarlySecret.create(p, suite.hash);
   const handshakeSecret = early.deriveHandshakeSecret(shared);
   const th = hello.transcript.digest();
-  const clientHs = handshakeSecret.clientHandshakeTrafficSecret(th);
-  const serverHs = handshakeSecret.serverHandshakeTrafficSecret(th);
+  const { client: clientHs, server: serverHs } = handshakeTrafficSecrets(handshakeSecret, th);
   hello.engine.keylog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', clientHs);
   hello.engine.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', serverHs);
   await hello.engine.setReadKey(suite, serverHs);
@@ -236,8 +244,8 @@ async function helloRetry(
 interface HandshakeKeys {
   readonly suite: Suite13;
   readonly handshakeSecret: HandshakeSecret;
-  readonly clientHs: Uint8Array;
-  readonly serverHs: Uint8Array;
+  readonly clientHs: TrafficSecret<'client'>;
+  readonly serverHs: TrafficSecret<'server'>;
   /** undefined in psk_ke mode: no key exchange. */
   readonly group: number | undefined;
   /** The PSK the server accepted. */
@@ -298,9 +306,7 @@ class ExpectEncryptedExtensions implements State {
       // RFC 8446 2.2: the PSK authenticates the server; a resumed session keeps the chain of
       // the connection that issued the ticket.
       return new ExpectFinished(hello, this.keys, negotiated, undefined, {
-        chain: psk.session?.peerCertificates ?? [],
-        verified: true,
-        scheme: undefined,
+        peer: byPsk(pskAccepted(), psk.session?.peerCertificates ?? [], true),
         ocsp: undefined,
       });
     }
@@ -419,9 +425,7 @@ class ExpectCertificateVerify implements State {
     );
     hello.transcript.update(m.raw);
     return new ExpectFinished(hello, this.keys, this.negotiated, this.request, {
-      chain: this.peer.chain,
-      verified: this.peer.accepted.verified,
-      scheme: proof.scheme,
+      peer: byCertificate(this.peer.chain, this.peer.accepted, proof),
       ocsp: this.peer.ocsp,
     });
   }
@@ -429,9 +433,7 @@ class ExpectCertificateVerify implements State {
 
 /** The server's authentication, proven by the states before Finished. */
 interface ServerAuth {
-  readonly chain: readonly Uint8Array[];
-  readonly verified: boolean;
-  readonly scheme: number | undefined;
+  readonly peer: PeerAuthenticated;
   /** The judged OCSP staple, when we asked for one. */
   readonly ocsp: OcspInfo | undefined;
 }
@@ -462,8 +464,7 @@ class ExpectFinished implements State {
     transcript.update(m.raw);
     const master = keys.handshakeSecret.deriveMasterSecret();
     const th = transcript.digest();
-    const clientAp = master.clientApplicationTrafficSecret(th);
-    const serverAp = master.serverApplicationTrafficSecret(th);
+    const { client: clientAp, server: serverAp } = applicationTrafficSecrets(master, th);
     const exporter = master.exporterMasterSecret(th);
     engine.keylog('CLIENT_TRAFFIC_SECRET_0', clientAp);
     engine.keylog('SERVER_TRAFFIC_SECRET_0', serverAp);
@@ -499,15 +500,15 @@ class ExpectFinished implements State {
         cipherSuiteCode: suite.code,
         group: keys.group === undefined ? undefined : nameOf(NamedGroup, keys.group),
         groupCode: keys.group,
-        peerSignatureScheme: this.auth.scheme,
+        peerSignatureScheme: this.auth.peer.scheme,
         signatureSchemes: config.signatureSchemes,
         peerSignatureSchemes: this.request?.schemes ?? [],
         alpn: this.negotiated.alpn,
         serverName: config.options.serverName,
-        peerCertificates: this.auth.chain,
+        peerCertificates: this.auth.peer.chain,
         resumed: keys.psk?.kind === 'resumption',
         helloRetryRequest: hello.helloRetry,
-        peerVerified: this.auth.verified,
+        peerVerified: this.auth.peer.verified,
         ...(keys.psk?.externalIdentity === undefined
           ? {}
           : { pskIdentity: keys.psk.externalIdentity }),
@@ -520,7 +521,7 @@ class ExpectFinished implements State {
         ...(this.auth.ocsp === undefined ? {} : { ocsp: this.auth.ocsp }),
       },
       established13(p, suite.hash, suite.hashLength, exporter),
-      finished,
+      { peerFinished: finished, peer: this.auth.peer },
     );
     // RFC 8446 4.2.10: rejected early data is the application's to send again; by default we do.
     if (unsent.length > 0 && config.options.resendRejectedEarlyData !== false) {
@@ -531,7 +532,7 @@ class ExpectFinished implements State {
       config,
       suite,
       resumptionSecret,
-      this.auth.chain,
+      this.auth.peer.chain,
       this.negotiated.alpn,
       transcript,
     );
@@ -543,7 +544,7 @@ class ExpectFinished implements State {
  * and CertificateVerify, in the handshake or after it (4.6.2), added to `transcript`.
  */
 async function sendClientCertificate(
-  engine: Engine,
+  engine: HandshakeContext<'client'>,
   transcript: TranscriptHash,
   entry: CertificateEntry | undefined,
   request: ClientAuthRequest,
@@ -570,7 +571,7 @@ async function sendClientCertificate(
  * this exchange; the Finished key comes from our current application traffic secret (4.4).
  */
 async function answerPostHandshakeRequest(
-  engine: Engine,
+  engine: HandshakeContext<'client'>,
   config: ClientConfig,
   suite: Suite13,
   handshakeTranscript: TranscriptHash,
@@ -608,7 +609,7 @@ const maxTicketLifetime = 604_800;
 class ClientConnected implements State {
   readonly name = 'ClientConnected';
   constructor(
-    private readonly engine: Engine,
+    private readonly engine: HandshakeContext<'client'>,
     private readonly config: ClientConfig,
     private readonly suite: Suite13,
     private readonly resumptionSecret: Uint8Array,

@@ -15,7 +15,7 @@ import {
 } from '@tlskit/wire';
 import { certificate13 } from './certificate.js';
 import { expectMessage, type RawMessage } from '../core/codec.js';
-import type { Engine, State } from '../core/engine.js';
+import type { HandshakeContext, State } from '../core/context.js';
 import { ConnectionStateError, illegalParameter } from '../core/errors.js';
 import type { PostHandshakeAuth } from '../core/events.js';
 import { verifyCertificateVerify, verifyFinished } from '../core/proofs.js';
@@ -26,7 +26,7 @@ import { checkPeerChain, type PeerChain } from '../certs/verify.js';
 
 /** What a connected TLS 1.3 server keeps to authenticate its client later. */
 export interface PostHandshakeContext {
-  readonly engine: Engine;
+  readonly engine: HandshakeContext<'server'>;
   /** What the request needs of the server's configuration (ServerConfig has both). */
   readonly config: {
     readonly chain: ChainPolicy;

@@ -38,7 +38,13 @@ import {
   resumptionPsk,
   TranscriptHash,
 } from '@tlskit/key-schedule';
-import type { Engine, State } from '../core/engine.js';
+import type { HandshakeContext, State } from '../core/context.js';
+import {
+  applicationTrafficSecrets,
+  earlyTrafficSecret,
+  handshakeTrafficSecrets,
+  type TrafficSecret,
+} from '../core/secrets.js';
 import { selectAlpn } from '../core/alpn.js';
 import { stapleFor } from '../certs/ocsp.js';
 import { type PostHandshakeContext, requestClientCertificate } from './post-handshake-auth.js';
@@ -55,7 +61,13 @@ import {
 import type { CertificateEntry } from '../core/options.js';
 import {
   certificateVerifyContent,
+  byCertificate,
+  byPsk,
+  clientUnauthenticated,
   type FinishedVerified,
+  type PeerAuthenticated,
+  type PskAccepted,
+  pskAccepted,
   verifyCertificateVerify,
   verifyFinished,
 } from '../core/proofs.js';
@@ -95,7 +107,7 @@ interface RetryContext {
 class ExpectClientHello2 implements State {
   readonly name = 'ExpectClientHello2';
   constructor(
-    private readonly engine: Engine,
+    private readonly engine: HandshakeContext<'server'>,
     private readonly config: ServerConfig,
     private readonly retry: RetryContext,
   ) {}
@@ -113,7 +125,7 @@ class ExpectClientHello2 implements State {
  * ClientHello2 with the `retry` context of our HelloRetryRequest.
  */
 export async function clientHello13(
-  engine: Engine,
+  engine: HandshakeContext<'server'>,
   config: ServerConfig,
   ch: ClientHello,
   m: RawMessage,
@@ -201,7 +213,7 @@ export async function clientHello13(
 
 /** RFC 8446 4.1.4: ask for a share of `group` (and, if configured, echo a cookie). */
 async function helloRetry(
-  engine: Engine,
+  engine: HandshakeContext<'server'>,
   config: ServerConfig,
   m: RawMessage,
   ch: ClientHello,
@@ -269,7 +281,7 @@ function chooseSuite(
 
 /** Our most preferred group the client supports; its share if the client sent one. */
 function chooseGroup(
-  engine: Engine,
+  engine: HandshakeContext<'server'>,
   config: ServerConfig,
   clientGroups: readonly number[],
   shares: readonly KeyShareEntry[],
@@ -300,6 +312,8 @@ interface AcceptedPsk {
   readonly mode: number;
   /** |client's ticket age - ours| in ms (resumption only), for the 0-RTT freshness check. */
   readonly ageSkew: number;
+  /** The binder verified. */
+  readonly accepted: PskAccepted;
 }
 
 /** At most this many offered identities are looked at (each may cost a ticket decryption). */
@@ -307,7 +321,7 @@ const maxPskIdentities = 8;
 
 /** The external PSK the server's pskCallback knows among the offered identities, if any. */
 async function lookupExternalPsk(
-  engine: Engine,
+  engine: HandshakeContext<'server'>,
   config: ServerConfig,
   ch: ClientHello,
 ): Promise<FoundExternalPsk | undefined> {
@@ -367,6 +381,7 @@ async function acceptPsk(
         earlySecret: early,
         mode,
         ageSkew: 0,
+        accepted: pskAccepted(),
       };
     }
     if (sealer === undefined) continue;
@@ -396,6 +411,7 @@ async function acceptPsk(
       earlySecret: early,
       mode,
       ageSkew,
+      accepted: pskAccepted(),
     };
   }
   return undefined;
@@ -423,7 +439,7 @@ function chooseCertificate(
  * context the server's steps share, as Go's serverHandshakeStateTLS13.
  */
 interface ServerHandshake13 {
-  readonly engine: Engine;
+  readonly engine: HandshakeContext<'server'>;
   readonly config: ServerConfig;
   readonly ch: ClientHello;
   readonly m: RawMessage;
@@ -454,8 +470,8 @@ interface Decided13 {
 /** The handshake traffic secrets (RFC 8446 7.1). */
 interface HandshakeSecrets13 {
   readonly handshakeSecret: HandshakeSecret;
-  readonly clientHs: Uint8Array;
-  readonly serverHs: Uint8Array;
+  readonly clientHs: TrafficSecret<'client'>;
+  readonly serverHs: TrafficSecret<'server'>;
 }
 
 /**
@@ -492,13 +508,7 @@ async function negotiate(hs: ServerHandshake13): Promise<State> {
   };
   if (earlyLimit > 0) return new ExpectEndOfEarlyData(flight);
   if (askClient) return new ExpectClientCertificate(flight, policy === 'require');
-  // RFC 8446 2.2: an external PSK authenticates the client as well as the server.
-  const pskAuthenticated = decided.psk !== undefined && decided.psk.kind !== 'resumption';
-  return new ExpectClientFinished(flight, {
-    chain: [],
-    verified: pskAuthenticated,
-    scheme: undefined,
-  });
+  return new ExpectClientFinished(flight, withoutCertificate(flight));
 }
 
 /**
@@ -540,7 +550,7 @@ async function decide(hs: ServerHandshake13): Promise<Decided13> {
 
 /** A ServerHello or HelloRetryRequest (RFC 8446 4.1.3, 4.1.4) answering `ch`. */
 function sendServerHello13(
-  engine: Engine,
+  engine: HandshakeContext<'server'>,
   ch: ClientHello,
   suite: Suite13,
   random: Uint8Array,
@@ -598,8 +608,7 @@ async function handshakeSecrets(
   const early = psk?.earlySecret ?? EarlySecret.create(engine.provider, suite.hash);
   const handshakeSecret = early.deriveHandshakeSecret(sharedSecret);
   const th = hs.transcript.digest();
-  const clientHs = handshakeSecret.clientHandshakeTrafficSecret(th);
-  const serverHs = handshakeSecret.serverHandshakeTrafficSecret(th);
+  const { client: clientHs, server: serverHs } = handshakeTrafficSecrets(handshakeSecret, th);
   engine.keylog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', clientHs);
   engine.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', serverHs);
   if (hs.ch.legacySessionId.length > 0 && !hs.helloRetry) await engine.sendChangeCipherSpec();
@@ -622,7 +631,7 @@ async function startReading(
     ? await acceptEarlyData(hs, decided.alpn, decided.psk)
     : 0;
   if (earlyLimit > 0) {
-    const secret = decided.psk!.earlySecret.clientEarlyTrafficSecret(decided.clientHelloHash);
+    const secret = earlyTrafficSecret(decided.psk!.earlySecret, decided.clientHelloHash);
     engine.keylog('CLIENT_EARLY_TRAFFIC_SECRET', secret);
     await engine.beginEarlyRead(suite, secret, earlyLimit);
   } else {
@@ -716,8 +725,7 @@ async function sendServerFinished(
   transcript.update(fin.raw);
   const master = secrets.handshakeSecret.deriveMasterSecret();
   const th = transcript.digest();
-  const clientAp = master.clientApplicationTrafficSecret(th);
-  const serverAp = master.serverApplicationTrafficSecret(th);
+  const { client: clientAp, server: serverAp } = applicationTrafficSecrets(master, th);
   const exporter = master.exporterMasterSecret(th);
   engine.keylog('CLIENT_TRAFFIC_SECRET_0', clientAp);
   engine.keylog('SERVER_TRAFFIC_SECRET_0', serverAp);
@@ -726,15 +734,25 @@ async function sendServerFinished(
   return { master, clientAp, exporter };
 }
 
+/**
+ * The client's authentication when it sent no certificate: by the PSK, if one was accepted (RFC
+ * 8446 2.2: an external PSK authenticates the client as well as the server), else none.
+ */
+function withoutCertificate(flight: ServerFlight): PeerAuthenticated {
+  const psk = flight.psk;
+  if (psk === undefined) return clientUnauthenticated();
+  return byPsk(psk.accepted, [], psk.kind !== 'resumption');
+}
+
 /** What the server flight established, for the states that wait for the client's reply. */
 interface ServerFlight {
-  readonly engine: Engine;
+  readonly engine: HandshakeContext<'server'>;
   readonly config: ServerConfig;
   readonly suite: Suite13;
   readonly transcript: TranscriptHash;
   readonly master: MasterSecret;
-  readonly clientHs: Uint8Array;
-  readonly clientAp: Uint8Array;
+  readonly clientHs: TrafficSecret<'client'>;
+  readonly clientAp: TrafficSecret<'client'>;
   readonly exporter: Uint8Array;
   /** undefined in psk_ke mode: no key exchange. */
   readonly group: number | undefined;
@@ -787,15 +805,8 @@ class ExpectEndOfEarlyData implements State {
     engine.endEarlyRead();
     await engine.setReadKey(suite, clientHs);
     // A PSK handshake: no client certificate was asked for.
-    return new ExpectClientFinished(this.flight, { chain: [], verified: false, scheme: undefined });
+    return new ExpectClientFinished(this.flight, withoutCertificate(this.flight));
   }
-}
-
-/** The client's authentication, as proven by the states before Finished. */
-interface ClientAuth {
-  readonly chain: readonly Uint8Array[];
-  readonly verified: boolean;
-  readonly scheme: number | undefined;
 }
 
 class ExpectClientCertificate implements State {
@@ -816,11 +827,7 @@ class ExpectClientCertificate implements State {
     if (cert.certificateList.length === 0) {
       // RFC 8446 4.4.2.4: without a certificate, the server may go on or abort with certificate_required.
       if (this.required) throw certificateRequired('the server requires a client certificate');
-      return new ExpectClientFinished(this.flight, {
-        chain: [],
-        verified: false,
-        scheme: undefined,
-      });
+      return new ExpectClientFinished(this.flight, clientUnauthenticated());
     }
     const chain = cert.certificateList.map((e) => e.data.slice());
     const peer = await checkPeerChain(engine.provider, config.chain, chain, {
@@ -852,11 +859,10 @@ class ExpectClientCertificateVerify implements State {
       transcript.digest(),
     );
     transcript.update(m.raw);
-    return new ExpectClientFinished(this.flight, {
-      chain: this.peer.chain,
-      verified: this.peer.accepted.verified,
-      scheme: proof.scheme,
-    });
+    return new ExpectClientFinished(
+      this.flight,
+      byCertificate(this.peer.chain, this.peer.accepted, proof),
+    );
   }
 }
 
@@ -864,7 +870,7 @@ class ExpectClientFinished implements State {
   readonly name = 'ExpectClientFinished';
   constructor(
     private readonly flight: ServerFlight,
-    private readonly auth: ClientAuth,
+    private readonly auth: PeerAuthenticated,
   ) {}
 
   async handle(m: RawMessage): Promise<State> {
@@ -908,7 +914,7 @@ class ExpectClientFinished implements State {
         earlyData: f.earlyData,
       },
       established13(p, suite.hash, suite.hashLength, f.exporter),
-      finished,
+      { peerFinished: finished, peer: this.auth },
     );
     // RFC 8446 4.2.6: only a client that offered post_handshake_auth may be asked later.
     const postHandshake: PostHandshakeContext | undefined = f.postHandshakeAuth
@@ -963,7 +969,7 @@ class ServerConnected implements State {
   readonly name = 'ServerConnected';
   readonly requestCertificate: (() => Promise<State>) | undefined;
   constructor(
-    private readonly engine: Engine,
+    private readonly engine: HandshakeContext<'server'>,
     postHandshake: PostHandshakeContext | undefined,
   ) {
     this.requestCertificate =
