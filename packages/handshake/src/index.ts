@@ -34,6 +34,7 @@ export {
   type ClientOptions,
   type CommonOptions,
   type OcspStapleRequest,
+  type OcspStapleVerifier,
   OptionsError,
   type ServerOptions,
   type TicketKey,

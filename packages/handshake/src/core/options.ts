@@ -33,6 +33,15 @@ export interface OcspStapleRequest {
   readonly serverName: string | undefined;
 }
 
+/**
+ * Judges an OCSP staple (see {@link ClientOptions.verifyOcspStaple}): the DER OCSPResponse as
+ * stapled (undefined when the server sent none) and the server's chain, leaf first.
+ */
+export type OcspStapleVerifier = (
+  response: Uint8Array | undefined,
+  chain: readonly Uint8Array[],
+) => Promise<'good' | 'unknown' | 'none'> | 'good' | 'unknown' | 'none';
+
 /** What a certificate verifier learns about the connection. */
 export interface VerifyContext {
   /** The name the client asked for (client side: the name to check the leaf against). */
@@ -169,6 +178,16 @@ export interface ClientOptions extends CommonOptions {
    * bad_certificate_status_response (`ERR_OCSP_MISSING`), as for an OCSP must-staple certificate.
    */
   readonly requireOcspStaple?: boolean;
+  /**
+   * With `requestOcsp`: replaces tlskit's judgement of the staple, as `verifyCertificate`
+   * replaces path validation (node:tls leaves the staple to its `OCSPResponse` event; BoringSSL
+   * to its OCSP callback). Called in each full handshake once the chain is accepted (not when
+   * verification is turned off), also when the server stapled nothing. It resolves with the
+   * status to report in `handshakeInfo.ocsp`, or rejects to fail the handshake: with the
+   * TlsError it throws, any other error as bad_certificate_status_response
+   * (`ERR_OCSP_REJECTED`). `requireOcspStaple` is then the hook's to enforce.
+   */
+  readonly verifyOcspStaple?: OcspStapleVerifier;
   /**
    * Turns certificate verification off: any server is accepted. Only for tests and debugging;
    * the name says it loudly on purpose.
