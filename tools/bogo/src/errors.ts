@@ -30,6 +30,9 @@ export const codeStrings: Readonly<Record<string, string>> = {
   ERR_INTERNAL: ':INTERNAL_ERROR:',
   ERR_SEQUENCE_EXHAUSTED: ':INTERNAL_ERROR:',
   ERR_CERT_REJECTED: ':CERTIFICATE_VERIFY_FAILED:',
+  // The OCSP callback refused the staple (client) or failed (server).
+  ERR_OCSP_REJECTED: ':OCSP_CB_ERROR:',
+  ERR_OCSP_CALLBACK: ':OCSP_CB_ERROR:',
 };
 
 /**

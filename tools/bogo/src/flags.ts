@@ -76,6 +76,14 @@ export const implementedFlags: ReadonlySet<string> = new Set([
   '-expect-no-session',
   '-expect-extended-master-secret',
   '-no-ticket',
+  // OCSP stapling: the client asks (its callback judges), the server staples.
+  '-enable-ocsp-stapling',
+  '-ocsp-response',
+  '-expect-ocsp-response',
+  '-use-ocsp-callback',
+  '-fail-ocsp-callback',
+  '-decline-ocsp-callback',
+  '-set-ocsp-in-callback',
   // After the handshake.
   '-shim-writes-first',
   '-shim-shuts-down',

@@ -121,7 +121,13 @@ async function loadCredential(
     }
     throw error;
   }
-  return { chain, key };
+  const ocsp = values.get('-ocsp-response');
+  return { chain, key, ...(typeof ocsp === 'string' ? { ocspResponse: base64(ocsp) } : {}) };
+}
+
+/** A `base64` flag's bytes. */
+export function base64(text: string): Uint8Array {
+  return new Uint8Array(Buffer.from(text, 'base64'));
 }
 
 /** Per-key facts: BoringSSL's credential number and the credential's -signing-prefs. */
@@ -212,6 +218,44 @@ function common(config: ShimConfig, provider: CryptoProvider): CommonOptions {
   };
 }
 
+/**
+ * The client's OCSP callback (-use-ocsp-callback): BoringSSL's shim runs it in place of judging
+ * the staple, and -fail-ocsp-callback makes it refuse (bad_certificate_status_response,
+ * :OCSP_CB_ERROR:). Without the callback BoringSSL does not judge the staple at all: accept it.
+ */
+export function clientOcsp(config: ShimConfig): Partial<ClientOptions> {
+  if (!flagBool(config, '-enable-ocsp-stapling')) return {};
+  const fail = flagBool(config, '-use-ocsp-callback') && flagBool(config, '-fail-ocsp-callback');
+  return {
+    requestOcsp: true,
+    verifyOcspStaple: (response) => {
+      if (fail) throw new Error('-fail-ocsp-callback');
+      return response === undefined ? 'none' : 'good';
+    },
+  };
+}
+
+/**
+ * The server's legacy OCSP callback (-use-ocsp-callback): it staples the credential's response
+ * (-set-ocsp-in-callback sets the same bytes from inside it), declines as if the client had not
+ * asked (-decline-ocsp-callback), or fails the handshake (-fail-ocsp-callback).
+ */
+export function serverOcsp(
+  config: ShimConfig,
+  certificates: readonly CertificateEntry[],
+): Partial<ServerOptions> {
+  if (!flagBool(config, '-use-ocsp-callback')) return {};
+  const fail = flagBool(config, '-fail-ocsp-callback');
+  const decline = flagBool(config, '-decline-ocsp-callback');
+  return {
+    ocspStapling: ({ chain }) => {
+      if (fail) throw new TlsError('ERR_OCSP_CALLBACK', 80, '-fail-ocsp-callback');
+      if (decline) return undefined;
+      return certificates.find((entry) => entry.chain === chain)?.ocspResponse;
+    },
+  };
+}
+
 /** Client options for one connection. */
 export async function clientOptions(
   config: ShimConfig,
@@ -229,6 +273,7 @@ export async function clientOptions(
     ...(certificate === undefined ? {} : { certificate }),
     ...(alpn === undefined ? {} : { alpnProtocols: parseAlpnList(alpn) }),
     ...(host === undefined ? {} : { serverName: host }),
+    ...clientOcsp(config),
   };
 }
 
@@ -259,5 +304,6 @@ export async function serverOptions(
     ...(flagBool(config, '-no-ticket') ? {} : { ticketKeys: state.ticketKeys }),
     sessionCache: state.sessionCache,
     ...(select === undefined ? {} : { alpnProtocols: [select] }),
+    ...serverOcsp(config, certificates),
   };
 }

@@ -16,6 +16,7 @@ import {
 import { parsePem } from '@tlskit/x509';
 import { flagBool, flagInt, flagString, type ShimConfig } from './flags.js';
 import {
+  base64,
   clientOptions,
   type ServerState,
   Signer,
@@ -118,6 +119,8 @@ interface Carry {
   group: number | undefined;
   /** SSL_get_verify_result: a resumed session keeps the result of the full handshake. */
   readonly verify: VerifyRecord;
+  /** SSL_get0_ocsp_response: a resumed session keeps the staple of the full handshake. */
+  ocsp: Uint8Array | undefined;
 }
 
 /** The checks that need the shim's own records, not only the HandshakeInfo. */
@@ -126,6 +129,13 @@ function checkShimRecords(config: ShimConfig, signer: Signer, carry: Carry): voi
     check(
       carry.verify.failed === flagBool(config, '-verify-fail'),
       'Wrong certificate verification result',
+    );
+  }
+  const ocsp = flagString(config, '-expect-ocsp-response');
+  if (ocsp !== undefined) {
+    check(
+      carry.ocsp !== undefined && equalBytes(carry.ocsp, base64(ocsp)),
+      'OCSP response mismatch',
     );
   }
   const credential = flagInt(config, '-expect-selected-credential') ?? -1;
@@ -196,6 +206,7 @@ async function exchange(
   const info = engine.handshakeInfo!;
   if (!info.resumed) carry.peerScheme = info.peerSignatureScheme;
   if (!info.resumed || info.groupCode !== undefined) carry.group = info.groupCode;
+  if (!info.resumed) carry.ocsp = info.ocsp?.response;
   checkHandshake(config, info, isServer, isResume, carry.peerScheme, carry.group);
   checkShimRecords(config, signer, carry);
 
@@ -285,6 +296,7 @@ export async function runTest(
     peerScheme: undefined,
     group: undefined,
     verify: { failed: false },
+    ocsp: undefined,
   };
   for (let round = 0; round < rounds; round++) {
     const config = round === 0 ? initial : resume;

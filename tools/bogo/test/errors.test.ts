@@ -15,6 +15,8 @@ describe('errorString', () => {
     expect(errorString(new TlsError('ERR_CERT_EXPIRED', 45, 'x'))).toBe(
       ':CERTIFICATE_VERIFY_FAILED:',
     );
+    // handshake's verifyOcspStaple wraps the shim's client OCSP callback failure in this code.
+    expect(errorString(new TlsError('ERR_OCSP_REJECTED', 113, 'x'))).toBe(':OCSP_CB_ERROR:');
   });
 
   it('names a fatal alert from the peer as BoringSSL does', () => {

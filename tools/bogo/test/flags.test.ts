@@ -61,9 +61,9 @@ describe('parseArgs', () => {
       kind: 'unimplemented',
       flag: '-enable-early-data',
     });
-    expect(parseArgs(['-on-retry-ocsp-response', 'AAAA'])).toEqual({
+    expect(parseArgs(['-on-retry-signed-cert-timestamps', 'AAAA'])).toEqual({
       kind: 'unimplemented',
-      flag: '-ocsp-response',
+      flag: '-signed-cert-timestamps',
     });
   });
 
