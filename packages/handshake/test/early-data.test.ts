@@ -116,6 +116,42 @@ describe('0-RTT', () => {
     expect(c.earlyDataRemaining).toBe(0);
   });
 
+  it('lets a server that accepted early data answer it at once, as half-RTT data', async () => {
+    const { serverOptions, session } = await setup();
+    const f = await fixtures();
+    const c = createClient({
+      provider,
+      serverName: 'localhost',
+      ca: [f.caDer],
+      session,
+      earlyData: true,
+    });
+    await c.start();
+    await c.write(enc('GET / early'));
+    const s = createServer(serverOptions);
+    const answers: string[] = [];
+    let written: Promise<void> | undefined;
+    let clientDone = false;
+    s.on('earlyData', (d) => {
+      // Before the client's Finished: the server's own Finished is out, the client's is not in.
+      expect(s.handshakeInfo).toBeUndefined();
+      written = s.write(enc(`answer to ${dec(d)}`));
+    });
+    c.on('data', (d) => {
+      clientDone = c.handshakeInfo !== undefined;
+      answers.push(dec(d));
+    });
+    await pump(c, s);
+    await written;
+    await pump(c, s);
+    expect(answers).toEqual(['answer to GET / early']);
+    expect(clientDone).toBe(true);
+    expect(s.handshakeInfo).toMatchObject({ earlyData: 'accepted' });
+    // Without accepted early data a server still may not write before the handshake.
+    const plain = createServer(serverOptions);
+    await expect(plain.write(enc('x'))).rejects.toMatchObject({ code: 'ERR_NOT_CONNECTED' });
+  });
+
   it('accepts a ticket once: its second use is rejected and the data resent as ordinary data', async () => {
     const { serverOptions, session } = await setup();
     const once = await resume(session, serverOptions, 'first');

@@ -490,7 +490,10 @@ async function negotiate(hs: ServerHandshake13): Promise<State> {
     peerSignatureSchemes:
       findExtension(hs.ch.extensions, ExtensionType.signatureAlgorithms)?.schemes ?? [],
   };
-  if (earlyLimit > 0) return new ExpectEndOfEarlyData(flight);
+  if (earlyLimit > 0) {
+    hs.engine.allowHalfRttWrite();
+    return new ExpectEndOfEarlyData(flight);
+  }
   if (askClient) return new ExpectClientCertificate(flight, policy === 'require');
   // RFC 8446 2.2: an external PSK authenticates the client as well as the server.
   const pskAuthenticated = decided.psk !== undefined && decided.psk.kind !== 'resumption';
