@@ -16,6 +16,7 @@ import {
   resolveVersions,
 } from './core/config.js';
 import { type Connection, Engine, type State } from './core/engine.js';
+import { protocolVersion } from './core/errors.js';
 import { readServerHello } from './core/hello.js';
 import { type ClientOptions, checkCommonOptions, OptionsError } from './core/options.js';
 import { groups12 } from './core/suites.js';
@@ -73,6 +74,12 @@ class ExpectServerHello implements State {
         selectedVersion,
         m,
       );
+    }
+    if (hello.early !== undefined) {
+      // RFC 8446 D.3: a client that offered 0-RTT fails on a TLS 1.2 ServerHello. The alert
+      // goes in plaintext: a TLS 1.2 server cannot read the early traffic key.
+      hello.engine.endEarlyWrite(true);
+      throw protocolVersion('TLS 1.2 ServerHello after we offered 0-RTT data (RFC 8446 D.3)');
     }
     return serverHello12(
       {

@@ -30,6 +30,7 @@ interface Run {
   early: string[];
   data: string[];
   serverError: Error | undefined;
+  clientError: Error | undefined;
 }
 
 /** A server accepting 0-RTT with `store`, and a session from a first full handshake with it. */
@@ -69,9 +70,19 @@ async function resume(
     ...client,
   });
   const s = createServer({ ...serverOptions, ...server });
-  const run: Run = { client: c, server: s, early: [], data: [], serverError: undefined };
+  const run: Run = {
+    client: c,
+    server: s,
+    early: [],
+    data: [],
+    serverError: undefined,
+    clientError: undefined,
+  };
   s.on('close', (e) => {
     run.serverError = e.error;
+  });
+  c.on('close', (e) => {
+    run.clientError = e.error;
   });
   s.on('earlyData', (d) => run.early.push(dec(d)));
   s.on('data', (d) => run.data.push(dec(d)));
@@ -150,6 +161,15 @@ describe('0-RTT', () => {
     // Without accepted early data a server still may not write before the handshake.
     const plain = createServer(serverOptions);
     await expect(plain.write(enc('x'))).rejects.toMatchObject({ code: 'ERR_NOT_CONNECTED' });
+  });
+
+  it('fails with protocol_version when the server answers 0-RTT with TLS 1.2', async () => {
+    // RFC 8446 D.3: the early data may already be out; a TLS 1.2 server would take what follows
+    // as TLS 1.2 records.
+    const { serverOptions, session } = await setup();
+    const run = await resume(session, serverOptions, 'early', {}, { maxVersion: 'TLSv1.2' });
+    expect(run.client.handshakeInfo).toBeUndefined();
+    expect(run.clientError).toMatchObject({ code: 'ERR_PROTOCOL_VERSION', alert: 70 });
   });
 
   it('accepts a ticket once: its second use is rejected and the data resent as ordinary data', async () => {
