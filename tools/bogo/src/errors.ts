@@ -28,6 +28,8 @@ export const codeStrings: Readonly<Record<string, string>> = {
   ERR_UNSUPPORTED_CERTIFICATE: ':UNKNOWN_CERTIFICATE_TYPE:',
   ERR_INAPPROPRIATE_FALLBACK: ':INAPPROPRIATE_FALLBACK:',
   ERR_INTERNAL: ':INTERNAL_ERROR:',
+  // A caller asked too early (e.g. for the exporter while 0-RTT is in flight).
+  ERR_NOT_CONNECTED: ':HANDSHAKE_NOT_COMPLETE:',
   ERR_SEQUENCE_EXHAUSTED: ':INTERNAL_ERROR:',
   ERR_CERT_REJECTED: ':CERTIFICATE_VERIFY_FAILED:',
   // The OCSP callback refused the staple (client) or failed (server).

@@ -76,6 +76,14 @@ export const implementedFlags: ReadonlySet<string> = new Set([
   '-expect-no-session',
   '-expect-extended-master-secret',
   '-no-ticket',
+  // 0-RTT: the client writes its first message early, the server echoes early data at once
+  // (half-RTT); a client whose early data was rejected goes on with the retry configuration.
+  '-enable-early-data',
+  '-expect-accept-early-data',
+  '-expect-reject-early-data',
+  '-expect-ticket-supports-early-data',
+  '-expect-no-offer-early-data',
+  '-expect-early-data-reason',
   // OCSP stapling: the client asks (its callback judges), the server staples.
   '-enable-ocsp-stapling',
   '-ocsp-response',
@@ -107,7 +115,13 @@ const credentialFlags = new Set([
 
 /** What parsing found. */
 export type ParseResult =
-  | { readonly kind: 'ok'; readonly initial: ShimConfig; readonly resume: ShimConfig }
+  | {
+      readonly kind: 'ok';
+      readonly initial: ShimConfig;
+      readonly resume: ShimConfig;
+      /** The connection again at 1-RTT after the server rejected 0-RTT (client only). */
+      readonly retry: ShimConfig;
+    }
   | { readonly kind: 'unknown'; readonly flag: string }
   | { readonly kind: 'unimplemented'; readonly flag: string }
   | { readonly kind: 'invalid'; readonly flag: string; readonly message: string };
@@ -155,6 +169,7 @@ function apply(config: ShimConfig, name: string, kind: FlagKind, param: string |
 export function parseArgs(args: readonly string[]): ParseResult {
   const initial = emptyConfig();
   const resume = emptyConfig();
+  const retry = emptyConfig();
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     let name = arg;
@@ -166,7 +181,7 @@ export function parseArgs(args: readonly string[]): ParseResult {
       name = onHandshaker;
       skip = true;
     }
-    let targets: ShimConfig[] = [initial, resume];
+    let targets: ShimConfig[] = [initial, resume, retry];
     const onInitial = stripPrefix(name, '-on-initial');
     const onResume = stripPrefix(name, '-on-resume');
     const onRetry = stripPrefix(name, '-on-retry');
@@ -177,10 +192,8 @@ export function parseArgs(args: readonly string[]): ParseResult {
       name = onResume;
       targets = [resume];
     } else if (onRetry !== undefined) {
-      // Only a rejected 0-RTT attempt retries, and -enable-early-data is not implemented, so a
-      // retry configuration is parsed (for its strictness) but never used.
       name = onRetry;
-      targets = [];
+      targets = [retry];
     }
     const kind = Object.hasOwn(flagKinds, name) ? flagKinds[name] : undefined;
     if (kind === undefined) return { kind: 'unknown', flag: name };
@@ -196,7 +209,7 @@ export function parseArgs(args: readonly string[]): ParseResult {
     if (!implementedFlags.has(name)) return { kind: 'unimplemented', flag: name };
     for (const target of targets) apply(target, name, kind, param);
   }
-  return { kind: 'ok', initial, resume };
+  return { kind: 'ok', initial, resume, retry };
 }
 
 /** Typed reads of a parsed configuration. */

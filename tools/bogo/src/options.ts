@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { CryptoProvider, PrivateKey } from '@tlskit/crypto';
 import type {
+  AntiReplayStore,
   CertificateEntry,
   CertificateVerifier,
   ClientOptions,
@@ -274,6 +275,11 @@ export async function clientOptions(
     ...(alpn === undefined ? {} : { alpnProtocols: parseAlpnList(alpn) }),
     ...(host === undefined ? {} : { serverName: host }),
     ...clientOcsp(config),
+    // A rejected early write is not resent by tlskit: the retry configuration decides what to
+    // write, as after BoringSSL's SSL_reset_early_data_reject.
+    ...(flagBool(config, '-enable-early-data')
+      ? { earlyData: true, resendRejectedEarlyData: false }
+      : {}),
   };
 }
 
@@ -281,7 +287,16 @@ export async function clientOptions(
 export interface ServerState {
   readonly ticketKeys: { name: Uint8Array; key: Uint8Array }[];
   readonly sessionCache: SessionCache;
+  /** 0-RTT's single-use ticket store, shared like the ticket keys. */
+  readonly antiReplay: AntiReplayStore;
 }
+
+/**
+ * BoringSSL's 0-RTT settings: a server accepts (and its tickets allow) kMaxEarlyDataAccepted
+ * bytes, and tolerates a ticket age skew of 60 seconds.
+ */
+const maxEarlyDataAccepted = 14336;
+const ticketAgeSkewMs = 60_000;
 
 /** Server options for one connection. */
 export async function serverOptions(
@@ -303,7 +318,15 @@ export async function serverOptions(
     verifyCertificate: verifier(config, clientAuth !== 'none', verify),
     ...(flagBool(config, '-no-ticket') ? {} : { ticketKeys: state.ticketKeys }),
     sessionCache: state.sessionCache,
-    ...(select === undefined ? {} : { alpnProtocols: [select] }),
+    // An empty -select-alpn selects nothing, as in BoringSSL's shim.
+    ...(select === undefined || select === '' ? {} : { alpnProtocols: [select] }),
     ...serverOcsp(config, certificates),
+    ...(flagBool(config, '-enable-early-data')
+      ? {
+          maxEarlyData: maxEarlyDataAccepted,
+          antiReplay: state.antiReplay,
+          earlyDataWindow: ticketAgeSkewMs,
+        }
+      : {}),
   };
 }

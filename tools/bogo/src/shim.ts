@@ -10,10 +10,12 @@ import {
   createClient,
   createServer,
   type HandshakeInfo,
+  MemoryAntiReplayStore,
   type Session,
   SessionCache,
 } from '@tlskit/handshake';
 import { parsePem } from '@tlskit/x509';
+import { checkEarlyData, type EarlyDataContext } from './early-data.js';
 import { flagBool, flagInt, flagString, type ShimConfig } from './flags.js';
 import {
   base64,
@@ -121,7 +123,13 @@ interface Carry {
   readonly verify: VerifyRecord;
   /** SSL_get0_ocsp_response: a resumed session keeps the staple of the full handshake. */
   ocsp: Uint8Array | undefined;
+  /** Server: whether the tickets of the last connection allowed 0-RTT, and their ALPN. */
+  ticketAllowedEarlyData: boolean;
+  alpn: string | undefined;
 }
+
+/** BoringSSL's shim's first message under -shim-writes-first (kInitialWrite). */
+const shimInitialWrite = new TextEncoder().encode('hello');
 
 /** The checks that need the shim's own records, not only the HandshakeInfo. */
 function checkShimRecords(config: ShimConfig, signer: Signer, carry: Carry): void {
@@ -146,7 +154,8 @@ function checkShimRecords(config: ShimConfig, signer: Signer, carry: Carry): voi
 }
 
 async function exchange(
-  config: ShimConfig,
+  initialConfig: ShimConfig,
+  retryConfig: ShimConfig,
   signer: Signer,
   engine: Connection,
   pipe: EnginePipe,
@@ -154,6 +163,9 @@ async function exchange(
   isResume: boolean,
   carry: Carry,
 ): Promise<void> {
+  // A client whose 0-RTT was rejected goes on as BoringSSL's does after
+  // SSL_reset_early_data_reject: with the retry configuration.
+  let config = initialConfig;
   let failure: unknown;
   let gotSession = false;
   let peerClosed = false;
@@ -176,6 +188,11 @@ async function exchange(
     received.push(data);
     notify();
   });
+  // Accepted early data is echoed at once, as half-RTT data: the runner waits for it.
+  engine.on('earlyData', (data) => {
+    received.push(data);
+    notify();
+  });
   engine.on('end', () => {
     peerClosed = true;
     notify();
@@ -191,9 +208,42 @@ async function exchange(
     if (failure !== undefined) throw new ConnectionFailed(failure);
   };
 
+  const echoReceived = async (): Promise<void> => {
+    while (received.length > 0) {
+      const data = received.shift()!;
+      if (flagBool(config, '-key-update') && engine.handshakeInfo !== undefined) {
+        await engine.keyUpdate(false);
+      }
+      const echo = new Uint8Array(data.length);
+      for (let i = 0; i < data.length; i++) echo[i] = data[i]! ^ 0xff;
+      await engine.write(echo);
+      pipe.flush();
+    }
+  };
+
   await engine.start();
   pipe.flush();
+  // A client offering 0-RTT writes its first message early, as much of it as the ticket allows
+  // (SSL_do_handshake returns at once in BoringSSL, and SSL_write sends early data).
+  let initialWrite = flagBool(config, '-shim-writes-first') ? shimInitialWrite : undefined;
+  const earlyOffered = !isServer && engine.earlyDataRemaining > 0;
+  if (earlyOffered) {
+    if (isResume && flagBool(config, '-expect-no-offer-early-data')) {
+      throw new CheckFailed('Client unexpectedly offered early data.');
+    }
+    // BoringSSL's shim exports here, in the 0-RTT state; tlskit refuses it as BoringSSL does.
+    if ((flagInt(config, '-export-keying-material') ?? 0) > 0) {
+      engine.exportKeyingMaterial('', undefined, 1);
+    }
+    if (initialWrite !== undefined) {
+      const early = initialWrite.subarray(0, engine.earlyDataRemaining);
+      await engine.write(early);
+      pipe.flush();
+      initialWrite = initialWrite.subarray(early.length);
+    }
+  }
   while (engine.handshakeInfo === undefined) {
+    await echoReceived();
     throwIfFailed();
     if (pipe.eof) {
       await pipe.settled();
@@ -204,11 +254,32 @@ async function exchange(
     await waitEvent();
   }
   const info = engine.handshakeInfo!;
+  const earlyContext: EarlyDataContext = {
+    isServer,
+    session: isResume ? carry.session : undefined,
+    ticketAllowedEarlyData: carry.ticketAllowedEarlyData,
+    ticketAlpn: carry.alpn,
+  };
+  if (!isServer && isResume && info.earlyData === 'rejected') {
+    if (!flagBool(config, '-expect-reject-early-data')) {
+      throw new CheckFailed(':EARLY_DATA_REJECTED: the server rejected our 0-RTT data');
+    }
+    if (flagString(config, '-expect-early-data-reason') !== undefined) {
+      throw new CheckFailed('client reject -expect-early-data-reason belongs to -on-retry');
+    }
+    config = retryConfig;
+    initialWrite = flagBool(config, '-shim-writes-first') ? shimInitialWrite : undefined;
+  }
+  if (isServer) {
+    carry.ticketAllowedEarlyData = flagBool(config, '-enable-early-data');
+  }
+  carry.alpn = info.alpn;
   if (!info.resumed) carry.peerScheme = info.peerSignatureScheme;
   if (!info.resumed || info.groupCode !== undefined) carry.group = info.groupCode;
   if (!info.resumed) carry.ocsp = info.ocsp?.response;
   checkHandshake(config, info, isServer, isResume, carry.peerScheme, carry.group);
   checkShimRecords(config, signer, carry);
+  checkEarlyData(config, info, earlyContext, (message) => new CheckFailed(message));
 
   const exportLength = flagInt(config, '-export-keying-material') ?? 0;
   if (exportLength > 0) {
@@ -220,20 +291,14 @@ async function exchange(
     );
     pipe.flush();
   }
-  if (flagBool(config, '-shim-writes-first')) {
-    await engine.write(new TextEncoder().encode('hello'));
+  // What is left of the first message (all of it without 0-RTT).
+  if (initialWrite !== undefined && initialWrite.length > 0) {
+    await engine.write(initialWrite);
     pipe.flush();
   }
   if (!flagBool(config, '-shim-shuts-down')) {
     for (;;) {
-      while (received.length > 0) {
-        const data = received.shift()!;
-        if (flagBool(config, '-key-update')) await engine.keyUpdate(false);
-        const echo = new Uint8Array(data.length);
-        for (let i = 0; i < data.length; i++) echo[i] = data[i]! ^ 0xff;
-        await engine.write(echo);
-        pipe.flush();
-      }
+      await echoReceived();
       throwIfFailed();
       if (peerClosed) break;
       if (pipe.eof) {
@@ -255,6 +320,14 @@ async function exchange(
       gotSession === expectSession,
       `new session was${gotSession ? '' : ' not'} cached, but we expected the opposite`,
     );
+    const session = carry.session;
+    if (gotSession && session?.version === 'TLSv1.3') {
+      const allows = session.maxEarlyData !== 0;
+      check(
+        flagBool(config, '-expect-ticket-supports-early-data') === allows,
+        `Ticket was${allows ? '' : ' not'} marked as supporting early data`,
+      );
+    }
   }
   if (engine.state !== 'closed') {
     await engine.close();
@@ -284,12 +357,14 @@ export async function runTest(
   initial: ShimConfig,
   resume: ShimConfig,
   provider: CryptoProvider,
+  retry: ShimConfig = resume,
 ): Promise<void> {
   const isServer = flagBool(initial, '-server');
   const rounds = 1 + (flagInt(initial, '-resume-count') ?? 0);
   const serverState: ServerState = {
     ticketKeys: [{ name: provider.randomBytes(16), key: provider.randomBytes(32) }],
     sessionCache: new SessionCache(),
+    antiReplay: new MemoryAntiReplayStore(),
   };
   const carry: Carry = {
     session: undefined,
@@ -297,6 +372,8 @@ export async function runTest(
     group: undefined,
     verify: { failed: false },
     ocsp: undefined,
+    ticketAllowedEarlyData: false,
+    alpn: undefined,
   };
   for (let round = 0; round < rounds; round++) {
     const config = round === 0 ? initial : resume;
@@ -315,7 +392,7 @@ export async function runTest(
     );
     const pipe = new EnginePipe(socket, engine);
     try {
-      await exchange(config, signer, engine, pipe, isServer, isResume, carry);
+      await exchange(config, retry, signer, engine, pipe, isServer, isResume, carry);
     } finally {
       // Whatever happened, the alert or close_notify the engine queued goes out first. Then a
       // lingering close: closing with the runner's bytes still unread would send a TCP reset,
