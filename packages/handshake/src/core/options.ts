@@ -24,6 +24,13 @@ export interface CertificateEntry {
    * (status_request): in the TLS 1.3 CertificateEntry, or the TLS 1.2 CertificateStatus.
    */
   readonly ocspResponse?: Uint8Array;
+  /**
+   * Server only: the leaf's Certificate Transparency SCTs, as a SignedCertificateTimestampList
+   * (RFC 6962 3.3, with its 2-byte length), sent when the client asks
+   * (signed_certificate_timestamp): in ServerHello (TLS 1.2) or the leaf's CertificateEntry
+   * (TLS 1.3). A malformed list is refused at creation.
+   */
+  readonly signedCertificateTimestamps?: Uint8Array;
 }
 
 /** What {@link ServerOptions.ocspStapling} is asked: the chosen chain and the client's SNI. */
@@ -188,6 +195,13 @@ export interface ClientOptions extends CommonOptions {
    * (`ERR_OCSP_REJECTED`). `requireOcspStaple` is then the hook's to enforce.
    */
   readonly verifyOcspStaple?: OcspStapleVerifier;
+  /**
+   * Ask the server for the leaf's Certificate Transparency SCTs (signed_certificate_timestamp,
+   * RFC 6962 3.3.1). tlskit checks the list's framing (a malformed one is decode_error) and
+   * reports it as `handshakeInfo.signedCertificateTimestamps` in a full handshake; judging the
+   * SCTs against CT logs and a policy is the application's. Default false.
+   */
+  readonly requestSignedCertificateTimestamps?: boolean;
   /**
    * Turns certificate verification off: any server is accepted. Only for tests and debugging;
    * the name says it loudly on purpose.

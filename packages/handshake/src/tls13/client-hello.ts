@@ -24,6 +24,7 @@ import type { Engine } from '../core/engine.js';
 import { handshakeFailure } from '../core/errors.js';
 import type { Session12, Session13 } from '../core/events.js';
 import { statusRequestExtension } from '../certs/ocsp.js';
+import { sctRequestExtension } from '../certs/sct.js';
 import { encodeImportedIdentity, importPsk } from './psk-importer.js';
 import { type Suite13, suite13 } from '../core/suites.js';
 import { ticketAge } from '../core/tickets.js';
@@ -270,6 +271,7 @@ function featureExtensions(hello: Hello, cookie: Uint8Array | undefined): Extens
     ext.push({ type: ExtensionType.recordSizeLimit, recordSizeLimit: o.recordSizeLimit });
   }
   if (o.requestOcsp === true) ext.push(statusRequestExtension());
+  if (o.requestSignedCertificateTimestamps === true) ext.push(sctRequestExtension());
   if (offersPostHandshakeAuth(config)) ext.push({ type: ExtensionType.postHandshakeAuth });
   if (config.alpn.length > 0) {
     ext.push({

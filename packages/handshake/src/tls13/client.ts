@@ -38,6 +38,7 @@ import {
 } from '../core/errors.js';
 import type { OcspInfo } from '../core/events.js';
 import { judgeStaple } from '../certs/ocsp.js';
+import { receivedSctList } from '../certs/sct.js';
 import type { CertificateEntry } from '../core/options.js';
 import {
   certificateVerifyContent,
@@ -366,7 +367,12 @@ class ExpectCertificate implements State {
     }
     const { engine, config } = this.hello;
     // RFC 8446 4.4.2: only extensions the ClientHello offered; status_request if we asked.
-    const offered = config.options.requestOcsp === true ? [ExtensionType.statusRequest] : [];
+    const offered = [
+      ...(config.options.requestOcsp === true ? [ExtensionType.statusRequest] : []),
+      ...(config.options.requestSignedCertificateTimestamps === true
+        ? [ExtensionType.signedCertificateTimestamp]
+        : []),
+    ];
     for (const e of cert.certificateList) {
       checkExtensionsAllowed(e.extensions, 'certificate', offered);
     }
@@ -387,10 +393,13 @@ class ExpectCertificate implements State {
             findExtension(leafEntry, ExtensionType.statusRequest)?.ocspResponse?.slice(),
           )
         : undefined;
+    // Only requested extensions got past the check above.
+    const scts = receivedSctList(leafEntry);
     this.hello.transcript.update(m.raw);
     return new ExpectCertificateVerify(this.hello, this.keys, this.negotiated, this.request, {
       ...peer,
       ocsp,
+      scts,
     });
   }
 }
@@ -402,7 +411,10 @@ class ExpectCertificateVerify implements State {
     private readonly keys: HandshakeKeys,
     private readonly negotiated: Negotiated,
     private readonly request: ClientAuthRequest | undefined,
-    private readonly peer: PeerChain & { readonly ocsp: OcspInfo | undefined },
+    private readonly peer: PeerChain & {
+      readonly ocsp: OcspInfo | undefined;
+      readonly scts: Uint8Array | undefined;
+    },
   ) {}
 
   async handle(m: RawMessage): Promise<State> {
@@ -423,6 +435,7 @@ class ExpectCertificateVerify implements State {
       verified: this.peer.accepted.verified,
       scheme: proof.scheme,
       ocsp: this.peer.ocsp,
+      scts: this.peer.scts,
     });
   }
 }
@@ -434,6 +447,8 @@ interface ServerAuth {
   readonly scheme: number | undefined;
   /** The judged OCSP staple, when we asked for one. */
   readonly ocsp: OcspInfo | undefined;
+  /** The SCT list of the leaf's entry, when we asked and the server sent one. */
+  readonly scts?: Uint8Array | undefined;
 }
 
 class ExpectFinished implements State {
@@ -518,6 +533,7 @@ class ExpectFinished implements State {
               ? 'accepted'
               : 'rejected',
         ...(this.auth.ocsp === undefined ? {} : { ocsp: this.auth.ocsp }),
+        ...(this.auth.scts === undefined ? {} : { signedCertificateTimestamps: this.auth.scts }),
       },
       established13(p, suite.hash, suite.hashLength, exporter),
       finished,

@@ -41,6 +41,7 @@ import {
 import type { Engine, State } from '../core/engine.js';
 import { selectAlpn } from '../core/alpn.js';
 import { stapleFor } from '../certs/ocsp.js';
+import { clientWantsScts } from '../certs/sct.js';
 import { type PostHandshakeContext, requestClientCertificate } from './post-handshake-auth.js';
 import { readClientHello } from '../core/hello.js';
 import { established13 } from '../core/exporter.js';
@@ -692,7 +693,12 @@ async function sendCertificate(
   const { engine, transcript } = hs;
   const staple = await stapleFor(hs.config.options, hs.ch, cert.entry, serverName);
   const certMsg = await engine.sendHandshake(
-    certificateMessage(new Uint8Array(0), cert.entry.chain, staple),
+    certificateMessage(
+      new Uint8Array(0),
+      cert.entry.chain,
+      staple,
+      clientWantsScts(hs.ch.extensions) ? cert.entry.signedCertificateTimestamps : undefined,
+    ),
   );
   transcript.update(certMsg.raw);
   const content = certificateVerifyContent('server', transcript.digest());
