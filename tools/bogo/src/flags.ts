@@ -92,6 +92,10 @@ export const implementedFlags: ReadonlySet<string> = new Set([
   '-fail-ocsp-callback',
   '-decline-ocsp-callback',
   '-set-ocsp-in-callback',
+  // Certificate Transparency: the client asks for SCTs, a credential carries its list.
+  '-enable-signed-cert-timestamps',
+  '-signed-cert-timestamps',
+  '-expect-signed-cert-timestamps',
   // After the handshake.
   '-shim-writes-first',
   '-shim-shuts-down',

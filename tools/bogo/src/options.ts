@@ -123,7 +123,13 @@ async function loadCredential(
     throw error;
   }
   const ocsp = values.get('-ocsp-response');
-  return { chain, key, ...(typeof ocsp === 'string' ? { ocspResponse: base64(ocsp) } : {}) };
+  const scts = values.get('-signed-cert-timestamps');
+  return {
+    chain,
+    key,
+    ...(typeof ocsp === 'string' ? { ocspResponse: base64(ocsp) } : {}),
+    ...(typeof scts === 'string' ? { signedCertificateTimestamps: base64(scts) } : {}),
+  };
 }
 
 /** A `base64` flag's bytes. */
@@ -275,6 +281,9 @@ export async function clientOptions(
     ...(alpn === undefined ? {} : { alpnProtocols: parseAlpnList(alpn) }),
     ...(host === undefined ? {} : { serverName: host }),
     ...clientOcsp(config),
+    ...(flagBool(config, '-enable-signed-cert-timestamps')
+      ? { requestSignedCertificateTimestamps: true }
+      : {}),
     // A rejected early write is not resent by tlskit: the retry configuration decides what to
     // write, as after BoringSSL's SSL_reset_early_data_reject.
     ...(flagBool(config, '-enable-early-data')

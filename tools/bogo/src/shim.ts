@@ -123,6 +123,8 @@ interface Carry {
   readonly verify: VerifyRecord;
   /** SSL_get0_ocsp_response: a resumed session keeps the staple of the full handshake. */
   ocsp: Uint8Array | undefined;
+  /** SSL_get0_signed_cert_timestamp_list: likewise. */
+  scts: Uint8Array | undefined;
   /** Server: whether the tickets of the last connection allowed 0-RTT, and their ALPN. */
   ticketAllowedEarlyData: boolean;
   alpn: string | undefined;
@@ -145,6 +147,10 @@ function checkShimRecords(config: ShimConfig, signer: Signer, carry: Carry): voi
       carry.ocsp !== undefined && equalBytes(carry.ocsp, base64(ocsp)),
       'OCSP response mismatch',
     );
+  }
+  const scts = flagString(config, '-expect-signed-cert-timestamps');
+  if (scts !== undefined) {
+    check(carry.scts !== undefined && equalBytes(carry.scts, base64(scts)), 'SCT list mismatch');
   }
   const credential = flagInt(config, '-expect-selected-credential') ?? -1;
   check(
@@ -276,7 +282,10 @@ async function exchange(
   carry.alpn = info.alpn;
   if (!info.resumed) carry.peerScheme = info.peerSignatureScheme;
   if (!info.resumed || info.groupCode !== undefined) carry.group = info.groupCode;
-  if (!info.resumed) carry.ocsp = info.ocsp?.response;
+  if (!info.resumed) {
+    carry.ocsp = info.ocsp?.response;
+    carry.scts = info.signedCertificateTimestamps;
+  }
   checkHandshake(config, info, isServer, isResume, carry.peerScheme, carry.group);
   checkShimRecords(config, signer, carry);
   checkEarlyData(config, info, earlyContext, (message) => new CheckFailed(message));
@@ -372,6 +381,7 @@ export async function runTest(
     group: undefined,
     verify: { failed: false },
     ocsp: undefined,
+    scts: undefined,
     ticketAllowedEarlyData: false,
     alpn: undefined,
   };

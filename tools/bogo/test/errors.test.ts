@@ -1,4 +1,4 @@
-import { PeerAlertError } from '@tlskit/handshake';
+import { OptionsError, PeerAlertError } from '@tlskit/handshake';
 import { AlertDescription, DecodeError, TlsError, type TlsErrorCode } from '@tlskit/wire';
 import { describe, expect, it } from 'vitest';
 import { errorReport, errorString } from '../src/errors.js';
@@ -26,6 +26,12 @@ describe('errorString', () => {
       ':TLSV1_ALERT_PROTOCOL_VERSION:',
     );
     expect(errorString(new PeerAlertError(200, 'unknown'))).toBe(':UNKNOWN_ALERT_TYPE:');
+  });
+
+  it('names a configuration tlskit refuses at creation', () => {
+    expect(errorString(new OptionsError('signedCertificateTimestamps is not an SCT list'))).toBe(
+      ':BAD_OPTIONS:',
+    );
   });
 
   it('names an unmapped code after the code, and anything else as internal', () => {

@@ -61,9 +61,9 @@ describe('parseArgs', () => {
       kind: 'unimplemented',
       flag: '-false-start',
     });
-    expect(parseArgs(['-on-retry-signed-cert-timestamps', 'AAAA'])).toEqual({
+    expect(parseArgs(['-on-retry-srtp-profiles', 'SRTP_AES128_CM_SHA1_80'])).toEqual({
       kind: 'unimplemented',
-      flag: '-signed-cert-timestamps',
+      flag: '-srtp-profiles',
     });
   });
 
