@@ -203,6 +203,14 @@ export interface ClientOptions extends CommonOptions {
    */
   readonly requestSignedCertificateTimestamps?: boolean;
   /**
+   * Run certificate verification again when resuming a session, on the chain of the connection
+   * that issued it (BoringSSL's `SSL_set_reverify_on_resume`): a chain the verifier now refuses
+   * (revoked, distrusted since) is not trusted again through its ticket. Once per connection:
+   * before offering 0-RTT data (so none is sent; the handshake fails before the ClientHello),
+   * otherwise when the server accepts the session. Default false.
+   */
+  readonly reverifyOnResume?: boolean;
+  /**
    * Turns certificate verification off: any server is accepted. Only for tests and debugging;
    * the name says it loudly on purpose.
    */

@@ -50,7 +50,7 @@ import {
   Transcript12,
 } from './common.js';
 import { groups12, type Suite12, suite12 } from '../core/suites.js';
-import { checkPeerChain, type PeerChain } from '../certs/verify.js';
+import { checkPeerChain, type PeerChain, reverifySession } from '../certs/verify.js';
 
 /** What the ClientHello left for the TLS 1.2 states. */
 export interface ClientHello12Context {
@@ -152,6 +152,7 @@ export async function serverHello12(
     if (session.cipherSuite !== suite.code) {
       throw illegalParameter('resumed session with a different cipher suite');
     }
+    await reverifySession(engine.now(), config.options, config.chain, session.peerCertificates);
     const keys = await keysFromMaster(
       engine.provider,
       suite,

@@ -29,6 +29,7 @@ import { encodeImportedIdentity, importPsk } from './psk-importer.js';
 import { type Suite13, suite13 } from '../core/suites.js';
 import { ticketAge } from '../core/tickets.js';
 import type { ClientConfig } from '../core/config.js';
+import { reverifySession } from '../certs/verify.js';
 
 /** 0-RTT offered in ClientHello1 (RFC 8446 2.3), and what became of it. */
 export interface EarlyOffer {
@@ -354,6 +355,11 @@ export async function sendClientHello1(
   const transcript = new TranscriptHash(p);
   const psk = offerablePsk(engine, config);
   const early = earlyOffer(config, psk);
+  // With 0-RTT the chain is verified again before anything is sent under the session.
+  if (early !== undefined) {
+    const chain = psk?.session?.peerCertificates ?? [];
+    await reverifySession(engine.now(), config.options, config.chain, chain);
+  }
   const hello: Hello = {
     engine,
     config,

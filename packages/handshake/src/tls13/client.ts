@@ -51,7 +51,7 @@ import { certificate13, certificateMessage } from './certificate.js';
 import { chooseScheme } from '../core/schemes.js';
 import { type Suite13, suite13 } from '../core/suites.js';
 import type { ClientConfig } from '../core/config.js';
-import { checkPeerChain, type PeerChain } from '../certs/verify.js';
+import { checkPeerChain, type PeerChain, reverifySession } from '../certs/verify.js';
 import { readServerHello } from '../core/hello.js';
 
 import {
@@ -297,7 +297,11 @@ class ExpectEncryptedExtensions implements State {
     const psk = this.keys.psk;
     if (psk !== undefined) {
       // RFC 8446 2.2: the PSK authenticates the server; a resumed session keeps the chain of
-      // the connection that issued the ticket.
+      // the connection that issued the ticket (verified again before 0-RTT, if offered).
+      if (hello.early === undefined) {
+        const chain = psk.session?.peerCertificates ?? [];
+        await reverifySession(hello.engine.now(), hello.config.options, hello.config.chain, chain);
+      }
       return new ExpectFinished(hello, this.keys, negotiated, undefined, {
         chain: psk.session?.peerCertificates ?? [],
         verified: true,
