@@ -49,6 +49,7 @@ export const implementedFlags: ReadonlySet<string> = new Set([
   '-expect-peer-cert-file',
   '-expect-verify-result',
   '-expect-selected-credential',
+  '-reverify-on-resume',
   // Negotiation settings and the checks of their outcome.
   '-min-version',
   '-max-version',

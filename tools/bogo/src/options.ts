@@ -88,12 +88,17 @@ function verifier(
   config: ShimConfig,
   enforced: boolean,
   record: VerifyRecord,
+  retry?: ShimConfig,
 ): CertificateVerifier {
-  const fail = flagBool(config, '-verify-fail');
-  // BoringSSL's alert for the rejection: certificate_unknown from a custom verify callback,
-  // handshake_failure from the legacy one (X509_V_ERR_APPLICATION_VERIFICATION).
-  const alert = flagBool(config, '-use-custom-verify-callback') ? 46 : 40;
+  let calls = 0;
   return async () => {
+    // With 0-RTT (and -reverify-on-resume) the first call comes before the ClientHello; a
+    // later one belongs to the handshake after a rejection, with the -on-retry flags.
+    const current = calls++ > 0 && retry !== undefined ? retry : config;
+    const fail = flagBool(current, '-verify-fail');
+    // BoringSSL's alert for the rejection: certificate_unknown from a custom verify callback,
+    // handshake_failure from the legacy one (X509_V_ERR_APPLICATION_VERIFICATION).
+    const alert = flagBool(current, '-use-custom-verify-callback') ? 46 : 40;
     record.failed = fail;
     if (fail && enforced) {
       throw new TlsError('ERR_CERT_REJECTED', alert, 'the verify callback rejected the chain');
@@ -268,6 +273,7 @@ export async function clientOptions(
   config: ShimConfig,
   signer: Signer,
   verify: VerifyRecord,
+  retry?: ShimConfig,
 ): Promise<ClientOptions> {
   // The client always offers session_ticket in TLS 1.2; it has no option to leave it out.
   if (flagBool(config, '-no-ticket')) throw new Unsupported('-no-ticket on a client');
@@ -276,7 +282,13 @@ export async function clientOptions(
   const host = flagString(config, '-host-name');
   return {
     ...common(config, signer.provider),
-    verifyCertificate: verifier(config, flagBool(config, '-verify-peer'), verify),
+    verifyCertificate: verifier(
+      config,
+      flagBool(config, '-verify-peer'),
+      verify,
+      flagBool(config, '-enable-early-data') ? retry : undefined,
+    ),
+    ...(flagBool(config, '-reverify-on-resume') ? { reverifyOnResume: true } : {}),
     ...(certificate === undefined ? {} : { certificate }),
     ...(alpn === undefined ? {} : { alpnProtocols: parseAlpnList(alpn) }),
     ...(host === undefined ? {} : { serverName: host }),

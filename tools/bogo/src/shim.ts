@@ -392,7 +392,7 @@ export async function runTest(
     const engine = isServer
       ? createServer(await serverOptions(config, signer, carry.verify, serverState))
       : createClient({
-          ...(await clientOptions(config, signer, carry.verify)),
+          ...(await clientOptions(config, signer, carry.verify, isResume ? retry : undefined)),
           ...(isResume && carry.session !== undefined ? { session: carry.session } : {}),
         });
     const socket = await connectToRunner(

@@ -1,8 +1,9 @@
+import { nodeProvider } from '@tlskit/crypto/node';
 import { isTlsError } from '@tlskit/wire';
 import { describe, expect, it } from 'vitest';
 import { errorString } from '../src/errors.js';
 import { parseArgs, type ShimConfig } from '../src/flags.js';
-import { clientOcsp, serverOcsp } from '../src/options.js';
+import { clientOcsp, clientOptions, Signer, serverOcsp } from '../src/options.js';
 
 function config(args: string[]): ShimConfig {
   const result = parseArgs(args);
@@ -45,5 +46,27 @@ describe('OCSP flags', () => {
       error = caught;
     }
     expect(isTlsError(error) && errorString(error)).toBe(':OCSP_CB_ERROR:');
+  });
+});
+
+describe('-reverify-on-resume with 0-RTT', () => {
+  it('answers a second verification with the -on-retry flags', async () => {
+    const parsed = parseArgs([
+      '-enable-early-data',
+      '-reverify-on-resume',
+      '-verify-peer',
+      '-use-custom-verify-callback',
+      '-on-retry-verify-fail',
+    ]);
+    if (parsed.kind !== 'ok') throw new Error('parse');
+    const signer = new Signer(nodeProvider);
+    const record = { failed: false };
+    const options = await clientOptions(parsed.resume, signer, record, parsed.retry);
+    expect(options.reverifyOnResume).toBe(true);
+    const context = { serverName: undefined, now: 0, peer: 'server' as const };
+    await options.verifyCertificate!(chain, context);
+    expect(record.failed).toBe(false);
+    await expect(options.verifyCertificate!(chain, context)).rejects.toMatchObject({ alert: 46 });
+    expect(record.failed).toBe(true);
   });
 });
