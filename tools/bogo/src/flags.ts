@@ -77,6 +77,11 @@ export const implementedFlags: ReadonlySet<string> = new Set([
   '-expect-no-session',
   '-expect-extended-master-secret',
   '-no-ticket',
+  // Sessions: the server's session cache, ticket renewal, the clock between connections.
+  '-expect-session-id',
+  '-expect-no-session-id',
+  '-expect-ticket-renewal',
+  '-resumption-delay',
   // 0-RTT: the client writes its first message early, the server echoes early data at once
   // (half-RTT); a client whose early data was rejected goes on with the retry configuration.
   '-enable-early-data',

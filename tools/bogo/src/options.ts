@@ -217,12 +217,24 @@ function verifyPrefs(config: ShimConfig, provider: CryptoProvider): readonly num
   return prefs;
 }
 
+/**
+ * The shim's clock, frozen at start as BoringSSL's shim's is: -resumption-delay advances it
+ * between connections, so ticket ages are exactly what the runner expects and lifetimes see the
+ * time pass without the test waiting.
+ */
+const clockStart = Date.now();
+export const shimClock = {
+  offsetMs: 0,
+  now: (): number => clockStart + shimClock.offsetMs,
+};
+
 function common(config: ShimConfig, provider: CryptoProvider): CommonOptions {
   const range = versionRange(config);
   const prefs = verifyPrefs(config, provider);
   const groupList = groups(config, provider);
   return {
     provider,
+    now: shimClock.now,
     minVersion: range.min,
     maxVersion: range.max,
     ...(groupList === undefined ? {} : { groups: groupList }),

@@ -23,6 +23,7 @@ import {
   type ServerState,
   Signer,
   serverOptions,
+  shimClock,
   type VerifyRecord,
 } from './options.js';
 import { connectToRunner, EnginePipe } from './transport.js';
@@ -401,8 +402,15 @@ export async function runTest(
       flagInt(initial, '-shim-id') ?? 0,
     );
     const pipe = new EnginePipe(socket, engine);
+    const offered = carry.session;
+    const cached = serverState.sessionCache.size;
     try {
       await exchange(config, retry, signer, engine, pipe, isServer, isResume, carry);
+      checkSessionRecords(config, isResume, serverState.sessionCache.size > cached, {
+        offered,
+        received: carry.session,
+        resumed: engine.handshakeInfo?.resumed === true,
+      });
     } finally {
       // Whatever happened, the alert or close_notify the engine queued goes out first. Then a
       // lingering close: closing with the runner's bytes still unread would send a TCP reset,
@@ -411,6 +419,38 @@ export async function runTest(
       await lingerUntilEof(pipe, lingerMs);
       socket.destroy();
     }
+    shimClock.offsetMs += (flagInt(config, '-resumption-delay') ?? 0) * 1000;
+  }
+}
+
+/**
+ * The session checks of BoringSSL's shim: whether a server's first connection stored its
+ * session in the session cache (a TLS 1.2 session ID), and whether a client's resumption
+ * brought a new ticket.
+ */
+export function checkSessionRecords(
+  config: ShimConfig,
+  isResume: boolean,
+  cachedOnServer: boolean,
+  client: { offered: Session | undefined; received: Session | undefined; resumed: boolean },
+): void {
+  if (!isResume) {
+    if (flagBool(config, '-expect-session-id')) {
+      check(cachedOnServer, 'session was not cached on the server.');
+    }
+    if (flagBool(config, '-expect-no-session-id')) {
+      check(!cachedOnServer, 'session was unexpectedly cached on the server.');
+    }
+  }
+  if (flagBool(config, '-expect-ticket-renewal') && client.resumed) {
+    const before = client.offered;
+    const after = client.received;
+    const renewed =
+      before?.version === 'TLSv1.2' &&
+      after?.version === 'TLSv1.2' &&
+      after.ticket !== undefined &&
+      (before.ticket === undefined || !equalBytes(before.ticket, after.ticket));
+    check(renewed, 'the resumption brought no new ticket');
   }
 }
 
