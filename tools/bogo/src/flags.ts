@@ -71,6 +71,7 @@ export const implementedFlags: ReadonlySet<string> = new Set([
   '-advertise-alpn',
   '-select-alpn',
   '-expect-alpn',
+  '-decline-alpn',
   '-expect-hrr',
   '-expect-no-hrr',
   '-expect-session-miss',
@@ -110,6 +111,8 @@ export const implementedFlags: ReadonlySet<string> = new Set([
   '-export-label',
   '-export-context',
   '-use-export-context',
+  '-export-traffic-secrets',
+  '-tls-unique',
   '-key-update',
 ]);
 

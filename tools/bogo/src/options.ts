@@ -340,7 +340,8 @@ export async function serverOptions(
 ): Promise<ServerOptions> {
   const certificates = await signer.credentials(config);
   if (certificates.length === 0) throw new Unsupported('server without a credential');
-  const select = flagString(config, '-select-alpn');
+  // -decline-alpn: the ALPN callback declines, so the server negotiates none.
+  const select = flagBool(config, '-decline-alpn') ? undefined : flagString(config, '-select-alpn');
   const requireAny = flagBool(config, '-require-any-client-certificate');
   const verifyPeer = flagBool(config, '-verify-peer');
   const clientAuth = verifyPeer ? 'request' : requireAny ? 'require' : 'none';

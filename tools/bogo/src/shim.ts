@@ -84,7 +84,11 @@ export function checkHandshake(
   );
   // The server must report what it selected; the client what the test expected (or none).
   const alpn =
-    (isServer ? flagString(config, '-select-alpn') : flagString(config, '-expect-alpn')) ?? '';
+    (isServer
+      ? flagBool(config, '-decline-alpn')
+        ? undefined
+        : flagString(config, '-select-alpn')
+      : flagString(config, '-expect-alpn')) ?? '';
   check((info.alpn ?? '') === alpn, `negotiated ALPN ${info.alpn}, want "${alpn}"`);
   if (isServer) {
     const name = flagString(config, '-expect-server-name');
@@ -107,6 +111,39 @@ export function checkHandshake(
       'peer certificate chain differs from -expect-peer-cert-file',
     );
   }
+}
+
+/**
+ * -export-traffic-secrets: the read then the write application traffic secret (TLS 1.3), after
+ * their length as BoringSSL's shim writes it (a host-order, so little-endian, uint16).
+ */
+export function trafficSecretsRecord(
+  secrets: ReadonlyMap<string, Uint8Array>,
+  isServer: boolean,
+): Uint8Array {
+  const client = secrets.get('CLIENT_TRAFFIC_SECRET_0');
+  const server = secrets.get('SERVER_TRAFFIC_SECRET_0');
+  if (client === undefined || server === undefined) {
+    throw new CheckFailed('failed to export traffic secrets');
+  }
+  const [read, write] = isServer ? [client, server] : [server, client];
+  const out = new Uint8Array(2 + read.length + write.length);
+  new DataView(out.buffer).setUint16(0, read.length, true);
+  out.set(read, 2);
+  out.set(write, 2 + read.length);
+  return out;
+}
+
+/**
+ * -tls-unique (RFC 5929 3.1): the first Finished of the handshake, the client's in a full
+ * handshake and the server's in a resumption. TLS 1.2 only, and only with
+ * extended_master_secret, which tlskit always negotiates in TLS 1.2.
+ */
+export function tlsUnique(engine: Connection, info: HandshakeInfo, isServer: boolean): Uint8Array {
+  if (info.version !== 'TLSv1.2') throw new CheckFailed('failed to get tls-unique');
+  const unique = engine.getFinished(isServer === info.resumed ? 'sent' : 'received');
+  if (unique === undefined) throw new CheckFailed('failed to get tls-unique');
+  return unique;
 }
 
 /** What one connection hands to the next. */
@@ -205,6 +242,16 @@ async function exchange(
     notify();
   });
   engine.on('handshake', () => notify());
+  // SSL_get_traffic_secrets: tlskit gives them to its key log.
+  const trafficSecrets = new Map<string, Uint8Array>();
+  if (flagBool(config, '-export-traffic-secrets')) {
+    engine.on('keylog', (line) => {
+      const [label, , secret] = line.split(' ');
+      if (label !== undefined && secret !== undefined) {
+        trafficSecrets.set(label, Buffer.from(secret, 'hex'));
+      }
+    });
+  }
 
   void pipe.untilEof().then(notify);
   const waitEvent = (): Promise<void> =>
@@ -299,6 +346,14 @@ async function exchange(
     await engine.write(
       engine.exportKeyingMaterial(flagString(config, '-export-label') ?? '', context, exportLength),
     );
+    pipe.flush();
+  }
+  if (flagBool(config, '-export-traffic-secrets')) {
+    await engine.write(trafficSecretsRecord(trafficSecrets, isServer));
+    pipe.flush();
+  }
+  if (flagBool(config, '-tls-unique')) {
+    await engine.write(tlsUnique(engine, info, isServer));
     pipe.flush();
   }
   // What is left of the first message (all of it without 0-RTT).

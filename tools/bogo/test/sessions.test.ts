@@ -1,8 +1,8 @@
-import type { Session12 } from '@tlskit/handshake';
+import type { Connection, HandshakeInfo, Session12 } from '@tlskit/handshake';
 import { describe, expect, it } from 'vitest';
 import { parseArgs, type ShimConfig } from '../src/flags.js';
 import { shimClock } from '../src/options.js';
-import { CheckFailed, checkSessionRecords } from '../src/shim.js';
+import { CheckFailed, checkSessionRecords, tlsUnique, trafficSecretsRecord } from '../src/shim.js';
 
 function config(args: string[]): ShimConfig {
   const result = parseArgs(args);
@@ -45,5 +45,31 @@ describe('shimClock', () => {
     shimClock.offsetMs += 10_000;
     expect(shimClock.now()).toBe(before + 10_000);
     shimClock.offsetMs -= 10_000;
+  });
+});
+
+describe('channel bindings and traffic secrets', () => {
+  const info = (version: 'TLSv1.2' | 'TLSv1.3', resumed: boolean) =>
+    ({ version, resumed }) as HandshakeInfo;
+  const engine = {
+    getFinished: (direction: 'sent' | 'received') => Uint8Array.of(direction === 'sent' ? 1 : 2),
+  } as Connection;
+
+  it('takes tls-unique from the first Finished of the handshake (RFC 5929 3.1)', () => {
+    expect(tlsUnique(engine, info('TLSv1.2', false), false)).toEqual(Uint8Array.of(1));
+    expect(tlsUnique(engine, info('TLSv1.2', true), false)).toEqual(Uint8Array.of(2));
+    expect(tlsUnique(engine, info('TLSv1.2', false), true)).toEqual(Uint8Array.of(2));
+    expect(tlsUnique(engine, info('TLSv1.2', true), true)).toEqual(Uint8Array.of(1));
+    expect(() => tlsUnique(engine, info('TLSv1.3', false), false)).toThrow(CheckFailed);
+  });
+
+  it('writes the read secret, then the write secret, after a little-endian length', () => {
+    const secrets = new Map([
+      ['CLIENT_TRAFFIC_SECRET_0', Uint8Array.of(0xc1, 0xc2)],
+      ['SERVER_TRAFFIC_SECRET_0', Uint8Array.of(0x51, 0x52)],
+    ]);
+    expect([...trafficSecretsRecord(secrets, false)]).toEqual([2, 0, 0x51, 0x52, 0xc1, 0xc2]);
+    expect([...trafficSecretsRecord(secrets, true)]).toEqual([2, 0, 0xc1, 0xc2, 0x51, 0x52]);
+    expect(() => trafficSecretsRecord(new Map(), true)).toThrow(CheckFailed);
   });
 });
