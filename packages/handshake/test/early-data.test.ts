@@ -52,6 +52,21 @@ async function setup(server: Partial<ServerOptions> = {}, client: Partial<Client
   return { f, store, serverOptions, session };
 }
 
+/** A client resuming `session` with 0-RTT, started, with `early` written as early data. */
+async function earlyClient(session: Session, early: string): Promise<Connection> {
+  const f = await fixtures();
+  const c = createClient({
+    provider,
+    serverName: 'localhost',
+    ca: [f.caDer],
+    session,
+    earlyData: true,
+  });
+  await c.start();
+  await c.write(enc(early));
+  return c;
+}
+
 /** Resumes with `session`, writes `early` before the handshake, then pumps to the end. */
 async function resume(
   session: Session,
@@ -129,16 +144,7 @@ describe('0-RTT', () => {
 
   it('lets a server that accepted early data answer it at once, as half-RTT data', async () => {
     const { serverOptions, session } = await setup();
-    const f = await fixtures();
-    const c = createClient({
-      provider,
-      serverName: 'localhost',
-      ca: [f.caDer],
-      session,
-      earlyData: true,
-    });
-    await c.start();
-    await c.write(enc('GET / early'));
+    const c = await earlyClient(session, 'GET / early');
     const s = createServer(serverOptions);
     const answers: string[] = [];
     let written: Promise<void> | undefined;
@@ -196,16 +202,7 @@ describe('0-RTT', () => {
 
   it('does not deliver early data twice when the first flight is replayed byte for byte', async () => {
     const { serverOptions, session } = await setup();
-    const f = await fixtures();
-    const c = createClient({
-      provider,
-      serverName: 'localhost',
-      ca: [f.caDer],
-      session,
-      earlyData: true,
-    });
-    await c.start();
-    await c.write(enc('transfer 100'));
+    const c = await earlyClient(session, 'transfer 100');
     const flight = c.takeOutput();
     const delivered: string[] = [];
     for (let i = 0; i < 2; i++) {
