@@ -17,6 +17,7 @@ import {
 } from './core/config.js';
 import type { State } from './core/context.js';
 import { type Connection, Engine } from './core/engine.js';
+import { protocolVersion } from './core/errors.js';
 import { publicConnection } from './core/public-connection.js';
 import { readServerHello } from './core/hello.js';
 import { type ClientOptions, checkCommonOptions, OptionsError } from './core/options.js';
@@ -75,6 +76,12 @@ class ExpectServerHello implements State {
         selectedVersion,
         m,
       );
+    }
+    if (hello.early !== undefined) {
+      // RFC 8446 D.3: a client that offered 0-RTT fails on a TLS 1.2 ServerHello. The alert
+      // goes in plaintext: a TLS 1.2 server cannot read the early traffic key.
+      hello.engine.endEarlyWrite(true);
+      throw protocolVersion('TLS 1.2 ServerHello after we offered 0-RTT data (RFC 8446 D.3)');
     }
     return serverHello12(
       {

@@ -33,6 +33,7 @@ export {
   type ClientOptions,
   type CommonOptions,
   type OcspStapleRequest,
+  type OcspStapleVerifier,
   OptionsError,
   type ServerOptions,
   type TicketKey,

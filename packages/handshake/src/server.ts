@@ -35,6 +35,7 @@ import {
 import { checkTicketKeys, ticketKeySealer } from './core/tickets.js';
 import { negotiate12 } from './tls12/server.js';
 import { clientHello13 } from './tls13/server.js';
+import { sctListProblem } from './certs/sct.js';
 
 class ServerEngine extends Engine {
   readonly role = 'server' as const;
@@ -197,6 +198,11 @@ function resolveServer(options: ServerOptions): ServerConfig {
   }
   for (const c of options.certificates) {
     if (c.chain.length === 0) throw new OptionsError('a certificate entry has an empty chain');
+    const scts = c.signedCertificateTimestamps;
+    const problem = scts === undefined ? undefined : sctListProblem(scts);
+    if (problem !== undefined) {
+      throw new OptionsError(`signedCertificateTimestamps is not an SCT list: ${problem}`);
+    }
   }
   const lifetime = options.ticketLifetime ?? 7200;
   if (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > 604_800) {

@@ -33,6 +33,7 @@ interface Run {
   early: string[];
   data: string[];
   serverError: Error | undefined;
+  clientError: Error | undefined;
 }
 
 /** A server accepting 0-RTT with `store`, and a session from a first full handshake with it. */
@@ -54,6 +55,21 @@ async function setup(server: Partial<ServerOptions> = {}, client: Partial<Client
   return { f, store, serverOptions, session };
 }
 
+/** A client resuming `session` with 0-RTT, started, with `early` written as early data. */
+async function earlyClient(session: Session, early: string): Promise<Connection> {
+  const f = await fixtures();
+  const c = createClient({
+    provider,
+    serverName: 'localhost',
+    ca: [f.caDer],
+    session,
+    earlyData: true,
+  });
+  await c.start();
+  await c.write(enc(early));
+  return c;
+}
+
 /** Resumes with `session`, writes `early` before the handshake, then pumps to the end. */
 async function resume(
   session: Session,
@@ -72,9 +88,19 @@ async function resume(
     ...client,
   });
   const s = createServer({ ...serverOptions, ...server });
-  const run: Run = { client: c, server: s, early: [], data: [], serverError: undefined };
+  const run: Run = {
+    client: c,
+    server: s,
+    early: [],
+    data: [],
+    serverError: undefined,
+    clientError: undefined,
+  };
   s.on('close', (e) => {
     run.serverError = e.error;
+  });
+  c.on('close', (e) => {
+    run.clientError = e.error;
   });
   s.on('earlyData', (d) => run.early.push(dec(d)));
   s.on('data', (d) => run.data.push(dec(d)));
@@ -119,6 +145,42 @@ describe('0-RTT', () => {
     expect(c.earlyDataRemaining).toBe(0);
   });
 
+  it('lets a server that accepted early data answer it at once, as half-RTT data', async () => {
+    const { serverOptions, session } = await setup();
+    const c = await earlyClient(session, 'GET / early');
+    const s = createServer(serverOptions);
+    const answers: string[] = [];
+    let written: Promise<void> | undefined;
+    let clientDone = false;
+    s.on('earlyData', (d) => {
+      // Before the client's Finished: the server's own Finished is out, the client's is not in.
+      expect(s.handshakeInfo).toBeUndefined();
+      written = s.write(enc(`answer to ${dec(d)}`));
+    });
+    c.on('data', (d) => {
+      clientDone = c.handshakeInfo !== undefined;
+      answers.push(dec(d));
+    });
+    await pump(c, s);
+    await written;
+    await pump(c, s);
+    expect(answers).toEqual(['answer to GET / early']);
+    expect(clientDone).toBe(true);
+    expect(s.handshakeInfo).toMatchObject({ earlyData: 'accepted' });
+    // Without accepted early data a server still may not write before the handshake.
+    const plain = createServer(serverOptions);
+    await expect(plain.write(enc('x'))).rejects.toMatchObject({ code: 'ERR_NOT_CONNECTED' });
+  });
+
+  it('fails with protocol_version when the server answers 0-RTT with TLS 1.2', async () => {
+    // RFC 8446 D.3: the early data may already be out; a TLS 1.2 server would take what follows
+    // as TLS 1.2 records.
+    const { serverOptions, session } = await setup();
+    const run = await resume(session, serverOptions, 'early', {}, { maxVersion: 'TLSv1.2' });
+    expect(run.client.handshakeInfo).toBeUndefined();
+    expect(run.clientError).toMatchObject({ code: 'ERR_PROTOCOL_VERSION', alert: 70 });
+  });
+
   it('accepts a ticket once: its second use is rejected and the data resent as ordinary data', async () => {
     const { serverOptions, session } = await setup();
     const once = await resume(session, serverOptions, 'first');
@@ -143,16 +205,7 @@ describe('0-RTT', () => {
 
   it('does not deliver early data twice when the first flight is replayed byte for byte', async () => {
     const { serverOptions, session } = await setup();
-    const f = await fixtures();
-    const c = createClient({
-      provider,
-      serverName: 'localhost',
-      ca: [f.caDer],
-      session,
-      earlyData: true,
-    });
-    await c.start();
-    await c.write(enc('transfer 100'));
+    const c = await earlyClient(session, 'transfer 100');
     const flight = c.takeOutput();
     const delivered: string[] = [];
     for (let i = 0; i < 2; i++) {

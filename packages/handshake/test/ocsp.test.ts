@@ -187,6 +187,40 @@ describe.each(versions)('OCSP stapling over %s', (version) => {
     expect([error?.code, error?.alert]).toEqual(['ERR_OCSP_MISSING', 113]);
   });
 
+  it('leaves the judgement to verifyOcspStaple when set, also without a staple', async () => {
+    // A staple @tlskit/x509 would refuse (it does not parse): the hook's word is final.
+    const junk = Uint8Array.of(1, 2, 3, 4);
+    const seen: (Uint8Array | undefined)[] = [];
+    const accept = async (response: Uint8Array | undefined, chain: readonly Uint8Array[]) => {
+      expect(chain).toEqual(f.server.p256.chain);
+      seen.push(response);
+      return response === undefined ? ('none' as const) : ('good' as const);
+    };
+    const pair = await connectPair(
+      [{ ...f.server.p256, ocspResponse: junk }],
+      clientOptions(version, { verifyOcspStaple: accept }),
+    );
+    expect(pair.clientInfo?.ocsp).toEqual({ status: 'good', response: junk });
+    const none = await connectPair(
+      [f.server.p256],
+      clientOptions(version, { verifyOcspStaple: accept }),
+    );
+    expect(none.clientInfo?.ocsp).toEqual({ status: 'none', response: undefined });
+    expect(seen).toEqual([junk, undefined]);
+    // A plain error refuses the staple with bad_certificate_status_response.
+    const refused = await connectPair(
+      [{ ...f.server.p256, ocspResponse: staples.good }],
+      clientOptions(version, {
+        verifyOcspStaple: () => {
+          throw new Error('no');
+        },
+      }),
+    );
+    const error = refused.clientClose?.error as TlsError;
+    expect([error?.code, error?.alert]).toEqual(['ERR_OCSP_REJECTED', 113]);
+    expect((refused.serverClose?.error as TlsError | undefined)?.alert).toBe(113);
+  });
+
   it('does not judge the staple when verification is turned off', async () => {
     const entry = { ...f.server.p256, ocspResponse: staples.revoked };
     const pair = await connectPair(

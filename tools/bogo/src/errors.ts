@@ -5,6 +5,7 @@
  * `ERR_HANDSHAKE_FAILURE` for no shared cipher, group or signature scheme), so a code maps to
  * one string, and config.json's ErrorMap sends BoringSSL's finer reasons to it.
  */
+import { OptionsError } from '@tlskit/handshake';
 import { isTlsError } from '@tlskit/wire';
 
 /** tlskit error code to the string printed for it. */
@@ -28,8 +29,13 @@ export const codeStrings: Readonly<Record<string, string>> = {
   ERR_UNSUPPORTED_CERTIFICATE: ':UNKNOWN_CERTIFICATE_TYPE:',
   ERR_INAPPROPRIATE_FALLBACK: ':INAPPROPRIATE_FALLBACK:',
   ERR_INTERNAL: ':INTERNAL_ERROR:',
+  // A caller asked too early (e.g. for the exporter while 0-RTT is in flight).
+  ERR_NOT_CONNECTED: ':HANDSHAKE_NOT_COMPLETE:',
   ERR_SEQUENCE_EXHAUSTED: ':INTERNAL_ERROR:',
   ERR_CERT_REJECTED: ':CERTIFICATE_VERIFY_FAILED:',
+  // The OCSP callback refused the staple (client) or failed (server).
+  ERR_OCSP_REJECTED: ':OCSP_CB_ERROR:',
+  ERR_OCSP_CALLBACK: ':OCSP_CB_ERROR:',
 };
 
 /**
@@ -76,6 +82,8 @@ export const peerAlertStrings: Readonly<Record<number, string>> = {
 
 /** The BoringSSL-style string for an error that ended a connection. */
 export function errorString(error: unknown): string {
+  // tlskit refuses a bad configuration (an SCT list that does not parse...) at creation.
+  if (error instanceof OptionsError) return ':BAD_OPTIONS:';
   if (!isTlsError(error)) return ':INTERNAL_ERROR:';
   if (error.code === 'ERR_PEER_ALERT') {
     return peerAlertStrings[error.alert] ?? ':UNKNOWN_ALERT_TYPE:';

@@ -49,6 +49,7 @@ export const implementedFlags: ReadonlySet<string> = new Set([
   '-expect-peer-cert-file',
   '-expect-verify-result',
   '-expect-selected-credential',
+  '-reverify-on-resume',
   // Negotiation settings and the checks of their outcome.
   '-min-version',
   '-max-version',
@@ -70,12 +71,38 @@ export const implementedFlags: ReadonlySet<string> = new Set([
   '-advertise-alpn',
   '-select-alpn',
   '-expect-alpn',
+  '-decline-alpn',
   '-expect-hrr',
   '-expect-no-hrr',
   '-expect-session-miss',
   '-expect-no-session',
   '-expect-extended-master-secret',
   '-no-ticket',
+  // Sessions: the server's session cache, ticket renewal, the clock between connections.
+  '-expect-session-id',
+  '-expect-no-session-id',
+  '-expect-ticket-renewal',
+  '-resumption-delay',
+  // 0-RTT: the client writes its first message early, the server echoes early data at once
+  // (half-RTT); a client whose early data was rejected goes on with the retry configuration.
+  '-enable-early-data',
+  '-expect-accept-early-data',
+  '-expect-reject-early-data',
+  '-expect-ticket-supports-early-data',
+  '-expect-no-offer-early-data',
+  '-expect-early-data-reason',
+  // OCSP stapling: the client asks (its callback judges), the server staples.
+  '-enable-ocsp-stapling',
+  '-ocsp-response',
+  '-expect-ocsp-response',
+  '-use-ocsp-callback',
+  '-fail-ocsp-callback',
+  '-decline-ocsp-callback',
+  '-set-ocsp-in-callback',
+  // Certificate Transparency: the client asks for SCTs, a credential carries its list.
+  '-enable-signed-cert-timestamps',
+  '-signed-cert-timestamps',
+  '-expect-signed-cert-timestamps',
   // After the handshake.
   '-shim-writes-first',
   '-shim-shuts-down',
@@ -84,6 +111,8 @@ export const implementedFlags: ReadonlySet<string> = new Set([
   '-export-label',
   '-export-context',
   '-use-export-context',
+  '-export-traffic-secrets',
+  '-tls-unique',
   '-key-update',
 ]);
 
@@ -99,7 +128,13 @@ const credentialFlags = new Set([
 
 /** What parsing found. */
 export type ParseResult =
-  | { readonly kind: 'ok'; readonly initial: ShimConfig; readonly resume: ShimConfig }
+  | {
+      readonly kind: 'ok';
+      readonly initial: ShimConfig;
+      readonly resume: ShimConfig;
+      /** The connection again at 1-RTT after the server rejected 0-RTT (client only). */
+      readonly retry: ShimConfig;
+    }
   | { readonly kind: 'unknown'; readonly flag: string }
   | { readonly kind: 'unimplemented'; readonly flag: string }
   | { readonly kind: 'invalid'; readonly flag: string; readonly message: string };
@@ -147,6 +182,7 @@ function apply(config: ShimConfig, name: string, kind: FlagKind, param: string |
 export function parseArgs(args: readonly string[]): ParseResult {
   const initial = emptyConfig();
   const resume = emptyConfig();
+  const retry = emptyConfig();
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     let name = arg;
@@ -158,7 +194,7 @@ export function parseArgs(args: readonly string[]): ParseResult {
       name = onHandshaker;
       skip = true;
     }
-    let targets: ShimConfig[] = [initial, resume];
+    let targets: ShimConfig[] = [initial, resume, retry];
     const onInitial = stripPrefix(name, '-on-initial');
     const onResume = stripPrefix(name, '-on-resume');
     const onRetry = stripPrefix(name, '-on-retry');
@@ -169,10 +205,8 @@ export function parseArgs(args: readonly string[]): ParseResult {
       name = onResume;
       targets = [resume];
     } else if (onRetry !== undefined) {
-      // Only a rejected 0-RTT attempt retries, and -enable-early-data is not implemented, so a
-      // retry configuration is parsed (for its strictness) but never used.
       name = onRetry;
-      targets = [];
+      targets = [retry];
     }
     const kind = Object.hasOwn(flagKinds, name) ? flagKinds[name] : undefined;
     if (kind === undefined) return { kind: 'unknown', flag: name };
@@ -188,7 +222,7 @@ export function parseArgs(args: readonly string[]): ParseResult {
     if (!implementedFlags.has(name)) return { kind: 'unimplemented', flag: name };
     for (const target of targets) apply(target, name, kind, param);
   }
-  return { kind: 'ok', initial, resume };
+  return { kind: 'ok', initial, resume, retry };
 }
 
 /** Typed reads of a parsed configuration. */

@@ -41,7 +41,7 @@ async function main(args: readonly string[]): Promise<number> {
       return EXIT_UNIMPLEMENTED;
   }
   try {
-    await runTest(parsed.initial, parsed.resume, nodeProvider);
+    await runTest(parsed.initial, parsed.resume, nodeProvider, parsed.retry);
     return 0;
   } catch (error) {
     if (error instanceof Unsupported) {

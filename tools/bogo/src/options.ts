@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { CryptoProvider, PrivateKey } from '@tlskit/crypto';
 import type {
+  AntiReplayStore,
   CertificateEntry,
   CertificateVerifier,
   ClientOptions,
@@ -87,12 +88,17 @@ function verifier(
   config: ShimConfig,
   enforced: boolean,
   record: VerifyRecord,
+  retry?: ShimConfig,
 ): CertificateVerifier {
-  const fail = flagBool(config, '-verify-fail');
-  // BoringSSL's alert for the rejection: certificate_unknown from a custom verify callback,
-  // handshake_failure from the legacy one (X509_V_ERR_APPLICATION_VERIFICATION).
-  const alert = flagBool(config, '-use-custom-verify-callback') ? 46 : 40;
+  let calls = 0;
   return async () => {
+    // With 0-RTT (and -reverify-on-resume) the first call comes before the ClientHello; a
+    // later one belongs to the handshake after a rejection, with the -on-retry flags.
+    const current = calls++ > 0 && retry !== undefined ? retry : config;
+    const fail = flagBool(current, '-verify-fail');
+    // BoringSSL's alert for the rejection: certificate_unknown from a custom verify callback,
+    // handshake_failure from the legacy one (X509_V_ERR_APPLICATION_VERIFICATION).
+    const alert = flagBool(current, '-use-custom-verify-callback') ? 46 : 40;
     record.failed = fail;
     if (fail && enforced) {
       throw new TlsError('ERR_CERT_REJECTED', alert, 'the verify callback rejected the chain');
@@ -121,7 +127,19 @@ async function loadCredential(
     }
     throw error;
   }
-  return { chain, key };
+  const ocsp = values.get('-ocsp-response');
+  const scts = values.get('-signed-cert-timestamps');
+  return {
+    chain,
+    key,
+    ...(typeof ocsp === 'string' ? { ocspResponse: base64(ocsp) } : {}),
+    ...(typeof scts === 'string' ? { signedCertificateTimestamps: base64(scts) } : {}),
+  };
+}
+
+/** A `base64` flag's bytes. */
+export function base64(text: string): Uint8Array {
+  return new Uint8Array(Buffer.from(text, 'base64'));
 }
 
 /** Per-key facts: BoringSSL's credential number and the credential's -signing-prefs. */
@@ -199,16 +217,66 @@ function verifyPrefs(config: ShimConfig, provider: CryptoProvider): readonly num
   return prefs;
 }
 
+/**
+ * The shim's clock, frozen at start as BoringSSL's shim's is: -resumption-delay advances it
+ * between connections, so ticket ages are exactly what the runner expects and lifetimes see the
+ * time pass without the test waiting.
+ */
+const clockStart = Date.now();
+export const shimClock = {
+  offsetMs: 0,
+  now: (): number => clockStart + shimClock.offsetMs,
+};
+
 function common(config: ShimConfig, provider: CryptoProvider): CommonOptions {
   const range = versionRange(config);
   const prefs = verifyPrefs(config, provider);
   const groupList = groups(config, provider);
   return {
     provider,
+    now: shimClock.now,
     minVersion: range.min,
     maxVersion: range.max,
     ...(groupList === undefined ? {} : { groups: groupList }),
     ...(prefs.length === 0 ? {} : { signatureSchemes: [...prefs] }),
+  };
+}
+
+/**
+ * The client's OCSP callback (-use-ocsp-callback): BoringSSL's shim runs it in place of judging
+ * the staple, and -fail-ocsp-callback makes it refuse (bad_certificate_status_response,
+ * :OCSP_CB_ERROR:). Without the callback BoringSSL does not judge the staple at all: accept it.
+ */
+export function clientOcsp(config: ShimConfig): Partial<ClientOptions> {
+  if (!flagBool(config, '-enable-ocsp-stapling')) return {};
+  const fail = flagBool(config, '-use-ocsp-callback') && flagBool(config, '-fail-ocsp-callback');
+  return {
+    requestOcsp: true,
+    verifyOcspStaple: (response) => {
+      if (fail) throw new Error('-fail-ocsp-callback');
+      return response === undefined ? 'none' : 'good';
+    },
+  };
+}
+
+/**
+ * The server's legacy OCSP callback (-use-ocsp-callback): it staples the credential's response
+ * (-set-ocsp-in-callback sets the same bytes from inside it), declines as if the client had not
+ * asked (-decline-ocsp-callback), or fails the handshake (-fail-ocsp-callback).
+ */
+export function serverOcsp(
+  config: ShimConfig,
+  certificates: readonly CertificateEntry[],
+): Partial<ServerOptions> {
+  if (!flagBool(config, '-use-ocsp-callback')) return {};
+  const fail = flagBool(config, '-fail-ocsp-callback');
+  const decline = flagBool(config, '-decline-ocsp-callback');
+  return {
+    ocspStapling: ({ chain }) => {
+      if (fail) throw new TlsError('ERR_OCSP_CALLBACK', 80, '-fail-ocsp-callback');
+      if (decline) return undefined;
+      return certificates.find((entry) => entry.chain === chain)?.ocspResponse;
+    },
   };
 }
 
@@ -217,6 +285,7 @@ export async function clientOptions(
   config: ShimConfig,
   signer: Signer,
   verify: VerifyRecord,
+  retry?: ShimConfig,
 ): Promise<ClientOptions> {
   // The client always offers session_ticket in TLS 1.2; it has no option to leave it out.
   if (flagBool(config, '-no-ticket')) throw new Unsupported('-no-ticket on a client');
@@ -225,10 +294,25 @@ export async function clientOptions(
   const host = flagString(config, '-host-name');
   return {
     ...common(config, signer.provider),
-    verifyCertificate: verifier(config, flagBool(config, '-verify-peer'), verify),
+    verifyCertificate: verifier(
+      config,
+      flagBool(config, '-verify-peer'),
+      verify,
+      flagBool(config, '-enable-early-data') ? retry : undefined,
+    ),
+    ...(flagBool(config, '-reverify-on-resume') ? { reverifyOnResume: true } : {}),
     ...(certificate === undefined ? {} : { certificate }),
     ...(alpn === undefined ? {} : { alpnProtocols: parseAlpnList(alpn) }),
     ...(host === undefined ? {} : { serverName: host }),
+    ...clientOcsp(config),
+    ...(flagBool(config, '-enable-signed-cert-timestamps')
+      ? { requestSignedCertificateTimestamps: true }
+      : {}),
+    // A rejected early write is not resent by tlskit: the retry configuration decides what to
+    // write, as after BoringSSL's SSL_reset_early_data_reject.
+    ...(flagBool(config, '-enable-early-data')
+      ? { earlyData: true, resendRejectedEarlyData: false }
+      : {}),
   };
 }
 
@@ -236,7 +320,16 @@ export async function clientOptions(
 export interface ServerState {
   readonly ticketKeys: { name: Uint8Array; key: Uint8Array }[];
   readonly sessionCache: SessionCache;
+  /** 0-RTT's single-use ticket store, shared like the ticket keys. */
+  readonly antiReplay: AntiReplayStore;
 }
+
+/**
+ * BoringSSL's 0-RTT settings: a server accepts (and its tickets allow) kMaxEarlyDataAccepted
+ * bytes, and tolerates a ticket age skew of 60 seconds.
+ */
+const maxEarlyDataAccepted = 14336;
+const ticketAgeSkewMs = 60_000;
 
 /** Server options for one connection. */
 export async function serverOptions(
@@ -247,7 +340,8 @@ export async function serverOptions(
 ): Promise<ServerOptions> {
   const certificates = await signer.credentials(config);
   if (certificates.length === 0) throw new Unsupported('server without a credential');
-  const select = flagString(config, '-select-alpn');
+  // -decline-alpn: the ALPN callback declines, so the server negotiates none.
+  const select = flagBool(config, '-decline-alpn') ? undefined : flagString(config, '-select-alpn');
   const requireAny = flagBool(config, '-require-any-client-certificate');
   const verifyPeer = flagBool(config, '-verify-peer');
   const clientAuth = verifyPeer ? 'request' : requireAny ? 'require' : 'none';
@@ -258,6 +352,15 @@ export async function serverOptions(
     verifyCertificate: verifier(config, clientAuth !== 'none', verify),
     ...(flagBool(config, '-no-ticket') ? {} : { ticketKeys: state.ticketKeys }),
     sessionCache: state.sessionCache,
-    ...(select === undefined ? {} : { alpnProtocols: [select] }),
+    // An empty -select-alpn selects nothing, as in BoringSSL's shim.
+    ...(select === undefined || select === '' ? {} : { alpnProtocols: [select] }),
+    ...serverOcsp(config, certificates),
+    ...(flagBool(config, '-enable-early-data')
+      ? {
+          maxEarlyData: maxEarlyDataAccepted,
+          antiReplay: state.antiReplay,
+          earlyDataWindow: ticketAgeSkewMs,
+        }
+      : {}),
   };
 }

@@ -10,16 +10,20 @@ import {
   createClient,
   createServer,
   type HandshakeInfo,
+  MemoryAntiReplayStore,
   type Session,
   SessionCache,
 } from '@tlskit/handshake';
 import { parsePem } from '@tlskit/x509';
+import { checkEarlyData, type EarlyDataContext } from './early-data.js';
 import { flagBool, flagInt, flagString, type ShimConfig } from './flags.js';
 import {
+  base64,
   clientOptions,
   type ServerState,
   Signer,
   serverOptions,
+  shimClock,
   type VerifyRecord,
 } from './options.js';
 import { connectToRunner, EnginePipe } from './transport.js';
@@ -80,7 +84,11 @@ export function checkHandshake(
   );
   // The server must report what it selected; the client what the test expected (or none).
   const alpn =
-    (isServer ? flagString(config, '-select-alpn') : flagString(config, '-expect-alpn')) ?? '';
+    (isServer
+      ? flagBool(config, '-decline-alpn')
+        ? undefined
+        : flagString(config, '-select-alpn')
+      : flagString(config, '-expect-alpn')) ?? '';
   check((info.alpn ?? '') === alpn, `negotiated ALPN ${info.alpn}, want "${alpn}"`);
   if (isServer) {
     const name = flagString(config, '-expect-server-name');
@@ -105,6 +113,39 @@ export function checkHandshake(
   }
 }
 
+/**
+ * -export-traffic-secrets: the read then the write application traffic secret (TLS 1.3), after
+ * their length as BoringSSL's shim writes it (a host-order, so little-endian, uint16).
+ */
+export function trafficSecretsRecord(
+  secrets: ReadonlyMap<string, Uint8Array>,
+  isServer: boolean,
+): Uint8Array {
+  const client = secrets.get('CLIENT_TRAFFIC_SECRET_0');
+  const server = secrets.get('SERVER_TRAFFIC_SECRET_0');
+  if (client === undefined || server === undefined) {
+    throw new CheckFailed('failed to export traffic secrets');
+  }
+  const [read, write] = isServer ? [client, server] : [server, client];
+  const out = new Uint8Array(2 + read.length + write.length);
+  new DataView(out.buffer).setUint16(0, read.length, true);
+  out.set(read, 2);
+  out.set(write, 2 + read.length);
+  return out;
+}
+
+/**
+ * -tls-unique (RFC 5929 3.1): the first Finished of the handshake, the client's in a full
+ * handshake and the server's in a resumption. TLS 1.2 only, and only with
+ * extended_master_secret, which tlskit always negotiates in TLS 1.2.
+ */
+export function tlsUnique(engine: Connection, info: HandshakeInfo, isServer: boolean): Uint8Array {
+  if (info.version !== 'TLSv1.2') throw new CheckFailed('failed to get tls-unique');
+  const unique = engine.getFinished(isServer === info.resumed ? 'sent' : 'received');
+  if (unique === undefined) throw new CheckFailed('failed to get tls-unique');
+  return unique;
+}
+
 /** What one connection hands to the next. */
 interface Carry {
   session: Session | undefined;
@@ -118,7 +159,17 @@ interface Carry {
   group: number | undefined;
   /** SSL_get_verify_result: a resumed session keeps the result of the full handshake. */
   readonly verify: VerifyRecord;
+  /** SSL_get0_ocsp_response: a resumed session keeps the staple of the full handshake. */
+  ocsp: Uint8Array | undefined;
+  /** SSL_get0_signed_cert_timestamp_list: likewise. */
+  scts: Uint8Array | undefined;
+  /** Server: whether the tickets of the last connection allowed 0-RTT, and their ALPN. */
+  ticketAllowedEarlyData: boolean;
+  alpn: string | undefined;
 }
+
+/** BoringSSL's shim's first message under -shim-writes-first (kInitialWrite). */
+const shimInitialWrite = new TextEncoder().encode('hello');
 
 /** The checks that need the shim's own records, not only the HandshakeInfo. */
 function checkShimRecords(config: ShimConfig, signer: Signer, carry: Carry): void {
@@ -128,6 +179,17 @@ function checkShimRecords(config: ShimConfig, signer: Signer, carry: Carry): voi
       'Wrong certificate verification result',
     );
   }
+  const ocsp = flagString(config, '-expect-ocsp-response');
+  if (ocsp !== undefined) {
+    check(
+      carry.ocsp !== undefined && equalBytes(carry.ocsp, base64(ocsp)),
+      'OCSP response mismatch',
+    );
+  }
+  const scts = flagString(config, '-expect-signed-cert-timestamps');
+  if (scts !== undefined) {
+    check(carry.scts !== undefined && equalBytes(carry.scts, base64(scts)), 'SCT list mismatch');
+  }
   const credential = flagInt(config, '-expect-selected-credential') ?? -1;
   check(
     signer.selected === credential,
@@ -136,7 +198,8 @@ function checkShimRecords(config: ShimConfig, signer: Signer, carry: Carry): voi
 }
 
 async function exchange(
-  config: ShimConfig,
+  initialConfig: ShimConfig,
+  retryConfig: ShimConfig,
   signer: Signer,
   engine: Connection,
   pipe: EnginePipe,
@@ -144,6 +207,9 @@ async function exchange(
   isResume: boolean,
   carry: Carry,
 ): Promise<void> {
+  // A client whose 0-RTT was rejected goes on as BoringSSL's does after
+  // SSL_reset_early_data_reject: with the retry configuration.
+  let config = initialConfig;
   let failure: unknown;
   let gotSession = false;
   let peerClosed = false;
@@ -166,11 +232,26 @@ async function exchange(
     received.push(data);
     notify();
   });
+  // Accepted early data is echoed at once, as half-RTT data: the runner waits for it.
+  engine.on('earlyData', (data) => {
+    received.push(data);
+    notify();
+  });
   engine.on('end', () => {
     peerClosed = true;
     notify();
   });
   engine.on('handshake', () => notify());
+  // SSL_get_traffic_secrets: tlskit gives them to its key log.
+  const trafficSecrets = new Map<string, Uint8Array>();
+  if (flagBool(config, '-export-traffic-secrets')) {
+    engine.on('keylog', (line) => {
+      const [label, , secret] = line.split(' ');
+      if (label !== undefined && secret !== undefined) {
+        trafficSecrets.set(label, Buffer.from(secret, 'hex'));
+      }
+    });
+  }
 
   void pipe.untilEof().then(notify);
   const waitEvent = (): Promise<void> =>
@@ -181,9 +262,42 @@ async function exchange(
     if (failure !== undefined) throw new ConnectionFailed(failure);
   };
 
+  const echoReceived = async (): Promise<void> => {
+    while (received.length > 0) {
+      const data = received.shift()!;
+      if (flagBool(config, '-key-update') && engine.handshakeInfo !== undefined) {
+        await engine.keyUpdate(false);
+      }
+      const echo = new Uint8Array(data.length);
+      for (let i = 0; i < data.length; i++) echo[i] = data[i]! ^ 0xff;
+      await engine.write(echo);
+      pipe.flush();
+    }
+  };
+
   await engine.start();
   pipe.flush();
+  // A client offering 0-RTT writes its first message early, as much of it as the ticket allows
+  // (SSL_do_handshake returns at once in BoringSSL, and SSL_write sends early data).
+  let initialWrite = flagBool(config, '-shim-writes-first') ? shimInitialWrite : undefined;
+  const earlyOffered = !isServer && engine.earlyDataRemaining > 0;
+  if (earlyOffered) {
+    if (isResume && flagBool(config, '-expect-no-offer-early-data')) {
+      throw new CheckFailed('Client unexpectedly offered early data.');
+    }
+    // BoringSSL's shim exports here, in the 0-RTT state; tlskit refuses it as BoringSSL does.
+    if ((flagInt(config, '-export-keying-material') ?? 0) > 0) {
+      engine.exportKeyingMaterial('', undefined, 1);
+    }
+    if (initialWrite !== undefined) {
+      const early = initialWrite.subarray(0, engine.earlyDataRemaining);
+      await engine.write(early);
+      pipe.flush();
+      initialWrite = initialWrite.subarray(early.length);
+    }
+  }
   while (engine.handshakeInfo === undefined) {
+    await echoReceived();
     throwIfFailed();
     if (pipe.eof) {
       await pipe.settled();
@@ -194,10 +308,35 @@ async function exchange(
     await waitEvent();
   }
   const info = engine.handshakeInfo!;
+  const earlyContext: EarlyDataContext = {
+    isServer,
+    session: isResume ? carry.session : undefined,
+    ticketAllowedEarlyData: carry.ticketAllowedEarlyData,
+    ticketAlpn: carry.alpn,
+  };
+  if (!isServer && isResume && info.earlyData === 'rejected') {
+    if (!flagBool(config, '-expect-reject-early-data')) {
+      throw new CheckFailed(':EARLY_DATA_REJECTED: the server rejected our 0-RTT data');
+    }
+    if (flagString(config, '-expect-early-data-reason') !== undefined) {
+      throw new CheckFailed('client reject -expect-early-data-reason belongs to -on-retry');
+    }
+    config = retryConfig;
+    initialWrite = flagBool(config, '-shim-writes-first') ? shimInitialWrite : undefined;
+  }
+  if (isServer) {
+    carry.ticketAllowedEarlyData = flagBool(config, '-enable-early-data');
+  }
+  carry.alpn = info.alpn;
   if (!info.resumed) carry.peerScheme = info.peerSignatureScheme;
   if (!info.resumed || info.groupCode !== undefined) carry.group = info.groupCode;
+  if (!info.resumed) {
+    carry.ocsp = info.ocsp?.response;
+    carry.scts = info.signedCertificateTimestamps;
+  }
   checkHandshake(config, info, isServer, isResume, carry.peerScheme, carry.group);
   checkShimRecords(config, signer, carry);
+  checkEarlyData(config, info, earlyContext, (message) => new CheckFailed(message));
 
   const exportLength = flagInt(config, '-export-keying-material') ?? 0;
   if (exportLength > 0) {
@@ -209,20 +348,22 @@ async function exchange(
     );
     pipe.flush();
   }
-  if (flagBool(config, '-shim-writes-first')) {
-    await engine.write(new TextEncoder().encode('hello'));
+  if (flagBool(config, '-export-traffic-secrets')) {
+    await engine.write(trafficSecretsRecord(trafficSecrets, isServer));
+    pipe.flush();
+  }
+  if (flagBool(config, '-tls-unique')) {
+    await engine.write(tlsUnique(engine, info, isServer));
+    pipe.flush();
+  }
+  // What is left of the first message (all of it without 0-RTT).
+  if (initialWrite !== undefined && initialWrite.length > 0) {
+    await engine.write(initialWrite);
     pipe.flush();
   }
   if (!flagBool(config, '-shim-shuts-down')) {
     for (;;) {
-      while (received.length > 0) {
-        const data = received.shift()!;
-        if (flagBool(config, '-key-update')) await engine.keyUpdate(false);
-        const echo = new Uint8Array(data.length);
-        for (let i = 0; i < data.length; i++) echo[i] = data[i]! ^ 0xff;
-        await engine.write(echo);
-        pipe.flush();
-      }
+      await echoReceived();
       throwIfFailed();
       if (peerClosed) break;
       if (pipe.eof) {
@@ -244,6 +385,14 @@ async function exchange(
       gotSession === expectSession,
       `new session was${gotSession ? '' : ' not'} cached, but we expected the opposite`,
     );
+    const session = carry.session;
+    if (gotSession && session?.version === 'TLSv1.3') {
+      const allows = session.maxEarlyData !== 0;
+      check(
+        flagBool(config, '-expect-ticket-supports-early-data') === allows,
+        `Ticket was${allows ? '' : ' not'} marked as supporting early data`,
+      );
+    }
   }
   if (engine.state !== 'closed') {
     await engine.close();
@@ -273,18 +422,24 @@ export async function runTest(
   initial: ShimConfig,
   resume: ShimConfig,
   provider: CryptoProvider,
+  retry: ShimConfig = resume,
 ): Promise<void> {
   const isServer = flagBool(initial, '-server');
   const rounds = 1 + (flagInt(initial, '-resume-count') ?? 0);
   const serverState: ServerState = {
     ticketKeys: [{ name: provider.randomBytes(16), key: provider.randomBytes(32) }],
     sessionCache: new SessionCache(),
+    antiReplay: new MemoryAntiReplayStore(),
   };
   const carry: Carry = {
     session: undefined,
     peerScheme: undefined,
     group: undefined,
     verify: { failed: false },
+    ocsp: undefined,
+    scts: undefined,
+    ticketAllowedEarlyData: false,
+    alpn: undefined,
   };
   for (let round = 0; round < rounds; round++) {
     const config = round === 0 ? initial : resume;
@@ -293,7 +448,7 @@ export async function runTest(
     const engine = isServer
       ? createServer(await serverOptions(config, signer, carry.verify, serverState))
       : createClient({
-          ...(await clientOptions(config, signer, carry.verify)),
+          ...(await clientOptions(config, signer, carry.verify, isResume ? retry : undefined)),
           ...(isResume && carry.session !== undefined ? { session: carry.session } : {}),
         });
     const socket = await connectToRunner(
@@ -302,8 +457,15 @@ export async function runTest(
       flagInt(initial, '-shim-id') ?? 0,
     );
     const pipe = new EnginePipe(socket, engine);
+    const offered = carry.session;
+    const cached = serverState.sessionCache.size;
     try {
-      await exchange(config, signer, engine, pipe, isServer, isResume, carry);
+      await exchange(config, retry, signer, engine, pipe, isServer, isResume, carry);
+      checkSessionRecords(config, isResume, serverState.sessionCache.size > cached, {
+        offered,
+        received: carry.session,
+        resumed: engine.handshakeInfo?.resumed === true,
+      });
     } finally {
       // Whatever happened, the alert or close_notify the engine queued goes out first. Then a
       // lingering close: closing with the runner's bytes still unread would send a TCP reset,
@@ -312,6 +474,38 @@ export async function runTest(
       await lingerUntilEof(pipe, lingerMs);
       socket.destroy();
     }
+    shimClock.offsetMs += (flagInt(config, '-resumption-delay') ?? 0) * 1000;
+  }
+}
+
+/**
+ * The session checks of BoringSSL's shim: whether a server's first connection stored its
+ * session in the session cache (a TLS 1.2 session ID), and whether a client's resumption
+ * brought a new ticket.
+ */
+export function checkSessionRecords(
+  config: ShimConfig,
+  isResume: boolean,
+  cachedOnServer: boolean,
+  client: { offered: Session | undefined; received: Session | undefined; resumed: boolean },
+): void {
+  if (!isResume) {
+    if (flagBool(config, '-expect-session-id')) {
+      check(cachedOnServer, 'session was not cached on the server.');
+    }
+    if (flagBool(config, '-expect-no-session-id')) {
+      check(!cachedOnServer, 'session was unexpectedly cached on the server.');
+    }
+  }
+  if (flagBool(config, '-expect-ticket-renewal') && client.resumed) {
+    const before = client.offered;
+    const after = client.received;
+    const renewed =
+      before?.version === 'TLSv1.2' &&
+      after?.version === 'TLSv1.2' &&
+      after.ticket !== undefined &&
+      (before.ticket === undefined || !equalBytes(before.ticket, after.ticket));
+    check(renewed, 'the resumption brought no new ticket');
   }
 }
 

@@ -1,4 +1,4 @@
-import { PeerAlertError } from '@tlskit/handshake';
+import { OptionsError, PeerAlertError } from '@tlskit/handshake';
 import { AlertDescription, DecodeError, TlsError, type TlsErrorCode } from '@tlskit/wire';
 import { describe, expect, it } from 'vitest';
 import { errorReport, errorString } from '../src/errors.js';
@@ -15,6 +15,8 @@ describe('errorString', () => {
     expect(errorString(new TlsError('ERR_CERT_EXPIRED', 45, 'x'))).toBe(
       ':CERTIFICATE_VERIFY_FAILED:',
     );
+    // handshake's verifyOcspStaple wraps the shim's client OCSP callback failure in this code.
+    expect(errorString(new TlsError('ERR_OCSP_REJECTED', 113, 'x'))).toBe(':OCSP_CB_ERROR:');
   });
 
   it('names a fatal alert from the peer as BoringSSL does', () => {
@@ -24,6 +26,12 @@ describe('errorString', () => {
       ':TLSV1_ALERT_PROTOCOL_VERSION:',
     );
     expect(errorString(new PeerAlertError(200, 'unknown'))).toBe(':UNKNOWN_ALERT_TYPE:');
+  });
+
+  it('names a configuration tlskit refuses at creation', () => {
+    expect(errorString(new OptionsError('signedCertificateTimestamps is not an SCT list'))).toBe(
+      ':BAD_OPTIONS:',
+    );
   });
 
   it('names an unmapped code after the code, and anything else as internal', () => {

@@ -53,17 +53,17 @@ describe('parseArgs', () => {
   });
 
   it('reports a known but unimplemented flag, even one for the resumption only', () => {
-    expect(parseArgs(['-port', '1', '-enable-early-data'])).toEqual({
+    expect(parseArgs(['-port', '1', '-false-start'])).toEqual({
       kind: 'unimplemented',
-      flag: '-enable-early-data',
+      flag: '-false-start',
     });
-    expect(parseArgs(['-on-resume-enable-early-data'])).toEqual({
+    expect(parseArgs(['-on-resume-false-start'])).toEqual({
       kind: 'unimplemented',
-      flag: '-enable-early-data',
+      flag: '-false-start',
     });
-    expect(parseArgs(['-on-retry-ocsp-response', 'AAAA'])).toEqual({
+    expect(parseArgs(['-on-retry-srtp-profiles', 'SRTP_AES128_CM_SHA1_80'])).toEqual({
       kind: 'unimplemented',
-      flag: '-ocsp-response',
+      flag: '-srtp-profiles',
     });
   });
 
@@ -86,6 +86,24 @@ describe('parseArgs', () => {
     expect(flagBool(initial, '-expect-session-miss')).toBe(false);
     expect(flagString(initial, '-host-name')).toBe('a');
     expect(flagString(resume, '-host-name')).toBe('a');
+  });
+
+  it('gives the 0-RTT retry the unprefixed flags and the -on-retry ones only', () => {
+    const { initial, resume, retry } = ok([
+      '-enable-early-data',
+      '-on-resume-expect-reject-early-data',
+      '-on-resume-shim-writes-first',
+      '-on-retry-expect-early-data-reason',
+      'peer_declined',
+    ]);
+    for (const config of [initial, resume, retry]) {
+      expect(flagBool(config, '-enable-early-data')).toBe(true);
+    }
+    expect(flagBool(resume, '-expect-reject-early-data')).toBe(true);
+    expect(flagBool(retry, '-expect-reject-early-data')).toBe(false);
+    expect(flagBool(retry, '-shim-writes-first')).toBe(false);
+    expect(flagString(retry, '-expect-early-data-reason')).toBe('peer_declined');
+    expect(flagString(resume, '-expect-early-data-reason')).toBeUndefined();
   });
 
   it('refuses a missing or malformed value', () => {

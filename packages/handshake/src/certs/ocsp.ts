@@ -26,6 +26,7 @@ import type {
   CertificateEntry,
   ClientOptions,
   CommonOptions,
+  OcspStapleVerifier,
   ServerOptions,
 } from '../core/options.js';
 import type { PeerChain } from './verify.js';
@@ -84,6 +85,25 @@ function findIssuer(leaf: Certificate, candidates: readonly Uint8Array[]): Certi
 const missing = (message: string) =>
   new TlsError('ERR_OCSP_MISSING', AlertDescription.badCertificateStatusResponse, message);
 
+/** Runs the caller's staple verifier; an error that is not a TlsError refuses the staple. */
+async function callStapleVerifier(
+  verify: OcspStapleVerifier,
+  response: Uint8Array | undefined,
+  chain: readonly Uint8Array[],
+): Promise<OcspInfo['status']> {
+  try {
+    return await verify(response, chain);
+  } catch (error) {
+    if (error instanceof TlsError) throw error;
+    throw new TlsError(
+      'ERR_OCSP_REJECTED',
+      AlertDescription.badCertificateStatusResponse,
+      'the OCSP staple verifier rejected the staple',
+      { cause: error },
+    );
+  }
+}
+
 /**
  * Client: judges the server's staple for the leaf of `chain`. `path` is the validated path the
  * verifier returned (leaf first, anchor last), where the issuer is found when the server did not
@@ -99,6 +119,12 @@ export async function judgeStaple(
 ): Promise<OcspInfo> {
   const { chain, path } = peer;
   if (!peer.accepted.verified) return { status: 'unchecked', response };
+  if (options.verifyOcspStaple !== undefined) {
+    return {
+      status: await callStapleVerifier(options.verifyOcspStaple, response, chain),
+      response,
+    };
+  }
   const required = options.requireOcspStaple === true;
   if (response === undefined) {
     if (required) throw missing('the server stapled no OCSP response and one is required');

@@ -7,7 +7,12 @@ import { AlertDescription, TlsError } from '@tlskit/wire';
 import { parseCertificate } from '@tlskit/x509';
 import { badCertificate } from '../core/errors.js';
 import type { ChainPolicy } from '../core/config.js';
-import type { CertificateVerifier, CommonOptions, VerifyContext } from '../core/options.js';
+import type {
+  CertificateVerifier,
+  ClientOptions,
+  CommonOptions,
+  VerifyContext,
+} from '../core/options.js';
 import { trustStoreOf, x509Verifier } from './x509-verifier.js';
 import { type ChainAccepted, chainAccepted } from '../core/proofs.js';
 
@@ -56,6 +61,21 @@ export async function acceptChain(
     );
   }
   return { accepted: chainAccepted(true), path };
+}
+
+/**
+ * Client with `reverifyOnResume`: runs the chain policy again on the chain a resumed session
+ * keeps (that of the connection that issued it), as on a full handshake. A session without a
+ * chain (an external PSK) has nothing to verify.
+ */
+export async function reverifySession(
+  now: number,
+  options: ClientOptions,
+  policy: ChainPolicy,
+  chain: readonly Uint8Array[],
+): Promise<void> {
+  if (options.reverifyOnResume !== true || chain.length === 0) return;
+  await acceptChain(policy, chain, { serverName: options.serverName, now, peer: 'server' });
 }
 
 /** Imports the leaf's public key; a certificate we cannot parse is bad_certificate. */

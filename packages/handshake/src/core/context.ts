@@ -95,6 +95,11 @@ export interface HandshakeContext<R extends Side = Side> {
   endEarlyRead(): void;
   /** Server: the client's early data was rejected; skip up to `bytes` of records that fail to open. */
   skipEarlyData(bytes: number): void;
+  /**
+   * Server that accepted 0-RTT: application data may be written before the client's Finished
+   * (half-RTT data, RFC 8446 2.3).
+   */
+  allowHalfRttWrite(): void;
 
   /**
    * The handshake is complete: application data may flow. Requires the proof that the peer's

@@ -69,7 +69,9 @@ export interface Connection {
   /**
    * Encrypts application data. Rejects with ERR_NOT_CONNECTED / ERR_CLOSED (caller errors).
    * A client that offered 0-RTT may write before the handshake completes, as early data, as
-   * long as the data fits in {@link Connection.earlyDataRemaining}.
+   * long as the data fits in {@link Connection.earlyDataRemaining}. A server that accepted 0-RTT
+   * may write once the `earlyData` event has come (half-RTT data, RFC 8446 4.4.4: e.g. the
+   * answer to an early request), before the client's Finished has confirmed the handshake.
    */
   write(data: Uint8Array): Promise<void>;
   /**
@@ -148,6 +150,8 @@ export abstract class Engine extends Emitter implements Connection, HandshakeCon
   #earlyWrite: { remaining: number; sent: Uint8Array[] } | undefined;
   /** Server: accepted 0-RTT in progress: bytes of early data the client may still send. */
   #earlyRead: { remaining: number } | undefined;
+  /** Server: 0-RTT was accepted and our Finished is sent: half-RTT writes are allowed. */
+  #halfRtt = false;
   /** Whether change_cipher_spec records may still be dropped (RFC 8446 section 5). */
   #ccsAllowed = false;
   /** TLS 1.2: what a ChangeCipherSpec does when one is expected (switch the read key). */
@@ -201,7 +205,7 @@ export abstract class Engine extends Emitter implements Connection, HandshakeCon
       if (this.#closed || this.#writeClosed) {
         throw new ConnectionStateError('ERR_CLOSED', 'write after close');
       }
-      if (!this.#handshakeDone) {
+      if (!this.#handshakeDone && !this.#halfRtt) {
         const early = this.#earlyWrite;
         if (early === undefined || data.length > early.remaining) {
           throw new ConnectionStateError(
@@ -393,6 +397,14 @@ export abstract class Engine extends Emitter implements Connection, HandshakeCon
   async beginEarlyRead(suite: Suite13, secret: Uint8Array, limit: number): Promise<void> {
     await this.setReadKey(suite, secret);
     this.#earlyRead = { remaining: limit };
+  }
+
+  /**
+   * Server: 0-RTT was accepted and the server Finished sent under the current write key (the
+   * application traffic key): `write()` may send half-RTT data (RFC 8446 4.4.4).
+   */
+  allowHalfRttWrite(): void {
+    this.#halfRtt = true;
   }
 
   /** Server: EndOfEarlyData arrived; application data before the handshake is unexpected again. */

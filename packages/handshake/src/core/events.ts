@@ -49,6 +49,11 @@ export interface HandshakeInfo {
   readonly earlyData?: 'accepted' | 'rejected' | 'none';
   /** Client with `requestOcsp`, full handshake: the stapled OCSP response and what it said. */
   readonly ocsp?: OcspInfo;
+  /**
+   * Client with `requestSignedCertificateTimestamps`, full handshake: the server's
+   * SignedCertificateTimestampList (RFC 6962 3.3) as sent, when it sent one. Not judged.
+   */
+  readonly signedCertificateTimestamps?: Uint8Array;
 }
 
 /**

@@ -25,6 +25,13 @@ export interface CertificateEntry {
    * (status_request): in the TLS 1.3 CertificateEntry, or the TLS 1.2 CertificateStatus.
    */
   readonly ocspResponse?: Uint8Array;
+  /**
+   * Server only: the leaf's Certificate Transparency SCTs, as a SignedCertificateTimestampList
+   * (RFC 6962 3.3, with its 2-byte length), sent when the client asks
+   * (signed_certificate_timestamp): in ServerHello (TLS 1.2) or the leaf's CertificateEntry
+   * (TLS 1.3). A malformed list is refused at creation.
+   */
+  readonly signedCertificateTimestamps?: Uint8Array;
 }
 
 /** What {@link ServerOptions.ocspStapling} is asked: the chosen chain and the client's SNI. */
@@ -33,6 +40,15 @@ export interface OcspStapleRequest {
   readonly chain: readonly Uint8Array[];
   readonly serverName: string | undefined;
 }
+
+/**
+ * Judges an OCSP staple (see {@link ClientOptions.verifyOcspStaple}): the DER OCSPResponse as
+ * stapled (undefined when the server sent none) and the server's chain, leaf first.
+ */
+export type OcspStapleVerifier = (
+  response: Uint8Array | undefined,
+  chain: readonly Uint8Array[],
+) => Promise<'good' | 'unknown' | 'none'> | 'good' | 'unknown' | 'none';
 
 /** What a certificate verifier learns about the connection. */
 export interface VerifyContext {
@@ -170,6 +186,31 @@ export interface ClientOptions extends CommonOptions {
    * bad_certificate_status_response (`ERR_OCSP_MISSING`), as for an OCSP must-staple certificate.
    */
   readonly requireOcspStaple?: boolean;
+  /**
+   * With `requestOcsp`: replaces tlskit's judgement of the staple, as `verifyCertificate`
+   * replaces path validation (node:tls leaves the staple to its `OCSPResponse` event; BoringSSL
+   * to its OCSP callback). Called in each full handshake once the chain is accepted (not when
+   * verification is turned off), also when the server stapled nothing. It resolves with the
+   * status to report in `handshakeInfo.ocsp`, or rejects to fail the handshake: with the
+   * TlsError it throws, any other error as bad_certificate_status_response
+   * (`ERR_OCSP_REJECTED`). `requireOcspStaple` is then the hook's to enforce.
+   */
+  readonly verifyOcspStaple?: OcspStapleVerifier;
+  /**
+   * Ask the server for the leaf's Certificate Transparency SCTs (signed_certificate_timestamp,
+   * RFC 6962 3.3.1). tlskit checks the list's framing (a malformed one is decode_error) and
+   * reports it as `handshakeInfo.signedCertificateTimestamps` in a full handshake; judging the
+   * SCTs against CT logs and a policy is the application's. Default false.
+   */
+  readonly requestSignedCertificateTimestamps?: boolean;
+  /**
+   * Run certificate verification again when resuming a session, on the chain of the connection
+   * that issued it (BoringSSL's `SSL_set_reverify_on_resume`): a chain the verifier now refuses
+   * (revoked, distrusted since) is not trusted again through its ticket. Once per connection:
+   * before offering 0-RTT data (so none is sent; the handshake fails before the ClientHello),
+   * otherwise when the server accepts the session. Default false.
+   */
+  readonly reverifyOnResume?: boolean;
   /**
    * Turns certificate verification off: any server is accepted. Only for tests and debugging;
    * the name says it loudly on purpose.

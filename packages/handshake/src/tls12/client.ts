@@ -24,6 +24,7 @@ import {
 import type { ClientConfig } from '../core/config.js';
 import type { OcspInfo, Session12 } from '../core/events.js';
 import { judgeStaple } from '../certs/ocsp.js';
+import { receivedSctList } from '../certs/sct.js';
 import { expectMessage, type RawMessage } from '../core/codec.js';
 import type { HandshakeContext, State } from '../core/context.js';
 import { selectedAlpn } from '../core/alpn.js';
@@ -55,7 +56,7 @@ import {
   Transcript12,
 } from './common.js';
 import { groups12, type Suite12, suite12 } from '../core/suites.js';
-import { checkPeerChain, type PeerChain } from '../certs/verify.js';
+import { checkPeerChain, type PeerChain, reverifySession } from '../certs/verify.js';
 
 /** What the ClientHello left for the TLS 1.2 states. */
 export interface ClientHello12Context {
@@ -86,6 +87,8 @@ interface Flight12 {
   readonly ems: boolean;
   /** The ServerHello acknowledged status_request: a CertificateStatus may follow Certificate. */
   readonly statusExpected: boolean;
+  /** The SCT list in ServerHello (RFC 6962 3.3.1), when we asked and the server sent one. */
+  readonly scts: Uint8Array | undefined;
 }
 
 /** RFC 5246 7.4.1.3 ServerHello for TLS 1.2, with the RFC 8446 4.1.3 downgrade check. */
@@ -140,6 +143,8 @@ export async function serverHello12(
     ticketExpected: findExtension(sh.extensions, ExtensionType.sessionTicket) !== undefined,
     ems,
     statusExpected: findExtension(sh.extensions, ExtensionType.statusRequest) !== undefined,
+    // Only requested extensions got past checkExtensionsAllowed.
+    scts: receivedSctList(sh.extensions),
   };
   // RFC 5246 7.4.1.3 / RFC 5077 3.4: the server resumes by echoing the session ID we offered.
   const session = hello.session;
@@ -153,6 +158,7 @@ export async function serverHello12(
     if (session.cipherSuite !== suite.code) {
       throw illegalParameter('resumed session with a different cipher suite');
     }
+    await reverifySession(engine.now(), config.options, config.chain, session.peerCertificates);
     const keys = await keysFromMaster(
       engine.provider,
       suite,
@@ -427,6 +433,10 @@ class ExpectServerFinished12 implements State {
         serverName: config.options.serverName,
         resumed: this.resumed,
         ...(this.server.ocsp === undefined ? {} : { ocsp: this.server.ocsp }),
+        // A resumption reports none, as for OCSP: they belong to the full handshake.
+        ...(this.f.scts === undefined || this.resumed
+          ? {}
+          : { signedCertificateTimestamps: this.f.scts }),
       },
       { peerFinished: finished, peer: this.server.peer },
     );

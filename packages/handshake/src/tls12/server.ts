@@ -30,6 +30,7 @@ import { selectAlpn } from '../core/alpn.js';
 import { handshakeFailure, illegalParameter, unexpected } from '../core/errors.js';
 import { receiveFinished12, reportEstablished12 } from './finish.js';
 import { stapleFor } from '../certs/ocsp.js';
+import { clientWantsScts, sctListExtension } from '../certs/sct.js';
 import {
   byCertificate,
   byPsk,
@@ -373,6 +374,9 @@ async function sendServerFlight12(
   // RFC 6066 8: an empty status_request in ServerHello announces the CertificateStatus.
   const staple = await stapleFor(config.options, ch, entry, serverName);
   if (staple !== undefined) ext.push({ type: ExtensionType.statusRequest });
+  // RFC 6962 3.3.1: the SCT list goes in ServerHello (a full handshake only).
+  const scts = entry.signedCertificateTimestamps;
+  if (scts !== undefined && clientWantsScts(ch.extensions)) ext.push(sctListExtension(scts));
   // A session ID only when a cache will remember it (RFC 5246 7.4.1.3).
   const cache = config.options.sessionCache;
   const sessionId = cache === undefined || !ems ? new Uint8Array(0) : p.randomBytes(32);

@@ -21,14 +21,16 @@ import {
 import { alpnBytes, frame } from '../core/codec.js';
 import { EarlySecret, type PskKind, TranscriptHash } from '@tlskit/key-schedule';
 import type { HandshakeContext } from '../core/context.js';
-import { earlyTrafficSecret, type TrafficSecret } from '../core/secrets.js';
+import { earlyTrafficSecret } from '../core/secrets.js';
 import { handshakeFailure } from '../core/errors.js';
 import type { Session12, Session13 } from '../core/events.js';
 import { statusRequestExtension } from '../certs/ocsp.js';
+import { sctRequestExtension } from '../certs/sct.js';
 import { encodeImportedIdentity, importPsk } from './psk-importer.js';
 import { type Suite13, suite13 } from '../core/suites.js';
 import { ticketAge } from '../core/tickets.js';
 import type { ClientConfig } from '../core/config.js';
+import { reverifySession } from '../certs/verify.js';
 
 /** 0-RTT offered in ClientHello1 (RFC 8446 2.3), and what became of it. */
 export interface EarlyOffer {
@@ -277,6 +279,7 @@ function featureExtensions(hello: Hello, cookie: Uint8Array | undefined): Extens
     ext.push({ type: ExtensionType.recordSizeLimit, recordSizeLimit: o.recordSizeLimit });
   }
   if (o.requestOcsp === true) ext.push(statusRequestExtension());
+  if (o.requestSignedCertificateTimestamps === true) ext.push(sctRequestExtension());
   if (offersPostHandshakeAuth(config)) ext.push({ type: ExtensionType.postHandshakeAuth });
   if (config.alpn.length > 0) {
     ext.push({
@@ -359,6 +362,11 @@ export async function sendClientHello1(
   const transcript = new TranscriptHash(p);
   const psk = offerablePsk(engine, config);
   const early = earlyOffer(config, psk);
+  // With 0-RTT the chain is verified again before anything is sent under the session.
+  if (early !== undefined) {
+    const chain = psk?.session?.peerCertificates ?? [];
+    await reverifySession(engine.now(), config.options, config.chain, chain);
+  }
   const hello: Hello = {
     engine,
     config,

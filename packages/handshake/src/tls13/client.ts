@@ -43,6 +43,7 @@ import {
 } from '../core/errors.js';
 import type { OcspInfo } from '../core/events.js';
 import { judgeStaple } from '../certs/ocsp.js';
+import { receivedSctList } from '../certs/sct.js';
 import type { CertificateEntry } from '../core/options.js';
 import {
   certificateVerifyContent,
@@ -59,7 +60,7 @@ import { certificate13, certificateMessage } from './certificate.js';
 import { chooseScheme } from '../core/schemes.js';
 import { type Suite13, suite13 } from '../core/suites.js';
 import type { ClientConfig } from '../core/config.js';
-import { checkPeerChain, type PeerChain } from '../certs/verify.js';
+import { checkPeerChain, type PeerChain, reverifySession } from '../certs/verify.js';
 import { readServerHello } from '../core/hello.js';
 
 import {
@@ -304,7 +305,11 @@ class ExpectEncryptedExtensions implements State {
     const psk = this.keys.psk;
     if (psk !== undefined) {
       // RFC 8446 2.2: the PSK authenticates the server; a resumed session keeps the chain of
-      // the connection that issued the ticket.
+      // the connection that issued the ticket (verified again before 0-RTT, if offered).
+      if (hello.early === undefined) {
+        const chain = psk.session?.peerCertificates ?? [];
+        await reverifySession(hello.engine.now(), hello.config.options, hello.config.chain, chain);
+      }
       return new ExpectFinished(hello, this.keys, negotiated, undefined, {
         peer: byPsk(pskAccepted(), psk.session?.peerCertificates ?? [], true),
         ocsp: undefined,
@@ -372,7 +377,12 @@ class ExpectCertificate implements State {
     }
     const { engine, config } = this.hello;
     // RFC 8446 4.4.2: only extensions the ClientHello offered; status_request if we asked.
-    const offered = config.options.requestOcsp === true ? [ExtensionType.statusRequest] : [];
+    const offered = [
+      ...(config.options.requestOcsp === true ? [ExtensionType.statusRequest] : []),
+      ...(config.options.requestSignedCertificateTimestamps === true
+        ? [ExtensionType.signedCertificateTimestamp]
+        : []),
+    ];
     for (const e of cert.certificateList) {
       checkExtensionsAllowed(e.extensions, 'certificate', offered);
     }
@@ -393,10 +403,13 @@ class ExpectCertificate implements State {
             findExtension(leafEntry, ExtensionType.statusRequest)?.ocspResponse?.slice(),
           )
         : undefined;
+    // Only requested extensions got past the check above.
+    const scts = receivedSctList(leafEntry);
     this.hello.transcript.update(m.raw);
     return new ExpectCertificateVerify(this.hello, this.keys, this.negotiated, this.request, {
       ...peer,
       ocsp,
+      scts,
     });
   }
 }
@@ -408,7 +421,10 @@ class ExpectCertificateVerify implements State {
     private readonly keys: HandshakeKeys,
     private readonly negotiated: Negotiated,
     private readonly request: ClientAuthRequest | undefined,
-    private readonly peer: PeerChain & { readonly ocsp: OcspInfo | undefined },
+    private readonly peer: PeerChain & {
+      readonly ocsp: OcspInfo | undefined;
+      readonly scts: Uint8Array | undefined;
+    },
   ) {}
 
   async handle(m: RawMessage): Promise<State> {
@@ -427,6 +443,7 @@ class ExpectCertificateVerify implements State {
     return new ExpectFinished(hello, this.keys, this.negotiated, this.request, {
       peer: byCertificate(this.peer.chain, this.peer.accepted, proof),
       ocsp: this.peer.ocsp,
+      scts: this.peer.scts,
     });
   }
 }
@@ -436,6 +453,8 @@ interface ServerAuth {
   readonly peer: PeerAuthenticated;
   /** The judged OCSP staple, when we asked for one. */
   readonly ocsp: OcspInfo | undefined;
+  /** The SCT list of the leaf's entry, when we asked and the server sent one. */
+  readonly scts?: Uint8Array | undefined;
 }
 
 class ExpectFinished implements State {
@@ -519,6 +538,7 @@ class ExpectFinished implements State {
               ? 'accepted'
               : 'rejected',
         ...(this.auth.ocsp === undefined ? {} : { ocsp: this.auth.ocsp }),
+        ...(this.auth.scts === undefined ? {} : { signedCertificateTimestamps: this.auth.scts }),
       },
       established13(p, suite.hash, suite.hashLength, exporter),
       { peerFinished: finished, peer: this.auth.peer },

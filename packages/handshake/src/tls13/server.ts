@@ -47,6 +47,7 @@ import {
 } from '../core/secrets.js';
 import { selectAlpn } from '../core/alpn.js';
 import { stapleFor } from '../certs/ocsp.js';
+import { clientWantsScts } from '../certs/sct.js';
 import { type PostHandshakeContext, requestClientCertificate } from './post-handshake-auth.js';
 import { readClientHello } from '../core/hello.js';
 import { established13 } from '../core/exporter.js';
@@ -506,7 +507,10 @@ async function negotiate(hs: ServerHandshake13): Promise<State> {
     peerSignatureSchemes:
       findExtension(hs.ch.extensions, ExtensionType.signatureAlgorithms)?.schemes ?? [],
   };
-  if (earlyLimit > 0) return new ExpectEndOfEarlyData(flight);
+  if (earlyLimit > 0) {
+    hs.engine.allowHalfRttWrite();
+    return new ExpectEndOfEarlyData(flight);
+  }
   if (askClient) return new ExpectClientCertificate(flight, policy === 'require');
   return new ExpectClientFinished(flight, withoutCertificate(flight));
 }
@@ -698,7 +702,12 @@ async function sendCertificate(
   const { engine, transcript } = hs;
   const staple = await stapleFor(hs.config.options, hs.ch, cert.entry, serverName);
   const certMsg = await engine.sendHandshake(
-    certificateMessage(new Uint8Array(0), cert.entry.chain, staple),
+    certificateMessage(
+      new Uint8Array(0),
+      cert.entry.chain,
+      staple,
+      clientWantsScts(hs.ch.extensions) ? cert.entry.signedCertificateTimestamps : undefined,
+    ),
   );
   transcript.update(certMsg.raw);
   const content = certificateVerifyContent('server', transcript.digest());
