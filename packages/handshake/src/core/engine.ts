@@ -59,8 +59,23 @@ export type ConnectionState = 'handshaking' | 'connected' | 'closed';
 
 /** Largest number of records one `receive` call processes before yielding to the caller's loop. */
 const maxRecordsPerCall = 1 << 20;
-/** Empty application_data records accepted in a row (as @tlskit/record's RecordReader). */
+/**
+ * Empty application_data records accepted in a row (as @tlskit/record's RecordReader), and in
+ * TLS 1.3 the change_cipher_spec records dropped in a row: BoringSSL's kMaxEmptyRecords.
+ */
 const maxConsecutiveEmptyRecords = 32;
+/**
+ * Alerts that do not end the connection (TLS 1.2 warnings, user_canceled) accepted in a row:
+ * each costs nothing to send and delivers nothing. BoringSSL's kMaxWarningAlerts.
+ */
+const maxConsecutiveWarningAlerts = 4;
+/** Peer KeyUpdates accepted without application data between them (BoringSSL's kMaxKeyUpdates). */
+const maxConsecutiveKeyUpdates = 32;
+/**
+ * Plaintext bytes a protected record may add to its content (type byte, padding, AEAD tag):
+ * RFC 8446 5.2 bounds TLSCiphertext.length by 2^14 + 256.
+ */
+const maxProtectedExpansion = 256;
 /** RFC 8446 5.1: 2^14 bytes of plaintext per record. */
 const maxFragment = 16_384;
 
@@ -169,6 +184,10 @@ export abstract class Engine extends Emitter implements Connection {
    */
   #receiveLimit = maxFragment + 1;
   #emptyRecords = 0;
+  #warningAlerts = 0;
+  #keyUpdates = 0;
+  /** RFC 8446 4.6.3: the peer asked for a KeyUpdate, owed before our next application data. */
+  #keyUpdateOwed = false;
   /** Bytes of undecryptable early data still to skip (server that rejected 0-RTT, RFC 8446 4.2.10). */
   #earlyDataSkip = 0;
   /** Client: 0-RTT in progress: what may still be sent, and a copy of what was (to resend). */
@@ -240,6 +259,7 @@ export abstract class Engine extends Emitter implements Connection {
         // Kept to send again as ordinary data if the server rejects it (RFC 8446 4.2.10).
         early.sent.push(data.slice());
       }
+      if (this.#keyUpdateOwed) await this.sendKeyUpdate(false);
       await this.#sendRecords(ContentType.applicationData, data);
     });
   }
@@ -546,13 +566,26 @@ export abstract class Engine extends Emitter implements Connection {
     const suite = this.#writeSuite;
     const secret = this.#writeSecret;
     if (suite === undefined || secret === undefined) throw internalError('no write key to update');
+    // Any KeyUpdate we send answers the ones the peer requested so far.
+    this.#keyUpdateOwed = false;
     await this.sendHandshake({ type: HandshakeType.keyUpdate, requestUpdate: requestPeer ? 1 : 0 });
     const next = nextTrafficSecret(this.provider, suite.hash, secret);
     await this.setWriteKey(suite, next);
   }
 
-  /** RFC 8446 4.6.3: the peer updated its key; move our read key forward. */
-  async updateReadKey(): Promise<void> {
+  /**
+   * RFC 8446 4.6.3: the peer updated its key; move our read key forward. With `requested`, we
+   * owe a KeyUpdate of our own before our next application data record: several requests
+   * while we are silent get one answer, as the RFC intends ("causes an implementation which
+   * receives multiple KeyUpdates while it is silent to respond with a single update").
+   */
+  async updateReadKey(requested: boolean): Promise<void> {
+    // Each update costs a key derivation and delivers nothing: a run of them is a peer wasting
+    // our CPU. The count restarts with application data.
+    if (++this.#keyUpdates > maxConsecutiveKeyUpdates) {
+      throw unexpected(`more than ${maxConsecutiveKeyUpdates} KeyUpdates without data between`);
+    }
+    if (requested && !this.#writeClosed) this.#keyUpdateOwed = true;
     const suite = this.#readSuite;
     const secret = this.#readSecret;
     if (suite === undefined || secret === undefined) throw internalError('no read key to update');
@@ -601,7 +634,12 @@ export abstract class Engine extends Emitter implements Connection {
 
   async #drain(): Promise<void> {
     for (let i = 0; i < maxRecordsPerCall && !this.#closed; i++) {
-      const record = this.#deframer.next(this.#read.maxPayloadLength);
+      // Early data to skip after a HelloRetryRequest is protected, though we read plaintext.
+      const max =
+        this.#earlyDataSkip > 0
+          ? Math.max(this.#read.maxPayloadLength, maxFragment + maxProtectedExpansion)
+          : this.#read.maxPayloadLength;
+      const record = this.#deframer.next(max);
       if (record === undefined) return;
       await this.#handleRecord(record.contentType, record.header, record.payload);
     }
@@ -620,8 +658,14 @@ export abstract class Engine extends Emitter implements Connection {
         this.#traceCcs('received');
         return handler();
       }
-      // RFC 8446 5: in TLS 1.3 an unencrypted one during the handshake is dropped.
+      // RFC 8446 5: in TLS 1.3 an unencrypted one during the handshake is dropped; one is
+      // enough for middlebox compatibility, a run of them is counted like empty records.
       if (!this.#ccsAllowed) throw unexpected('change_cipher_spec where none is expected');
+      if (++this.#emptyRecords > maxConsecutiveEmptyRecords) {
+        throw unexpected(
+          `more than ${maxConsecutiveEmptyRecords} change_cipher_spec records in a row`,
+        );
+      }
       return;
     }
     if (this.#read.kind === 'tls12') {
@@ -671,6 +715,7 @@ export abstract class Engine extends Emitter implements Connection {
       throw new RecordOverflowError(`record plaintext of ${fragment.length} bytes exceeds 2^14`);
     }
     if (contentType !== ContentType.applicationData || fragment.length > 0) this.#emptyRecords = 0;
+    if (contentType !== ContentType.alert) this.#warningAlerts = 0;
     switch (contentType) {
       case ContentType.handshake:
         return this.#handleHandshake(fragment);
@@ -691,6 +736,7 @@ export abstract class Engine extends Emitter implements Connection {
           }
           return;
         }
+        this.#keyUpdates = 0;
         // RFC 8446 6.1: data after close_notify is ignored.
         // No copy: the fragment is a view of the AEAD's fresh output, which nothing else holds.
         if (!this.#readClosed) this.emit('data', fragment);
@@ -758,9 +804,17 @@ export abstract class Engine extends Emitter implements Connection {
       return;
     }
     // RFC 8446 6.1: user_canceled is followed by close_notify; every other alert is fatal in 1.3.
-    if (description === AlertDescription.userCanceled) return;
     // RFC 5246 7.2.2: TLS 1.2 warnings (no_renegotiation, unrecognized_name) do not end it.
-    if (this.#tls12 && level === AlertLevel.warning) return;
+    const warning =
+      description === AlertDescription.userCanceled ||
+      (this.#tls12 && level === AlertLevel.warning);
+    if (warning) {
+      // A legitimate peer sends one; an endless run of them delivers nothing.
+      if (++this.#warningAlerts > maxConsecutiveWarningAlerts) {
+        throw unexpected(`more than ${maxConsecutiveWarningAlerts} warning alerts in a row`);
+      }
+      return;
+    }
     this.#finish(new PeerAlertError(description, name));
   }
 

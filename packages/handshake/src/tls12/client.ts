@@ -1,5 +1,6 @@
 import {
   CipherSuite,
+  ClientCertificateType,
   checkExtensionsAllowed,
   DOWNGRADE_TLS11,
   DOWNGRADE_TLS12,
@@ -33,6 +34,8 @@ import { verifySignature12 } from '../core/proofs.js';
 import { chooseScheme12, scheme12FitsKey } from '../core/schemes.js';
 import {
   Connected12,
+  checkPointFormats,
+  curveGroups,
   deriveKeys12,
   keysFromMaster,
   type Keys12,
@@ -101,6 +104,7 @@ export async function serverHello12(
     );
   }
   checkExtensionsAllowed(sh.extensions, 'server_hello_tls12', hello.offered);
+  checkPointFormats(sh.extensions);
   // RFC 5746 3.4: the server must confirm secure renegotiation with an empty renegotiation_info.
   const reneg = findExtension(sh.extensions, ExtensionType.renegotiationInfo);
   if (reneg === undefined || reneg.renegotiatedConnection.length !== 0) {
@@ -182,6 +186,11 @@ class ExpectCertificate12 implements State {
       throw illegalParameter(
         `a ${peer.key.type} certificate cannot authenticate ${this.f.suite.name}`,
       );
+    }
+    // RFC 8422 5.1.1: in TLS 1.2 supported_groups also names the curves an ECDSA key may use.
+    const curve = peer.key.type === 'ec' ? peer.key.curve : undefined;
+    if (curve !== undefined && !config.groups.includes(curveGroups[curve] ?? -1)) {
+      throw illegalParameter(`the server's ECDSA key is on ${curve}, which we did not offer`);
     }
     this.f.transcript.update(m.raw);
     if (this.f.statusExpected) return new ExpectCertificateStatus12(this.f, peer);
@@ -294,12 +303,18 @@ interface ServerAuth12 {
   readonly ocsp: OcspInfo | undefined;
 }
 
+/** What a TLS 1.2 CertificateRequest asks for (RFC 5246 7.4.4). */
+interface Request12 {
+  readonly schemes: readonly number[];
+  readonly certificateTypes: readonly number[];
+}
+
 class ExpectCertificateRequestOrDone implements State {
   readonly name = 'ExpectCertificateRequestOrServerHelloDone';
   constructor(
     private readonly f: Flight12,
     private readonly server: ServerAuth12,
-    private readonly requested: readonly number[] | undefined,
+    private readonly requested: Request12 | undefined,
   ) {}
 
   async handle(m: RawMessage): Promise<State> {
@@ -307,7 +322,10 @@ class ExpectCertificateRequestOrDone implements State {
       const cr = expectMessage(m, HandshakeType.certificateRequest, this.name, 'tls12');
       if (cr.protocol !== 'tls12') throw unexpected('TLS 1.3 CertificateRequest in TLS 1.2');
       this.f.transcript.update(m.raw);
-      return new ExpectCertificateRequestOrDone(this.f, this.server, cr.signatureAlgorithms);
+      return new ExpectCertificateRequestOrDone(this.f, this.server, {
+        schemes: cr.signatureAlgorithms,
+        certificateTypes: cr.certificateTypes,
+      });
     }
     expectMessage(m, HandshakeType.serverHelloDone, this.name, 'tls12');
     this.f.transcript.update(m.raw);
@@ -315,18 +333,26 @@ class ExpectCertificateRequestOrDone implements State {
   }
 }
 
+/** RFC 5246 7.4.4 / RFC 8422 5.5: the ClientCertificateType of a key (ecdsa_sign covers EdDSA). */
+function certificateType(key: { readonly type: string }): number {
+  return key.type === 'rsa' ? ClientCertificateType.rsa_sign : ClientCertificateType.ecdsa_sign;
+}
+
 /** RFC 5246 7.4.6-7.4.9: [Certificate], ClientKeyExchange, [CertificateVerify], CCS, Finished. */
 async function sendClientFlight(
   f: Flight12,
   server: ServerAuth12,
-  requested: readonly number[] | undefined,
+  requested: Request12 | undefined,
 ): Promise<State> {
   const { engine, config, transcript, suite } = f;
   const p = engine.provider;
   const entry = config.options.certificate;
   let scheme: number | undefined;
   if (requested !== undefined) {
-    scheme = entry === undefined ? undefined : chooseScheme12(p, entry.key, requested);
+    // RFC 5246 7.4.6: without a certificate of a requested type and scheme, an empty list.
+    const usable =
+      entry !== undefined && requested.certificateTypes.includes(certificateType(entry.key));
+    scheme = usable ? chooseScheme12(p, entry.key, requested.schemes) : undefined;
     const chain = scheme === undefined ? [] : entry!.chain;
     const cert = await engine.sendHandshake({
       type: HandshakeType.certificate,

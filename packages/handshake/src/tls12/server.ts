@@ -27,7 +27,7 @@ import { certificatesFor, certSchemes } from '../certs/selection.js';
 import { alpnBytes, expectMessage, hostName, type RawMessage } from '../core/codec.js';
 import type { Engine, State } from '../core/engine.js';
 import { selectAlpn } from '../core/alpn.js';
-import { handshakeFailure, illegalParameter, unexpected } from '../core/errors.js';
+import { handshakeFailure, unexpected } from '../core/errors.js';
 import { receiveFinished12, reportEstablished12 } from './finish.js';
 import { stapleFor } from '../certs/ocsp.js';
 import { verifySignature12 } from '../core/proofs.js';
@@ -42,6 +42,8 @@ import {
 import type { ServerConfig } from '../core/config.js';
 import {
   Connected12,
+  checkPointFormats,
+  curveGroups,
   deriveKeys12,
   keysFromMaster,
   type Keys12,
@@ -230,12 +232,6 @@ function chooseSuiteAndCertificate(
   throw handshakeFailure('no TLS 1.2 cipher suite and certificate in common');
 }
 
-const curveGroups: Readonly<Record<string, number>> = {
-  'P-256': NamedGroupTable.secp256r1,
-  'P-384': NamedGroupTable.secp384r1,
-  'P-521': NamedGroupTable.secp521r1,
-};
-
 /**
  * RFC 8422 5.3 (and 5.1): an ECDSA certificate is usable only if its curve is one the client
  * listed in supported_groups; without the extension any curve is allowed.
@@ -272,10 +268,8 @@ export async function negotiate12(
   if (!ems && config.options.dangerouslyAllowNoExtendedMasterSecret !== true) {
     throw handshakeFailure('client does not support extended_master_secret (RFC 7627)');
   }
+  checkPointFormats(ch.extensions);
   const formats = findExtension(ch.extensions, ExtensionType.ecPointFormats);
-  if (formats !== undefined && !formats.formats.includes(0 as never)) {
-    throw illegalParameter('ec_point_formats lacks uncompressed');
-  }
   const sni = findExtension(ch.extensions, ExtensionType.serverName);
   const serverName = sni === undefined ? undefined : hostName(sni);
   const alpn = selectAlpn(config.alpn, ch.extensions);

@@ -655,8 +655,7 @@ class ClientConnected implements State {
     }
     if (m.type === HandshakeType.keyUpdate) {
       const requested = expectMessage(m, HandshakeType.keyUpdate, this.name).requestUpdate === 1;
-      await this.engine.updateReadKey();
-      if (requested && !this.engine.writeClosed) await this.engine.sendKeyUpdate(false);
+      await this.engine.updateReadKey(requested);
       return this;
     }
     throw unexpected(`unexpected handshake message ${m.type} after the handshake`);
