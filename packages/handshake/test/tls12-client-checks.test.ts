@@ -2,7 +2,7 @@
  * What a TLS 1.2 client checks in the server's flight beyond what TLS 1.3 needs: the point
  * formats of RFC 8422 5.2, the curve of an ECDSA certificate (RFC 8422 5.1.1: in TLS 1.2
  * supported_groups also names certificate curves), and the certificate types a CertificateRequest
- * names (RFC 5246 7.4.4). The server is tlskit's; its messages are edited on the way through the
+ * names (RFC 5246 7.4.4), also to choose among several client certificates. The server is tlskit's; its messages are edited on the way through the
  * wire codec, as a server that breaks the rule would send them.
  */
 import { nobleProvider as provider } from '@tlskit/crypto';
@@ -23,6 +23,7 @@ import {
 } from '@tlskit/wire';
 import { describe, expect, it } from 'vitest';
 import { fixtures } from './fixtures.js';
+import { connectPair } from './pair.js';
 import { watch } from './watch.js';
 
 const only12 = { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' } as const;
@@ -155,5 +156,32 @@ describe('TLS 1.2 client checks of the server flight', () => {
     expect(watched.closed).toBeUndefined();
     const certificate = sent.find((m) => m.type === 'certificate');
     expect(certificate?.bytes.length).toBeGreaterThan(100);
+  });
+});
+
+describe('several client certificates', () => {
+  it('TLS 1.2: sends the first the certificate_types accept', async () => {
+    const f = await fixtures();
+    const ecdsaOnly = (m: HandshakeMessage): HandshakeMessage =>
+      m.type === 13 && 'certificateTypes' in m ? { ...m, certificateTypes: [64 as never] } : m;
+    const { sent } = await handshake(
+      { certificate: [f.server.rsa, f.client] },
+      { clientAuth: 'request', ca: [f.caDer] },
+      { flight: [13, ecdsaOnly] },
+    );
+    const certificate = sent.find((m) => m.type === 'certificate')!;
+    const leaf = f.client.chain[0]!;
+    expect(Buffer.from(certificate.bytes).includes(Buffer.from(leaf))).toBe(true);
+  });
+
+  it('TLS 1.3: sends the first whose key can sign with a requested scheme', async () => {
+    const f = await fixtures();
+    const pair = await connectPair(
+      [f.server.p256],
+      { certificate: [f.server.rsa, f.client], minVersion: 'TLSv1.3' },
+      { clientAuth: 'require', ca: [f.caDer], signatureSchemes: [0x0403] },
+    );
+    expect(pair.serverClose).toBeUndefined();
+    expect(pair.serverInfo?.peerCertificates[0]).toEqual(f.client.chain[0]);
   });
 });

@@ -46,6 +46,8 @@ import {
 } from './common.js';
 import { groups12, type Suite12, suite12 } from '../core/suites.js';
 import { checkPeerChain, type PeerChain } from '../certs/verify.js';
+import { chooseClientCertificate } from '../certs/selection.js';
+import type { CertificateEntry } from '../core/options.js';
 
 /** What the ClientHello left for the TLS 1.2 states. */
 export interface ClientHello12Context {
@@ -346,14 +348,15 @@ async function sendClientFlight(
 ): Promise<State> {
   const { engine, config, transcript, suite } = f;
   const p = engine.provider;
-  const entry = config.options.certificate;
-  let scheme: number | undefined;
+  let chosen: { entry: CertificateEntry; scheme: number } | undefined;
   if (requested !== undefined) {
     // RFC 5246 7.4.6: without a certificate of a requested type and scheme, an empty list.
-    const usable =
-      entry !== undefined && requested.certificateTypes.includes(certificateType(entry.key));
-    scheme = usable ? chooseScheme12(p, entry.key, requested.schemes) : undefined;
-    const chain = scheme === undefined ? [] : entry!.chain;
+    chosen = chooseClientCertificate(config.options.certificate, (entry) =>
+      requested.certificateTypes.includes(certificateType(entry.key))
+        ? chooseScheme12(p, entry.key, requested.schemes)
+        : undefined,
+    );
+    const chain = chosen?.entry.chain ?? [];
     const cert = await engine.sendHandshake({
       type: HandshakeType.certificate,
       protocol: 'tls12',
@@ -379,7 +382,8 @@ async function sendClientFlight(
     f.serverRandom,
   );
   engine.keylog('CLIENT_RANDOM', keys.masterSecret);
-  if (scheme !== undefined && entry !== undefined) {
+  if (chosen !== undefined) {
+    const { entry, scheme } = chosen;
     const signature = await p.sign(scheme, entry.key, transcript.messages());
     const cv = await engine.sendHandshake({
       type: HandshakeType.certificateVerify,

@@ -36,7 +36,8 @@ import {
 } from '../core/errors.js';
 import type { OcspInfo } from '../core/events.js';
 import { judgeStaple } from '../certs/ocsp.js';
-import type { CertificateEntry } from '../core/options.js';
+import type { CertificateEntry, ClientOptions } from '../core/options.js';
+import { chooseClientCertificate } from '../certs/selection.js';
 import {
   certificateVerifyContent,
   type FinishedVerified,
@@ -541,15 +542,18 @@ class ExpectFinished implements State {
 async function sendClientCertificate(
   engine: Engine,
   transcript: TranscriptHash,
-  entry: CertificateEntry | undefined,
+  certificates: ClientOptions['certificate'],
   request: ClientAuthRequest,
 ): Promise<void> {
-  const scheme =
-    entry === undefined ? undefined : chooseScheme(engine.provider, entry, request.schemes);
-  const chain = scheme === undefined ? [] : entry!.chain;
-  const cert = await engine.sendHandshake(certificateMessage(request.context, chain));
+  const chosen = chooseClientCertificate(certificates, (entry) =>
+    chooseScheme(engine.provider, entry, request.schemes),
+  );
+  const cert = await engine.sendHandshake(
+    certificateMessage(request.context, chosen?.entry.chain ?? []),
+  );
   transcript.update(cert.raw);
-  if (scheme === undefined || entry === undefined) return;
+  if (chosen === undefined) return;
+  const { entry, scheme } = chosen;
   const content = certificateVerifyContent('client', transcript.digest());
   const signature = await engine.provider.sign(scheme, entry.key, content);
   const cv = await engine.sendHandshake({
