@@ -113,6 +113,13 @@ describe('TLS 1.2 client checks of the server flight', () => {
     expect(watched.closed?.error?.message).toContain('ec_point_formats');
   });
 
+  it('refuses an empty server Certificate with decode_error', async () => {
+    const empty = (m: HandshakeMessage): HandshakeMessage =>
+      m.type === 11 && 'certificateList' in m ? ({ ...m, certificateList: [] } as never) : m;
+    const { watched } = await handshake({}, {}, { flight: [11, empty] });
+    expect(watched.closed?.error).toMatchObject({ code: 'ERR_DECODE', alert: 50 });
+  });
+
   it('refuses an ECDSA certificate on a curve it did not offer (RFC 8422 5.1.1)', async () => {
     // The client offers x25519 and P-384; the server is told the client also has P-256, so it
     // picks its P-256 certificate (and x25519 for ECDHE).

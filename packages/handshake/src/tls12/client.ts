@@ -1,4 +1,5 @@
 import {
+  DecodeError,
   CipherSuite,
   ClientCertificateType,
   checkExtensionsAllowed,
@@ -22,7 +23,6 @@ import { expectMessage, type RawMessage } from '../core/codec.js';
 import type { Engine, State } from '../core/engine.js';
 import { selectedAlpn } from '../core/alpn.js';
 import {
-  decodeErrorMissing,
   downgrade,
   handshakeFailure,
   illegalParameter,
@@ -176,7 +176,9 @@ class ExpectCertificate12 implements State {
     const cert = expectMessage(m, HandshakeType.certificate, this.name, 'tls12');
     if (cert.protocol !== 'tls12') throw unexpected('TLS 1.3 Certificate in TLS 1.2');
     if (cert.certificateList.length === 0)
-      throw decodeErrorMissing('server sent an empty Certificate');
+      // RFC 5246 7.4.2: the server's chain has at least its own certificate; BoringSSL also
+      // reports a malformed message here, where TLS 1.3 has a code of its own (4.4.2.4).
+      throw new DecodeError('server sent an empty Certificate');
     const { engine, config } = this.f;
     const chain = cert.certificateList.map((c) => c.slice());
     const peer = await checkPeerChain(engine.provider, config.chain, chain, {

@@ -7,6 +7,7 @@
  */
 import type { KeyShare } from '@tlskit/crypto';
 import {
+  AlertDescription,
   type CipherSuite,
   type ClientCertificateType,
   type ClientHello,
@@ -27,7 +28,12 @@ import { certificatesFor, certSchemes } from '../certs/selection.js';
 import { alpnBytes, expectMessage, hostName, type RawMessage } from '../core/codec.js';
 import type { Engine, State } from '../core/engine.js';
 import { selectAlpn } from '../core/alpn.js';
-import { handshakeFailure, unexpected } from '../core/errors.js';
+import {
+  certificateRequired,
+  handshakeFailure,
+  nothingShared,
+  unexpected,
+} from '../core/errors.js';
 import { receiveFinished12, reportEstablished12 } from './finish.js';
 import { stapleFor } from '../certs/ocsp.js';
 import { verifySignature12 } from '../core/proofs.js';
@@ -229,7 +235,7 @@ function chooseSuiteAndCertificate(
       if (scheme !== undefined) return { suite, entry, scheme };
     }
   }
-  throw handshakeFailure('no TLS 1.2 cipher suite and certificate in common');
+  throw nothingShared('ERR_NO_SHARED_CIPHER', 'no TLS 1.2 cipher suite and certificate in common');
 }
 
 /**
@@ -307,7 +313,7 @@ export async function negotiate12(
   const group = config.groups.find(
     (g) => groups12.includes(g) && clientGroups.includes(g) && p.keyExchange(g) !== undefined,
   );
-  if (group === undefined) throw handshakeFailure('no ECDHE group in common');
+  if (group === undefined) throw nothingShared('ERR_NO_SHARED_GROUP', 'no ECDHE group in common');
 
   const serverRandom = p.randomBytes(32);
   // RFC 8446 4.1.3: a server able to do TLS 1.3 marks a 1.2 answer so the client can spot a downgrade.
@@ -398,7 +404,13 @@ class ExpectClientCertificate12 implements State {
       // RFC 5246 7.4.6: the server may go on without one, or abort.
       // RFC 5246 7.4.6: TLS 1.2 has no certificate_required alert (RFC 8446 added it); a server
       // that insists on a client certificate answers handshake_failure.
-      if (this.required) throw handshakeFailure('the server requires a client certificate');
+      if (this.required) {
+        // RFC 5246 7.4.6: TLS 1.2 has no certificate_required alert.
+        throw certificateRequired(
+          'the server requires a client certificate',
+          AlertDescription.handshakeFailure,
+        );
+      }
       return new ExpectClientKeyExchange(this.f, undefined);
     }
     const chain = cert.certificateList.map((c) => c.slice());

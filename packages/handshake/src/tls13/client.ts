@@ -4,6 +4,7 @@
  */
 import type { KeyShare } from '@tlskit/crypto';
 import {
+  AlertDescription,
   CipherSuite,
   checkExtensionsAllowed,
   equalBytes,
@@ -29,14 +30,14 @@ import type { Engine, State } from '../core/engine.js';
 import { selectedAlpn } from '../core/alpn.js';
 import { established13 } from '../core/exporter.js';
 import {
-  decodeErrorMissing,
+  certificateRequired,
   illegalParameter,
   missingExtension,
   unexpected,
 } from '../core/errors.js';
 import type { OcspInfo } from '../core/events.js';
 import { judgeStaple } from '../certs/ocsp.js';
-import type { CertificateEntry, ClientOptions } from '../core/options.js';
+import type { ClientOptions } from '../core/options.js';
 import { chooseClientCertificate } from '../certs/selection.js';
 import {
   certificateVerifyContent,
@@ -361,7 +362,7 @@ class ExpectCertificate implements State {
     }
     // RFC 8446 4.4.2.4: an empty server Certificate is decode_error.
     if (cert.certificateList.length === 0) {
-      throw decodeErrorMissing('server sent an empty Certificate');
+      throw certificateRequired('server sent an empty Certificate', AlertDescription.decodeError);
     }
     const { engine, config } = this.hello;
     // RFC 8446 4.4.2: only extensions the ClientHello offered; status_request if we asked.

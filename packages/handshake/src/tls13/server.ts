@@ -43,6 +43,7 @@ import {
   handshakeFailure,
   illegalParameter,
   missingExtension,
+  nothingShared,
   protocolVersion,
 } from '../core/errors.js';
 import type { CertificateEntry } from '../core/options.js';
@@ -272,7 +273,7 @@ function chooseSuite(
       if (s !== undefined) return s;
     }
   }
-  throw handshakeFailure('no cipher suite in common');
+  throw nothingShared('ERR_NO_SHARED_CIPHER', 'no cipher suite in common');
 }
 
 /** Our most preferred group the client supports; its share if the client sent one. */
@@ -291,7 +292,8 @@ function chooseGroup(
     if (share !== undefined) return { group: g, share };
   }
   const first = usable[0];
-  if (first === undefined) throw handshakeFailure('no key exchange group in common');
+  if (first === undefined)
+    throw nothingShared('ERR_NO_SHARED_GROUP', 'no key exchange group in common');
   return { group: first, share: undefined };
 }
 
@@ -423,7 +425,10 @@ function chooseCertificate(
     const scheme = chooseScheme(engine.provider, entry, schemes);
     if (scheme !== undefined) return { entry, scheme };
   }
-  throw handshakeFailure('no certificate matches the client signature_algorithms');
+  throw nothingShared(
+    'ERR_NO_SHARED_SIGNATURE_SCHEME',
+    'no certificate matches the client signature_algorithms',
+  );
 }
 
 /**
