@@ -192,6 +192,26 @@ describe('0-RTT', () => {
     expect(again.data).toEqual(['second']);
   });
 
+  it('skips rejected early data up to the max_early_data_size its tickets allow', async () => {
+    const { serverOptions, session } = await setup({ maxEarlyData: 40_000 });
+    await resume(session, serverOptions, 'first');
+    const again = await resume(session, serverOptions, 'x'.repeat(40_000));
+    expect(again.serverError).toBeUndefined();
+    expect(again.server.handshakeInfo).toMatchObject({ earlyData: 'rejected' });
+    expect(again.data.join('').length).toBe(40_000);
+  });
+
+  it('a server taking no early data skips 16 KiB of it, then ends with unexpected_message', async () => {
+    // RFC 8446 4.2.10 bounds what a server skips by its max_early_data_size; one that issues
+    // no 0-RTT tickets still skips 16 KiB, for a ticket from another configuration.
+    const { serverOptions, session } = await setup({ maxEarlyData: 40_000 });
+    const noEarly = { maxEarlyData: 0 };
+    const small = await resume(session, serverOptions, 'x'.repeat(16_000), {}, noEarly);
+    expect(small.serverError).toBeUndefined();
+    const large = await resume(session, serverOptions, 'x'.repeat(20_000), {}, noEarly);
+    expect(large.serverError).toMatchObject({ code: 'ERR_UNEXPECTED_MESSAGE', alert: 10 });
+  });
+
   it('lets the application decide with resendRejectedEarlyData: false', async () => {
     const { serverOptions, session } = await setup();
     await resume(session, serverOptions, 'first');

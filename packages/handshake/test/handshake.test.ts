@@ -233,8 +233,22 @@ describe('negotiation', () => {
 
   it('fails with handshake_failure when no cipher suite is shared', async () => {
     const p = await connect({ cipherSuites: [0x1301] }, { cipherSuites: [0x1302] });
-    expect(p.serverClose?.error).toMatchObject({ code: 'ERR_HANDSHAKE_FAILURE', alert: 40 });
+    expect(p.serverClose?.error).toMatchObject({ code: 'ERR_NO_SHARED_CIPHER', alert: 40 });
     expect(p.clientClose?.error).toMatchObject({ code: 'ERR_PEER_ALERT', alert: 40 });
+  });
+
+  it('fails with handshake_failure, naming what is missing, without a shared group', async () => {
+    const p = await connect({ groups: [0x1d] }, { groups: [0x17] });
+    expect(p.serverClose?.error).toMatchObject({ code: 'ERR_NO_SHARED_GROUP', alert: 40 });
+  });
+
+  it('fails with handshake_failure, naming what is missing, without a shared signature scheme', async () => {
+    // The server's certificate is P-256; the client accepts only RSA-PSS signatures.
+    const p = await connect({ signatureSchemes: [0x0804] }, {});
+    expect(p.serverClose?.error).toMatchObject({
+      code: 'ERR_NO_SHARED_SIGNATURE_SCHEME',
+      alert: 40,
+    });
   });
 
   it('chooses the certificate by SNI and by the client signature algorithms', async () => {

@@ -228,3 +228,88 @@ describe('TLS 1.2 plaintext limit (RFC 5246 6.2.3)', () => {
     expect(t.closed()).toMatchObject({ code: 'ERR_RECORD_OVERFLOW', alert: 22 });
   });
 });
+
+/**
+ * Records that deliver nothing cost a decryption each; a peer sending them without end wastes
+ * our CPU. The limits follow BoringSSL's (kMaxWarningAlerts, kMaxKeyUpdates, kMaxEmptyRecords).
+ */
+describe('runs of records that deliver nothing', () => {
+  const userCanceled = Uint8Array.of(1, 90);
+
+  it('accepts 4 user_canceled alerts in a row but not 5 (TLS 1.3)', async () => {
+    const t = await connectedServer();
+    for (let i = 0; i < 4; i++) await send(t.server, await t.asClient.seal(alert, userCanceled));
+    expect(t.closed()).toBeUndefined();
+    // Data between alerts restarts the count.
+    await send(t.server, await t.asClient.seal(applicationData, Uint8Array.of(1)));
+    for (let i = 0; i < 4; i++) await send(t.server, await t.asClient.seal(alert, userCanceled));
+    expect(t.closed()).toBeUndefined();
+    await send(t.server, await t.asClient.seal(alert, userCanceled));
+    expect(t.closed()).toMatchObject({ code: 'ERR_UNEXPECTED_MESSAGE', alert: 10 });
+  });
+
+  it('accepts 4 TLS 1.2 warning alerts in a row but not 5', async () => {
+    const t = await connected12();
+    const noRenegotiation = Uint8Array.of(1, 100);
+    for (let i = 0; i < 4; i++) await send(t.server, await t.asClient.seal(alert, noRenegotiation));
+    expect(t.closed()).toBeUndefined();
+    await send(t.server, await t.asClient.seal(alert, noRenegotiation));
+    expect(t.closed()).toMatchObject({ code: 'ERR_UNEXPECTED_MESSAGE', alert: 10 });
+  });
+
+  it('accepts 32 KeyUpdates without data between but not 33', async () => {
+    const t = await connectedServer();
+    for (let i = 0; i < 32; i++) await t.client.keyUpdate(false);
+    await t.client.write(Uint8Array.of(1));
+    for (let i = 0; i < 32; i++) await t.client.keyUpdate(false);
+    await pump(t.client, t.server);
+    expect(t.closed()).toBeUndefined();
+    expect(t.received.map((d) => d.length)).toEqual([1]);
+    await t.client.keyUpdate(false);
+    await pump(t.client, t.server);
+    expect(t.closed()).toMatchObject({ code: 'ERR_UNEXPECTED_MESSAGE', alert: 10 });
+  });
+
+  it('accepts 32 compatibility change_cipher_spec records in a row but not 33', async () => {
+    const f = await fixtures();
+    const client = createClient({ provider, serverName: 'localhost', ca: [f.caDer] });
+    await client.start();
+    const hello = client.takeOutput();
+    const ccs = Uint8Array.of(20, 3, 3, 0, 1, 1);
+    const run = async (count: number) => {
+      const server = createServer({ provider, certificates: [f.server.p256] });
+      let error: Error | undefined;
+      server.on('close', (e) => {
+        error = e.error;
+      });
+      for (const chunk of hello) await server.receive(chunk);
+      for (let i = 0; i < count; i++) await server.receive(ccs);
+      return { server, error };
+    };
+    expect((await run(32)).error).toBeUndefined();
+    expect((await run(33)).error).toMatchObject({ code: 'ERR_UNEXPECTED_MESSAGE', alert: 10 });
+  });
+});
+
+describe('requested KeyUpdates (RFC 8446 4.6.3)', () => {
+  it('answers several requests received while silent with one KeyUpdate, before its data', async () => {
+    const t = await connectedServer();
+    const sent: string[] = [];
+    t.server.on('message', (m) => {
+      if (m.direction === 'sent') sent.push(m.type);
+    });
+    for (let i = 0; i < 5; i++) await t.client.keyUpdate(true);
+    await pump(t.client, t.server);
+    // Nothing is owed on the wire until the server has data to send.
+    expect(sent).toEqual([]);
+    const got: number[] = [];
+    t.client.on('data', (d) => got.push(d.length));
+    await t.server.write(Uint8Array.of(1, 2));
+    await t.server.write(Uint8Array.of(3));
+    await pump(t.client, t.server);
+    expect(sent).toEqual(['key_update']);
+    expect(got).toEqual([2, 1]);
+    expect(t.closed()).toBeUndefined();
+    expect(t.clientClosed()).toBeUndefined();
+  });
+});

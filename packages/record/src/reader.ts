@@ -10,7 +10,7 @@ import {
 import { RecordDeframer } from './deframer.js';
 import { BadRecordMacError } from './errors.js';
 import { HandshakeReassembler } from './handshake-reassembler.js';
-import { checkRecordSizeLimit, maxPlaintextLength } from './limits.js';
+import { checkRecordSizeLimit, maxPlaintextLength, maxTls13CiphertextLength } from './limits.js';
 import { PlaintextProtection, type RecordProtection } from './protection.js';
 
 /** What {@link RecordReader.read} yields: one message of one content type. */
@@ -209,7 +209,13 @@ export class RecordReader {
   /** Processes one record: null when none is complete, undefined when it yields no event. */
   async #nextRecord(): Promise<RecordEvent | undefined | null> {
     const protection = this.#protection;
-    const raw = this.#deframer.next(protection.maxPayloadLength);
+    // Early data to skip after a HelloRetryRequest is protected, though we read plaintext: allow
+    // a protected record's size.
+    const max =
+      this.#discardBudget > 0
+        ? Math.max(protection.maxPayloadLength, maxTls13CiphertextLength)
+        : protection.maxPayloadLength;
+    const raw = this.#deframer.next(max);
     if (raw === undefined) return null;
 
     if (raw.contentType === ContentType.changeCipherSpec)

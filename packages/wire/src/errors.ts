@@ -27,8 +27,17 @@ export type TlsErrorCode =
   | 'ERR_BAD_FINISHED'
   /** A signature or binder that does not verify (decrypt_error). */
   | 'ERR_DECRYPT'
-  /** No common version, suite, group or scheme (handshake_failure). */
+  /**
+   * The handshake cannot proceed (handshake_failure). Where the cause is that the two sides
+   * share nothing of one kind, the finer codes below name which.
+   */
   | 'ERR_HANDSHAKE_FAILURE'
+  /** No cipher suite in common (handshake_failure; TLS 1.2: none our certificates can serve). */
+  | 'ERR_NO_SHARED_CIPHER'
+  /** No key exchange group in common (handshake_failure). */
+  | 'ERR_NO_SHARED_GROUP'
+  /** No signature scheme in common that our certificate's key can sign with (handshake_failure). */
+  | 'ERR_NO_SHARED_SIGNATURE_SCHEME'
   /** The peer offers no version we speak, or a forbidden legacy_version (protocol_version). */
   | 'ERR_PROTOCOL_VERSION'
   /** A downgrade sentinel in ServerHello.random (RFC 8446 4.1.3; illegal_parameter). */
@@ -37,7 +46,11 @@ export type TlsErrorCode =
   | 'ERR_INAPPROPRIATE_FALLBACK'
   /** No ALPN protocol in common (no_application_protocol). */
   | 'ERR_NO_APPLICATION_PROTOCOL'
-  /** The server requires a client certificate and got none (certificate_required). */
+  /**
+   * The peer sent no certificate where one is required: a client the server requires one of
+   * (certificate_required; handshake_failure in TLS 1.2), or a TLS 1.3 server's empty
+   * Certificate (decode_error).
+   */
   | 'ERR_CERTIFICATE_REQUIRED'
   /** A certificate message that is not acceptable (bad_certificate). */
   | 'ERR_BAD_CERTIFICATE'

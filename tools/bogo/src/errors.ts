@@ -2,8 +2,8 @@
  * tlskit errors as BoringSSL error strings. The runner checks that the shim's stderr contains
  * the string a test expects (`:NO_SHARED_CIPHER:` and so on), or its translation from the
  * config's ErrorMap. tlskit's codes are coarser than BoringSSL's reasons (one
- * `ERR_HANDSHAKE_FAILURE` for no shared cipher, group or signature scheme), so a code maps to
- * one string, and config.json's ErrorMap sends BoringSSL's finer reasons to it.
+ * `ERR_ILLEGAL_PARAMETER` for every value that breaks a rule), so a code maps to one string,
+ * and config.json's ErrorMap sends BoringSSL's finer reasons to it.
  */
 import { OptionsError } from '@tlskit/handshake';
 import { isTlsError } from '@tlskit/wire';
@@ -14,6 +14,9 @@ export const codeStrings: Readonly<Record<string, string>> = {
   ERR_UNEXPECTED_MESSAGE: ':UNEXPECTED_MESSAGE:',
   ERR_ILLEGAL_PARAMETER: ':ILLEGAL_PARAMETER:',
   ERR_HANDSHAKE_FAILURE: ':HANDSHAKE_FAILURE:',
+  ERR_NO_SHARED_CIPHER: ':NO_SHARED_CIPHER:',
+  ERR_NO_SHARED_GROUP: ':NO_SHARED_GROUP:',
+  ERR_NO_SHARED_SIGNATURE_SCHEME: ':NO_COMMON_SIGNATURE_ALGORITHMS:',
   ERR_DECRYPT: ':DECRYPT_ERROR:',
   ERR_BAD_FINISHED: ':DIGEST_CHECK_FAILED:',
   ERR_BAD_RECORD_MAC: ':DECRYPTION_FAILED_OR_BAD_RECORD_MAC:',

@@ -181,7 +181,10 @@ export class Signer {
     this.provider = narrowed;
   }
 
-  /** Loads the default credential, then each -new-x509-credential one, in order. */
+  /**
+   * Loads each -new-x509-credential, in order, then the default credential: BoringSSL tries
+   * them in that order (the default one last).
+   */
   async credentials(config: ShimConfig): Promise<CertificateEntry[]> {
     const entries: CertificateEntry[] = [];
     const add = (entry: CertificateEntry, number: number, prefs: unknown): void => {
@@ -194,14 +197,14 @@ export class Signer {
       this.#keys.set(entry.key, { number, signingPrefs });
       entries.push(entry);
     };
-    const main = await loadCredential(this.provider, config.values);
-    if (main !== undefined) add(main, -1, config.values.get('-signing-prefs'));
     for (const [index, credential] of (config.credentials as Credential[]).entries()) {
       if (credential.type !== 'x509') throw new Unsupported('delegated credentials');
       const entry = await loadCredential(this.provider, credential.values);
       if (entry === undefined) throw new Unsupported('credential without -cert-file/-key-file');
       add(entry, index, credential.values.get('-signing-prefs'));
     }
+    const main = await loadCredential(this.provider, config.values);
+    if (main !== undefined) add(main, -1, config.values.get('-signing-prefs'));
     return entries;
   }
 }
@@ -289,7 +292,7 @@ export async function clientOptions(
 ): Promise<ClientOptions> {
   // The client always offers session_ticket in TLS 1.2; it has no option to leave it out.
   if (flagBool(config, '-no-ticket')) throw new Unsupported('-no-ticket on a client');
-  const [certificate] = await signer.credentials(config);
+  const certificates = await signer.credentials(config);
   const alpn = flagString(config, '-advertise-alpn');
   const host = flagString(config, '-host-name');
   return {
@@ -301,7 +304,7 @@ export async function clientOptions(
       flagBool(config, '-enable-early-data') ? retry : undefined,
     ),
     ...(flagBool(config, '-reverify-on-resume') ? { reverifyOnResume: true } : {}),
-    ...(certificate === undefined ? {} : { certificate }),
+    ...(certificates.length === 0 ? {} : { certificate: certificates }),
     ...(alpn === undefined ? {} : { alpnProtocols: parseAlpnList(alpn) }),
     ...(host === undefined ? {} : { serverName: host }),
     ...clientOcsp(config),

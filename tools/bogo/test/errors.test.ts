@@ -14,6 +14,10 @@ describe('errorString', () => {
     );
     expect(errorString(new TlsError('ERR_CERT_EXPIRED', 45, 'x'))).toBe(
       ':CERTIFICATE_VERIFY_FAILED:',
+    ); // What the two sides did not share, as BoringSSL names it.
+    expect(errorString(new TlsError('ERR_NO_SHARED_CIPHER', 40, 'x'))).toBe(':NO_SHARED_CIPHER:');
+    expect(errorString(new TlsError('ERR_NO_SHARED_SIGNATURE_SCHEME', 40, 'x'))).toBe(
+      ':NO_COMMON_SIGNATURE_ALGORITHMS:',
     );
     // handshake's verifyOcspStaple wraps the shim's client OCSP callback failure in this code.
     expect(errorString(new TlsError('ERR_OCSP_REJECTED', 113, 'x'))).toBe(':OCSP_CB_ERROR:');

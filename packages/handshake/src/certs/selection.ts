@@ -81,6 +81,24 @@ export function certificatesFor(
   return [...(named.length > 0 ? named : entries)].sort((a, b) => rank(b) - rank(a));
 }
 
+/**
+ * Client: the first of our certificates (in the caller's order) for which `scheme` finds a
+ * signature scheme the CertificateRequest accepts, with that scheme; undefined when none fits
+ * (we then send an empty Certificate, RFC 8446 4.4.2 / RFC 5246 7.4.6).
+ */
+export function chooseClientCertificate(
+  option: CertificateEntry | readonly CertificateEntry[] | undefined,
+  scheme: (entry: CertificateEntry) => number | undefined,
+): { entry: CertificateEntry; scheme: number } | undefined {
+  const entries: readonly CertificateEntry[] =
+    option === undefined ? [] : 'chain' in option ? [option] : option;
+  for (const entry of entries) {
+    const chosen = scheme(entry);
+    if (chosen !== undefined) return { entry, scheme: chosen };
+  }
+  return undefined;
+}
+
 /** RFC 8446 4.2.3: signature_algorithms_cert, or signature_algorithms when it is absent. */
 export function certSchemes(ch: ClientHello): readonly number[] | undefined {
   return (

@@ -66,7 +66,7 @@ export interface HandshakeContext<R extends Side = Side> {
   /** RFC 8446 4.6.3: send KeyUpdate and move our write key forward. */
   sendKeyUpdate(requestPeer: boolean): Promise<void>;
   /** RFC 8446 4.6.3: the peer updated its key; move our read key forward. */
-  updateReadKey(): Promise<void>;
+  updateReadKey(requested: boolean): Promise<void>;
   /** RFC 8449: the peer accepts at most `limit` bytes of TLSInnerPlaintext per record. */
   setPeerRecordSizeLimit(limit: number): void;
   /** RFC 8449 4: we advertised `limit` and the peer acknowledged it. */

@@ -41,6 +41,13 @@ export type ConnectionState = 'handshaking' | 'connected' | 'closed';
 const maxRecordsPerCall = 1 << 20;
 /** RFC 8446 5.1: 2^14 bytes of plaintext per record. */
 const maxFragment = 16_384;
+/**
+ * Alerts that do not end the connection (TLS 1.2 warnings, user_canceled) accepted in a row:
+ * each costs nothing to send and delivers nothing. BoringSSL's kMaxWarningAlerts.
+ */
+const maxConsecutiveWarningAlerts = 4;
+/** Peer KeyUpdates accepted without application data between them (BoringSSL's kMaxKeyUpdates). */
+const maxConsecutiveKeyUpdates = 32;
 
 /**
  * The public connection API both engines implement. See README.md for the contract.
@@ -146,6 +153,10 @@ export abstract class Engine extends Emitter implements Connection, HandshakeCon
   #readSuite: Suite13 | undefined;
   /** Peer's record_size_limit (RFC 8449), as a plaintext fragment limit. */
   #sendLimit = maxFragment;
+  #warningAlerts = 0;
+  #keyUpdates = 0;
+  /** RFC 8446 4.6.3: the peer asked for a KeyUpdate, owed before our next application data. */
+  #keyUpdateOwed = false;
   /** Client: 0-RTT in progress: what may still be sent, and a copy of what was (to resend). */
   #earlyWrite: { remaining: number; sent: Uint8Array[] } | undefined;
   /** Server: accepted 0-RTT in progress: bytes of early data the client may still send. */
@@ -217,6 +228,7 @@ export abstract class Engine extends Emitter implements Connection, HandshakeCon
         // Kept to send again as ordinary data if the server rejects it (RFC 8446 4.2.10).
         early.sent.push(data.slice());
       }
+      if (this.#keyUpdateOwed) await this.sendKeyUpdate(false);
       await this.#sendRecords(ContentType.applicationData, data);
     });
   }
@@ -524,13 +536,26 @@ export abstract class Engine extends Emitter implements Connection, HandshakeCon
     const suite = this.#writeSuite;
     const secret = this.#writeSecret;
     if (suite === undefined || secret === undefined) throw internalError('no write key to update');
+    // Any KeyUpdate we send answers the ones the peer requested so far.
+    this.#keyUpdateOwed = false;
     await this.sendHandshake({ type: HandshakeType.keyUpdate, requestUpdate: requestPeer ? 1 : 0 });
     const next = nextTrafficSecret(this.provider, suite.hash, secret);
     await this.setWriteKey(suite, next);
   }
 
-  /** RFC 8446 4.6.3: the peer updated its key; move our read key forward. */
-  async updateReadKey(): Promise<void> {
+  /**
+   * RFC 8446 4.6.3: the peer updated its key; move our read key forward. With `requested`, we
+   * owe a KeyUpdate of our own before our next application data record: several requests
+   * while we are silent get one answer, as the RFC intends ("causes an implementation which
+   * receives multiple KeyUpdates while it is silent to respond with a single update").
+   */
+  async updateReadKey(requested: boolean): Promise<void> {
+    // Each update costs a key derivation and delivers nothing: a run of them is a peer wasting
+    // our CPU. The count restarts with application data.
+    if (++this.#keyUpdates > maxConsecutiveKeyUpdates) {
+      throw unexpected(`more than ${maxConsecutiveKeyUpdates} KeyUpdates without data between`);
+    }
+    if (requested && !this.#writeClosed) this.#keyUpdateOwed = true;
     const suite = this.#readSuite;
     const secret = this.#readSecret;
     if (suite === undefined || secret === undefined) throw internalError('no read key to update');
@@ -593,6 +618,7 @@ export abstract class Engine extends Emitter implements Connection, HandshakeCon
   }
 
   async #dispatch(event: RecordEvent): Promise<void> {
+    if (event.type !== 'alert') this.#warningAlerts = 0;
     switch (event.type) {
       case 'handshake':
         return this.#handleHandshake(event.message);
@@ -612,6 +638,7 @@ export abstract class Engine extends Emitter implements Connection, HandshakeCon
         }
         if (!this.#handshakeDone)
           throw unexpected('application data before the handshake completed');
+        this.#keyUpdates = 0;
         // RFC 8446 6.1: data after close_notify is ignored.
         // No copy: the fragment is a view of the AEAD's fresh output, which nothing else holds.
         if (!this.#readClosed) this.emit('data', event.data);
@@ -660,9 +687,17 @@ export abstract class Engine extends Emitter implements Connection, HandshakeCon
       return;
     }
     // RFC 8446 6.1: user_canceled is followed by close_notify; every other alert is fatal in 1.3.
-    if (description === AlertDescription.userCanceled) return;
     // RFC 5246 7.2.2: TLS 1.2 warnings (no_renegotiation, unrecognized_name) do not end it.
-    if (this.#tls12 && level === AlertLevel.warning) return;
+    const warning =
+      description === AlertDescription.userCanceled ||
+      (this.#tls12 && level === AlertLevel.warning);
+    if (warning) {
+      // A legitimate peer sends one; an endless run of them delivers nothing.
+      if (++this.#warningAlerts > maxConsecutiveWarningAlerts) {
+        throw unexpected(`more than ${maxConsecutiveWarningAlerts} warning alerts in a row`);
+      }
+      return;
+    }
     this.#finish(new PeerAlertError(description, name));
   }
 

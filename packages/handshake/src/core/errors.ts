@@ -11,9 +11,20 @@ export function unexpected(message: string): TlsError {
   return new TlsError('ERR_UNEXPECTED_MESSAGE', AlertDescription.unexpectedMessage, message);
 }
 
-/** No common parameters (suite, group, scheme): handshake_failure. */
+/** The handshake cannot proceed: handshake_failure. */
 export function handshakeFailure(message: string): TlsError {
   return new TlsError('ERR_HANDSHAKE_FAILURE', AlertDescription.handshakeFailure, message);
+}
+
+/**
+ * Nothing of one kind in common with the peer: handshake_failure, under the code that says
+ * what (a user diagnosing a failed handshake needs to know which list to fix).
+ */
+export function nothingShared(
+  code: 'ERR_NO_SHARED_CIPHER' | 'ERR_NO_SHARED_GROUP' | 'ERR_NO_SHARED_SIGNATURE_SCHEME',
+  message: string,
+): TlsError {
+  return new TlsError(code, AlertDescription.handshakeFailure, message);
 }
 
 /** A value that parses but breaks a rule: illegal_parameter. */
@@ -50,9 +61,17 @@ export function noApplicationProtocol(message: string): TlsError {
   );
 }
 
-/** RFC 8446 4.4.2.4: the server requires a certificate and got none: certificate_required. */
-export function certificateRequired(message: string): TlsError {
-  return new TlsError('ERR_CERTIFICATE_REQUIRED', AlertDescription.certificateRequired, message);
+/**
+ * The peer sent no certificate where one is required: `ERR_CERTIFICATE_REQUIRED` whatever the
+ * version, with the alert the RFC names: certificate_required for a TLS 1.3 client (RFC 8446
+ * 4.4.2.4), handshake_failure for a TLS 1.2 client (RFC 5246 7.4.6), decode_error for a TLS 1.3
+ * server (RFC 8446 4.4.2.4).
+ */
+export function certificateRequired(
+  message: string,
+  alert: number = AlertDescription.certificateRequired,
+): TlsError {
+  return new TlsError('ERR_CERTIFICATE_REQUIRED', alert, message);
 }
 
 /** A certificate we cannot use (bad structure, wrong key type for the scheme): bad_certificate. */
@@ -82,11 +101,6 @@ export class ConnectionStateError extends TlsError {
   constructor(code: 'ERR_NOT_CONNECTED' | 'ERR_CLOSED' | 'ERR_NOT_SUPPORTED', message: string) {
     super(code, AlertDescription.internalError, message);
   }
-}
-
-/** A message that is structurally incomplete (e.g. an empty server Certificate): decode_error. */
-export function decodeErrorMissing(message: string): TlsError {
-  return new TlsError('ERR_DECODE', AlertDescription.decodeError, message);
 }
 
 /** RFC 7507: TLS_FALLBACK_SCSV below our highest version: inappropriate_fallback. */

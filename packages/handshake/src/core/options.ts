@@ -124,8 +124,13 @@ export interface ClientOptions extends CommonOptions {
    * Default: the first group, plus x25519 when the first is a hybrid.
    */
   readonly keyShareGroups?: readonly number[];
-  /** Client certificate for servers that ask (CertificateRequest). Without it we send an empty Certificate. */
-  readonly certificate?: CertificateEntry;
+  /**
+   * Client certificate for servers that ask (CertificateRequest). Without it we send an empty
+   * Certificate. Several (as node:tls takes several `cert`/`key` pairs): the first, in this
+   * order, that the request accepts (its signature schemes, and in TLS 1.2 its certificate
+   * types) is sent; an empty Certificate when none is.
+   */
+  readonly certificate?: CertificateEntry | readonly CertificateEntry[];
   /**
    * Offer post-handshake client authentication (post_handshake_auth, RFC 8446 4.2.6) so a TLS 1.3
    * server may ask for `certificate` after the handshake; we answer with it, or with an empty

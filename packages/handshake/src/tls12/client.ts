@@ -6,7 +6,9 @@
  * ExpectServerFinished12 -> Connected12.
  */
 import {
+  DecodeError,
   CipherSuite,
+  ClientCertificateType,
   checkExtensionsAllowed,
   DOWNGRADE_TLS11,
   DOWNGRADE_TLS12,
@@ -29,7 +31,6 @@ import { expectMessage, type RawMessage } from '../core/codec.js';
 import type { HandshakeContext, State } from '../core/context.js';
 import { selectedAlpn } from '../core/alpn.js';
 import {
-  decodeErrorMissing,
   downgrade,
   handshakeFailure,
   illegalParameter,
@@ -47,6 +48,8 @@ import {
 import { chooseScheme12, scheme12FitsKey } from '../core/schemes.js';
 import {
   Connected12,
+  checkPointFormats,
+  curveGroups,
   deriveKeys12,
   keysFromMaster,
   type Keys12,
@@ -57,6 +60,8 @@ import {
 } from './common.js';
 import { groups12, type Suite12, suite12 } from '../core/suites.js';
 import { checkPeerChain, type PeerChain, reverifySession } from '../certs/verify.js';
+import { chooseClientCertificate } from '../certs/selection.js';
+import type { CertificateEntry } from '../core/options.js';
 
 /** What the ClientHello left for the TLS 1.2 states. */
 export interface ClientHello12Context {
@@ -117,6 +122,7 @@ export async function serverHello12(
     );
   }
   checkExtensionsAllowed(sh.extensions, 'server_hello_tls12', hello.offered);
+  checkPointFormats(sh.extensions);
   // RFC 5746 3.4: the server must confirm secure renegotiation with an empty renegotiation_info.
   const reneg = findExtension(sh.extensions, ExtensionType.renegotiationInfo);
   if (reneg === undefined || reneg.renegotiatedConnection.length !== 0) {
@@ -188,7 +194,9 @@ class ExpectCertificate12 implements State {
     const cert = expectMessage(m, HandshakeType.certificate, this.name, 'tls12');
     if (cert.protocol !== 'tls12') throw unexpected('TLS 1.3 Certificate in TLS 1.2');
     if (cert.certificateList.length === 0)
-      throw decodeErrorMissing('server sent an empty Certificate');
+      // RFC 5246 7.4.2: the server's chain has at least its own certificate; BoringSSL also
+      // reports a malformed message here, where TLS 1.3 has a code of its own (4.4.2.4).
+      throw new DecodeError('server sent an empty Certificate');
     const { engine, config } = this.f;
     const chain = cert.certificateList.map((c) => c.slice());
     const peer = await checkPeerChain(engine.provider, config.chain, chain, {
@@ -200,6 +208,11 @@ class ExpectCertificate12 implements State {
       throw illegalParameter(
         `a ${peer.key.type} certificate cannot authenticate ${this.f.suite.name}`,
       );
+    }
+    // RFC 8422 5.1.1: in TLS 1.2 supported_groups also names the curves an ECDSA key may use.
+    const curve = peer.key.type === 'ec' ? peer.key.curve : undefined;
+    if (curve !== undefined && !config.groups.includes(curveGroups[curve] ?? -1)) {
+      throw illegalParameter(`the server's ECDSA key is on ${curve}, which we did not offer`);
     }
     this.f.transcript.update(m.raw);
     if (this.f.statusExpected) return new ExpectCertificateStatus12(this.f, peer);
@@ -307,12 +320,18 @@ interface ServerAuth12 {
   readonly ocsp: OcspInfo | undefined;
 }
 
+/** What a TLS 1.2 CertificateRequest asks for (RFC 5246 7.4.4). */
+interface Request12 {
+  readonly schemes: readonly number[];
+  readonly certificateTypes: readonly number[];
+}
+
 class ExpectCertificateRequestOrDone implements State {
   readonly name = 'ExpectCertificateRequestOrServerHelloDone';
   constructor(
     private readonly f: Flight12,
     private readonly server: ServerAuth12,
-    private readonly requested: readonly number[] | undefined,
+    private readonly requested: Request12 | undefined,
   ) {}
 
   async handle(m: RawMessage): Promise<State> {
@@ -320,7 +339,10 @@ class ExpectCertificateRequestOrDone implements State {
       const cr = expectMessage(m, HandshakeType.certificateRequest, this.name, 'tls12');
       if (cr.protocol !== 'tls12') throw unexpected('TLS 1.3 CertificateRequest in TLS 1.2');
       this.f.transcript.update(m.raw);
-      return new ExpectCertificateRequestOrDone(this.f, this.server, cr.signatureAlgorithms);
+      return new ExpectCertificateRequestOrDone(this.f, this.server, {
+        schemes: cr.signatureAlgorithms,
+        certificateTypes: cr.certificateTypes,
+      });
     }
     expectMessage(m, HandshakeType.serverHelloDone, this.name, 'tls12');
     this.f.transcript.update(m.raw);
@@ -328,19 +350,28 @@ class ExpectCertificateRequestOrDone implements State {
   }
 }
 
+/** RFC 5246 7.4.4 / RFC 8422 5.5: the ClientCertificateType of a key (ecdsa_sign covers EdDSA). */
+function certificateType(key: { readonly type: string }): number {
+  return key.type === 'rsa' ? ClientCertificateType.rsa_sign : ClientCertificateType.ecdsa_sign;
+}
+
 /** RFC 5246 7.4.6-7.4.9: [Certificate], ClientKeyExchange, [CertificateVerify], CCS, Finished. */
 async function sendClientFlight(
   f: Flight12,
   server: ServerAuth12,
-  requested: readonly number[] | undefined,
+  requested: Request12 | undefined,
 ): Promise<State> {
   const { engine, config, transcript, suite } = f;
   const p = engine.provider;
-  const entry = config.options.certificate;
-  let scheme: number | undefined;
+  let chosen: { entry: CertificateEntry; scheme: number } | undefined;
   if (requested !== undefined) {
-    scheme = entry === undefined ? undefined : chooseScheme12(p, entry.key, requested);
-    const chain = scheme === undefined ? [] : entry!.chain;
+    // RFC 5246 7.4.6: without a certificate of a requested type and scheme, an empty list.
+    chosen = chooseClientCertificate(config.options.certificate, (entry) =>
+      requested.certificateTypes.includes(certificateType(entry.key))
+        ? chooseScheme12(p, entry.key, requested.schemes)
+        : undefined,
+    );
+    const chain = chosen?.entry.chain ?? [];
     const cert = await engine.sendHandshake({
       type: HandshakeType.certificate,
       protocol: 'tls12',
@@ -366,7 +397,8 @@ async function sendClientFlight(
     f.serverRandom,
   );
   engine.keylog('CLIENT_RANDOM', keys.masterSecret);
-  if (scheme !== undefined && entry !== undefined) {
+  if (chosen !== undefined) {
+    const { entry, scheme } = chosen;
     const signature = await p.sign(scheme, entry.key, transcript.messages());
     const cv = await engine.sendHandshake({
       type: HandshakeType.certificateVerify,
@@ -376,7 +408,7 @@ async function sendClientFlight(
     transcript.update(cv.raw);
   }
   await sendFinished12(engine, transcript, suite, keys, 'client');
-  const next = new ExpectServerFinished12(f, server, keys, false, requested ?? []);
+  const next = new ExpectServerFinished12(f, server, keys, false, requested?.schemes ?? []);
   engine.expectChangeCipherSpec(async () => next.changeCipherSpec());
   return next;
 }

@@ -14,11 +14,38 @@ import {
   tls12MasterSecret,
 } from '@tlskit/key-schedule';
 import { Tls12RecordProtection } from '@tlskit/record';
-import { AlertDescription, concatBytes, HandshakeType } from '@tlskit/wire';
+import {
+  AlertDescription,
+  concatBytes,
+  type EcPointFormat,
+  type Extension,
+  ExtensionType,
+  findExtension,
+  HandshakeType,
+  NamedGroup,
+} from '@tlskit/wire';
 import type { RawMessage } from '../core/codec.js';
 import type { HandshakeContext, State } from '../core/context.js';
-import { unexpected } from '../core/errors.js';
+import { illegalParameter, unexpected } from '../core/errors.js';
 import type { Suite12 } from '../core/suites.js';
+
+/** The TLS 1.2 NamedGroup of an ECDSA key's curve (RFC 8422 5.1.1). */
+export const curveGroups: Readonly<Record<string, number>> = {
+  'P-256': NamedGroup.secp256r1,
+  'P-384': NamedGroup.secp384r1,
+  'P-521': NamedGroup.secp521r1,
+};
+
+/**
+ * RFC 8422 5.2 / 5.1.2: a peer that sends ec_point_formats must list uncompressed (0), the only
+ * format tlskit speaks.
+ */
+export function checkPointFormats(extensions: readonly Extension[]): void {
+  const formats = findExtension(extensions, ExtensionType.ecPointFormats);
+  if (formats !== undefined && !formats.formats.includes(0 as EcPointFormat)) {
+    throw illegalParameter('ec_point_formats lacks uncompressed');
+  }
+}
 
 /** Whether a key of this type authenticates a suite of `auth` (RFC 8422 5.1, RFC 5246 7.4.2). */
 export function keyFitsAuth(key: { type: string }, auth: 'ecdsa' | 'rsa'): boolean {

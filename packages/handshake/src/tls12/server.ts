@@ -7,6 +7,7 @@
  */
 import type { KeyShare } from '@tlskit/crypto';
 import {
+  AlertDescription,
   type CipherSuite,
   type ClientCertificateType,
   type ClientHello,
@@ -27,7 +28,12 @@ import { certificatesFor, certSchemes } from '../certs/selection.js';
 import { alpnBytes, expectMessage, hostName, type RawMessage } from '../core/codec.js';
 import type { HandshakeContext, State } from '../core/context.js';
 import { selectAlpn } from '../core/alpn.js';
-import { handshakeFailure, illegalParameter, unexpected } from '../core/errors.js';
+import {
+  certificateRequired,
+  handshakeFailure,
+  nothingShared,
+  unexpected,
+} from '../core/errors.js';
 import { receiveFinished12, reportEstablished12 } from './finish.js';
 import { stapleFor } from '../certs/ocsp.js';
 import { clientWantsScts, sctListExtension } from '../certs/sct.js';
@@ -50,6 +56,8 @@ import {
 import type { ServerConfig } from '../core/config.js';
 import {
   Connected12,
+  checkPointFormats,
+  curveGroups,
   deriveKeys12,
   keysFromMaster,
   type Keys12,
@@ -244,14 +252,8 @@ function chooseSuiteAndCertificate(
       if (scheme !== undefined) return { suite, entry, scheme };
     }
   }
-  throw handshakeFailure('no TLS 1.2 cipher suite and certificate in common');
+  throw nothingShared('ERR_NO_SHARED_CIPHER', 'no TLS 1.2 cipher suite and certificate in common');
 }
-
-const curveGroups: Readonly<Record<string, number>> = {
-  'P-256': NamedGroupTable.secp256r1,
-  'P-384': NamedGroupTable.secp384r1,
-  'P-521': NamedGroupTable.secp521r1,
-};
 
 /**
  * RFC 8422 5.3 (and 5.1): an ECDSA certificate is usable only if its curve is one the client
@@ -303,10 +305,8 @@ function readClientHello12(config: ServerConfig, ch: ClientHello, m: RawMessage)
   if (!ems && config.options.dangerouslyAllowNoExtendedMasterSecret !== true) {
     throw handshakeFailure('client does not support extended_master_secret (RFC 7627)');
   }
+  checkPointFormats(ch.extensions);
   const formats = findExtension(ch.extensions, ExtensionType.ecPointFormats);
-  if (formats !== undefined && !formats.formats.includes(0 as never)) {
-    throw illegalParameter('ec_point_formats lacks uncompressed');
-  }
   const sni = findExtension(ch.extensions, ExtensionType.serverName);
   const serverName = sni === undefined ? undefined : hostName(sni);
   const alpn = selectAlpn(config.alpn, ch.extensions);
@@ -351,7 +351,7 @@ function chooseFull12(engine: HandshakeContext, config: ServerConfig, hello: Hel
       clientGroups.includes(g) &&
       engine.provider.keyExchange(g) !== undefined,
   );
-  if (group === undefined) throw handshakeFailure('no ECDHE group in common');
+  if (group === undefined) throw nothingShared('ERR_NO_SHARED_GROUP', 'no ECDHE group in common');
   return { ...chosen, group };
 }
 
@@ -456,7 +456,13 @@ class ExpectClientCertificate12 implements State {
       // RFC 5246 7.4.6: the server may go on without one, or abort.
       // RFC 5246 7.4.6: TLS 1.2 has no certificate_required alert (RFC 8446 added it); a server
       // that insists on a client certificate answers handshake_failure.
-      if (this.required) throw handshakeFailure('the server requires a client certificate');
+      if (this.required) {
+        // RFC 5246 7.4.6: TLS 1.2 has no certificate_required alert.
+        throw certificateRequired(
+          'the server requires a client certificate',
+          AlertDescription.handshakeFailure,
+        );
+      }
       return new ExpectClientKeyExchange(this.f, undefined);
     }
     const chain = cert.certificateList.map((c) => c.slice());

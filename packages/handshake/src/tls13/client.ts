@@ -6,6 +6,7 @@
  */
 import type { KeyShare } from '@tlskit/crypto';
 import {
+  AlertDescription,
   CipherSuite,
   checkExtensionsAllowed,
   equalBytes,
@@ -36,7 +37,7 @@ import {
 import { selectedAlpn } from '../core/alpn.js';
 import { established13 } from '../core/exporter.js';
 import {
-  decodeErrorMissing,
+  certificateRequired,
   illegalParameter,
   missingExtension,
   unexpected,
@@ -44,7 +45,8 @@ import {
 import type { OcspInfo } from '../core/events.js';
 import { judgeStaple } from '../certs/ocsp.js';
 import { receivedSctList } from '../certs/sct.js';
-import type { CertificateEntry } from '../core/options.js';
+import type { ClientOptions } from '../core/options.js';
+import { chooseClientCertificate } from '../certs/selection.js';
 import {
   certificateVerifyContent,
   byCertificate,
@@ -373,7 +375,7 @@ class ExpectCertificate implements State {
     }
     // RFC 8446 4.4.2.4: an empty server Certificate is decode_error.
     if (cert.certificateList.length === 0) {
-      throw decodeErrorMissing('server sent an empty Certificate');
+      throw certificateRequired('server sent an empty Certificate', AlertDescription.decodeError);
     }
     const { engine, config } = this.hello;
     // RFC 8446 4.4.2: only extensions the ClientHello offered; status_request if we asked.
@@ -566,15 +568,18 @@ class ExpectFinished implements State {
 async function sendClientCertificate(
   engine: HandshakeContext<'client'>,
   transcript: TranscriptHash,
-  entry: CertificateEntry | undefined,
+  certificates: ClientOptions['certificate'],
   request: ClientAuthRequest,
 ): Promise<void> {
-  const scheme =
-    entry === undefined ? undefined : chooseScheme(engine.provider, entry, request.schemes);
-  const chain = scheme === undefined ? [] : entry!.chain;
-  const cert = await engine.sendHandshake(certificateMessage(request.context, chain));
+  const chosen = chooseClientCertificate(certificates, (entry) =>
+    chooseScheme(engine.provider, entry, request.schemes),
+  );
+  const cert = await engine.sendHandshake(
+    certificateMessage(request.context, chosen?.entry.chain ?? []),
+  );
   transcript.update(cert.raw);
-  if (scheme === undefined || entry === undefined) return;
+  if (chosen === undefined) return;
+  const { entry, scheme } = chosen;
   const content = certificateVerifyContent('client', transcript.digest());
   const signature = await engine.provider.sign(scheme, entry.key, content);
   const cv = await engine.sendHandshake({
@@ -680,8 +685,7 @@ class ClientConnected implements State {
     }
     if (m.type === HandshakeType.keyUpdate) {
       const requested = expectMessage(m, HandshakeType.keyUpdate, this.name).requestUpdate === 1;
-      await this.engine.updateReadKey();
-      if (requested && !this.engine.writeClosed) await this.engine.sendKeyUpdate(false);
+      await this.engine.updateReadKey(requested);
       return this;
     }
     throw unexpected(`unexpected handshake message ${m.type} after the handshake`);

@@ -57,6 +57,7 @@ import {
   handshakeFailure,
   illegalParameter,
   missingExtension,
+  nothingShared,
   protocolVersion,
 } from '../core/errors.js';
 import type { CertificateEntry } from '../core/options.js';
@@ -240,8 +241,20 @@ async function helloRetry(
   engine.allowChangeCipherSpec(true);
   // RFC 8446 4.2.10: early data offered in ClientHello1 is rejected by the retry.
   if (findExtension(ch.extensions, ExtensionType.earlyData) !== undefined)
-    engine.skipEarlyData(1 << 16);
+    engine.skipEarlyData(earlySkipLimit(config));
   return new ExpectClientHello2(engine, config, { suite, group, cookie, first: ch, transcript });
+}
+
+/**
+ * Bytes of rejected early data to skip (RFC 8446 4.2.10: "up to the configured
+ * max_early_data_size"), counted as record payload, so with each record's expansion. A server
+ * that takes no early data still skips 16 KiB (as BoringSSL), for a client holding a ticket of
+ * another configuration; past the limit the connection ends with unexpected_message (RFC 8446
+ * 4.6.1).
+ */
+function earlySkipLimit(config: ServerConfig): number {
+  const records = Math.ceil(config.maxEarlyData / 16_384);
+  return Math.max(16_384, config.maxEarlyData + records * 256);
 }
 
 /** RFC 8446 4.1.2: ClientHello2 must repeat ClientHello1 except for the listed extensions. */
@@ -256,7 +269,10 @@ function checkRetryHello(first: ClientHello, second: ClientHello): void {
   const a = strip(first.extensions);
   const b = strip(second.extensions);
   const sameExt = equalBytes(encodeExtensions(a), encodeExtensions(b));
-  if (!same || !sameExt)
+  // pre_shared_key may be updated (new binders, ages), not added nor removed.
+  const hasPsk = (ch: ClientHello) =>
+    findExtension(ch.extensions, ExtensionType.preSharedKey) !== undefined;
+  if (!same || !sameExt || hasPsk(first) !== hasPsk(second))
     throw illegalParameter('ClientHello2 differs from ClientHello1 beyond what a retry allows');
 }
 
@@ -277,7 +293,7 @@ function chooseSuite(
       if (s !== undefined) return s;
     }
   }
-  throw handshakeFailure('no cipher suite in common');
+  throw nothingShared('ERR_NO_SHARED_CIPHER', 'no cipher suite in common');
 }
 
 /** Our most preferred group the client supports; its share if the client sent one. */
@@ -296,7 +312,8 @@ function chooseGroup(
     if (share !== undefined) return { group: g, share };
   }
   const first = usable[0];
-  if (first === undefined) throw handshakeFailure('no key exchange group in common');
+  if (first === undefined)
+    throw nothingShared('ERR_NO_SHARED_GROUP', 'no key exchange group in common');
   return { group: first, share: undefined };
 }
 
@@ -432,7 +449,10 @@ function chooseCertificate(
     const scheme = chooseScheme(engine.provider, entry, schemes);
     if (scheme !== undefined) return { entry, scheme };
   }
-  throw handshakeFailure('no certificate matches the client signature_algorithms');
+  throw nothingShared(
+    'ERR_NO_SHARED_SIGNATURE_SCHEME',
+    'no certificate matches the client signature_algorithms',
+  );
 }
 
 /**
@@ -506,6 +526,7 @@ async function negotiate(hs: ServerHandshake13): Promise<State> {
       findExtension(hs.ch.extensions, ExtensionType.postHandshakeAuth) !== undefined,
     peerSignatureSchemes:
       findExtension(hs.ch.extensions, ExtensionType.signatureAlgorithms)?.schemes ?? [],
+    ticketsUsable: choosePskMode(hs.config, hs.modes) !== undefined,
   };
   if (earlyLimit > 0) {
     hs.engine.allowHalfRttWrite();
@@ -640,8 +661,10 @@ async function startReading(
     await engine.beginEarlyRead(suite, secret, earlyLimit);
   } else {
     await engine.setReadKey(suite, secrets.clientHs);
-    // Rejected: skip records we cannot decrypt, up to what the client may have sent.
-    if (decided.earlyOffered) engine.skipEarlyData(Math.max(1 << 16, hs.config.maxEarlyData));
+    // Rejected: skip records we cannot decrypt, up to what the client may have sent. Not after
+    // a HelloRetryRequest: ClientHello2 must not offer early data (RFC 8446 4.2.10), so
+    // records that fail to decrypt now are bad_record_mac.
+    if (decided.earlyOffered && !hs.helloRetry) engine.skipEarlyData(earlySkipLimit(hs.config));
   }
   engine.allowChangeCipherSpec(true);
   return earlyLimit;
@@ -775,6 +798,8 @@ interface ServerFlight {
   readonly earlyData: 'accepted' | 'rejected' | 'none';
   /** The ClientHello's signature_algorithms (empty when it sent none, with a PSK). */
   readonly peerSignatureSchemes: readonly number[];
+  /** The client offered a psk_key_exchange_modes value we would resume with. */
+  readonly ticketsUsable: boolean;
 }
 
 /**
@@ -938,6 +963,8 @@ async function issueTickets(f: ServerFlight, resumptionSecret: Uint8Array): Prom
   const { engine, config, suite } = f;
   const sealer = config.sealer;
   if (sealer === undefined || config.options.resumption === false) return;
+  // RFC 8446 4.2.9: servers SHOULD NOT send tickets the client's modes cannot resume with.
+  if (!f.ticketsUsable) return;
   const p = engine.provider;
   const maxEarly =
     config.maxEarlyData > 0 ? config.maxEarlyData : (config.options.ticketMaxEarlyData ?? 0);
@@ -987,8 +1014,7 @@ class ServerConnected implements State {
 
   async handle(m: RawMessage): Promise<State> {
     const requested = expectMessage(m, HandshakeType.keyUpdate, this.name).requestUpdate === 1;
-    await this.engine.updateReadKey();
-    if (requested && !this.engine.writeClosed) await this.engine.sendKeyUpdate(false);
+    await this.engine.updateReadKey(requested);
     return this;
   }
 }
