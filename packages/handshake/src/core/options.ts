@@ -1,7 +1,7 @@
 import type { CryptoProvider, PrivateKey } from '@tlskit/crypto';
 import type { TrustStore } from '@tlskit/x509';
 import type { AntiReplayStore } from './anti-replay.js';
-import type { Connection } from './engine.js';
+import type { Connection } from './connection.js';
 import type { Session } from './events.js';
 import type { ExternalPsk, ExternalPskLookup, PskMode } from './psk-types.js';
 import type { SessionCache } from './session-cache.js';
