@@ -252,9 +252,15 @@ export class RecordReader {
     try {
       opened = await protection.open(raw.header, raw.payload);
     } catch (error) {
-      if (error instanceof BadRecordMacError && this.#discardBudget >= raw.payload.length) {
-        this.#discardBudget -= raw.payload.length;
-        return undefined;
+      if (error instanceof BadRecordMacError && this.#discardBudget > 0) {
+        // Still skipping rejected early data: within the budget the record is dropped; past it
+        // the peer sent more than it may, which is unexpected_message as for accepted early
+        // data (RFC 8446 4.2.10), not a forgery.
+        if (this.#discardBudget >= raw.payload.length) {
+          this.#discardBudget -= raw.payload.length;
+          return undefined;
+        }
+        throw new UnexpectedMessageError('more skipped early data than the 0-RTT budget allows');
       }
       throw error;
     }
