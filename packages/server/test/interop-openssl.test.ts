@@ -261,13 +261,18 @@ describe('openssl s_client against createServer() (TLS 1.3)', () => {
       client.send('before\n');
       await client.waitForOutput(/^before$/m, { stream: 'stdout' });
       // s_client asks us to update too. It drops the rest of the stdin chunk that carried the
-      // command, so wait for our answer (decrypted under our new keys) before sending more.
+      // command, so wait until its KeyUpdate is out before sending more.
       client.keyUpdate(true);
+      await client.waitForOutput(keyUpdateRecord('Sent', 'update_requested'), {
+        stream: 'stdout',
+      });
+      // RFC 8446 4.6.3: we answer (update_not_requested) before our next application data, as
+      // OpenSSL does: the echo of this line carries it.
+      client.send('after their update\n');
+      await client.waitForOutput(/^after their update$/m, { stream: 'stdout' });
       await client.waitForOutput(keyUpdateRecord('Received', 'update_not_requested'), {
         stream: 'stdout',
       });
-      client.send('after their update\n');
-      await client.waitForOutput(/^after their update$/m, { stream: 'stdout' });
       // Now ours, asking s_client to answer with its own update.
       await accepted[0]?.keyUpdate(true);
       await client.waitForOutput(keyUpdateRecord('Received', 'update_requested'), {
