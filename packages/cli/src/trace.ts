@@ -1,8 +1,9 @@
 /**
  * The annotated handshake trace of `demo` and `connect --trace`: one block per handshake message
  * (direction, name, size), then the fields a reader looks for. The engine's `message` event
- * gives the encoded message; the fields it does not name (SNI, random, key share sizes,
- * certificate subjects) are decoded here with @tlskit/wire and @tlskit/x509.
+ * carries the message as it decoded it; the fields it does not name (SNI, random, key share
+ * sizes, certificate subjects) are read from that here, with @tlskit/x509 for the certificates.
+ * Only traces built outside an engine (the scan's probes) are decoded here.
  */
 import type { AlertEvent, MessageTrace } from '@tlskit/handshake';
 import {
@@ -92,7 +93,7 @@ export class Tracer {
     }
     let message: HandshakeMessage;
     try {
-      message = decodeHandshake(trace.bytes, { protocol: this.#protocol }).message;
+      message = trace.message ?? decodeHandshake(trace.bytes, { protocol: this.#protocol }).message;
     } catch {
       return Object.entries(trace.fields).map(([k, v]) => [k, JSON.stringify(v)]);
     }

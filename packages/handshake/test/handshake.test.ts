@@ -482,6 +482,34 @@ describe('after the handshake', () => {
       'sent finished',
     ]);
   });
+
+  it('hands listeners the decoded message, equal to decoding its bytes in the negotiated version', async () => {
+    const f = await fixtures();
+    for (const version of ['TLSv1.3', 'TLSv1.2'] as const) {
+      const c = createClient({
+        provider,
+        serverName: 'localhost',
+        ca: [f.caDer],
+        minVersion: version,
+        maxVersion: version,
+      });
+      const s = createServer({ provider, certificates: [f.server.p256] });
+      const checked: string[] = [];
+      for (const side of [c, s]) {
+        side.on('message', (m) => {
+          if (m.type === 'change_cipher_spec') return expect(m.message).toBeUndefined();
+          const protocol = version === 'TLSv1.2' ? 'tls12' : 'tls13';
+          expect(m.message).toEqual(decodeHandshake(m.bytes, { protocol }).message);
+          checked.push(m.type);
+        });
+      }
+      await c.start();
+      await pump(c, s);
+      expect(c.state).toBe('connected');
+      // Both directions of every message: the ones we encoded and the ones we decoded.
+      expect(checked.filter((t) => t === 'certificate')).toHaveLength(2);
+    }
+  });
 });
 
 describe('resumption', () => {

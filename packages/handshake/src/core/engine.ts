@@ -23,7 +23,7 @@ import {
   TlsError,
   type HandshakeMessage as WireMessage,
 } from '@tlskit/wire';
-import { frame, type RawMessage } from './codec.js';
+import { decodeMessage, frame, type RawMessage } from './codec.js';
 import { ConnectionStateError, internalError, PeerAlertError, unexpected } from './errors.js';
 import { Emitter, type HandshakeInfo, type PostHandshakeAuth, type Session } from './events.js';
 import type { HandshakeProof } from './proofs.js';
@@ -364,7 +364,7 @@ export abstract class Engine extends Emitter implements Connection, HandshakeCon
   /** Frames and queues a handshake message under the current write key, and traces it. */
   async sendHandshake(decoded: WireMessage): Promise<RawMessage> {
     const message = frame(decoded);
-    this.#trace('sent', message);
+    this.#trace('sent', message, decoded);
     this.#pendingHandshake.push(message.raw);
     return message;
   }
@@ -678,7 +678,8 @@ export abstract class Engine extends Emitter implements Connection, HandshakeCon
     this.emit('alert', { direction: 'sent', level, description, name: alertName(description) });
   }
 
-  #trace(direction: 'sent' | 'received', message: RawMessage): void {
+  /** `sent` is the message as we encoded it, when we did: then it is not decoded again. */
+  #trace(direction: 'sent' | 'received', message: RawMessage, sent?: WireMessage): void {
     // Every handshake message passes here once: keep the Finished verify_data (a copy, as the
     // received bytes may be a view of a reused buffer) for getFinished().
     if (message.type === HandshakeType.finished) {
@@ -689,9 +690,12 @@ export abstract class Engine extends Emitter implements Connection, HandshakeCon
       this.#certificateSent = message.raw;
     }
     if (!this.listens('message')) return;
+    // Decoded once here, for the fields and for listeners (the CLI's trace) alike.
+    let decoded: WireMessage | undefined;
     let fields: Record<string, unknown>;
     try {
-      fields = traceFields(message, this.#tls12 ? 'tls12' : 'tls13');
+      decoded = sent ?? decodeMessage(message, this.#tls12 ? 'tls12' : 'tls13');
+      fields = traceFields(decoded);
     } catch (error) {
       fields = { error: error instanceof TlsError ? error.message : 'undecodable' };
     }
@@ -701,6 +705,7 @@ export abstract class Engine extends Emitter implements Connection, HandshakeCon
       length: message.raw.length,
       fields,
       bytes: message.raw,
+      message: decoded,
     });
   }
 }

@@ -2,6 +2,7 @@
  * Events a connection engine reports. The engine is sans-IO: it never calls back into a
  * transport, it only reports what happened, and the facade decides what to do with it.
  */
+import type { HandshakeMessage as WireMessage } from '@tlskit/wire';
 
 /** Negotiated parameters, reported once by the `handshake` event and kept on the connection. */
 export interface HandshakeInfo {
@@ -146,6 +147,13 @@ export interface MessageTrace {
   readonly fields: Readonly<Record<string, unknown>>;
   /** The encoded message. */
   readonly bytes: Uint8Array;
+  /**
+   * The message as `@tlskit/wire` decodes it, in the form of the version the connection
+   * negotiated: decoded once by the engine for this event, so a listener need not decode `bytes`
+   * again. Absent for change_cipher_spec and for a message that does not decode (then `fields`
+   * holds the error). Its byte fields may be views of `bytes`.
+   */
+  readonly message?: WireMessage | undefined;
 }
 
 /** An alert, sent or received. */

@@ -12,8 +12,9 @@ import {
   nameOf,
   ProtocolVersion,
   SignatureScheme,
+  type HandshakeMessage as WireMessage,
 } from '@tlskit/wire';
-import { alpnNames, decodeMessage, type RawMessage } from './codec.js';
+import { alpnNames } from './codec.js';
 
 function extensionNames(list: readonly Extension[]): string[] {
   return list.map((e) => nameOf(ExtensionType, e.type));
@@ -24,12 +25,8 @@ function alpnOf(list: readonly Extension[]): string[] | undefined {
   return ext === undefined ? undefined : alpnNames(ext.protocols);
 }
 
-/** The fields worth showing for one message. Throws a TlsError for an undecodable message. */
-export function traceFields(
-  raw: RawMessage,
-  protocol: 'tls13' | 'tls12' = 'tls13',
-): Record<string, unknown> {
-  const m = decodeMessage(raw, protocol);
+/** The fields worth showing for one decoded message. */
+export function traceFields(m: WireMessage): Record<string, unknown> {
   switch (m.type) {
     case HandshakeType.clientHello: {
       const shares = findExtension(m.extensions, ExtensionType.keyShare);
