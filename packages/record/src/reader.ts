@@ -92,6 +92,14 @@ export class RecordReader {
    */
   acceptUnprotectedAlerts = false;
 
+  /**
+   * While true (the default), an empty application_data record yields no event and counts
+   * towards the limit of empty records in a row. While false it is returned as an (empty)
+   * `applicationData` event like any other: a connection still in its handshake clears it, so
+   * that it refuses the record as it refuses any application data there.
+   */
+  skipEmptyApplicationData = true;
+
   constructor(options: RecordReaderOptions = {}) {
     this.#protection = options.protection ?? new PlaintextProtection();
     // A reader that starts under keys is not at the start of a TLS stream (its caller read the
@@ -286,7 +294,7 @@ export class RecordReader {
         return { type: 'alert', level, description };
       }
       case ContentType.applicationData:
-        if (fragment.length === 0) return this.#empty();
+        if (fragment.length === 0 && this.skipEmptyApplicationData) return this.#empty();
         return { type: 'applicationData', data: fragment };
       default:
         // Inside TLS 1.3 protection: change_cipher_spec or an unknown inner type (RFC 8446 5).

@@ -389,6 +389,18 @@ describe('RecordReader ordering and 0-RTT', () => {
     await rejectsWith(reader.read(), 'ERR_UNEXPECTED_MESSAGE', 10);
   });
 
+  it('skips an empty application_data record, or returns it while the handshake is not done', async () => {
+    const { reader, key } = await protectedReader();
+    reader.feed(sealWithNode(aead, key, 0, innerPlaintext(new Uint8Array(0), app)));
+    reader.feed(sealWithNode(aead, key, 1, innerPlaintext(message(20, 4), hs)));
+    expect(await reader.read()).toEqual({ type: 'handshake', message: message(20, 4) });
+    // A connection in its handshake refuses any application data, an empty record too
+    // (BoGo's AppDataBeforeHandshake-Empty), so it needs to see it.
+    reader.skipEmptyApplicationData = false;
+    reader.feed(sealWithNode(aead, key, 2, innerPlaintext(new Uint8Array(0), app)));
+    expect(await reader.read()).toEqual({ type: 'applicationData', data: new Uint8Array(0) });
+  });
+
   it('fails with unexpected_message when skipping overruns the 0-RTT budget', async () => {
     const { reader } = await protectedReader();
     const early = randomKey(aead);

@@ -543,6 +543,9 @@ export abstract class Engine extends Emitter implements Connection, HandshakeCon
       // it as one. After the handshake it is unauthenticated: accepting it would let anyone on
       // the path forge a close_notify and truncate the data stream, so it is unexpected_message.
       reader.acceptUnprotectedAlerts = !this.#handshakeDone;
+      // Application data before the handshake completes is unexpected, even an empty record
+      // (which the reader would otherwise skip); accepted 0-RTT data is application data.
+      reader.skipEmptyApplicationData = this.#handshakeDone || this.#earlyRead !== undefined;
       const event = await reader.read();
       if (event === undefined) return;
       await this.#dispatch(event);
