@@ -232,7 +232,8 @@ export class RecordReader {
       if (raw.contentType === ContentType.applicationData) {
         // A server that rejected 0-RTT with a HelloRetryRequest has no key for the client's
         // early data: it skips it by its outer type (RFC 8446 section 4.2.10).
-        if (this.#discardBudget >= raw.payload.length) {
+        // A budget of 0 skips nothing, not even an empty record.
+        if (this.#discardBudget > 0 && this.#discardBudget >= raw.payload.length) {
           this.#discardBudget -= raw.payload.length;
           return undefined;
         }

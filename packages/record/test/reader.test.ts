@@ -401,6 +401,13 @@ describe('RecordReader ordering and 0-RTT', () => {
     expect(await reader.read()).toEqual({ type: 'applicationData', data: new Uint8Array(0) });
   });
 
+  it('refuses an empty application_data record under plaintext when skipping nothing', async () => {
+    // BoGo's AppDataBeforeHandshake-Empty: a budget of 0 must not let a 0-byte record through.
+    const reader = new RecordReader();
+    reader.feed(plaintextRecord(app, new Uint8Array(0)));
+    await rejectsWith(reader.read(), 'ERR_UNEXPECTED_MESSAGE', 10);
+  });
+
   it('fails with unexpected_message when skipping overruns the 0-RTT budget', async () => {
     const { reader } = await protectedReader();
     const early = randomKey(aead);
