@@ -5,7 +5,7 @@
  * setWriteKey/setReadKey say which they take (context.ts), so passing a swapped key does not
  * compile.
  */
-import type { EarlySecret, HandshakeSecret, MasterSecret } from '@tlskit/key-schedule';
+import type { EarlySecret, HandshakeSecret, KeyLogLabel, MasterSecret } from '@tlskit/key-schedule';
 
 /** Client or server. */
 export type Side = 'client' | 'server';
@@ -35,15 +35,32 @@ export function handshakeTrafficSecrets(
   );
 }
 
-/** The first application traffic secrets (RFC 8446 7.1), over ClientHello..server Finished. */
-export function applicationTrafficSecrets(
-  master: MasterSecret,
+/** What the key schedule yields once the server Finished is in the transcript. */
+export interface ApplicationSecrets extends TrafficSecrets {
+  readonly master: MasterSecret;
+  readonly exporter: Uint8Array;
+}
+
+/**
+ * RFC 8446 7.1: the master secret and, over ClientHello..server Finished, the first application
+ * traffic secrets and the exporter secret, each reported to `keylog`. The server derives them
+ * right after sending its Finished, the client on verifying it.
+ */
+export function applicationSecrets(
+  handshakeSecret: HandshakeSecret,
   serverFinishedHash: Uint8Array,
-): TrafficSecrets {
-  return branded(
+  keylog: (label: KeyLogLabel, secret: Uint8Array) => void,
+): ApplicationSecrets {
+  const master = handshakeSecret.deriveMasterSecret();
+  const secrets = branded(
     master.clientApplicationTrafficSecret(serverFinishedHash),
     master.serverApplicationTrafficSecret(serverFinishedHash),
   );
+  const exporter = master.exporterMasterSecret(serverFinishedHash);
+  keylog('CLIENT_TRAFFIC_SECRET_0', secrets.client);
+  keylog('SERVER_TRAFFIC_SECRET_0', secrets.server);
+  keylog('EXPORTER_SECRET', exporter);
+  return { ...secrets, master, exporter };
 }
 
 /** The key schedule names each secret by its side (client_*, server_*): this says it in types. */

@@ -30,7 +30,7 @@ import {
 } from '@tlskit/key-schedule';
 import type { HandshakeContext, State } from '../core/context.js';
 import {
-  applicationTrafficSecrets,
+  applicationSecrets,
   handshakeTrafficSecrets,
   type TrafficSecret,
 } from '../core/secrets.js';
@@ -483,13 +483,14 @@ class ExpectFinished implements State {
       fin.verifyData,
     );
     transcript.update(m.raw);
-    const master = keys.handshakeSecret.deriveMasterSecret();
-    const th = transcript.digest();
-    const { client: clientAp, server: serverAp } = applicationTrafficSecrets(master, th);
-    const exporter = master.exporterMasterSecret(th);
-    engine.keylog('CLIENT_TRAFFIC_SECRET_0', clientAp);
-    engine.keylog('SERVER_TRAFFIC_SECRET_0', serverAp);
-    engine.keylog('EXPORTER_SECRET', exporter);
+    const {
+      master,
+      client: clientAp,
+      server: serverAp,
+      exporter,
+    } = applicationSecrets(keys.handshakeSecret, transcript.digest(), (label, secret) =>
+      engine.keylog(label, secret),
+    );
     await engine.setReadKey(suite, serverAp);
     engine.allowChangeCipherSpec(false);
     // RFC 8446 4.5: with early data in flight our write key is still the early one (see

@@ -14,24 +14,21 @@ import {
   ExtensionType,
 } from '@tlskit/wire';
 import { certificate13 } from './certificate.js';
+import { type ClientAuthConfig, checkClientChain, verifyClientSignature } from './client-auth.js';
 import { expectMessage, type RawMessage } from '../core/codec.js';
 import type { HandshakeContext, State } from '../core/context.js';
 import { ConnectionStateError, illegalParameter } from '../core/errors.js';
 import type { PostHandshakeAuth } from '../core/events.js';
-import { verifyCertificateVerify, verifyFinished } from '../core/proofs.js';
+import { verifyFinished } from '../core/proofs.js';
 import { isTls13SignatureScheme } from '../core/schemes.js';
 import type { Suite13 } from '../core/suites.js';
-import type { ChainPolicy } from '../core/config.js';
-import { checkPeerChain, type PeerChain } from '../certs/verify.js';
+import type { PeerChain } from '../certs/verify.js';
 
 /** What a connected TLS 1.3 server keeps to authenticate its client later. */
 export interface PostHandshakeContext {
   readonly engine: HandshakeContext<'server'>;
-  /** What the request needs of the server's configuration (ServerConfig has both). */
-  readonly config: {
-    readonly chain: ChainPolicy;
-    readonly signatureSchemes: readonly number[];
-  };
+  /** What the request needs of the server's configuration. */
+  readonly config: ClientAuthConfig;
   readonly suite: Suite13;
   /** The handshake transcript through the client's Finished; never modified here. */
   readonly transcript: TranscriptHash;
@@ -107,11 +104,7 @@ class ExpectPostHandshakeCertificate implements State {
       return new ExpectPostHandshakeFinished(this.pending, declined);
     }
     const chain = cert.certificateList.map((e) => e.data.slice());
-    const peer = await checkPeerChain(ctx.engine.provider, ctx.config.chain, chain, {
-      serverName: ctx.serverName,
-      now: ctx.engine.now(),
-      peer: 'client',
-    });
+    const peer = await checkClientChain(ctx.engine, ctx.config, ctx.serverName, chain);
     return new ExpectPostHandshakeCertificateVerify(this.pending, peer);
   }
 }
@@ -125,18 +118,15 @@ class ExpectPostHandshakeCertificateVerify implements State {
 
   async handle(m: RawMessage): Promise<State> {
     if (await keyUpdateMeanwhile(this.pending, m)) return this;
-    const cv = expectMessage(m, HandshakeType.certificateVerify, this.name);
     const { ctx, transcript } = this.pending;
-    const proof = await verifyCertificateVerify(
-      ctx.engine.provider,
-      'client',
-      ctx.config.signatureSchemes.filter(isTls13SignatureScheme),
-      this.peer.key,
-      cv.algorithm,
-      cv.signature,
-      transcript.digest(),
+    const proof = await verifyClientSignature(
+      ctx.engine,
+      ctx.config,
+      this.peer,
+      m,
+      this.name,
+      transcript,
     );
-    transcript.update(m.raw);
     return new ExpectPostHandshakeFinished(this.pending, {
       peerCertificates: this.peer.chain,
       peerVerified: this.peer.accepted.verified,

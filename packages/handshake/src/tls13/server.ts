@@ -26,7 +26,8 @@ import {
 } from '@tlskit/wire';
 import { certificatesFor, certSchemes } from '../certs/selection.js';
 import { certificate13, certificateMessage } from './certificate.js';
-import { chooseScheme, isTls13SignatureScheme } from '../core/schemes.js';
+import { checkClientChain, verifyClientSignature } from './client-auth.js';
+import { chooseScheme } from '../core/schemes.js';
 import { alpnBytes, expectMessage, hostName, type RawMessage } from '../core/codec.js';
 import {
   constantTimeEqual,
@@ -40,7 +41,7 @@ import {
 } from '@tlskit/key-schedule';
 import type { HandshakeContext, State } from '../core/context.js';
 import {
-  applicationTrafficSecrets,
+  applicationSecrets,
   earlyTrafficSecret,
   handshakeTrafficSecrets,
   type TrafficSecret,
@@ -70,7 +71,6 @@ import {
   type PeerAuthenticated,
   type PskAccepted,
   pskAccepted,
-  verifyCertificateVerify,
   verifyFinished,
 } from '../core/proofs.js';
 import { type Suite13, suite13 } from '../core/suites.js';
@@ -82,7 +82,7 @@ import {
   ticketAge,
 } from '../core/tickets.js';
 import type { ServerConfig } from '../core/config.js';
-import { checkPeerChain, type PeerChain } from '../certs/verify.js';
+import type { PeerChain } from '../certs/verify.js';
 
 /** RFC 8446 4.1.2: the extensions a ClientHello2 may change relative to ClientHello1. */
 const retryMayChange: readonly number[] = [
@@ -755,15 +755,11 @@ async function sendServerFinished(
     verifyData: finishedVerifyData(p, suite.hash, secrets.serverHs, transcript.digest()),
   });
   transcript.update(fin.raw);
-  const master = secrets.handshakeSecret.deriveMasterSecret();
-  const th = transcript.digest();
-  const { client: clientAp, server: serverAp } = applicationTrafficSecrets(master, th);
-  const exporter = master.exporterMasterSecret(th);
-  engine.keylog('CLIENT_TRAFFIC_SECRET_0', clientAp);
-  engine.keylog('SERVER_TRAFFIC_SECRET_0', serverAp);
-  engine.keylog('EXPORTER_SECRET', exporter);
-  await engine.setWriteKey(suite, serverAp);
-  return { master, clientAp, exporter };
+  const app = applicationSecrets(secrets.handshakeSecret, transcript.digest(), (label, secret) =>
+    engine.keylog(label, secret),
+  );
+  await engine.setWriteKey(suite, app.server);
+  return { master: app.master, clientAp: app.client, exporter: app.exporter };
 }
 
 /**
@@ -864,11 +860,7 @@ class ExpectClientCertificate implements State {
       return new ExpectClientFinished(this.flight, clientUnauthenticated());
     }
     const chain = cert.certificateList.map((e) => e.data.slice());
-    const peer = await checkPeerChain(engine.provider, config.chain, chain, {
-      serverName: this.flight.serverName,
-      now: engine.now(),
-      peer: 'client',
-    });
+    const peer = await checkClientChain(engine, config, this.flight.serverName, chain);
     return new ExpectClientCertificateVerify(this.flight, peer);
   }
 }
@@ -881,18 +873,8 @@ class ExpectClientCertificateVerify implements State {
   ) {}
 
   async handle(m: RawMessage): Promise<State> {
-    const cv = expectMessage(m, HandshakeType.certificateVerify, this.name);
     const { engine, config, transcript } = this.flight;
-    const proof = await verifyCertificateVerify(
-      engine.provider,
-      'client',
-      config.signatureSchemes.filter(isTls13SignatureScheme),
-      this.peer.key,
-      cv.algorithm,
-      cv.signature,
-      transcript.digest(),
-    );
-    transcript.update(m.raw);
+    const proof = await verifyClientSignature(engine, config, this.peer, m, this.name, transcript);
     return new ExpectClientFinished(
       this.flight,
       byCertificate(this.peer.chain, this.peer.accepted, proof),
