@@ -55,16 +55,25 @@ async function setup(server: Partial<ServerOptions> = {}, client: Partial<Client
   return { f, store, serverOptions, session };
 }
 
-/** A client resuming `session` with 0-RTT, started, with `early` written as early data. */
-async function earlyClient(session: Session, early: string): Promise<Connection> {
+/** A client that will resume `session` offering 0-RTT; not started yet. */
+async function offering0Rtt(
+  session: Session,
+  client: Partial<ClientOptions> = {},
+): Promise<Connection> {
   const f = await fixtures();
-  const c = createClient({
+  return createClient({
     provider,
     serverName: 'localhost',
     ca: [f.caDer],
     session,
     earlyData: true,
+    ...client,
   });
+}
+
+/** A client resuming `session` with 0-RTT, started, with `early` written as early data. */
+async function earlyClient(session: Session, early: string): Promise<Connection> {
+  const c = await offering0Rtt(session);
   await c.start();
   await c.write(enc(early));
   return c;
@@ -78,15 +87,7 @@ async function resume(
   client: Partial<ClientOptions> = {},
   server: Partial<ServerOptions> = {},
 ): Promise<Run> {
-  const f = await fixtures();
-  const c = createClient({
-    provider,
-    serverName: 'localhost',
-    ca: [f.caDer],
-    session,
-    earlyData: true,
-    ...client,
-  });
+  const c = await offering0Rtt(session, client);
   const s = createServer({ ...serverOptions, ...server });
   const run: Run = {
     client: c,
@@ -113,14 +114,7 @@ async function resume(
 describe('0-RTT', () => {
   it('delivers accepted early data once, marked as early, and both sides say accepted', async () => {
     const { serverOptions, session } = await setup();
-    const f = await fixtures();
-    const c = createClient({
-      provider,
-      serverName: 'localhost',
-      ca: [f.caDer],
-      session,
-      earlyData: true,
-    });
+    const c = await offering0Rtt(session);
     await c.start();
     expect(c.earlyDataRemaining).toBe(1000);
     await c.write(enc('GET / early'));
@@ -297,15 +291,7 @@ describe('0-RTT', () => {
     // RFC 8446 5.4) is the client's, and fatal: it must not be skipped as if it were early data.
     const { serverOptions, session } = await setup();
     await resume(session, serverOptions, 'first'); // uses the ticket: its next use is rejected
-    const f = await fixtures();
-    const client = createClient({
-      provider,
-      serverName: 'localhost',
-      ca: [f.caDer],
-      session,
-      earlyData: true,
-      cipherSuites: [0x1301],
-    });
+    const client = await offering0Rtt(session, { cipherSuites: [0x1301] });
     const server = createServer(serverOptions);
     let secret: Uint8Array | undefined;
     client.on('keylog', (line) => {
@@ -332,14 +318,7 @@ describe('0-RTT', () => {
 
   it('refuses writes beyond the ticket limit before the handshake, as a caller error', async () => {
     const { session } = await setup({ maxEarlyData: 10 });
-    const f = await fixtures();
-    const c = createClient({
-      provider,
-      serverName: 'localhost',
-      ca: [f.caDer],
-      session,
-      earlyData: true,
-    });
+    const c = await offering0Rtt(session);
     await c.start();
     await expect(c.write(enc('more than ten bytes'))).rejects.toMatchObject({
       code: 'ERR_NOT_CONNECTED',
