@@ -21,6 +21,8 @@ export interface Fixtures {
   readonly rsaCaDer: Uint8Array;
   /** A P-256 leaf issued by the RSA CA. */
   readonly p256ByRsaCa: CertificateEntry;
+  /** P-256 and RSA leaves whose keyUsage forbids signing (keyAgreement, keyEncipherment). */
+  readonly cannotSign: { readonly p256: CertificateEntry; readonly rsa: CertificateEntry };
 }
 
 function openssl(cwd: string, args: readonly string[]): void {
@@ -81,6 +83,7 @@ async function make(): Promise<Fixtures> {
     eku: string,
     days: string[],
     issuer = 'test-ca',
+    keyUsage = 'digitalSignature',
   ): Promise<CertificateEntry> => {
     openssl(dir, ['genpkey', ...keyArgs[kind], '-out', `${name}.key`]);
     openssl(dir, [
@@ -95,7 +98,7 @@ async function make(): Promise<Fixtures> {
     ]);
     writeFileSync(
       join(dir, `${name}.ext`),
-      `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=${eku}\nsubjectAltName=DNS:localhost,DNS:${name}.test\n`,
+      `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,${keyUsage}\nextendedKeyUsage=${eku}\nsubjectAltName=DNS:localhost,DNS:${name}.test\n`,
     );
     openssl(dir, [
       'x509',
@@ -137,5 +140,23 @@ async function make(): Promise<Fixtures> {
     ['-days', '365'],
     'rsa-ca',
   );
-  return { dir, caDer, otherCaDer, rsaCaDer, server, serverPem, client, p256ByRsaCa };
+  const cannotSign = {
+    p256: await leaf(
+      'ku-p256',
+      'p256',
+      'serverAuth,clientAuth',
+      ['-days', '365'],
+      'test-ca',
+      'keyAgreement',
+    ),
+    rsa: await leaf(
+      'ku-rsa',
+      'rsa',
+      'serverAuth,clientAuth',
+      ['-days', '365'],
+      'test-ca',
+      'keyEncipherment',
+    ),
+  };
+  return { dir, caDer, otherCaDer, rsaCaDer, server, serverPem, client, p256ByRsaCa, cannotSign };
 }

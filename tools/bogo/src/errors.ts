@@ -36,6 +36,7 @@ export const codeStrings: Readonly<Record<string, string>> = {
   ERR_NOT_CONNECTED: ':HANDSHAKE_NOT_COMPLETE:',
   ERR_SEQUENCE_EXHAUSTED: ':INTERNAL_ERROR:',
   ERR_CERT_REJECTED: ':CERTIFICATE_VERIFY_FAILED:',
+  ERR_CERT_KEY_USAGE: ':KEY_USAGE_BIT_INCORRECT:',
   // The OCSP callback refused the staple (client) or failed (server).
   ERR_OCSP_REJECTED: ':OCSP_CB_ERROR:',
   ERR_OCSP_CALLBACK: ':OCSP_CB_ERROR:',
@@ -91,6 +92,7 @@ export function errorString(error: unknown): string {
   if (error.code === 'ERR_PEER_ALERT') {
     return peerAlertStrings[error.alert] ?? ':UNKNOWN_ALERT_TYPE:';
   }
+  if (error.code === 'ERR_CERT_KEY_USAGE') return codeStrings.ERR_CERT_KEY_USAGE!;
   if (error.code.startsWith('ERR_CERT_')) return codeStrings.ERR_CERT_REJECTED!;
   return codeStrings[error.code] ?? `:${error.code.slice('ERR_'.length)}:`;
 }

@@ -14,6 +14,10 @@ describe('errorString', () => {
     );
     expect(errorString(new TlsError('ERR_CERT_EXPIRED', 45, 'x'))).toBe(
       ':CERTIFICATE_VERIFY_FAILED:',
+    );
+    // The one certificate check the shim's accept-all verifier does not replace.
+    expect(errorString(new TlsError('ERR_CERT_KEY_USAGE', 43, 'x'))).toBe(
+      ':KEY_USAGE_BIT_INCORRECT:',
     ); // What the two sides did not share, as BoringSSL names it.
     expect(errorString(new TlsError('ERR_NO_SHARED_CIPHER', 40, 'x'))).toBe(':NO_SHARED_CIPHER:');
     expect(errorString(new TlsError('ERR_NO_SHARED_SIGNATURE_SCHEME', 40, 'x'))).toBe(

@@ -4,7 +4,7 @@
  */
 import type { CryptoProvider, PublicKey } from '@tlskit/crypto';
 import { AlertDescription, TlsError } from '@tlskit/wire';
-import { parseCertificate } from '@tlskit/x509';
+import { keyUsageBit, parseCertificate } from '@tlskit/x509';
 import { badCertificate } from '../core/errors.js';
 import type { ChainPolicy } from '../core/config.js';
 import type {
@@ -78,17 +78,35 @@ export async function reverifySession(
   await acceptChain(policy, chain, { serverName: options.serverName, now, peer: 'server' });
 }
 
-/** Imports the leaf's public key; a certificate we cannot parse is bad_certificate. */
+/**
+ * Imports the leaf's public key; a certificate we cannot parse is bad_certificate.
+ *
+ * Every use tlskit makes of a peer's key is a signature (CertificateVerify, a TLS 1.2
+ * ServerKeyExchange: there is no RSA key exchange), so a leaf whose keyUsage extension does not
+ * assert digitalSignature is refused here (RFC 5280 4.2.1.3, RFC 8446 4.4.2.2), whoever judged
+ * the chain: a custom `verifyCertificate` (or `rejectUnauthorized: false`) must not let a
+ * key-agreement-only or encipherment-only certificate sign a handshake.
+ */
 export async function leafPublicKey(
   provider: CryptoProvider,
   leaf: Uint8Array,
 ): Promise<PublicKey> {
   let spki: Uint8Array;
+  let keyUsage: number | undefined;
   try {
-    spki = parseCertificate(leaf).publicKey.der;
+    const certificate = parseCertificate(leaf);
+    spki = certificate.publicKey.der;
+    keyUsage = certificate.keyUsage;
   } catch (error) {
     if (error instanceof TlsError) throw error;
     throw badCertificate('leaf certificate does not parse');
+  }
+  if (keyUsage !== undefined && (keyUsage & (1 << keyUsageBit.digitalSignature)) === 0) {
+    throw new TlsError(
+      'ERR_CERT_KEY_USAGE',
+      AlertDescription.unsupportedCertificate,
+      "the peer's certificate has a keyUsage extension without digitalSignature, so its key may not sign the handshake",
+    );
   }
   try {
     return await provider.importPublicKey(spki);
