@@ -37,21 +37,49 @@ export class HandshakeMessageTooLargeError extends TlsError {
   }
 }
 
+/** What a non-TLS peer's first bytes look like, where they say (see {@link NotTlsError}). */
+export type NotTlsGuess = 'http-request' | 'http-proxy-request';
+
 /**
  * The peer's first bytes are not a TLS record header (an HTTP request or response, an SSH
  * banner, ...): the peer does not speak TLS. Code `ERR_NOT_TLS`, alert `unexpected_message` (10),
  * which a non-TLS peer will not read anyway. node:tls reports the same case as OpenSSL's
- * `ERR_SSL_HTTP_REQUEST` or `ERR_SSL_WRONG_VERSION_NUMBER`.
+ * `ERR_SSL_HTTP_REQUEST` or `ERR_SSL_WRONG_VERSION_NUMBER`; `looksLike` tells the HTTP cases
+ * apart the same way (OpenSSL's `http request` and `https proxy request`), from the bytes that
+ * had arrived when the error was raised.
  */
 export class NotTlsError extends TlsError {
   override name = 'NotTlsError';
+  /**
+   * `http-request` when the bytes start with an HTTP method (a plain-HTTP client on a TLS port),
+   * `http-proxy-request` for `CONNECT` (a client that takes this port for an HTTP proxy);
+   * undefined otherwise.
+   */
+  readonly looksLike: NotTlsGuess | undefined;
   constructor(firstBytes: Uint8Array) {
+    const looksLike = guess(firstBytes);
+    const hint =
+      looksLike === 'http-request'
+        ? ': an HTTP request (a plain-HTTP client talking to a TLS port? it should use https://)'
+        : looksLike === 'http-proxy-request'
+          ? ': an HTTP CONNECT request (the client takes this TLS port for an HTTP proxy)'
+          : '';
     super(
       'ERR_NOT_TLS',
       10,
-      `the peer does not speak TLS: its first bytes ${describe(firstBytes)} are not a TLS record header`,
+      `the peer does not speak TLS: its first bytes ${describe(firstBytes)} are not a TLS record header${hint}`,
     );
+    this.looksLike = looksLike;
   }
+}
+
+/** The methods OpenSSL and BoringSSL recognise in a TLS server's first bytes. */
+const httpMethods = ['GET ', 'POST ', 'HEAD ', 'PUT '];
+
+function guess(bytes: Uint8Array): NotTlsGuess | undefined {
+  const text = String.fromCharCode(...bytes);
+  if (text.startsWith('CONNECT ')) return 'http-proxy-request';
+  return httpMethods.some((method) => text.startsWith(method)) ? 'http-request' : undefined;
 }
 
 /** Hex, and the text when every byte is printable ASCII (what an HTTP or SSH peer sends). */

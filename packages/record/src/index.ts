@@ -14,6 +14,7 @@ export {
   BadRecordMacError,
   HandshakeMessageTooLargeError,
   NotTlsError,
+  type NotTlsGuess,
   SequenceExhaustedError,
 } from './errors.js';
 export { HandshakeReassembler, type HandshakeReassemblerOptions } from './handshake-reassembler.js';

@@ -3,6 +3,7 @@ import { ContentType } from '@tlskit/wire';
 import { describe, expect, it } from 'vitest';
 import { shuffledTiming } from './timing.js';
 import {
+  NotTlsError,
   PlaintextProtection,
   RecordReader,
   Tls12RecordProtection,
@@ -187,6 +188,20 @@ describe('RecordReader content rules', () => {
       const error = reader.read();
       await rejectsWith(error, 'ERR_NOT_TLS', 10);
       await expect(error).rejects.toThrow(/does not speak TLS.*"(GE|HT|SS)"/);
+    }
+    // What the bytes look like, as OpenSSL's "http request" / "https proxy request" tell it.
+    for (const [text, looksLike] of [
+      ['GET / HTTP/1.1\r\n', 'http-request'],
+      ['POST /x HTTP/1.1\r\n', 'http-request'],
+      ['CONNECT example.com:443 HTTP/1.1\r\n', 'http-proxy-request'],
+      ['HTTP/1.1 400 Bad Request\r\n', undefined],
+      ['GETTING', undefined],
+    ] as const) {
+      const reader = new RecordReader();
+      reader.feed(new TextEncoder().encode(text));
+      const error = await reader.read().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(NotTlsError);
+      expect((error as NotTlsError).looksLike).toBe(looksLike);
     }
     for (const bytes of [Uint8Array.of(24, 3, 3, 0, 1, 0), Uint8Array.of(22, 0x16, 3, 0, 1)]) {
       const reader = new RecordReader();

@@ -92,9 +92,21 @@ export function errorString(error: unknown): string {
   if (error.code === 'ERR_PEER_ALERT') {
     return peerAlertStrings[error.alert] ?? ':UNKNOWN_ALERT_TYPE:';
   }
+  if (error.code === 'ERR_NOT_TLS') return notTlsString(error);
   if (error.code === 'ERR_CERT_KEY_USAGE') return codeStrings.ERR_CERT_KEY_USAGE!;
   if (error.code.startsWith('ERR_CERT_')) return codeStrings.ERR_CERT_REJECTED!;
   return codeStrings[error.code] ?? `:${error.code.slice('ERR_'.length)}:`;
+}
+
+/**
+ * A peer that does not speak TLS, named as BoringSSL names it from the same first bytes:
+ * @tlskit/record's NotTlsError says whether they look like an HTTP request or a CONNECT.
+ */
+function notTlsString(error: object): string {
+  const looksLike = 'looksLike' in error ? error.looksLike : undefined;
+  if (looksLike === 'http-request') return ':HTTP_REQUEST:';
+  if (looksLike === 'http-proxy-request') return ':HTTPS_PROXY_REQUEST:';
+  return ':WRONG_VERSION_NUMBER:';
 }
 
 /** What the shim writes to stderr for a failed connection: the string, then tlskit's words. */

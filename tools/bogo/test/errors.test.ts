@@ -15,6 +15,13 @@ describe('errorString', () => {
     expect(errorString(new TlsError('ERR_CERT_EXPIRED', 45, 'x'))).toBe(
       ':CERTIFICATE_VERIFY_FAILED:',
     );
+    // A peer that does not speak TLS, told apart by its first bytes (@tlskit/record's
+    // NotTlsError.looksLike) as BoringSSL does.
+    const notTls = (looksLike?: string) =>
+      Object.assign(new TlsError('ERR_NOT_TLS', 10, 'x'), { looksLike });
+    expect(errorString(notTls('http-request'))).toBe(':HTTP_REQUEST:');
+    expect(errorString(notTls('http-proxy-request'))).toBe(':HTTPS_PROXY_REQUEST:');
+    expect(errorString(notTls())).toBe(':WRONG_VERSION_NUMBER:');
     // The one certificate check the shim's accept-all verifier does not replace.
     expect(errorString(new TlsError('ERR_CERT_KEY_USAGE', 43, 'x'))).toBe(
       ':KEY_USAGE_BIT_INCORRECT:',
