@@ -1,8 +1,8 @@
 /**
  * The opt-in legacy algorithms: P-224 (secp224r1 ECDHE and ECDSA keys) and the SHA-1 signature
- * schemes. Wycheproof has P-224 files, but ../shared/vectors does not carry them, so OpenSSL is
- * the oracle here: its curve parameters, its ECDH and its signatures (through node:crypto and
- * the openssl command).
+ * schemes, with OpenSSL as the oracle: its curve parameters, its ECDH and its signatures
+ * (through node:crypto and the openssl command). The Wycheproof P-224 files run with the other
+ * curves' in groups.test.ts and signatures.test.ts.
  */
 import { execFileSync } from 'node:child_process';
 import {
