@@ -2,6 +2,7 @@ import { importAeadKey } from './aead.js';
 import type { CryptoBackend } from './backend.js';
 import { groupsOf } from './groups.js';
 import { hkdfExpand, hkdfExtract } from './hash.js';
+import { namedGroupInfo } from './namedGroups.js';
 import {
   type DecodedPrivateKey,
   decodePrivateKey,
@@ -27,9 +28,12 @@ export interface ProviderOptions {
    */
   readonly randomBytes?: RandomSource;
   /**
-   * Also verify ecdsa_sha1 (0x0203) and rsa_pkcs1_sha1 (0x0201), for X.509 callers that must
-   * read old chains. Off by default: SHA-1 signatures are forgeable (SHAttered) and TLS 1.3
-   * forbids them (RFC 8446 4.2.3). Never used for signing.
+   * Also verify and sign ecdsa_sha1 (0x0203) and rsa_pkcs1_sha1 (0x0201): for X.509 callers
+   * that must read old chains, and for TLS 1.2 connections to old peers, where the handshake
+   * still uses them only if they are listed in its `signatureSchemes` option. Off by default:
+   * SHA-1 signatures are forgeable (SHAttered), RFC 9155 deprecates them in TLS 1.2 and TLS 1.3
+   * forbids them (RFC 8446 4.2.3). With it on they appear in `supportedSignatureSchemes` and, last,
+   * in `signatureSchemesFor(key)`.
    */
   readonly allowSha1Signatures?: boolean;
 }
@@ -66,7 +70,10 @@ export function composeProvider(
     hkdfExpand: (name, prk, info, length) => hkdfExpand(hmac, name, prk, info, length),
     importAeadKey: (algorithm, key) => importAeadKey(backend.aead, algorithm, key),
     keyExchange: (group) => groups.find((g) => g.group === group),
-    supportedGroups: groups.map((g) => g.group),
+    // Legacy groups (secp224r1) are implemented but used only when a caller names them.
+    supportedGroups: groups
+      .filter((g) => namedGroupInfo(g.group)?.legacy !== true)
+      .map((g) => g.group),
     supportedSignatureSchemes: SIGNATURE_SCHEMES.filter((s) => !s.legacy || allowSha1).map(
       (s) => s.code,
     ),
@@ -87,7 +94,7 @@ export function composeProvider(
     verify: (scheme, key, message, signature) =>
       verifySignature(backend.signatures, policy, scheme, key, message, signature),
     sign: async (scheme, key, message) =>
-      signWith(backend.signatures, scheme, material(key), message),
-    signatureSchemesFor: (key) => schemesForKey(material(key)),
+      signWith(backend.signatures, policy, scheme, material(key), message),
+    signatureSchemesFor: (key) => schemesForKey(material(key), policy),
   };
 }

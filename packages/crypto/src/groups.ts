@@ -15,7 +15,7 @@ const X448_LENGTH = 56;
 const MLKEM768_EK_LENGTH = 1184;
 const MLKEM768_CT_LENGTH = 1088;
 // A bound on rejection sampling of an EC scalar: a CSPRNG draws an out-of-range P-256 scalar
-// with probability ~2^-32, so 64 failures in a row mean the source is broken.
+// with probability ~2^-32 (P-224: ~2^-112), so 64 failures in a row mean the source is broken.
 const MAX_SCALAR_DRAWS = 64;
 
 function illegal(message: string, cause?: unknown): IllegalParameterError {
@@ -90,7 +90,7 @@ function montgomerySpec(curve: MontgomeryCurve, dh: DhFunctions, name: string): 
 }
 
 /**
- * secp256r1 / secp384r1 / secp521r1 (RFC 8446 4.2.8.2): shares are uncompressed points only
+ * secp256r1 / secp384r1 / secp521r1 (RFC 8446 4.2.8.2) and, for TLS 1.2 only, secp224r1: shares are uncompressed points only
  * (0x04 || X || Y); the shared secret is the X coordinate of the product, as wide as the field.
  */
 function nistSpec(group: number, name: string, curveName: CurveName, dh: DhFunctions): DhGroupSpec {
@@ -274,6 +274,7 @@ export function groupsOf(
     dhGroup(ffdheSpec(NamedGroup.ffdhe2048, 'ffdhe2048', backend.ffdhe.ffdhe2048), random),
     dhGroup(ffdheSpec(NamedGroup.ffdhe3072, 'ffdhe3072', backend.ffdhe.ffdhe3072), random),
     dhGroup(ffdheSpec(NamedGroup.ffdhe4096, 'ffdhe4096', backend.ffdhe.ffdhe4096), random),
+    dhGroup(nistSpec(NamedGroup.secp224r1, 'secp224r1', 'P-224', backend.nist['P-224']), random),
   ];
 }
 

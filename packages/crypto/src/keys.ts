@@ -9,6 +9,7 @@ import { BytesCache, DecodeError } from '@tlskit/wire';
 import { bitStringTlv, DerReader, oidTlv, Tag, tlv, unsignedIntegerTlv } from './der.js';
 import { decryptPkcs8, type PrivateKeyOptions } from './encrypted-key.js';
 import { UnsupportedKeyError } from './key-errors.js';
+import { p224 } from './p224.js';
 import type { KeyType, PublicKey } from './provider.js';
 import type { CurveName } from './signatureSchemes.js';
 
@@ -22,6 +23,7 @@ const OID = {
 } as const;
 
 const CURVE_OIDS: Readonly<Record<string, CurveName>> = {
+  '1.3.132.0.33': 'P-224', // secp224r1 (RFC 5480 2.1.1.1)
   '1.2.840.10045.3.1.7': 'P-256',
   '1.3.132.0.34': 'P-384',
   '1.3.132.0.35': 'P-521',
@@ -31,6 +33,7 @@ type NistCurve = typeof p256;
 
 /** The noble curve of a NIST curve name. */
 export const NIST_CURVES: Readonly<Record<CurveName, NistCurve>> = {
+  'P-224': p224 as NistCurve,
   'P-256': p256,
   'P-384': p384 as NistCurve,
   'P-521': p521 as NistCurve,

@@ -18,6 +18,14 @@ export interface NamedGroupInfo {
   readonly sharedSecretLength: number;
   /** Usable for TLS 1.2 ECDHE (RFC 8422); the hybrid and the FFDHE groups are TLS 1.3 only. */
   readonly tls12: boolean;
+  /** Usable in TLS 1.3; secp224r1 is not (RFC 8446 4.2.7 lists 0x0001..0x0016 as obsolete). */
+  readonly tls13: boolean;
+  /**
+   * A weak group kept for old TLS 1.2 peers (secp224r1, about 112-bit security): a provider
+   * implements it (`keyExchange`) but leaves it out of `supportedGroups`, so it is used only
+   * when a caller lists it in its own groups.
+   */
+  readonly legacy: boolean;
 }
 
 /**
@@ -35,6 +43,8 @@ export const NAMED_GROUPS: readonly NamedGroupInfo[] = [
     responderShareLength: 1120,
     sharedSecretLength: 64,
     tls12: false,
+    tls13: true,
+    legacy: false,
   },
   ecdhe(NamedGroup.x25519, 'x25519', 32, 32),
   // RFC 8446 4.2.8.2: uncompressed points, 1 + 2 * field size.
@@ -46,6 +56,12 @@ export const NAMED_GROUPS: readonly NamedGroupInfo[] = [
   ffdhe(NamedGroup.ffdhe2048, 'ffdhe2048', 256),
   ffdhe(NamedGroup.ffdhe3072, 'ffdhe3072', 384),
   ffdhe(NamedGroup.ffdhe4096, 'ffdhe4096', 512),
+  // RFC 8422 5.1.1 (secp224r1, 21): legacy, TLS 1.2 only, never in supportedGroups.
+  {
+    ...ecdhe(NamedGroup.secp224r1, 'secp224r1', 57, 28),
+    tls13: false,
+    legacy: true,
+  },
 ];
 
 function ffdhe(code: NamedGroup, name: string, primeLength: number): NamedGroupInfo {
@@ -57,6 +73,8 @@ function ffdhe(code: NamedGroup, name: string, primeLength: number): NamedGroupI
     responderShareLength: primeLength,
     sharedSecretLength: primeLength,
     tls12: false,
+    tls13: true,
+    legacy: false,
   };
 }
 
@@ -69,6 +87,8 @@ function ecdhe(code: NamedGroup, name: string, share: number, secret: number): N
     responderShareLength: share,
     sharedSecretLength: secret,
     tls12: true,
+    tls13: true,
+    legacy: false,
   };
 }
 

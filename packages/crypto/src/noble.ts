@@ -16,7 +16,12 @@ const nobleBackend: CryptoBackend = {
   aead: nobleAead,
   x25519: nobleX25519,
   x448: nobleX448,
-  nist: { 'P-256': nobleNist('P-256'), 'P-384': nobleNist('P-384'), 'P-521': nobleNist('P-521') },
+  nist: {
+    'P-224': nobleNist('P-224'),
+    'P-256': nobleNist('P-256'),
+    'P-384': nobleNist('P-384'),
+    'P-521': nobleNist('P-521'),
+  },
   ffdhe: bigintFfdheGroups(),
   signatures: nobleSignatures,
 };

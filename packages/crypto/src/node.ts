@@ -208,6 +208,7 @@ function nodeMontgomery(crv: Exclude<OkpKind, 'Ed25519'>, length: number): DhFun
 }
 
 const OPENSSL_CURVES: Readonly<Record<CurveName, string>> = {
+  'P-224': 'secp224r1',
   'P-256': 'prime256v1',
   'P-384': 'secp384r1',
   'P-521': 'secp521r1',
@@ -311,7 +312,12 @@ const nodeBackend: CryptoBackend = {
   aead: nodeAead,
   x25519: nodeMontgomery('X25519', 32),
   x448: nodeMontgomery('X448', 56),
-  nist: { 'P-256': nodeNist('P-256'), 'P-384': nodeNist('P-384'), 'P-521': nodeNist('P-521') },
+  nist: {
+    'P-224': nodeNist('P-224'),
+    'P-256': nodeNist('P-256'),
+    'P-384': nodeNist('P-384'),
+    'P-521': nodeNist('P-521'),
+  },
   ffdhe: {
     ffdhe2048: nodeFfdhe('ffdhe2048'),
     ffdhe3072: nodeFfdhe('ffdhe3072'),

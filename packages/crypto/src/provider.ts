@@ -94,7 +94,7 @@ export type KeyType = 'ec' | 'ed25519' | 'rsa' | 'rsa-pss';
 /** A public key imported from a SubjectPublicKeyInfo. */
 export interface PublicKey {
   readonly type: KeyType;
-  /** For EC keys: 'P-256' | 'P-384' | 'P-521'. */
+  /** For EC keys: 'P-256' | 'P-384' | 'P-521', or the legacy 'P-224'. */
   readonly curve?: string;
   /** For RSA keys: modulus size in bits. */
   readonly bits?: number;

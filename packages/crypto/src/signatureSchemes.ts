@@ -1,8 +1,11 @@
 import { SignatureScheme as S } from '@tlskit/wire';
 import type { HashName, KeyType, PrivateKey, PublicKey } from './provider.js';
 
-/** An elliptic curve a signature key can be on. */
-export type CurveName = 'P-256' | 'P-384' | 'P-521';
+/**
+ * An elliptic curve a signature key can be on. P-224 is a legacy curve: its keys sign only in
+ * TLS 1.2 (no TLS 1.3 scheme names it, RFC 8446 4.2.3), with the ECDSA schemes' hashes.
+ */
+export type CurveName = 'P-224' | 'P-256' | 'P-384' | 'P-521';
 
 /** How a signature scheme signs. */
 export type SignatureAlgorithm = 'ecdsa' | 'ed25519' | 'rsa-pss-rsae' | 'rsa-pss-pss' | 'rsa-pkcs1';

@@ -8,9 +8,12 @@ import type { PrivateKey, PublicKey } from './provider.js';
 import { signatureSchemeInfo } from './signatureSchemes.js';
 import { subtleRsa } from './subtle.js';
 
-/** Options that change what `verify` accepts. */
+/** Options that change what `verify` accepts and `sign` produces. */
 export interface VerifyPolicy {
-  /** Verify ecdsa_sha1 and rsa_pkcs1_sha1 (old X.509 chains only; never TLS 1.3). */
+  /**
+   * Verify and sign ecdsa_sha1 and rsa_pkcs1_sha1 (old X.509 chains and old TLS 1.2 peers
+   * only; never TLS 1.3).
+   */
   readonly allowSha1: boolean;
 }
 
@@ -97,12 +100,13 @@ function inRange(curve: (typeof NIST_CURVES)['P-256'], scalar: Uint8Array): bool
 /** Signs with a scheme the key can produce (see {@link schemesForKey}). */
 export async function signWith(
   fns: SignatureFunctions,
+  policy: VerifyPolicy,
   code: number,
   k: DecodedPrivateKey,
   message: Uint8Array,
 ): Promise<Uint8Array> {
   const s = signatureSchemeInfo(code);
-  if (s === undefined || s.legacy || !schemesForKey(k).includes(code)) {
+  if (s === undefined || !schemesForKey(k, policy).includes(code)) {
     throw new TypeError(
       `cannot sign with scheme 0x${code.toString(16).padStart(4, '0')} using a ${k.type} key; use one of signatureSchemesFor(key)`,
     );
@@ -143,21 +147,32 @@ function pssFits(scheme: number, modulusBits: number): boolean {
 }
 
 const EC_SCHEMES = {
+  // No TLS 1.3 scheme names P-224; TLS 1.2 names only the hash (RFC 5246 7.4.1.4.1), so a
+  // P-224 key signs as "ECDSA with SHA-256", the code point TLS 1.3 calls ecdsa_secp256r1_sha256.
+  'P-224': S.ecdsa_secp256r1_sha256,
   'P-256': S.ecdsa_secp256r1_sha256,
   'P-384': S.ecdsa_secp384r1_sha384,
   'P-521': S.ecdsa_secp521r1_sha512,
 } as const;
 
-/** The schemes a private key can sign with, most preferred first (PSS before PKCS#1 v1.5). */
-export function schemesForKey(k: DecodedPrivateKey): readonly number[] {
+/**
+ * The schemes a private key can sign with, most preferred first (PSS before PKCS#1 v1.5). The
+ * SHA-1 schemes come last, and only when the provider was built with `allowSha1Signatures`.
+ */
+export function schemesForKey(
+  k: DecodedPrivateKey,
+  policy: VerifyPolicy = { allowSha1: false },
+): readonly number[] {
   switch (k.type) {
     case 'ec':
       // RFC 8446 4.2.3: in TLS 1.3 the ECDSA scheme names the curve, so one scheme per curve.
-      return [EC_SCHEMES[k.curve]];
+      return policy.allowSha1 ? [EC_SCHEMES[k.curve], S.ecdsa_sha1] : [EC_SCHEMES[k.curve]];
     case 'ed25519':
       return [S.ed25519];
-    case 'rsa':
-      return RSAE_SCHEMES.filter((scheme) => pssFits(scheme, k.bits));
+    case 'rsa': {
+      const schemes = RSAE_SCHEMES.filter((scheme) => pssFits(scheme, k.bits));
+      return policy.allowSha1 ? [...schemes, S.rsa_pkcs1_sha1] : schemes;
+    }
     case 'rsa-pss':
       return PSS_SCHEMES.filter((scheme) => pssFits(scheme, k.bits));
   }

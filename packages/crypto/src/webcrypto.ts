@@ -1,7 +1,7 @@
 /**
  * `@tlskit/crypto/webcrypto`: a provider on the runtime's WebCrypto (`globalThis.crypto.subtle`)
  * for what it offers (AES-GCM, X25519, P-256/P-384/P-521 ECDH, ECDSA, Ed25519, RSA; X448 where
- * the runtime has it) and @noble/* for the rest: SHA-2/HMAC/HKDF (WebCrypto digests are
+ * the runtime has it) and @noble/* for the rest: P-224 (opt-in legacy), SHA-2/HMAC/HKDF (WebCrypto digests are
  * asynchronous, the transcript hash is not), ChaCha20-Poly1305, ML-KEM-768, FFDHE (not in
  * WebCrypto) and X448 elsewhere. No Node import: runs in browsers, workers, Deno and Bun.
  *
@@ -11,10 +11,11 @@ import { nobleAead } from './aead.js';
 import type { CryptoBackend, DhFunctions, RawAead, SignatureFunctions } from './backend.js';
 import { composeProvider, type ProviderOptions } from './compose.js';
 import { bigintFfdheGroups } from './ffdhe.js';
-import { nobleX448 } from './groups.js';
+import { nobleNist, nobleX448 } from './groups.js';
 import { nobleHashes } from './hash.js';
 import { ecPkcs8, ecSpki, okpPkcs8, okpSpki } from './keys.js';
 import type { AeadName, CryptoProvider } from './provider.js';
+import { nobleSignatures } from './signatures.js';
 import { buf, cachedKey, subtle, subtleRsa } from './subtle.js';
 
 /** Options of {@link createWebCryptoProvider}. */
@@ -123,6 +124,7 @@ function webOrNobleX448(): DhFunctions {
 
 const webSignatures: SignatureFunctions = {
   async ecdsaVerify(curve, hash, point, rs, message) {
+    if (curve === 'P-224') return nobleSignatures.ecdsaVerify(curve, hash, point, rs, message);
     const key = await cachedKey(point, `ECDSA/${curve}`, () =>
       subtle().importKey(
         'spki',
@@ -136,6 +138,7 @@ const webSignatures: SignatureFunctions = {
     return subtle().verify({ name: 'ECDSA', hash }, key, buf(rs), buf(message));
   },
   async ecdsaSign(curve, hash, d, message) {
+    if (curve === 'P-224') return nobleSignatures.ecdsaSign(curve, hash, d, message);
     const key = await cachedKey(d, `ECDSA/${curve}`, () =>
       subtle().importKey(
         'pkcs8',
@@ -168,7 +171,13 @@ const webBackend: CryptoBackend = {
   aead: webAead,
   x25519: webDh('X25519'),
   x448: webOrNobleX448(),
-  nist: { 'P-256': webDh('P-256'), 'P-384': webDh('P-384'), 'P-521': webDh('P-521') },
+  // WebCrypto has no P-224 (a legacy TLS 1.2 opt-in): @noble/curves does it.
+  nist: {
+    'P-224': nobleNist('P-224'),
+    'P-256': webDh('P-256'),
+    'P-384': webDh('P-384'),
+    'P-521': webDh('P-521'),
+  },
   ffdhe: bigintFfdheGroups(),
   signatures: webSignatures,
 };

@@ -77,7 +77,14 @@ describe('cipher suites', () => {
 
 describe('named groups', () => {
   it('lists exactly the groups the provider implements, in its preference order', () => {
-    expect(NAMED_GROUPS.map((g) => g.code)).toEqual([...nobleProvider.supportedGroups]);
+    expect(NAMED_GROUPS.filter((g) => !g.legacy).map((g) => g.code)).toEqual([
+      ...nobleProvider.supportedGroups,
+    ]);
+    // secp224r1: implemented, never listed (a caller must name it), TLS 1.2 only.
+    expect(NAMED_GROUPS.filter((g) => g.legacy).map((g) => [g.code, g.tls12, g.tls13])).toEqual([
+      [0x0015, true, false],
+    ]);
+    expect(nobleProvider.keyExchange(0x0015)?.name).toBe('secp224r1');
     expect(namedGroupInfo(0x11ec)?.name).toBe('X25519MLKEM768');
     expect(namedGroupInfo(0x0100)?.kind).toBe('ffdhe');
     expect(namedGroupInfo(0x0103)).toBeUndefined(); // ffdhe6144: not implemented

@@ -263,6 +263,8 @@ describe.each(PROVIDERS)('%s provider', (_name, create) => {
     ['ecdh_secp256r1_test.json', P256, 32, 230],
     ['ecdh_secp384r1_test.json', P384, 48, 230],
     ['ecdh_secp521r1_test.json', P521, 66, 228],
+    // secp224r1: the legacy opt-in group (not in supportedGroups), on noble's generic curve code.
+    ['ecdh_secp224r1_test.json', 0x0015, 28, 230],
   ] as const)('Wycheproof %s', (file, group, size, acceptableCount) => {
     const tests = wycheproof(file).testGroups.flatMap((g) => g.tests);
     it(`agrees on every valid case and rejects every invalid one (${tests.length} cases)`, async () => {

@@ -12,6 +12,8 @@ describe.each(PROVIDERS)('%s provider', (_name, create) => {
   describe.each([
     ['ecdsa_secp256r1_sha256_test.json', 0x0403],
     ['ecdsa_secp384r1_sha384_test.json', 0x0503],
+    // P-224 keys sign as ECDSA with SHA-256 in TLS 1.2 (the legacy opt-in curve).
+    ['ecdsa_secp224r1_sha256_test.json', 0x0403],
     ['ed25519_test.json', 0x0807],
     ['rsa_pss_2048_sha256_mgf1_32_test.json', 0x0804],
     ['rsa_pss_2048_sha384_mgf1_48_test.json', 0x0805],

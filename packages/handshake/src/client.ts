@@ -21,7 +21,7 @@ import { protocolVersion } from './core/errors.js';
 import { publicConnection } from './core/public-connection.js';
 import { readServerHello } from './core/hello.js';
 import { type ClientOptions, checkCommonOptions, OptionsError } from './core/options.js';
-import { groups12 } from './core/suites.js';
+import { groups12, isTls13Group } from './core/suites.js';
 import { serverHello12 } from './tls12/client.js';
 import { serverHello13 } from './tls13/client.js';
 import { type Hello, sendClientHello1 } from './tls13/client-hello.js';
@@ -123,9 +123,10 @@ function clientConfig(options: ClientOptions): ClientConfig {
   checkCommonOptions(options);
   const groups = resolveGroups(options);
   const usable = groups.filter((g) => options.provider.keyExchange(g) !== undefined);
-  let keyShareGroups = options.keyShareGroups ?? [usable[0]!];
+  const usable13 = usable.filter(isTls13Group);
+  let keyShareGroups = options.keyShareGroups ?? usable13.slice(0, 1);
   // A hybrid first choice is paired with a classic share, so servers without it avoid a retry.
-  if (options.keyShareGroups === undefined && usable[0] === 0x11ec && usable.includes(0x001d)) {
+  if (options.keyShareGroups === undefined && usable13[0] === 0x11ec && usable13.includes(0x001d)) {
     keyShareGroups = [0x11ec, 0x001d];
   }
   for (const g of keyShareGroups) {
@@ -134,12 +135,21 @@ function clientConfig(options: ClientOptions): ClientConfig {
         `keyShareGroups: group ${g} is not in groups or not implemented by the provider`,
       );
     }
+    if (!isTls13Group(g)) {
+      throw new OptionsError(`keyShareGroups: group ${g} cannot be used in TLS 1.3`);
+    }
   }
   const skip = options.dangerouslySkipCertificateVerification === true;
   if (options.session !== undefined && options.externalPsk !== undefined) {
     throw new OptionsError('offer either a session or an externalPsk, not both');
   }
-  const v = resolveVersions(options);
+  const versions = resolveVersions(options);
+  // With only groups TLS 1.3 may not use (secp224r1), TLS 1.3 is not offered, as a version
+  // whose suites were all left out is not (resolveVersions).
+  const v = { ...versions, tls13: versions.tls13 && usable13.length > 0 };
+  if (!v.tls12 && !v.tls13) {
+    throw new OptionsError('groups has no group TLS 1.3 can use, and TLS 1.2 is not allowed');
+  }
   const common = resolveCommonConfig(options, v, chainPolicy(options, skip));
   const config: ClientConfig = {
     ...common,

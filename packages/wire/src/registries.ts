@@ -125,6 +125,8 @@ export const NamedGroup = {
   secp256r1: 0x0017,
   secp384r1: 0x0018,
   secp521r1: 0x0019,
+  /** RFC 8422: TLS 1.2 only (obsolete in TLS 1.3, RFC 8446 4.2.7); a legacy opt-in in tlskit. */
+  secp224r1: 0x0015,
   x25519: 0x001d,
   x448: 0x001e,
   ffdhe2048: 0x0100,

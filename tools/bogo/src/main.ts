@@ -3,9 +3,9 @@
  * (with BoringSSL's error string on stderr), 89 a flag this shim does not implement.
  */
 import { appendFileSync } from 'node:fs';
-import { nodeProvider } from '@tlskit/crypto/node';
 import { errorReport } from './errors.js';
 import { parseArgs } from './flags.js';
+import { shimProvider } from './legacy-algorithms.js';
 import { Unsupported } from './options.js';
 import { CheckFailed, ConnectionFailed, runTest } from './shim.js';
 
@@ -41,7 +41,7 @@ async function main(args: readonly string[]): Promise<number> {
       return EXIT_UNIMPLEMENTED;
   }
   try {
-    await runTest(parsed.initial, parsed.resume, nodeProvider, parsed.retry);
+    await runTest(parsed.initial, parsed.resume, shimProvider(), parsed.retry);
     return 0;
   } catch (error) {
     if (error instanceof Unsupported) {

@@ -24,6 +24,7 @@ import {
   flagString,
   type ShimConfig,
 } from './flags.js';
+import { signatureSchemesOption } from './legacy-algorithms.js';
 
 /** A flag value this shim cannot honour with tlskit (the test is then unimplemented). */
 export class Unsupported extends Error {
@@ -233,7 +234,7 @@ export const shimClock = {
 
 function common(config: ShimConfig, provider: CryptoProvider): CommonOptions {
   const range = versionRange(config);
-  const prefs = verifyPrefs(config, provider);
+  const schemes = signatureSchemesOption(config, provider, verifyPrefs(config, provider));
   const groupList = groups(config, provider);
   return {
     provider,
@@ -241,7 +242,7 @@ function common(config: ShimConfig, provider: CryptoProvider): CommonOptions {
     minVersion: range.min,
     maxVersion: range.max,
     ...(groupList === undefined ? {} : { groups: groupList }),
-    ...(prefs.length === 0 ? {} : { signatureSchemes: [...prefs] }),
+    ...(schemes === undefined ? {} : { signatureSchemes: schemes }),
   };
 }
 

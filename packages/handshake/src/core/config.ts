@@ -15,7 +15,11 @@ import {
   type TicketSealer,
 } from './options.js';
 import type { ExternalPsk, PskHash, PskMode } from './psk-types.js';
-import { isTls12SignatureScheme, isTls13SignatureScheme } from './schemes.js';
+import {
+  isSha1SignatureScheme,
+  isTls12SignatureScheme,
+  isTls13SignatureScheme,
+} from './schemes.js';
 import { decodeSession } from './session-codec.js';
 import { defaultSuites12, defaultSuites13, suite12, suite13 } from './suites.js';
 
@@ -36,7 +40,7 @@ export interface CommonConfig<O extends CommonOptions = CommonOptions> {
   readonly groups: readonly number[];
   /** Schemes for TLS 1.3 signatures (CertificateVerify), preferred first. */
   readonly signatureSchemes: readonly number[];
-  /** Schemes for TLS 1.2 signatures (RSA PKCS#1 allowed, SHA-1 not). */
+  /** Schemes for TLS 1.2 signatures (RSA PKCS#1 allowed, SHA-1 only when the caller lists it). */
   readonly signatureSchemes12: readonly number[];
   /** ALPN protocol names, preferred first. */
   readonly alpn: readonly string[];
@@ -113,10 +117,15 @@ function resolveSchemes(o: CommonOptions): number[] {
   return schemes;
 }
 
+/**
+ * The TLS 1.2 schemes: by default the provider's, without SHA-1 even when the provider can do
+ * it; the SHA-1 schemes only when the caller lists them (RFC 9155).
+ */
 function resolveSchemes12(o: CommonOptions): number[] {
-  return (o.signatureSchemes ?? o.provider.supportedSignatureSchemes).filter(
-    isTls12SignatureScheme,
-  );
+  if (o.signatureSchemes === undefined) {
+    return o.provider.supportedSignatureSchemes.filter(isTls12SignatureScheme);
+  }
+  return o.signatureSchemes.filter((s) => isTls12SignatureScheme(s) || isSha1SignatureScheme(s));
 }
 
 /** Code points for mode names, in the caller's order; checked at the boundary. */

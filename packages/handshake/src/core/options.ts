@@ -86,11 +86,23 @@ export interface CommonOptions {
   /**
    * NamedGroup code points, most preferred first, advertised in supported_groups. Groups the
    * provider does not implement are advertised but never chosen. Default `provider.supportedGroups`.
+   *
+   * The legacy group secp224r1 (`NamedGroup.secp224r1`, 0x0015) is never in the default: list it
+   * to talk to an old TLS 1.2 peer (as OpenSSL's `-groups P-224` at `@SECLEVEL=0`). It is then
+   * used for TLS 1.2 ECDHE and allows the peer's ECDSA P-224 certificate (RFC 8422 5.1.1), but
+   * never in TLS 1.3 (RFC 8446 4.2.7 reserves its code point as obsolete); a client whose groups
+   * leave TLS 1.3 nothing to use offers TLS 1.2 only.
    */
   readonly groups?: readonly number[];
   /**
    * SignatureScheme code points accepted from the peer (signature_algorithms), most preferred
    * first. Default: the provider's schemes that TLS 1.3 allows.
+   *
+   * The SHA-1 schemes rsa_pkcs1_sha1 (0x0201) and ecdsa_sha1 (0x0203) are never in the default,
+   * even from a provider built with `allowSha1Signatures` (which they also need). Listed here,
+   * they are offered, accepted and signed with in TLS 1.2 only, for old peers (RFC 9155
+   * deprecates them; OpenSSL's `-sigalgs RSA+SHA1` at `@SECLEVEL=0`); TLS 1.3 ignores them
+   * (RFC 8446 4.2.3).
    */
   readonly signatureSchemes?: readonly number[];
   /** SignatureScheme code points accepted in certificates (signature_algorithms_cert); sent only when set. */

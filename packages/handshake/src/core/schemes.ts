@@ -63,7 +63,7 @@ export function chooseScheme(
   );
 }
 
-/** Schemes a TLS 1.2 ServerKeyExchange or CertificateVerify may use (no SHA-1). */
+/** Schemes a TLS 1.2 ServerKeyExchange or CertificateVerify may use by default (no SHA-1). */
 export function isTls12SignatureScheme(scheme: number): boolean {
   switch (scheme) {
     case SignatureScheme.ecdsa_secp256r1_sha256:
@@ -82,21 +82,38 @@ export function isTls12SignatureScheme(scheme: number): boolean {
   }
 }
 
+/**
+ * rsa_pkcs1_sha1 and ecdsa_sha1: RFC 9155 deprecates them in TLS 1.2 (and TLS 1.3 forbids
+ * them), so tlskit never offers, accepts or signs them unless the caller lists them in
+ * `signatureSchemes`, and then in TLS 1.2 only.
+ */
+export function isSha1SignatureScheme(scheme: number): boolean {
+  return scheme === SignatureScheme.rsa_pkcs1_sha1 || scheme === SignatureScheme.ecdsa_sha1;
+}
+
 /** Whether a TLS 1.2 signature with `scheme` can come from a key of this type. */
 export function scheme12FitsKey(scheme: number, key: { type: string }): boolean {
-  if (!isTls12SignatureScheme(scheme)) return false;
+  if (!isTls12SignatureScheme(scheme) && !isSha1SignatureScheme(scheme)) return false;
   if (scheme === SignatureScheme.ed25519) return key.type === 'ed25519';
   // ecdsa_* code points end in 0x03; in TLS 1.2 the curve comes from the key.
   if ((scheme & 0xff) === 0x03) return key.type === 'ec';
   return key.type === 'rsa';
 }
 
-/** Our key's first scheme (in the peer's order) that TLS 1.2 allows. */
+/**
+ * Our key's first scheme (in the peer's order) that TLS 1.2 allows: a SHA-1 scheme only when
+ * it is in our own TLS 1.2 list (`configured`, from the caller's `signatureSchemes`).
+ */
 export function chooseScheme12(
   provider: CryptoProvider,
   key: PrivateKey,
   peerSchemes: readonly number[],
+  configured: readonly number[],
 ): number | undefined {
   const ours = provider.signatureSchemesFor(key);
-  return peerSchemes.find((s) => isTls12SignatureScheme(s) && ours.includes(s));
+  return peerSchemes.find(
+    (s) =>
+      (isTls12SignatureScheme(s) || (isSha1SignatureScheme(s) && configured.includes(s))) &&
+      ours.includes(s),
+  );
 }

@@ -59,4 +59,13 @@ export const groups12: readonly number[] = [
   NamedGroup.secp384r1,
   NamedGroup.secp521r1,
   NamedGroup.x448,
+  NamedGroup.secp224r1,
 ];
+
+/**
+ * Whether TLS 1.3 may use a group: not secp224r1, which RFC 8446 4.2.7 lists among the obsolete
+ * code points (0x0001..0x0016) that TLS 1.3 MUST NOT offer or negotiate.
+ */
+export function isTls13Group(group: number): boolean {
+  return group !== NamedGroup.secp224r1;
+}

@@ -31,6 +31,7 @@ import type { Suite12 } from '../core/suites.js';
 
 /** The TLS 1.2 NamedGroup of an ECDSA key's curve (RFC 8422 5.1.1). */
 export const curveGroups: Readonly<Record<string, number>> = {
+  'P-224': NamedGroup.secp224r1,
   'P-256': NamedGroup.secp256r1,
   'P-384': NamedGroup.secp384r1,
   'P-521': NamedGroup.secp521r1,

@@ -60,7 +60,7 @@ import {
 } from '../core/proofs.js';
 import { certificate13, certificateMessage } from './certificate.js';
 import { chooseScheme } from '../core/schemes.js';
-import { type Suite13, suite13 } from '../core/suites.js';
+import { isTls13Group, type Suite13, suite13 } from '../core/suites.js';
 import type { ClientConfig } from '../core/config.js';
 import { checkPeerChain, type PeerChain, reverifySession } from '../certs/verify.js';
 import { readServerHello } from '../core/hello.js';
@@ -220,7 +220,11 @@ async function helloRetry(
   if (ks !== undefined && 'selectedGroup' in ks) {
     const group = ks.selectedGroup;
     // RFC 8446 4.2.8: the group must be supported and not one we already sent a share for.
-    if (!hello.config.groups.includes(group) || shares.some((s) => s.group === group)) {
+    if (
+      !hello.config.groups.includes(group) ||
+      !isTls13Group(group) ||
+      shares.some((s) => s.group === group)
+    ) {
       throw illegalParameter(
         `HelloRetryRequest selected_group ${nameOf(NamedGroup, group)} is not acceptable`,
       );

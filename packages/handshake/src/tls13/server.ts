@@ -73,7 +73,7 @@ import {
   pskAccepted,
   verifyFinished,
 } from '../core/proofs.js';
-import { type Suite13, suite13 } from '../core/suites.js';
+import { isTls13Group, type Suite13, suite13 } from '../core/suites.js';
 import { type FoundExternalPsk, findExternalPsk, type PskHash } from './external-psk.js';
 import {
   decodeTicketState,
@@ -304,7 +304,8 @@ function chooseGroup(
   shares: readonly KeyShareEntry[],
 ): { group: number; share: KeyShareEntry | undefined } {
   const usable = config.groups.filter(
-    (g) => clientGroups.includes(g) && engine.provider.keyExchange(g) !== undefined,
+    (g) =>
+      isTls13Group(g) && clientGroups.includes(g) && engine.provider.keyExchange(g) !== undefined,
   );
   // Prefer a group the client already sent a share for: it saves a round trip.
   for (const g of usable) {
