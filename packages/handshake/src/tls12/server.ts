@@ -248,7 +248,7 @@ function chooseSuiteAndCertificate(
     if (suite === undefined) continue;
     for (const entry of pool) {
       if (!keyFitsAuth(entry.key, suite.auth) || !curveOffered(entry, ch)) continue;
-      const scheme = chooseScheme12(engine.provider, entry.key, schemes);
+      const scheme = chooseScheme12(engine.provider, entry.key, schemes, config.signingSchemes);
       if (scheme !== undefined) return { suite, entry, scheme };
     }
   }
