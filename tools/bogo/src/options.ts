@@ -24,6 +24,7 @@ import {
   flagString,
   type ShimConfig,
 } from './flags.js';
+import { complianceOptions } from './compliance.js';
 
 /** A flag value this shim cannot honour with tlskit (the test is then unimplemented). */
 export class Unsupported extends Error {
@@ -242,6 +243,7 @@ function common(config: ShimConfig, provider: CryptoProvider): CommonOptions {
     maxVersion: range.max,
     ...(groupList === undefined ? {} : { groups: groupList }),
     ...(prefs.length === 0 ? {} : { signatureSchemes: [...prefs] }),
+    ...complianceOptions(config),
   };
 }
 
