@@ -3,6 +3,11 @@ export {
   MemoryAntiReplayStore,
   type MemoryAntiReplayStoreOptions,
 } from './core/anti-replay.js';
+export {
+  type CompliancePolicy,
+  type CompliancePolicyName,
+  compliancePolicy,
+} from './core/compliance.js';
 export { alertName, type Connection, type ConnectionState } from './core/engine.js';
 export { checkClientOptions, createClient } from './client.js';
 export { pump } from './core/pump.js';

@@ -63,6 +63,10 @@ export const implementedFlags: ReadonlySet<string> = new Set([
   '-expect-curve-id',
   '-signing-prefs',
   '-verify-prefs',
+  // BoringSSL's compliance policies, as tlskit's compliancePolicy presets (compliance.ts).
+  '-fips-202205',
+  '-wpa-202304',
+  '-cnsa-202407',
   '-expect-peer-signature-algorithm',
   '-expect-cipher',
   '-host-name',

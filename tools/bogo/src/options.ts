@@ -24,6 +24,7 @@ import {
   flagString,
   type ShimConfig,
 } from './flags.js';
+import { complianceOptions } from './compliance.js';
 import { signatureSchemesOption } from './legacy-algorithms.js';
 
 /** A flag value this shim cannot honour with tlskit (the test is then unimplemented). */
@@ -243,6 +244,7 @@ function common(config: ShimConfig, provider: CryptoProvider): CommonOptions {
     maxVersion: range.max,
     ...(groupList === undefined ? {} : { groups: groupList }),
     ...(schemes === undefined ? {} : { signatureSchemes: schemes }),
+    ...complianceOptions(config),
   };
 }
 

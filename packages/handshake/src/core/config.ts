@@ -42,6 +42,8 @@ export interface CommonConfig<O extends CommonOptions = CommonOptions> {
   readonly signatureSchemes: readonly number[];
   /** Schemes for TLS 1.2 signatures (RSA PKCS#1 allowed, SHA-1 only when the caller lists it). */
   readonly signatureSchemes12: readonly number[];
+  /** The schemes we may sign with (`options.signingSchemes`); undefined: any the key makes. */
+  readonly signingSchemes: readonly number[] | undefined;
   /** ALPN protocol names, preferred first. */
   readonly alpn: readonly string[];
   readonly chain: ChainPolicy;
@@ -159,6 +161,7 @@ export function resolveCommonConfig<O extends ClientOptions | ServerOptions>(
     signatureSchemes12: resolveSchemes12(options),
     groups: resolveGroups(options),
     signatureSchemes: resolveSchemes(options),
+    signingSchemes: options.signingSchemes,
     alpn: options.alpnProtocols ?? [],
     chain,
     pskModes: pskModeCodes('pskKeyExchangeModes', options.pskKeyExchangeModes, ['psk_dhe_ke']),

@@ -105,6 +105,15 @@ export interface CommonOptions {
    * (RFC 8446 4.2.3).
    */
   readonly signatureSchemes?: readonly number[];
+  /**
+   * SignatureScheme code points we may sign with (TLS 1.3 CertificateVerify, TLS 1.2
+   * ServerKeyExchange and CertificateVerify), as BoringSSL's `SSL_set_signing_algorithm_prefs`.
+   * A filter on what each key can make (`provider.signatureSchemesFor(key)`): the scheme is still
+   * the first of the peer's list that passes, and a server tries its next certificate when one
+   * has none. Without a scheme in common the handshake fails as for any missing common scheme.
+   * Default: every scheme the key can make. `signatureSchemes` does not restrict signing.
+   */
+  readonly signingSchemes?: readonly number[];
   /** SignatureScheme code points accepted in certificates (signature_algorithms_cert); sent only when set. */
   readonly signatureSchemesCert?: readonly number[];
   /** ALPN protocol names, most preferred first. */
@@ -382,6 +391,17 @@ export function checkCommonOptions(options: CommonOptions): void {
   }
   if (versionRank[min] > versionRank[max]) {
     throw new OptionsError(`minVersion ${min} is above maxVersion ${max}`);
+  }
+  const signing = options.signingSchemes;
+  if (
+    signing !== undefined &&
+    (!Array.isArray(signing) ||
+      signing.length === 0 ||
+      !signing.every((s) => Number.isInteger(s) && s >= 0 && s <= 0xffff))
+  ) {
+    throw new OptionsError(
+      'signingSchemes must be a non-empty list of SignatureScheme code points',
+    );
   }
   const limit = options.recordSizeLimit;
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 64 || limit > 16385)) {

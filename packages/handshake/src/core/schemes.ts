@@ -51,13 +51,30 @@ export function schemeFitsKey(scheme: number, key: { type: string; curve?: strin
   }
 }
 
-/** The first of the peer's schemes (their preference order) our key can make in TLS 1.3. */
+/**
+ * The schemes we may sign with using `key`: what the provider can make with it, within the
+ * caller's `signingSchemes` when set.
+ */
+function signableSchemes(
+  provider: { signatureSchemesFor(key: PrivateKey): readonly number[] },
+  key: PrivateKey,
+  allowed: readonly number[] | undefined,
+): readonly number[] {
+  const ours = provider.signatureSchemesFor(key);
+  return allowed === undefined ? ours : ours.filter((s) => allowed.includes(s));
+}
+
+/**
+ * The first of the peer's schemes (their preference order) our key can make in TLS 1.3, among
+ * `allowed` (`signingSchemes`) when set.
+ */
 export function chooseScheme(
   provider: { signatureSchemesFor(key: CertificateEntry['key']): readonly number[] },
   entry: CertificateEntry,
   peerSchemes: readonly number[],
+  allowed: readonly number[] | undefined,
 ): number | undefined {
-  const ours = provider.signatureSchemesFor(entry.key);
+  const ours = signableSchemes(provider, entry.key, allowed);
   return peerSchemes.find(
     (s) => isTls13SignatureScheme(s) && ours.includes(s) && schemeFitsKey(s, entry.key),
   );
@@ -101,16 +118,18 @@ export function scheme12FitsKey(scheme: number, key: { type: string }): boolean 
 }
 
 /**
- * Our key's first scheme (in the peer's order) that TLS 1.2 allows: a SHA-1 scheme only when
- * it is in our own TLS 1.2 list (`configured`, from the caller's `signatureSchemes`).
+ * Our key's first scheme (in the peer's order) that TLS 1.2 allows, among `allowed`
+ * (`signingSchemes`) when set: a SHA-1 scheme only when it is in our own TLS 1.2 list
+ * (`configured`, from the caller's `signatureSchemes`).
  */
 export function chooseScheme12(
   provider: CryptoProvider,
   key: PrivateKey,
   peerSchemes: readonly number[],
   configured: readonly number[],
+  allowed: readonly number[] | undefined,
 ): number | undefined {
-  const ours = provider.signatureSchemesFor(key);
+  const ours = signableSchemes(provider, key, allowed);
   return peerSchemes.find(
     (s) =>
       (isTls12SignatureScheme(s) || (isSha1SignatureScheme(s) && configured.includes(s))) &&

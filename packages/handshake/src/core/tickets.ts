@@ -4,7 +4,7 @@
  */
 import type { CryptoProvider } from '@tlskit/crypto';
 import { equalBytes, Reader, Writer } from '@tlskit/wire';
-import type { TicketKey, TicketSealer } from './options.js';
+import { OptionsError, type TicketKey, type TicketSealer } from './options.js';
 
 /** The server state a ticket carries (sealed, so the server keeps nothing). */
 export interface TicketState {
@@ -101,6 +101,13 @@ export function ticketKeySealer(
 
 /** Checks ticket keys given in options, at the boundary. */
 export function checkTicketKeys(keys: readonly TicketKey[]): void {
+  // An empty list would pass here and fail every full handshake later, when the first ticket
+  // is sealed (internal_error after the client's Finished).
+  if (keys.length === 0) {
+    throw new OptionsError(
+      'ticketKeys is empty: give at least one key, or leave it out for no tickets',
+    );
+  }
   for (const k of keys) {
     if (k.name.length !== 16 || k.key.length !== 32) {
       throw new TypeError('ticket keys need a 16-byte name and a 32-byte key');

@@ -368,7 +368,7 @@ async function sendClientFlight(
     // RFC 5246 7.4.6: without a certificate of a requested type and scheme, an empty list.
     chosen = chooseClientCertificate(config.options.certificate, (entry) =>
       requested.certificateTypes.includes(certificateType(entry.key))
-        ? chooseScheme12(p, entry.key, requested.schemes, config.signatureSchemes12)
+        ? chooseScheme12(p, entry.key, requested.schemes, config.signatureSchemes12, config.signingSchemes)
         : undefined,
     );
     const chain = chosen?.entry.chain ?? [];

@@ -248,7 +248,13 @@ function chooseSuiteAndCertificate(
     if (suite === undefined) continue;
     for (const entry of pool) {
       if (!keyFitsAuth(entry.key, suite.auth) || !curveOffered(entry, ch)) continue;
-      const scheme = chooseScheme12(engine.provider, entry.key, schemes, config.signatureSchemes12);
+      const scheme = chooseScheme12(
+        engine.provider,
+        entry.key,
+        schemes,
+        config.signatureSchemes12,
+        config.signingSchemes,
+      );
       if (scheme !== undefined) return { suite, entry, scheme };
     }
   }

@@ -45,7 +45,6 @@ import {
 import type { OcspInfo } from '../core/events.js';
 import { judgeStaple } from '../certs/ocsp.js';
 import { receivedSctList } from '../certs/sct.js';
-import type { ClientOptions } from '../core/options.js';
 import { chooseClientCertificate } from '../certs/selection.js';
 import {
   certificateVerifyContent,
@@ -512,7 +511,7 @@ class ExpectFinished implements State {
       await engine.setWriteKey(suite, keys.clientHs);
     }
     if (this.request !== undefined) {
-      await sendClientCertificate(engine, transcript, config.options.certificate, this.request);
+      await sendClientCertificate(engine, transcript, config, this.request);
     }
     const ours = finishedVerifyData(p, suite.hash, keys.clientHs, transcript.digest());
     const sent = await engine.sendHandshake({ type: HandshakeType.finished, verifyData: ours });
@@ -573,11 +572,11 @@ class ExpectFinished implements State {
 async function sendClientCertificate(
   engine: HandshakeContext<'client'>,
   transcript: TranscriptHash,
-  certificates: ClientOptions['certificate'],
+  config: ClientConfig,
   request: ClientAuthRequest,
 ): Promise<void> {
-  const chosen = chooseClientCertificate(certificates, (entry) =>
-    chooseScheme(engine.provider, entry, request.schemes),
+  const chosen = chooseClientCertificate(config.options.certificate, (entry) =>
+    chooseScheme(engine.provider, entry, request.schemes, config.signingSchemes),
   );
   const cert = await engine.sendHandshake(
     certificateMessage(request.context, chosen?.entry.chain ?? []),
@@ -623,7 +622,7 @@ async function answerPostHandshakeRequest(
     context: cr.certificateRequestContext.slice(),
     schemes: sa.schemes,
   };
-  await sendClientCertificate(engine, transcript, config.options.certificate, request);
+  await sendClientCertificate(engine, transcript, config, request);
   const verifyData = finishedVerifyData(
     engine.provider,
     suite.hash,

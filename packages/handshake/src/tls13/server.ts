@@ -447,7 +447,7 @@ function chooseCertificate(
   }
   const pool = certificatesFor(config.options.certificates, serverName, certSchemes(ch));
   for (const entry of pool) {
-    const scheme = chooseScheme(engine.provider, entry, schemes);
+    const scheme = chooseScheme(engine.provider, entry, schemes, config.signingSchemes);
     if (scheme !== undefined) return { entry, scheme };
   }
   throw nothingShared(
