@@ -27,6 +27,7 @@ export {
   type CertificateVerifier,
   type ClientAuthPolicy,
   type ClientHelloInfo,
+  type EchKey,
   type PreparedServer,
   type ServerChoice,
   type ServerConnectionHooks,

@@ -5,6 +5,7 @@
  */
 import { PskKeyExchangeMode } from '@tlskit/wire';
 import type { AntiReplayStore } from './anti-replay.js';
+import type { EchServerKey } from './ech-config.js';
 import type { Session } from './events.js';
 import {
   type CertificateVerifier,
@@ -71,6 +72,8 @@ export interface ServerConfig extends CommonConfig<ServerOptions> {
   readonly antiReplay: AntiReplayStore | undefined;
   /** Largest difference between the client's and our ticket age for 0-RTT, ms (RFC 8446 8.3). */
   readonly earlyDataWindow: number;
+  /** Encrypted ClientHello keys (RFC 9849), parsed from `options.echKeys`; empty without. */
+  readonly echKeys: readonly EchServerKey[];
 }
 
 /** The versions the options allow, and each version's suites. */

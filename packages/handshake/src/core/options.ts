@@ -346,6 +346,27 @@ export interface ServerOptions extends CommonOptions {
   readonly ocspStapling?: (
     request: OcspStapleRequest,
   ) => Promise<Uint8Array | undefined> | Uint8Array | undefined;
+  /**
+   * Encrypted ClientHello (RFC 9849): the ECH configurations this server publishes, with their
+   * private keys. A TLS 1.3 ClientHelloOuter whose encrypted_client_hello decrypts with one of
+   * them is answered as its ClientHelloInner (the secret server name, ALPN, PSKs...), and the
+   * client learns that from the ServerHello. One that does not decrypt (an old or unknown
+   * configuration) is answered as the ClientHelloOuter, for the configuration's public name,
+   * with the `sendAsRetry` configurations as retry_configs. Only DHKEM(X25519, HKDF-SHA256)
+   * configurations. `chooseConfig` sees the hello the handshake runs on (ClientHelloInner when
+   * ECH is accepted); the chosen options' own `echKeys` are not used.
+   */
+  readonly echKeys?: readonly EchKey[];
+}
+
+/** One ECH configuration of a server and its HPKE private key (see `ServerOptions.echKeys`). */
+export interface EchKey {
+  /** One ECHConfig as published (RFC 9849 4: version 0xfe0d, length, contents). */
+  readonly config: Uint8Array;
+  /** The 32-byte X25519 private key of the configuration's public key. */
+  readonly privateKey: Uint8Array;
+  /** Offer this configuration in retry_configs when ECH is rejected. Default true. */
+  readonly sendAsRetry?: boolean;
 }
 
 /** A caller mistake: thrown at once, with a message that says what to fix. */
