@@ -5,7 +5,8 @@
  */
 import { PskKeyExchangeMode } from '@tlskit/wire';
 import type { AntiReplayStore } from './anti-replay.js';
-import type { EchServerKey } from './ech-config.js';
+import type { EchConfig, EchServerKey } from './ech-config.js';
+import type { HpkeSuite } from '@tlskit/crypto';
 import type { Session } from './events.js';
 import {
   type CertificateVerifier,
@@ -56,6 +57,8 @@ export interface ClientConfig extends CommonConfig<ClientOptions> {
   readonly session: Session | undefined;
   /** `options.externalPsk` with its hash resolved. */
   readonly externalPsk: (ExternalPsk & { readonly hash: PskHash }) | undefined;
+  /** The ECH configuration and HPKE suite chosen from `options.echConfigList` (RFC 9849). */
+  readonly ech: { readonly config: EchConfig; readonly suite: HpkeSuite } | undefined;
 }
 
 /** Server settings resolved once from the options. */

@@ -120,6 +120,17 @@ export interface ClientOptions extends CommonOptions {
   /** Host name to send as SNI and to check the server certificate against. */
   readonly serverName?: string;
   /**
+   * Encrypted ClientHello (RFC 9849): the server's ECHConfigList (from its DNS HTTPS record, or
+   * an `EchRejectedError`'s `retryConfigs`). The first configuration tlskit can use
+   * (DHKEM(X25519), a supported HPKE suite) encrypts the real ClientHello, `serverName`
+   * included; the hello on the wire names the configuration's public name. When the server
+   * accepts, the handshake is the inner one (`HandshakeInfo.echAccepted`); when it rejects, the
+   * handshake authenticates the server for the public name and fails with `EchRejectedError`
+   * (ERR_ECH_REJECTED, alert ech_required). TLS 1.3 only; no 0-RTT with ECH yet. A list with
+   * no usable configuration sends no ECH.
+   */
+  readonly echConfigList?: Uint8Array;
+  /**
    * NamedGroups to send key shares for in the first ClientHello (each must be in `groups`).
    * Default: the first group, plus x25519 when the first is a hybrid.
    */
