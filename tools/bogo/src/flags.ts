@@ -119,6 +119,10 @@ export const implementedFlags: ReadonlySet<string> = new Set([
   '-ech-server-key',
   '-ech-is-retry-config',
   '-expect-ech-accept',
+  // Encrypted ClientHello, client side (src/ech.ts).
+  '-ech-config-list',
+  '-expect-ech-retry-configs',
+  '-expect-no-ech-retry-configs',
 ]);
 
 /** Value flags that BoringSSL's shim collects into a list: each use adds one. */

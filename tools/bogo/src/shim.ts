@@ -16,7 +16,7 @@ import {
 } from '@tlskit/handshake';
 import { parsePem } from '@tlskit/x509';
 import { checkEarlyData, type EarlyDataContext } from './early-data.js';
-import { checkEch, echServerOptions } from './ech.js';
+import { checkEch, echClientOptions, echServerOptions, expectEchRejection } from './ech.js';
 import { flagBool, flagInt, flagString, type ShimConfig } from './flags.js';
 import {
   base64,
@@ -456,6 +456,7 @@ export async function runTest(
       : createClient({
           ...(await clientOptions(config, signer, carry.verify, isResume ? retry : undefined)),
           ...(isResume && carry.session !== undefined ? { session: carry.session } : {}),
+          ...echClientOptions(config),
         });
     const socket = await connectToRunner(
       flagInt(initial, '-port') ?? 0,
@@ -466,7 +467,11 @@ export async function runTest(
     const offered = carry.session;
     const cached = serverState.sessionCache.size;
     try {
-      await exchange(config, retry, signer, engine, pipe, isServer, isResume, carry);
+      await expectEchRejection(
+        config,
+        () => exchange(config, retry, signer, engine, pipe, isServer, isResume, carry),
+        (message) => new CheckFailed(message),
+      );
       checkSessionRecords(config, isResume, serverState.sessionCache.size > cached, {
         offered,
         received: carry.session,

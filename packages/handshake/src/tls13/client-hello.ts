@@ -222,6 +222,14 @@ export async function sendClientHello(
   hello.sent.push(message.raw);
 }
 
+/** Extensions only a TLS 1.2 server reads: ClientHelloInner, which offers TLS 1.3 only, omits them. */
+const tls12Only: ReadonlySet<number> = new Set([
+  ExtensionType.renegotiationInfo,
+  ExtensionType.sessionTicket,
+  ExtensionType.extendedMasterSecret,
+  ExtensionType.ecPointFormats,
+]);
+
 /**
  * RFC 9849 6.1: ClientHelloInner is the hello we would send, offering TLS 1.3 only, with the
  * inner encrypted_client_hello and its own random (and the PSK, bound to the inner
@@ -233,11 +241,13 @@ async function sendEncryptedClientHello(
   ech: EchOffer,
   ext: readonly Extension[],
 ): Promise<void> {
-  const innerExt: Extension[] = ext.map((e) =>
-    e.type === ExtensionType.supportedVersions
-      ? { type: ExtensionType.supportedVersions, versions: [ProtocolVersion.TLSv1_3] }
-      : e,
-  );
+  const innerExt: Extension[] = ext
+    .filter((e) => !tls12Only.has(e.type))
+    .map((e) =>
+      e.type === ExtensionType.supportedVersions
+        ? { type: ExtensionType.supportedVersions, versions: [ProtocolVersion.TLSv1_3] }
+        : e,
+    );
   innerExt.push({ type: ENCRYPTED_CLIENT_HELLO as ExtensionType, raw: Uint8Array.of(1) });
   const inner =
     hello.psk === undefined
