@@ -115,7 +115,7 @@ describe('Encrypted ClientHello', () => {
     expect(first.sessions.length).toBeGreaterThan(0);
     const again = await connectPair(
       [f.server.p256],
-      { ...client, session: first.sessions[0] },
+      { ...client, session: first.sessions[0]! },
       server,
     );
     expect(again.clientInfo?.resumed).toBe(true);

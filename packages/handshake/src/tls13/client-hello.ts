@@ -108,6 +108,8 @@ function offerableSession12(
   const session = config.session;
   if (session === undefined || session.version !== 'TLSv1.2' || !config.offerTls12)
     return undefined;
+  // RFC 9849 6.1: ClientHelloInner offers TLS 1.3 only, and the outer hello must not resume.
+  if (config.ech !== undefined) return undefined;
   if (!config.suites12.includes(session.cipherSuite)) return undefined;
   if (ticketAge(engine.now(), session.receivedAt, session.lifetime) === undefined) return undefined;
   if (session.serverName !== config.options.serverName) return undefined;
@@ -260,13 +262,24 @@ async function sendEncryptedClientHello(
     ...ext.filter((e) => e.type !== ExtensionType.serverName && e.type !== ExtensionType.earlyData),
   ];
   hello.offered.add(ENCRYPTED_CLIENT_HELLO);
-  const outer = await sealClientHelloOuter(
-    ech,
-    inner,
-    clientHelloMessage(hello, outerExt, hello.random),
-    hello.config.options.serverName,
-    !hello.helloRetry,
-  );
+  const outerHello = clientHelloMessage(hello, outerExt, hello.random);
+  // After a retry that rejected ECH, ClientHelloOuter2 repeats ClientHelloOuter1's extension.
+  const outer =
+    hello.echStatus === 'rejected' && ech.sent !== undefined
+      ? {
+          ...outerHello,
+          extensions: [
+            ...outerExt,
+            { type: ENCRYPTED_CLIENT_HELLO as ExtensionType, raw: ech.sent },
+          ],
+        }
+      : await sealClientHelloOuter(
+          ech,
+          inner,
+          outerHello,
+          hello.config.options.serverName,
+          !hello.helloRetry,
+        );
   const message = await hello.engine.sendHandshake(outer);
   hello.transcript.update(message.raw);
   hello.sent.push(message.raw);

@@ -146,7 +146,7 @@ export async function serverHello13(
   }
   if (sh.isHelloRetryRequest) return helloRetry(hello, shares, m, sh, suite);
   checkExtensionsAllowed(sh.extensions, 'server_hello', hello.offered);
-  hello = settleEch(hello, suite, m);
+  hello = settleEch(hello, sh, suite, m);
   const p = hello.engine.provider;
   // PSK acceptance (RFC 8446 4.2.11): selected_identity indexes our single offer.
   let psk: OfferedPsk | undefined;
@@ -216,11 +216,26 @@ export async function serverHello13(
  * so, the handshake goes on with the inner transcript and random; if not, with the outer ones,
  * without the PSK (only ClientHelloInner offered it).
  */
-function settleEch(hello: Hello, suite: Suite13, m: RawMessage): Hello {
+function settleEch(hello: Hello, sh: ServerHello, suite: Suite13, m: RawMessage): Hello {
   const ech = hello.ech;
   if (ech === undefined) return hello;
   ech.innerTranscript.selectHash(suite.hash);
-  if (serverHelloConfirmsEch(hello.engine.provider, suite.hash, ech, m.raw)) {
+  const confirmed =
+    hello.echStatus !== 'rejected' &&
+    serverHelloConfirmsEch(hello.engine.provider, suite.hash, ech, m.raw);
+  // RFC 9849 6.1.5: a HelloRetryRequest that accepted ECH binds the ServerHello to accept it.
+  if (hello.echStatus === 'accepted' && !confirmed) {
+    throw illegalParameter('ServerHello rejects the ECH its HelloRetryRequest accepted');
+  }
+  // Only ClientHelloInner offered a PSK: a server answering the outer hello cannot pick one.
+  if (!confirmed && sh.extensions.some((e) => e.type === ExtensionType.preSharedKey)) {
+    throw new TlsError(
+      'ERR_UNSUPPORTED_EXTENSION',
+      AlertDescription.unsupportedExtension,
+      'pre_shared_key in answer to ClientHelloOuter, which offered none',
+    );
+  }
+  if (confirmed) {
     hello.engine.setClientRandom(ech.innerRandom);
     return {
       ...hello,
@@ -263,16 +278,15 @@ async function helloRetry(
   hello.transcript.replaceWithMessageHash();
   hello.transcript.update(m.raw);
   // RFC 9849 6.1.5: the retry's encrypted_client_hello says whether ClientHelloInner1 was
-  // used; if so ClientHello2 is encrypted again (same HPKE context), if not it is the outer.
-  let ech = hello.ech;
+  // used. ClientHello2 offers ECH again either way (same HPKE context), so ClientHelloOuter2
+  // keeps ClientHelloOuter1's shape; after a rejection only the outer one counts.
+  const ech = hello.ech;
+  let confirmed = false;
   if (ech !== undefined) {
     ech.innerTranscript.selectHash(suite.hash);
     ech.innerTranscript.replaceWithMessageHash();
-    if (helloRetryConfirmsEch(hello.engine.provider, suite.hash, ech, m.raw)) {
-      ech.innerTranscript.update(m.raw);
-    } else {
-      ech = undefined;
-    }
+    confirmed = helloRetryConfirmsEch(hello.engine.provider, suite.hash, ech, m.raw);
+    ech.innerTranscript.update(m.raw);
   }
   // RFC 8446 4.2.10: a HelloRetryRequest rejects early data; ClientHello2 goes in plaintext.
   if (hello.early !== undefined) hello.early.rejected = hello.engine.endEarlyWrite(true);
@@ -280,7 +294,7 @@ async function helloRetry(
   // (unless it already did, after a ClientHello1 with early data).
   const middlebox = hello.config.options.middleboxCompatibility ?? true;
   if (middlebox && hello.early === undefined) await hello.engine.sendChangeCipherSpec();
-  const rejected = hello.ech !== undefined && ech === undefined;
+  const rejected = ech !== undefined && !confirmed;
   const psk =
     hello.psk !== undefined && hello.psk.hash === suite.hash && !rejected ? hello.psk : undefined;
   const retried: Hello = {
@@ -288,8 +302,7 @@ async function helloRetry(
     offered: new Set(),
     psk,
     helloRetry: true,
-    ech,
-    echStatus: rejected ? 'rejected' : hello.echStatus,
+    echStatus: ech === undefined ? 'none' : confirmed ? 'accepted' : 'rejected',
   };
   await sendClientHello(retried, shares, cookie);
   return new ExpectServerHello(retried, shares, suite);
@@ -561,6 +574,11 @@ class ExpectFinished implements State {
     // RFC 9849 6.1.6: the server is authenticated for the public name; end with ech_required
     // and hand the application the configurations to retry with.
     if (hello.echStatus === 'rejected') {
+      // A certificate request gets the empty Certificate: ours is for the secret name's server.
+      if (this.request !== undefined) {
+        await engine.sendHandshake(certificateMessage(this.request.context, []));
+        await engine.flushHandshake();
+      }
       throw new EchRejectedError('the server rejected ECH', this.negotiated.retryConfigs);
     }
     const {

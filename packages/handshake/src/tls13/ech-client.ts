@@ -65,6 +65,8 @@ export interface EchOffer {
   readonly innerRandom: Uint8Array;
   /** The inner handshake's transcript: ClientHelloInner1 (and the retry's messages). */
   readonly innerTranscript: TranscriptHash;
+  /** ClientHelloOuter1's encrypted_client_hello, repeated as is after a rejecting retry. */
+  sent: Uint8Array | undefined;
 }
 
 /** Sets up HPKE to the chosen configuration (RFC 9849 6.1: info "tls ech" || 0 || config). */
@@ -80,7 +82,14 @@ export async function startEch(
     choice.config.publicKey,
     info,
   );
-  return { choice, context, enc, innerRandom: provider.randomBytes(32).slice(), innerTranscript };
+  return {
+    choice,
+    context,
+    enc,
+    innerRandom: provider.randomBytes(32).slice(),
+    innerTranscript,
+    sent: undefined,
+  };
 }
 
 /**
@@ -130,6 +139,7 @@ export async function sealClientHelloOuter(
   const aad = encodeHandshake(message).subarray(4);
   const sealed = await offer.context.seal(aad, encoded);
   ech.set(sealed, ech.length - sealed.length);
+  offer.sent ??= ech;
   return message;
 }
 
