@@ -27,3 +27,15 @@ export {
   signatureSchemeFitsKey,
   signatureSchemeInfo,
 } from './signatureSchemes.js';
+export {
+  generateHpkeX25519KeyPair,
+  HpkeAead,
+  HpkeContext,
+  HpkeKdf,
+  HpkeKem,
+  type HpkeSuite,
+  hpkeSupported,
+  hpkeX25519PublicKey,
+  setupBaseRecipient,
+  setupBaseSender,
+} from './hpke.js';

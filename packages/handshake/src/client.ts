@@ -24,6 +24,8 @@ import { type ClientOptions, checkCommonOptions, OptionsError } from './core/opt
 import { groups12, isTls13Group } from './core/suites.js';
 import { serverHello12 } from './tls12/client.js';
 import { serverHello13 } from './tls13/client.js';
+import { chooseEchConfig } from './tls13/ech-client.js';
+import { EchRejectedError } from './core/errors.js';
 import { type Hello, sendClientHello1 } from './tls13/client-hello.js';
 import { checkExternalPsk } from './tls13/external-psk.js';
 
@@ -76,6 +78,12 @@ class ExpectServerHello implements State {
         selectedVersion,
         m,
       );
+    }
+    if (hello.ech !== undefined) {
+      // RFC 9849 6.1.6: a server that answers in TLS 1.2 did not accept ECH. tlskit ends the
+      // handshake here rather than authenticating the public name over TLS 1.2 (there would
+      // be no retry configurations to learn: they travel in TLS 1.3's EncryptedExtensions).
+      throw new EchRejectedError('the server answered ECH with TLS 1.2', undefined);
     }
     if (hello.early !== undefined) {
       // RFC 8446 D.3: a client that offered 0-RTT fails on a TLS 1.2 ServerHello. The alert
@@ -161,6 +169,10 @@ function clientConfig(options: ClientOptions): ClientConfig {
     offerTls13: v.tls13,
     session: resolveSession(options.session),
     externalPsk: resolveExternalPsk(options),
+    ech:
+      options.echConfigList === undefined || !v.tls13
+        ? undefined
+        : chooseEchConfig(options.echConfigList),
   };
   // A client with an external PSK authenticates the server by the key: it needs no anchors.
   if (!skip && config.chain.verifier === undefined && config.externalPsk === undefined) {

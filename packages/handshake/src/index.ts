@@ -26,12 +26,13 @@ export type {
   Session12,
   Session13,
 } from './core/events.js';
-export { ConnectionStateError, PeerAlertError } from './core/errors.js';
+export { ConnectionStateError, EchRejectedError, PeerAlertError } from './core/errors.js';
 export {
   type CertificateEntry,
   type CertificateVerifier,
   type ClientAuthPolicy,
   type ClientHelloInfo,
+  type EchKey,
   type PreparedServer,
   type ServerChoice,
   type ServerConnectionHooks,

@@ -22,7 +22,12 @@ import {
 import type { HandshakeContext, State } from './core/context.js';
 import { type Connection, Engine } from './core/engine.js';
 import { publicConnection } from './core/public-connection.js';
-import { inappropriateFallback, internalError, protocolVersion } from './core/errors.js';
+import {
+  illegalParameter,
+  inappropriateFallback,
+  internalError,
+  protocolVersion,
+} from './core/errors.js';
 import { readClientHello } from './core/hello.js';
 import {
   checkCommonOptions,
@@ -35,6 +40,8 @@ import {
 import { checkTicketKeys, ticketKeySealer } from './core/tickets.js';
 import { negotiate12 } from './tls12/server.js';
 import { clientHello13 } from './tls13/server.js';
+import { type EchOutcome, noEch, openClientHelloOuter } from './tls13/ech.js';
+import { resolveEchKeys } from './tls13/ech-keys.js';
 import { sctListProblem } from './certs/sct.js';
 
 class ServerEngine extends Engine {
@@ -64,9 +71,17 @@ class ExpectClientHello implements State {
   async handle(m: RawMessage): Promise<State> {
     const { engine } = this;
     const { ch, clientMax, offers13, offers12 } = readClientHello(engine, m, this.name);
+    let ech: EchOutcome = noEch;
+    // RFC 9849 7.1: ECH is decided before any other parameter, whatever versions
+    // ClientHelloOuter lists: only ClientHelloInner's count when it is accepted.
+    if (this.config.allowTls13 && this.config.echKeys.length > 0) {
+      const opened = await openClientHelloOuter(engine.provider, this.config.echKeys, ch, m);
+      ech = opened.outcome;
+      if (opened.inner !== undefined) return this.inner(opened.inner, ech);
+    }
     // Chosen once, from ClientHello1 decoded and checked; a retry's hello keeps the choice.
     const config = await chooseConfig(this.config, ch);
-    if (config.allowTls13 && offers13) return clientHello13(engine, config, ch, m, undefined);
+    if (config.allowTls13 && offers13) return clientHello13(engine, config, ch, m, undefined, ech);
     if (!config.allowTls12 || !offers12) throw protocolVersion('no protocol version in common');
     // RFC 7507: a fallback retry below what we support is an attack or a broken peer.
     if (
@@ -77,6 +92,17 @@ class ExpectClientHello implements State {
       throw inappropriateFallback('TLS_FALLBACK_SCSV from a client below our highest version');
     }
     return negotiate12(engine, config, ch, m);
+  }
+
+  /** ECH accepted (RFC 9849 7.1): the handshake runs on ClientHelloInner, in TLS 1.3 only. */
+  private async inner(m: RawMessage, ech: EchOutcome): Promise<State> {
+    const { ch, versions, offers13 } = readClientHello(this.engine, m, this.name);
+    if (!offers13 || versions.some((v) => v < ProtocolVersion.TLSv1_3)) {
+      throw illegalParameter('ClientHelloInner offers a version below TLS 1.3');
+    }
+    const config = await chooseConfig(this.config, ch);
+    if (!config.allowTls13) throw protocolVersion('the chosen configuration has no TLS 1.3');
+    return clientHello13(this.engine, config, ch, m, undefined, ech);
   }
 }
 
@@ -230,6 +256,7 @@ function resolveServer(options: ServerOptions): ServerConfig {
     ticketLifetime: lifetime,
     recordSizeLimit: options.recordSizeLimit ?? 16_385,
     ...resolveEarlyData(options),
+    echKeys: resolveEchKeys(options.echKeys),
   };
   return config;
 }

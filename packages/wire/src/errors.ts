@@ -47,6 +47,11 @@ export type TlsErrorCode =
   /** No ALPN protocol in common (no_application_protocol). */
   | 'ERR_NO_APPLICATION_PROTOCOL'
   /**
+   * The server did not accept the client's Encrypted ClientHello (ech_required, RFC 9849
+   * 6.1.6); the handshake's `EchRejectedError` carries the retry configurations it sent.
+   */
+  | 'ERR_ECH_REJECTED'
+  /**
    * The peer sent no certificate where one is required: a client the server requires one of
    * (certificate_required; handshake_failure in TLS 1.2), or a TLS 1.3 server's empty
    * Certificate (decode_error).

@@ -204,6 +204,8 @@ export const AlertDescription = {
   unknownPskIdentity: 115,
   certificateRequired: 116,
   noApplicationProtocol: 120,
+  /** RFC 9849 11.2: the server rejected Encrypted ClientHello. */
+  echRequired: 121,
 } as const;
 /** An AlertDescription code point (uint8). */
 export type AlertDescription =

@@ -7,7 +7,7 @@
 import { type FlagKind, flagKinds } from './flag-table.js';
 
 /** A value as given: true for a bool, numbers for integer flags, text otherwise. */
-export type FlagValue = boolean | number | readonly number[] | string;
+export type FlagValue = boolean | number | readonly number[] | string | readonly string[];
 
 /** One certificate and key (the default one, or one opened by `-new-x509-credential`). */
 export interface Credential {
@@ -118,7 +118,19 @@ export const implementedFlags: ReadonlySet<string> = new Set([
   '-export-traffic-secrets',
   '-tls-unique',
   '-key-update',
+  // Encrypted ClientHello, server side (src/ech.ts).
+  '-ech-server-config',
+  '-ech-server-key',
+  '-ech-is-retry-config',
+  '-expect-ech-accept',
+  // Encrypted ClientHello, client side (src/ech.ts).
+  '-ech-config-list',
+  '-expect-ech-retry-configs',
+  '-expect-no-ech-retry-configs',
 ]);
+
+/** Value flags that BoringSSL's shim collects into a list: each use adds one. */
+const repeatedFlags = new Set(['-ech-server-config', '-ech-server-key']);
 
 /** Flags that belong to the current credential once `-new-x509-credential` opened one. */
 const credentialFlags = new Set([
@@ -174,6 +186,9 @@ function apply(config: ShimConfig, name: string, kind: FlagKind, param: string |
   } else if (kind === 'ints') {
     const list = (target.get(name) as readonly number[] | undefined) ?? [];
     target.set(name, [...list, parseInt32(param!)!]);
+  } else if (repeatedFlags.has(name)) {
+    const list = (target.get(name) as readonly string[] | undefined) ?? [];
+    target.set(name, [...list, param!]);
   } else {
     target.set(name, param!);
   }
@@ -241,7 +256,13 @@ export function flagInt(config: ShimConfig, name: string): number | undefined {
 
 export function flagInts(config: ShimConfig, name: string): readonly number[] {
   const value = config.values.get(name);
-  return Array.isArray(value) ? value : [];
+  return Array.isArray(value) ? value.filter((v) => typeof v === 'number') : [];
+}
+
+/** A repeated value flag's values, in order. */
+export function flagStrings(config: ShimConfig, name: string): readonly string[] {
+  const value = config.values.get(name);
+  return Array.isArray(value) ? value.filter((v) => typeof v === 'string') : [];
 }
 
 export function flagString(config: ShimConfig, name: string): string | undefined {

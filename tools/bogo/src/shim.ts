@@ -16,6 +16,7 @@ import {
 } from '@tlskit/handshake';
 import { parsePem } from '@tlskit/x509';
 import { checkEarlyData, type EarlyDataContext } from './early-data.js';
+import { checkEch, echClientOptions, echServerOptions, expectEchRejection } from './ech.js';
 import { flagBool, flagInt, flagString, type ShimConfig } from './flags.js';
 import {
   base64,
@@ -335,6 +336,8 @@ async function exchange(
     carry.scts = info.signedCertificateTimestamps;
   }
   checkHandshake(config, info, isServer, isResume, carry.peerScheme, carry.group);
+  const echProblem = checkEch(config, info);
+  if (echProblem !== undefined) throw new CheckFailed(echProblem);
   checkShimRecords(config, signer, carry);
   checkEarlyData(config, info, earlyContext, (message) => new CheckFailed(message));
 
@@ -446,10 +449,14 @@ export async function runTest(
     const isResume = round > 0;
     const signer = new Signer(provider);
     const engine = isServer
-      ? createServer(await serverOptions(config, signer, carry.verify, serverState))
+      ? createServer({
+          ...(await serverOptions(config, signer, carry.verify, serverState)),
+          ...echServerOptions(config),
+        })
       : createClient({
           ...(await clientOptions(config, signer, carry.verify, isResume ? retry : undefined)),
           ...(isResume && carry.session !== undefined ? { session: carry.session } : {}),
+          ...echClientOptions(config),
         });
     const socket = await connectToRunner(
       flagInt(initial, '-port') ?? 0,
@@ -460,7 +467,11 @@ export async function runTest(
     const offered = carry.session;
     const cached = serverState.sessionCache.size;
     try {
-      await exchange(config, retry, signer, engine, pipe, isServer, isResume, carry);
+      await expectEchRejection(
+        config,
+        () => exchange(config, retry, signer, engine, pipe, isServer, isResume, carry),
+        (message) => new CheckFailed(message),
+      );
       checkSessionRecords(config, isResume, serverState.sessionCache.size > cached, {
         offered,
         received: carry.session,

@@ -5,6 +5,8 @@
  */
 import { PskKeyExchangeMode } from '@tlskit/wire';
 import type { AntiReplayStore } from './anti-replay.js';
+import type { EchConfig, EchServerKey } from './ech-config.js';
+import type { HpkeSuite } from '@tlskit/crypto';
 import type { Session } from './events.js';
 import {
   type CertificateVerifier,
@@ -61,6 +63,8 @@ export interface ClientConfig extends CommonConfig<ClientOptions> {
   readonly session: Session | undefined;
   /** `options.externalPsk` with its hash resolved. */
   readonly externalPsk: (ExternalPsk & { readonly hash: PskHash }) | undefined;
+  /** The ECH configuration and HPKE suite chosen from `options.echConfigList` (RFC 9849). */
+  readonly ech: { readonly config: EchConfig; readonly suite: HpkeSuite } | undefined;
 }
 
 /** Server settings resolved once from the options. */
@@ -77,6 +81,8 @@ export interface ServerConfig extends CommonConfig<ServerOptions> {
   readonly antiReplay: AntiReplayStore | undefined;
   /** Largest difference between the client's and our ticket age for 0-RTT, ms (RFC 8446 8.3). */
   readonly earlyDataWindow: number;
+  /** Encrypted ClientHello keys (RFC 9849), parsed from `options.echKeys`; empty without. */
+  readonly echKeys: readonly EchServerKey[];
 }
 
 /** The versions the options allow, and each version's suites. */

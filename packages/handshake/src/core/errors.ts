@@ -111,3 +111,19 @@ export function inappropriateFallback(message: string): TlsError {
     message,
   );
 }
+
+/**
+ * The server rejected the client's Encrypted ClientHello (RFC 9849 6.1.6): the handshake with
+ * ClientHelloOuter authenticated the server for the configuration's public name and then ended
+ * with ech_required. `retryConfigs` is the ECHConfigList the server sent to retry with (use it
+ * as `echConfigList` of a new connection), undefined when it sent none.
+ */
+export class EchRejectedError extends TlsError {
+  override name = 'EchRejectedError';
+  constructor(
+    message: string,
+    readonly retryConfigs: Uint8Array | undefined,
+  ) {
+    super('ERR_ECH_REJECTED', AlertDescription.echRequired, message);
+  }
+}

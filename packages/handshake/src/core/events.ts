@@ -48,6 +48,11 @@ export interface HandshakeInfo {
    * when the client offered it and the server did not, 'none' when none was offered.
    */
   readonly earlyData?: 'accepted' | 'rejected' | 'none';
+  /**
+   * Encrypted ClientHello (RFC 9849): true when the handshake ran on the client's encrypted
+   * ClientHelloInner (the server decrypted it with one of its `echKeys`); absent otherwise.
+   */
+  readonly echAccepted?: boolean;
   /** Client with `requestOcsp`, full handshake: the stapled OCSP response and what it said. */
   readonly ocsp?: OcspInfo;
   /**

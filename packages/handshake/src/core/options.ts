@@ -141,6 +141,17 @@ export interface ClientOptions extends CommonOptions {
   /** Host name to send as SNI and to check the server certificate against. */
   readonly serverName?: string;
   /**
+   * Encrypted ClientHello (RFC 9849): the server's ECHConfigList (from its DNS HTTPS record, or
+   * an `EchRejectedError`'s `retryConfigs`). The first configuration tlskit can use
+   * (DHKEM(X25519), a supported HPKE suite) encrypts the real ClientHello, `serverName`
+   * included; the hello on the wire names the configuration's public name. When the server
+   * accepts, the handshake is the inner one (`HandshakeInfo.echAccepted`); when it rejects, the
+   * handshake authenticates the server for the public name and fails with `EchRejectedError`
+   * (ERR_ECH_REJECTED, alert ech_required). TLS 1.3 only; no 0-RTT with ECH yet. A list with
+   * no usable configuration sends no ECH.
+   */
+  readonly echConfigList?: Uint8Array;
+  /**
    * NamedGroups to send key shares for in the first ClientHello (each must be in `groups`).
    * Default: the first group, plus x25519 when the first is a hybrid.
    */
@@ -367,6 +378,27 @@ export interface ServerOptions extends CommonOptions {
   readonly ocspStapling?: (
     request: OcspStapleRequest,
   ) => Promise<Uint8Array | undefined> | Uint8Array | undefined;
+  /**
+   * Encrypted ClientHello (RFC 9849): the ECH configurations this server publishes, with their
+   * private keys. A TLS 1.3 ClientHelloOuter whose encrypted_client_hello decrypts with one of
+   * them is answered as its ClientHelloInner (the secret server name, ALPN, PSKs...), and the
+   * client learns that from the ServerHello. One that does not decrypt (an old or unknown
+   * configuration) is answered as the ClientHelloOuter, for the configuration's public name,
+   * with the `sendAsRetry` configurations as retry_configs. Only DHKEM(X25519, HKDF-SHA256)
+   * configurations. `chooseConfig` sees the hello the handshake runs on (ClientHelloInner when
+   * ECH is accepted); the chosen options' own `echKeys` are not used.
+   */
+  readonly echKeys?: readonly EchKey[];
+}
+
+/** One ECH configuration of a server and its HPKE private key (see `ServerOptions.echKeys`). */
+export interface EchKey {
+  /** One ECHConfig as published (RFC 9849 4: version 0xfe0d, length, contents). */
+  readonly config: Uint8Array;
+  /** The 32-byte X25519 private key of the configuration's public key. */
+  readonly privateKey: Uint8Array;
+  /** Offer this configuration in retry_configs when ECH is rejected. Default true. */
+  readonly sendAsRetry?: boolean;
 }
 
 /** A caller mistake: thrown at once, with a message that says what to fix. */

@@ -31,6 +31,8 @@ import { type Suite13, suite13 } from '../core/suites.js';
 import { ticketAge } from '../core/tickets.js';
 import type { ClientConfig } from '../core/config.js';
 import { reverifySession } from '../certs/verify.js';
+import { ENCRYPTED_CLIENT_HELLO } from './ech.js';
+import { type EchOffer, sealClientHelloOuter, startEch } from './ech-client.js';
 
 /** 0-RTT offered in ClientHello1 (RFC 8446 2.3), and what became of it. */
 export interface EarlyOffer {
@@ -60,6 +62,14 @@ export interface Hello {
   readonly session12: Session12 | undefined;
   /** 0-RTT, when ClientHello1 offered it. */
   readonly early: EarlyOffer | undefined;
+  /** Encrypted ClientHello offered and not yet settled by a ServerHello (RFC 9849 6.1). */
+  readonly ech: EchOffer | undefined;
+  /**
+   * What the server made of our ECH offer: accepted (the handshake runs on ClientHelloInner),
+   * rejected (it runs on ClientHelloOuter, authenticates the public name, and ends with
+   * ech_required), or none offered.
+   */
+  readonly echStatus: 'none' | 'accepted' | 'rejected';
 }
 
 /** The one PSK a ClientHello offers: a ticket (resumption) or an external key. */
@@ -98,6 +108,8 @@ function offerableSession12(
   const session = config.session;
   if (session === undefined || session.version !== 'TLSv1.2' || !config.offerTls12)
     return undefined;
+  // RFC 9849 6.1: ClientHelloInner offers TLS 1.3 only, and the outer hello must not resume.
+  if (config.ech !== undefined) return undefined;
   if (!config.suites12.includes(session.cipherSuite)) return undefined;
   if (ticketAge(engine.now(), session.receivedAt, session.lifetime) === undefined) return undefined;
   if (session.serverName !== config.options.serverName) return undefined;
@@ -172,6 +184,8 @@ export function earlyInFlight(hello: Hello): boolean {
  */
 function earlyOffer(config: ClientConfig, psk: OfferedPsk | undefined): EarlyOffer | undefined {
   if (config.options.earlyData !== true || psk?.session === undefined) return undefined;
+  // 0-RTT with ECH (RFC 9849 6.1: under ClientHelloInner's keys) is not implemented yet.
+  if (config.ech !== undefined) return undefined;
   const session = psk.session;
   if (session.maxEarlyData === 0) return undefined;
   if (session.alpn !== undefined && !config.alpn.includes(session.alpn)) return undefined;
@@ -196,10 +210,77 @@ export async function sendClientHello(
     ...featureExtensions(hello, cookie),
   ];
   for (const e of ext) hello.offered.add(e.type);
-  const message =
+  const ech = hello.ech;
+  if (ech !== undefined) {
+    await sendEncryptedClientHello(hello, ech, ext);
+    return;
+  }
+  const message = await hello.engine.sendHandshake(
     hello.psk === undefined
-      ? await hello.engine.sendHandshake(clientHelloMessage(hello, ext))
-      : await sendWithBinder(hello, hello.psk, ext);
+      ? clientHelloMessage(hello, ext, hello.random)
+      : withBinder(hello, hello.psk, ext, hello.random, hello.transcript),
+  );
+  hello.transcript.update(message.raw);
+  hello.sent.push(message.raw);
+}
+
+/** Extensions only a TLS 1.2 server reads: ClientHelloInner, which offers TLS 1.3 only, omits them. */
+const tls12Only: ReadonlySet<number> = new Set([
+  ExtensionType.renegotiationInfo,
+  ExtensionType.sessionTicket,
+  ExtensionType.extendedMasterSecret,
+  ExtensionType.ecPointFormats,
+]);
+
+/**
+ * RFC 9849 6.1: ClientHelloInner is the hello we would send, offering TLS 1.3 only, with the
+ * inner encrypted_client_hello and its own random (and the PSK, bound to the inner
+ * transcript); what goes on the wire is ClientHelloOuter, which names the configuration's public
+ * name, offers no PSK and no early data, and carries the inner hello encrypted.
+ */
+async function sendEncryptedClientHello(
+  hello: Hello,
+  ech: EchOffer,
+  ext: readonly Extension[],
+): Promise<void> {
+  const innerExt: Extension[] = ext
+    .filter((e) => !tls12Only.has(e.type))
+    .map((e) =>
+      e.type === ExtensionType.supportedVersions
+        ? { type: ExtensionType.supportedVersions, versions: [ProtocolVersion.TLSv1_3] }
+        : e,
+    );
+  innerExt.push({ type: ENCRYPTED_CLIENT_HELLO as ExtensionType, raw: Uint8Array.of(1) });
+  const inner =
+    hello.psk === undefined
+      ? clientHelloMessage(hello, innerExt, ech.innerRandom)
+      : withBinder(hello, hello.psk, innerExt, ech.innerRandom, ech.innerTranscript);
+  ech.innerTranscript.update(frame(inner).raw);
+  const name = new TextEncoder().encode(ech.choice.config.publicName);
+  const outerExt: Extension[] = [
+    { type: ExtensionType.serverName, serverNames: [{ nameType: 0, name }] },
+    ...ext.filter((e) => e.type !== ExtensionType.serverName && e.type !== ExtensionType.earlyData),
+  ];
+  hello.offered.add(ENCRYPTED_CLIENT_HELLO);
+  const outerHello = clientHelloMessage(hello, outerExt, hello.random);
+  // After a retry that rejected ECH, ClientHelloOuter2 repeats ClientHelloOuter1's extension.
+  const outer =
+    hello.echStatus === 'rejected' && ech.sent !== undefined
+      ? {
+          ...outerHello,
+          extensions: [
+            ...outerExt,
+            { type: ENCRYPTED_CLIENT_HELLO as ExtensionType, raw: ech.sent },
+          ],
+        }
+      : await sealClientHelloOuter(
+          ech,
+          inner,
+          outerHello,
+          hello.config.options.serverName,
+          !hello.helloRetry,
+        );
+  const message = await hello.engine.sendHandshake(outer);
   hello.transcript.update(message.raw);
   hello.sent.push(message.raw);
 }
@@ -293,12 +374,16 @@ function featureExtensions(hello: Hello, cookie: Uint8Array | undefined): Extens
   return ext;
 }
 
-function clientHelloMessage(hello: Hello, extensions: readonly Extension[]): ClientHello {
+function clientHelloMessage(
+  hello: Hello,
+  extensions: readonly Extension[],
+  random: Uint8Array,
+): ClientHello {
   const { config } = hello;
   return {
     type: HandshakeType.clientHello,
     legacyVersion: ProtocolVersion.TLSv1_2,
-    random: hello.random,
+    random,
     legacySessionId: hello.sessionId,
     cipherSuites: [
       ...(config.offerTls13 ? config.suites : []),
@@ -311,25 +396,31 @@ function clientHelloMessage(hello: Hello, extensions: readonly Extension[]): Cli
 
 /**
  * RFC 8446 4.2.11: pre_shared_key goes last, and its binder covers the ClientHello up to the
- * binders list (after a retry, with the transcript so far in front).
+ * binders list (after a retry, with `transcript` so far in front).
  */
-function sendWithBinder(
+function withBinder(
   hello: Hello,
   psk: OfferedPsk,
   ext: readonly Extension[],
-): ReturnType<HandshakeContext<'client'>['sendHandshake']> {
+  random: Uint8Array,
+  transcript: TranscriptHash,
+): ClientHello {
   hello.offered.add(ExtensionType.preSharedKey);
   const identities = [{ identity: psk.identity, obfuscatedTicketAge: psk.obfuscatedTicketAge() }];
   const withBinders = (binders: Uint8Array[]) =>
-    clientHelloMessage(hello, [...ext, { type: ExtensionType.preSharedKey, identities, binders }]);
+    clientHelloMessage(
+      hello,
+      [...ext, { type: ExtensionType.preSharedKey, identities, binders }],
+      random,
+    );
   const placeholder = [new Uint8Array(psk.hashLength)];
   const full = frame(withBinders(placeholder)).raw;
   const truncated = full.subarray(0, full.length - encodePskBinders(placeholder).length);
   const bindersHash = hello.helloRetry
-    ? hello.transcript.digestWith(truncated)
+    ? transcript.digestWith(truncated)
     : hello.engine.provider.hash(psk.hash, truncated);
   const binder = psk.earlySecret.pskBinder(psk.kind, bindersHash);
-  return hello.engine.sendHandshake(withBinders([binder]));
+  return withBinders([binder]);
 }
 
 function isIpLiteral(name: string): boolean {
@@ -379,6 +470,9 @@ export async function sendClientHello1(
     sent: [],
     session12,
     early,
+    ech:
+      config.ech === undefined ? undefined : await startEch(p, config.ech, new TranscriptHash(p)),
+    echStatus: 'none',
   };
   await sendClientHello(hello, shares, undefined);
   engine.allowChangeCipherSpec(true);

@@ -10,6 +10,7 @@ import {
   CipherSuite,
   checkExtensionsAllowed,
   equalBytes,
+  type Extension,
   ExtensionType,
   findExtension,
   HandshakeType,
@@ -19,6 +20,7 @@ import {
   PskKeyExchangeMode,
   type ServerHello,
   type SignatureScheme,
+  TlsError,
 } from '@tlskit/wire';
 import { expectMessage, type RawMessage } from '../core/codec.js';
 import {
@@ -38,10 +40,14 @@ import { selectedAlpn } from '../core/alpn.js';
 import { established13 } from '../core/exporter.js';
 import {
   certificateRequired,
+  EchRejectedError,
   illegalParameter,
   missingExtension,
   unexpected,
 } from '../core/errors.js';
+import { decodeEchConfigList } from '../core/ech-config.js';
+import { ENCRYPTED_CLIENT_HELLO } from './ech.js';
+import { helloRetryConfirmsEch, serverHelloConfirmsEch } from './ech-client.js';
 import type { OcspInfo } from '../core/events.js';
 import { judgeStaple } from '../certs/ocsp.js';
 import { receivedSctList } from '../certs/sct.js';
@@ -112,11 +118,12 @@ export interface AwaitingServerHello {
  * HelloRetryRequest (4.1.4).
  */
 export async function serverHello13(
-  { hello, shares, hrrSuite }: AwaitingServerHello,
+  { hello: sent, shares, hrrSuite }: AwaitingServerHello,
   sh: ServerHello,
   version: number,
   m: RawMessage,
 ): Promise<State> {
+  let hello = sent;
   const config = hello.config;
   if (!config.offerTls13) throw illegalParameter('supported_versions in a TLS 1.2 ServerHello');
   if (version !== ProtocolVersion.TLSv1_3 || sh.legacyVersion !== ProtocolVersion.TLSv1_2) {
@@ -138,6 +145,7 @@ export async function serverHello13(
   }
   if (sh.isHelloRetryRequest) return helloRetry(hello, shares, m, sh, suite);
   checkExtensionsAllowed(sh.extensions, 'server_hello', hello.offered);
+  hello = settleEch(hello, sh, suite, m);
   const p = hello.engine.provider;
   // PSK acceptance (RFC 8446 4.2.11): selected_identity indexes our single offer.
   let psk: OfferedPsk | undefined;
@@ -202,6 +210,43 @@ export async function serverHello13(
   return new ExpectEncryptedExtensions(hello, keys);
 }
 
+/**
+ * RFC 9849 6.1.4: the ServerHello's random says whether the server used ClientHelloInner. If
+ * so, the handshake goes on with the inner transcript and random; if not, with the outer ones,
+ * without the PSK (only ClientHelloInner offered it).
+ */
+function settleEch(hello: Hello, sh: ServerHello, suite: Suite13, m: RawMessage): Hello {
+  const ech = hello.ech;
+  if (ech === undefined) return hello;
+  ech.innerTranscript.selectHash(suite.hash);
+  const confirmed =
+    hello.echStatus !== 'rejected' &&
+    serverHelloConfirmsEch(hello.engine.provider, suite.hash, ech, m.raw);
+  // RFC 9849 6.1.5: a HelloRetryRequest that accepted ECH binds the ServerHello to accept it.
+  if (hello.echStatus === 'accepted' && !confirmed) {
+    throw illegalParameter('ServerHello rejects the ECH its HelloRetryRequest accepted');
+  }
+  // Only ClientHelloInner offered a PSK: a server answering the outer hello cannot pick one.
+  if (!confirmed && sh.extensions.some((e) => e.type === ExtensionType.preSharedKey)) {
+    throw new TlsError(
+      'ERR_UNSUPPORTED_EXTENSION',
+      AlertDescription.unsupportedExtension,
+      'pre_shared_key in answer to ClientHelloOuter, which offered none',
+    );
+  }
+  if (confirmed) {
+    hello.engine.setClientRandom(ech.innerRandom);
+    return {
+      ...hello,
+      random: ech.innerRandom,
+      transcript: ech.innerTranscript,
+      ech: undefined,
+      echStatus: 'accepted',
+    };
+  }
+  return { ...hello, psk: undefined, ech: undefined, echStatus: 'rejected' };
+}
+
 /** RFC 8446 4.1.4: answer a HelloRetryRequest with ClientHello2. */
 async function helloRetry(
   hello: Hello,
@@ -235,14 +280,33 @@ async function helloRetry(
   hello.transcript.selectHash(suite.hash);
   hello.transcript.replaceWithMessageHash();
   hello.transcript.update(m.raw);
+  // RFC 9849 6.1.5: the retry's encrypted_client_hello says whether ClientHelloInner1 was
+  // used. ClientHello2 offers ECH again either way (same HPKE context), so ClientHelloOuter2
+  // keeps ClientHelloOuter1's shape; after a rejection only the outer one counts.
+  const ech = hello.ech;
+  let confirmed = false;
+  if (ech !== undefined) {
+    ech.innerTranscript.selectHash(suite.hash);
+    ech.innerTranscript.replaceWithMessageHash();
+    confirmed = helloRetryConfirmsEch(hello.engine.provider, suite.hash, ech, m.raw);
+    ech.innerTranscript.update(m.raw);
+  }
   // RFC 8446 4.2.10: a HelloRetryRequest rejects early data; ClientHello2 goes in plaintext.
   if (hello.early !== undefined) hello.early.rejected = hello.engine.endEarlyWrite(true);
   // RFC 8446 D.4: in compatibility mode the client sends change_cipher_spec before ClientHello2
   // (unless it already did, after a ClientHello1 with early data).
   const middlebox = hello.config.options.middleboxCompatibility ?? true;
   if (middlebox && hello.early === undefined) await hello.engine.sendChangeCipherSpec();
-  const psk = hello.psk !== undefined && hello.psk.hash === suite.hash ? hello.psk : undefined;
-  const retried: Hello = { ...hello, offered: new Set(), psk, helloRetry: true };
+  const rejected = ech !== undefined && !confirmed;
+  const psk =
+    hello.psk !== undefined && hello.psk.hash === suite.hash && !rejected ? hello.psk : undefined;
+  const retried: Hello = {
+    ...hello,
+    offered: new Set(),
+    psk,
+    helloRetry: true,
+    echStatus: ech === undefined ? 'none' : confirmed ? 'accepted' : 'rejected',
+  };
   await sendClientHello(retried, shares, cookie);
   return new ExpectServerHello(retried, shares, suite);
 }
@@ -263,6 +327,8 @@ interface Negotiated {
   readonly alpn: string | undefined;
   /** The server accepted our early data. */
   readonly earlyAccepted: boolean;
+  /** ECH rejected: the ECHConfigList the server sent to retry with, if any (RFC 9849 7.1). */
+  readonly retryConfigs: Uint8Array | undefined;
 }
 
 class ExpectEncryptedExtensions implements State {
@@ -306,7 +372,7 @@ class ExpectEncryptedExtensions implements State {
       }
     }
     hello.transcript.update(m.raw);
-    const negotiated: Negotiated = { alpn, earlyAccepted };
+    const negotiated: Negotiated = { alpn, earlyAccepted, retryConfigs: retryConfigs(hello, list) };
     const psk = this.keys.psk;
     if (psk !== undefined) {
       // RFC 8446 2.2: the PSK authenticates the server; a resumed session keeps the chain of
@@ -322,6 +388,25 @@ class ExpectEncryptedExtensions implements State {
     }
     return new ExpectCertificateOrRequest(hello, this.keys, negotiated);
   }
+}
+
+/**
+ * RFC 9849 6.1.6, 7.1: encrypted_client_hello in EncryptedExtensions carries retry_configs,
+ * which only a server that rejected ECH sends (an accepting one sending it is
+ * unsupported_extension); a list that does not parse is decode_error.
+ */
+function retryConfigs(hello: Hello, list: readonly Extension[]): Uint8Array | undefined {
+  const ext = list.find((e) => e.type === ENCRYPTED_CLIENT_HELLO);
+  if (ext === undefined || !('raw' in ext)) return undefined;
+  if (hello.echStatus !== 'rejected') {
+    throw new TlsError(
+      'ERR_UNSUPPORTED_EXTENSION',
+      AlertDescription.unsupportedExtension,
+      'retry_configs from a server that did not reject ECH',
+    );
+  }
+  decodeEchConfigList(ext.raw);
+  return ext.raw.slice();
 }
 
 /** A CertificateRequest the server sent. */
@@ -392,8 +477,11 @@ class ExpectCertificate implements State {
       checkExtensionsAllowed(e.extensions, 'certificate', offered);
     }
     const chain = cert.certificateList.map((e) => e.data.slice());
+    // RFC 9849 6.1.6: after a rejected ECH the server proves the public name, not ours.
+    const publicName =
+      this.hello.echStatus === 'rejected' ? config.ech?.config.publicName : undefined;
     const peer = await checkPeerChain(engine.provider, config.chain, chain, {
-      serverName: config.options.serverName,
+      serverName: publicName ?? config.options.serverName,
       now: engine.now(),
       peer: 'server',
     });
@@ -486,6 +574,16 @@ class ExpectFinished implements State {
       fin.verifyData,
     );
     transcript.update(m.raw);
+    // RFC 9849 6.1.6: the server is authenticated for the public name; end with ech_required
+    // and hand the application the configurations to retry with.
+    if (hello.echStatus === 'rejected') {
+      // A certificate request gets the empty Certificate: ours is for the secret name's server.
+      if (this.request !== undefined) {
+        await engine.sendHandshake(certificateMessage(this.request.context, []));
+        await engine.flushHandshake();
+      }
+      throw new EchRejectedError('the server rejected ECH', this.negotiated.retryConfigs);
+    }
     const {
       master,
       client: clientAp,
@@ -537,6 +635,7 @@ class ExpectFinished implements State {
         ...(keys.psk?.externalIdentity === undefined
           ? {}
           : { pskIdentity: keys.psk.externalIdentity }),
+        ...(hello.echStatus === 'accepted' ? { echAccepted: true } : {}),
         earlyData:
           hello.early === undefined
             ? 'none'

@@ -10,6 +10,7 @@ import {
   type ClientHello,
   checkExtensionsAllowed,
   encodeExtensions,
+  encodeHandshake,
   encodePskBinders,
   equalBytes,
   type Extension,
@@ -83,6 +84,15 @@ import {
 } from '../core/tickets.js';
 import type { ServerConfig } from '../core/config.js';
 import type { PeerChain } from '../certs/verify.js';
+import {
+  ECH_CONFIRMATION_LENGTH,
+  ENCRYPTED_CLIENT_HELLO,
+  type EchOutcome,
+  echConfirmation,
+  isClientHelloInner,
+  noEch,
+  openClientHelloOuter2,
+} from './ech.js';
 
 /** RFC 8446 4.1.2: the extensions a ClientHello2 may change relative to ClientHello1. */
 const retryMayChange: readonly number[] = [
@@ -91,6 +101,8 @@ const retryMayChange: readonly number[] = [
   ExtensionType.cookie,
   ExtensionType.preSharedKey,
   ExtensionType.padding,
+  // RFC 9849 5: each ClientHelloOuter carries its own ECH payload.
+  ENCRYPTED_CLIENT_HELLO,
 ];
 
 /** What the first ClientHello decided, carried into ClientHello2 after a HelloRetryRequest. */
@@ -100,6 +112,8 @@ interface RetryContext {
   readonly cookie: Uint8Array | undefined;
   readonly first: ClientHello;
   readonly transcript: TranscriptHash;
+  /** ClientHello1's ECH outcome: after an acceptance, ClientHello2 is decrypted too. */
+  readonly ech: EchOutcome;
 }
 
 /**
@@ -114,17 +128,24 @@ class ExpectClientHello2 implements State {
     private readonly retry: RetryContext,
   ) {}
 
-  handle(m: RawMessage): Promise<State> {
-    const { ch, offers13 } = readClientHello(this.engine, m, this.name);
-    if (!(this.config.allowTls13 && offers13))
+  async handle(m: RawMessage): Promise<State> {
+    const { engine, config, retry } = this;
+    let hello = readClientHello(engine, m, this.name);
+    if (retry.ech.kind === 'accepted') {
+      // RFC 9849 7.1.1: go on with ClientHelloInner2, decrypted with ClientHello1's context.
+      m = await openClientHelloOuter2(retry.ech, hello.ch, m);
+      hello = readClientHello(engine, m, this.name);
+    }
+    if (!(config.allowTls13 && hello.offers13))
       throw protocolVersion('no protocol version in common');
-    return clientHello13(this.engine, this.config, ch, m, this.retry);
+    return clientHello13(engine, config, hello.ch, m, retry, retry.ech);
   }
 }
 
 /**
  * A ClientHello that offers TLS 1.3, which we allow (RFC 8446 4.1.2): ClientHello1, or
- * ClientHello2 with the `retry` context of our HelloRetryRequest.
+ * ClientHello2 with the `retry` context of our HelloRetryRequest. With `ech` accepted, `ch` is
+ * the ClientHelloInner the server hub decrypted.
  */
 export async function clientHello13(
   engine: HandshakeContext<'server'>,
@@ -132,7 +153,11 @@ export async function clientHello13(
   ch: ClientHello,
   m: RawMessage,
   retry: RetryContext | undefined,
+  ech: EchOutcome = noEch,
 ): Promise<State> {
+  // RFC 9849 7.2: a ClientHelloInner (decrypted here, or by a client-facing server in front of
+  // us) gets the acceptance confirmation.
+  const echConfirm = isClientHelloInner(ch);
   // RFC 8446 4.1.2: TLS 1.3 ClientHellos carry exactly the null compression method.
   if (ch.legacyCompressionMethods.length !== 1 || ch.legacyCompressionMethods[0] !== 0) {
     throw illegalParameter('legacy_compression_methods must be exactly [0]');
@@ -197,9 +222,11 @@ export async function clientHello13(
     share = choice.share;
   }
   if (share === undefined) {
-    return helloRetry(engine, config, m, ch, suite, group, transcript);
+    return helloRetry(engine, config, m, ch, suite, group, transcript, { ech, echConfirm });
   }
   return negotiate({
+    ech,
+    echConfirm,
     engine,
     config,
     ch,
@@ -222,6 +249,7 @@ async function helloRetry(
   suite: Suite13,
   group: number,
   transcript: TranscriptHash,
+  { ech, echConfirm }: { ech: EchOutcome; echConfirm: boolean },
 ): Promise<State> {
   transcript.update(m.raw);
   transcript.replaceWithMessageHash();
@@ -234,7 +262,21 @@ async function helloRetry(
     cookie = engine.provider.randomBytes(32).slice();
     ext.push({ type: ExtensionType.cookie, cookie });
   }
-  const hrr = await sendServerHello13(engine, ch, suite, HELLO_RETRY_REQUEST_RANDOM, ext);
+  let confirmation: EchConfirmationSlot | undefined;
+  if (echConfirm) {
+    // RFC 9849 7.2.1: the confirmation travels in the retry's encrypted_client_hello.
+    const slot = new Uint8Array(ECH_CONFIRMATION_LENGTH);
+    ext.push({ type: ENCRYPTED_CLIENT_HELLO as ExtensionType, raw: slot });
+    confirmation = { slot, transcript, helloRetry: true };
+  }
+  const hrr = await sendServerHello13(
+    engine,
+    ch,
+    suite,
+    HELLO_RETRY_REQUEST_RANDOM,
+    ext,
+    confirmation,
+  );
   transcript.update(hrr.raw);
   // RFC 8446 D.4: in compatibility mode the server sends change_cipher_spec after its first message.
   if (ch.legacySessionId.length > 0) await engine.sendChangeCipherSpec();
@@ -242,7 +284,14 @@ async function helloRetry(
   // RFC 8446 4.2.10: early data offered in ClientHello1 is rejected by the retry.
   if (findExtension(ch.extensions, ExtensionType.earlyData) !== undefined)
     engine.skipEarlyData(earlySkipLimit(config));
-  return new ExpectClientHello2(engine, config, { suite, group, cookie, first: ch, transcript });
+  return new ExpectClientHello2(engine, config, {
+    suite,
+    group,
+    cookie,
+    first: ch,
+    transcript,
+    ech,
+  });
 }
 
 /**
@@ -473,6 +522,10 @@ interface ServerHandshake13 {
   readonly helloRetry: boolean;
   /** The external PSK the pskCallback knew among the offered identities. */
   readonly external: FoundExternalPsk | undefined;
+  /** What became of the client's ECH offer (RFC 9849). */
+  readonly ech: EchOutcome;
+  /** `ch` is a ClientHelloInner: ServerHello carries the acceptance confirmation. */
+  readonly echConfirm: boolean;
 }
 
 /** What the server decided from the ClientHello before answering it. */
@@ -522,6 +575,7 @@ async function negotiate(hs: ServerHandshake13): Promise<State> {
     serverName: decided.serverName,
     psk: decided.psk,
     helloRetry: hs.helloRetry,
+    echAccepted: hs.ech.kind === 'accepted',
     earlyData: !decided.earlyOffered ? 'none' : earlyLimit > 0 ? 'accepted' : 'rejected',
     postHandshakeAuth:
       findExtension(hs.ch.extensions, ExtensionType.postHandshakeAuth) !== undefined,
@@ -574,6 +628,17 @@ async function decide(hs: ServerHandshake13): Promise<Decided13> {
   };
 }
 
+/**
+ * Where an ECH acceptance confirmation goes (RFC 9849 7.2): `slot` is a zeroed part of the
+ * message (the last 8 bytes of ServerHello.random, or the HelloRetryRequest's ECH extension),
+ * filled in once the message with it zeroed has been hashed with `transcript`.
+ */
+interface EchConfirmationSlot {
+  readonly slot: Uint8Array;
+  readonly transcript: TranscriptHash;
+  readonly helloRetry: boolean;
+}
+
 /** A ServerHello or HelloRetryRequest (RFC 8446 4.1.3, 4.1.4) answering `ch`. */
 function sendServerHello13(
   engine: HandshakeContext<'server'>,
@@ -581,12 +646,13 @@ function sendServerHello13(
   suite: Suite13,
   random: Uint8Array,
   extensions: Extension[],
+  confirmation?: EchConfirmationSlot,
 ): Promise<RawMessage> {
   extensions.push({
     type: ExtensionType.supportedVersions,
     selectedVersion: ProtocolVersion.TLSv1_3,
   });
-  return engine.sendHandshake({
+  const message = {
     type: HandshakeType.serverHello,
     legacyVersion: ProtocolVersion.TLSv1_2,
     random,
@@ -596,7 +662,13 @@ function sendServerHello13(
     extensions,
     // The constant itself marks the retry: a fresh random is never that array.
     isHelloRetryRequest: random === HELLO_RETRY_REQUEST_RANDOM,
-  });
+  } as const;
+  if (confirmation !== undefined) {
+    const { slot, transcript, helloRetry } = confirmation;
+    const th = transcript.digestWith(encodeHandshake(message));
+    slot.set(echConfirmation(engine.provider, suite.hash, ch.random, th, helloRetry));
+  }
+  return engine.sendHandshake(message);
 }
 
 /** ServerHello with our key share (none in psk_ke mode, RFC 8446 4.2.9) and the PSK chosen. */
@@ -605,7 +677,7 @@ async function sendServerHello(
   psk: AcceptedPsk | undefined,
 ): Promise<{ readonly publicKey: Uint8Array; readonly sharedSecret: Uint8Array } | undefined> {
   const p = hs.engine.provider;
-  const random = p.randomBytes(32);
+  const random = p.randomBytes(32).slice();
   const kx = p.keyExchange(hs.share.group);
   if (kx === undefined) throw handshakeFailure('no key exchange for the chosen group');
   const keyExchange = psk?.mode !== PskKeyExchangeMode.psk_ke;
@@ -619,7 +691,13 @@ async function sendServerHello(
       serverShare: { group: hs.share.group, keyExchange: response.publicKey },
     });
   }
-  const sh = await sendServerHello13(hs.engine, hs.ch, hs.suite, random, ext);
+  // RFC 9849 7.2: the last 8 bytes of the random confirm that ClientHelloInner was used.
+  const slot = random.subarray(32 - ECH_CONFIRMATION_LENGTH);
+  if (hs.echConfirm) slot.fill(0);
+  const confirmation = hs.echConfirm
+    ? { slot, transcript: hs.transcript, helloRetry: false }
+    : undefined;
+  const sh = await sendServerHello13(hs.engine, hs.ch, hs.suite, random, ext, confirmation);
   hs.transcript.update(sh.raw);
   return response;
 }
@@ -694,6 +772,10 @@ async function sendEncryptedExtensions(
     });
   }
   if (earlyLimit > 0) ee.push({ type: ExtensionType.earlyData });
+  // RFC 9849 7.1: a rejected client learns our current configurations to retry with.
+  if (hs.ech.kind === 'rejected' && hs.ech.retryConfigs !== undefined) {
+    ee.push({ type: ENCRYPTED_CLIENT_HELLO as ExtensionType, raw: hs.ech.retryConfigs });
+  }
   const message = await hs.engine.sendHandshake({
     type: HandshakeType.encryptedExtensions,
     extensions: ee,
@@ -790,6 +872,8 @@ interface ServerFlight {
   /** The PSK accepted, if any. */
   readonly psk: AcceptedPsk | undefined;
   readonly helloRetry: boolean;
+  /** The handshake ran on a ClientHelloInner we decrypted (RFC 9849). */
+  readonly echAccepted: boolean;
   /** The ClientHello offered post_handshake_auth (RFC 8446 4.2.6). */
   readonly postHandshakeAuth: boolean;
   readonly earlyData: 'accepted' | 'rejected' | 'none';
@@ -929,6 +1013,7 @@ class ExpectClientFinished implements State {
         peerVerified: this.auth.verified,
         ...(f.psk?.identity === undefined ? {} : { pskIdentity: f.psk.identity }),
         earlyData: f.earlyData,
+        ...(f.echAccepted ? { echAccepted: true } : {}),
       },
       established13(p, suite.hash, suite.hashLength, f.exporter),
       { peerFinished: finished, peer: this.auth },
