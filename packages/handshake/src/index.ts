@@ -24,8 +24,10 @@ export type {
 export { ConnectionStateError, PeerAlertError } from './core/errors.js';
 export {
   type CertificateEntry,
+  type CertificateRequestInfo,
   type CertificateVerifier,
   type ClientAuthPolicy,
+  type ClientCertCallback,
   type ClientHelloInfo,
   type PreparedServer,
   type ServerChoice,

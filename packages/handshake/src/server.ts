@@ -36,6 +36,7 @@ import { checkTicketKeys, ticketKeySealer } from './core/tickets.js';
 import { negotiate12 } from './tls12/server.js';
 import { clientHello13 } from './tls13/server.js';
 import { sctListProblem } from './certs/sct.js';
+import { checkCertificateAuthorities } from './tls13/client-auth.js';
 
 class ServerEngine extends Engine {
   readonly role = 'server' as const;
@@ -217,6 +218,7 @@ function resolveServer(options: ServerOptions): ServerConfig {
   }
   const v = resolveVersions(options);
   const clientAuth = options.clientAuth ?? 'none';
+  checkCertificateAuthorities(options.clientCertificateAuthorities);
   const chain = chainPolicy(options, false);
   if (clientAuth !== 'none' && chain.verifier === undefined) {
     throw new OptionsError('clientAuth needs options.ca or options.verifyCertificate');

@@ -50,6 +50,45 @@ export type OcspStapleVerifier = (
   chain: readonly Uint8Array[],
 ) => Promise<'good' | 'unknown' | 'none'> | 'good' | 'unknown' | 'none';
 
+/**
+ * What a server asked for in a CertificateRequest, as {@link ClientOptions.clientCertCallback}
+ * sees it (Go's `CertificateRequestInfo`, OpenSSL's `SSL_get_client_CA_list` and
+ * `SSL_get0_certificate_types` at its `client_cert_cb`).
+ */
+export interface CertificateRequestInfo {
+  /** The negotiated version. */
+  readonly version: TlsVersion;
+  /** The request's signature_algorithms, in the server's order (RFC 8446 4.3.2, RFC 5246 7.4.4). */
+  readonly signatureSchemes: readonly number[];
+  /** TLS 1.3: the request's signature_algorithms_cert, when it sent one (RFC 8446 4.2.3). */
+  readonly signatureSchemesCert: readonly number[] | undefined;
+  /**
+   * The DER DistinguishedNames of the CAs the server accepts, in its order: the TLS 1.3
+   * certificate_authorities extension (RFC 8446 4.2.4) or the TLS 1.2 certificate_authorities
+   * field (RFC 5246 7.4.4). Empty when the server named none. Unverified hints, as sent.
+   */
+  readonly certificateAuthorities: readonly Uint8Array[];
+  /** TLS 1.2: the request's ClientCertificateType code points (RFC 5246 7.4.4); empty in TLS 1.3. */
+  readonly certificateTypes: readonly number[];
+  /** The server_name we asked for. */
+  readonly serverName: string | undefined;
+  /** True for a TLS 1.3 post-handshake request (RFC 8446 4.6.2). */
+  readonly postHandshake: boolean;
+}
+
+/**
+ * Chooses the client certificate for a CertificateRequest (see
+ * {@link ClientOptions.clientCertCallback}): the certificates to offer (the first the request
+ * accepts is sent), or undefined or an empty list to send none.
+ */
+export type ClientCertCallback = (
+  request: CertificateRequestInfo,
+) =>
+  | CertificateEntry
+  | readonly CertificateEntry[]
+  | undefined
+  | Promise<CertificateEntry | readonly CertificateEntry[] | undefined>;
+
 /** What a certificate verifier learns about the connection. */
 export interface VerifyContext {
   /** The name the client asked for (client side: the name to check the leaf against). */
@@ -132,9 +171,20 @@ export interface ClientOptions extends CommonOptions {
    */
   readonly certificate?: CertificateEntry | readonly CertificateEntry[];
   /**
+   * Chooses the client certificate when a server asks for one, from what it asked (its
+   * signature schemes, the CAs it names, in TLS 1.2 its certificate types): OpenSSL's
+   * `client_cert_cb`, Go's `GetClientCertificate`. Called once per CertificateRequest (in the
+   * handshake, and for each post-handshake request), it returns (or resolves with) the entries to
+   * choose from by the same rule as `certificate`, or undefined to send an empty Certificate.
+   * When set, `certificate` is not consulted. A rejection fails the handshake: with the TlsError
+   * it throws, any other error as internal_error (`ERR_CLIENT_CERT_CALLBACK`, the error as its
+   * `cause`).
+   */
+  readonly clientCertCallback?: ClientCertCallback;
+  /**
    * Offer post-handshake client authentication (post_handshake_auth, RFC 8446 4.2.6) so a TLS 1.3
    * server may ask for `certificate` after the handshake; we answer with it, or with an empty
-   * Certificate without one. Default: true when `certificate` is set.
+   * Certificate without one. Default: true when `certificate` or `clientCertCallback` is set.
    */
   readonly postHandshakeAuth?: boolean;
   /**
@@ -293,6 +343,15 @@ export interface ServerOptions extends CommonOptions {
   readonly pskKeyExchangeModes?: readonly PskMode[];
   /** Whether to ask for a client certificate. Default 'none'. */
   readonly clientAuth?: ClientAuthPolicy;
+  /**
+   * The CAs whose certificates the server accepts from clients, as DER DistinguishedNames, sent
+   * in the CertificateRequest as a hint to the client (RFC 8446 4.2.4 certificate_authorities,
+   * RFC 5246 7.4.4 certificate_authorities); OpenSSL's `SSL_CTX_set_client_CA_list`. The subject
+   * of a CA certificate is `parseCertificate(der).subject.der` (`@tlskit/x509`); node:tls sends
+   * the subjects of its `ca`, tlskit only what is given here. Default: none (TLS 1.3 then sends
+   * no extension, TLS 1.2 an empty list). Only sent when `clientAuth` asks for a certificate.
+   */
+  readonly clientCertificateAuthorities?: readonly Uint8Array[];
   /**
    * Ticket keys, current first: the first seals new tickets, all of them open tickets. Pass a
    * function to rotate keys without recreating the engine: it is called each time a key is needed.

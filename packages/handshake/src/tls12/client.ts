@@ -60,7 +60,7 @@ import {
 } from './common.js';
 import { groups12, type Suite12, suite12 } from '../core/suites.js';
 import { checkPeerChain, type PeerChain, reverifySession } from '../certs/verify.js';
-import { chooseClientCertificate } from '../certs/selection.js';
+import { chooseClientCertificate, clientCertificatesFor } from '../certs/selection.js';
 import type { CertificateEntry } from '../core/options.js';
 
 /** What the ClientHello left for the TLS 1.2 states. */
@@ -324,6 +324,8 @@ interface ServerAuth12 {
 interface Request12 {
   readonly schemes: readonly number[];
   readonly certificateTypes: readonly number[];
+  /** DER DistinguishedNames of the CAs the server accepts; empty when it named none. */
+  readonly authorities: readonly Uint8Array[];
 }
 
 class ExpectCertificateRequestOrDone implements State {
@@ -342,6 +344,7 @@ class ExpectCertificateRequestOrDone implements State {
       return new ExpectCertificateRequestOrDone(this.f, this.server, {
         schemes: cr.signatureAlgorithms,
         certificateTypes: cr.certificateTypes,
+        authorities: cr.certificateAuthorities.map((dn) => dn.slice()),
       });
     }
     expectMessage(m, HandshakeType.serverHelloDone, this.name, 'tls12');
@@ -366,7 +369,16 @@ async function sendClientFlight(
   let chosen: { entry: CertificateEntry; scheme: number } | undefined;
   if (requested !== undefined) {
     // RFC 5246 7.4.6: without a certificate of a requested type and scheme, an empty list.
-    chosen = chooseClientCertificate(config.options.certificate, (entry) =>
+    const certificates = await clientCertificatesFor(config.options, {
+      version: 'TLSv1.2',
+      signatureSchemes: requested.schemes,
+      signatureSchemesCert: undefined,
+      certificateAuthorities: requested.authorities,
+      certificateTypes: requested.certificateTypes,
+      serverName: config.options.serverName,
+      postHandshake: false,
+    });
+    chosen = chooseClientCertificate(certificates, (entry) =>
       requested.certificateTypes.includes(certificateType(entry.key))
         ? chooseScheme12(p, entry.key, requested.schemes)
         : undefined,

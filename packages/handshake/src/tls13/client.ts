@@ -7,6 +7,7 @@
 import type { KeyShare } from '@tlskit/crypto';
 import {
   AlertDescription,
+  type CertificateRequest13,
   CipherSuite,
   checkExtensionsAllowed,
   equalBytes,
@@ -46,7 +47,7 @@ import type { OcspInfo } from '../core/events.js';
 import { judgeStaple } from '../certs/ocsp.js';
 import { receivedSctList } from '../certs/sct.js';
 import type { ClientOptions } from '../core/options.js';
-import { chooseClientCertificate } from '../certs/selection.js';
+import { chooseClientCertificate, clientCertificatesFor } from '../certs/selection.js';
 import {
   certificateVerifyContent,
   byCertificate,
@@ -325,6 +326,24 @@ class ExpectEncryptedExtensions implements State {
 interface ClientAuthRequest {
   readonly context: Uint8Array;
   readonly schemes: readonly number[];
+  /** signature_algorithms_cert, when sent (RFC 8446 4.2.3). */
+  readonly schemesCert: readonly number[] | undefined;
+  /** certificate_authorities (RFC 8446 4.2.4): DER DistinguishedNames; empty without it. */
+  readonly authorities: readonly Uint8Array[];
+}
+
+/** RFC 8446 4.3.2: what a CertificateRequest's extensions ask for; signature_algorithms is required. */
+function clientAuthRequest(cr: CertificateRequest13, context: Uint8Array): ClientAuthRequest {
+  const sa = findExtension(cr.extensions, ExtensionType.signatureAlgorithms);
+  if (sa === undefined) throw missingExtension('CertificateRequest has no signature_algorithms');
+  return {
+    context,
+    schemes: sa.schemes,
+    schemesCert: findExtension(cr.extensions, ExtensionType.signatureAlgorithmsCert)?.schemes,
+    authorities: (
+      findExtension(cr.extensions, ExtensionType.certificateAuthorities)?.authorities ?? []
+    ).map((dn) => dn.slice()),
+  };
 }
 
 class ExpectCertificateOrRequest implements State {
@@ -344,15 +363,8 @@ class ExpectCertificateOrRequest implements State {
       if (cr.certificateRequestContext.length !== 0) {
         throw illegalParameter('certificate_request_context must be empty');
       }
-      const sa = findExtension(cr.extensions, ExtensionType.signatureAlgorithms);
-      if (sa === undefined) {
-        throw missingExtension('CertificateRequest has no signature_algorithms');
-      }
+      const request = clientAuthRequest(cr, cr.certificateRequestContext);
       this.hello.transcript.update(m.raw);
-      const request: ClientAuthRequest = {
-        context: cr.certificateRequestContext,
-        schemes: sa.schemes,
-      };
       return new ExpectCertificate(this.hello, this.keys, this.negotiated, request);
     }
     return new ExpectCertificate(this.hello, this.keys, this.negotiated, undefined).handle(m);
@@ -508,7 +520,7 @@ class ExpectFinished implements State {
       await engine.setWriteKey(suite, keys.clientHs);
     }
     if (this.request !== undefined) {
-      await sendClientCertificate(engine, transcript, config.options.certificate, this.request);
+      await sendClientCertificate(engine, transcript, config.options, this.request, false);
     }
     const ours = finishedVerifyData(p, suite.hash, keys.clientHs, transcript.digest());
     const sent = await engine.sendHandshake({ type: HandshakeType.finished, verifyData: ours });
@@ -569,9 +581,19 @@ class ExpectFinished implements State {
 async function sendClientCertificate(
   engine: HandshakeContext<'client'>,
   transcript: TranscriptHash,
-  certificates: ClientOptions['certificate'],
+  options: ClientOptions,
   request: ClientAuthRequest,
+  postHandshake: boolean,
 ): Promise<void> {
+  const certificates = await clientCertificatesFor(options, {
+    version: 'TLSv1.3',
+    signatureSchemes: request.schemes,
+    signatureSchemesCert: request.schemesCert,
+    certificateAuthorities: request.authorities,
+    certificateTypes: [],
+    serverName: options.serverName,
+    postHandshake,
+  });
   const chosen = chooseClientCertificate(certificates, (entry) =>
     chooseScheme(engine.provider, entry, request.schemes),
   );
@@ -611,15 +633,10 @@ async function answerPostHandshakeRequest(
   if (cr.certificateRequestContext.length === 0) {
     throw illegalParameter('post-handshake certificate_request_context is empty');
   }
-  const sa = findExtension(cr.extensions, ExtensionType.signatureAlgorithms);
-  if (sa === undefined) throw missingExtension('CertificateRequest has no signature_algorithms');
+  const request = clientAuthRequest(cr, cr.certificateRequestContext.slice());
   const transcript = handshakeTranscript.clone();
   transcript.update(m.raw);
-  const request: ClientAuthRequest = {
-    context: cr.certificateRequestContext.slice(),
-    schemes: sa.schemes,
-  };
-  await sendClientCertificate(engine, transcript, config.options.certificate, request);
+  await sendClientCertificate(engine, transcript, config.options, request, true);
   const verifyData = finishedVerifyData(
     engine.provider,
     suite.hash,
