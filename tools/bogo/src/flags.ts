@@ -50,6 +50,12 @@ export const implementedFlags: ReadonlySet<string> = new Set([
   '-expect-verify-result',
   '-expect-selected-credential',
   '-reverify-on-resume',
+  // The certificate callbacks and the CA names of a CertificateRequest (client-cert.ts).
+  '-use-old-client-cert-callback',
+  '-fail-cert-callback',
+  '-use-client-ca-list',
+  '-expect-client-ca-list',
+  '-expect-certificate-types',
   // Negotiation settings and the checks of their outcome.
   '-min-version',
   '-max-version',

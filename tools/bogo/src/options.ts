@@ -16,6 +16,7 @@ import type {
 } from '@tlskit/handshake';
 import { isTlsError, TlsError } from '@tlskit/wire';
 import { parsePem } from '@tlskit/x509';
+import { clientCertCallback, serverCertificateRequest } from './client-cert.js';
 import {
   type Credential,
   flagBool,
@@ -305,6 +306,7 @@ export async function clientOptions(
     ),
     ...(flagBool(config, '-reverify-on-resume') ? { reverifyOnResume: true } : {}),
     ...(certificates.length === 0 ? {} : { certificate: certificates }),
+    ...clientCertCallback(config, certificates),
     ...(alpn === undefined ? {} : { alpnProtocols: parseAlpnList(alpn) }),
     ...(host === undefined ? {} : { serverName: host }),
     ...clientOcsp(config),
@@ -358,6 +360,7 @@ export async function serverOptions(
     // An empty -select-alpn selects nothing, as in BoringSSL's shim.
     ...(select === undefined || select === '' ? {} : { alpnProtocols: [select] }),
     ...serverOcsp(config, certificates),
+    ...serverCertificateRequest(config),
     ...(flagBool(config, '-enable-early-data')
       ? {
           maxEarlyData: maxEarlyDataAccepted,
