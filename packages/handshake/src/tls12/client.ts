@@ -344,7 +344,8 @@ class ExpectCertificateRequestOrDone implements State {
       return new ExpectCertificateRequestOrDone(this.f, this.server, {
         schemes: cr.signatureAlgorithms,
         certificateTypes: cr.certificateTypes,
-        authorities: cr.certificateAuthorities.map((dn) => dn.slice()),
+        // Copies the callback may keep: Buffer#slice would be a view of the received bytes.
+        authorities: cr.certificateAuthorities.map((dn) => new Uint8Array(dn)),
       });
     }
     expectMessage(m, HandshakeType.serverHelloDone, this.name, 'tls12');

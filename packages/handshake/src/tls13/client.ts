@@ -342,7 +342,9 @@ function clientAuthRequest(cr: CertificateRequest13, context: Uint8Array): Clien
     schemesCert: findExtension(cr.extensions, ExtensionType.signatureAlgorithmsCert)?.schemes,
     authorities: (
       findExtension(cr.extensions, ExtensionType.certificateAuthorities)?.authorities ?? []
-    ).map((dn) => dn.slice()),
+    )
+      // Copies the callback may keep: Buffer#slice would be a view of the received bytes.
+      .map((dn) => new Uint8Array(dn)),
   };
 }
 
