@@ -4,12 +4,7 @@
  * verifies; the names our server sends are the ones `openssl s_client` reports.
  */
 import { nobleProvider as provider } from '@tlskit/crypto';
-import {
-  type CertificateRequestInfo,
-  type Connection,
-  createClient,
-  createServer,
-} from '@tlskit/handshake';
+import { type CertificateRequestInfo, createClient, createServer } from '@tlskit/handshake';
 import {
   interopCerts,
   missingPeers,
@@ -19,35 +14,13 @@ import {
 } from '@tlskit/interop';
 import { parseCertificate } from '@tlskit/x509';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  anchors,
-  connectEngine,
-  engineCredential,
-  flushTo,
-  nextEvent,
-  serveEngines,
-} from './engine-socket.js';
+import { anchors, engineCredential, getPage, serveEngines } from './engine-socket.js';
 
 const certs = interopCerts();
 afterEach(stopAllPeers);
 
 /** The DER subject of the interop client CA: the name a server asking for its clients sends. */
 const clientCaName = (): Uint8Array => parseCertificate(anchors(certs.clientCa)[0]!).subject.der;
-
-/** Sends `GET /` to an `s_server -www` and resolves with the page. */
-async function getPage(client: Connection, port: number): Promise<string> {
-  const socket = await connectEngine(client, port);
-  let body = '';
-  client.on('data', (d) => {
-    body += new TextDecoder().decode(d);
-  });
-  await nextEvent(client, 'handshake');
-  await client.write(new TextEncoder().encode('GET / HTTP/1.0\r\n\r\n'));
-  flushTo(client, socket);
-  await nextEvent(client, 'end');
-  socket.destroy();
-  return body;
-}
 
 describe.skipIf(missingPeers('openssl'))('client certificates with openssl', () => {
   it.each(['TLSv1.2', 'TLSv1.3'] as const)(
