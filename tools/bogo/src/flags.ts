@@ -56,6 +56,13 @@ export const implementedFlags: ReadonlySet<string> = new Set([
   '-use-client-ca-list',
   '-expect-client-ca-list',
   '-expect-certificate-types',
+  // TLS 1.2 False Start (false-start.ts).
+  '-false-start',
+  '-allow-false-start-without-alpn',
+  '-handshake-never-done',
+  // A TLS 1.2 client that refuses renegotiation goes on after a HelloRequest: BoringSSL ignores
+  // it silently, tlskit answers a no_renegotiation warning (RFC 5246 7.4.1.1, as OpenSSL does).
+  '-renegotiate-ignore',
   // Negotiation settings and the checks of their outcome.
   '-min-version',
   '-max-version',

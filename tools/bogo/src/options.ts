@@ -17,6 +17,7 @@ import type {
 import { isTlsError, TlsError } from '@tlskit/wire';
 import { parsePem } from '@tlskit/x509';
 import { clientCertCallback, serverCertificateRequest } from './client-cert.js';
+import { falseStartOptions } from './false-start.js';
 import {
   type Credential,
   flagBool,
@@ -307,6 +308,7 @@ export async function clientOptions(
     ...(flagBool(config, '-reverify-on-resume') ? { reverifyOnResume: true } : {}),
     ...(certificates.length === 0 ? {} : { certificate: certificates }),
     ...clientCertCallback(config, certificates),
+    ...falseStartOptions(config),
     ...(alpn === undefined ? {} : { alpnProtocols: parseAlpnList(alpn) }),
     ...(host === undefined ? {} : { serverName: host }),
     ...clientOcsp(config),

@@ -16,6 +16,7 @@ import {
 } from '@tlskit/handshake';
 import { parsePem } from '@tlskit/x509';
 import { checkEarlyData, type EarlyDataContext } from './early-data.js';
+import { watchFalseStart } from './false-start.js';
 import { flagBool, flagInt, flagString, type ShimConfig } from './flags.js';
 import {
   base64,
@@ -258,7 +259,11 @@ async function exchange(
     new Promise((resolve) => {
       wake = resolve;
     });
+  // BoringSSL's SSL_do_handshake returns when False Start begins: the checks and writes follow.
+  const falseStart = watchFalseStart(engine, config, notify);
   const throwIfFailed = (): void => {
+    const violation = falseStart.violation();
+    if (violation !== undefined) throw new CheckFailed(violation);
     if (failure !== undefined) throw new ConnectionFailed(failure);
   };
 
@@ -296,7 +301,7 @@ async function exchange(
       initialWrite = initialWrite.subarray(early.length);
     }
   }
-  while (engine.handshakeInfo === undefined) {
+  while (engine.handshakeInfo === undefined && falseStart.info() === undefined) {
     await echoReceived();
     throwIfFailed();
     if (pipe.eof) {
@@ -307,7 +312,7 @@ async function exchange(
     }
     await waitEvent();
   }
-  const info = engine.handshakeInfo!;
+  const info = engine.handshakeInfo ?? falseStart.info()!;
   const earlyContext: EarlyDataContext = {
     isServer,
     session: isResume ? carry.session : undefined,

@@ -267,6 +267,24 @@ export interface ClientOptions extends CommonOptions {
    */
   readonly reverifyOnResume?: boolean;
   /**
+   * TLS 1.2 False Start (RFC 7918, BoringSSL's `SSL_MODE_ENABLE_FALSE_START`): in a full TLS 1.2
+   * handshake, once our Finished is sent, `write()` may send application data before the
+   * server's Finished arrives, saving a round trip; the `falseStart` event says when. Only with a
+   * forward-secret AEAD suite (every TLS 1.2 suite tlskit has: ECDHE with AES-GCM or
+   * ChaCha20-Poly1305), a verified server certificate (unless verification is turned off) and a
+   * negotiated ALPN protocol (see `falseStartWithoutAlpn`), as Chrome and BoringSSL require. The
+   * server's Finished is still checked: if it fails, the connection fails (data already written
+   * went to a peer whose handshake was not confirmed). Not for resumptions or TLS 1.3. Default
+   * false.
+   */
+  readonly falseStart?: boolean;
+  /**
+   * With `falseStart`: also when no ALPN protocol was negotiated (BoringSSL's
+   * `SSL_CTX_set_false_start_allowed_without_alpn`). Chrome requires ALPN as a sign of a modern
+   * server that tolerates False Start. Default false.
+   */
+  readonly falseStartWithoutAlpn?: boolean;
+  /**
    * Turns certificate verification off: any server is accepted. Only for tests and debugging;
    * the name says it loudly on purpose.
    */

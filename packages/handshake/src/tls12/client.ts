@@ -37,7 +37,12 @@ import {
   protocolVersion,
   unexpected,
 } from '../core/errors.js';
-import { receiveFinished12, reportEstablished12 } from './finish.js';
+import {
+  type Peer12,
+  receiveFinished12,
+  reportEstablished12,
+  reportFalseStart12,
+} from './finish.js';
 import {
   byCertificate,
   byPsk,
@@ -423,6 +428,7 @@ async function sendClientFlight(
   await sendFinished12(engine, transcript, suite, keys, 'client');
   const next = new ExpectServerFinished12(f, server, keys, false, requested?.schemes ?? []);
   engine.expectChangeCipherSpec(async () => next.changeCipherSpec());
+  next.beginFalseStartIfAllowed();
   return next;
 }
 
@@ -440,6 +446,38 @@ class ExpectServerFinished12 implements State {
     /** The CertificateRequest's signature_algorithms; empty when the server asked for none. */
     private readonly requested: readonly number[] = [],
   ) {}
+
+  /** What this handshake negotiated, as HandshakeInfo reports it. */
+  #negotiated(): Peer12 {
+    const { config } = this.f;
+    return {
+      groupCode: this.server.group,
+      signatureSchemes: config.signatureSchemes12,
+      peerSignatureSchemes: this.requested,
+      alpn: this.f.alpn,
+      serverName: config.options.serverName,
+      resumed: this.resumed,
+      ...(this.server.ocsp === undefined ? {} : { ocsp: this.server.ocsp }),
+      // A resumption reports none, as for OCSP: they belong to the full handshake.
+      ...(this.f.scts === undefined || this.resumed
+        ? {}
+        : { signedCertificateTimestamps: this.f.scts }),
+    };
+  }
+
+  /**
+   * RFC 7918 False Start, when the client opted in: our Finished is out, so application data may
+   * go before the server's Finished. Only in a full handshake (a resumption gets the server's
+   * Finished first) and, unless allowed without, with a negotiated ALPN protocol, as Chrome and
+   * BoringSSL require. Every TLS 1.2 suite tlskit has is ECDHE with an AEAD, as RFC 7918 5.1
+   * and 5.2 ask; the server's certificate and ServerKeyExchange signature were checked already.
+   */
+  beginFalseStartIfAllowed(): void {
+    const o = this.f.config.options;
+    if (o.falseStart !== true || this.resumed) return;
+    if (this.f.alpn === undefined && o.falseStartWithoutAlpn !== true) return;
+    reportFalseStart12(this.f, this.keys, this.#negotiated(), this.server.peer);
+  }
 
   /** RFC 5246 7.1: the server's ChangeCipherSpec switches our read key. */
   async changeCipherSpec(): Promise<void> {
@@ -467,24 +505,10 @@ class ExpectServerFinished12 implements State {
     }
     const finished = receiveFinished12(this.f, this.keys, 'server', m, this.name, this.#ccs);
     if (this.resumed) await sendFinished12(engine, transcript, suite, this.keys, 'client');
-    reportEstablished12(
-      this.f,
-      this.keys,
-      {
-        groupCode: this.server.group,
-        signatureSchemes: config.signatureSchemes12,
-        peerSignatureSchemes: this.requested,
-        alpn: this.f.alpn,
-        serverName: config.options.serverName,
-        resumed: this.resumed,
-        ...(this.server.ocsp === undefined ? {} : { ocsp: this.server.ocsp }),
-        // A resumption reports none, as for OCSP: they belong to the full handshake.
-        ...(this.f.scts === undefined || this.resumed
-          ? {}
-          : { signedCertificateTimestamps: this.f.scts }),
-      },
-      { peerFinished: finished, peer: this.server.peer },
-    );
+    reportEstablished12(this.f, this.keys, this.#negotiated(), {
+      peerFinished: finished,
+      peer: this.server.peer,
+    });
     const previous = this.resumed ? config.session : undefined;
     const ticket =
       this.#ticket?.ticket ?? (previous?.version === 'TLSv1.2' ? previous.ticket : undefined);
