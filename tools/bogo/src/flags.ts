@@ -60,6 +60,7 @@ export const implementedFlags: ReadonlySet<string> = new Set([
   '-false-start',
   '-allow-false-start-without-alpn',
   '-handshake-never-done',
+  '-handshake-twice',
   // A TLS 1.2 client that refuses renegotiation goes on after a HelloRequest: BoringSSL ignores
   // it silently, tlskit answers a no_renegotiation warning (RFC 5246 7.4.1.1, as OpenSSL does).
   '-renegotiate-ignore',

@@ -301,17 +301,21 @@ async function exchange(
       initialWrite = initialWrite.subarray(early.length);
     }
   }
-  while (engine.handshakeInfo === undefined && falseStart.info() === undefined) {
-    await echoReceived();
-    throwIfFailed();
-    if (pipe.eof) {
-      await pipe.settled();
+  /** SSL_do_handshake: until `ready` (the handshake completed, or False Start began). */
+  const handshake = async (ready: () => boolean): Promise<void> => {
+    while (!ready()) {
+      await echoReceived();
       throwIfFailed();
-      if (engine.handshakeInfo !== undefined) break;
-      throw new CheckFailed('the runner closed the connection during the handshake');
+      if (pipe.eof) {
+        await pipe.settled();
+        throwIfFailed();
+        if (engine.handshakeInfo !== undefined) break;
+        throw new CheckFailed('the runner closed the connection during the handshake');
+      }
+      await waitEvent();
     }
-    await waitEvent();
-  }
+  };
+  await handshake(() => engine.handshakeInfo !== undefined || falseStart.info() !== undefined);
   const info = engine.handshakeInfo ?? falseStart.info()!;
   const earlyContext: EarlyDataContext = {
     isServer,
@@ -342,6 +346,9 @@ async function exchange(
   checkHandshake(config, info, isServer, isResume, carry.peerScheme, carry.group);
   checkShimRecords(config, signer, carry);
   checkEarlyData(config, info, earlyContext, (message) => new CheckFailed(message));
+  // -handshake-twice: BoringSSL's second SSL_do_handshake completes what False Start left open.
+  if (flagBool(config, '-handshake-twice'))
+    await handshake(() => engine.handshakeInfo !== undefined);
 
   const exportLength = flagInt(config, '-export-keying-material') ?? 0;
   if (exportLength > 0) {
