@@ -367,7 +367,8 @@ export interface ServerOptions extends CommonOptions {
    * RFC 5246 7.4.4 certificate_authorities); OpenSSL's `SSL_CTX_set_client_CA_list`. The subject
    * of a CA certificate is `parseCertificate(der).subject.der` (`@tlskit/x509`); node:tls sends
    * the subjects of its `ca`, tlskit only what is given here. Default: none (TLS 1.3 then sends
-   * no extension, TLS 1.2 an empty list). Only sent when `clientAuth` asks for a certificate.
+   * no extension, TLS 1.2 an empty list). Sent in each CertificateRequest: the handshake's (when
+   * `clientAuth` asks) and those of `requestCertificate()`.
    */
   readonly clientCertificateAuthorities?: readonly Uint8Array[];
   /**
