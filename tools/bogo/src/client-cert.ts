@@ -12,7 +12,6 @@ import type {
   ServerOptions,
 } from '@tlskit/handshake';
 import { flagBool, flagString, type ShimConfig } from './flags.js';
-import { base64 } from './options.js';
 
 /** -fail-cert-callback: the callback failed (BoringSSL's :CERT_CB_ERROR:). */
 export class CertCallbackFailed extends Error {
@@ -43,7 +42,10 @@ export function checkCertificateRequest(config: ShimConfig, request: Certificate
     throw new CertCallbackFailed('names in CertificateRequest differ from -expect-client-ca-list');
   }
   const types = flagString(config, '-expect-certificate-types');
-  if (types !== undefined && !sameBytes(Uint8Array.from(request.certificateTypes), base64(types))) {
+  if (
+    types !== undefined &&
+    !sameBytes(Uint8Array.from(request.certificateTypes), Buffer.from(types, 'base64'))
+  ) {
     throw new CertCallbackFailed('certificate types mismatch');
   }
 }
