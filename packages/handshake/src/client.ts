@@ -148,6 +148,12 @@ function clientConfig(options: ClientOptions): ClientConfig {
     }
   }
   const skip = options.dangerouslySkipCertificateVerification === true;
+  const callback = options.clientCertCallback;
+  if (callback !== undefined && typeof callback !== 'function') {
+    throw new OptionsError(
+      'options.clientCertCallback must be a function (request) => certificate',
+    );
+  }
   if (options.session !== undefined && options.externalPsk !== undefined) {
     throw new OptionsError('offer either a session or an externalPsk, not both');
   }

@@ -29,8 +29,10 @@ export type {
 export { ConnectionStateError, EchRejectedError, PeerAlertError } from './core/errors.js';
 export {
   type CertificateEntry,
+  type CertificateRequestInfo,
   type CertificateVerifier,
   type ClientAuthPolicy,
+  type ClientCertCallback,
   type ClientHelloInfo,
   type EchKey,
   type PreparedServer,

@@ -43,6 +43,7 @@ import { clientHello13 } from './tls13/server.js';
 import { type EchOutcome, noEch, openClientHelloOuter } from './tls13/ech.js';
 import { resolveEchKeys } from './tls13/ech-keys.js';
 import { sctListProblem } from './certs/sct.js';
+import { checkCertificateAuthorities } from './tls13/client-auth.js';
 
 class ServerEngine extends Engine {
   readonly role = 'server' as const;
@@ -243,6 +244,7 @@ function resolveServer(options: ServerOptions): ServerConfig {
   }
   const v = resolveVersions(options);
   const clientAuth = options.clientAuth ?? 'none';
+  checkCertificateAuthorities(options.clientCertificateAuthorities);
   const chain = chainPolicy(options, false);
   if (clientAuth !== 'none' && chain.verifier === undefined) {
     throw new OptionsError('clientAuth needs options.ca or options.verifyCertificate');

@@ -115,3 +115,19 @@ export function receivedAlert(conn: Connection, ms = 5_000): Promise<number> {
     });
   });
 }
+
+/** Sends `GET /` to an `s_server -www` and resolves with the page (it closes after it). */
+export async function getPage(client: Connection, port: number): Promise<string> {
+  const socket = await connectEngine(client, port);
+  let body = '';
+  client.on('data', (d) => {
+    body += new TextDecoder().decode(d);
+  });
+  await nextEvent(client, 'handshake');
+  await client.write(new TextEncoder().encode('GET / HTTP/1.0\r\n\r\n'));
+  flushTo(client, socket);
+  await nextEvent(client, 'end');
+  // s_server serves one connection at a time: let it go at once.
+  socket.destroy();
+  return body;
+}

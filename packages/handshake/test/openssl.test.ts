@@ -27,6 +27,7 @@ import {
   connectEngine,
   engineCredential,
   flushTo,
+  getPage,
   nextEvent,
   serveEngines,
   until,
@@ -38,22 +39,6 @@ afterEach(stopAllPeers);
 /** Our client engine trusting the interop CA, asking for `localhost`. */
 const ourClient = (options: Partial<ClientOptions> = {}): Connection =>
   createClient({ provider, serverName: 'localhost', ca: anchors(certs.ca), ...options });
-
-/** Sends `GET /` to an `s_server -www` and resolves with the page (it closes after it). */
-async function getPage(client: Connection, port: number): Promise<string> {
-  const socket = await connectEngine(client, port);
-  let body = '';
-  client.on('data', (d) => {
-    body += new TextDecoder().decode(d);
-  });
-  await nextEvent(client, 'handshake');
-  await client.write(new TextEncoder().encode('GET / HTTP/1.0\r\n\r\n'));
-  flushTo(client, socket);
-  await nextEvent(client, 'end');
-  // s_server serves one connection at a time: let it go at once.
-  socket.destroy();
-  return body;
-}
 
 /** Our echo server with the ECDSA and RSA credentials, and `extra` engine options. */
 async function ourServer(extra: Partial<Parameters<typeof createServer>[0]> = {}) {

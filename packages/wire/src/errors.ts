@@ -86,6 +86,8 @@ export type TlsErrorCode =
   | 'ERR_ENCODE'
   /** A failure inside tlskit, never the peer's (internal_error). */
   | 'ERR_INTERNAL'
+  /** The client's `clientCertCallback` failed with an error that is not a TlsError (internal_error). */
+  | 'ERR_CLIENT_CERT_CALLBACK'
   /** An operation before the handshake completed (caller error, nothing is sent). */
   | 'ERR_NOT_CONNECTED'
   /** An operation after close (caller error, nothing is sent). */

@@ -7,6 +7,7 @@
  */
 import { OptionsError } from '@tlskit/handshake';
 import { isTlsError } from '@tlskit/wire';
+import { CertCallbackFailed } from './client-cert.js';
 
 /** tlskit error code to the string printed for it. */
 export const codeStrings: Readonly<Record<string, string>> = {
@@ -41,6 +42,7 @@ export const codeStrings: Readonly<Record<string, string>> = {
   // The OCSP callback refused the staple (client) or failed (server).
   ERR_OCSP_REJECTED: ':OCSP_CB_ERROR:',
   ERR_OCSP_CALLBACK: ':OCSP_CB_ERROR:',
+  ERR_CLIENT_CERT_CALLBACK: ':CERT_CB_ERROR:',
 };
 
 /**
@@ -90,6 +92,8 @@ export function errorString(error: unknown): string {
   // tlskit refuses a bad configuration (an SCT list that does not parse...) at creation.
   if (error instanceof OptionsError) return ':BAD_OPTIONS:';
   if (!isTlsError(error)) return ':INTERNAL_ERROR:';
+  // The server's cert_cb is tlskit's chooseConfig, whose failures are all ERR_INTERNAL.
+  if (error.cause instanceof CertCallbackFailed) return ':CERT_CB_ERROR:';
   if (error.code === 'ERR_PEER_ALERT') {
     return peerAlertStrings[error.alert] ?? ':UNKNOWN_ALERT_TYPE:';
   }

@@ -50,6 +50,20 @@ export const implementedFlags: ReadonlySet<string> = new Set([
   '-expect-verify-result',
   '-expect-selected-credential',
   '-reverify-on-resume',
+  // The certificate callbacks and the CA names of a CertificateRequest (client-cert.ts).
+  '-use-old-client-cert-callback',
+  '-fail-cert-callback',
+  '-use-client-ca-list',
+  '-expect-client-ca-list',
+  '-expect-certificate-types',
+  // TLS 1.2 False Start (false-start.ts).
+  '-false-start',
+  '-allow-false-start-without-alpn',
+  '-handshake-never-done',
+  '-handshake-twice',
+  // A TLS 1.2 client that refuses renegotiation goes on after a HelloRequest: BoringSSL ignores
+  // it silently, tlskit answers a no_renegotiation warning (RFC 5246 7.4.1.1, as OpenSSL does).
+  '-renegotiate-ignore',
   // Negotiation settings and the checks of their outcome.
   '-min-version',
   '-max-version',

@@ -16,6 +16,8 @@ import type {
 } from '@tlskit/handshake';
 import { isTlsError, TlsError } from '@tlskit/wire';
 import { parsePem } from '@tlskit/x509';
+import { clientCertCallback, serverCertificateRequest } from './client-cert.js';
+import { falseStartOptions } from './false-start.js';
 import {
   type Credential,
   flagBool,
@@ -308,6 +310,8 @@ export async function clientOptions(
     ),
     ...(flagBool(config, '-reverify-on-resume') ? { reverifyOnResume: true } : {}),
     ...(certificates.length === 0 ? {} : { certificate: certificates }),
+    ...clientCertCallback(config, certificates),
+    ...falseStartOptions(config),
     ...(alpn === undefined ? {} : { alpnProtocols: parseAlpnList(alpn) }),
     ...(host === undefined ? {} : { serverName: host }),
     ...clientOcsp(config),
@@ -361,6 +365,7 @@ export async function serverOptions(
     // An empty -select-alpn selects nothing, as in BoringSSL's shim.
     ...(select === undefined || select === '' ? {} : { alpnProtocols: [select] }),
     ...serverOcsp(config, certificates),
+    ...serverCertificateRequest(config),
     ...(flagBool(config, '-enable-early-data')
       ? {
           maxEarlyData: maxEarlyDataAccepted,

@@ -17,6 +17,7 @@ import {
 import { parsePem } from '@tlskit/x509';
 import { checkEarlyData, type EarlyDataContext } from './early-data.js';
 import { checkEch, echClientOptions, echServerOptions, expectEchRejection } from './ech.js';
+import { watchFalseStart } from './false-start.js';
 import { flagBool, flagInt, flagString, type ShimConfig } from './flags.js';
 import {
   base64,
@@ -259,7 +260,11 @@ async function exchange(
     new Promise((resolve) => {
       wake = resolve;
     });
+  // BoringSSL's SSL_do_handshake returns when False Start begins: the checks and writes follow.
+  const falseStart = watchFalseStart(engine, config, notify);
   const throwIfFailed = (): void => {
+    const violation = falseStart.violation();
+    if (violation !== undefined) throw new CheckFailed(violation);
     if (failure !== undefined) throw new ConnectionFailed(failure);
   };
 
@@ -297,18 +302,22 @@ async function exchange(
       initialWrite = initialWrite.subarray(early.length);
     }
   }
-  while (engine.handshakeInfo === undefined) {
-    await echoReceived();
-    throwIfFailed();
-    if (pipe.eof) {
-      await pipe.settled();
+  /** SSL_do_handshake: until `ready` (the handshake completed, or False Start began). */
+  const handshake = async (ready: () => boolean): Promise<void> => {
+    while (!ready()) {
+      await echoReceived();
       throwIfFailed();
-      if (engine.handshakeInfo !== undefined) break;
-      throw new CheckFailed('the runner closed the connection during the handshake');
+      if (pipe.eof) {
+        await pipe.settled();
+        throwIfFailed();
+        if (engine.handshakeInfo !== undefined) break;
+        throw new CheckFailed('the runner closed the connection during the handshake');
+      }
+      await waitEvent();
     }
-    await waitEvent();
-  }
-  const info = engine.handshakeInfo!;
+  };
+  await handshake(() => engine.handshakeInfo !== undefined || falseStart.info() !== undefined);
+  const info = engine.handshakeInfo ?? falseStart.info()!;
   const earlyContext: EarlyDataContext = {
     isServer,
     session: isResume ? carry.session : undefined,
@@ -340,6 +349,9 @@ async function exchange(
   if (echProblem !== undefined) throw new CheckFailed(echProblem);
   checkShimRecords(config, signer, carry);
   checkEarlyData(config, info, earlyContext, (message) => new CheckFailed(message));
+  // -handshake-twice: BoringSSL's second SSL_do_handshake completes what False Start left open.
+  if (flagBool(config, '-handshake-twice'))
+    await handshake(() => engine.handshakeInfo !== undefined);
 
   const exportLength = flagInt(config, '-export-keying-material') ?? 0;
   if (exportLength > 0) {

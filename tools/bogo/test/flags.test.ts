@@ -53,13 +53,13 @@ describe('parseArgs', () => {
   });
 
   it('reports a known but unimplemented flag, even one for the resumption only', () => {
-    expect(parseArgs(['-port', '1', '-false-start'])).toEqual({
+    expect(parseArgs(['-port', '1', '-enable-channel-id'])).toEqual({
       kind: 'unimplemented',
-      flag: '-false-start',
+      flag: '-enable-channel-id',
     });
-    expect(parseArgs(['-on-resume-false-start'])).toEqual({
+    expect(parseArgs(['-on-resume-enable-channel-id'])).toEqual({
       kind: 'unimplemented',
-      flag: '-false-start',
+      flag: '-enable-channel-id',
     });
     expect(parseArgs(['-on-retry-srtp-profiles', 'SRTP_AES128_CM_SHA1_80'])).toEqual({
       kind: 'unimplemented',

@@ -5,7 +5,8 @@ import {
   signatureScheme,
 } from '@tlskit/x509';
 import { type ClientHello, ExtensionType, findExtension } from '@tlskit/wire';
-import type { CertificateEntry } from '../core/options.js';
+import { AlertDescription, TlsError, isTlsError } from '@tlskit/wire';
+import type { CertificateEntry, CertificateRequestInfo, ClientOptions } from '../core/options.js';
 
 /** `*.example.com` matches exactly one leftmost label; names compare case-insensitively. */
 function hostMatches(pattern: string, name: string): boolean {
@@ -79,6 +80,30 @@ export function certificatesFor(
   const rank = (e: CertificateEntry): number => nameRank(e) * 2 + signedWithin(e);
   const named = entries.filter((e) => nameRank(e) > 0);
   return [...(named.length > 0 ? named : entries)].sort((a, b) => rank(b) - rank(a));
+}
+
+/**
+ * Client: the certificates to choose from for one CertificateRequest: what
+ * `clientCertCallback` answers when it is set, otherwise `certificate`. A callback's TlsError
+ * fails the handshake as it is; any other error as internal_error.
+ */
+export async function clientCertificatesFor(
+  options: ClientOptions,
+  request: CertificateRequestInfo,
+): Promise<CertificateEntry | readonly CertificateEntry[] | undefined> {
+  const callback = options.clientCertCallback;
+  if (callback === undefined) return options.certificate;
+  try {
+    return await callback(request);
+  } catch (error) {
+    if (isTlsError(error)) throw error;
+    throw new TlsError(
+      'ERR_CLIENT_CERT_CALLBACK',
+      AlertDescription.internalError,
+      'clientCertCallback failed',
+      { cause: error },
+    );
+  }
 }
 
 /**

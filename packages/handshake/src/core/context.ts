@@ -100,6 +100,11 @@ export interface HandshakeContext<R extends Side = Side> {
    * (half-RTT data, RFC 8446 2.3).
    */
   allowHalfRttWrite(): void;
+  /**
+   * Client, TLS 1.2 False Start (RFC 7918): our Finished is queued, so application data may be
+   * written (and keying material exported) before the server's Finished; reports `falseStart`.
+   */
+  beginFalseStart(info: HandshakeInfo, secrets: Established): void;
 
   /**
    * The handshake is complete: application data may flow. Requires the proof that the peer's

@@ -95,6 +95,8 @@ export abstract class Engine extends Emitter implements Connection, HandshakeCon
   #earlyRead: { remaining: number } | undefined;
   /** Server: 0-RTT was accepted and our Finished is sent: half-RTT writes are allowed. */
   #halfRtt = false;
+  /** Client: TLS 1.2 False Start began (RFC 7918): writes are allowed before the handshake ends. */
+  #falseStart = false;
   /** Whether change_cipher_spec records may still be dropped (RFC 8446 section 5). */
   #ccsAllowed = false;
   /** TLS 1.2: what a ChangeCipherSpec does when one is expected (switch the read key). */
@@ -148,7 +150,7 @@ export abstract class Engine extends Emitter implements Connection, HandshakeCon
       if (this.#closed || this.#writeClosed) {
         throw new ConnectionStateError('ERR_CLOSED', 'write after close');
       }
-      if (!this.#handshakeDone && !this.#halfRtt) {
+      if (!this.#handshakeDone && !this.#halfRtt && !this.#falseStart) {
         const early = this.#earlyWrite;
         if (early === undefined || data.length > early.remaining) {
           throw new ConnectionStateError(
@@ -349,6 +351,16 @@ export abstract class Engine extends Emitter implements Connection, HandshakeCon
    */
   allowHalfRttWrite(): void {
     this.#halfRtt = true;
+  }
+
+  /**
+   * Client: TLS 1.2 False Start (RFC 7918): application data may be written under our new write
+   * key, and keying material exported, before the server's Finished (as BoringSSL allows).
+   */
+  beginFalseStart(info: HandshakeInfo, secrets: Established): void {
+    this.#falseStart = true;
+    this.#established = secrets;
+    this.emit('falseStart', info);
   }
 
   /** Server: EndOfEarlyData arrived; application data before the handshake is unexpected again. */

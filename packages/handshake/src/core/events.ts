@@ -182,6 +182,12 @@ export interface CloseEvent {
 export interface ConnectionEvents {
   /** The handshake completed: application data may flow. */
   handshake: (info: HandshakeInfo) => void;
+  /**
+   * Client with `falseStart`: TLS 1.2 False Start began (RFC 7918). `write()` may send
+   * application data now, before the server's Finished; `info` is what was negotiated, and
+   * `handshake` follows once the server's Finished verified (or `close` with the error).
+   */
+  falseStart: (info: HandshakeInfo) => void;
   /** Application data from the peer. */
   data: (data: Uint8Array) => void;
   /**

@@ -50,6 +50,45 @@ export type OcspStapleVerifier = (
   chain: readonly Uint8Array[],
 ) => Promise<'good' | 'unknown' | 'none'> | 'good' | 'unknown' | 'none';
 
+/**
+ * What a server asked for in a CertificateRequest, as {@link ClientOptions.clientCertCallback}
+ * sees it (Go's `CertificateRequestInfo`, OpenSSL's `SSL_get_client_CA_list` and
+ * `SSL_get0_certificate_types` at its `client_cert_cb`).
+ */
+export interface CertificateRequestInfo {
+  /** The negotiated version. */
+  readonly version: TlsVersion;
+  /** The request's signature_algorithms, in the server's order (RFC 8446 4.3.2, RFC 5246 7.4.4). */
+  readonly signatureSchemes: readonly number[];
+  /** TLS 1.3: the request's signature_algorithms_cert, when it sent one (RFC 8446 4.2.3). */
+  readonly signatureSchemesCert: readonly number[] | undefined;
+  /**
+   * The DER DistinguishedNames of the CAs the server accepts, in its order: the TLS 1.3
+   * certificate_authorities extension (RFC 8446 4.2.4) or the TLS 1.2 certificate_authorities
+   * field (RFC 5246 7.4.4). Empty when the server named none. Unverified hints, as sent.
+   */
+  readonly certificateAuthorities: readonly Uint8Array[];
+  /** TLS 1.2: the request's ClientCertificateType code points (RFC 5246 7.4.4); empty in TLS 1.3. */
+  readonly certificateTypes: readonly number[];
+  /** The server_name we asked for. */
+  readonly serverName: string | undefined;
+  /** True for a TLS 1.3 post-handshake request (RFC 8446 4.6.2). */
+  readonly postHandshake: boolean;
+}
+
+/**
+ * Chooses the client certificate for a CertificateRequest (see
+ * {@link ClientOptions.clientCertCallback}): the certificates to offer (the first the request
+ * accepts is sent), or undefined or an empty list to send none.
+ */
+export type ClientCertCallback = (
+  request: CertificateRequestInfo,
+) =>
+  | CertificateEntry
+  | readonly CertificateEntry[]
+  | undefined
+  | Promise<CertificateEntry | readonly CertificateEntry[] | undefined>;
+
 /** What a certificate verifier learns about the connection. */
 export interface VerifyContext {
   /** The name the client asked for (client side: the name to check the leaf against). */
@@ -164,9 +203,20 @@ export interface ClientOptions extends CommonOptions {
    */
   readonly certificate?: CertificateEntry | readonly CertificateEntry[];
   /**
+   * Chooses the client certificate when a server asks for one, from what it asked (its
+   * signature schemes, the CAs it names, in TLS 1.2 its certificate types): OpenSSL's
+   * `client_cert_cb`, Go's `GetClientCertificate`. Called once per CertificateRequest (in the
+   * handshake, and for each post-handshake request), it returns (or resolves with) the entries to
+   * choose from by the same rule as `certificate`, or undefined to send an empty Certificate.
+   * When set, `certificate` is not consulted. A rejection fails the handshake: with the TlsError
+   * it throws, any other error as internal_error (`ERR_CLIENT_CERT_CALLBACK`, the error as its
+   * `cause`).
+   */
+  readonly clientCertCallback?: ClientCertCallback;
+  /**
    * Offer post-handshake client authentication (post_handshake_auth, RFC 8446 4.2.6) so a TLS 1.3
    * server may ask for `certificate` after the handshake; we answer with it, or with an empty
-   * Certificate without one. Default: true when `certificate` is set.
+   * Certificate without one. Default: true when `certificate` or `clientCertCallback` is set.
    */
   readonly postHandshakeAuth?: boolean;
   /**
@@ -249,6 +299,24 @@ export interface ClientOptions extends CommonOptions {
    */
   readonly reverifyOnResume?: boolean;
   /**
+   * TLS 1.2 False Start (RFC 7918, BoringSSL's `SSL_MODE_ENABLE_FALSE_START`): in a full TLS 1.2
+   * handshake, once our Finished is sent, `write()` may send application data before the
+   * server's Finished arrives, saving a round trip; the `falseStart` event says when. Only with a
+   * forward-secret AEAD suite (every TLS 1.2 suite tlskit has: ECDHE with AES-GCM or
+   * ChaCha20-Poly1305), a verified server certificate (unless verification is turned off) and a
+   * negotiated ALPN protocol (see `falseStartWithoutAlpn`), as Chrome and BoringSSL require. The
+   * server's Finished is still checked: if it fails, the connection fails (data already written
+   * went to a peer whose handshake was not confirmed). Not for resumptions or TLS 1.3. Default
+   * false.
+   */
+  readonly falseStart?: boolean;
+  /**
+   * With `falseStart`: also when no ALPN protocol was negotiated (BoringSSL's
+   * `SSL_CTX_set_false_start_allowed_without_alpn`). Chrome requires ALPN as a sign of a modern
+   * server that tolerates False Start. Default false.
+   */
+  readonly falseStartWithoutAlpn?: boolean;
+  /**
    * Turns certificate verification off: any server is accepted. Only for tests and debugging;
    * the name says it loudly on purpose.
    */
@@ -325,6 +393,16 @@ export interface ServerOptions extends CommonOptions {
   readonly pskKeyExchangeModes?: readonly PskMode[];
   /** Whether to ask for a client certificate. Default 'none'. */
   readonly clientAuth?: ClientAuthPolicy;
+  /**
+   * The CAs whose certificates the server accepts from clients, as DER DistinguishedNames, sent
+   * in the CertificateRequest as a hint to the client (RFC 8446 4.2.4 certificate_authorities,
+   * RFC 5246 7.4.4 certificate_authorities); OpenSSL's `SSL_CTX_set_client_CA_list`. The subject
+   * of a CA certificate is `parseCertificate(der).subject.der` (`@tlskit/x509`); node:tls sends
+   * the subjects of its `ca`, tlskit only what is given here. Default: none (TLS 1.3 then sends
+   * no extension, TLS 1.2 an empty list). Sent in each CertificateRequest: the handshake's (when
+   * `clientAuth` asks) and those of `requestCertificate()`.
+   */
+  readonly clientCertificateAuthorities?: readonly Uint8Array[];
   /**
    * Ticket keys, current first: the first seals new tickets, all of them open tickets. Pass a
    * function to rotate keys without recreating the engine: it is called each time a key is needed.

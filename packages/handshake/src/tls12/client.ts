@@ -37,7 +37,12 @@ import {
   protocolVersion,
   unexpected,
 } from '../core/errors.js';
-import { receiveFinished12, reportEstablished12 } from './finish.js';
+import {
+  type Peer12,
+  receiveFinished12,
+  reportEstablished12,
+  reportFalseStart12,
+} from './finish.js';
 import {
   byCertificate,
   byPsk,
@@ -60,7 +65,7 @@ import {
 } from './common.js';
 import { groups12, type Suite12, suite12 } from '../core/suites.js';
 import { checkPeerChain, type PeerChain, reverifySession } from '../certs/verify.js';
-import { chooseClientCertificate } from '../certs/selection.js';
+import { chooseClientCertificate, clientCertificatesFor } from '../certs/selection.js';
 import type { CertificateEntry } from '../core/options.js';
 
 /** What the ClientHello left for the TLS 1.2 states. */
@@ -324,6 +329,8 @@ interface ServerAuth12 {
 interface Request12 {
   readonly schemes: readonly number[];
   readonly certificateTypes: readonly number[];
+  /** DER DistinguishedNames of the CAs the server accepts; empty when it named none. */
+  readonly authorities: readonly Uint8Array[];
 }
 
 class ExpectCertificateRequestOrDone implements State {
@@ -342,6 +349,8 @@ class ExpectCertificateRequestOrDone implements State {
       return new ExpectCertificateRequestOrDone(this.f, this.server, {
         schemes: cr.signatureAlgorithms,
         certificateTypes: cr.certificateTypes,
+        // Copies the callback may keep: Buffer#slice would be a view of the received bytes.
+        authorities: cr.certificateAuthorities.map((dn) => new Uint8Array(dn)),
       });
     }
     expectMessage(m, HandshakeType.serverHelloDone, this.name, 'tls12');
@@ -366,9 +375,24 @@ async function sendClientFlight(
   let chosen: { entry: CertificateEntry; scheme: number } | undefined;
   if (requested !== undefined) {
     // RFC 5246 7.4.6: without a certificate of a requested type and scheme, an empty list.
-    chosen = chooseClientCertificate(config.options.certificate, (entry) =>
+    const certificates = await clientCertificatesFor(config.options, {
+      version: 'TLSv1.2',
+      signatureSchemes: requested.schemes,
+      signatureSchemesCert: undefined,
+      certificateAuthorities: requested.authorities,
+      certificateTypes: requested.certificateTypes,
+      serverName: config.options.serverName,
+      postHandshake: false,
+    });
+    chosen = chooseClientCertificate(certificates, (entry) =>
       requested.certificateTypes.includes(certificateType(entry.key))
-        ? chooseScheme12(p, entry.key, requested.schemes, config.signatureSchemes12, config.signingSchemes)
+        ? chooseScheme12(
+            p,
+            entry.key,
+            requested.schemes,
+            config.signatureSchemes12,
+            config.signingSchemes,
+          )
         : undefined,
     );
     const chain = chosen?.entry.chain ?? [];
@@ -410,6 +434,7 @@ async function sendClientFlight(
   await sendFinished12(engine, transcript, suite, keys, 'client');
   const next = new ExpectServerFinished12(f, server, keys, false, requested?.schemes ?? []);
   engine.expectChangeCipherSpec(async () => next.changeCipherSpec());
+  next.beginFalseStartIfAllowed();
   return next;
 }
 
@@ -427,6 +452,38 @@ class ExpectServerFinished12 implements State {
     /** The CertificateRequest's signature_algorithms; empty when the server asked for none. */
     private readonly requested: readonly number[] = [],
   ) {}
+
+  /** What this handshake negotiated, as HandshakeInfo reports it. */
+  #negotiated(): Peer12 {
+    const { config } = this.f;
+    return {
+      groupCode: this.server.group,
+      signatureSchemes: config.signatureSchemes12,
+      peerSignatureSchemes: this.requested,
+      alpn: this.f.alpn,
+      serverName: config.options.serverName,
+      resumed: this.resumed,
+      ...(this.server.ocsp === undefined ? {} : { ocsp: this.server.ocsp }),
+      // A resumption reports none, as for OCSP: they belong to the full handshake.
+      ...(this.f.scts === undefined || this.resumed
+        ? {}
+        : { signedCertificateTimestamps: this.f.scts }),
+    };
+  }
+
+  /**
+   * RFC 7918 False Start, when the client opted in: our Finished is out, so application data may
+   * go before the server's Finished. Only in a full handshake (a resumption gets the server's
+   * Finished first) and, unless allowed without, with a negotiated ALPN protocol, as Chrome and
+   * BoringSSL require. Every TLS 1.2 suite tlskit has is ECDHE with an AEAD, as RFC 7918 5.1
+   * and 5.2 ask; the server's certificate and ServerKeyExchange signature were checked already.
+   */
+  beginFalseStartIfAllowed(): void {
+    const o = this.f.config.options;
+    if (o.falseStart !== true || this.resumed) return;
+    if (this.f.alpn === undefined && o.falseStartWithoutAlpn !== true) return;
+    reportFalseStart12(this.f, this.keys, this.#negotiated(), this.server.peer);
+  }
 
   /** RFC 5246 7.1: the server's ChangeCipherSpec switches our read key. */
   async changeCipherSpec(): Promise<void> {
@@ -454,24 +511,10 @@ class ExpectServerFinished12 implements State {
     }
     const finished = receiveFinished12(this.f, this.keys, 'server', m, this.name, this.#ccs);
     if (this.resumed) await sendFinished12(engine, transcript, suite, this.keys, 'client');
-    reportEstablished12(
-      this.f,
-      this.keys,
-      {
-        groupCode: this.server.group,
-        signatureSchemes: config.signatureSchemes12,
-        peerSignatureSchemes: this.requested,
-        alpn: this.f.alpn,
-        serverName: config.options.serverName,
-        resumed: this.resumed,
-        ...(this.server.ocsp === undefined ? {} : { ocsp: this.server.ocsp }),
-        // A resumption reports none, as for OCSP: they belong to the full handshake.
-        ...(this.f.scts === undefined || this.resumed
-          ? {}
-          : { signedCertificateTimestamps: this.f.scts }),
-      },
-      { peerFinished: finished, peer: this.server.peer },
-    );
+    reportEstablished12(this.f, this.keys, this.#negotiated(), {
+      peerFinished: finished,
+      peer: this.server.peer,
+    });
     const previous = this.resumed ? config.session : undefined;
     const ticket =
       this.#ticket?.ticket ?? (previous?.version === 'TLSv1.2' ? previous.ticket : undefined);

@@ -4,11 +4,16 @@
  */
 import { HandshakeType, NamedGroup, nameOf } from '@tlskit/wire';
 import { expectMessage, type RawMessage } from '../core/codec.js';
-import type { HandshakeContext } from '../core/context.js';
+import type { Established, HandshakeContext } from '../core/context.js';
 import { unexpected } from '../core/errors.js';
 import type { HandshakeInfo } from '../core/events.js';
 import { established12 } from '../core/exporter.js';
-import { type FinishedVerified, type HandshakeProof, verifyFinished12 } from '../core/proofs.js';
+import {
+  type FinishedVerified,
+  type HandshakeProof,
+  type PeerAuthenticated,
+  verifyFinished12,
+} from '../core/proofs.js';
 import type { Suite12 } from '../core/suites.js';
 import type { Keys12, Transcript12 } from './common.js';
 
@@ -62,6 +67,35 @@ export type Peer12 = Pick<
   | 'ocsp'
 >;
 
+/** What a TLS 1.2 connection reports: its HandshakeInfo and its exporter. */
+function negotiated12(
+  h: Handshake12,
+  keys: Keys12,
+  peer: Peer12,
+  auth: PeerAuthenticated,
+): [HandshakeInfo, Established] {
+  const group = peer.groupCode;
+  const info: HandshakeInfo = {
+    version: 'TLSv1.2',
+    cipherSuite: h.suite.name,
+    cipherSuiteCode: h.suite.code,
+    group: group === undefined ? undefined : nameOf(NamedGroup, group),
+    helloRetryRequest: false,
+    peerCertificates: auth.chain,
+    peerVerified: auth.verified,
+    peerSignatureScheme: auth.scheme,
+    ...peer,
+  };
+  const exporter = established12(
+    h.engine.provider,
+    h.suite.hash,
+    keys.masterSecret,
+    h.clientRandom,
+    h.serverRandom,
+  );
+  return [info, exporter];
+}
+
 /** Reports the TLS 1.2 connection established (the `handshake` event) with its exporter. */
 export function reportEstablished12(
   h: Handshake12,
@@ -69,26 +103,21 @@ export function reportEstablished12(
   peer: Peer12,
   proof: HandshakeProof,
 ): void {
-  const group = peer.groupCode;
-  h.engine.established(
-    {
-      version: 'TLSv1.2',
-      cipherSuite: h.suite.name,
-      cipherSuiteCode: h.suite.code,
-      group: group === undefined ? undefined : nameOf(NamedGroup, group),
-      helloRetryRequest: false,
-      peerCertificates: proof.peer.chain,
-      peerVerified: proof.peer.verified,
-      peerSignatureScheme: proof.peer.scheme,
-      ...peer,
-    },
-    established12(
-      h.engine.provider,
-      h.suite.hash,
-      keys.masterSecret,
-      h.clientRandom,
-      h.serverRandom,
-    ),
-    proof,
-  );
+  const [info, exporter] = negotiated12(h, keys, peer, proof.peer);
+  h.engine.established(info, exporter, proof);
+}
+
+/**
+ * Client: reports TLS 1.2 False Start (RFC 7918, the `falseStart` event): what the handshake
+ * negotiated so far, with the server authenticated by its ServerKeyExchange signature but its
+ * Finished still to come.
+ */
+export function reportFalseStart12(
+  h: Handshake12,
+  keys: Keys12,
+  peer: Peer12,
+  auth: PeerAuthenticated,
+): void {
+  const [info, exporter] = negotiated12(h, keys, peer, auth);
+  h.engine.beginFalseStart(info, exporter);
 }

@@ -424,7 +424,7 @@ async function sendServerFlight12(
       protocol: 'tls12',
       certificateTypes: [64, 1] as ClientCertificateType[],
       signatureAlgorithms: config.signatureSchemes12 as SignatureScheme[],
-      certificateAuthorities: [],
+      certificateAuthorities: [...(config.options.clientCertificateAuthorities ?? [])],
     });
   }
   await send({ type: HandshakeType.serverHelloDone });

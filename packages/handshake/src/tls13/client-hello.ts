@@ -493,5 +493,8 @@ export async function sendClientHello1(
  */
 export function offersPostHandshakeAuth(config: ClientConfig): boolean {
   const o = config.options;
-  return config.offerTls13 && (o.postHandshakeAuth ?? o.certificate !== undefined);
+  return (
+    config.offerTls13 &&
+    (o.postHandshakeAuth ?? (o.certificate !== undefined || o.clientCertCallback !== undefined))
+  );
 }

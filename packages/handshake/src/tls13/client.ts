@@ -7,6 +7,7 @@
 import type { KeyShare } from '@tlskit/crypto';
 import {
   AlertDescription,
+  type CertificateRequest13,
   CipherSuite,
   checkExtensionsAllowed,
   equalBytes,
@@ -51,7 +52,7 @@ import { helloRetryConfirmsEch, serverHelloConfirmsEch } from './ech-client.js';
 import type { OcspInfo } from '../core/events.js';
 import { judgeStaple } from '../certs/ocsp.js';
 import { receivedSctList } from '../certs/sct.js';
-import { chooseClientCertificate } from '../certs/selection.js';
+import { chooseClientCertificate, clientCertificatesFor } from '../certs/selection.js';
 import {
   certificateVerifyContent,
   byCertificate,
@@ -413,6 +414,26 @@ function retryConfigs(hello: Hello, list: readonly Extension[]): Uint8Array | un
 interface ClientAuthRequest {
   readonly context: Uint8Array;
   readonly schemes: readonly number[];
+  /** signature_algorithms_cert, when sent (RFC 8446 4.2.3). */
+  readonly schemesCert: readonly number[] | undefined;
+  /** certificate_authorities (RFC 8446 4.2.4): DER DistinguishedNames; empty without it. */
+  readonly authorities: readonly Uint8Array[];
+}
+
+/** RFC 8446 4.3.2: what a CertificateRequest's extensions ask for; signature_algorithms is required. */
+function clientAuthRequest(cr: CertificateRequest13, context: Uint8Array): ClientAuthRequest {
+  const sa = findExtension(cr.extensions, ExtensionType.signatureAlgorithms);
+  if (sa === undefined) throw missingExtension('CertificateRequest has no signature_algorithms');
+  return {
+    context,
+    schemes: sa.schemes,
+    schemesCert: findExtension(cr.extensions, ExtensionType.signatureAlgorithmsCert)?.schemes,
+    authorities: (
+      findExtension(cr.extensions, ExtensionType.certificateAuthorities)?.authorities ?? []
+    )
+      // Copies the callback may keep: Buffer#slice would be a view of the received bytes.
+      .map((dn) => new Uint8Array(dn)),
+  };
 }
 
 class ExpectCertificateOrRequest implements State {
@@ -432,15 +453,8 @@ class ExpectCertificateOrRequest implements State {
       if (cr.certificateRequestContext.length !== 0) {
         throw illegalParameter('certificate_request_context must be empty');
       }
-      const sa = findExtension(cr.extensions, ExtensionType.signatureAlgorithms);
-      if (sa === undefined) {
-        throw missingExtension('CertificateRequest has no signature_algorithms');
-      }
+      const request = clientAuthRequest(cr, cr.certificateRequestContext);
       this.hello.transcript.update(m.raw);
-      const request: ClientAuthRequest = {
-        context: cr.certificateRequestContext,
-        schemes: sa.schemes,
-      };
       return new ExpectCertificate(this.hello, this.keys, this.negotiated, request);
     }
     return new ExpectCertificate(this.hello, this.keys, this.negotiated, undefined).handle(m);
@@ -609,7 +623,7 @@ class ExpectFinished implements State {
       await engine.setWriteKey(suite, keys.clientHs);
     }
     if (this.request !== undefined) {
-      await sendClientCertificate(engine, transcript, config, this.request);
+      await sendClientCertificate(engine, transcript, config, this.request, false);
     }
     const ours = finishedVerifyData(p, suite.hash, keys.clientHs, transcript.digest());
     const sent = await engine.sendHandshake({ type: HandshakeType.finished, verifyData: ours });
@@ -673,8 +687,19 @@ async function sendClientCertificate(
   transcript: TranscriptHash,
   config: ClientConfig,
   request: ClientAuthRequest,
+  postHandshake: boolean,
 ): Promise<void> {
-  const chosen = chooseClientCertificate(config.options.certificate, (entry) =>
+  const options = config.options;
+  const certificates = await clientCertificatesFor(options, {
+    version: 'TLSv1.3',
+    signatureSchemes: request.schemes,
+    signatureSchemesCert: request.schemesCert,
+    certificateAuthorities: request.authorities,
+    certificateTypes: [],
+    serverName: options.serverName,
+    postHandshake,
+  });
+  const chosen = chooseClientCertificate(certificates, (entry) =>
     chooseScheme(engine.provider, entry, request.schemes, config.signingSchemes),
   );
   const cert = await engine.sendHandshake(
@@ -713,15 +738,10 @@ async function answerPostHandshakeRequest(
   if (cr.certificateRequestContext.length === 0) {
     throw illegalParameter('post-handshake certificate_request_context is empty');
   }
-  const sa = findExtension(cr.extensions, ExtensionType.signatureAlgorithms);
-  if (sa === undefined) throw missingExtension('CertificateRequest has no signature_algorithms');
+  const request = clientAuthRequest(cr, cr.certificateRequestContext.slice());
   const transcript = handshakeTranscript.clone();
   transcript.update(m.raw);
-  const request: ClientAuthRequest = {
-    context: cr.certificateRequestContext.slice(),
-    schemes: sa.schemes,
-  };
-  await sendClientCertificate(engine, transcript, config, request);
+  await sendClientCertificate(engine, transcript, config, request, true);
   const verifyData = finishedVerifyData(
     engine.provider,
     suite.hash,

@@ -14,7 +14,12 @@ import {
   ExtensionType,
 } from '@tlskit/wire';
 import { certificate13 } from './certificate.js';
-import { type ClientAuthConfig, checkClientChain, verifyClientSignature } from './client-auth.js';
+import {
+  type ClientAuthConfig,
+  certificateAuthoritiesExtensions,
+  checkClientChain,
+  verifyClientSignature,
+} from './client-auth.js';
 import { expectMessage, type RawMessage } from '../core/codec.js';
 import type { HandshakeContext, State } from '../core/context.js';
 import { ConnectionStateError, illegalParameter } from '../core/errors.js';
@@ -67,6 +72,7 @@ export async function requestClientCertificate(
         type: ExtensionType.signatureAlgorithms,
         schemes: config.signatureSchemes.filter(isTls13SignatureScheme) as SignatureScheme[],
       },
+      ...certificateAuthoritiesExtensions(config),
     ],
   });
   const transcript = ctx.transcript.clone();

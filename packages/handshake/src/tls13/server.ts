@@ -27,7 +27,11 @@ import {
 } from '@tlskit/wire';
 import { certificatesFor, certSchemes } from '../certs/selection.js';
 import { certificate13, certificateMessage } from './certificate.js';
-import { checkClientChain, verifyClientSignature } from './client-auth.js';
+import {
+  certificateAuthoritiesExtensions,
+  checkClientChain,
+  verifyClientSignature,
+} from './client-auth.js';
 import { chooseScheme } from '../core/schemes.js';
 import { alpnBytes, expectMessage, hostName, type RawMessage } from '../core/codec.js';
 import {
@@ -794,6 +798,7 @@ async function sendCertificateRequest(hs: ServerHandshake13): Promise<void> {
         type: ExtensionType.signatureAlgorithms,
         schemes: hs.config.signatureSchemes as SignatureScheme[],
       },
+      ...certificateAuthoritiesExtensions(hs.config),
     ],
   });
   hs.transcript.update(cr.raw);
