@@ -27,6 +27,7 @@ import type { Session12, Session13 } from '../core/events.js';
 import { statusRequestExtension } from '../certs/ocsp.js';
 import { sctRequestExtension } from '../certs/sct.js';
 import { encodeImportedIdentity, importPsk } from './psk-importer.js';
+import { compressCertificateExtension } from './cert-compression.js';
 import { type Suite13, suite13 } from '../core/suites.js';
 import { ticketAge } from '../core/tickets.js';
 import type { ClientConfig } from '../core/config.js';
@@ -264,7 +265,7 @@ function signatureExtensions(config: ClientConfig): Extension[] {
   return ext;
 }
 
-/** PSK modes, record size limit, OCSP, post-handshake auth, ALPN, the retry's cookie, 0-RTT. */
+/** PSK modes, certificate compression, record size limit, OCSP, post-handshake auth, ALPN, the retry's cookie, 0-RTT. */
 function featureExtensions(hello: Hello, cookie: Uint8Array | undefined): Extension[] {
   const { config } = hello;
   const o = config.options;
@@ -275,6 +276,7 @@ function featureExtensions(hello: Hello, cookie: Uint8Array | undefined): Extens
       modes: config.pskModes as PskKeyExchangeMode[],
     });
   }
+  if (config.offerTls13) ext.push(...compressCertificateExtension(o.certificateCompression));
   if (o.recordSizeLimit !== undefined) {
     ext.push({ type: ExtensionType.recordSizeLimit, recordSizeLimit: o.recordSizeLimit });
   }

@@ -58,6 +58,7 @@ import {
   verifyCertificateVerify,
   verifyFinished,
 } from '../core/proofs.js';
+import { decompressCertificate } from './cert-compression.js';
 import { certificate13, certificateMessage } from './certificate.js';
 import { chooseScheme } from '../core/schemes.js';
 import { type Suite13, suite13 } from '../core/suites.js';
@@ -369,7 +370,12 @@ class ExpectCertificate implements State {
   ) {}
 
   async handle(m: RawMessage): Promise<State> {
-    const cert = certificate13(expectMessage(m, HandshakeType.certificate, this.name));
+    // RFC 8879 section 4: a CompressedCertificate replaces the Certificate if we offered it.
+    const cert =
+      m.type === HandshakeType.compressedCertificate &&
+      this.hello.offered.has(ExtensionType.compressCertificate)
+        ? await decompressCertificate(m, this.hello.config.options.certificateCompression ?? [])
+        : certificate13(expectMessage(m, HandshakeType.certificate, this.name));
     if (cert.certificateRequestContext.length !== 0) {
       throw illegalParameter('server Certificate has a request context');
     }

@@ -26,6 +26,7 @@ import {
 } from '@tlskit/wire';
 import { certificatesFor, certSchemes } from '../certs/selection.js';
 import { certificate13, certificateMessage } from './certificate.js';
+import { chooseCompression, compressCertificate } from './cert-compression.js';
 import { checkClientChain, verifyClientSignature } from './client-auth.js';
 import { chooseScheme } from '../core/schemes.js';
 import { alpnBytes, expectMessage, hostName, type RawMessage } from '../core/codec.js';
@@ -724,13 +725,16 @@ async function sendCertificate(
 ): Promise<void> {
   const { engine, transcript } = hs;
   const staple = await stapleFor(hs.config.options, hs.ch, cert.entry, serverName);
+  const certificate = certificateMessage(
+    new Uint8Array(0),
+    cert.entry.chain,
+    staple,
+    clientWantsScts(hs.ch.extensions) ? cert.entry.signedCertificateTimestamps : undefined,
+  );
+  // RFC 8879 section 4: compressed when the client offered an algorithm we can compress with.
+  const compression = chooseCompression(hs.config.options.certificateCompression, hs.ch.extensions);
   const certMsg = await engine.sendHandshake(
-    certificateMessage(
-      new Uint8Array(0),
-      cert.entry.chain,
-      staple,
-      clientWantsScts(hs.ch.extensions) ? cert.entry.signedCertificateTimestamps : undefined,
-    ),
+    compression === undefined ? certificate : await compressCertificate(compression, certificate),
   );
   transcript.update(certMsg.raw);
   const content = certificateVerifyContent('server', transcript.digest());
