@@ -16,6 +16,7 @@ import type {
 } from '@tlskit/handshake';
 import { isTlsError, TlsError } from '@tlskit/wire';
 import { parsePem } from '@tlskit/x509';
+import { certCompressionOptions } from './cert-compression.js';
 import {
   type Credential,
   flagBool,
@@ -242,6 +243,7 @@ function common(config: ShimConfig, provider: CryptoProvider): CommonOptions {
     maxVersion: range.max,
     ...(groupList === undefined ? {} : { groups: groupList }),
     ...(prefs.length === 0 ? {} : { signatureSchemes: [...prefs] }),
+    ...certCompressionOptions(config),
   };
 }
 
