@@ -212,6 +212,20 @@ export interface ClientOptions extends CommonOptions {
    */
   readonly sendLegacyExtensions?: boolean;
   /**
+   * GREASE (RFC 8701): put reserved values in the ClientHello (a cipher suite, a group in
+   * supported_groups and key_share, a version in supported_versions, two extensions), as
+   * browsers do, so that servers which refuse unknown values are found before real new values
+   * need to pass them. A server that selects one of them is refused. Default false (as
+   * node:tls).
+   */
+  readonly grease?: boolean;
+  /**
+   * Pad a ClientHello of 256..511 bytes to 512 with the padding extension (RFC 7685), as
+   * BoringSSL, NSS and browsers do: some middleboxes hang on hellos of that length. Default
+   * false (as node:tls; OpenSSL pads only with SSL_OP_TLSEXT_PADDING).
+   */
+  readonly clientHelloPadding?: boolean;
+  /**
    * Ask the server to staple an OCSP response (status_request, RFC 6066 section 8) and check it
    * with `@tlskit/x509`: signed by the issuer or its delegated responder, about the leaf, current.
    * A `revoked` answer fails the handshake with certificate_revoked (`ERR_CERT_REVOKED`), an
@@ -333,6 +347,12 @@ export interface ServerOptions extends CommonOptions {
    * Without keys and without `ticketSealer` the server issues no tickets.
    */
   readonly ticketKeys?: readonly TicketKey[] | (() => readonly TicketKey[]);
+  /**
+   * GREASE (RFC 8701 3.2): add an empty extension of a reserved type to each TLS 1.3
+   * NewSessionTicket, as BoringSSL does, so that clients which refuse unknown ticket extensions
+   * are found. Default false (as node:tls).
+   */
+  readonly grease?: boolean;
   /** Replaces the default ticket protection. */
   readonly ticketSealer?: TicketSealer;
   /** Tickets to send after the handshake. Default 1 (0 disables tickets). */

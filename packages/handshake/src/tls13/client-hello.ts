@@ -14,6 +14,7 @@ import {
   ExtensionType,
   HandshakeType,
   type NamedGroup,
+  type OfferedPsksExtension,
   ProtocolVersion,
   type PskKeyExchangeMode,
   type SignatureScheme,
@@ -28,6 +29,8 @@ import { statusRequestExtension } from '../certs/ocsp.js';
 import { sctRequestExtension } from '../certs/sct.js';
 import { encodeImportedIdentity, importPsk } from './psk-importer.js';
 import { compressCertificateExtension } from './cert-compression.js';
+import { padClientHello } from './padding.js';
+import { chooseGrease, type GreaseValues, greaseCipherSuites, greaseExtensions } from './grease.js';
 import { type Suite13, suite13 } from '../core/suites.js';
 import { ticketAge } from '../core/tickets.js';
 import type { ClientConfig } from '../core/config.js';
@@ -61,6 +64,8 @@ export interface Hello {
   readonly session12: Session12 | undefined;
   /** 0-RTT, when ClientHello1 offered it. */
   readonly early: EarlyOffer | undefined;
+  /** GREASE values (RFC 8701) when the options ask for them, the same in ClientHello2. */
+  readonly grease: GreaseValues | undefined;
 }
 
 /** The one PSK a ClientHello offers: a ticket (resumption) or an external key. */
@@ -197,10 +202,22 @@ export async function sendClientHello(
     ...featureExtensions(hello, cookie),
   ];
   for (const e of ext) hello.offered.add(e.type);
+  // GREASE goes in after `offered` is filled: a server that answers with a GREASE extension is
+  // refused as for any extension we did not offer.
+  const greased =
+    hello.grease === undefined ? ext : greaseExtensions(ext, hello.grease, hello.helloRetry);
+  const psk = hello.psk;
+  const sent =
+    hello.config.options.clientHelloPadding === true
+      ? padClientHello(greased, (list) => {
+          const all = psk === undefined ? list : [...list, pskExtension(psk, placeholder(psk))];
+          return frame(clientHelloMessage(hello, all)).raw.length;
+        })
+      : greased;
   const message =
-    hello.psk === undefined
-      ? await hello.engine.sendHandshake(clientHelloMessage(hello, ext))
-      : await sendWithBinder(hello, hello.psk, ext);
+    psk === undefined
+      ? await hello.engine.sendHandshake(clientHelloMessage(hello, sent))
+      : await sendWithBinder(hello, psk, sent);
   hello.transcript.update(message.raw);
   hello.sent.push(message.raw);
 }
@@ -302,10 +319,13 @@ function clientHelloMessage(hello: Hello, extensions: readonly Extension[]): Cli
     legacyVersion: ProtocolVersion.TLSv1_2,
     random: hello.random,
     legacySessionId: hello.sessionId,
-    cipherSuites: [
-      ...(config.offerTls13 ? config.suites : []),
-      ...(config.offerTls12 ? config.suites12 : []),
-    ] as CipherSuite[],
+    cipherSuites: greaseCipherSuites(
+      [
+        ...(config.offerTls13 ? config.suites : []),
+        ...(config.offerTls12 ? config.suites12 : []),
+      ] as CipherSuite[],
+      hello.grease,
+    ),
     legacyCompressionMethods: Uint8Array.of(0),
     extensions,
   };
@@ -321,18 +341,30 @@ function sendWithBinder(
   ext: readonly Extension[],
 ): ReturnType<HandshakeContext<'client'>['sendHandshake']> {
   hello.offered.add(ExtensionType.preSharedKey);
-  const identities = [{ identity: psk.identity, obfuscatedTicketAge: psk.obfuscatedTicketAge() }];
+  const offer = pskExtension(psk, placeholder(psk));
   const withBinders = (binders: Uint8Array[]) =>
-    clientHelloMessage(hello, [...ext, { type: ExtensionType.preSharedKey, identities, binders }]);
-  const placeholder = [new Uint8Array(psk.hashLength)];
-  const full = frame(withBinders(placeholder)).raw;
-  const truncated = full.subarray(0, full.length - encodePskBinders(placeholder).length);
+    clientHelloMessage(hello, [...ext, { ...offer, binders }]);
+  const binders = placeholder(psk);
+  const full = frame(withBinders(binders)).raw;
+  const truncated = full.subarray(0, full.length - encodePskBinders(binders).length);
   const bindersHash = hello.helloRetry
     ? hello.transcript.digestWith(truncated)
     : hello.engine.provider.hash(psk.hash, truncated);
   const binder = psk.earlySecret.pskBinder(psk.kind, bindersHash);
   return hello.engine.sendHandshake(withBinders([binder]));
 }
+
+/**
+ * The pre_shared_key extension offering `psk` with `binders`. The ticket age is read once per
+ * call: a binder covers the identity, so one message must be built from one call's identities.
+ */
+function pskExtension(psk: OfferedPsk, binders: Uint8Array[]): OfferedPsksExtension {
+  const identities = [{ identity: psk.identity, obfuscatedTicketAge: psk.obfuscatedTicketAge() }];
+  return { type: ExtensionType.preSharedKey, identities, binders };
+}
+
+/** Binders of the right length, for a ClientHello measured or hashed before the binder exists. */
+const placeholder = (psk: OfferedPsk) => [new Uint8Array(psk.hashLength)];
 
 function isIpLiteral(name: string): boolean {
   // RFC 6066 3: "Literal IPv4 and IPv6 addresses are not permitted in HostName."
@@ -381,6 +413,7 @@ export async function sendClientHello1(
     sent: [],
     session12,
     early,
+    grease: config.options.grease === true ? chooseGrease(p) : undefined,
   };
   await sendClientHello(hello, shares, undefined);
   engine.allowChangeCipherSpec(true);

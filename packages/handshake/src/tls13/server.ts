@@ -27,6 +27,7 @@ import {
 import { certificatesFor, certSchemes } from '../certs/selection.js';
 import { certificate13, certificateMessage } from './certificate.js';
 import { chooseCompression, compressCertificate } from './cert-compression.js';
+import { greaseTicketExtension } from './grease.js';
 import { checkClientChain, verifyClientSignature } from './client-auth.js';
 import { chooseScheme } from '../core/schemes.js';
 import { alpnBytes, expectMessage, hostName, type RawMessage } from '../core/codec.js';
@@ -956,6 +957,7 @@ async function issueTickets(f: ServerFlight, resumptionSecret: Uint8Array): Prom
     config.maxEarlyData > 0 ? config.maxEarlyData : (config.options.ticketMaxEarlyData ?? 0);
   const extensions: Extension[] =
     maxEarly > 0 ? [{ type: ExtensionType.earlyData, maxEarlyDataSize: maxEarly }] : [];
+  if (config.options.grease === true) extensions.push(greaseTicketExtension(p));
   for (let i = 0; i < config.ticketCount; i++) {
     const nonce = Uint8Array.of(i >> 8, i & 0xff);
     const ageAdd = new DataView(p.randomBytes(4).buffer).getUint32(0);
