@@ -309,6 +309,7 @@ export async function clientOptions(
     ...(certificates.length === 0 ? {} : { certificate: certificates }),
     ...(alpn === undefined ? {} : { alpnProtocols: parseAlpnList(alpn) }),
     ...(host === undefined ? {} : { serverName: host }),
+    ...(flagBool(config, '-enable-grease') ? { grease: true } : {}),
     ...clientOcsp(config),
     ...(flagBool(config, '-enable-signed-cert-timestamps')
       ? { requestSignedCertificateTimestamps: true }
@@ -360,6 +361,8 @@ export async function serverOptions(
     // An empty -select-alpn selects nothing, as in BoringSSL's shim.
     ...(select === undefined || select === '' ? {} : { alpnProtocols: [select] }),
     ...serverOcsp(config, certificates),
+    // BoringSSL's TLS 1.3 servers always GREASE their tickets (RFC 8701 3.2), -enable-grease or not.
+    grease: true,
     ...(flagBool(config, '-enable-early-data')
       ? {
           maxEarlyData: maxEarlyDataAccepted,
