@@ -143,6 +143,54 @@ describe('certificate compression (RFC 8879)', () => {
   });
 });
 
+describe('client certificate compression (RFC 8879 section 3: in CertificateRequest)', () => {
+  async function clientAuth(client: Partial<ClientOptions>, server: Partial<ServerOptions>) {
+    const f = await fixtures();
+    const received: string[] = [];
+    const c = createClient({
+      provider,
+      serverName: 'localhost',
+      ca: [f.caDer],
+      certificate: f.client,
+      ...client,
+    });
+    const s = createServer({
+      provider,
+      certificates: [f.server.p256],
+      clientAuth: 'require',
+      ca: [f.caDer],
+      ...server,
+    });
+    s.on('message', (t) => {
+      if (t.direction === 'received') received.push(t.type);
+    });
+    let serverError: Error | undefined;
+    s.on('close', (e) => {
+      serverError = e.error;
+    });
+    await c.start();
+    await pump(c, s);
+    return { c, s, received, serverError: () => serverError };
+  }
+
+  it('the client compresses its Certificate when the request offers an algorithm', async () => {
+    const r = await clientAuth(
+      { certificateCompression: [zlib] },
+      { certificateCompression: [brotli, zlib] },
+    );
+    expect(r.serverError()).toBeUndefined();
+    expect(r.received).toContain('compressed_certificate');
+    expect(r.s.handshakeInfo?.peerCertificates).toHaveLength(1);
+  });
+
+  it('sends it plain to a server that offers none', async () => {
+    const r = await clientAuth({ certificateCompression: [zlib] }, {});
+    expect(r.serverError()).toBeUndefined();
+    expect(r.received).not.toContain('compressed_certificate');
+    expect(r.s.handshakeInfo?.peerCertificates).toHaveLength(1);
+  });
+});
+
 describe('a CompressedCertificate that breaks the rules', () => {
   const compressedOnly = (
     change: (m: Extract<HandshakeMessage, { type: 25 }>) => HandshakeMessage,

@@ -45,7 +45,7 @@ import {
 import type { OcspInfo } from '../core/events.js';
 import { judgeStaple } from '../certs/ocsp.js';
 import { receivedSctList } from '../certs/sct.js';
-import type { ClientOptions } from '../core/options.js';
+import type { CertificateCompressionAlgorithm, ClientOptions } from '../core/options.js';
 import { chooseClientCertificate } from '../certs/selection.js';
 import {
   certificateVerifyContent,
@@ -58,7 +58,11 @@ import {
   verifyCertificateVerify,
   verifyFinished,
 } from '../core/proofs.js';
-import { decompressCertificate } from './cert-compression.js';
+import {
+  chooseCompression,
+  compressCertificate,
+  decompressCertificate,
+} from './cert-compression.js';
 import { certificate13, certificateMessage } from './certificate.js';
 import { chooseScheme } from '../core/schemes.js';
 import { type Suite13, suite13 } from '../core/suites.js';
@@ -326,6 +330,8 @@ class ExpectEncryptedExtensions implements State {
 interface ClientAuthRequest {
   readonly context: Uint8Array;
   readonly schemes: readonly number[];
+  /** The algorithm to compress our Certificate with (RFC 8879: the request offered it). */
+  readonly compression: CertificateCompressionAlgorithm | undefined;
 }
 
 class ExpectCertificateOrRequest implements State {
@@ -353,6 +359,10 @@ class ExpectCertificateOrRequest implements State {
       const request: ClientAuthRequest = {
         context: cr.certificateRequestContext,
         schemes: sa.schemes,
+        compression: chooseCompression(
+          this.hello.config.options.certificateCompression,
+          cr.extensions,
+        ),
       };
       return new ExpectCertificate(this.hello, this.keys, this.negotiated, request);
     }
@@ -581,8 +591,13 @@ async function sendClientCertificate(
   const chosen = chooseClientCertificate(certificates, (entry) =>
     chooseScheme(engine.provider, entry, request.schemes),
   );
+  const certificate = certificateMessage(request.context, chosen?.entry.chain ?? []);
+  // RFC 8879 section 4: compressed when the request offered an algorithm we compress with (an
+  // empty Certificate is left as it is: there is nothing to gain).
   const cert = await engine.sendHandshake(
-    certificateMessage(request.context, chosen?.entry.chain ?? []),
+    request.compression === undefined || chosen === undefined
+      ? certificate
+      : await compressCertificate(request.compression, certificate),
   );
   transcript.update(cert.raw);
   if (chosen === undefined) return;
@@ -624,6 +639,7 @@ async function answerPostHandshakeRequest(
   const request: ClientAuthRequest = {
     context: cr.certificateRequestContext.slice(),
     schemes: sa.schemes,
+    compression: chooseCompression(config.options.certificateCompression, cr.extensions),
   };
   await sendClientCertificate(engine, transcript, config.options.certificate, request);
   const verifyData = finishedVerifyData(

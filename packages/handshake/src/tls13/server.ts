@@ -26,7 +26,12 @@ import {
 } from '@tlskit/wire';
 import { certificatesFor, certSchemes } from '../certs/selection.js';
 import { certificate13, certificateMessage } from './certificate.js';
-import { chooseCompression, compressCertificate } from './cert-compression.js';
+import {
+  chooseCompression,
+  compressCertificate,
+  compressCertificateExtension,
+  decompressCertificate,
+} from './cert-compression.js';
 import { greaseTicketExtension } from './grease.js';
 import { checkClientChain, verifyClientSignature } from './client-auth.js';
 import { chooseScheme } from '../core/schemes.js';
@@ -713,6 +718,8 @@ async function sendCertificateRequest(hs: ServerHandshake13): Promise<void> {
         type: ExtensionType.signatureAlgorithms,
         schemes: hs.config.signatureSchemes as SignatureScheme[],
       },
+      // RFC 8879 section 3: the algorithms we decompress a client's Certificate with.
+      ...compressCertificateExtension(hs.config.options.certificateCompression),
     ],
   });
   hs.transcript.update(cr.raw);
@@ -852,7 +859,12 @@ class ExpectClientCertificate implements State {
   ) {}
 
   async handle(m: RawMessage): Promise<State> {
-    const cert = certificate13(expectMessage(m, HandshakeType.certificate, this.name));
+    // RFC 8879 section 4: a CompressedCertificate if our CertificateRequest offered algorithms.
+    const algorithms = this.flight.config.options.certificateCompression ?? [];
+    const cert =
+      m.type === HandshakeType.compressedCertificate && algorithms.length > 0
+        ? await decompressCertificate(m, algorithms)
+        : certificate13(expectMessage(m, HandshakeType.certificate, this.name));
     if (cert.certificateRequestContext.length !== 0) {
       throw illegalParameter('client Certificate context does not match the request');
     }
