@@ -214,6 +214,38 @@ describe('GREASE against OpenSSL (node:tls)', () => {
     },
   );
 
+  it('a node:tls server completes the handshake with a padded, GREASE-ing hello', async () => {
+    const f = await fixtures();
+    const server = nodeCreateServer({
+      cert: readFileSync(f.serverPem.p256.cert),
+      key: readFileSync(f.serverPem.p256.key),
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const client = createClient({
+        provider,
+        // x25519 alone and a long name: a hello of 256..511 bytes before padding.
+        groups: [0x001d],
+        serverName: `${'a'.repeat(60)}.example`,
+        dangerouslySkipCertificateVerification: true,
+        grease: true,
+        clientHelloPadding: true,
+      });
+      const sent: number[] = [];
+      client.on('message', (t) => {
+        if (t.direction === 'sent' && t.type === 'client_hello') sent.push(t.length);
+      });
+      const done = nextEvent(client, 'handshake');
+      await connectEngine(client, (server.address() as AddressInfo).port);
+      expect((await done).version).toBe('TLSv1.3');
+      expect(sent).toEqual([512]);
+      client.close();
+    } finally {
+      server.close();
+    }
+  });
+
   it("a node:tls client takes a GREASE-ing server's ticket", async () => {
     const f = await fixtures();
     const port = await serveEngines(() =>
