@@ -150,6 +150,12 @@ function describeBody(m: HandshakeMessage): Fields {
     case HandshakeType.certificateStatus:
       // RFC 6066 section 8: status_type ocsp(1), the only one the codec accepts.
       return { status_type: 1, response: new Bytes(m.ocspResponse) };
+    case HandshakeType.compressedCertificate:
+      return {
+        algorithm: m.algorithm,
+        uncompressed_length: m.uncompressedLength,
+        compressed_certificate_message: new Bytes(m.compressedCertificateMessage),
+      };
     case HandshakeType.messageHash:
       return { hash: new Bytes(m.hash) };
     case HandshakeType.endOfEarlyData:
@@ -195,6 +201,7 @@ function extensionFields(ext: Extension): Fields {
   }
   if ('protocols' in ext) return { protocol_name_list: ext.protocols.map(text) };
   if ('length' in ext) return { padding_length: ext.length };
+  if ('algorithms' in ext) return { algorithms: ext.algorithms };
   if ('recordSizeLimit' in ext) return { record_size_limit: ext.recordSizeLimit };
   if ('ticket' in ext) return { ticket: new Bytes(ext.ticket) };
   if ('identities' in ext) {

@@ -5,8 +5,13 @@
  * @packageDocumentation
  */
 export { type ClientEngineOptions, type ClientPsk, createClientEngine } from './client-engine.js';
-export type { HandshakeInfo, Session } from '@tlskit/handshake';
+export type { CertificateCompressionAlgorithm, HandshakeInfo, Session } from '@tlskit/handshake';
 export { decodeSession, encodeSession } from '@tlskit/handshake';
+export {
+  brotliCertificateCompression,
+  nodeCertificateCompression,
+  zlibCertificateCompression,
+} from './cert-compression.js';
 export { type ConnectOptions, connect, rootCertificates } from './connect.js';
 export {
   type CertificateMaterial,

@@ -45,6 +45,7 @@ export {
   OptionsError,
   type ServerOptions,
   type TicketKey,
+  type CertificateCompressionAlgorithm,
   type TicketSealer,
   type TlsVersion,
   type VerifyContext,
@@ -67,6 +68,7 @@ export {
   verifyPeerChain,
   x509Verifier,
 } from './certs/x509-verifier.js';
+export { maxUncompressedCertificateLength } from './tls13/cert-compression.js';
 export { SerialQueue } from './core/serial-queue.js';
 export { SessionCache, type SessionCacheOptions } from './core/session-cache.js';
 export { decodeSession, encodeSession, sessionFormatVersion } from './core/session-codec.js';

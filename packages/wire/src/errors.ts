@@ -59,6 +59,21 @@ export type TlsErrorCode =
   | 'ERR_CERTIFICATE_REQUIRED'
   /** A certificate message that is not acceptable (bad_certificate). */
   | 'ERR_BAD_CERTIFICATE'
+  /**
+   * RFC 8879 section 4: a CompressedCertificate whose algorithm we did not offer
+   * (bad_certificate: it cannot be decompressed).
+   */
+  | 'ERR_UNKNOWN_COMPRESSION_ALGORITHM'
+  /**
+   * RFC 8879 section 4: a CompressedCertificate that does not decompress, or not to its
+   * uncompressed_length (bad_certificate).
+   */
+  | 'ERR_DECOMPRESSION_FAILED'
+  /**
+   * RFC 8879 section 4: a CompressedCertificate whose uncompressed_length is above the limit,
+   * refused before decompressing (bad_certificate).
+   */
+  | 'ERR_DECOMPRESSED_TOO_LARGE'
   /** A certificate of a type or key we cannot use (unsupported_certificate). */
   | 'ERR_UNSUPPORTED_CERTIFICATE'
   /** A key tlskit cannot use (an option or a certificate's key). */

@@ -77,6 +77,15 @@ export interface AlpnExtension {
   readonly protocols: readonly Uint8Array[];
 }
 
+/**
+ * compress_certificate (27), RFC 8879 section 3: the CertificateCompressionAlgorithm code points
+ * (zlib 1, brotli 2, zstd 3) the sender can decompress, in a ClientHello or CertificateRequest.
+ */
+export interface CompressCertificateExtension {
+  readonly type: typeof ExtensionType.compressCertificate;
+  readonly algorithms: readonly number[];
+}
+
 /** padding (21), RFC 7685: `length` zero bytes. */
 export interface PaddingExtension {
   readonly type: typeof ExtensionType.padding;
@@ -209,6 +218,7 @@ export type KnownExtension =
   | SignatureAlgorithmsCertExtension
   | AlpnExtension
   | PaddingExtension
+  | CompressCertificateExtension
   | ExtendedMasterSecretExtension
   | RecordSizeLimitExtension
   | SessionTicketExtension

@@ -3,6 +3,7 @@ import type {
   AlpnExtension,
   CertificateAuthoritiesExtension,
   ClientKeyShareExtension,
+  CompressCertificateExtension,
   ClientSupportedVersionsExtension,
   CookieExtension,
   EarlyDataExtension,
@@ -189,6 +190,9 @@ function bodyDecoder(type: number, context: ExtensionContext): BodyDecoder | und
       return undefined;
     case ExtensionType.padding:
       return context === CH ? readPadding : undefined;
+    case ExtensionType.compressCertificate:
+      if (context === CH || context === 'certificate_request') return readCompressCertificate;
+      return undefined;
     case ExtensionType.extendedMasterSecret:
       if (context === CH || isServerHello(context))
         return empty({ type: ExtensionType.extendedMasterSecret });
@@ -324,6 +328,16 @@ function readAlpn(r: Reader): KnownExtension {
   const list = new Reader(r.vector16('protocol_name_list', 2, U16_MAX));
   const protocols = list.all('protocol_name_list', (e) => e.vector8('ProtocolName', 1, 0xff));
   return { type: ExtensionType.applicationLayerProtocolNegotiation, protocols };
+}
+
+// RFC 8879 section 3: CertificateCompressionAlgorithm algorithms<2..2^8-2>. A repeated algorithm
+// is illegal_parameter: the list is a set, and a peer that repeats one is broken.
+function readCompressCertificate(r: Reader): KnownExtension {
+  const algorithms = r.u16List8('algorithms', 2, 0xfe);
+  if (new Set(algorithms).size !== algorithms.length) {
+    throw new IllegalParameterError('compress_certificate: an algorithm is listed twice');
+  }
+  return { type: ExtensionType.compressCertificate, algorithms };
 }
 
 // RFC 7685 section 3: the body is all zero bytes; keeping only the length keeps round trips exact.
@@ -467,6 +481,11 @@ export function writeExtensionBody(w: Writer, ext: Extension): void {
       }
       w.bytes(new Uint8Array(ext.length));
       return;
+    case ExtensionType.compressCertificate:
+      w.vector8('algorithms', 2, 0xfe, () => {
+        for (const a of ext.algorithms) w.u16(a, 'CertificateCompressionAlgorithm');
+      });
+      return;
     case ExtensionType.extendedMasterSecret:
     case ExtensionType.postHandshakeAuth:
       return;
@@ -559,6 +578,7 @@ export interface ExtensionByType {
   [ExtensionType.signatureAlgorithmsCert]: SignatureAlgorithmsCertExtension;
   [ExtensionType.applicationLayerProtocolNegotiation]: AlpnExtension;
   [ExtensionType.padding]: PaddingExtension;
+  [ExtensionType.compressCertificate]: CompressCertificateExtension;
   [ExtensionType.extendedMasterSecret]: ExtendedMasterSecretExtension;
   [ExtensionType.recordSizeLimit]: RecordSizeLimitExtension;
   [ExtensionType.sessionTicket]: SessionTicketExtension;

@@ -168,6 +168,14 @@ function readBody(type: number, r: Reader, context: HandshakeContext): Handshake
       }
       return { type, ocspResponse: r.vector24('OCSPResponse', 1, U24_MAX) };
     }
+    case HandshakeType.compressedCertificate:
+      // RFC 8879 section 4: algorithm, uint24 uncompressed_length, opaque <1..2^24-1>.
+      return {
+        type,
+        algorithm: r.u16('algorithm'),
+        uncompressedLength: r.u24('uncompressed_length'),
+        compressedCertificateMessage: r.vector24('compressed_certificate_message', 1, U24_MAX),
+      };
     case HandshakeType.messageHash:
       return { type, hash: r.rest() };
     default:
@@ -469,6 +477,13 @@ function writeBody(w: Writer, m: HandshakeMessage): void {
     case HandshakeType.certificateStatus:
       w.u8(CertificateStatusType.ocsp, 'status_type');
       w.vector24('OCSPResponse', 1, U24_MAX, () => w.bytes(m.ocspResponse));
+      return;
+    case HandshakeType.compressedCertificate:
+      w.u16(m.algorithm, 'algorithm');
+      w.u24(m.uncompressedLength, 'uncompressed_length');
+      w.vector24('compressed_certificate_message', 1, U24_MAX, () =>
+        w.bytes(m.compressedCertificateMessage),
+      );
       return;
     case HandshakeType.messageHash:
       w.bytes(m.hash);

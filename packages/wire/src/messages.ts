@@ -175,6 +175,18 @@ export interface CertificateStatus {
   readonly ocspResponse: Uint8Array;
 }
 
+/**
+ * RFC 8879 section 4: a TLS 1.3 Certificate message compressed with `algorithm`, sent in its
+ * place. `uncompressedLength` is the length of the Certificate body (without its 4-byte header)
+ * that `compressedCertificateMessage` decompresses to.
+ */
+export interface CompressedCertificate {
+  readonly type: typeof HandshakeType.compressedCertificate;
+  readonly algorithm: number;
+  readonly uncompressedLength: number;
+  readonly compressedCertificateMessage: Uint8Array;
+}
+
 /** RFC 5246 section 7.4.5: empty body. */
 export interface ServerHelloDone {
   readonly type: typeof HandshakeType.serverHelloDone;
@@ -212,6 +224,7 @@ export type HandshakeMessage =
   | ServerKeyExchange
   | ClientKeyExchange
   | CertificateStatus
+  | CompressedCertificate
   | ServerHelloDone
   | HelloRequest
   | MessageHash;

@@ -121,6 +121,11 @@ export const implementedFlags: ReadonlySet<string> = new Set([
   '-enable-signed-cert-timestamps',
   '-signed-cert-timestamps',
   '-expect-signed-cert-timestamps',
+  // Certificate compression (RFC 8879): the mock algorithms of cert-compression.ts.
+  '-install-cert-compression-algs',
+  '-install-one-cert-compression-alg',
+  // GREASE (RFC 8701) in the client's ClientHello.
+  '-enable-grease',
   // After the handshake.
   '-shim-writes-first',
   '-shim-shuts-down',

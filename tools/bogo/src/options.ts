@@ -16,6 +16,7 @@ import type {
 } from '@tlskit/handshake';
 import { isTlsError, TlsError } from '@tlskit/wire';
 import { parsePem } from '@tlskit/x509';
+import { certCompressionOptions } from './cert-compression.js';
 import { clientCertCallback, serverCertificateRequest } from './client-cert.js';
 import { falseStartOptions } from './false-start.js';
 import {
@@ -247,6 +248,7 @@ function common(config: ShimConfig, provider: CryptoProvider): CommonOptions {
     ...(groupList === undefined ? {} : { groups: groupList }),
     ...(schemes === undefined ? {} : { signatureSchemes: schemes }),
     ...complianceOptions(config),
+    ...certCompressionOptions(config),
   };
 }
 
@@ -314,6 +316,7 @@ export async function clientOptions(
     ...falseStartOptions(config),
     ...(alpn === undefined ? {} : { alpnProtocols: parseAlpnList(alpn) }),
     ...(host === undefined ? {} : { serverName: host }),
+    ...(flagBool(config, '-enable-grease') ? { grease: true } : {}),
     ...clientOcsp(config),
     ...(flagBool(config, '-enable-signed-cert-timestamps')
       ? { requestSignedCertificateTimestamps: true }
@@ -366,6 +369,8 @@ export async function serverOptions(
     ...(select === undefined || select === '' ? {} : { alpnProtocols: [select] }),
     ...serverOcsp(config, certificates),
     ...serverCertificateRequest(config),
+    // BoringSSL's TLS 1.3 servers always GREASE their tickets (RFC 8701 3.2), -enable-grease or not.
+    grease: true,
     ...(flagBool(config, '-enable-early-data')
       ? {
           maxEarlyData: maxEarlyDataAccepted,

@@ -112,6 +112,33 @@ export type CertificateVerifier = (
 ) => // biome-ignore lint/suspicious/noConfusingVoidType: existing verifiers resolve void
 Promise<void | readonly Uint8Array[]>;
 
+/**
+ * A certificate compression algorithm (RFC 8879) that {@link CommonOptions.certificateCompression}
+ * offers. tlskit's core ships none, so that it runs anywhere: `@tlskit/client` exports zlib and
+ * brotli over `node:zlib`; any other (zstd, a test algorithm) plugs in the same way.
+ */
+export interface CertificateCompressionAlgorithm {
+  /** The CertificateCompressionAlgorithm code point (RFC 8879 section 7.3): zlib 1, brotli 2, zstd 3. */
+  readonly id: number;
+  /**
+   * Compresses an encoded Certificate message body (without its 4-byte header). Needed only to
+   * send compressed certificates (a server's, or a client's when the server asks for it);
+   * without it the algorithm is only offered for receiving.
+   */
+  readonly compress?: (uncompressed: Uint8Array) => Uint8Array | Promise<Uint8Array>;
+  /**
+   * Decompresses a peer's compressed Certificate body. `uncompressedLength` is what the peer
+   * announced; it is at most `maxUncompressedCertificateLength` (checked before the call), and the result must have
+   * exactly that length (a decompressor should stop once it would exceed it). Throwing, or a
+   * result of another length, fails the handshake with bad_certificate
+   * (`ERR_DECOMPRESSION_FAILED`).
+   */
+  readonly decompress: (
+    compressed: Uint8Array,
+    uncompressedLength: number,
+  ) => Uint8Array | Promise<Uint8Array>;
+}
+
 /** Options both engines share. */
 export interface CommonOptions {
   /** The crypto provider (e.g. `nobleProvider` from `@tlskit/crypto`). Required. */
@@ -171,6 +198,13 @@ export interface CommonOptions {
    * open to the triple handshake attack; their sessions are never stored or resumed. Default false.
    */
   readonly dangerouslyAllowNoExtendedMasterSecret?: boolean;
+  /**
+   * Certificate compression (RFC 8879, TLS 1.3 only), most preferred first. A client offers
+   * every algorithm listed (compress_certificate) and decompresses the server's Certificate; a
+   * server compresses its Certificate with the first algorithm here that the client offered and
+   * that has `compress`. Default: none (node:tls has no certificate compression).
+   */
+  readonly certificateCompression?: readonly CertificateCompressionAlgorithm[];
   /** Current time in ms since the epoch. Default `Date.now`. Tests inject a fixed clock. */
   readonly now?: () => number;
 }
@@ -259,6 +293,20 @@ export interface ClientOptions extends CommonOptions {
    * TLS 1.3, as Botan (and so the RFC 8448 replay) does. Default false.
    */
   readonly sendLegacyExtensions?: boolean;
+  /**
+   * GREASE (RFC 8701): put reserved values in the ClientHello (a cipher suite, a group in
+   * supported_groups and key_share, a version in supported_versions, two extensions), as
+   * browsers do, so that servers which refuse unknown values are found before real new values
+   * need to pass them. A server that selects one of them is refused. Default false (as
+   * node:tls).
+   */
+  readonly grease?: boolean;
+  /**
+   * Pad a ClientHello of 256..511 bytes to 512 with the padding extension (RFC 7685), as
+   * BoringSSL, NSS and browsers do: some middleboxes hang on hellos of that length. Default
+   * false (as node:tls; OpenSSL pads only with SSL_OP_TLSEXT_PADDING).
+   */
+  readonly clientHelloPadding?: boolean;
   /**
    * Ask the server to staple an OCSP response (status_request, RFC 6066 section 8) and check it
    * with `@tlskit/x509`: signed by the issuer or its delegated responder, about the leaf, current.
@@ -409,6 +457,12 @@ export interface ServerOptions extends CommonOptions {
    * Without keys and without `ticketSealer` the server issues no tickets.
    */
   readonly ticketKeys?: readonly TicketKey[] | (() => readonly TicketKey[]);
+  /**
+   * GREASE (RFC 8701 3.2): add an empty extension of a reserved type to each TLS 1.3
+   * NewSessionTicket, as BoringSSL does, so that clients which refuse unknown ticket extensions
+   * are found. Default false (as node:tls).
+   */
+  readonly grease?: boolean;
   /** Replaces the default ticket protection. */
   readonly ticketSealer?: TicketSealer;
   /** Tickets to send after the handshake. Default 1 (0 disables tickets). */
@@ -517,12 +571,40 @@ export function checkCommonOptions(options: CommonOptions): void {
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 64 || limit > 16385)) {
     throw new OptionsError('recordSizeLimit must be an integer from 64 to 16385 (RFC 8449)');
   }
+  checkCertificateCompression(options.certificateCompression);
   for (const name of options.alpnProtocols ?? []) {
     const length = new TextEncoder().encode(name).length;
     if (length < 1 || length > 255) {
       throw new OptionsError(`ALPN protocol name "${name}" must be 1..255 bytes`);
     }
   }
+}
+
+function checkCertificateCompression(
+  algorithms: readonly CertificateCompressionAlgorithm[] | undefined,
+): void {
+  if (algorithms === undefined) return;
+  if (!Array.isArray(algorithms)) {
+    throw new OptionsError('certificateCompression must be an array of algorithms');
+  }
+  const ids = new Set<number>();
+  for (const a of algorithms) {
+    if (!Number.isInteger(a?.id) || a.id < 0 || a.id > 0xffff) {
+      throw new OptionsError('certificateCompression: each id must be an integer from 0 to 65535');
+    }
+    if (ids.has(a.id)) throw new OptionsError(`certificateCompression: id ${a.id} is listed twice`);
+    ids.add(a.id);
+    if (
+      typeof a.decompress !== 'function' ||
+      (a.compress !== undefined && typeof a.compress !== 'function')
+    ) {
+      throw new OptionsError(
+        `certificateCompression: algorithm ${a.id} needs a decompress function (compress is optional)`,
+      );
+    }
+  }
+  // RFC 8879 section 3: algorithms<2..2^8-2>, so at most 127 code points.
+  if (ids.size > 127) throw new OptionsError('certificateCompression: at most 127 algorithms');
 }
 
 /** What `chooseConfig` answers: other options, a prepared configuration, or undefined to keep. */

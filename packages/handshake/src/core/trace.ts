@@ -79,6 +79,12 @@ export function traceFields(m: WireMessage): Record<string, unknown> {
         : { lifetime: m.ticketLifetimeHint, ticketLength: m.ticket.length };
     case HandshakeType.keyUpdate:
       return { requestUpdate: m.requestUpdate === 1 };
+    case HandshakeType.compressedCertificate:
+      return {
+        algorithm: m.algorithm,
+        uncompressedLength: m.uncompressedLength,
+        compressedLength: m.compressedCertificateMessage.length,
+      };
     default:
       return {};
   }

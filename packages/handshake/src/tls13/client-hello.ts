@@ -14,6 +14,7 @@ import {
   ExtensionType,
   HandshakeType,
   type NamedGroup,
+  type OfferedPsksExtension,
   ProtocolVersion,
   type PskKeyExchangeMode,
   type SignatureScheme,
@@ -27,6 +28,9 @@ import type { Session12, Session13 } from '../core/events.js';
 import { statusRequestExtension } from '../certs/ocsp.js';
 import { sctRequestExtension } from '../certs/sct.js';
 import { encodeImportedIdentity, importPsk } from './psk-importer.js';
+import { compressCertificateExtension } from './cert-compression.js';
+import { padClientHello } from './padding.js';
+import { chooseGrease, type GreaseValues, greaseCipherSuites, greaseExtensions } from './grease.js';
 import { type Suite13, suite13 } from '../core/suites.js';
 import { ticketAge } from '../core/tickets.js';
 import type { ClientConfig } from '../core/config.js';
@@ -70,6 +74,8 @@ export interface Hello {
    * ech_required), or none offered.
    */
   readonly echStatus: 'none' | 'accepted' | 'rejected';
+  /** GREASE values (RFC 8701) when the options ask for them, the same in ClientHello2. */
+  readonly grease: GreaseValues | undefined;
 }
 
 /** The one PSK a ClientHello offers: a ticket (resumption) or an external key. */
@@ -210,15 +216,27 @@ export async function sendClientHello(
     ...featureExtensions(hello, cookie),
   ];
   for (const e of ext) hello.offered.add(e.type);
+  // GREASE goes in after `offered` is filled: a server that answers with a GREASE extension is
+  // refused as for any extension we did not offer.
+  const greased =
+    hello.grease === undefined ? ext : greaseExtensions(ext, hello.grease, hello.helloRetry);
   const ech = hello.ech;
   if (ech !== undefined) {
-    await sendEncryptedClientHello(hello, ech, ext);
+    await sendEncryptedClientHello(hello, ech, greased);
     return;
   }
+  const psk = hello.psk;
+  const sent =
+    hello.config.options.clientHelloPadding === true
+      ? padClientHello(greased, (list) => {
+          const all = psk === undefined ? list : [...list, pskExtension(psk, placeholder(psk))];
+          return frame(clientHelloMessage(hello, all, hello.random)).raw.length;
+        })
+      : greased;
   const message = await hello.engine.sendHandshake(
-    hello.psk === undefined
-      ? clientHelloMessage(hello, ext, hello.random)
-      : withBinder(hello, hello.psk, ext, hello.random, hello.transcript),
+    psk === undefined
+      ? clientHelloMessage(hello, sent, hello.random)
+      : withBinder(hello, psk, sent, hello.random, hello.transcript),
   );
   hello.transcript.update(message.raw);
   hello.sent.push(message.raw);
@@ -345,7 +363,7 @@ function signatureExtensions(config: ClientConfig): Extension[] {
   return ext;
 }
 
-/** PSK modes, record size limit, OCSP, post-handshake auth, ALPN, the retry's cookie, 0-RTT. */
+/** PSK modes, certificate compression, record size limit, OCSP, post-handshake auth, ALPN, the retry's cookie, 0-RTT. */
 function featureExtensions(hello: Hello, cookie: Uint8Array | undefined): Extension[] {
   const { config } = hello;
   const o = config.options;
@@ -356,6 +374,7 @@ function featureExtensions(hello: Hello, cookie: Uint8Array | undefined): Extens
       modes: config.pskModes as PskKeyExchangeMode[],
     });
   }
+  if (config.offerTls13) ext.push(...compressCertificateExtension(o.certificateCompression));
   if (o.recordSizeLimit !== undefined) {
     ext.push({ type: ExtensionType.recordSizeLimit, recordSizeLimit: o.recordSizeLimit });
   }
@@ -385,10 +404,13 @@ function clientHelloMessage(
     legacyVersion: ProtocolVersion.TLSv1_2,
     random,
     legacySessionId: hello.sessionId,
-    cipherSuites: [
-      ...(config.offerTls13 ? config.suites : []),
-      ...(config.offerTls12 ? config.suites12 : []),
-    ] as CipherSuite[],
+    cipherSuites: greaseCipherSuites(
+      [
+        ...(config.offerTls13 ? config.suites : []),
+        ...(config.offerTls12 ? config.suites12 : []),
+      ] as CipherSuite[],
+      hello.grease,
+    ),
     legacyCompressionMethods: Uint8Array.of(0),
     extensions,
   };
@@ -406,22 +428,30 @@ function withBinder(
   transcript: TranscriptHash,
 ): ClientHello {
   hello.offered.add(ExtensionType.preSharedKey);
-  const identities = [{ identity: psk.identity, obfuscatedTicketAge: psk.obfuscatedTicketAge() }];
+  const offer = pskExtension(psk, placeholder(psk));
   const withBinders = (binders: Uint8Array[]) =>
-    clientHelloMessage(
-      hello,
-      [...ext, { type: ExtensionType.preSharedKey, identities, binders }],
-      random,
-    );
-  const placeholder = [new Uint8Array(psk.hashLength)];
-  const full = frame(withBinders(placeholder)).raw;
-  const truncated = full.subarray(0, full.length - encodePskBinders(placeholder).length);
+    clientHelloMessage(hello, [...ext, { ...offer, binders }], random);
+  const binders = placeholder(psk);
+  const full = frame(withBinders(binders)).raw;
+  const truncated = full.subarray(0, full.length - encodePskBinders(binders).length);
   const bindersHash = hello.helloRetry
     ? transcript.digestWith(truncated)
     : hello.engine.provider.hash(psk.hash, truncated);
   const binder = psk.earlySecret.pskBinder(psk.kind, bindersHash);
   return withBinders([binder]);
 }
+
+/**
+ * The pre_shared_key extension offering `psk` with `binders`. The ticket age is read once per
+ * call: a binder covers the identity, so one message must be built from one call's identities.
+ */
+function pskExtension(psk: OfferedPsk, binders: Uint8Array[]): OfferedPsksExtension {
+  const identities = [{ identity: psk.identity, obfuscatedTicketAge: psk.obfuscatedTicketAge() }];
+  return { type: ExtensionType.preSharedKey, identities, binders };
+}
+
+/** Binders of the right length, for a ClientHello measured or hashed before the binder exists. */
+const placeholder = (psk: OfferedPsk) => [new Uint8Array(psk.hashLength)];
 
 function isIpLiteral(name: string): boolean {
   // RFC 6066 3: "Literal IPv4 and IPv6 addresses are not permitted in HostName."
@@ -473,6 +503,7 @@ export async function sendClientHello1(
     ech:
       config.ech === undefined ? undefined : await startEch(p, config.ech, new TranscriptHash(p)),
     echStatus: 'none',
+    grease: config.options.grease === true ? chooseGrease(p) : undefined,
   };
   await sendClientHello(hello, shares, undefined);
   engine.allowChangeCipherSpec(true);

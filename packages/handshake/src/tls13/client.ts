@@ -52,6 +52,7 @@ import { helloRetryConfirmsEch, serverHelloConfirmsEch } from './ech-client.js';
 import type { OcspInfo } from '../core/events.js';
 import { judgeStaple } from '../certs/ocsp.js';
 import { receivedSctList } from '../certs/sct.js';
+import type { CertificateCompressionAlgorithm } from '../core/options.js';
 import { chooseClientCertificate, clientCertificatesFor } from '../certs/selection.js';
 import {
   certificateVerifyContent,
@@ -64,6 +65,11 @@ import {
   verifyCertificateVerify,
   verifyFinished,
 } from '../core/proofs.js';
+import {
+  chooseCompression,
+  compressCertificate,
+  decompressCertificate,
+} from './cert-compression.js';
 import { certificate13, certificateMessage } from './certificate.js';
 import { chooseScheme } from '../core/schemes.js';
 import { isTls13Group, type Suite13, suite13 } from '../core/suites.js';
@@ -418,10 +424,16 @@ interface ClientAuthRequest {
   readonly schemesCert: readonly number[] | undefined;
   /** certificate_authorities (RFC 8446 4.2.4): DER DistinguishedNames; empty without it. */
   readonly authorities: readonly Uint8Array[];
+  /** The algorithm to compress our Certificate with (RFC 8879: the request offered it). */
+  readonly compression: CertificateCompressionAlgorithm | undefined;
 }
 
 /** RFC 8446 4.3.2: what a CertificateRequest's extensions ask for; signature_algorithms is required. */
-function clientAuthRequest(cr: CertificateRequest13, context: Uint8Array): ClientAuthRequest {
+function clientAuthRequest(
+  cr: CertificateRequest13,
+  context: Uint8Array,
+  compression: ClientConfig['options']['certificateCompression'],
+): ClientAuthRequest {
   const sa = findExtension(cr.extensions, ExtensionType.signatureAlgorithms);
   if (sa === undefined) throw missingExtension('CertificateRequest has no signature_algorithms');
   return {
@@ -433,6 +445,7 @@ function clientAuthRequest(cr: CertificateRequest13, context: Uint8Array): Clien
     )
       // Copies the callback may keep: Buffer#slice would be a view of the received bytes.
       .map((dn) => new Uint8Array(dn)),
+    compression: chooseCompression(compression, cr.extensions),
   };
 }
 
@@ -453,7 +466,11 @@ class ExpectCertificateOrRequest implements State {
       if (cr.certificateRequestContext.length !== 0) {
         throw illegalParameter('certificate_request_context must be empty');
       }
-      const request = clientAuthRequest(cr, cr.certificateRequestContext);
+      const request = clientAuthRequest(
+        cr,
+        cr.certificateRequestContext,
+        this.hello.config.options.certificateCompression,
+      );
       this.hello.transcript.update(m.raw);
       return new ExpectCertificate(this.hello, this.keys, this.negotiated, request);
     }
@@ -471,7 +488,12 @@ class ExpectCertificate implements State {
   ) {}
 
   async handle(m: RawMessage): Promise<State> {
-    const cert = certificate13(expectMessage(m, HandshakeType.certificate, this.name));
+    // RFC 8879 section 4: a CompressedCertificate replaces the Certificate if we offered it.
+    const cert =
+      m.type === HandshakeType.compressedCertificate &&
+      this.hello.offered.has(ExtensionType.compressCertificate)
+        ? await decompressCertificate(m, this.hello.config.options.certificateCompression ?? [])
+        : certificate13(expectMessage(m, HandshakeType.certificate, this.name));
     if (cert.certificateRequestContext.length !== 0) {
       throw illegalParameter('server Certificate has a request context');
     }
@@ -702,8 +724,13 @@ async function sendClientCertificate(
   const chosen = chooseClientCertificate(certificates, (entry) =>
     chooseScheme(engine.provider, entry, request.schemes, config.signingSchemes),
   );
+  const certificate = certificateMessage(request.context, chosen?.entry.chain ?? []);
+  // RFC 8879 section 4: compressed when the request offered an algorithm we compress with (an
+  // empty Certificate is left as it is: there is nothing to gain).
   const cert = await engine.sendHandshake(
-    certificateMessage(request.context, chosen?.entry.chain ?? []),
+    request.compression === undefined || chosen === undefined
+      ? certificate
+      : await compressCertificate(request.compression, certificate),
   );
   transcript.update(cert.raw);
   if (chosen === undefined) return;
@@ -738,7 +765,11 @@ async function answerPostHandshakeRequest(
   if (cr.certificateRequestContext.length === 0) {
     throw illegalParameter('post-handshake certificate_request_context is empty');
   }
-  const request = clientAuthRequest(cr, cr.certificateRequestContext.slice());
+  const request = clientAuthRequest(
+    cr,
+    cr.certificateRequestContext.slice(),
+    config.options.certificateCompression,
+  );
   const transcript = handshakeTranscript.clone();
   transcript.update(m.raw);
   await sendClientCertificate(engine, transcript, config, request, true);

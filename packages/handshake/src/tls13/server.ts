@@ -28,6 +28,13 @@ import {
 import { certificatesFor, certSchemes } from '../certs/selection.js';
 import { certificate13, certificateMessage } from './certificate.js';
 import {
+  chooseCompression,
+  compressCertificate,
+  compressCertificateExtension,
+  decompressCertificate,
+} from './cert-compression.js';
+import { greaseTicketExtension } from './grease.js';
+import {
   certificateAuthoritiesExtensions,
   checkClientChain,
   verifyClientSignature,
@@ -799,6 +806,8 @@ async function sendCertificateRequest(hs: ServerHandshake13): Promise<void> {
         schemes: hs.config.signatureSchemes as SignatureScheme[],
       },
       ...certificateAuthoritiesExtensions(hs.config),
+      // RFC 8879 section 3: the algorithms we decompress a client's Certificate with.
+      ...compressCertificateExtension(hs.config.options.certificateCompression),
     ],
   });
   hs.transcript.update(cr.raw);
@@ -812,13 +821,16 @@ async function sendCertificate(
 ): Promise<void> {
   const { engine, transcript } = hs;
   const staple = await stapleFor(hs.config.options, hs.ch, cert.entry, serverName);
+  const certificate = certificateMessage(
+    new Uint8Array(0),
+    cert.entry.chain,
+    staple,
+    clientWantsScts(hs.ch.extensions) ? cert.entry.signedCertificateTimestamps : undefined,
+  );
+  // RFC 8879 section 4: compressed when the client offered an algorithm we can compress with.
+  const compression = chooseCompression(hs.config.options.certificateCompression, hs.ch.extensions);
   const certMsg = await engine.sendHandshake(
-    certificateMessage(
-      new Uint8Array(0),
-      cert.entry.chain,
-      staple,
-      clientWantsScts(hs.ch.extensions) ? cert.entry.signedCertificateTimestamps : undefined,
-    ),
+    compression === undefined ? certificate : await compressCertificate(compression, certificate),
   );
   transcript.update(certMsg.raw);
   const content = certificateVerifyContent('server', transcript.digest());
@@ -937,7 +949,12 @@ class ExpectClientCertificate implements State {
   ) {}
 
   async handle(m: RawMessage): Promise<State> {
-    const cert = certificate13(expectMessage(m, HandshakeType.certificate, this.name));
+    // RFC 8879 section 4: a CompressedCertificate if our CertificateRequest offered algorithms.
+    const algorithms = this.flight.config.options.certificateCompression ?? [];
+    const cert =
+      m.type === HandshakeType.compressedCertificate && algorithms.length > 0
+        ? await decompressCertificate(m, algorithms)
+        : certificate13(expectMessage(m, HandshakeType.certificate, this.name));
     if (cert.certificateRequestContext.length !== 0) {
       throw illegalParameter('client Certificate context does not match the request');
     }
@@ -1043,6 +1060,7 @@ async function issueTickets(f: ServerFlight, resumptionSecret: Uint8Array): Prom
     config.maxEarlyData > 0 ? config.maxEarlyData : (config.options.ticketMaxEarlyData ?? 0);
   const extensions: Extension[] =
     maxEarly > 0 ? [{ type: ExtensionType.earlyData, maxEarlyDataSize: maxEarly }] : [];
+  if (config.options.grease === true) extensions.push(greaseTicketExtension(p));
   for (let i = 0; i < config.ticketCount; i++) {
     const nonce = Uint8Array.of(i >> 8, i & 0xff);
     const ageAdd = new DataView(p.randomBytes(4).buffer).getUint32(0);
