@@ -114,6 +114,21 @@ export const implementedFlags: ReadonlySet<string> = new Set([
   '-export-traffic-secrets',
   '-tls-unique',
   '-key-update',
+  // Server callbacks at ClientHello time, one chooseConfig hook (callbacks.ts); checks of the
+  // handshake (handshake-checks.ts) and the message log (msg-callback.ts); -cipher rules
+  // (cipher-rules.ts).
+  '-use-early-callback',
+  '-fail-early-callback',
+  '-install-ddos-callback',
+  '-fail-ddos-callback',
+  '-expect-advertised-alpn',
+  '-reject-alpn',
+  '-expect-peer-verify-pref',
+  '-expect-cipher-aes',
+  '-expect-cipher-no-aes',
+  '-expect-certificate-types',
+  '-expect-msg-callback',
+  '-cipher',
 ]);
 
 /** Flags that belong to the current credential once `-new-x509-credential` opened one. */

@@ -16,6 +16,8 @@ import type {
 } from '@tlskit/handshake';
 import { isTlsError, TlsError } from '@tlskit/wire';
 import { parsePem } from '@tlskit/x509';
+import { withServerCallbacks } from './callbacks.js';
+import { cipherOptions } from './cipher-rules.js';
 import {
   type Credential,
   flagBool,
@@ -233,6 +235,7 @@ export const shimClock = {
 
 function common(config: ShimConfig, provider: CryptoProvider): CommonOptions {
   const range = versionRange(config);
+  const { cipherSuites } = cipherOptions(flagString(config, '-cipher'));
   const prefs = verifyPrefs(config, provider);
   const groupList = groups(config, provider);
   return {
@@ -241,6 +244,7 @@ function common(config: ShimConfig, provider: CryptoProvider): CommonOptions {
     minVersion: range.min,
     maxVersion: range.max,
     ...(groupList === undefined ? {} : { groups: groupList }),
+    ...(cipherSuites === undefined ? {} : { cipherSuites }),
     ...(prefs.length === 0 ? {} : { signatureSchemes: [...prefs] }),
   };
 }
@@ -348,22 +352,27 @@ export async function serverOptions(
   const requireAny = flagBool(config, '-require-any-client-certificate');
   const verifyPeer = flagBool(config, '-verify-peer');
   const clientAuth = verifyPeer ? 'request' : requireAny ? 'require' : 'none';
-  return {
-    ...common(config, signer.provider),
-    certificates,
-    clientAuth,
-    verifyCertificate: verifier(config, clientAuth !== 'none', verify),
-    ...(flagBool(config, '-no-ticket') ? {} : { ticketKeys: state.ticketKeys }),
-    sessionCache: state.sessionCache,
-    // An empty -select-alpn selects nothing, as in BoringSSL's shim.
-    ...(select === undefined || select === '' ? {} : { alpnProtocols: [select] }),
-    ...serverOcsp(config, certificates),
-    ...(flagBool(config, '-enable-early-data')
-      ? {
-          maxEarlyData: maxEarlyDataAccepted,
-          antiReplay: state.antiReplay,
-          earlyDataWindow: ticketAgeSkewMs,
-        }
-      : {}),
-  };
+  const { preference } = cipherOptions(flagString(config, '-cipher'));
+  return withServerCallbacks(
+    config,
+    {
+      ...common(config, signer.provider),
+      certificates,
+      clientAuth,
+      verifyCertificate: verifier(config, clientAuth !== 'none', verify),
+      ...(flagBool(config, '-no-ticket') ? {} : { ticketKeys: state.ticketKeys }),
+      sessionCache: state.sessionCache,
+      // An empty -select-alpn selects nothing, as in BoringSSL's shim.
+      ...(select === undefined || select === '' ? {} : { alpnProtocols: [select] }),
+      ...serverOcsp(config, certificates),
+      ...(flagBool(config, '-enable-early-data')
+        ? {
+            maxEarlyData: maxEarlyDataAccepted,
+            antiReplay: state.antiReplay,
+            earlyDataWindow: ticketAgeSkewMs,
+          }
+        : {}),
+    },
+    preference,
+  );
 }

@@ -17,6 +17,7 @@ import {
 import { parsePem } from '@tlskit/x509';
 import { checkEarlyData, type EarlyDataContext } from './early-data.js';
 import { flagBool, flagInt, flagString, type ShimConfig } from './flags.js';
+import { checkObserved, observe } from './handshake-checks.js';
 import {
   base64,
   clientOptions,
@@ -457,10 +458,13 @@ export async function runTest(
       flagInt(initial, '-shim-id') ?? 0,
     );
     const pipe = new EnginePipe(socket, engine);
+    const observers = observe(config, engine);
     const offered = carry.session;
     const cached = serverState.sessionCache.size;
     try {
       await exchange(config, retry, signer, engine, pipe, isServer, isResume, carry);
+      const observed = checkObserved(config, engine, observers);
+      if (observed !== undefined) throw new CheckFailed(observed);
       checkSessionRecords(config, isResume, serverState.sessionCache.size > cached, {
         offered,
         received: carry.session,

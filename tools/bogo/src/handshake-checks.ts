@@ -1,0 +1,104 @@
+/**
+ * Checks of a finished handshake that BoringSSL's shim makes from its callbacks and getters:
+ * the peer's signature_algorithms (-expect-peer-verify-pref), the certificate_types of a TLS 1.2
+ * CertificateRequest (-expect-certificate-types), and the suite chosen with AES hardware
+ * (-expect-cipher-aes). Each returns the failure message, or undefined when it holds.
+ */
+import type { Connection, HandshakeInfo } from '@tlskit/handshake';
+import { HandshakeType } from '@tlskit/wire';
+import { flagBool, flagInt, flagInts, flagString, type ShimConfig } from './flags.js';
+import { MessageLog, messageLogMismatch } from './msg-callback.js';
+import { base64 } from './options.js';
+
+/**
+ * -expect-peer-verify-pref: the peer's signature_algorithms in its order (the ClientHello's on a
+ * server, the CertificateRequest's on a client), as SSL_get0_peer_verify_algorithms reports them.
+ */
+export function checkPeerVerifyPrefs(config: ShimConfig, info: HandshakeInfo): string | undefined {
+  const want = flagInts(config, '-expect-peer-verify-pref');
+  if (want.length === 0) return undefined;
+  const got = info.peerSignatureSchemes;
+  if (got.length !== want.length) {
+    return `peer verify preferences length mismatch (got ${got.length}, wanted ${want.length})`;
+  }
+  const index = want.findIndex((scheme, i) => got[i] !== scheme);
+  return index < 0
+    ? undefined
+    : `peer verify preference ${index} mismatch (got ${got[index]}, wanted ${want[index]})`;
+}
+
+/**
+ * -expect-cipher-aes: the suite a shim with AES hardware negotiates. tlskit's preferences do not
+ * depend on the hardware; they are those of BoringSSL with AES hardware (AES-GCM before
+ * ChaCha20), so -expect-cipher-aes applies and -expect-cipher-no-aes, as in BoringSSL on such a
+ * machine, does not.
+ */
+export function checkCipherAes(config: ShimConfig, info: HandshakeInfo): string | undefined {
+  const want = flagInt(config, '-expect-cipher-aes');
+  if (want === undefined || want === 0 || info.cipherSuiteCode === want) return undefined;
+  return `Cipher ID was ${info.cipherSuiteCode}, wanted ${want} (has AES hardware)`;
+}
+
+/**
+ * SSL_get0_certificate_types: the certificate_types of the TLS 1.2 CertificateRequest the client
+ * received, read from the decoded message of the `message` event.
+ */
+export class CertificateTypesRecord {
+  types: readonly number[] | undefined;
+
+  constructor(engine: Connection) {
+    engine.on('message', (trace) => {
+      const message = trace.message;
+      if (
+        trace.direction === 'received' &&
+        message?.type === HandshakeType.certificateRequest &&
+        message.protocol === 'tls12'
+      ) {
+        this.types = message.certificateTypes;
+      }
+    });
+  }
+}
+
+/** -expect-certificate-types: the types as the server listed them. */
+export function checkCertificateTypes(
+  config: ShimConfig,
+  record: CertificateTypesRecord,
+): string | undefined {
+  const want = flagString(config, '-expect-certificate-types');
+  if (want === undefined) return undefined;
+  const expected = [...base64(want)];
+  const got = record.types ?? [];
+  const same = got.length === expected.length && got.every((t, i) => t === expected[i]);
+  return same ? undefined : 'certificate types mismatch.';
+}
+
+/** What the shim records of one connection for the checks after it. */
+export interface Observers {
+  readonly log: MessageLog;
+  readonly certificateTypes: CertificateTypesRecord;
+}
+
+/** Starts recording; call before the engine starts. */
+export function observe(config: ShimConfig, engine: Connection): Observers {
+  return {
+    log: new MessageLog(engine, !flagBool(config, '-check-close-notify')),
+    certificateTypes: new CertificateTypesRecord(engine),
+  };
+}
+
+/** The checks of this module on a connection that completed; the first failure, if any. */
+export function checkObserved(
+  config: ShimConfig,
+  engine: Connection,
+  observers: Observers,
+): string | undefined {
+  const info = engine.handshakeInfo;
+  if (info === undefined) return undefined;
+  return (
+    checkPeerVerifyPrefs(config, info) ??
+    checkCipherAes(config, info) ??
+    checkCertificateTypes(config, observers.certificateTypes) ??
+    messageLogMismatch(flagString(config, '-expect-msg-callback'), observers.log)
+  );
+}
