@@ -92,6 +92,7 @@ describe('the public connection object', () => {
       'takeOutput',
       'write',
       'close',
+      'abort',
       'keyUpdate',
       'requestCertificate',
       'exportKeyingMaterial',

@@ -4,6 +4,7 @@
  * without importing the engine.
  */
 import type { Emitter, HandshakeInfo } from './events.js';
+import type { TlsError } from '@tlskit/wire';
 
 /** Coarse state for facades. */
 export type ConnectionState = 'handshaking' | 'connected' | 'closed';
@@ -47,6 +48,15 @@ export interface Connection {
   readonly earlyDataRemaining: number;
   /** Sends close_notify; we may still receive until the peer's (half-close). */
   close(): Promise<void>;
+  /**
+   * Ends the connection at once with the fatal alert of `error` (RFC 8446 6.2): for a reason the
+   * application found itself, such as a certificate pin that does not match after the
+   * handshake, `abort(new TlsError('ERR_BAD_CERTIFICATE', 42, 'pin mismatch'))`. The `close`
+   * event carries `error`. No alert is sent after our close_notify; a closed connection
+   * ignores it.
+   * @throws TypeError when `error` is not a TlsError whose alert is an AlertDescription (0..255).
+   */
+  abort(error: TlsError): Promise<void>;
   /** TLS 1.3 KeyUpdate (RFC 8446 4.6.3); `requestPeer` asks the peer to update too. */
   keyUpdate(requestPeer: boolean): Promise<void>;
   /**

@@ -179,6 +179,18 @@ export abstract class Engine extends Emitter implements Connection, HandshakeCon
     });
   }
 
+  abort(error: TlsError): Promise<void> {
+    if (
+      !isTlsError(error) ||
+      !Number.isInteger(error.alert) ||
+      error.alert < 0 ||
+      error.alert > 255
+    ) {
+      throw new TypeError('abort() needs a TlsError whose alert is an AlertDescription (0..255)');
+    }
+    return this.serialize(() => this.fail(error));
+  }
+
   keyUpdate(requestPeer: boolean): Promise<void> {
     return this.serialize(async () => {
       if (!this.#handshakeDone || this.#established === undefined) {
