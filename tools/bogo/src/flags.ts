@@ -129,6 +129,8 @@ export const implementedFlags: ReadonlySet<string> = new Set([
   '-expect-certificate-types',
   '-expect-msg-callback',
   '-cipher',
+  // After the handshake: a fatal alert of the shim's own (send-alert.ts, Connection.abort).
+  '-send-alert',
 ]);
 
 /** Flags that belong to the current credential once `-new-x509-credential` opened one. */

@@ -18,6 +18,7 @@ import { parsePem } from '@tlskit/x509';
 import { checkEarlyData, type EarlyDataContext } from './early-data.js';
 import { flagBool, flagInt, flagString, type ShimConfig } from './flags.js';
 import { checkObserved, observe } from './handshake-checks.js';
+import { sendShimAlert } from './send-alert.js';
 import {
   base64,
   clientOptions,
@@ -356,6 +357,10 @@ async function exchange(
   if (flagBool(config, '-tls-unique')) {
     await engine.write(tlsUnique(engine, info, isServer));
     pipe.flush();
+  }
+  if (await sendShimAlert(config, engine)) {
+    pipe.flush();
+    return;
   }
   // What is left of the first message (all of it without 0-RTT).
   if (initialWrite !== undefined && initialWrite.length > 0) {

@@ -239,7 +239,11 @@ export interface TicketKey {
  * a custom sealer can keep server-side state or use an HSM.
  */
 export interface TicketSealer {
-  /** Turns the resumption state into the opaque ticket sent to the client. */
+  /**
+   * Turns the resumption state into the opaque ticket sent to the client. An empty result
+   * issues no ticket (its store is unavailable, say): TLS 1.3 sends no NewSessionTicket, TLS 1.2
+   * an empty one, as RFC 5077 3.3 has a server do once it announced a ticket.
+   */
   seal(state: Uint8Array): Promise<Uint8Array>;
   /** Resolves undefined for a ticket it cannot open (unknown key, forged, or damaged). */
   open(ticket: Uint8Array): Promise<Uint8Array | undefined>;

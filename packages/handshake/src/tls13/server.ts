@@ -967,6 +967,8 @@ async function issueTickets(f: ServerFlight, resumptionSecret: Uint8Array): Prom
       maxEarlyData: config.maxEarlyData,
     };
     const ticket = await sealer.seal(encodeTicketState(state));
+    // The sealer declined to issue this ticket (a TLS 1.3 ticket is never empty).
+    if (ticket.length === 0) continue;
     await engine.sendHandshake({
       type: HandshakeType.newSessionTicket,
       protocol: 'tls13',
