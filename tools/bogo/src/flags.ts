@@ -131,6 +131,11 @@ export const implementedFlags: ReadonlySet<string> = new Set([
   '-cipher',
   // After the handshake: a fatal alert of the shim's own (send-alert.ts, Connection.abort).
   '-send-alert',
+  // Ticket callbacks as a TicketSealer (ticket-callback.ts).
+  '-use-ticket-callback',
+  '-use-ticket-aead-callback',
+  '-skip-ticket',
+  '-renew-ticket',
 ]);
 
 /** Flags that belong to the current credential once `-new-x509-credential` opened one. */

@@ -18,6 +18,7 @@ import { isTlsError, TlsError } from '@tlskit/wire';
 import { parsePem } from '@tlskit/x509';
 import { withServerCallbacks } from './callbacks.js';
 import { cipherOptions } from './cipher-rules.js';
+import { ticketCallbackOptions } from './ticket-callback.js';
 import {
   type Credential,
   flagBool,
@@ -361,6 +362,7 @@ export async function serverOptions(
       clientAuth,
       verifyCertificate: verifier(config, clientAuth !== 'none', verify),
       ...(flagBool(config, '-no-ticket') ? {} : { ticketKeys: state.ticketKeys }),
+      ...ticketCallbackOptions(config, signer.provider),
       sessionCache: state.sessionCache,
       // An empty -select-alpn selects nothing, as in BoringSSL's shim.
       ...(select === undefined || select === '' ? {} : { alpnProtocols: [select] }),
