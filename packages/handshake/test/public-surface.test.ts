@@ -93,6 +93,7 @@ describe('the public connection object', () => {
       'write',
       'close',
       'abort',
+      'setMaxSendFragment',
       'keyUpdate',
       'requestCertificate',
       'exportKeyingMaterial',

@@ -136,6 +136,9 @@ export const implementedFlags: ReadonlySet<string> = new Set([
   '-use-ticket-aead-callback',
   '-skip-ticket',
   '-renew-ticket',
+  // Record sizes (record-size.ts).
+  '-max-send-fragment',
+  '-read-size',
 ]);
 
 /** Flags that belong to the current credential once `-new-x509-credential` opened one. */

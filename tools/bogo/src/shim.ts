@@ -18,6 +18,7 @@ import { parsePem } from '@tlskit/x509';
 import { checkEarlyData, type EarlyDataContext } from './early-data.js';
 import { flagBool, flagInt, flagString, type ShimConfig } from './flags.js';
 import { checkObserved, observe } from './handshake-checks.js';
+import { applyMaxSendFragment } from './record-size.js';
 import { sendShimAlert } from './send-alert.js';
 import {
   base64,
@@ -464,6 +465,7 @@ export async function runTest(
     );
     const pipe = new EnginePipe(socket, engine);
     const observers = observe(config, engine);
+    applyMaxSendFragment(config, engine);
     const offered = carry.session;
     const cached = serverState.sessionCache.size;
     try {

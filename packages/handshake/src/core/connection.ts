@@ -49,6 +49,14 @@ export interface Connection {
   /** Sends close_notify; we may still receive until the peer's (half-close). */
   close(): Promise<void>;
   /**
+   * Caps the plaintext of every record sent from now on, handshake records included (node:tls's
+   * `setMaxSendFragment`): smaller records let a slow peer start on each one sooner. Unlike
+   * record_size_limit (RFC 8449) the peer is not told; it only ever sees smaller records.
+   * Returns true.
+   * @throws RangeError when `size` is not an integer from 512 to 16384.
+   */
+  setMaxSendFragment(size: number): boolean;
+  /**
    * Ends the connection at once with the fatal alert of `error` (RFC 8446 6.2): for a reason the
    * application found itself, such as a certificate pin that does not match after the
    * handshake, `abort(new TlsError('ERR_BAD_CERTIFICATE', 42, 'pin mismatch'))`. The `close`

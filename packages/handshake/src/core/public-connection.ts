@@ -65,6 +65,10 @@ class TlsConnection implements Connection {
     return this.#engine.close();
   }
 
+  setMaxSendFragment(size: number): boolean {
+    return this.#engine.setMaxSendFragment(size);
+  }
+
   abort(error: TlsError): Promise<void> {
     return this.#engine.abort(error);
   }
