@@ -126,6 +126,7 @@ export const implementedFlags: ReadonlySet<string> = new Set([
   '-expect-peer-verify-pref',
   '-expect-cipher-aes',
   '-expect-cipher-no-aes',
+  '-expect-ticket-age-skew',
   '-expect-certificate-types',
   '-expect-msg-callback',
   '-cipher',

@@ -40,6 +40,21 @@ export function checkCipherAes(config: ShimConfig, info: HandshakeInfo): string 
 }
 
 /**
+ * -expect-ticket-age-skew (server, resumption): SSL_get_ticket_age_skew, the client's ticket age
+ * minus the server's in whole seconds, from tlskit's `ticketAgeSkew` in ms.
+ */
+export function checkTicketAgeSkew(
+  config: ShimConfig,
+  info: HandshakeInfo,
+  isResume: boolean,
+): string | undefined {
+  const want = flagInt(config, '-expect-ticket-age-skew') ?? 0;
+  if (!isResume || want === 0) return undefined;
+  const got = info.ticketAgeSkew === undefined ? undefined : Math.trunc(info.ticketAgeSkew / 1000);
+  return got === want ? undefined : `Ticket age skew was ${got}, wanted ${want}`;
+}
+
+/**
  * SSL_get0_certificate_types: the certificate_types of the TLS 1.2 CertificateRequest the client
  * received, read from the decoded message of the `message` event.
  */
@@ -92,11 +107,13 @@ export function checkObserved(
   config: ShimConfig,
   engine: Connection,
   observers: Observers,
+  isResume: boolean,
 ): string | undefined {
   const info = engine.handshakeInfo;
   if (info === undefined) return undefined;
   return (
     checkPeerVerifyPrefs(config, info) ??
+    checkTicketAgeSkew(config, info, isResume) ??
     checkCipherAes(config, info) ??
     checkCertificateTypes(config, observers.certificateTypes) ??
     messageLogMismatch(flagString(config, '-expect-msg-callback'), observers.log)

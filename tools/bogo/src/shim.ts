@@ -470,7 +470,7 @@ export async function runTest(
     const cached = serverState.sessionCache.size;
     try {
       await exchange(config, retry, signer, engine, pipe, isServer, isResume, carry);
-      const observed = checkObserved(config, engine, observers);
+      const observed = checkObserved(config, engine, observers, isResume);
       if (observed !== undefined) throw new CheckFailed(observed);
       checkSessionRecords(config, isResume, serverState.sessionCache.size > cached, {
         offered,

@@ -330,6 +330,8 @@ interface AcceptedPsk {
   readonly mode: number;
   /** |client's ticket age - ours| in ms (resumption only), for the 0-RTT freshness check. */
   readonly ageSkew: number;
+  /** The client's ticket age minus ours, in ms (resumption only; 0 for an external PSK). */
+  readonly signedAgeSkew: number;
   /** The binder verified. */
   readonly accepted: PskAccepted;
 }
@@ -399,6 +401,7 @@ async function acceptPsk(
         earlySecret: early,
         mode,
         ageSkew: 0,
+        signedAgeSkew: 0,
         accepted: pskAccepted(),
       };
     }
@@ -429,6 +432,7 @@ async function acceptPsk(
       earlySecret: early,
       mode,
       ageSkew,
+      signedAgeSkew: clientAge - age,
       accepted: pskAccepted(),
     };
   }
@@ -927,6 +931,7 @@ class ExpectClientFinished implements State {
         helloRetryRequest: f.helloRetry,
         peerVerified: this.auth.verified,
         ...(f.psk?.identity === undefined ? {} : { pskIdentity: f.psk.identity }),
+        ...(f.psk?.kind === 'resumption' ? { ticketAgeSkew: f.psk.signedAgeSkew } : {}),
         earlyData: f.earlyData,
       },
       established13(p, suite.hash, suite.hashLength, f.exporter),
