@@ -130,6 +130,8 @@ export const implementedFlags: ReadonlySet<string> = new Set([
   '-expect-certificate-types',
   '-expect-msg-callback',
   '-cipher',
+  // SSL_OP_CIPHER_SERVER_PREFERENCE: tlskit's server always chooses by its own preferences.
+  '-server-preference',
   // After the handshake: a fatal alert of the shim's own (send-alert.ts, Connection.abort).
   '-send-alert',
   // Ticket callbacks as a TicketSealer (ticket-callback.ts).
