@@ -9,6 +9,7 @@ import {
   type ClientHello,
   ExtensionType,
   findExtension,
+  isTlsError,
   ProtocolVersion,
 } from '@tlskit/wire';
 import { chainPolicy } from './certs/verify.js';
@@ -190,6 +191,10 @@ async function chooseConfig(config: ServerConfig, ch: ClientHello): Promise<Serv
     if (chosen === undefined) return config;
     return preparedConfigs.get(chosen as PreparedServer) ?? resolveServer(chosen as ServerOptions);
   } catch (error) {
+    // A TlsError is the hook's own refusal, with the alert it chose (handshake_failure for a
+    // client it turns away, unrecognized_name for an unknown host...): it ends the handshake
+    // as thrown. Anything else is a failure of the hook: internal_error.
+    if (isTlsError(error)) throw error;
     throw internalError(
       `chooseConfig failed: ${error instanceof Error ? error.message : String(error)}`,
       error,

@@ -16,7 +16,7 @@ import {
   type ServerChoice,
   type ServerOptions,
 } from '@tlskit/handshake';
-import { concatBytes, ExtensionType, HandshakeType, NamedGroup } from '@tlskit/wire';
+import { concatBytes, ExtensionType, HandshakeType, NamedGroup, TlsError } from '@tlskit/wire';
 import { describe, expect, it } from 'vitest';
 import { rewriteSentHandshake } from '../src/testing.js';
 import { fixtures } from './fixtures.js';
@@ -26,6 +26,7 @@ interface Run {
   server: Connection;
   hellos: ClientHelloInfo[];
   serverError: (Error & { code?: string; alert?: number; cause?: unknown }) | undefined;
+  clientError: (Error & { code?: string; alert?: number }) | undefined;
 }
 
 /** A handshake with a server whose chooseConfig answers `choose(hello, base)`. */
@@ -45,9 +46,18 @@ async function run(
     },
   });
   const c = createClient({ provider, serverName: 'localhost', ca: [f.caDer], ...client });
-  const result: Run = { client: c, server: s, hellos, serverError: undefined };
+  const result: Run = {
+    client: c,
+    server: s,
+    hellos,
+    serverError: undefined,
+    clientError: undefined,
+  };
   s.on('close', (e) => {
     result.serverError = e.error;
+  });
+  c.on('close', (e) => {
+    result.clientError = e.error;
   });
   await c.start();
   await pump(c, s);
@@ -149,6 +159,16 @@ describe('ServerOptions.chooseConfig', () => {
     expect(r.serverError).toMatchObject({ code: 'ERR_INTERNAL', alert: 80 });
     expect(r.serverError?.cause).toBe(boom);
     expect(r.client.state).toBe('closed');
+  });
+
+  it('ends the handshake with the alert of a TlsError it throws (its own refusal)', async () => {
+    const refusal = new TlsError('ERR_HANDSHAKE_FAILURE', 40, 'unknown tenant');
+    const r = await run(() => {
+      throw refusal;
+    });
+    expect(r.serverError).toBe(refusal);
+    // The client saw handshake_failure (40), not internal_error.
+    expect(r.clientError).toMatchObject({ code: 'ERR_PEER_ALERT', alert: 40 });
   });
 
   it('fails with internal_error when the options it returns are bad', async () => {

@@ -92,6 +92,8 @@ describe('the public connection object', () => {
       'takeOutput',
       'write',
       'close',
+      'abort',
+      'setMaxSendFragment',
       'keyUpdate',
       'requestCertificate',
       'exportKeyingMaterial',

@@ -8,6 +8,7 @@
 import { OptionsError } from '@tlskit/handshake';
 import { isTlsError } from '@tlskit/wire';
 import { CertCallbackFailed } from './client-cert.js';
+import { CallbackRefusal } from './callbacks.js';
 
 /** tlskit error code to the string printed for it. */
 export const codeStrings: Readonly<Record<string, string>> = {
@@ -92,6 +93,8 @@ export const peerAlertStrings: Readonly<Record<number, string>> = {
 
 /** The BoringSSL-style string for an error that ended a connection. */
 export function errorString(error: unknown): string {
+  // A shim callback's refusal carries BoringSSL's string for it.
+  if (error instanceof CallbackRefusal) return error.reason;
   // tlskit refuses a bad configuration (an SCT list that does not parse...) at creation.
   if (error instanceof OptionsError) return ':BAD_OPTIONS:';
   if (!isTlsError(error)) return ':INTERNAL_ERROR:';

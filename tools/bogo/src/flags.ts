@@ -146,6 +146,33 @@ export const implementedFlags: ReadonlySet<string> = new Set([
   '-ech-config-list',
   '-expect-ech-retry-configs',
   '-expect-no-ech-retry-configs',
+  // Server callbacks at ClientHello time, one chooseConfig hook (callbacks.ts); checks of the
+  // handshake (handshake-checks.ts) and the message log (msg-callback.ts); -cipher rules
+  // (cipher-rules.ts).
+  '-use-early-callback',
+  '-fail-early-callback',
+  '-install-ddos-callback',
+  '-fail-ddos-callback',
+  '-expect-advertised-alpn',
+  '-reject-alpn',
+  '-expect-peer-verify-pref',
+  '-expect-cipher-aes',
+  '-expect-cipher-no-aes',
+  '-expect-ticket-age-skew',
+  '-expect-msg-callback',
+  '-cipher',
+  // SSL_OP_CIPHER_SERVER_PREFERENCE: tlskit's server always chooses by its own preferences.
+  '-server-preference',
+  // After the handshake: a fatal alert of the shim's own (send-alert.ts, Connection.abort).
+  '-send-alert',
+  // Ticket callbacks as a TicketSealer (ticket-callback.ts).
+  '-use-ticket-callback',
+  '-use-ticket-aead-callback',
+  '-skip-ticket',
+  '-renew-ticket',
+  // Record sizes (record-size.ts).
+  '-max-send-fragment',
+  '-read-size',
 ]);
 
 /** Value flags that BoringSSL's shim collects into a list: each use adds one. */

@@ -16,9 +16,12 @@ import type {
 } from '@tlskit/handshake';
 import { isTlsError, TlsError } from '@tlskit/wire';
 import { parsePem } from '@tlskit/x509';
+import { withServerCallbacks } from './callbacks.js';
 import { certCompressionOptions } from './cert-compression.js';
+import { cipherOptions } from './cipher-rules.js';
 import { clientCertCallback, serverCertificateRequest } from './client-cert.js';
 import { falseStartOptions } from './false-start.js';
+import { ticketCallbackOptions } from './ticket-callback.js';
 import {
   type Credential,
   flagBool,
@@ -238,6 +241,7 @@ export const shimClock = {
 
 function common(config: ShimConfig, provider: CryptoProvider): CommonOptions {
   const range = versionRange(config);
+  const { cipherSuites } = cipherOptions(flagString(config, '-cipher'));
   const schemes = signatureSchemesOption(config, provider, verifyPrefs(config, provider));
   const groupList = groups(config, provider);
   return {
@@ -246,6 +250,7 @@ function common(config: ShimConfig, provider: CryptoProvider): CommonOptions {
     minVersion: range.min,
     maxVersion: range.max,
     ...(groupList === undefined ? {} : { groups: groupList }),
+    ...(cipherSuites === undefined ? {} : { cipherSuites }),
     ...(schemes === undefined ? {} : { signatureSchemes: schemes }),
     ...complianceOptions(config),
     ...certCompressionOptions(config),
@@ -358,25 +363,31 @@ export async function serverOptions(
   const requireAny = flagBool(config, '-require-any-client-certificate');
   const verifyPeer = flagBool(config, '-verify-peer');
   const clientAuth = verifyPeer ? 'request' : requireAny ? 'require' : 'none';
-  return {
-    ...common(config, signer.provider),
-    certificates,
-    clientAuth,
-    verifyCertificate: verifier(config, clientAuth !== 'none', verify),
-    ...(flagBool(config, '-no-ticket') ? {} : { ticketKeys: state.ticketKeys }),
-    sessionCache: state.sessionCache,
-    // An empty -select-alpn selects nothing, as in BoringSSL's shim.
-    ...(select === undefined || select === '' ? {} : { alpnProtocols: [select] }),
-    ...serverOcsp(config, certificates),
-    ...serverCertificateRequest(config),
-    // BoringSSL's TLS 1.3 servers always GREASE their tickets (RFC 8701 3.2), -enable-grease or not.
-    grease: true,
-    ...(flagBool(config, '-enable-early-data')
-      ? {
-          maxEarlyData: maxEarlyDataAccepted,
-          antiReplay: state.antiReplay,
-          earlyDataWindow: ticketAgeSkewMs,
-        }
-      : {}),
-  };
+  const { preference } = cipherOptions(flagString(config, '-cipher'));
+  return withServerCallbacks(
+    config,
+    {
+      ...common(config, signer.provider),
+      certificates,
+      clientAuth,
+      verifyCertificate: verifier(config, clientAuth !== 'none', verify),
+      ...(flagBool(config, '-no-ticket') ? {} : { ticketKeys: state.ticketKeys }),
+      ...ticketCallbackOptions(config, signer.provider),
+      sessionCache: state.sessionCache,
+      // An empty -select-alpn selects nothing, as in BoringSSL's shim.
+      ...(select === undefined || select === '' ? {} : { alpnProtocols: [select] }),
+      ...serverOcsp(config, certificates),
+      ...serverCertificateRequest(config),
+      // BoringSSL's TLS 1.3 servers always GREASE their tickets (RFC 8701 3.2), -enable-grease or not.
+      grease: true,
+      ...(flagBool(config, '-enable-early-data')
+        ? {
+            maxEarlyData: maxEarlyDataAccepted,
+            antiReplay: state.antiReplay,
+            earlyDataWindow: ticketAgeSkewMs,
+          }
+        : {}),
+    },
+    preference,
+  );
 }

@@ -19,6 +19,9 @@ import { checkEarlyData, type EarlyDataContext } from './early-data.js';
 import { checkEch, echClientOptions, echServerOptions, expectEchRejection } from './ech.js';
 import { watchFalseStart } from './false-start.js';
 import { flagBool, flagInt, flagString, type ShimConfig } from './flags.js';
+import { checkObserved, observe } from './handshake-checks.js';
+import { applyMaxSendFragment } from './record-size.js';
+import { sendShimAlert } from './send-alert.js';
 import {
   base64,
   clientOptions,
@@ -371,6 +374,10 @@ async function exchange(
     await engine.write(tlsUnique(engine, info, isServer));
     pipe.flush();
   }
+  if (await sendShimAlert(config, engine)) {
+    pipe.flush();
+    return;
+  }
   // What is left of the first message (all of it without 0-RTT).
   if (initialWrite !== undefined && initialWrite.length > 0) {
     await engine.write(initialWrite);
@@ -476,6 +483,8 @@ export async function runTest(
       flagInt(initial, '-shim-id') ?? 0,
     );
     const pipe = new EnginePipe(socket, engine);
+    const observers = observe(config, engine);
+    applyMaxSendFragment(config, engine);
     const offered = carry.session;
     const cached = serverState.sessionCache.size;
     try {
@@ -484,6 +493,8 @@ export async function runTest(
         () => exchange(config, retry, signer, engine, pipe, isServer, isResume, carry),
         (message) => new CheckFailed(message),
       );
+      const observed = checkObserved(config, engine, observers, isResume);
+      if (observed !== undefined) throw new CheckFailed(observed);
       checkSessionRecords(config, isResume, serverState.sessionCache.size > cached, {
         offered,
         received: carry.session,

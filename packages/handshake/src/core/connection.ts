@@ -4,6 +4,7 @@
  * without importing the engine.
  */
 import type { Emitter, HandshakeInfo } from './events.js';
+import type { TlsError } from '@tlskit/wire';
 
 /** Coarse state for facades. */
 export type ConnectionState = 'handshaking' | 'connected' | 'closed';
@@ -47,6 +48,23 @@ export interface Connection {
   readonly earlyDataRemaining: number;
   /** Sends close_notify; we may still receive until the peer's (half-close). */
   close(): Promise<void>;
+  /**
+   * Caps the plaintext of every record sent from now on, handshake records included (node:tls's
+   * `setMaxSendFragment`): smaller records let a slow peer start on each one sooner. Unlike
+   * record_size_limit (RFC 8449) the peer is not told; it only ever sees smaller records.
+   * Returns true.
+   * @throws RangeError when `size` is not an integer from 512 to 16384.
+   */
+  setMaxSendFragment(size: number): boolean;
+  /**
+   * Ends the connection at once with the fatal alert of `error` (RFC 8446 6.2): for a reason the
+   * application found itself, such as a certificate pin that does not match after the
+   * handshake, `abort(new TlsError('ERR_BAD_CERTIFICATE', 42, 'pin mismatch'))`. The `close`
+   * event carries `error`. No alert is sent after our close_notify; a closed connection
+   * ignores it.
+   * @throws TypeError when `error` is not a TlsError whose alert is an AlertDescription (0..255).
+   */
+  abort(error: TlsError): Promise<void>;
   /** TLS 1.3 KeyUpdate (RFC 8446 4.6.3); `requestPeer` asks the peer to update too. */
   keyUpdate(requestPeer: boolean): Promise<void>;
   /**

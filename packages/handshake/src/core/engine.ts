@@ -85,6 +85,8 @@ export abstract class Engine extends Emitter implements Connection, HandshakeCon
   #readSuite: Suite13 | undefined;
   /** Peer's record_size_limit (RFC 8449), as a plaintext fragment limit. */
   #sendLimit = maxFragment;
+  /** The application's cap on every record we send (setMaxSendFragment). */
+  #maxSendFragment = maxFragment;
   #warningAlerts = 0;
   #keyUpdates = 0;
   /** RFC 8446 4.6.3: the peer asked for a KeyUpdate, owed before our next application data. */
@@ -179,6 +181,28 @@ export abstract class Engine extends Emitter implements Connection, HandshakeCon
       // RFC 8446 6.1: before the handshake completes there is nothing to half-close.
       if (this.#readClosed || !this.#handshakeDone) this.#finish(undefined);
     });
+  }
+
+  setMaxSendFragment(size: number): boolean {
+    if (!Number.isInteger(size) || size < 512 || size > maxFragment) {
+      throw new RangeError(
+        `setMaxSendFragment: size must be an integer from 512 to ${maxFragment}`,
+      );
+    }
+    this.#maxSendFragment = size;
+    return true;
+  }
+
+  abort(error: TlsError): Promise<void> {
+    if (
+      !isTlsError(error) ||
+      !Number.isInteger(error.alert) ||
+      error.alert < 0 ||
+      error.alert > 255
+    ) {
+      throw new TypeError('abort() needs a TlsError whose alert is an AlertDescription (0..255)');
+    }
+    return this.serialize(() => this.fail(error));
   }
 
   keyUpdate(requestPeer: boolean): Promise<void> {
@@ -667,7 +691,10 @@ export abstract class Engine extends Emitter implements Connection, HandshakeCon
   }
 
   async #sealRecords(type: number, data: Uint8Array): Promise<void> {
-    const limit = this.#write.kind === 'plaintext' ? maxFragment : this.#sendLimit;
+    const limit = Math.min(
+      this.#write.kind === 'plaintext' ? maxFragment : this.#sendLimit,
+      this.#maxSendFragment,
+    );
     if (data.length <= limit) {
       // One record, as most flights and writes: no array of promises to gather (issue 14).
       for (const chunk of await this.#write.sealChunks(type as ContentType, data)) {

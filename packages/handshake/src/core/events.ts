@@ -44,6 +44,12 @@ export interface HandshakeInfo {
   /** The identity of the external PSK the handshake used (RFC 8446 2.2), if it used one. */
   readonly pskIdentity?: Uint8Array;
   /**
+   * Server, TLS 1.3 resumption: the client's idea of the ticket's age minus the server's, in ms
+   * (RFC 8446 4.2.11.1, 8.3): positive when the client counts more time than the server. A
+   * steady skew points at a wrong clock; 0-RTT is refused beyond `earlyDataWindow`.
+   */
+  readonly ticketAgeSkew?: number;
+  /**
    * 0-RTT (RFC 8446 2.3): 'accepted' when the server took the client's early data, 'rejected'
    * when the client offered it and the server did not, 'none' when none was offered.
    */

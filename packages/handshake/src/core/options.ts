@@ -387,7 +387,11 @@ export interface TicketKey {
  * a custom sealer can keep server-side state or use an HSM.
  */
 export interface TicketSealer {
-  /** Turns the resumption state into the opaque ticket sent to the client. */
+  /**
+   * Turns the resumption state into the opaque ticket sent to the client. An empty result
+   * issues no ticket (its store is unavailable, say): TLS 1.3 sends no NewSessionTicket, TLS 1.2
+   * an empty one, as RFC 5077 3.3 has a server do once it announced a ticket.
+   */
   seal(state: Uint8Array): Promise<Uint8Array>;
   /** Resolves undefined for a ticket it cannot open (unknown key, forged, or damaged). */
   open(ticket: Uint8Array): Promise<Uint8Array | undefined>;
@@ -419,9 +423,12 @@ export interface ServerOptions extends CommonOptions {
    * or rustls' `Acceptor`: called once per connection with the first ClientHello, after it was
    * decoded and checked, before anything is negotiated. Return the options to use instead of
    * these (checked as `createServer` checks its own; their `chooseConfig` is not called), a
-   * {@link PreparedServer} (checked once, when prepared), or undefined to keep these. A rejection
-   * or a bad return value fails the handshake with internal_error (the `close` event carries the
-   * error as its `cause`).
+   * {@link PreparedServer} (checked once, when prepared), or undefined to keep these. To turn
+   * the client away with a chosen alert, throw a `TlsError` (from `@tlskit/wire`): e.g.
+   * `new TlsError('ERR_HANDSHAKE_FAILURE', 40, 'unknown tenant')`, or alert 112
+   * (unrecognized_name) for a host it does not serve; the `close` event then carries that error.
+   * Any other rejection, or a bad return value, fails the handshake with internal_error (the
+   * `close` event carries the error as its `cause`).
    */
   readonly chooseConfig?: (hello: ClientHelloInfo) => ServerChoice | Promise<ServerChoice>;
   /**

@@ -5,6 +5,7 @@
  */
 import type { Connection, ConnectionState, Engine } from './engine.js';
 import type { ConnectionEventName, ConnectionEvents, HandshakeInfo } from './events.js';
+import type { TlsError } from '@tlskit/wire';
 
 /** The engine behind each connection, for the package's own test seam (testing.ts) only. */
 const engines = new WeakMap<Connection, Engine>();
@@ -62,6 +63,14 @@ class TlsConnection implements Connection {
 
   close(): Promise<void> {
     return this.#engine.close();
+  }
+
+  setMaxSendFragment(size: number): boolean {
+    return this.#engine.setMaxSendFragment(size);
+  }
+
+  abort(error: TlsError): Promise<void> {
+    return this.#engine.abort(error);
   }
 
   keyUpdate(requestPeer: boolean): Promise<void> {

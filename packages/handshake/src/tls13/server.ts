@@ -391,6 +391,8 @@ interface AcceptedPsk {
   readonly mode: number;
   /** |client's ticket age - ours| in ms (resumption only), for the 0-RTT freshness check. */
   readonly ageSkew: number;
+  /** The client's ticket age minus ours, in ms (resumption only; 0 for an external PSK). */
+  readonly signedAgeSkew: number;
   /** The binder verified. */
   readonly accepted: PskAccepted;
 }
@@ -460,6 +462,7 @@ async function acceptPsk(
         earlySecret: early,
         mode,
         ageSkew: 0,
+        signedAgeSkew: 0,
         accepted: pskAccepted(),
       };
     }
@@ -490,6 +493,7 @@ async function acceptPsk(
       earlySecret: early,
       mode,
       ageSkew,
+      signedAgeSkew: clientAge - age,
       accepted: pskAccepted(),
     };
   }
@@ -1034,6 +1038,7 @@ class ExpectClientFinished implements State {
         helloRetryRequest: f.helloRetry,
         peerVerified: this.auth.verified,
         ...(f.psk?.identity === undefined ? {} : { pskIdentity: f.psk.identity }),
+        ...(f.psk?.kind === 'resumption' ? { ticketAgeSkew: f.psk.signedAgeSkew } : {}),
         earlyData: f.earlyData,
         ...(f.echAccepted ? { echAccepted: true } : {}),
       },
@@ -1076,6 +1081,8 @@ async function issueTickets(f: ServerFlight, resumptionSecret: Uint8Array): Prom
       maxEarlyData: config.maxEarlyData,
     };
     const ticket = await sealer.seal(encodeTicketState(state));
+    // The sealer declined to issue this ticket (a TLS 1.3 ticket is never empty).
+    if (ticket.length === 0) continue;
     await engine.sendHandshake({
       type: HandshakeType.newSessionTicket,
       protocol: 'tls13',
