@@ -34,6 +34,8 @@ const ephemeralKeyInfo: Readonly<Record<string, EphemeralKeyInfo>> = {
   secp384r1: { type: 'ECDH', name: 'secp384r1', size: 384 },
   secp521r1: { type: 'ECDH', name: 'secp521r1', size: 521 },
   x448: { type: 'ECDH', name: 'X448', size: 448 },
+  // Only when listed in `groups` (a legacy TLS 1.2 group).
+  secp224r1: { type: 'ECDH', name: 'secp224r1', size: 224 },
 };
 
 /** What `getCipher()` returns, as in `node:tls`. */

@@ -144,6 +144,21 @@ describe('connection state as node:tls reports it', () => {
     });
   }
 
+  it('getEphemeralKeyInfo for secp224r1, a TLS 1.2 group used only when listed', async () => {
+    const credential = certs.server.ecdsaP256;
+    const port = await nodeServer({
+      key: credential.key.pem,
+      cert: credential.chain.pem,
+      ecdhCurve: 'secp224r1',
+      maxVersion: 'TLSv1.2',
+    });
+    const options = { host: '127.0.0.1', port, servername: 'localhost', ca: credential.ca.pem };
+    const node = await secure(nodeConnect({ ...options, ecdhCurve: 'secp224r1:prime256v1' }));
+    const ours = await secure(connect({ ...options, groups: ['secp224r1', 'secp256r1'] }));
+    expect(ours.getEphemeralKeyInfo()).toEqual(node.getEphemeralKeyInfo());
+    expect(ours.getEphemeralKeyInfo()).toMatchObject({ name: 'secp224r1', size: 224 });
+  });
+
   it('authorized with authorizationError null, pending, bytesRead and bytesWritten', async () => {
     const { node, ours } = await both(certs.server.ecdsaP256);
     expect([ours.authorized, ours.authorizationError]).toEqual([true, null]);

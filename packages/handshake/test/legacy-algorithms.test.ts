@@ -171,6 +171,17 @@ describe('SHA-1 signature schemes', () => {
     },
   );
 
+  it('are signed with only when nothing stronger is in common, whatever the peer prefers', async () => {
+    const f = await fixtures();
+    const schemes = [RSA_SHA1, SignatureScheme.rsa_pkcs1_sha256];
+    const p = await connectPair(
+      [f.server.rsa],
+      { ...only12, provider: sha1Provider, signatureSchemes: schemes },
+      { provider: sha1Provider, signatureSchemes: schemes },
+    );
+    expect(p.clientInfo?.peerSignatureScheme).toBe(SignatureScheme.rsa_pkcs1_sha256);
+  });
+
   it('are not signed with when only the peer lists them', async () => {
     const f = await fixtures();
     const p = await connectPair(

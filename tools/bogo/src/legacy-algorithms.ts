@@ -13,6 +13,20 @@ import type { Credential, ShimConfig } from './flags.js';
 /** rsa_pkcs1_sha1 and ecdsa_sha1. */
 const SHA1_SCHEMES: readonly number[] = [0x0201, 0x0203];
 
+/** BoringSSL's private code point for the MD5+SHA-1 RSA signature of TLS 1.0 and 1.1. */
+const RSA_PKCS1_MD5_SHA1 = 0xff01;
+
+/**
+ * A -signing-prefs or -verify-prefs list without rsa_pkcs1_md5_sha1, which BoringSSL accepts in
+ * its preferences but never signs with or accepts in TLS 1.2 and 1.3; tlskit has no such scheme
+ * to leave out. A list of nothing else stays as it is (and is then unimplemented), since an
+ * empty list would mean "no preference".
+ */
+export function withoutMd5Sha1(prefs: readonly number[]): number[] {
+  const kept = prefs.filter((scheme) => scheme !== RSA_PKCS1_MD5_SHA1);
+  return kept.length > 0 ? kept : [...prefs];
+}
+
 /** The shim's provider: node:crypto, able to sign and verify SHA-1 when the flags ask for it. */
 export function shimProvider(): CryptoProvider {
   return createNodeProvider({ allowSha1Signatures: true });

@@ -31,7 +31,7 @@ import {
   type ShimConfig,
 } from './flags.js';
 import { complianceOptions } from './compliance.js';
-import { signatureSchemesOption } from './legacy-algorithms.js';
+import { signatureSchemesOption, withoutMd5Sha1 } from './legacy-algorithms.js';
 
 /** A flag value this shim cannot honour with tlskit (the test is then unimplemented). */
 export class Unsupported extends Error {
@@ -196,7 +196,7 @@ export class Signer {
   async credentials(config: ShimConfig): Promise<CertificateEntry[]> {
     const entries: CertificateEntry[] = [];
     const add = (entry: CertificateEntry, number: number, prefs: unknown): void => {
-      const signingPrefs = Array.isArray(prefs) ? (prefs as number[]) : [];
+      const signingPrefs = withoutMd5Sha1(Array.isArray(prefs) ? (prefs as number[]) : []);
       for (const scheme of signingPrefs) {
         if (!this.provider.supportedSignatureSchemes.includes(scheme)) {
           throw new Unsupported(`signature scheme ${scheme} is not implemented by the provider`);
@@ -219,7 +219,7 @@ export class Signer {
 
 /** Signature schemes from -verify-prefs; each must be one the provider implements. */
 function verifyPrefs(config: ShimConfig, provider: CryptoProvider): readonly number[] {
-  const prefs = flagInts(config, '-verify-prefs');
+  const prefs = withoutMd5Sha1(flagInts(config, '-verify-prefs'));
   for (const scheme of prefs) {
     if (!provider.supportedSignatureSchemes.includes(scheme)) {
       throw new Unsupported(`signature scheme ${scheme} is not implemented by the provider`);

@@ -119,8 +119,9 @@ export function scheme12FitsKey(scheme: number, key: { type: string }): boolean 
 
 /**
  * Our key's first scheme (in the peer's order) that TLS 1.2 allows, among `allowed`
- * (`signingSchemes`) when set: a SHA-1 scheme only when it is in our own TLS 1.2 list
- * (`configured`, from the caller's `signatureSchemes`).
+ * (`signingSchemes`) when set. A SHA-1 scheme only when it is in our own TLS 1.2 list
+ * (`configured`, from the caller's `signatureSchemes`), and only as a last resort: when nothing
+ * stronger is in common, whatever the peer prefers (RFC 9155).
  */
 export function chooseScheme12(
   provider: CryptoProvider,
@@ -130,9 +131,8 @@ export function chooseScheme12(
   allowed: readonly number[] | undefined,
 ): number | undefined {
   const ours = signableSchemes(provider, key, allowed);
-  return peerSchemes.find(
-    (s) =>
-      (isTls12SignatureScheme(s) || (isSha1SignatureScheme(s) && configured.includes(s))) &&
-      ours.includes(s),
+  return (
+    peerSchemes.find((s) => isTls12SignatureScheme(s) && ours.includes(s)) ??
+    peerSchemes.find((s) => isSha1SignatureScheme(s) && configured.includes(s) && ours.includes(s))
   );
 }
