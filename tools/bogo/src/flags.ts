@@ -142,6 +142,7 @@ export const implementedFlags: ReadonlySet<string> = new Set([
   // Record sizes (record-size.ts).
   '-max-send-fragment',
   '-read-size',
+  '-max-cert-list',
 ]);
 
 /** Flags that belong to the current credential once `-new-x509-credential` opened one. */

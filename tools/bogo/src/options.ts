@@ -237,6 +237,7 @@ export const shimClock = {
 function common(config: ShimConfig, provider: CryptoProvider): CommonOptions {
   const range = versionRange(config);
   const { cipherSuites } = cipherOptions(flagString(config, '-cipher'));
+  const maxCertList = flagInt(config, '-max-cert-list') ?? 0;
   const prefs = verifyPrefs(config, provider);
   const groupList = groups(config, provider);
   return {
@@ -246,6 +247,8 @@ function common(config: ShimConfig, provider: CryptoProvider): CommonOptions {
     maxVersion: range.max,
     ...(groupList === undefined ? {} : { groups: groupList }),
     ...(cipherSuites === undefined ? {} : { cipherSuites }),
+    // SSL_set_max_cert_list: the largest handshake message taken from the peer.
+    ...(maxCertList > 0 ? { maxHandshakeMessageSize: maxCertList } : {}),
     ...(prefs.length === 0 ? {} : { signatureSchemes: [...prefs] }),
   };
 }
