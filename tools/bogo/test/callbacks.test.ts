@@ -191,4 +191,17 @@ describe('message log and handshake checks', () => {
       checkObserved(config(['-expect-cipher-aes', '4865']), r.client, observed!, false),
     ).toBeUndefined();
   });
+
+  it('-expect-certificate-types: the types of the TLS 1.2 CertificateRequest, in order', async () => {
+    let observed: ReturnType<typeof observe> | undefined;
+    // tlskit's server asks for ecdsa_sign (64) then rsa_sign (1).
+    const want = config(['-expect-certificate-types', Buffer.from([64, 1]).toString('base64')]);
+    const other = config(['-expect-certificate-types', Buffer.from([1, 64]).toString('base64')]);
+    const r = await handshake(['-max-version', '771', '-verify-peer'], undefined, (client) => {
+      observed = observe(want, client);
+    });
+    expect(observed?.certificateTypes.types).toEqual([64, 1]);
+    expect(checkObserved(want, r.client, observed!, false)).toBeUndefined();
+    expect(checkObserved(other, r.client, observed!, false)).toBe('certificate types mismatch.');
+  });
 });
