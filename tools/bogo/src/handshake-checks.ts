@@ -78,27 +78,34 @@ export class CertificateTypesRecord {
 /** -expect-certificate-types: the types as the server listed them. */
 export function checkCertificateTypes(
   config: ShimConfig,
-  record: CertificateTypesRecord,
+  record: CertificateTypesRecord | undefined,
 ): string | undefined {
   const want = flagString(config, '-expect-certificate-types');
   if (want === undefined) return undefined;
   const expected = [...base64(want)];
-  const got = record.types ?? [];
+  const got = record?.types ?? [];
   const same = got.length === expected.length && got.every((t, i) => t === expected[i]);
   return same ? undefined : 'certificate types mismatch.';
 }
 
 /** What the shim records of one connection for the checks after it. */
 export interface Observers {
-  readonly log: MessageLog;
-  readonly certificateTypes: CertificateTypesRecord;
+  readonly log: MessageLog | undefined;
+  readonly certificateTypes: CertificateTypesRecord | undefined;
 }
 
 /** Starts recording; call before the engine starts. */
 export function observe(config: ShimConfig, engine: Connection): Observers {
+  // Only when asked: a `message` listener makes the engine decode every message for it.
   return {
-    log: new MessageLog(engine, !flagBool(config, '-check-close-notify')),
-    certificateTypes: new CertificateTypesRecord(engine),
+    log:
+      flagString(config, '-expect-msg-callback') === undefined
+        ? undefined
+        : new MessageLog(engine, !flagBool(config, '-check-close-notify')),
+    certificateTypes:
+      flagString(config, '-expect-certificate-types') === undefined
+        ? undefined
+        : new CertificateTypesRecord(engine),
   };
 }
 
