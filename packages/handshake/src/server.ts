@@ -215,7 +215,9 @@ function resolveServer(options: ServerOptions): ServerConfig {
   }
   const keys = options.ticketKeys;
   let sealer = options.ticketSealer;
-  if (sealer === undefined && keys !== undefined) {
+  // An empty list is no keys: no tickets (rather than a failure at the first ticket).
+  const noKeys = keys === undefined || (Array.isArray(keys) && keys.length === 0);
+  if (sealer === undefined && !noKeys) {
     const read = typeof keys === 'function' ? keys : () => keys;
     checkTicketKeys(read());
     sealer = ticketKeySealer(options.provider, read);

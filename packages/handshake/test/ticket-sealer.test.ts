@@ -53,4 +53,27 @@ describe('TicketSealer.seal declining with an empty ticket', () => {
     expect(r.tickets).toEqual([0]);
     expect(r.sessions.every((s) => s.version === 'TLSv1.2' && s.ticket === undefined)).toBe(true);
   });
+
+  it('treats ticketKeys: [] as no keys, and a rotation with no current key issues no ticket', async () => {
+    const f = await fixtures();
+    for (const ticketKeys of [[], () => []]) {
+      const server = createServer({
+        provider,
+        certificates: [f.server.p256],
+        maxVersion: 'TLSv1.2',
+        ticketKeys,
+      });
+      const client = createClient({
+        provider,
+        serverName: 'localhost',
+        ca: [f.caDer],
+        maxVersion: 'TLSv1.2',
+      });
+      await client.start();
+      await pump(client, server);
+      // Before, the first TLS 1.2 ticket failed the handshake: "no ticket key to seal with".
+      expect(client.state).toBe('connected');
+      expect(server.state).toBe('connected');
+    }
+  });
 });
