@@ -43,7 +43,7 @@ class ClientEngine extends Engine {
   constructor(config: ClientConfig) {
     const o = config.options;
     // RFC 8446 5.1: the first ClientHello may carry record version 0x0301 for old middleboxes.
-    super(o.provider, o.now ?? Date.now, ProtocolVersion.TLSv1_0);
+    super(o.provider, o.now ?? Date.now, ProtocolVersion.TLSv1_0, o.maxHandshakeMessageSize);
     this.#config = config;
   }
 

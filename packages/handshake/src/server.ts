@@ -50,7 +50,7 @@ class ServerEngine extends Engine {
   readonly role = 'server' as const;
   constructor(config: ServerConfig) {
     const o = config.options;
-    super(o.provider, o.now ?? Date.now, ProtocolVersion.TLSv1_2);
+    super(o.provider, o.now ?? Date.now, ProtocolVersion.TLSv1_2, o.maxHandshakeMessageSize);
     this.setState(new ExpectClientHello(this, config));
   }
 

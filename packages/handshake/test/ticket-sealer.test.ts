@@ -53,4 +53,28 @@ describe('TicketSealer.seal declining with an empty ticket', () => {
     expect(r.tickets).toEqual([0]);
     expect(r.sessions.every((s) => s.version === 'TLSv1.2' && s.ticket === undefined)).toBe(true);
   });
+
+  it('issues no ticket when a rotation function has no current key', async () => {
+    const f = await fixtures();
+    // A key at creation (an empty list is refused then: ticket-keys.test.ts), none later.
+    let keys = [{ name: new Uint8Array(16), key: new Uint8Array(32) }];
+    const server = createServer({
+      provider,
+      certificates: [f.server.p256],
+      maxVersion: 'TLSv1.2',
+      ticketKeys: () => keys,
+    });
+    keys = [];
+    const client = createClient({
+      provider,
+      serverName: 'localhost',
+      ca: [f.caDer],
+      maxVersion: 'TLSv1.2',
+    });
+    await client.start();
+    await pump(client, server);
+    // Before, the first TLS 1.2 ticket failed the handshake: "no ticket key to seal with".
+    expect(client.state).toBe('connected');
+    expect(server.state).toBe('connected');
+  });
 });

@@ -173,6 +173,7 @@ export const implementedFlags: ReadonlySet<string> = new Set([
   // Record sizes (record-size.ts).
   '-max-send-fragment',
   '-read-size',
+  '-max-cert-list',
 ]);
 
 /** Value flags that BoringSSL's shim collects into a list: each use adds one. */

@@ -54,13 +54,17 @@ export function checkTicketAgeSkew(
 
 /** What the shim records of one connection for the checks after it. */
 export interface Observers {
-  readonly log: MessageLog;
+  readonly log: MessageLog | undefined;
 }
 
 /** Starts recording; call before the engine starts. */
 export function observe(config: ShimConfig, engine: Connection): Observers {
+  // Only when asked: a `message` listener makes the engine decode every message for it.
   return {
-    log: new MessageLog(engine, !flagBool(config, '-check-close-notify')),
+    log:
+      flagString(config, '-expect-msg-callback') === undefined
+        ? undefined
+        : new MessageLog(engine, !flagBool(config, '-check-close-notify')),
   };
 }
 

@@ -37,8 +37,9 @@ export class MessageLog {
 /** The message BoringSSL's shim prints when the log differs, or undefined when it matches. */
 export function messageLogMismatch(
   expected: string | undefined,
-  log: MessageLog,
+  log: MessageLog | undefined,
 ): string | undefined {
-  if (expected === undefined || expected === '' || log.text === expected) return undefined;
-  return `Bad message callback trace. Wanted:\n${expected}\nGot:\n${log.text}`;
+  const text = log?.text ?? '';
+  if (expected === undefined || expected === '' || text === expected) return undefined;
+  return `Bad message callback trace. Wanted:\n${expected}\nGot:\n${text}`;
 }

@@ -242,6 +242,7 @@ export const shimClock = {
 function common(config: ShimConfig, provider: CryptoProvider): CommonOptions {
   const range = versionRange(config);
   const { cipherSuites } = cipherOptions(flagString(config, '-cipher'));
+  const maxCertList = flagInt(config, '-max-cert-list') ?? 0;
   const schemes = signatureSchemesOption(config, provider, verifyPrefs(config, provider));
   const groupList = groups(config, provider);
   return {
@@ -251,6 +252,8 @@ function common(config: ShimConfig, provider: CryptoProvider): CommonOptions {
     maxVersion: range.max,
     ...(groupList === undefined ? {} : { groups: groupList }),
     ...(cipherSuites === undefined ? {} : { cipherSuites }),
+    // SSL_set_max_cert_list: the largest handshake message taken from the peer.
+    ...(maxCertList > 0 ? { maxHandshakeMessageSize: maxCertList } : {}),
     ...(schemes === undefined ? {} : { signatureSchemes: schemes }),
     ...complianceOptions(config),
     ...certCompressionOptions(config),

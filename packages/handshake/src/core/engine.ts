@@ -77,7 +77,7 @@ export abstract class Engine extends Emitter implements Connection, HandshakeCon
    * Record framing, deprotection, handshake reassembly and the input limits (RFC 8446 5, RFC
    * 8449, empty records, rejected 0-RTT): @tlskit/record's reader, the one the record tests run.
    */
-  readonly #reader = new RecordReader();
+  readonly #reader: RecordReader;
   #write: RecordProtection;
   #readSecret: Uint8Array | undefined;
   #writeSecret: Uint8Array | undefined;
@@ -107,10 +107,21 @@ export abstract class Engine extends Emitter implements Connection, HandshakeCon
   /** The connection negotiated TLS 1.2 (alerts and records follow RFC 5246). */
   #tls12 = false;
 
-  protected constructor(provider: CryptoProvider, now: () => number, initialRecordVersion: number) {
+  /** `maxHandshakeMessageSize`: the options' cap on a peer's handshake message body. */
+  protected constructor(
+    provider: CryptoProvider,
+    now: () => number,
+    initialRecordVersion: number,
+    maxHandshakeMessageSize?: number,
+  ) {
     super();
     this.provider = provider;
     this.now = now;
+    this.#reader = new RecordReader(
+      maxHandshakeMessageSize === undefined
+        ? {}
+        : { maxHandshakeMessageLength: maxHandshakeMessageSize },
+    );
     this.#write = new PlaintextProtection({ recordVersion: initialRecordVersion });
   }
 

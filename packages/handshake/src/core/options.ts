@@ -187,6 +187,13 @@ export interface CommonOptions {
   /** Largest record plaintext we accept (record_size_limit, RFC 8449), 64..16385. */
   readonly recordSizeLimit?: number;
   /**
+   * Largest handshake message body accepted from the peer, in bytes (OpenSSL's
+   * `SSL_CTX_set_max_cert_list`): a bigger one, such as an oversized certificate chain, ends the
+   * handshake with `ERR_HANDSHAKE_MESSAGE_TOO_LARGE` before it is buffered whole. 256..16777215;
+   * default 131,396, the largest ClientHello the syntax allows.
+   */
+  readonly maxHandshakeMessageSize?: number;
+  /**
    * Trust anchors for the default verifier built on `@tlskit/x509` (`x509Verifier`): a
    * `TrustStore`, or DER certificates.
    */
@@ -579,6 +586,13 @@ export function checkCommonOptions(options: CommonOptions): void {
     throw new OptionsError('recordSizeLimit must be an integer from 64 to 16385 (RFC 8449)');
   }
   checkCertificateCompression(options.certificateCompression);
+  const maxMessage = options.maxHandshakeMessageSize;
+  if (
+    maxMessage !== undefined &&
+    (!Number.isInteger(maxMessage) || maxMessage < 256 || maxMessage > 0xffffff)
+  ) {
+    throw new OptionsError('maxHandshakeMessageSize must be an integer from 256 to 16777215');
+  }
   for (const name of options.alpnProtocols ?? []) {
     const length = new TextEncoder().encode(name).length;
     if (length < 1 || length > 255) {
