@@ -177,6 +177,18 @@ describe('Encrypted ClientHello', () => {
     );
   });
 
+  it('GREASE: a client without a configuration sends a decoy and ignores retry configurations', async () => {
+    const f = await fixtures();
+    const key = echKey(5);
+    const p = await connectPair([f.server.p256], { echGrease: true }, { echKeys: [key] });
+    // The server could not decrypt the decoy, answered ClientHelloOuter with its retry
+    // configurations, and the client, which offered no real ECH, went on.
+    expect(p.clientClose?.error).toBeUndefined();
+    expect(p.clientInfo?.echAccepted).toBeUndefined();
+    expect(p.serverInfo?.echAccepted).toBeUndefined();
+    expect(p.serverInfo?.serverName).toBe('localhost');
+  });
+
   it('refuses ECH keys that do not parse or do not match', () => {
     const key = echKey(1);
     const base = { provider, certificates: [] as never[], pskCallback: () => undefined };

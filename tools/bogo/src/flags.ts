@@ -123,6 +123,7 @@ export const implementedFlags: ReadonlySet<string> = new Set([
   '-ech-config-list',
   '-expect-ech-retry-configs',
   '-expect-no-ech-retry-configs',
+  '-enable-ech-grease',
 ]);
 
 /** Value flags that BoringSSL's shim collects into a list: each use adds one. */

@@ -32,7 +32,7 @@ import { ticketAge } from '../core/tickets.js';
 import type { ClientConfig } from '../core/config.js';
 import { reverifySession } from '../certs/verify.js';
 import { ENCRYPTED_CLIENT_HELLO } from './ech.js';
-import { type EchOffer, sealClientHelloOuter, startEch } from './ech-client.js';
+import { type EchOffer, greaseEch, sealClientHelloOuter, startEch } from './ech-client.js';
 
 /** 0-RTT offered in ClientHello1 (RFC 8446 2.3), and what became of it. */
 export interface EarlyOffer {
@@ -70,6 +70,8 @@ export interface Hello {
    * ech_required), or none offered.
    */
   readonly echStatus: 'none' | 'accepted' | 'rejected';
+  /** The GREASE encrypted_client_hello sent instead of a real offer (RFC 9849 6.2), if any. */
+  readonly echGrease: Uint8Array | undefined;
 }
 
 /** The one PSK a ClientHello offers: a ticket (resumption) or an external key. */
@@ -209,6 +211,9 @@ export async function sendClientHello(
     ...signatureExtensions(hello.config),
     ...featureExtensions(hello, cookie),
   ];
+  if (hello.echGrease !== undefined) {
+    ext.push({ type: ENCRYPTED_CLIENT_HELLO as ExtensionType, raw: hello.echGrease });
+  }
   for (const e of ext) hello.offered.add(e.type);
   const ech = hello.ech;
   if (ech !== undefined) {
@@ -473,6 +478,10 @@ export async function sendClientHello1(
     ech:
       config.ech === undefined ? undefined : await startEch(p, config.ech, new TranscriptHash(p)),
     echStatus: 'none',
+    echGrease:
+      config.ech === undefined && config.offerTls13 && config.options.echGrease === true
+        ? greaseEch(p)
+        : undefined,
   };
   await sendClientHello(hello, shares, undefined);
   engine.allowChangeCipherSpec(true);
