@@ -155,7 +155,7 @@ describe('Encrypted ClientHello', () => {
       echConfigList: echConfigList(echKey(3).config),
     });
     expect(p.clientClose?.error).toBeInstanceOf(EchRejectedError);
-    expect((p.clientClose?.error as EchRejectedError).retryConfigs).toBeUndefined();
+    expect((p.clientClose?.error as EchRejectedError | undefined)?.retryConfigs).toBeUndefined();
     expect(p.serverClose?.error).toBeDefined();
   });
 
@@ -172,9 +172,9 @@ describe('Encrypted ClientHello', () => {
       { echKeys: [key] },
     );
     // Rejected, and the certificate proved server-p256.test: the retry configurations arrive.
-    expect((p.clientClose?.error as EchRejectedError).retryConfigs).toEqual(
-      echConfigList(key.config),
-    );
+    const error = p.clientClose?.error;
+    expect(error).toBeInstanceOf(EchRejectedError);
+    expect((error as EchRejectedError).retryConfigs).toEqual(echConfigList(key.config));
   });
 
   it('GREASE: a client without a configuration sends a decoy and ignores retry configurations', async () => {
