@@ -7,7 +7,10 @@
  * (the same function the noble provider's x25519 group uses) on the raw keys.
  */
 import { x25519 } from '@noble/curves/ed25519.js';
+import { concatBytes } from '@tlskit/wire';
 import type { AeadKey, AeadName, CryptoProvider, HashName } from './provider.js';
+
+const concat = (...parts: Uint8Array[]): Uint8Array => concatBytes(parts);
 
 /** HPKE KEM identifiers (RFC 9180 7.1) this module implements. */
 export const HpkeKem = { DHKEM_X25519_HKDF_SHA256: 0x0020 } as const;
@@ -52,16 +55,6 @@ const NONCE_LENGTH = 12;
 const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
 const HPKE_V1 = ascii('HPKE-v1');
 const EMPTY = new Uint8Array(0);
-
-function concat(...parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 function u16(n: number): Uint8Array {
   return new Uint8Array([n >> 8, n & 0xff]);

@@ -5,7 +5,7 @@
  * The version modules never import this file.
  */
 import type { KeyShare } from '@tlskit/crypto';
-import { ProtocolVersion } from '@tlskit/wire';
+import { AlertDescription, ProtocolVersion, TlsError } from '@tlskit/wire';
 import { chainPolicy } from './certs/verify.js';
 import type { RawMessage } from './core/codec.js';
 import {
@@ -17,7 +17,7 @@ import {
 } from './core/config.js';
 import type { State } from './core/context.js';
 import { type Connection, Engine } from './core/engine.js';
-import { protocolVersion } from './core/errors.js';
+import { EchRejectedError, protocolVersion } from './core/errors.js';
 import { publicConnection } from './core/public-connection.js';
 import { readServerHello } from './core/hello.js';
 import { type ClientOptions, checkCommonOptions, OptionsError } from './core/options.js';
@@ -25,7 +25,8 @@ import { groups12, isTls13Group } from './core/suites.js';
 import { serverHello12 } from './tls12/client.js';
 import { serverHello13 } from './tls13/client.js';
 import { chooseEchConfig } from './tls13/ech-client.js';
-import { EchRejectedError } from './core/errors.js';
+
+import { ENCRYPTED_CLIENT_HELLO } from './tls13/ech.js';
 import { type Hello, sendClientHello1 } from './tls13/client-hello.js';
 import { checkExternalPsk } from './tls13/external-psk.js';
 
@@ -77,6 +78,14 @@ class ExpectServerHello implements State {
         sh,
         selectedVersion,
         m,
+      );
+    }
+    // RFC 9849 7: encrypted_client_hello has no TLS 1.2 ServerHello form (even after GREASE).
+    if (sh.extensions.some((e) => e.type === ENCRYPTED_CLIENT_HELLO)) {
+      throw new TlsError(
+        'ERR_UNSUPPORTED_EXTENSION',
+        AlertDescription.unsupportedExtension,
+        'encrypted_client_hello in a TLS 1.2 ServerHello',
       );
     }
     if (hello.ech !== undefined) {

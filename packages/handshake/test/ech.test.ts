@@ -155,7 +155,7 @@ describe('Encrypted ClientHello', () => {
       echConfigList: echConfigList(echKey(3).config),
     });
     expect(p.clientClose?.error).toBeInstanceOf(EchRejectedError);
-    expect((p.clientClose?.error as EchRejectedError).retryConfigs).toBeUndefined();
+    expect((p.clientClose?.error as EchRejectedError | undefined)?.retryConfigs).toBeUndefined();
     expect(p.serverClose?.error).toBeDefined();
   });
 
@@ -172,9 +172,21 @@ describe('Encrypted ClientHello', () => {
       { echKeys: [key] },
     );
     // Rejected, and the certificate proved server-p256.test: the retry configurations arrive.
-    expect((p.clientClose?.error as EchRejectedError).retryConfigs).toEqual(
-      echConfigList(key.config),
-    );
+    const error = p.clientClose?.error;
+    expect(error).toBeInstanceOf(EchRejectedError);
+    expect((error as EchRejectedError).retryConfigs).toEqual(echConfigList(key.config));
+  });
+
+  it('GREASE: a client without a configuration sends a decoy and ignores retry configurations', async () => {
+    const f = await fixtures();
+    const key = echKey(5);
+    const p = await connectPair([f.server.p256], { echGrease: true }, { echKeys: [key] });
+    // The server could not decrypt the decoy, answered ClientHelloOuter with its retry
+    // configurations, and the client, which offered no real ECH, went on.
+    expect(p.clientClose?.error).toBeUndefined();
+    expect(p.clientInfo?.echAccepted).toBeUndefined();
+    expect(p.serverInfo?.echAccepted).toBeUndefined();
+    expect(p.serverInfo?.serverName).toBe('localhost');
   });
 
   it('refuses ECH keys that do not parse or do not match', () => {

@@ -24,6 +24,7 @@ describe('registries', () => {
     expect(HandshakeType.messageHash).toBe(254);
     expect(SignatureScheme.rsa_pss_rsae_sha256).toBe(0x0804);
     expect(AlertDescription.noApplicationProtocol).toBe(120);
+    expect(AlertDescription.echRequired).toBe(121);
     expect(ProtocolVersion.TLSv1_3).toBe(0x0304);
     expect(ContentType.applicationData).toBe(23);
   });

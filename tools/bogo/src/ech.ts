@@ -45,9 +45,14 @@ export function checkEch(config: ShimConfig, info: HandshakeInfo): string | unde
 }
 
 /** `echConfigList` for the client, or nothing without -ech-config-list. */
-export function echClientOptions(config: ShimConfig): Pick<ClientOptions, 'echConfigList'> {
+export function echClientOptions(
+  config: ShimConfig,
+): Pick<ClientOptions, 'echConfigList' | 'echGrease'> {
   const list = flagString(config, '-ech-config-list');
-  return list === undefined ? {} : { echConfigList: base64(list) };
+  return {
+    ...(list === undefined ? {} : { echConfigList: base64(list) }),
+    ...(flagBool(config, '-enable-ech-grease') ? { echGrease: true } : {}),
+  };
 }
 
 /**

@@ -174,6 +174,7 @@ export const implementedFlags: ReadonlySet<string> = new Set([
   '-max-send-fragment',
   '-read-size',
   '-max-cert-list',
+  '-enable-ech-grease',
 ]);
 
 /** Value flags that BoringSSL's shim collects into a list: each use adds one. */

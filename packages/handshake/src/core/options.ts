@@ -232,6 +232,11 @@ export interface ClientOptions extends CommonOptions {
    */
   readonly echConfigList?: Uint8Array;
   /**
+   * Without a usable `echConfigList`, send a GREASE encrypted_client_hello (RFC 9849 6.2): random
+   * bytes shaped like a real offer, so that clients using ECH do not stand out. Default false.
+   */
+  readonly echGrease?: boolean;
+  /**
    * NamedGroups to send key shares for in the first ClientHello (each must be in `groups`).
    * Default: the first group, plus x25519 when the first is a hybrid.
    */

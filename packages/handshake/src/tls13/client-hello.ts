@@ -36,7 +36,7 @@ import { ticketAge } from '../core/tickets.js';
 import type { ClientConfig } from '../core/config.js';
 import { reverifySession } from '../certs/verify.js';
 import { ENCRYPTED_CLIENT_HELLO } from './ech.js';
-import { type EchOffer, sealClientHelloOuter, startEch } from './ech-client.js';
+import { type EchOffer, greaseEch, sealClientHelloOuter, startEch } from './ech-client.js';
 
 /** 0-RTT offered in ClientHello1 (RFC 8446 2.3), and what became of it. */
 export interface EarlyOffer {
@@ -76,6 +76,8 @@ export interface Hello {
   readonly echStatus: 'none' | 'accepted' | 'rejected';
   /** GREASE values (RFC 8701) when the options ask for them, the same in ClientHello2. */
   readonly grease: GreaseValues | undefined;
+  /** The GREASE encrypted_client_hello sent instead of a real offer (RFC 9849 6.2), if any. */
+  readonly echGrease: Uint8Array | undefined;
 }
 
 /** The one PSK a ClientHello offers: a ticket (resumption) or an external key. */
@@ -215,6 +217,9 @@ export async function sendClientHello(
     ...signatureExtensions(hello.config),
     ...featureExtensions(hello, cookie),
   ];
+  if (hello.echGrease !== undefined) {
+    ext.push({ type: ENCRYPTED_CLIENT_HELLO as ExtensionType, raw: hello.echGrease });
+  }
   for (const e of ext) hello.offered.add(e.type);
   // GREASE goes in after `offered` is filled: a server that answers with a GREASE extension is
   // refused as for any extension we did not offer.
@@ -504,6 +509,10 @@ export async function sendClientHello1(
       config.ech === undefined ? undefined : await startEch(p, config.ech, new TranscriptHash(p)),
     echStatus: 'none',
     grease: config.options.grease === true ? chooseGrease(p) : undefined,
+    echGrease:
+      config.ech === undefined && config.offerTls13 && config.options.echGrease === true
+        ? greaseEch(p)
+        : undefined,
   };
   await sendClientHello(hello, shares, undefined);
   engine.allowChangeCipherSpec(true);

@@ -405,6 +405,11 @@ class ExpectEncryptedExtensions implements State {
 function retryConfigs(hello: Hello, list: readonly Extension[]): Uint8Array | undefined {
   const ext = list.find((e) => e.type === ENCRYPTED_CLIENT_HELLO);
   if (ext === undefined || !('raw' in ext)) return undefined;
+  // RFC 9849 6.2: after GREASE the configurations are checked for syntax, then ignored.
+  if (hello.echGrease !== undefined) {
+    decodeEchConfigList(ext.raw);
+    return undefined;
+  }
   if (hello.echStatus !== 'rejected') {
     throw new TlsError(
       'ERR_UNSUPPORTED_EXTENSION',

@@ -5,7 +5,9 @@
 import {
   type CryptoProvider,
   type HashName,
+  HpkeAead,
   type HpkeContext,
+  HpkeKdf,
   HpkeKem,
   type HpkeSuite,
   hpkeSupported,
@@ -187,4 +189,21 @@ export function helloRetryConfirmsEch(
     return constantTimeEqual(echConfirmation(provider, hash, offer.innerRandom, th, true), data);
   }
   return false;
+}
+
+/**
+ * A GREASE encrypted_client_hello (RFC 9849 6.2): the outer form with a random config_id, an
+ * X25519-sized random `enc` and a random payload of a plausible ClientHelloInner's size, so a
+ * client without a configuration looks like one with. Sent unchanged in ClientHello2.
+ */
+export function greaseEch(provider: CryptoProvider): Uint8Array {
+  const payloadLength = 128 + 32 * (provider.randomBytes(1)[0]! & 3) + 16;
+  return encodeWith((w) => {
+    w.u8(0, 'type');
+    w.u16(HpkeKdf.HKDF_SHA256, 'kdf_id');
+    w.u16(HpkeAead.AES_128_GCM, 'aead_id');
+    w.u8(provider.randomBytes(1)[0]!, 'config_id');
+    w.vector16('enc', 0, 0xffff, () => w.bytes(provider.randomBytes(32)));
+    w.vector16('payload', 1, 0xffff, () => w.bytes(provider.randomBytes(payloadLength)));
+  }).slice();
 }
