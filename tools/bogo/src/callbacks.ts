@@ -10,7 +10,7 @@ import type { ClientHelloInfo, ServerOptions } from '@tlskit/handshake';
 import { TlsError } from '@tlskit/wire';
 import { type Preference, suitesForClient } from './cipher-rules.js';
 import { flagBool, flagString, type ShimConfig } from './flags.js';
-import { parseAlpnList } from './options.js';
+import { parseAlpnList } from './alpn-list.js';
 
 /**
  * A refusal by one of the shim's callbacks: the engine sends the TlsError's alert, and the shim

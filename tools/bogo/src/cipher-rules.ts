@@ -13,7 +13,7 @@
  */
 
 import { CIPHER_SUITES } from '@tlskit/crypto';
-import { Unsupported } from './options.js';
+import { Unsupported } from './unsupported.js';
 
 // Attribute bits (one per value), so that an alias is a mask per attribute.
 const kRSA = 1;

@@ -5,7 +5,7 @@
  */
 import type { HandshakeInfo, Session } from '@tlskit/handshake';
 import { flagBool, flagString, type ShimConfig } from './flags.js';
-import { Unsupported } from './options.js';
+import { Unsupported } from './unsupported.js';
 
 /** What the shim knows about the 0-RTT attempt of one connection, beyond HandshakeInfo. */
 export interface EarlyDataContext {

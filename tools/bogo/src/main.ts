@@ -6,7 +6,7 @@ import { appendFileSync } from 'node:fs';
 import { errorReport } from './errors.js';
 import { parseArgs } from './flags.js';
 import { shimProvider } from './legacy-algorithms.js';
-import { Unsupported } from './options.js';
+import { Unsupported } from './unsupported.js';
 import { CheckFailed, ConnectionFailed, runTest } from './shim.js';
 
 /** The runner's status for "this test needs something the shim does not have". */

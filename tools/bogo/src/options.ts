@@ -30,13 +30,12 @@ import {
   flagString,
   type ShimConfig,
 } from './flags.js';
+import { parseAlpnList } from './alpn-list.js';
 import { complianceOptions } from './compliance.js';
+import { Unsupported } from './unsupported.js';
 import { signatureSchemesOption, withoutMd5Sha1 } from './legacy-algorithms.js';
 
-/** A flag value this shim cannot honour with tlskit (the test is then unimplemented). */
-export class Unsupported extends Error {
-  override name = 'Unsupported';
-}
+export { Unsupported } from './unsupported.js';
 
 const versionNames: Readonly<Record<number, TlsVersion>> = { 771: 'TLSv1.2', 772: 'TLSv1.3' };
 
@@ -52,21 +51,6 @@ export function versionRange(config: ShimConfig): { min: TlsVersion; max: TlsVer
     throw new Unsupported(`version range ${min.toString(16)}..${max.toString(16)}`);
   }
   return { min: minName, max: maxName };
-}
-
-/** Protocol names from BoringSSL's wire form: each one prefixed with its length byte. */
-export function parseAlpnList(text: string): string[] {
-  const bytes = Buffer.from(text, 'latin1');
-  const names: string[] = [];
-  for (let i = 0; i < bytes.length; ) {
-    const length = bytes[i]!;
-    if (length === 0 || i + 1 + length > bytes.length) {
-      throw new Unsupported('malformed -advertise-alpn list');
-    }
-    names.push(bytes.subarray(i + 1, i + 1 + length).toString('latin1'));
-    i += 1 + length;
-  }
-  return names;
 }
 
 /** Groups from -curves; each must be one the provider implements. */
