@@ -30,7 +30,13 @@ import { sctRequestExtension } from '../certs/sct.js';
 import { encodeImportedIdentity, importPsk } from './psk-importer.js';
 import { compressCertificateExtension } from './cert-compression.js';
 import { padClientHello } from './padding.js';
-import { chooseGrease, type GreaseValues, greaseCipherSuites, greaseExtensions } from './grease.js';
+import {
+  chooseGrease,
+  type GreaseValues,
+  greaseCipherSuites,
+  greaseExtensions,
+  isGrease,
+} from './grease.js';
 import { type Suite13, suite13 } from '../core/suites.js';
 import { ticketAge } from '../core/tickets.js';
 import type { ClientConfig } from '../core/config.js';
@@ -269,8 +275,14 @@ async function sendEncryptedClientHello(
   const innerExt: Extension[] = ext
     .filter((e) => !tls12Only.has(e.type))
     .map((e) =>
-      e.type === ExtensionType.supportedVersions
-        ? { type: ExtensionType.supportedVersions, versions: [ProtocolVersion.TLSv1_3] }
+      e.type === ExtensionType.supportedVersions && 'versions' in e
+        ? {
+            type: ExtensionType.supportedVersions,
+            // TLS 1.3 only, keeping a GREASE version (RFC 8701) where `grease` put one.
+            versions: e.versions.filter(
+              (v: ProtocolVersion) => v === ProtocolVersion.TLSv1_3 || isGrease(v),
+            ),
+          }
         : e,
     );
   innerExt.push({ type: ENCRYPTED_CLIENT_HELLO as ExtensionType, raw: Uint8Array.of(1) });
