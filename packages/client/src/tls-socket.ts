@@ -28,6 +28,14 @@ export interface EphemeralKeyInfo {
 }
 
 /** IANA group names to what OpenSSL (and so node:tls) reports. */
+/**
+ * How long a socket that sent a fatal alert keeps reading (and discarding) before it closes.
+ * Closing a TCP socket with unread input makes the kernel send a reset, and a reset can reach the
+ * peer before it reads our alert: a TLS 1.3 client refused for its certificate then sees
+ * ECONNRESET instead of certificate_required. Draining briefly lets the alert be read first.
+ */
+const LINGER_MS = 1000;
+
 const ephemeralKeyInfo: Readonly<Record<string, EphemeralKeyInfo>> = {
   x25519: { type: 'ECDH', name: 'X25519', size: 253 },
   secp256r1: { type: 'ECDH', name: 'prime256v1', size: 256 },
@@ -131,6 +139,8 @@ export class TLSSocket extends Duplex {
   #rejectSecure!: (error: Error) => void;
   #bytesRead = 0;
   #bytesWritten = 0;
+  /** Set when the engine failed with the transport still open: close it gently (see LINGER_MS). */
+  #linger = false;
 
   constructor(transport: Duplex, engine: Promise<Connection>, hooks: TLSSocketHooks = {}) {
     super({ allowHalfOpen: hooks.allowHalfOpen ?? false });
@@ -219,6 +229,7 @@ export class TLSSocket extends Duplex {
       this.#flush();
       if (error !== undefined) {
         this.#rejectSecure(error);
+        this.#linger = true;
         this.destroy(error);
       } else {
         this.#transport.end();
@@ -361,8 +372,27 @@ export class TLSSocket extends Duplex {
     if (error !== null || this.#handshake === undefined) {
       this.#rejectSecure(error ?? new Error('socket destroyed before the handshake completed'));
     }
-    this.#transport.destroy();
+    if (this.#linger) this.#closeGently();
+    else this.#transport.destroy();
     callback(error);
+  }
+
+  /**
+   * Ends the transport's write side after the alert and discards what still arrives until the
+   * peer closes or LINGER_MS passes, so the peer reads the alert instead of a TCP reset.
+   */
+  #closeGently(): void {
+    const transport = this.#transport;
+    if (transport.destroyed || transport.writableEnded) {
+      transport.destroy();
+      return;
+    }
+    const timer = setTimeout(() => transport.destroy(), LINGER_MS);
+    timer.unref();
+    transport.once('close', () => clearTimeout(timer));
+    transport.once('end', () => transport.destroy());
+    transport.end();
+    transport.resume();
   }
 
   /**

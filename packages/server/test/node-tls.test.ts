@@ -255,6 +255,34 @@ describe('createServer() with node:tls clients', () => {
       .toContain('ERR_CERTIFICATE_REQUIRED');
   });
 
+  it('lets a refused TLS 1.3 client read certificate_required, not a TCP reset', async () => {
+    // The client writes as soon as it considers itself connected, so its data is unread on the
+    // server when the server refuses it. Closing a socket with unread input sends a reset, which
+    // can overtake the alert: the server drains briefly after a fatal alert instead.
+    const { port } = await ourServer({
+      key: ecdsa.key.pem,
+      cert: ecdsa.cert.pem,
+      ca: certs.clientCa.cert.pem,
+      requestCert: true,
+      rejectUnauthorized: true,
+    });
+    const failures: string[] = [];
+    for (let attempt = 0; attempt < 12; attempt++) {
+      // Both clients: node:tls, and ours, which met the reset in CI.
+      const options = { host: '127.0.0.1', port, servername: 'tlskit.test', ca: certs.ca.cert.pem };
+      const socket: Duplex = attempt % 2 === 0 ? nodeConnect(options) : connect(options);
+      cleanup.push(() => socket.destroy());
+      socket.on('secureConnect', () => {
+        for (let i = 0; i < 8; i++) socket.write(Buffer.alloc(4096, i));
+      });
+      const [error] = (await once(socket, 'error', { signal: AbortSignal.timeout(10_000) })) as [
+        Error,
+      ];
+      failures.push(error.message);
+    }
+    expect(failures.filter((message) => !/certificate[ _]required/i.test(message))).toEqual([]);
+  });
+
   it('survives a client that sends garbage, and keeps serving', async () => {
     const { port, clientErrors } = await ourServer({ key: ecdsa.key.pem, cert: ecdsa.cert.pem });
     const { connect: netConnect } = await import('node:net');
