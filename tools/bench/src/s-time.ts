@@ -39,6 +39,12 @@ export interface STimeBenchOptions {
   readonly seconds: number;
   /** Rounds: every server runs once per round, in rotating order. */
   readonly rounds: number;
+  /**
+   * Untimed rounds first, per server and configuration (default 1). A server process pays V8's
+   * warm-up (compiling some hundreds of functions) once, in its first seconds; a long-running
+   * server never pays it again, so the timed rounds should not either.
+   */
+  readonly warmupRounds?: number;
   readonly providers?: readonly string[];
   readonly versions?: readonly TlsVersion[];
   readonly modes?: readonly STimeMode[];
@@ -217,6 +223,9 @@ export async function runSTimeBench(options: STimeBenchOptions): Promise<STimeRo
       try {
         for (const implementation of list)
           servers.push(await countingServer(implementation, profile));
+        for (let r = 0; r < (options.warmupRounds ?? 1); r++) {
+          for (const target of servers) await runRound(target, profile, mode, options);
+        }
         const rounds = new Map<CountingServer, Round[]>(servers.map((s) => [s, []]));
         for (let r = 0; r < options.rounds; r++) {
           for (let k = 0; k < servers.length; k++) {
@@ -302,7 +311,9 @@ arrives, so the TLS 1.3 \`-reuse\` rows use a node:tls client in its own process
 its first connection's ticket instead. "resumed" is the share of
 connections the server itself reported as resumed. The servers run in the benchmark's process and
 s_time in its own, so that process's CPU time over a run is the server's alone. Servers take
-turns: ${options.rounds} rounds of ${options.seconds} s each, in rotating order. "connections
+turns: ${options.rounds} rounds of ${options.seconds} s each, in rotating order, after
+${options.warmupRounds ?? 1} untimed warm-up round(s) per server (V8 compiles tlskit's code in a
+server's first seconds, once per process, which a long-running server does not pay again). "connections
 per server CPU second" is the median round; "paired" divides node:tls's CPU per connection by
 this server's in the same round and takes the median over rounds, so that the machine's drift
 between rounds (two shared cores) cancels out: it is the figure to read against a target.`,

@@ -57,6 +57,7 @@ export const connectionSuites: Readonly<Record<string, Suite>> = {
     const options = {
       seconds: o.iterations ?? (o.smoke ? 1 : 4),
       rounds: o.batches ?? (o.smoke ? 1 : 5),
+      warmupRounds: o.smoke ? 0 : 1,
       ...providers(o),
       ...versions(o),
     };
