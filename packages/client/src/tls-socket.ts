@@ -27,7 +27,6 @@ export interface EphemeralKeyInfo {
   size?: number;
 }
 
-/** IANA group names to what OpenSSL (and so node:tls) reports. */
 /**
  * How long a socket that sent a fatal alert keeps reading (and discarding) before it closes.
  * Closing a TCP socket with unread input makes the kernel send a reset, and a reset can reach the
@@ -36,6 +35,7 @@ export interface EphemeralKeyInfo {
  */
 const LINGER_MS = 1000;
 
+/** IANA group names to what OpenSSL (and so node:tls) reports. */
 const ephemeralKeyInfo: Readonly<Record<string, EphemeralKeyInfo>> = {
   x25519: { type: 'ECDH', name: 'X25519', size: 253 },
   secp256r1: { type: 'ECDH', name: 'prime256v1', size: 256 },
@@ -139,7 +139,7 @@ export class TLSSocket extends Duplex {
   #rejectSecure!: (error: Error) => void;
   #bytesRead = 0;
   #bytesWritten = 0;
-  /** Set when the engine failed with the transport still open: close it gently (see LINGER_MS). */
+  /** Set when the engine closed with an error (a fatal alert): close gently, see LINGER_MS. */
   #linger = false;
 
   constructor(transport: Duplex, engine: Promise<Connection>, hooks: TLSSocketHooks = {}) {

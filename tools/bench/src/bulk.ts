@@ -50,13 +50,13 @@ export interface BulkRow {
 }
 
 /** A connection whose server counts what it receives; `until(n)` resolves once it has n bytes. */
-interface Pipe {
+export interface Pipe {
   readonly client: Duplex;
   until(bytes: number): Promise<void>;
   close(): Promise<void>;
 }
 
-async function openPipe(
+export async function openPipe(
   implementation: Awaited<ReturnType<typeof implementations>>[number],
   profile: Profile,
 ): Promise<Pipe> {

@@ -40,7 +40,7 @@ export interface STimeBenchOptions {
   /** Rounds: every server runs once per round, in rotating order. */
   readonly rounds: number;
   /**
-   * Untimed rounds first, per server and configuration (default 1). A server process pays V8's
+   * Untimed rounds first, per server and configuration (default 1, none with `--smoke`). A server process pays V8's
    * warm-up (compiling some hundreds of functions) once, in its first seconds; a long-running
    * server never pays it again, so the timed rounds should not either.
    */
@@ -213,6 +213,9 @@ async function runRound(
   };
 }
 
+/** {@link STimeBenchOptions.warmupRounds} when not given. */
+const DEFAULT_WARMUP_ROUNDS = 1;
+
 export async function runSTimeBench(options: STimeBenchOptions): Promise<STimeRow[]> {
   const list = await implementations(options.providers);
   const rows: STimeRow[] = [];
@@ -223,7 +226,7 @@ export async function runSTimeBench(options: STimeBenchOptions): Promise<STimeRo
       try {
         for (const implementation of list)
           servers.push(await countingServer(implementation, profile));
-        for (let r = 0; r < (options.warmupRounds ?? 1); r++) {
+        for (let r = 0; r < (options.warmupRounds ?? DEFAULT_WARMUP_ROUNDS); r++) {
           for (const target of servers) await runRound(target, profile, mode, options);
         }
         const rounds = new Map<CountingServer, Round[]>(servers.map((s) => [s, []]));
@@ -312,7 +315,7 @@ its first connection's ticket instead. "resumed" is the share of
 connections the server itself reported as resumed. The servers run in the benchmark's process and
 s_time in its own, so that process's CPU time over a run is the server's alone. Servers take
 turns: ${options.rounds} rounds of ${options.seconds} s each, in rotating order, after
-${options.warmupRounds ?? 1} untimed warm-up round(s) per server (V8 compiles tlskit's code in a
+${options.warmupRounds ?? DEFAULT_WARMUP_ROUNDS} untimed warm-up round(s) per server (V8 compiles tlskit's code in a
 server's first seconds, once per process, which a long-running server does not pay again). "connections
 per server CPU second" is the median round; "paired" divides node:tls's CPU per connection by
 this server's in the same round and takes the median over rounds, so that the machine's drift
