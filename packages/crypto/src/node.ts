@@ -7,7 +7,6 @@
  * @packageDocumentation
  */
 import {
-  type Hash as NodeHash,
   type KeyObject,
   constants as nodeConstants,
   createCipheriv,
@@ -15,8 +14,6 @@ import {
   createDiffieHellman,
   createECDH,
   type DiffieHellman,
-  createHash as nodeCreateHash,
-  createHmac,
   createPrivateKey,
   createPublicKey,
   diffieHellman,
@@ -26,51 +23,14 @@ import {
 import type { CryptoBackend, DhFunctions, RawAead, SignatureFunctions } from './backend.js';
 import { composeProvider, type ProviderOptions } from './compose.js';
 import { FFDHE_GROUPS, type FfdheName } from './ffdhe.js';
-import { CloningHash, HASH_LENGTH, type HashState, hashLength } from './hash.js';
+import { HASH_LENGTH } from './hash.js';
+import { BufferedNodeHash, bytes, nodeHash, nodeHmac, opensslDigest } from './node-hashes.js';
 import { ecPkcs8, ecSpki, type OkpKind, okpPkcs8, okpSpki } from './keys.js';
-import type { AeadName, CryptoProvider, HashName } from './provider.js';
+import type { AeadName, CryptoProvider } from './provider.js';
 import type { CurveName } from './signatureSchemes.js';
 
 /** Options of {@link createNodeProvider}. */
 export type NodeProviderOptions = ProviderOptions;
-
-const OPENSSL_DIGESTS: Readonly<Record<HashName, string>> = {
-  'SHA-1': 'sha1',
-  'SHA-256': 'sha256',
-  'SHA-384': 'sha384',
-  'SHA-512': 'sha512',
-};
-
-/** OpenSSL's digest name; also checks the name (a caller error when unknown). */
-function digest(name: HashName): string {
-  hashLength(name);
-  return OPENSSL_DIGESTS[name];
-}
-
-/** A plain Uint8Array view of a Buffer, so callers never meet Buffer's own slice semantics. */
-function bytes(b: Buffer): Uint8Array {
-  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-}
-
-/**
- * node:crypto's Hash as a HashState: `copy()` is its clone. A class, not closures: the transcript
- * hash is cloned at every digest, several times per handshake.
- */
-class NodeHashState implements HashState {
-  readonly #h: NodeHash;
-  constructor(h: NodeHash) {
-    this.#h = h;
-  }
-  update(data: Uint8Array): void {
-    this.#h.update(data);
-  }
-  digest(): Uint8Array {
-    return bytes(this.#h.digest());
-  }
-  clone(): HashState {
-    return new NodeHashState(this.#h.copy());
-  }
-}
 
 const CIPHERS: Readonly<Record<AeadName, string>> = {
   'AES-128-GCM': 'aes-128-gcm',
@@ -261,12 +221,12 @@ function nodeFfdhe(name: FfdheName): DhFunctions {
 const nodeSignatures: SignatureFunctions = {
   async ecdsaVerify(curve, hashName, point, rs, message) {
     const key = cachedPublicBy(`${curve}:${b64url(point)}`, () => ecSpki(curve, point));
-    return nodeVerify(digest(hashName), message, { key, dsaEncoding: 'ieee-p1363' }, rs);
+    return nodeVerify(opensslDigest(hashName), message, { key, dsaEncoding: 'ieee-p1363' }, rs);
   },
   async ecdsaSign(curve, hashName, d, message) {
     // OpenSSL's ECDSA draws a random nonce: signatures differ from run to run.
     const key = cached(d, () => pkcs8Key(ecPkcs8(curve, d)));
-    return bytes(nodeSign(digest(hashName), message, { key, dsaEncoding: 'ieee-p1363' }));
+    return bytes(nodeSign(opensslDigest(hashName), message, { key, dsaEncoding: 'ieee-p1363' }));
   },
   async ed25519Verify(publicKey, message, signature) {
     const key = cachedPublicBy(`Ed25519:${b64url(publicKey)}`, () => okpSpki('Ed25519', publicKey));
@@ -283,11 +243,11 @@ const nodeSignatures: SignatureFunctions = {
   },
   async rsaVerify(s, rsaSpki, message, signature) {
     const key = cachedPublic(rsaSpki);
-    return nodeVerify(digest(s.hash ?? 'SHA-256'), message, rsaOptions(s, key), signature);
+    return nodeVerify(opensslDigest(s.hash ?? 'SHA-256'), message, rsaOptions(s, key), signature);
   },
   async rsaSign(s, rsaPkcs8, message) {
     const key = cached(rsaPkcs8, pkcs8Key);
-    return bytes(nodeSign(digest(s.hash ?? 'SHA-256'), message, rsaOptions(s, key)));
+    return bytes(nodeSign(opensslDigest(s.hash ?? 'SHA-256'), message, rsaOptions(s, key)));
   },
 };
 
@@ -305,9 +265,9 @@ function rsaOptions(s: Parameters<SignatureFunctions['rsaSign']>[0], key: KeyObj
 const nodeBackend: CryptoBackend = {
   name: 'node',
   hashes: {
-    hash: (name, data) => bytes(nodeCreateHash(digest(name)).update(data).digest()),
-    createHash: (name) => new CloningHash(name, new NodeHashState(nodeCreateHash(digest(name)))),
-    hmac: (name, key, data) => bytes(createHmac(digest(name), key).update(data).digest()),
+    hash: nodeHash,
+    createHash: (name) => new BufferedNodeHash(name),
+    hmac: nodeHmac,
   },
   aead: nodeAead,
   x25519: nodeMontgomery('X25519', 32),
