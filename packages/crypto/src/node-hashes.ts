@@ -30,9 +30,19 @@ export function bytes(b: Buffer): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
+/**
+ * A one-shot digest as bytes. The digest comes back as a 'binary' (latin1) string, one char per
+ * byte, decoded into Node's shared buffer pool: a 'buffer' result is an ArrayBuffer with its own
+ * malloc'd backing store, which V8 must track, sweep and free on another thread, and that costs
+ * more than hashing a short input (issue 14).
+ */
+function digestBytes(algorithm: string, data: Uint8Array): Uint8Array {
+  return bytes(Buffer.from(oneShot(algorithm, data, 'binary'), 'latin1'));
+}
+
 /** One-shot digest. */
 export function nodeHash(name: HashName, data: Uint8Array): Uint8Array {
-  return bytes(oneShot(opensslDigest(name), data, 'buffer'));
+  return digestBytes(opensslDigest(name), data);
 }
 
 /** The hash's input block size in bytes (RFC 2104's B). */
@@ -57,15 +67,16 @@ export function nodeHmac(name: HashName, key: Uint8Array, data: Uint8Array): Uin
   if (b + data.length > SCRATCH_SIZE)
     return bytes(createHmac(algorithm, key).update(data).digest());
   // RFC 2104 2: a key longer than the block is hashed first.
-  const k = key.length > b ? oneShot(algorithm, key, 'buffer') : key;
+  const k = key.length > b ? digestBytes(algorithm, key) : key;
   const used = b + Math.max(data.length, HASH_LENGTH[name]);
   try {
     for (let i = 0; i < b; i++) scratch[i] = (i < k.length ? (k[i] as number) : 0) ^ 0x36;
     scratch.set(data, b);
-    const inner = oneShot(algorithm, scratch.subarray(0, b + data.length), 'buffer');
+    // The inner digest goes from its latin1 string straight into the scratch buffer.
+    const inner = oneShot(algorithm, scratch.subarray(0, b + data.length), 'binary');
     for (let i = 0; i < b; i++) scratch[i] = (scratch[i] as number) ^ (0x36 ^ 0x5c);
-    scratch.set(inner, b);
-    return bytes(oneShot(algorithm, scratch.subarray(0, b + inner.length), 'buffer'));
+    const innerLength = scratch.write(inner, b, 'latin1');
+    return digestBytes(algorithm, scratch.subarray(0, b + innerLength));
   } finally {
     scratch.fill(0, 0, used);
   }
@@ -123,7 +134,7 @@ export class BufferedNodeHash implements IncrementalHash {
 
   digest(): Uint8Array {
     if (this.#stream !== undefined) return bytes(this.#stream.copy().digest());
-    return bytes(oneShot(this.#algorithm, this.#input.subarray(0, this.#length), 'buffer'));
+    return digestBytes(this.#algorithm, this.#input.subarray(0, this.#length));
   }
 
   clone(): IncrementalHash {
