@@ -32,12 +32,17 @@ export function bytes(b: Buffer): Uint8Array {
 
 /**
  * A one-shot digest as bytes. The digest comes back as a 'binary' (latin1) string, one char per
- * byte, decoded into Node's shared buffer pool: a 'buffer' result is an ArrayBuffer with its own
- * malloc'd backing store, which V8 must track, sweep and free on another thread, and that costs
- * more than hashing a short input (issue 14).
+ * byte, copied into a fresh array of at most 64 bytes, which V8 keeps on its own heap. A 'buffer'
+ * result is an ArrayBuffer with its own malloc'd backing store, which V8 must track, sweep and
+ * free on another thread, and that costs more than hashing a short input (issue 14). Decoding
+ * into Node's buffer pool instead would be as cheap, but a long-lived secret (a traffic secret)
+ * would pin a whole 8 KiB slab of the pool per idle connection.
  */
 function digestBytes(algorithm: string, data: Uint8Array): Uint8Array {
-  return bytes(Buffer.from(oneShot(algorithm, data, 'binary'), 'latin1'));
+  const digest = oneShot(algorithm, data, 'binary');
+  const out = new Uint8Array(digest.length);
+  for (let i = 0; i < digest.length; i++) out[i] = digest.charCodeAt(i);
+  return out;
 }
 
 /** One-shot digest. */
