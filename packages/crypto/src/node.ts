@@ -43,8 +43,10 @@ async function nodeAead(algorithm: AeadName, key: Uint8Array): Promise<RawAead> 
   const cipher = CIPHERS[algorithm] as 'aes-128-gcm';
   // The raw bytes, not a KeyObject: createCipheriv costs the same with either, and
   // createSecretKey was a few microseconds per record key, several keys per handshake (issue 14).
-  // `key` is the caller's own copy (importAeadKey), so the view does not alias anyone's buffer.
-  const secret = Buffer.from(key.buffer, key.byteOffset, key.byteLength);
+  // `key` is the caller's own copy (importAeadKey), passed as it is: wrapping it in a Buffer
+  // would read `key.buffer`, and a key of 16 or 32 bytes lives on V8's heap until something
+  // asks for its ArrayBuffer, which then gets a malloc'd backing store of its own.
+  const secret = key;
   return {
     async seal(nonce, aad, plaintext) {
       const c = createCipheriv(cipher, secret, nonce, { authTagLength: TAG });
@@ -130,8 +132,9 @@ function cachedPublicBy(id: string, spki: () => Uint8Array): KeyObject {
 const pkcs8Key = (der: Uint8Array) =>
   createPrivateKey({ key: Buffer.from(der), format: 'der', type: 'pkcs8' });
 
-const b64url = (b: Uint8Array) =>
-  Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64url');
+// Copies (into Node's pool) rather than viewing `b.buffer`: a small key on V8's heap would
+// otherwise be given an ArrayBuffer of its own just to be encoded.
+const b64url = (b: Uint8Array) => Buffer.from(b).toString('base64url');
 
 /**
  * X25519 or X448 through JWK KeyObjects. Private keys are imported from JWK rather than PKCS#8:
