@@ -16,6 +16,8 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { benchCredential, type TlsVersion } from './peers.js';
+import { sTimeArgs } from './s-time.js';
 
 const run = promisify(execFile);
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -66,7 +68,7 @@ interface Server {
 }
 
 /** Starts perf-server.ts from the checkout `spec` names; resolves once it listens. */
-function start(spec: string, version: string): Promise<Server> {
+function start(spec: string, version: TlsVersion): Promise<Server> {
   const [name, dir] = spec.split('@') as [string, string | undefined];
   const script =
     dir === undefined
@@ -94,15 +96,13 @@ function start(spec: string, version: string): Promise<Server> {
   });
 }
 
-async function sTime(port: number, seconds: number, version: string): Promise<void> {
-  const flag = version === 'TLSv1.3' ? '-tls1_3' : '-tls1_2';
-  await run(
-    'openssl',
-    ['s_time', '-connect', `127.0.0.1:${port}`, '-new', '-time', String(seconds), flag],
-    {
-      timeout: (seconds + 30) * 1000,
-    },
-  );
+/** `s_time -new` as `pnpm bench s_time` runs it, against perf-server.ts's profile. */
+async function sTime(port: number, seconds: number, version: TlsVersion): Promise<void> {
+  const profile = { version, cert: 'ECDSA P-256' } as const;
+  const caFile = benchCredential(profile.cert).ca.file;
+  await run('openssl', sTimeArgs(port, profile, 'new', seconds, caFile), {
+    timeout: (seconds + 30) * 1000,
+  });
 }
 
 /** The next CPU line a server prints after SIGUSR2, bounded in time. */
@@ -124,7 +124,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const i = args.indexOf(flag);
     return i < 0 ? fallback : (args.splice(i, 2)[1] ?? fallback);
   };
-  const version = option('--tls', '1.3') === '1.2' ? 'TLSv1.2' : 'TLSv1.3';
+  const version: TlsVersion = option('--tls', '1.3') === '1.2' ? 'TLSv1.2' : 'TLSv1.3';
   const rounds = Number(option('--rounds', '16'));
   const seconds = Number(option('--seconds', '2'));
   if (args.length === 0 || !(rounds > 0) || !(seconds > 0)) {
